@@ -1,0 +1,230 @@
+"""Reading a data set from a CSV file.
+
+The file is UTF-8 text (a byte-order mark is allowed), comma separated, with a
+header row naming the columns. Blank lines and lines whose first non-blank
+character is ``#`` are skipped anywhere, also before the header. Fields may be
+quoted as the ``csv`` module reads them (strictly: a quote left open or text
+after a closing quote is an error).
+
+Feature columns hold numbers. For classification there is one target column of
+numbers or text labels; for regression one or more target columns of numbers.
+Every problem raises ``DataError`` with a one-line message naming the file and,
+where there is one, the line and column, e.g.
+``iris.csv, line 12, column 'petal_width': 'abc' is not a number``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, split
+
+
+def load_csv(
+    path: str | Path,
+    targets: list[str],
+    task: str = CLASSIFICATION,
+    train_ratio: float = 0.5,
+    rng: np.random.Generator | None = None,
+    normalize: bool = False,
+    name: str | None = None,
+) -> Dataset:
+    """Read ``path`` into a shuffled train/test ``Dataset``.
+
+    ``targets`` names the target column(s); every other column is a feature,
+    in file order. For classification the classes are the sorted distinct
+    target values (numerically when they are all numbers). ``train_ratio``
+    (0, 1] of the shuffled rows train (see ``split``); ``rng`` None uses a
+    fresh, unseeded generator. ``normalize`` standardises every feature by
+    the mean and standard deviation of the training rows (a standard
+    deviation of 0 counts as 1). ``name`` defaults to the file name.
+    """
+    path = Path(path)
+    fname = path.name or str(path)
+    if task not in (CLASSIFICATION, REGRESSION):
+        raise DataError(f"{fname}: unknown task '{task}' (use {CLASSIFICATION} or {REGRESSION})")
+    targets = [str(t) for t in targets]
+    if not targets:
+        raise DataError(f"{fname}: no target column chosen")
+    if len(set(targets)) != len(targets):
+        raise DataError(f"{fname}: a target column is named twice ({', '.join(targets)})")
+    if task == CLASSIFICATION and len(targets) != 1:
+        raise DataError(
+            f"{fname}: classification needs exactly one target column, "
+            f"not {len(targets)} ({', '.join(targets)})"
+        )
+
+    header_line, header, rows = _read_rows(path, fname)
+    header = [h.strip() for h in header]
+    for i, column in enumerate(header):
+        if not column:
+            raise DataError(
+                f"{fname}, line {header_line}: column {i + 1} of the header has no name"
+            )
+        if column in header[:i]:
+            raise DataError(
+                f"{fname}, line {header_line}: column '{column}' appears twice in the header"
+            )
+    for target in targets:
+        if target not in header:
+            raise DataError(f"{fname}: no column named '{target}' (columns: {', '.join(header)})")
+    feature_cols = [i for i, column in enumerate(header) if column not in targets]  # file order
+    target_cols = [header.index(t) for t in targets]  # order of ``targets``
+    if not feature_cols:
+        raise DataError(f"{fname}: no feature columns left (every column is a target)")
+    if not rows:
+        raise DataError(f"{fname}: no data rows after the header")
+
+    for line, row in rows:
+        if len(row) != len(header):
+            raise DataError(
+                f"{fname}, line {line}: "
+                f"{len(row)} values where the header has {len(header)} columns"
+            )
+    x = np.array(
+        [[_number(row[i], fname, line, header[i]) for i in feature_cols] for line, row in rows],
+        dtype=np.float64,
+    )  # (n, n_features)
+    if task == CLASSIFICATION:
+        y, target_names = _class_labels(rows, target_cols[0], header[target_cols[0]], fname)
+    else:
+        y = np.array(
+            [[_number(row[i], fname, line, header[i]) for i in target_cols] for line, row in rows],
+            dtype=np.float64,
+        )  # (n, n_targets)
+        target_names = list(targets)
+
+    if rng is None:
+        rng = np.random.default_rng()
+    x_train, y_train, x_test, y_test = split(x, y, train_ratio, rng)
+    if normalize:
+        mean = x_train.mean(axis=0)  # (n_features,)
+        std = x_train.std(axis=0)  # (n_features,)
+        std[std == 0] = 1.0
+        x_train = (x_train - mean) / std
+        x_test = (x_test - mean) / std
+    return Dataset(
+        name=name if name is not None else fname,
+        task=task,
+        x_train=x_train,
+        y_train=y_train,
+        x_test=x_test,
+        y_test=y_test,
+        feature_names=[header[i] for i in feature_cols],
+        target_names=target_names,
+        input_range=_input_range(x_train, x_test),
+    )
+
+
+def _read_rows(path: Path, fname: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+    """Read the file; return (header line number, header fields, [(line number,
+    fields)] of the data rows), skipping blank and comment lines."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{fname}: no such file ({path})") from None
+    except IsADirectoryError:
+        raise DataError(f"{fname}: is a folder, not a file ({path})") from None
+    except OSError as exc:
+        raise DataError(f"{fname}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{fname}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+            "save the file as UTF-8"
+        ) from None
+
+    numbered = [  # (line number, text) of the lines that hold data
+        (number, line)
+        for number, line in enumerate(io.StringIO(text, newline=None), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if not numbered:
+        raise DataError(f"{fname}: the file is empty (it needs a header row naming the columns)")
+    reader = csv.reader((line for _, line in numbered), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    start = 0  # index into ``numbered`` of the line the next record starts on
+    try:
+        for fields in reader:
+            records.append((numbered[start][0], fields))
+            start = reader.line_num
+    except csv.Error as exc:
+        raise DataError(f"{fname}, line {numbered[start][0]}: not valid CSV ({exc})") from None
+    (header_line, header), rows = records[0], records[1:]
+    return header_line, header, rows
+
+
+def _parse_float(text: str) -> float | None:
+    """The number written in ``text``, or None if it is not one."""
+    try:
+        return float(text.strip())
+    except ValueError:
+        return None
+
+
+def _number(text: str, fname: str, line: int, column: str) -> float:
+    """A finite number from one field, or a ``DataError`` naming where it is."""
+    where = f"{fname}, line {line}, column '{column}'"
+    if not text.strip():
+        raise DataError(f"{where}: missing value (the field is empty)")
+    value = _parse_float(text)
+    if value is None:
+        raise DataError(f"{where}: '{text.strip()}' is not a number")
+    if not math.isfinite(value):
+        raise DataError(f"{where}: '{text.strip()}' is not a finite number")
+    return value
+
+
+def _class_labels(
+    rows: list[tuple[int, list[str]]], col: int, column: str, fname: str
+) -> tuple[np.ndarray, list[str]]:
+    """Class indices (n,) int64 and class names for a label column.
+
+    If every label is a number the classes are sorted numerically and named
+    by their value ("3", "0.5"); otherwise they are text labels sorted as text.
+    """
+    labels = []
+    for line, row in rows:
+        label = row[col].strip()
+        where = f"{fname}, line {line}, column '{column}'"
+        if not label:
+            raise DataError(f"{where}: missing label (the field is empty)")
+        value = _parse_float(label)
+        if value is not None and not math.isfinite(value):
+            raise DataError(f"{where}: '{label}' is not a valid label")
+        labels.append((label, value))
+
+    if all(value is not None for _, value in labels):
+        values = np.array([value for _, value in labels], dtype=np.float64)  # (n,)
+        classes = np.unique(values)  # sorted
+        names = [_number_name(v) for v in classes]
+        return np.searchsorted(classes, values).astype(np.int64), names
+    texts = [label for label, _ in labels]
+    names = sorted(set(texts))
+    index = {name: i for i, name in enumerate(names)}
+    return np.array([index[t] for t in texts], dtype=np.int64), names
+
+
+def _number_name(value: float) -> str:
+    """"3" for 3.0, "0.5" for 0.5."""
+    return str(int(value)) if value.is_integer() else repr(float(value))
+
+
+def _input_range(x_train: np.ndarray, x_test: np.ndarray):
+    """The plane the data covers, with a 10% margin, for two-feature data;
+    None otherwise."""
+    if x_train.shape[1] != 2:
+        return None
+    x = np.concatenate([x_train, x_test])  # (n, 2)
+    bounds = []
+    for lo, hi in zip(x.min(axis=0), x.max(axis=0)):
+        margin = 0.1 * (hi - lo) if hi > lo else 1.0
+        bounds.append((float(lo - margin), float(hi + margin)))
+    return bounds[0], bounds[1]
