@@ -1,0 +1,69 @@
+"""The functions behind ``import nnsim`` (see the package docstring)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from nnsim.design.compile import compile_design
+from nnsim.design.model import Design
+from nnsim.engine.inspect import inspect_sample
+from nnsim.engine.optimizers import make_optimizer
+from nnsim.explain import SampleTrace, trace_sample
+from nnsim.io import load as _load
+from nnsim.io import save as _save
+from nnsim.resources import example_path
+from nnsim.session import Session, Summary
+
+
+def load(path: str | Path) -> Design:
+    """Read a .nnsim file (raises FormatError with a one-line reason)."""
+    return _load(path)
+
+
+def save(design: Design, path: str | Path, include_history: bool = True) -> None:
+    """Write a .nnsim file atomically."""
+    _save(design, path, include_history)
+
+
+def example(name: str) -> Design:
+    """One of the shipped examples by name, e.g. ``example("xor-mlp")``."""
+    return _load(example_path(name))
+
+
+def train(
+    design: Design,
+    epochs: int | None = None,
+    seed: int | None = None,
+    base_dir: str | Path | None = None,
+    callback=None,
+) -> Summary:
+    """Train the design on its data set, in place (weights, biases and history
+    are updated). ``seed`` (default: the design's) drives the batch order;
+    ``base_dir`` is where a relative CSV path is looked up."""
+    return Session(design, base_dir=base_dir, seed=seed).train(epochs, callback)
+
+
+def predict(design: Design, inputs) -> np.ndarray:
+    """Outputs for one input vector (returns shape (n_outputs,)) or a batch
+    (shape (n, n_outputs))."""
+    x = np.asarray(inputs, dtype=np.float64)
+    net = compile_design(design).network
+    if x.ndim == 1:
+        return net.predict(x[None, :])[0].copy()
+    return net.predict(x)
+
+
+def inspect(design: Design, inputs, target=None) -> SampleTrace:
+    """Every neuron's z and a for one input; with ``target`` (the wanted
+    output values) also each δ, each connection's gradient and the change
+    plain gradient descent with the design's settings would make."""
+    compiled = compile_design(design)
+    net = compiled.network
+    x = np.asarray(inputs, dtype=np.float64)
+    if x.shape != (net.n_inputs,):
+        raise ValueError(f"the design has {net.n_inputs} inputs; {x.size} values were given")
+    optimizer = make_optimizer(net.params, design.training)
+    ins = inspect_sample(net, x, target, optimizer, design.training)
+    return trace_sample(design, compiled, ins)

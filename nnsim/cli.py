@@ -1,0 +1,235 @@
+"""The ``nnsim`` command.
+
+    nnsim [DESIGN]                      open the desktop app
+    nnsim train DESIGN [--epochs N] [--seed S] [--reinit] [--save OUT] [--json]
+    nnsim predict DESIGN X1 X2 ... [--trace]
+    nnsim examples                      list the shipped examples
+
+DESIGN is a .nnsim file or the name of a shipped example (``xor-mlp``).
+Exit status: 0 success, 2 bad input (one line on stderr), 3 training diverged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_DIVERGED = 3
+
+COMMANDS = ("train", "predict", "examples")
+
+
+class BadInput(Exception):
+    """A problem with what the user gave; the message is one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit status 2
+        raise BadInput(f"{self.prog}: {message}")
+
+
+def _design_path(name: str) -> Path:
+    from nnsim.resources import example_path, examples_dir
+
+    path = Path(name)
+    if path.exists():
+        return path
+    candidate = example_path(name)
+    if candidate.exists():
+        return candidate
+    known = ", ".join(sorted(p.stem for p in examples_dir().glob("*.nnsim")))
+    raise BadInput(f"{name}: no such file, and no example of that name (examples: {known})")
+
+
+def _load(name: str):
+    from nnsim.io import load
+
+    path = _design_path(name)
+    return path, load(path)
+
+
+def _train(args) -> int:
+    import numpy as np
+
+    from nnsim.design.build import initialize
+    from nnsim.io import save
+    from nnsim.session import Session
+
+    path, design = _load(args.design)
+    if args.epochs is not None and args.epochs < 0:
+        raise BadInput(f"--epochs {args.epochs}: must be 0 or more")
+    if args.seed is not None:
+        design.training.seed = args.seed
+    if args.reinit:
+        initialize(design, np.random.default_rng(design.training.seed))
+        design.history = []
+    session = Session(design, base_dir=path.parent)
+    epochs = design.training.epochs if args.epochs is None else args.epochs
+    progress = _Progress(epochs, enabled=sys.stderr.isatty())
+    summary = session.train(epochs, callback=progress.update)
+    progress.close()
+    if args.save:
+        save(design, args.save)
+    if args.json:
+        print(json.dumps({k: _json_number(v) for k, v in summary.as_dict().items()}))
+    else:
+        print(_summary_text(design.name, summary, args.save))
+    if session.diverged:
+        if args.json:
+            print(f"nnsim: {summary.message}", file=sys.stderr)
+        return EXIT_DIVERGED
+    return EXIT_OK
+
+
+def _json_number(v):
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def _summary_text(name: str, s, saved) -> str:
+    def pct(v):
+        return "n/a" if v is None else f"{100 * v:.1f}%"
+
+    def num(v):
+        return "n/a" if v is None else f"{v:.6g}"
+
+    lines = [
+        f"{name}: {s.epochs} epochs, {s.steps} steps in {s.seconds:.2f} s",
+        f"  loss      train {num(s.train_loss)}   test {num(s.test_loss)}",
+    ]
+    if s.train_accuracy is not None:
+        lines.append(f"  accuracy  train {pct(s.train_accuracy)}   test {pct(s.test_accuracy)}")
+    if s.message:
+        lines.append(f"  {s.message}")
+    if saved:
+        lines.append(f"  saved to {saved}")
+    return "\n".join(lines)
+
+
+class _Progress:
+    """An epoch counter on one terminal line (only when stderr is a terminal)."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.enabled, self.shown = total, enabled, False
+
+    def update(self, trainer) -> None:
+        if not self.enabled:
+            return
+        rec = trainer.history[-1] if trainer.history else None
+        loss = f"  loss {rec.train_loss:.4g}" if rec else ""
+        done = min(self.total, len(trainer.history)) if self.total else 0
+        width = 30
+        filled = int(width * done / self.total) if self.total else width
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] epoch {trainer.epoch}{loss}   ")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+def _predict(args) -> int:
+    import numpy as np
+
+    from nnsim.api import inspect, predict
+    from nnsim.explain import fmt, format_trace
+
+    _, design = _load(args.design)
+    values = []
+    for text in args.inputs:
+        try:
+            v = float(text)
+        except ValueError:
+            raise BadInput(f"input {text!r} is not a number") from None
+        if not math.isfinite(v):
+            raise BadInput(f"input {text!r} is not a finite number")
+        values.append(v)
+    n_in = design.input_size
+    if len(values) != n_in:
+        raise BadInput(f"{design.name} has {n_in} input neuron(s); {len(values)} value(s) were given")
+    if args.trace:
+        print(format_trace(inspect(design, values), design))
+    else:
+        print(" ".join(fmt(v, 6) for v in np.atleast_1d(predict(design, values))))
+    return EXIT_OK
+
+
+def _examples(args) -> int:
+    from nnsim.io import load
+    from nnsim.resources import examples_dir
+
+    for path in sorted(examples_dir().glob("*.nnsim")):
+        design = load(path)
+        first = design.description.split("\n")[0]
+        print(f"{path.stem:24} {first}")
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    from nnsim import __version__
+
+    p = _Parser(prog="nnsim", description="Build a neural network by hand and watch it learn.")
+    p.add_argument("--version", action="version", version=f"nnsim {__version__}")
+    sub = p.add_subparsers(dest="command")
+    t = sub.add_parser("train", help="train a design without the window")
+    t.add_argument("design", help="a .nnsim file or an example name")
+    t.add_argument("--epochs", type=int, help="epochs to train (default: the design's budget)")
+    t.add_argument("--seed", type=int, help="seed for the batch order (and --reinit)")
+    t.add_argument("--reinit", action="store_true", help="start from new random weights")
+    t.add_argument("--save", metavar="OUT", help="write the trained design here")
+    t.add_argument("--json", action="store_true", help="print one JSON object")
+    pr = sub.add_parser("predict", help="the outputs for one input")
+    pr.add_argument("design")
+    pr.add_argument("inputs", nargs="*", metavar="X")
+    pr.add_argument("--trace", action="store_true", help="show each neuron's arithmetic")
+    sub.add_parser("examples", help="list the shipped examples")
+    for sp in (t, pr):
+        sp.error = p.error  # one-line errors from sub-commands too
+    return p
+
+
+def _open_app(argv: list[str]) -> int:
+    if any(a.startswith("-") and a not in ("--",) for a in argv):
+        _parser().parse_args(argv)  # --version, --help, or an error
+        return EXIT_OK
+    if len(argv) > 1:
+        raise BadInput(f"nnsim: give one design to open, not {len(argv)}")
+    path = None
+    if argv:
+        path = _design_path(argv[0])
+    try:
+        from nnsim.app.main import run_app
+    except ImportError:
+        print("nnsim: the desktop editor is not part of this build yet; use 'nnsim train' or 'nnsim predict'")
+        return EXIT_OK
+    return run_app(str(path) if path else None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    from nnsim.data import DataError
+    from nnsim.design.validate import DesignError
+    from nnsim.io import FormatError
+
+    try:
+        if not argv or argv[0] not in COMMANDS:
+            return _open_app(argv)
+        args = _parser().parse_args(argv)
+        return {"train": _train, "predict": _predict, "examples": _examples}[args.command](args)
+    except (BadInput, FormatError, DesignError, DataError) as e:
+        print(str(e).splitlines()[0] if str(e) else type(e).__name__, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("nnsim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""Building designs in code: layers, "connect all", ready-made layered networks,
+and weight initialisation from a seeded generator."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnsim.design.model import Activation, Connection, Design, Init, Layer, LayerKind, Neuron
+
+# Canvas layout used for designs built in code (the editor can rearrange).
+COLUMN_SPACING = 160.0
+ROW_SPACING = 60.0
+
+
+def add_layer(
+    design: Design,
+    kind: LayerKind,
+    size: int,
+    activation: Activation = Activation.TANH,
+    name: str | None = None,
+    x: float | None = None,
+    labels: list[str] | None = None,
+) -> Layer:
+    """Append a layer of ``size`` neurons laid out in a column at ``x``."""
+    layer = Layer(
+        id=design.next_id(),
+        name=name or _default_name(design, kind),
+        kind=kind,
+        activation=Activation.LINEAR if kind == LayerKind.INPUT else activation,
+    )
+    design.layers.append(layer)
+    if x is None:
+        x = COLUMN_SPACING * (len(design.layers) - 1)
+    for i in range(size):
+        design.neurons.append(
+            Neuron(
+                id=design.next_id(),
+                layer=layer.id,
+                label=labels[i] if labels else "",
+                x=float(x),
+                y=float(ROW_SPACING * (i - (size - 1) / 2)),
+            )
+        )
+    return layer
+
+
+def _default_name(design: Design, kind: LayerKind) -> str:
+    if kind == LayerKind.HIDDEN:
+        return f"hidden {len(design.layers_of_kind(LayerKind.HIDDEN)) + 1}"
+    same = len(design.layers_of_kind(kind))
+    return kind.value if same == 0 else f"{kind.value} {same + 1}"
+
+
+def connect_all(design: Design, source_layer: int, target_layer: int, weight: float = 0.0) -> list[Connection]:
+    """Connect every neuron of one layer to every neuron of another (pairs
+    already connected are left alone). Returns the new connections."""
+    existing = {(c.source, c.target) for c in design.connections}
+    new = [
+        Connection(s.id, t.id, weight)
+        for s in design.neurons_of(source_layer)
+        for t in design.neurons_of(target_layer)
+        if (s.id, t.id) not in existing
+    ]
+    design.connections.extend(new)
+    return new
+
+
+def layered(
+    sizes: list[int],
+    hidden: Activation = Activation.TANH,
+    output: Activation = Activation.TANH,
+    name: str = "Untitled",
+    input_labels: list[str] | None = None,
+) -> Design:
+    """A fully connected layered network, e.g. ``layered([2, 4, 2, 1])``,
+    with all weights 0 (see ``initialize``)."""
+    design = Design(name=name)
+    prev = None
+    for i, size in enumerate(sizes):
+        if i == 0:
+            kind, act = LayerKind.INPUT, Activation.LINEAR
+        elif i == len(sizes) - 1:
+            kind, act = LayerKind.OUTPUT, output
+        else:
+            kind, act = LayerKind.HIDDEN, hidden
+        layer = add_layer(design, kind, size, act, labels=input_labels if i == 0 else None)
+        if prev is not None:
+            connect_all(design, prev.id, layer.id)
+        prev = layer
+    return design
+
+
+def initialize(design: Design, rng: np.random.Generator, init: Init | None = None) -> None:
+    """New random weights for every connection that is not frozen, and new
+    biases: U(-0.5, 0.5) with biases 0.1 (TensorFlow Playground), Glorot
+    uniform, or He normal with biases 0. Fan-in and fan-out count each
+    neuron's own connections, so partly connected layers are scaled right.
+    Draws happen in design order, so the same seed gives the same weights."""
+    init = Init(init or design.training.init)
+    index = {n.id: i for i, n in enumerate(design.neurons)}
+    src = np.array([index[c.source] for c in design.connections], dtype=np.intp)
+    dst = np.array([index[c.target] for c in design.connections], dtype=np.intp)
+    n = len(design.connections)
+    if init == Init.UNIFORM:
+        w = rng.uniform(-0.5, 0.5, size=n)
+        bias = 0.1
+    elif init == Init.XAVIER:
+        fan_in = np.bincount(dst, minlength=len(index))[dst]
+        fan_out = np.bincount(src, minlength=len(index))[src]
+        limit = np.sqrt(6.0 / np.maximum(fan_in + fan_out, 1))
+        w = rng.uniform(-1.0, 1.0, size=n) * limit
+        bias = 0.0
+    else:
+        fan_in = np.bincount(dst, minlength=len(index))[dst]
+        w = rng.standard_normal(size=n) * np.sqrt(2.0 / np.maximum(fan_in, 1))
+        bias = 0.0
+    for c, value in zip(design.connections, w.tolist()):
+        if not c.frozen:
+            c.weight = value
+    inputs = {layer.id for layer in design.layers_of_kind(LayerKind.INPUT)}
+    for neuron in design.neurons:
+        if neuron.layer not in inputs:
+            neuron.bias = bias

@@ -1,0 +1,136 @@
+"""Structural rules of a design, each broken rule explained in one line.
+
+The editor asks ``connection_problem`` before it draws a connection; the
+compiler and the file loader call ``check_design``. Messages name the neurons
+and layers involved the way the user sees them.
+"""
+
+from __future__ import annotations
+
+import math
+
+from nnsim.design.model import Activation, Connection, Design, LayerKind
+
+
+class DesignError(ValueError):
+    """A design breaks a rule; the message is one line for the user."""
+
+
+def _layer_graph(design: Design, connections) -> dict[int, set[int]]:
+    layer_of = {n.id: n.layer for n in design.neurons}
+    graph: dict[int, set[int]] = {}
+    for c in connections:
+        graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
+    return graph
+
+
+def _path(graph: dict[int, set[int]], start: int, goal: int) -> list[int] | None:
+    """A path of layer ids from start to goal, or None."""
+    stack = [(start, [start])]
+    seen = {start}
+    while stack:
+        node, path = stack.pop()
+        if node == goal:
+            return path
+        for nxt in graph.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, path + [nxt]))
+    return None
+
+
+def connection_problem(design: Design, source: int, target: int, graph=None) -> str | None:
+    """Why a connection from ``source`` to ``target`` cannot be added to the
+    design (None if it can). ``graph`` is the layer graph of the design's
+    connections, when the caller already has it."""
+    try:
+        design.neuron(source), design.neuron(target)
+    except KeyError as e:
+        return f"connection {source} → {target}: {e.args[0]}"
+    if design.connection(source, target) is not None:
+        return (
+            f"{design.describe_neuron(source)} → {design.describe_neuron(target)} "
+            "is already connected"
+        )
+    if graph is None:
+        graph = _layer_graph(design, design.connections)
+    return _structural_problem(design, Connection(source, target), graph)
+
+
+def check_design(design: Design) -> None:
+    """Raise DesignError naming the first broken rule."""
+    layer_ids = [layer.id for layer in design.layers]
+    neuron_ids = [n.id for n in design.neurons]
+    seen: set[int] = set()
+    for i in layer_ids + neuron_ids:
+        if i in seen:
+            raise DesignError(f"id {i} is used twice")
+        seen.add(i)
+    layers = set(layer_ids)
+    for n in design.neurons:
+        if n.layer not in layers:
+            raise DesignError(f"neuron {n.id} is in layer {n.layer}, which does not exist")
+        for name in ("bias", "threshold", "x", "y"):
+            if not math.isfinite(getattr(n, name)):
+                raise DesignError(f"neuron {n.id}: {name} is {getattr(n, name)}, not a finite number")
+    for layer in design.layers:
+        kinds = {design.activation_of(n) for n in design.neurons_of(layer.id)}
+        if Activation.SOFTMAX in kinds and len(kinds) > 1:
+            raise DesignError(f"layer '{layer.name}': softmax must be the activation of all its neurons")
+    neurons = set(neuron_ids)
+    pairs: set[tuple[int, int]] = set()
+    graph: dict[int, set[int]] = {}
+    layer_of = {n.id: n.layer for n in design.neurons}
+    for k, c in enumerate(design.connections):
+        for end in (c.source, c.target):
+            if end not in neurons:
+                raise DesignError(f"connection {k + 1} ({c.source} → {c.target}): there is no neuron {end}")
+        if not math.isfinite(c.weight):
+            raise DesignError(
+                f"connection {design.describe_neuron(c.source)} → {design.describe_neuron(c.target)}: "
+                f"weight is {c.weight}, not a finite number"
+            )
+        if (c.source, c.target) in pairs:
+            raise DesignError(
+                f"connection {design.describe_neuron(c.source)} → {design.describe_neuron(c.target)} "
+                "appears twice"
+            )
+        new_edge = layer_of[c.target] not in graph.get(layer_of[c.source], ())
+        # Check against the connections accepted so far, so the message names
+        # the connection that closes a cycle.
+        problem = _structural_problem(design, c, graph if new_edge else None)
+        if problem:
+            raise DesignError(problem)
+        pairs.add((c.source, c.target))
+        graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
+
+
+def _structural_problem(design: Design, c: Connection, graph) -> str | None:
+    s, t = design.neuron(c.source), design.neuron(c.target)
+    name_s, name_t = design.describe_neuron(c.source), design.describe_neuron(c.target)
+    if c.source == c.target:
+        return f"{name_s} cannot connect to itself"
+    if design.layer(t.layer).kind == LayerKind.INPUT:
+        return f"connection {name_s} → {name_t} ends at an input neuron, which only reads the data"
+    if design.layer(s.layer).kind == LayerKind.OUTPUT:
+        return f"connection {name_s} → {name_t} starts at an output neuron, which feeds nothing"
+    if s.layer == t.layer:
+        return f"connection {name_s} → {name_t} joins two neurons of layer '{design.layer(s.layer).name}'"
+    if graph is not None:
+        back = _path(graph, t.layer, s.layer)
+        if back is not None:
+            names = " → ".join(design.layer(i).name for i in back + [t.layer])
+            return (
+                f"connection {name_s} → {name_t} closes a cycle ({names}); "
+                "networks here are feed-forward"
+            )
+    return None
+
+
+def check_trainable(design: Design) -> None:
+    """Rules for a design that is about to be compiled and run."""
+    check_design(design)
+    if design.input_size == 0:
+        raise DesignError("the design has no input neurons")
+    if design.output_size == 0:
+        raise DesignError("the design has no output neurons")

@@ -1,0 +1,175 @@
+"""Activation functions, each with its backward beside its forward.
+
+``forward(z, thr)`` maps weighted sums (plus bias) ``z`` of shape (batch, n) to
+outputs; ``thr`` is the per-neuron threshold, shape (n,), used by step and sign.
+``backward(a, grad_a)`` maps the gradient of the loss with respect to the
+outputs ``a`` to the gradient with respect to ``z``, using only the outputs
+(every function here can recover its derivative from its output), so training
+never has to keep ``z``.
+
+Step and sign have derivative 0 wherever it exists: gradient descent cannot
+train them, which is why the perceptron learning rule exists.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnsim.design.model import Activation
+
+LEAKY_SLOPE = 0.01
+
+
+def _step(z, thr):
+    return (z > thr).astype(z.dtype)
+
+
+def _sign(z, thr):
+    return np.where(z > thr, 1.0, -1.0).astype(z.dtype)
+
+
+def _linear(z, thr):
+    return z
+
+
+def _sigmoid(z, thr):
+    # The tanh form equals 1 / (1 + e^-z) and never overflows.
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _tanh(z, thr):
+    return np.tanh(z)
+
+
+def _relu(z, thr):
+    return np.maximum(z, 0.0)
+
+
+def _leaky_relu(z, thr):
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+def _softmax(z, thr):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _zero_grad(a, g):
+    return np.zeros_like(g)
+
+
+def _linear_grad(a, g):
+    return g
+
+
+def _sigmoid_grad(a, g):
+    return g * a * (1.0 - a)
+
+
+def _tanh_grad(a, g):
+    return g * (1.0 - a * a)
+
+
+def _relu_grad(a, g):
+    return g * (a > 0)
+
+
+def _leaky_relu_grad(a, g):
+    return np.where(a > 0, g, LEAKY_SLOPE * g)
+
+
+def _softmax_grad(a, g):
+    # Jacobian-vector product of softmax: a * (g - <g, a>)
+    return a * (g - (g * a).sum(axis=-1, keepdims=True))
+
+
+FORWARD = {
+    Activation.STEP: _step,
+    Activation.SIGN: _sign,
+    Activation.LINEAR: _linear,
+    Activation.SIGMOID: _sigmoid,
+    Activation.TANH: _tanh,
+    Activation.RELU: _relu,
+    Activation.LEAKY_RELU: _leaky_relu,
+    Activation.SOFTMAX: _softmax,
+}
+
+BACKWARD = {
+    Activation.STEP: _zero_grad,
+    Activation.SIGN: _zero_grad,
+    Activation.LINEAR: _linear_grad,
+    Activation.SIGMOID: _sigmoid_grad,
+    Activation.TANH: _tanh_grad,
+    Activation.RELU: _relu_grad,
+    Activation.LEAKY_RELU: _leaky_relu_grad,
+    Activation.SOFTMAX: _softmax_grad,
+}
+
+# (low, high) of each activation's outputs: used to encode class targets.
+RANGE = {
+    Activation.STEP: (0.0, 1.0),
+    Activation.SIGN: (-1.0, 1.0),
+    Activation.LINEAR: (-1.0, 1.0),
+    Activation.SIGMOID: (0.0, 1.0),
+    Activation.TANH: (-1.0, 1.0),
+    Activation.RELU: (0.0, 1.0),
+    Activation.LEAKY_RELU: (0.0, 1.0),
+    Activation.SOFTMAX: (0.0, 1.0),
+}
+
+# How the article and the learn mode write each function.
+FORMULA = {
+    Activation.STEP: "1 if z > θ else 0",
+    Activation.SIGN: "1 if z > θ else −1",
+    Activation.LINEAR: "z",
+    Activation.SIGMOID: "1 / (1 + e^−z)",
+    Activation.TANH: "tanh(z)",
+    Activation.RELU: "max(0, z)",
+    Activation.LEAKY_RELU: "z if z > 0 else 0.01·z",
+    Activation.SOFTMAX: "e^z / Σ e^z",
+}
+
+
+class LayerActivation:
+    """The activation of one layer: one function for the whole layer, or, when
+    its neurons differ, one function per group of columns."""
+
+    __slots__ = ("kinds", "groups", "thr", "uniform", "forward", "backward")
+
+    def __init__(self, kinds: list[Activation], thresholds: np.ndarray):
+        self.kinds = list(kinds)  # one per neuron
+        self.thr = thresholds  # (n,)
+        distinct = list(dict.fromkeys(self.kinds))
+        self.uniform = len(distinct) == 1
+        if Activation.SOFTMAX in distinct and not self.uniform:
+            raise ValueError("softmax must be the activation of every neuron of its layer")
+        if self.uniform:
+            self.forward = FORWARD[distinct[0]]
+            self.backward = BACKWARD[distinct[0]]
+            self.groups = None
+        else:
+            self.groups = [
+                (k, np.array([i for i, kk in enumerate(self.kinds) if kk == k], dtype=np.intp))
+                for k in distinct
+            ]
+            self.forward = self._mixed_forward
+            self.backward = self._mixed_backward
+
+    def __call__(self, z):
+        return self.forward(z, self.thr)
+
+    def _mixed_forward(self, z, thr):
+        out = np.empty_like(z)
+        for kind, cols in self.groups:
+            out[:, cols] = FORWARD[kind](z[:, cols], thr[cols])
+        return out
+
+    def _mixed_backward(self, a, g):
+        out = np.empty_like(g)
+        for kind, cols in self.groups:
+            out[:, cols] = BACKWARD[kind](a[:, cols], g[:, cols])
+        return out
+
+    def output_range(self) -> tuple[float, float]:
+        lows, highs = zip(*(RANGE[k] for k in self.kinds))
+        return min(lows), max(highs)

@@ -1,0 +1,80 @@
+"""Loss functions over a batch, each with its gradient beside it.
+
+Every loss is a mean over the samples of the batch of a sum over the outputs:
+
+- ``mse``: ½ Σ (a − y)², as TensorFlow Playground (its gradient is a − y);
+- ``binary_cross_entropy``: −Σ [y log a + (1 − y) log(1 − a)], for sigmoid outputs;
+- ``softmax_cross_entropy``: −Σ y log a, for a softmax output layer.
+
+``grad(a, y)`` returns dL/da for the batch mean, i.e. already divided by the
+batch size. Where the output activation pairs naturally with the loss (sigmoid
+with binary cross-entropy, softmax with softmax cross-entropy) the network
+uses ``fused_delta`` instead, the gradient with respect to z, which is simply
+(a − y) / batch and stays exact when the outputs saturate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnsim.design.model import Activation, Loss
+
+# Probabilities are clipped this far from 0 and 1 inside logarithms.
+EPS = 1e-12
+
+
+def mse(a: np.ndarray, y: np.ndarray) -> float:
+    d = a - y
+    return 0.5 * float(np.vdot(d, d)) / a.shape[0]
+
+
+def mse_grad(a, y):
+    return (a - y) / a.shape[0]
+
+
+def bce(a, y) -> float:
+    p = np.clip(a, EPS, 1.0 - EPS)
+    return -float(np.sum(y * np.log(p) + (1.0 - y) * np.log1p(-p))) / a.shape[0]
+
+
+def bce_grad(a, y):
+    p = np.clip(a, EPS, 1.0 - EPS)
+    return (p - y) / (p * (1.0 - p)) / a.shape[0]
+
+
+def sce(a, y) -> float:
+    p = np.clip(a, EPS, 1.0)
+    return -float(np.sum(y * np.log(p))) / a.shape[0]
+
+
+def sce_grad(a, y):
+    p = np.clip(a, EPS, 1.0)
+    return -(y / p) / a.shape[0]
+
+
+VALUE = {Loss.MSE: mse, Loss.BINARY_CROSS_ENTROPY: bce, Loss.SOFTMAX_CROSS_ENTROPY: sce}
+GRAD = {Loss.MSE: mse_grad, Loss.BINARY_CROSS_ENTROPY: bce_grad, Loss.SOFTMAX_CROSS_ENTROPY: sce_grad}
+
+# (loss, output activation) pairs whose dL/dz is (a - y) / batch.
+FUSED = {
+    (Loss.BINARY_CROSS_ENTROPY, Activation.SIGMOID),
+    (Loss.SOFTMAX_CROSS_ENTROPY, Activation.SOFTMAX),
+}
+
+
+def per_sample(loss: Loss, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The loss of each sample, shape (batch,)."""
+    if loss == Loss.MSE:
+        return 0.5 * ((a - y) ** 2).sum(axis=1)
+    if loss == Loss.BINARY_CROSS_ENTROPY:
+        p = np.clip(a, EPS, 1.0 - EPS)
+        return -(y * np.log(p) + (1.0 - y) * np.log1p(-p)).sum(axis=1)
+    p = np.clip(a, EPS, 1.0)
+    return -(y * np.log(p)).sum(axis=1)
+
+
+FORMULA = {
+    Loss.MSE: "½ Σ (a − y)²",
+    Loss.BINARY_CROSS_ENTROPY: "−Σ [y·log a + (1 − y)·log(1 − a)]",
+    Loss.SOFTMAX_CROSS_ENTROPY: "−Σ y·log a",
+}

@@ -1,0 +1,166 @@
+"""The perceptron learning rule, as the article tells it.
+
+For a single layer of step (or sign) neurons, one sample at a time:
+
+    output = step(w·x + b);  error = target − output
+    w ← w + rate × error × x;  b ← b + rate × error
+
+Samples are taken in their fixed order, epoch after epoch. The state at the
+start of an epoch then decides everything that follows, so when the weights
+at the end of an epoch equal those at the end of an earlier one, the updates
+will cycle forever: the data is not linearly separable (as XOR is not).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnsim.design.model import Activation, HistoryRecord, TrainingSettings
+from nnsim.engine.network import Network
+from nnsim.engine.trainer import READY, TrainingData
+
+CONVERGED = "converged"
+NOT_SEPARABLE = "not_separable"
+
+PERCEPTRON_ACTIVATIONS = {Activation.STEP, Activation.SIGN}
+
+
+def perceptron_problem(net: Network) -> str | None:
+    """Why the perceptron rule cannot train this network (None if it can)."""
+    for op in net.layers:
+        if op.kind == "hidden":
+            return "the perceptron rule trains a single layer: this design has hidden neurons (use backpropagation)"
+        if op.kind == "output" and not set(op.act.kinds) <= PERCEPTRON_ACTIVATIONS:
+            return "the perceptron rule needs step or sign output neurons"
+    return None
+
+
+@dataclass
+class PerceptronUpdate:
+    """What one sample did: its index, output, target and the error."""
+
+    sample: int
+    output: np.ndarray  # (n_outputs,)
+    target: np.ndarray  # (n_outputs,)
+    error: np.ndarray  # (n_outputs,)
+
+
+class PerceptronTrainer:
+    def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData, rng=None):
+        problem = perceptron_problem(network)
+        if problem:
+            raise ValueError(problem)
+        self.net = network
+        self.settings = settings
+        self.data = data.astype(network.dtype)
+        self.step_count = 0
+        self.epoch = 0
+        self.history: list[HistoryRecord] = []
+        self.status = READY
+        self.message = ""
+        self.last_loss = math.nan
+        self.last_update: PerceptronUpdate | None = None
+        self._pos = 0
+        self._mistakes = 0
+        self._seen: dict[bytes, int] = {self._state_key(): 0}
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return len(self.data.x_train)
+
+    def steps_left_in_epoch(self) -> int:
+        return len(self.data.x_train) - self._pos
+
+    def _state_key(self) -> bytes:
+        # Rounded so that float noise in repeated additions cannot hide a cycle.
+        return np.concatenate([np.round(p.ravel(), 9) for p in self.net.params]).tobytes()
+
+    def train_steps(self, n: int, evaluate: bool = True) -> int:
+        done = 0
+        while done < n and self.status == READY:
+            self.step_one()
+            done += 1
+            if self._pos >= len(self.data.x_train):
+                self._end_epoch(evaluate)
+        return done
+
+    def train_epochs(self, n: int, evaluate: bool = True, callback=None) -> int:
+        target = self.epoch + n
+        while self.epoch < target and self.status == READY:
+            self.train_steps(self.steps_left_in_epoch(), evaluate)
+            if callback is not None:
+                callback(self)
+        return n - (target - self.epoch)
+
+    def step_one(self) -> PerceptronUpdate:
+        """Apply the rule to the next sample."""
+        i = self._pos
+        x = self.data.x_train[i : i + 1]
+        y = self.data.y_train[i]
+        trace = self.net.forward(x)
+        out = self.net.outputs(trace)[0]
+        err = y - out
+        rate = self.settings.learning_rate
+        for op in self.net.output_layers:
+            e = err[op.columns]
+            for blk in op.inputs:
+                change = rate * np.outer(trace.a[blk.src][0], e)
+                if blk.grad_mask is not None:
+                    change *= blk.grad_mask
+                elif blk.mask is not None:
+                    change *= blk.mask
+                blk.W += change
+            op.b += rate * e
+        if np.any(err != 0):
+            self._mistakes += 1
+        self.last_loss = 0.5 * float(err @ err)
+        self.last_update = PerceptronUpdate(i, out.copy(), y.copy(), err.copy())
+        self._pos += 1
+        self.step_count += 1
+        return self.last_update
+
+    def _end_epoch(self, evaluate: bool) -> None:
+        self.epoch += 1
+        self._pos = 0
+        if evaluate:
+            self.history.append(self.evaluate())
+        if self._mistakes == 0:
+            self.status = CONVERGED
+            self.message = f"converged: epoch {self.epoch} classified every training sample correctly"
+        else:
+            key = self._state_key()
+            if key in self._seen:
+                self.status = NOT_SEPARABLE
+                self.message = (
+                    f"the weights after epoch {self.epoch} are the same as after epoch {self._seen[key]}: "
+                    "the updates go round in a cycle and will never settle, because no straight line "
+                    "separates the classes (the data is not linearly separable); a hidden layer can solve it"
+                )
+            self._seen[key] = self.epoch
+        self._mistakes = 0
+
+    def resume(self) -> None:
+        self.status = READY
+        self.message = ""
+
+    def evaluate(self) -> HistoryRecord:
+        d, net = self.data, self.net
+        out = net.predict(d.x_train)
+        diff = out - d.y_train
+        test_loss = test_acc = None
+        if len(d.x_test):
+            out_test = net.predict(d.x_test)
+            dt = out_test - d.y_test
+            test_loss = 0.5 * float(np.sum(dt * dt)) / len(dt)
+            test_acc = d.coding.accuracy(out_test, d.labels_test)
+        return HistoryRecord(
+            epoch=self.epoch,
+            step=self.step_count,
+            train_loss=0.5 * float(np.sum(diff * diff)) / len(diff),
+            test_loss=test_loss,
+            train_accuracy=d.coding.accuracy(out, d.labels_train),
+            test_accuracy=test_acc,
+        )

@@ -1,0 +1,205 @@
+"""Mini-batch training by backpropagation, with divergence caught.
+
+The trainer owns the optimizer state, the position in the current epoch and
+the history. It runs a given number of steps or epochs and can be called again
+to continue, so a GUI worker can run it in chunks. Every random draw (batch
+order) comes from the ``np.random.Generator`` it is given: the same seed and
+the same starting weights give bit-identical results.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnsim.design.model import HistoryRecord, Regularization, TrainingSettings
+from nnsim.engine.network import Network
+from nnsim.engine.optimizers import make_optimizer
+from nnsim.engine.targets import TargetCoding
+
+READY = "ready"
+DIVERGED = "diverged"
+REACHED_TARGET = "reached_target"
+
+
+@dataclass
+class TrainingData:
+    """Encoded arrays for training: inputs (n, n_inputs), targets
+    (n, n_outputs) and, for classification, class labels (n,)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    labels_train: np.ndarray | None
+    labels_test: np.ndarray | None
+    coding: TargetCoding
+
+    def astype(self, dtype) -> TrainingData:
+        return TrainingData(
+            self.x_train.astype(dtype),
+            self.y_train.astype(dtype),
+            self.x_test.astype(dtype),
+            self.y_test.astype(dtype),
+            self.labels_train,
+            self.labels_test,
+            self.coding,
+        )
+
+
+def regularization_grad(kind: Regularization, rate: float, W: np.ndarray) -> np.ndarray | None:
+    """Gradient of the penalty: L1 rate·Σ|w| gives rate·sign(w); L2 rate·½Σw²
+    gives rate·w."""
+    if kind == Regularization.L1 and rate:
+        return rate * np.sign(W)
+    if kind == Regularization.L2 and rate:
+        return rate * W
+    return None
+
+
+class Trainer:
+    """Backpropagation with mini-batch gradient descent on a compiled network."""
+
+    def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData, rng: np.random.Generator):
+        self.net = network
+        self.settings = settings  # read live: a changed rate applies at the next step
+        self.data = data.astype(network.dtype)
+        self.rng = rng
+        self.optimizer = make_optimizer(network.params, settings)
+        self.step_count = 0
+        self.epoch = 0
+        self.history: list[HistoryRecord] = []
+        self.status = READY
+        self.message = ""
+        self.last_loss = math.nan
+        self._pos = 0
+        self._xs = self._ys = None
+        self._good = network.copy_params()  # last weights known to be finite
+        self._good_epoch = 0
+
+    # -- running ---------------------------------------------------------------
+    def train_steps(self, n: int, evaluate: bool = True) -> int:
+        """Run up to ``n`` mini-batch steps; returns how many ran. Stops early
+        when training diverges or reaches the target loss."""
+        net, opt = self.net, self.optimizer
+        params = net.params
+        masks = net.grad_masks()
+        n_train = len(self.data.x_train)
+        with np.errstate(all="ignore"):  # overflow is caught below as divergence
+            done = self._run(n, evaluate, net, opt, params, masks, n_train)
+        return done
+
+    def _run(self, n, evaluate, net, opt, params, masks, n_train) -> int:
+        done = 0
+        while done < n and self.status == READY:
+            if self._xs is None:
+                order = self.rng.permutation(n_train)
+                self._xs = self.data.x_train[order]
+                self._ys = self.data.y_train[order]
+                self._pos = 0
+            b = max(1, int(self.settings.batch_size))
+            x = self._xs[self._pos : self._pos + b]
+            y = self._ys[self._pos : self._pos + b]
+            g = net.backward(net.forward(x), y)
+            self.last_loss = g.loss
+            if not math.isfinite(g.loss):
+                self._diverged(f"the loss became {g.loss}")
+                break
+            grads = g.as_list(net)
+            self._regularize(params, grads, masks)
+            opt.apply(params, grads)
+            self.step_count += 1
+            done += 1
+            self._pos += b
+            if self._pos >= n_train:
+                self._end_epoch(evaluate)
+        return done
+
+    def train_epochs(self, n: int, evaluate: bool = True, callback=None) -> int:
+        """Run ``n`` whole epochs (finishing the current one first counts as
+        one); ``callback(trainer)`` after each. Returns epochs completed."""
+        target = self.epoch + n
+        while self.epoch < target and self.status == READY:
+            self.train_steps(self.steps_left_in_epoch(), evaluate)
+            if callback is not None:
+                callback(self)
+        return n - (target - self.epoch)
+
+    def steps_left_in_epoch(self) -> int:
+        b = max(1, int(self.settings.batch_size))
+        pos = self._pos if self._xs is not None else 0
+        return max(1, math.ceil((len(self.data.x_train) - pos) / b))
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(len(self.data.x_train) / max(1, int(self.settings.batch_size)))
+
+    def _regularize(self, params, grads, masks) -> None:
+        kind = Regularization(self.settings.regularization)
+        if kind == Regularization.NONE or not self.settings.regularization_rate:
+            return
+        for i, blk in enumerate(self.net.blocks):
+            r = regularization_grad(kind, self.settings.regularization_rate, blk.W)
+            if masks[i] is not None:
+                r *= masks[i]
+            grads[i] += r
+
+    def _end_epoch(self, evaluate: bool) -> None:
+        self.epoch += 1
+        self._xs = None
+        if not self.net.all_finite():
+            self._diverged("a weight became infinite or not a number")
+            return
+        self._good = self.net.copy_params()
+        self._good_epoch = self.epoch
+        if evaluate:
+            rec = self.evaluate()
+            self.history.append(rec)
+            if not math.isfinite(rec.train_loss):
+                self._diverged(f"the training loss became {rec.train_loss}")
+                return
+            target = self.settings.target_loss
+            if target is not None and rec.train_loss <= target:
+                self.status = REACHED_TARGET
+                self.message = f"reached the target loss {target:g} at epoch {self.epoch}"
+
+    def _diverged(self, what: str) -> None:
+        """Stop, and put back the last weights that were finite."""
+        self.net.set_params(self._good)
+        self.optimizer.reset()
+        self.status = DIVERGED
+        self.message = (
+            f"training diverged at step {self.step_count + 1} (epoch {self.epoch + 1}): {what}; "
+            f"the weights were restored to those after epoch {self._good_epoch}. "
+            f"Try a smaller learning rate than {self.settings.learning_rate:g}."
+        )
+        self._xs = None
+
+    def resume(self) -> None:
+        """Allow training again after it stopped (e.g. after the user lowered
+        the learning rate or the target)."""
+        self.status = READY
+        self.message = ""
+
+    # -- measuring -------------------------------------------------------------
+    def evaluate(self) -> HistoryRecord:
+        """Loss and accuracy over the whole training and test sets."""
+        d, net = self.data, self.net
+        with np.errstate(all="ignore"):
+            out_train = net.predict(d.x_train)
+            train_loss = net.loss_value(out_train, d.y_train)
+            test_loss = test_acc = None
+            if len(d.x_test):
+                out_test = net.predict(d.x_test)
+                test_loss = net.loss_value(out_test, d.y_test)
+                test_acc = d.coding.accuracy(out_test, d.labels_test)
+        return HistoryRecord(
+            epoch=self.epoch,
+            step=self.step_count,
+            train_loss=train_loss,
+            test_loss=test_loss,
+            train_accuracy=d.coding.accuracy(out_train, d.labels_train),
+            test_accuracy=test_acc,
+        )

@@ -1,0 +1,324 @@
+"""The .nnsim format: a design as a JSON-ready dict and back.
+
+Reading is strict and explains itself: every problem raises ``FormatError``
+with one line naming the place (``neurons[3].activation``) and the problem.
+Nothing in a file is ever executed or unpickled. Files from older format
+versions are migrated step by step (``MIGRATIONS``); files from newer versions
+are refused with a sentence saying so. See docs/file-format.md.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import fields
+from typing import Any, Callable
+
+from nnsim.design.model import (
+    Activation,
+    Connection,
+    DatasetSpec,
+    Design,
+    HistoryRecord,
+    Init,
+    Layer,
+    LayerKind,
+    LearningRule,
+    Loss,
+    Neuron,
+    Optimizer,
+    Regularization,
+    TrainingSettings,
+)
+from nnsim.design.validate import DesignError, check_design
+
+FORMAT_VERSION = 1
+
+# Sizes beyond which a file is refused as absurd rather than read.
+LIMITS = {"layers": 10_000, "neurons": 100_000, "connections": 2_000_000, "history": 1_000_000}
+MAX_BATCH = 1_000_000
+MAX_EPOCHS = 1_000_000_000
+MAX_ID = 2**31 - 1
+
+
+class FormatError(ValueError):
+    """A design file cannot be read; the message is one line for the user."""
+
+
+# Version n -> function turning a version-n dict into a version n+1 dict.
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+
+# -- writing -------------------------------------------------------------------
+def _plain(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _record(obj) -> dict:
+    return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
+
+
+def design_to_dict(design: Design, include_history: bool = True) -> dict:
+    """The design as plain JSON values. Raises DesignError if a number is not
+    finite, so no file ever holds NaN."""
+    check_design(design)
+    out = {
+        "format_version": FORMAT_VERSION,
+        "name": design.name,
+        "description": design.description,
+        "layers": [_record(layer) for layer in design.layers],
+        "neurons": [_record(n) for n in design.neurons],
+        "connections": [_record(c) for c in design.connections],
+        "training": _record(design.training),
+        "dataset": {**_record(design.dataset), "targets": list(design.dataset.targets)},
+    }
+    for name in ("learning_rate", "momentum", "beta1", "beta2", "epsilon", "regularization_rate"):
+        if not math.isfinite(out["training"][name]):
+            raise DesignError(f"training.{name} is {out['training'][name]}, not a finite number")
+    if include_history:
+        out["history"] = [_record(h) for h in design.history if math.isfinite(h.train_loss)]
+    return out
+
+
+# -- reading -------------------------------------------------------------------
+class _Reader:
+    """Typed access to one JSON object, with its path for messages."""
+
+    def __init__(self, obj: Any, path: str):
+        if not isinstance(obj, dict):
+            raise FormatError(f"{path}: expected an object, found {_kind(obj)}")
+        self.obj = obj
+        self.path = path
+
+    def _where(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def get(self, key: str, check: Callable[[Any, str], Any], default: Any = ...):
+        if key not in self.obj:
+            if default is ...:
+                raise FormatError(f"{self._where(key)}: missing field")
+            return default
+        return check(self.obj[key], self._where(key))
+
+    def list_of(self, key: str, limit: int, required: bool = True) -> list[tuple[Any, str]]:
+        if key not in self.obj and not required:
+            return []
+        items = self.get(key, _list)
+        if len(items) > limit:
+            raise FormatError(
+                f"{self._where(key)}: {len(items)} entries is more than nnsim handles ({limit})"
+            )
+        return [(item, f"{self._where(key)}[{i}]") for i, item in enumerate(items)]
+
+
+def _kind(v) -> str:
+    if v is None:
+        return "null"
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "an object"}.get(
+        type(v), type(v).__name__
+    )
+
+
+def _list(v, where):
+    if not isinstance(v, list):
+        raise FormatError(f"{where}: expected a list, found {_kind(v)}")
+    return v
+
+
+def _str(v, where):
+    if not isinstance(v, str):
+        raise FormatError(f"{where}: expected text, found {_kind(v)}")
+    return v
+
+
+def _bool(v, where):
+    if not isinstance(v, bool):
+        raise FormatError(f"{where}: expected true or false, found {_kind(v)}")
+    return v
+
+
+def _float(v, where):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise FormatError(f"{where}: expected a number, found {_kind(v)}")
+    v = float(v)
+    if not math.isfinite(v):
+        raise FormatError(f"{where}: {v} is not a finite number")
+    return v
+
+
+def _opt_float(v, where):
+    return None if v is None else _float(v, where)
+
+
+def _int_in(low: int, high: int):
+    def check(v, where):
+        if isinstance(v, bool) or not isinstance(v, int):
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            else:
+                raise FormatError(f"{where}: expected a whole number, found {_kind(v)}")
+        if not low <= v <= high:
+            raise FormatError(f"{where}: {v} is outside {low}..{high}")
+        return v
+
+    return check
+
+
+def _opt_int_in(low, high):
+    inner = _int_in(low, high)
+    return lambda v, where: None if v is None else inner(v, where)
+
+
+def _positive_float(v, where):
+    v = _float(v, where)
+    if v <= 0:
+        raise FormatError(f"{where}: {v} must be greater than 0")
+    return v
+
+
+def _nonnegative_float(v, where):
+    v = _float(v, where)
+    if v < 0:
+        raise FormatError(f"{where}: {v} must not be negative")
+    return v
+
+
+def _enum(cls: type[enum.Enum], what: str, optional: bool = False):
+    def check(v, where):
+        if v is None and optional:
+            return None
+        try:
+            return cls(v)
+        except ValueError:
+            known = ", ".join(m.value for m in cls)
+            raise FormatError(f"{where}: unknown {what} {v!r} (known: {known})") from None
+
+    return check
+
+
+_ID = _int_in(1, MAX_ID)
+
+
+def _layer(obj, path) -> Layer:
+    r = _Reader(obj, path)
+    return Layer(
+        id=r.get("id", _ID),
+        name=r.get("name", _str, ""),
+        kind=r.get("kind", _enum(LayerKind, "layer kind")),
+        activation=r.get("activation", _enum(Activation, "activation"), Activation.TANH),
+    )
+
+
+def _neuron(obj, path) -> Neuron:
+    r = _Reader(obj, path)
+    return Neuron(
+        id=r.get("id", _ID),
+        layer=r.get("layer", _ID),
+        label=r.get("label", _str, ""),
+        bias=r.get("bias", _float, 0.0),
+        activation=r.get("activation", _enum(Activation, "activation", optional=True), None),
+        threshold=r.get("threshold", _float, 0.0),
+        x=r.get("x", _float, 0.0),
+        y=r.get("y", _float, 0.0),
+    )
+
+
+def _connection(obj, path) -> Connection:
+    r = _Reader(obj, path)
+    return Connection(
+        source=r.get("source", _ID),
+        target=r.get("target", _ID),
+        weight=r.get("weight", _float),
+        frozen=r.get("frozen", _bool, False),
+    )
+
+
+def _training(obj, path) -> TrainingSettings:
+    r = _Reader(obj, path)
+    d = TrainingSettings()
+    return TrainingSettings(
+        rule=r.get("rule", _enum(LearningRule, "learning rule"), d.rule),
+        learning_rate=r.get("learning_rate", _positive_float, d.learning_rate),
+        batch_size=r.get("batch_size", _int_in(1, MAX_BATCH), d.batch_size),
+        optimizer=r.get("optimizer", _enum(Optimizer, "optimizer"), d.optimizer),
+        momentum=r.get("momentum", _nonnegative_float, d.momentum),
+        beta1=r.get("beta1", _nonnegative_float, d.beta1),
+        beta2=r.get("beta2", _nonnegative_float, d.beta2),
+        epsilon=r.get("epsilon", _positive_float, d.epsilon),
+        loss=r.get("loss", _enum(Loss, "loss"), d.loss),
+        regularization=r.get("regularization", _enum(Regularization, "regularization"), d.regularization),
+        regularization_rate=r.get("regularization_rate", _nonnegative_float, d.regularization_rate),
+        init=r.get("init", _enum(Init, "initialisation"), d.init),
+        epochs=r.get("epochs", _int_in(0, MAX_EPOCHS), d.epochs),
+        seed=r.get("seed", _int_in(0, 2**63 - 1), d.seed),
+        target_loss=r.get("target_loss", _opt_float, d.target_loss),
+    )
+
+
+def _dataset(obj, path) -> DatasetSpec:
+    r = _Reader(obj, path)
+    d = DatasetSpec()
+    targets = r.get("targets", _list, [])
+    return DatasetSpec(
+        source=r.get("source", _str, d.source),
+        name=r.get("name", _str, d.name),
+        noise=r.get("noise", _nonnegative_float, d.noise),
+        train_ratio=r.get("train_ratio", _positive_float, d.train_ratio),
+        seed=r.get("seed", _int_in(0, 2**63 - 1), d.seed),
+        points=r.get("points", _opt_int_in(1, 10_000_000), d.points),
+        path=r.get("path", _str, d.path),
+        targets=[_str(t, f"{r._where('targets')}[{i}]") for i, t in enumerate(targets)],
+        task=r.get("task", _str, d.task),
+        normalize=r.get("normalize", _bool, d.normalize),
+    )
+
+
+def _history(obj, path) -> HistoryRecord:
+    r = _Reader(obj, path)
+    return HistoryRecord(
+        epoch=r.get("epoch", _int_in(0, MAX_EPOCHS)),
+        step=r.get("step", _int_in(0, 2**63 - 1)),
+        train_loss=r.get("train_loss", _float),
+        test_loss=r.get("test_loss", _opt_float, None),
+        train_accuracy=r.get("train_accuracy", _opt_float, None),
+        test_accuracy=r.get("test_accuracy", _opt_float, None),
+    )
+
+
+def migrate(data: dict) -> dict:
+    """Bring a parsed file of any version this nnsim knows up to FORMAT_VERSION."""
+    version = _Reader(data, "").get("format_version", _int_in(1, MAX_ID))
+    if version > FORMAT_VERSION:
+        raise FormatError(
+            f"format version {version} was written by a newer nnsim; this one reads up to "
+            f"version {FORMAT_VERSION}: update nnsim to open it"
+        )
+    while version < FORMAT_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+        data["format_version"] = version
+    return data
+
+
+def design_from_dict(data: Any) -> Design:
+    """Build a design from parsed JSON, migrating older versions; raises
+    FormatError naming the first problem."""
+    data = migrate(_Reader(data, "").obj)
+    r = _Reader(data, "")
+    design = Design(
+        name=r.get("name", _str, "Untitled"),
+        description=r.get("description", _str, ""),
+        layers=[_layer(o, p) for o, p in r.list_of("layers", LIMITS["layers"])],
+        neurons=[_neuron(o, p) for o, p in r.list_of("neurons", LIMITS["neurons"])],
+        connections=[_connection(o, p) for o, p in r.list_of("connections", LIMITS["connections"])],
+        training=r.get("training", _training, TrainingSettings()),
+        dataset=r.get("dataset", _dataset, DatasetSpec()),
+        history=[_history(o, p) for o, p in r.list_of("history", LIMITS["history"], required=False)],
+    )
+    try:
+        check_design(design)
+    except DesignError as e:
+        raise FormatError(str(e)) from None
+    return design

@@ -1,0 +1,158 @@
+"""A design made ready to run: data loaded, network compiled, a trainer made.
+
+This is the seam the command line, the Python API and the window's training
+worker all use. No Qt here.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nnsim.data import CLASSIFICATION, Dataset, load_dataset
+from nnsim.design.compile import Compiled, compile_design
+from nnsim.design.model import Activation, Design, LearningRule, Loss
+from nnsim.design.validate import DesignError
+from nnsim.engine.inspect import Inspection, inspect_sample
+from nnsim.engine.network import Network
+from nnsim.engine.perceptron import PerceptronTrainer, perceptron_problem
+from nnsim.engine.targets import TargetCoding
+from nnsim.engine.trainer import DIVERGED, Trainer, TrainingData
+
+
+def coding_for(dataset: Dataset, net: Network, design: Design) -> TargetCoding:
+    """How this data set's targets map onto this network's outputs; raises
+    DesignError when they do not fit."""
+    what = f"the data set '{dataset.name}'"
+    if dataset.n_features != net.n_inputs:
+        raise DesignError(
+            f"{what} has {dataset.n_features} input feature(s) but the design has {net.n_inputs} input neuron(s)"
+        )
+    n_out = net.n_outputs
+    if dataset.task == CLASSIFICATION:
+        k = dataset.n_classes
+        allowed = (1, 2) if k == 2 else (k,)
+        if n_out not in allowed:
+            need = "1 or 2 output neurons" if k == 2 else f"{k} output neurons, one per class"
+            raise DesignError(f"{what} has {k} classes, so the design needs {need} (it has {n_out})")
+    elif n_out != dataset.n_targets:
+        raise DesignError(f"{what} has {dataset.n_targets} target(s) but the design has {n_out} output neuron(s)")
+    kinds = {k for op in net.output_layers for k in op.act.kinds}
+    loss = design.training.loss
+    if loss == Loss.BINARY_CROSS_ENTROPY and kinds != {Activation.SIGMOID}:
+        raise DesignError("binary cross-entropy needs sigmoid output neurons: change the loss or the output activation")
+    if loss == Loss.SOFTMAX_CROSS_ENTROPY and kinds != {Activation.SOFTMAX}:
+        raise DesignError("softmax cross-entropy needs a softmax output layer: change the loss or the output activation")
+    lows, highs = zip(*(op.act.output_range() for op in net.output_layers))
+    return TargetCoding(dataset.task, n_out, min(lows), max(highs))
+
+
+@dataclass
+class Summary:
+    """What a training run reached, as ``nnsim train --json`` prints it."""
+
+    epochs: int
+    steps: int
+    train_loss: float | None
+    test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
+    seconds: float
+    status: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+class Session:
+    """Design + data + compiled network + trainer.
+
+    Training changes the compiled network; ``write_back`` copies weights,
+    biases and history into the design.
+    """
+
+    def __init__(
+        self,
+        design: Design,
+        base_dir: str | Path | None = None,
+        seed: int | None = None,
+        dtype=np.float64,
+        dataset: Dataset | None = None,
+    ):
+        self.design = design
+        self.dataset = dataset if dataset is not None else load_dataset(design.dataset, base_dir)
+        self.compiled: Compiled = compile_design(design, dtype)
+        net = self.compiled.network
+        self.coding = coding_for(self.dataset, net, design)
+        ds = self.dataset
+        is_class = ds.task == CLASSIFICATION
+        self.data = TrainingData(
+            x_train=ds.x_train,
+            y_train=self.coding.encode(ds.y_train),
+            x_test=ds.x_test,
+            y_test=self.coding.encode(ds.y_test),
+            labels_train=ds.y_train if is_class else None,
+            labels_test=ds.y_test if is_class else None,
+            coding=self.coding,
+        )
+        self.seed = design.training.seed if seed is None else seed
+        rng = np.random.default_rng(self.seed)
+        if design.training.rule == LearningRule.PERCEPTRON:
+            problem = perceptron_problem(net)
+            if problem:
+                raise DesignError(problem)
+            self.trainer = PerceptronTrainer(net, design.training, self.data, rng)
+        else:
+            self.trainer = Trainer(net, design.training, self.data, rng)
+        # Continue the design's history where it left off.
+        self._history_before = list(design.history)
+        if design.history:
+            self.trainer.epoch = design.history[-1].epoch
+            self.trainer.step_count = design.history[-1].step
+            if hasattr(self.trainer, "_good_epoch"):
+                self.trainer._good_epoch = self.trainer.epoch
+
+    @property
+    def network(self) -> Network:
+        return self.compiled.network
+
+    def train(self, epochs: int | None = None, callback=None) -> Summary:
+        """Train for ``epochs`` (default: the design's budget), then write the
+        results back into the design."""
+        epochs = self.design.training.epochs if epochs is None else epochs
+        start = time.perf_counter()
+        first_epoch = self.trainer.epoch
+        self.trainer.train_epochs(epochs, evaluate=True, callback=callback)
+        seconds = time.perf_counter() - start
+        self.write_back()
+        rec = self.trainer.evaluate()
+        return Summary(
+            epochs=self.trainer.epoch - first_epoch,
+            steps=self.trainer.step_count,
+            train_loss=rec.train_loss,
+            test_loss=rec.test_loss,
+            train_accuracy=rec.train_accuracy,
+            test_accuracy=rec.test_accuracy,
+            seconds=seconds,
+            status=self.trainer.status,
+            message=self.trainer.message,
+        )
+
+    @property
+    def diverged(self) -> bool:
+        return self.trainer.status == DIVERGED
+
+    def write_back(self) -> None:
+        self.compiled.write_back(self.design)
+        self.design.history = self._history_before + list(self.trainer.history)
+
+    def inspect(self, x, target=None) -> Inspection:
+        """Forward and (with a target) backward numbers for one sample; the
+        target is given as the network's output values."""
+        trainer = self.trainer
+        optimizer = getattr(trainer, "optimizer", None)
+        return inspect_sample(self.network, x, target, optimizer, self.design.training)
