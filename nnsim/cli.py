@@ -153,7 +153,10 @@ def _predict(args) -> int:
         values.append(v)
     n_in = design.input_size
     if len(values) != n_in:
-        raise BadInput(f"{design.name} has {n_in} input neuron(s); {len(values)} value(s) were given")
+        raise BadInput(
+            f"{args.design}: the design has {n_in} input neuron{'s' * (n_in != 1)} "
+            f"but {len(values)} value{'s' * (len(values) != 1)} {'were' if len(values) != 1 else 'was'} given"
+        )
     if args.trace:
         print(format_trace(inspect(design, values), design))
     else:

@@ -20,7 +20,9 @@ from nnsim.engine.inspect import Inspection, inspect_sample
 from nnsim.engine.network import Network
 from nnsim.engine.perceptron import PerceptronTrainer, perceptron_problem
 from nnsim.engine.targets import TargetCoding
-from nnsim.engine.trainer import DIVERGED, Trainer, TrainingData
+from nnsim.engine.trainer import DIVERGED, READY, Trainer, TrainingData
+
+COMPLETED = "completed"  # the epoch budget ran out with nothing else to report
 
 
 def coding_for(dataset: Dataset, net: Network, design: Design) -> TargetCoding:
@@ -138,7 +140,7 @@ class Session:
             train_accuracy=rec.train_accuracy,
             test_accuracy=rec.test_accuracy,
             seconds=seconds,
-            status=self.trainer.status,
+            status=COMPLETED if self.trainer.status == READY else self.trainer.status,
             message=self.trainer.message,
         )
 
