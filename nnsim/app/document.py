@@ -1,0 +1,226 @@
+"""The open design, its undo stack, and the signals the views follow.
+
+Views never change the design themselves: they call the edit methods here,
+which turn the edit into operations (``nnsim.design.recipes``) and push one
+``EditCommand`` on the undo stack. Applying or undoing a command emits the
+signals below with the ids that were touched, and the views update from them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from nnsim.design import recipes
+from nnsim.design.edits import Change, Index, SetField, apply_ops, inverse_ops, set_fields
+from nnsim.design.model import Design, LayerKind
+from nnsim.design.recipes import EditError
+
+# Commands that set the same field of the same object merge into one undo step
+# (a run of spin-box edits); they share this id.
+MERGE_ID = 4242
+
+
+class EditCommand(QUndoCommand):
+    """One undoable edit: a list of operations and their inverses."""
+
+    def __init__(self, document: Document, text: str, ops: list, mergeable: bool = False):
+        super().__init__(text)
+        self.document = document
+        self.ops = ops
+        self.mergeable = mergeable and bool(ops) and all(isinstance(op, SetField) for op in ops)
+
+    def redo(self) -> None:
+        self.document._apply(self.ops)
+
+    def undo(self) -> None:
+        self.document._apply(inverse_ops(self.ops))
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return MERGE_ID if self.mergeable else -1
+
+    def _keys(self):
+        return [(op.target, op.field) for op in self.ops]
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not (isinstance(other, EditCommand) and other.mergeable and self._keys() == other._keys()):
+            return False
+        self.ops = [SetField(a.target, a.field, a.old, b.new) for a, b in zip(self.ops, other.ops)]
+        return True
+
+
+class Document(QObject):
+    """A design being edited."""
+
+    # A new design replaced the old one (New, Open, Revert).
+    reset = Signal()
+    # Ids touched by an edit: layers and neurons by id, connections as (source, target).
+    layers_added = Signal(list)
+    layers_removed = Signal(list)
+    layers_changed = Signal(list)
+    neurons_added = Signal(list)
+    neurons_removed = Signal(list)
+    neurons_changed = Signal(list)
+    connections_added = Signal(list)
+    connections_removed = Signal(list)
+    connections_changed = Signal(list)
+    # Every weight and bias changed at once (training, a reset of the weights).
+    numbers_changed = Signal()
+    # Training settings, data set, name or description changed.
+    settings_changed = Signal()
+    # Anything at all changed (after the specific signals).
+    changed = Signal()
+    path_changed = Signal()
+
+    def __init__(self, design: Design | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.design = design if design is not None else Design()
+        self.index = Index(self.design)
+        self.path: Path | None = None
+        self.rng = np.random.default_rng()
+
+    # -- whole documents ---------------------------------------------------------
+    def replace(self, design: Design, path: Path | None = None) -> None:
+        """Show another design (New, Open, Revert): clears undo history."""
+        self.undo_stack.clear()
+        self.design = design
+        self.index = Index(design)
+        self.path = Path(path) if path else None
+        self.undo_stack.setClean()
+        self.reset.emit()
+        self.path_changed.emit()
+        self.changed.emit()
+
+    def set_path(self, path: Path | None) -> None:
+        self.path = Path(path) if path else None
+        self.path_changed.emit()
+
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    @property
+    def title(self) -> str:
+        return self.path.name if self.path else "Untitled"
+
+    # -- applying -----------------------------------------------------------------
+    def push(self, text: str, ops: list, mergeable: bool = False) -> bool:
+        """Push one undoable command (nothing if there is nothing to do)."""
+        if not ops:
+            return False
+        self.undo_stack.push(EditCommand(self, text, ops, mergeable))
+        return True
+
+    def _apply(self, ops: list) -> None:
+        change: Change = apply_ops(self.design, ops, self.index)
+        self._emit(change)
+
+    def _emit(self, change: Change) -> None:
+        for kind, added, removed, changed in (
+            ("layers", self.layers_added, self.layers_removed, self.layers_changed),
+            ("neurons", self.neurons_added, self.neurons_removed, self.neurons_changed),
+            ("connections", self.connections_added, self.connections_removed, self.connections_changed),
+        ):
+            # Removals first, so a view never sees a connection to a removed neuron.
+            if change.removed[kind]:
+                removed.emit(list(change.removed[kind]))
+        for kind, added, removed, changed in (
+            ("layers", self.layers_added, self.layers_removed, self.layers_changed),
+            ("neurons", self.neurons_added, self.neurons_removed, self.neurons_changed),
+            ("connections", self.connections_added, self.connections_removed, self.connections_changed),
+        ):
+            if change.added[kind]:
+                added.emit(list(change.added[kind]))
+        for kind, signal in (
+            ("layers", self.layers_changed),
+            ("neurons", self.neurons_changed),
+            ("connections", self.connections_changed),
+        ):
+            alive = [k for k in change.changed[kind] if k not in set(change.removed[kind])]
+            if alive:
+                signal.emit(alive)
+        if change.numbers:
+            self.numbers_changed.emit()
+        if change.settings:
+            self.settings_changed.emit()
+        self.changed.emit()
+
+    # -- edits the views call ------------------------------------------------------
+    def add_layer(self, kind: LayerKind, size: int, x: float, y: float, activation=None) -> int:
+        layer_id, ops = recipes.add_layer(self.design, kind, size, x, y, activation)
+        what = "neuron" if size == 1 else f"layer of {size}"
+        self.push(f"Add {kind.value} {what}", ops)
+        return layer_id
+
+    def add_neuron(self, layer_id: int, x: float, y: float) -> int:
+        nid, ops = recipes.add_neuron(self.design, layer_id, x, y, self.rng, self.index)
+        self.push(f"Add neuron to '{self.index.layer(layer_id).name}'", ops)
+        return nid
+
+    def connect(self, pairs: list[tuple[int, int]]) -> None:
+        """Raises EditError when any connection is refused."""
+        ops = recipes.connect(self.design, pairs, self.rng)
+        self.push("Connect" if len(pairs) == 1 else f"Connect {len(pairs)} pairs", ops)
+
+    def connect_layers(self, source_layer: int, target_layer: int) -> None:
+        ops = recipes.connect_layers(self.design, source_layer, target_layer, self.rng)
+        s, t = self.index.layer(source_layer).name, self.index.layer(target_layer).name
+        self.push(f"Connect '{s}' to '{t}'", ops)
+
+    def remove(self, neurons=(), layers=(), connections=(), text: str = "Delete") -> None:
+        self.push(text, recipes.remove(self.design, neurons, layers, connections))
+
+    def move(self, positions: dict[int, tuple[float, float]], text: str = "Move") -> None:
+        self.push(text, recipes.move(self.design, positions, self.index))
+
+    def resize_layer(self, layer_id: int, size: int) -> None:
+        ops = recipes.resize_layer(self.design, layer_id, size, self.rng)
+        self.push(f"Resize '{self.index.layer(layer_id).name}' to {size}", ops)
+
+    def set_neuron(self, neuron_id: int, **values) -> None:
+        ops = recipes.set_neuron(self.design, neuron_id, self.index, **values)
+        self.push(_describe_set("neuron", values), ops, mergeable=True)
+
+    def set_layer(self, layer_id: int, **values) -> None:
+        ops = recipes.set_layer(self.design, layer_id, self.index, **values)
+        self.push(_describe_set("layer", values), ops, mergeable="activation" not in values)
+
+    def set_connection(self, pair: tuple[int, int], **values) -> None:
+        ops = recipes.set_connection(self.design, pair, self.index, **values)
+        self.push(_describe_set("connection", values), ops, mergeable=True)
+
+    def set_connections(self, pairs, **values) -> None:
+        ops = []
+        for pair in pairs:
+            ops += recipes.set_connection(self.design, pair, self.index, **values)
+        self.push(_describe_set(f"{len(pairs)} connections", values), ops)
+
+    def set_training(self, **values) -> None:
+        self.push(_describe_set("training", values), set_fields(("training", None), self.design.training, **values), True)
+
+    def set_design(self, **values) -> None:
+        """Name, description or the data-set spec (``dataset=``)."""
+        self.push(_describe_set("design", values), set_fields(("design", None), self.design, **values), True)
+
+    def set_numbers(self, weights, biases, text: str) -> None:
+        self.push(text, recipes.set_numbers(self.design, weights, biases))
+
+    def arrange(self) -> None:
+        self.push("Arrange layers", recipes.arrange(self.design))
+
+    def paste(self, frag: dict, dx: float, dy: float, text: str = "Paste") -> list[int]:
+        ids, ops = recipes.paste(self.design, frag, dx, dy)
+        self.push(text, ops)
+        return ids
+
+
+def _describe_set(what: str, values: dict) -> str:
+    names = ", ".join(k.replace("_", " ") for k in values)
+    return f"Change {what} {names}"
+
+
+__all__ = ["Document", "EditCommand", "EditError"]

@@ -1,0 +1,390 @@
+"""The editor's edits as operation lists (see ``nnsim.design.edits``), no Qt.
+
+Each function looks at the design, decides what the edit means, and returns
+the operations that perform it, or raises ``EditError`` with a one-line reason
+when the edit makes no sense (a cycle, a connection into an input...). The
+window wraps the operations in one undo command.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from nnsim.design.build import COLUMN_SPACING, ROW_SPACING
+from nnsim.design.edits import (
+    Index,
+    apply_ops,
+    Insert,
+    Remove,
+    SetField,
+    SetNumbers,
+    insert_at_end,
+    numbers_of,
+    remove_where,
+    set_fields,
+)
+from nnsim.design.model import Activation, Connection, Design, Init, Layer, LayerKind, Neuron
+from nnsim.design.validate import DesignError, _layer_graph, check_design, connection_problem
+
+MAX_LAYER_SIZE = 10_000
+
+
+class EditError(ValueError):
+    """An edit was refused; the message says why in one line."""
+
+
+def _new_ids(design: Design, count: int) -> list[int]:
+    start = design.next_id()
+    return list(range(start, start + count))
+
+
+def default_activation(kind: LayerKind) -> Activation:
+    return {LayerKind.INPUT: Activation.LINEAR, LayerKind.HIDDEN: Activation.TANH, LayerKind.OUTPUT: Activation.TANH}[
+        kind
+    ]
+
+
+def layer_name(design: Design, kind: LayerKind) -> str:
+    names = {layer.name for layer in design.layers}
+    base = "hidden" if kind == LayerKind.HIDDEN else kind.value
+    i = 1
+    while f"{base} {i}" in names or (i == 1 and base in names and kind != LayerKind.HIDDEN):
+        i += 1
+    if kind != LayerKind.HIDDEN and i == 1:
+        return base
+    return f"{base} {i}"
+
+
+def column_positions(size: int, x: float, y: float) -> list[tuple[float, float]]:
+    """Positions of ``size`` neurons in a column centred on (x, y)."""
+    return [(float(x), float(y + ROW_SPACING * (i - (size - 1) / 2))) for i in range(size)]
+
+
+def new_weights(design: Design, rng: np.random.Generator, targets: list[int], index: Index | None = None) -> list[float]:
+    """Starting weights for new connections into ``targets`` (neuron ids),
+    following the design's initialisation scheme."""
+    n = len(targets)
+    init = Init(design.training.init)
+    if init == Init.UNIFORM or n == 0:
+        return rng.uniform(-0.5, 0.5, size=n).tolist()
+    fan_in = {}
+    for c in design.connections:
+        fan_in[c.target] = fan_in.get(c.target, 0) + 1
+    for t in targets:
+        fan_in[t] = fan_in.get(t, 0) + 1
+    fans = np.array([max(1, fan_in[t]) for t in targets], dtype=np.float64)
+    if init == Init.XAVIER:
+        return (rng.uniform(-1, 1, size=n) * np.sqrt(6.0 / (2 * fans))).tolist()
+    return (rng.standard_normal(n) * np.sqrt(2.0 / fans)).tolist()
+
+
+# -- adding ------------------------------------------------------------------------------
+def add_layer(
+    design: Design,
+    kind: LayerKind,
+    size: int,
+    x: float,
+    y: float,
+    activation: Activation | None = None,
+    name: str | None = None,
+) -> tuple[int, list]:
+    """A new layer of ``size`` neurons in a column at (x, y). Returns its id
+    and the operations."""
+    if not 1 <= size <= MAX_LAYER_SIZE:
+        raise EditError(f"a layer holds 1 to {MAX_LAYER_SIZE} neurons, not {size}")
+    ids = _new_ids(design, size + 1)
+    layer = Layer(ids[0], name or layer_name(design, kind), kind, activation or default_activation(kind))
+    bias = 0.1 if Init(design.training.init) == Init.UNIFORM and kind != LayerKind.INPUT else 0.0
+    neurons = [
+        Neuron(nid, layer.id, bias=bias, x=px, y=py) for nid, (px, py) in zip(ids[1:], column_positions(size, x, y))
+    ]
+    return layer.id, [insert_at_end(design, "layers", [layer]), insert_at_end(design, "neurons", neurons)]
+
+
+def _full_partners(design: Design, layer_id: int, index: Index) -> tuple[list[int], list[int]]:
+    """Layers fully connected into this layer (sources) and from it (targets)."""
+    members = {lay.id: [n.id for n in design.neurons_of(lay.id)] for lay in design.layers}
+    mine = members[layer_id]
+    layer_of = {n.id: n.layer for n in design.neurons}
+    counts: dict[tuple[int, int], int] = {}
+    for c in design.connections:
+        key = (layer_of[c.source], layer_of[c.target])
+        if layer_id in key:
+            counts[key] = counts.get(key, 0) + 1
+    sources = [s for (s, t), k in counts.items() if t == layer_id and k == len(members[s]) * len(mine)]
+    targets = [t for (s, t), k in counts.items() if s == layer_id and k == len(members[t]) * len(mine)]
+    return sources, targets
+
+
+def add_neuron(
+    design: Design, layer_id: int, x: float, y: float, rng: np.random.Generator, index: Index | None = None
+) -> tuple[int, list]:
+    """One more neuron in an existing layer. Where the layer is fully connected
+    to another, the new neuron is connected the same way, with new weights."""
+    index = index or Index(design)
+    layer = index.layer(layer_id)
+    if len(design.neurons_of(layer_id)) >= MAX_LAYER_SIZE:
+        raise EditError(f"layer '{layer.name}' already holds {MAX_LAYER_SIZE} neurons")
+    (nid,) = _new_ids(design, 1)
+    siblings = design.neurons_of(layer_id)
+    bias = siblings[-1].bias if siblings and layer.kind != LayerKind.INPUT else 0.0
+    neuron = Neuron(nid, layer_id, bias=0.0 if layer.kind == LayerKind.INPUT else bias, x=float(x), y=float(y))
+    ops: list = [insert_at_end(design, "neurons", [neuron])]
+    sources, targets = _full_partners(design, layer_id, index)
+    pairs = [(n.id, nid) for s in sources for n in design.neurons_of(s)]
+    pairs += [(nid, n.id) for t in targets for n in design.neurons_of(t)]
+    if pairs:
+        trial = copy.copy(design)
+        trial.neurons = design.neurons + [neuron]
+        weights = new_weights(trial, rng, [t for _, t in pairs])
+        ops.append(insert_at_end(design, "connections", [Connection(s, t, w) for (s, t), w in zip(pairs, weights)]))
+    return nid, ops
+
+
+# -- connecting ------------------------------------------------------------------------
+def connect(design: Design, pairs: list[tuple[int, int]], rng: np.random.Generator, skip_existing: bool = False) -> list:
+    """Operations adding connections; refused as a whole if any pair is."""
+    graph = _layer_graph(design, design.connections)
+    layer_of = {n.id: n.layer for n in design.neurons}
+    new: list[tuple[int, int]] = []
+    seen = set()
+    for s, t in pairs:
+        if skip_existing and ((s, t) in seen or design.connection(s, t) is not None):
+            continue
+        if (s, t) in seen:
+            continue
+        problem = connection_problem(design, s, t, graph)
+        if problem:
+            raise EditError(problem)
+        seen.add((s, t))
+        new.append((s, t))
+        graph.setdefault(layer_of[s], set()).add(layer_of[t])
+    if not new:
+        return []
+    weights = new_weights(design, rng, [t for _, t in new])
+    return [insert_at_end(design, "connections", [Connection(s, t, w) for (s, t), w in zip(new, weights)])]
+
+
+def connect_layers(design: Design, source_layer: int, target_layer: int, rng: np.random.Generator) -> list:
+    """Connect every neuron of one layer to every neuron of another."""
+    sources = design.neurons_of(source_layer)
+    targets = design.neurons_of(target_layer)
+    pairs = [(s.id, t.id) for s in sources for t in targets]
+    missing = [p for p in pairs if design.connection(*p) is None] if len(pairs) < 5000 else _missing(design, pairs)
+    if not missing:
+        s_name, t_name = design.layer(source_layer).name, design.layer(target_layer).name
+        raise EditError(f"'{s_name}' and '{t_name}' are already fully connected")
+    return connect(design, missing, rng)
+
+
+def _missing(design: Design, pairs):
+    existing = {(c.source, c.target) for c in design.connections}
+    return [p for p in pairs if p not in existing]
+
+
+# -- removing ------------------------------------------------------------------------------
+def remove(design: Design, neurons=(), layers=(), connections=()) -> list:
+    """Remove neurons (with their connections), whole layers, and single
+    connections. A layer left without neurons goes too."""
+    layers = set(layers)
+    neurons = set(neurons) | {n.id for n in design.neurons if n.layer in layers}
+    for layer in design.layers:
+        members = design.neurons_of(layer.id)
+        if members and all(n.id in neurons for n in members):
+            layers.add(layer.id)
+    pairs = {tuple(p) for p in connections}
+    ops = []
+    for op in (
+        remove_where(
+            design, "connections", lambda c: c.source in neurons or c.target in neurons or (c.source, c.target) in pairs
+        ),
+        remove_where(design, "neurons", lambda n: n.id in neurons),
+        remove_where(design, "layers", lambda lay: lay.id in layers),
+    ):
+        if op is not None:
+            ops.append(op)
+    return ops
+
+
+def resize_layer(design: Design, layer_id: int, size: int, rng: np.random.Generator) -> list:
+    """Grow a layer (new neurons below the last one, connected like their
+    siblings) or shrink it (removing its last neurons)."""
+    layer = design.layer(layer_id)
+    members = design.neurons_of(layer_id)
+    if not 1 <= size <= MAX_LAYER_SIZE:
+        raise EditError(f"layer '{layer.name}' can hold 1 to {MAX_LAYER_SIZE} neurons, not {size}")
+    if size < len(members):
+        return remove(design, neurons=[n.id for n in members[size:]])
+    work = copy.deepcopy(design)
+    index = Index(work)
+    ops: list = []
+    for _ in range(size - len(members)):
+        last = work.neurons_of(layer_id)[-1]
+        _, step = add_neuron(work, layer_id, last.x, last.y + ROW_SPACING, rng, index)
+        apply_ops(work, step, index)
+        ops += step
+    return ops
+
+
+# -- changing ------------------------------------------------------------------------------
+def move(design: Design, positions: dict[int, tuple[float, float]], index: Index | None = None) -> list:
+    index = index or Index(design)
+    ops = []
+    for nid, (x, y) in positions.items():
+        ops += set_fields(("neuron", nid), index.neuron(nid), x=float(x), y=float(y))
+    return ops
+
+
+def set_neuron(design: Design, neuron_id: int, index: Index | None = None, **values) -> list:
+    index = index or Index(design)
+    n = index.neuron(neuron_id)
+    if "activation" in values:
+        layer = index.layer(n.layer)
+        own = values["activation"]
+        mine = Activation(own) if own is not None else layer.activation
+        kinds = {design.activation_of(m) for m in design.neurons_of(layer.id) if m.id != neuron_id} | {mine}
+        if Activation.SOFTMAX in kinds and len(kinds) > 1:
+            raise EditError(f"layer '{layer.name}': softmax must be the activation of all its neurons")
+    return set_fields(("neuron", neuron_id), n, **values)
+
+
+def set_layer(design: Design, layer_id: int, index: Index | None = None, **values) -> list:
+    """Change a layer's name, default activation or kind. Setting the layer's
+    activation also clears its neurons' own choices, so the whole layer follows."""
+    index = index or Index(design)
+    layer = index.layer(layer_id)
+    ops = set_fields(("layer", layer_id), layer, **values)
+    if "activation" in values:
+        for n in design.neurons_of(layer_id):
+            if n.activation is not None:
+                ops.append(SetField(("neuron", n.id), "activation", n.activation, None))
+    if "kind" in values and ops:
+        trial = copy.deepcopy(design)
+        apply_ops(trial, ops)
+        try:
+            check_design(trial)
+        except DesignError as e:
+            raise EditError(str(e)) from None
+    return ops
+
+
+def set_connection(design: Design, pair: tuple[int, int], index: Index | None = None, **values) -> list:
+    index = index or Index(design)
+    c = index.connection(pair)
+    if c is None:
+        raise EditError(f"there is no connection {pair[0]} → {pair[1]}")
+    return set_fields(("connection", tuple(pair)), c, **values)
+
+
+def set_numbers(design: Design, weights, biases) -> list:
+    """Replace all weights and biases (design order)."""
+    old_w, old_b = numbers_of(design)
+    new_w, new_b = np.asarray(weights, dtype=np.float64), np.asarray(biases, dtype=np.float64)
+    if new_w.shape != old_w.shape or new_b.shape != old_b.shape:
+        raise EditError("the numbers do not fit the design (it changed)")
+    if not (np.isfinite(new_w).all() and np.isfinite(new_b).all()):
+        raise EditError("refusing to store weights that are not finite numbers")
+    return [SetNumbers(old_w, new_w.copy(), old_b, new_b.copy())]
+
+
+# -- copy and paste ----------------------------------------------------------------------
+def fragment(design: Design, neuron_ids) -> dict:
+    """The selected neurons, their layers' settings and the connections among
+    them, as plain data for the clipboard."""
+    chosen = [n for n in design.neurons if n.id in set(neuron_ids)]
+    keep = {n.id for n in chosen}
+    layers = [copy.deepcopy(design.layer(lid)) for lid in dict.fromkeys(n.layer for n in chosen)]
+    conns = [copy.deepcopy(c) for c in design.connections if c.source in keep and c.target in keep]
+    return {"layers": layers, "neurons": [copy.deepcopy(n) for n in chosen], "connections": conns}
+
+
+def paste(design: Design, frag: dict, dx: float, dy: float) -> tuple[list[int], list]:
+    """New layers holding copies of the fragment's neurons, moved by (dx, dy),
+    with the connections among them. Returns the new neuron ids."""
+    layers: list[Layer] = frag["layers"]
+    neurons: list[Neuron] = frag["neurons"]
+    if not neurons:
+        return [], []
+    ids = _new_ids(design, len(layers) + len(neurons))
+    layer_map = {lay.id: ids[i] for i, lay in enumerate(layers)}
+    neuron_map = {n.id: ids[len(layers) + i] for i, n in enumerate(neurons)}
+    used = {lay.name for lay in design.layers}
+    new_layers = []
+    for lay in layers:
+        name = lay.name
+        while name in used:
+            name = f"{lay.name} copy" if name == lay.name else f"{name}'"
+        used.add(name)
+        new_layers.append(Layer(layer_map[lay.id], name, lay.kind, lay.activation))
+    new_neurons = [
+        Neuron(neuron_map[n.id], layer_map[n.layer], n.label, n.bias, n.activation, n.threshold, n.x + dx, n.y + dy)
+        for n in neurons
+    ]
+    new_conns = [
+        Connection(neuron_map[c.source], neuron_map[c.target], c.weight, c.frozen)
+        for c in frag["connections"]
+        if c.source in neuron_map and c.target in neuron_map
+    ]
+    ops = [insert_at_end(design, "layers", new_layers), insert_at_end(design, "neurons", new_neurons)]
+    if new_conns:
+        ops.append(insert_at_end(design, "connections", new_conns))
+    return [n.id for n in new_neurons], ops
+
+
+# -- layout --------------------------------------------------------------------------------
+def arrange(design: Design, x0: float = 0.0, y0: float = 0.0) -> list:
+    """Layers in tidy columns: each layer one column to the right of the
+    deepest layer feeding it; several layers at one depth side by side."""
+    graph = _layer_graph(design, design.connections)
+    depth = {layer.id: 0 for layer in design.layers}
+    inputs = {layer.id for layer in design.layers if layer.kind == LayerKind.INPUT}
+    # Longest path from the inputs, by relaxing edges |layers| times (graphs are small).
+    for _ in range(len(design.layers)):
+        changed = False
+        for s, targets in graph.items():
+            for t in targets:
+                if depth[t] < depth[s] + 1:
+                    depth[t] = depth[s] + 1
+                    changed = True
+        if not changed:
+            break
+    outputs = [layer.id for layer in design.layers if layer.kind == LayerKind.OUTPUT]
+    deepest = max(depth.values(), default=0)
+    for lid in outputs:  # outputs in the last column
+        depth[lid] = max(deepest, 1 if inputs else 0)
+    columns: dict[int, list[int]] = {}
+    for layer in design.layers:
+        columns.setdefault(depth[layer.id], []).append(layer.id)
+    positions: dict[int, tuple[float, float]] = {}
+    x = x0
+    for d in sorted(columns):
+        for lid in columns[d]:
+            members = design.neurons_of(lid)
+            for n, (px, py) in zip(members, column_positions(len(members), x, y0)):
+                positions[n.id] = (px, py)
+            x += COLUMN_SPACING
+    return move(design, positions)
+
+
+__all__ = [
+    "EditError",
+    "add_layer",
+    "add_neuron",
+    "connect",
+    "connect_layers",
+    "remove",
+    "resize_layer",
+    "move",
+    "set_neuron",
+    "set_layer",
+    "set_connection",
+    "set_numbers",
+    "fragment",
+    "paste",
+    "arrange",
+    "Insert",
+    "Remove",
+    "SetField",
+]
