@@ -57,8 +57,9 @@ def predict(design: Design, inputs) -> np.ndarray:
 
 def inspect(design: Design, inputs, target=None) -> SampleTrace:
     """Every neuron's z and a for one input; with ``target`` (the wanted
-    output values) also each δ, each connection's gradient and the change
-    plain gradient descent with the design's settings would make."""
+    output values) also each δ, each connection's gradient and the change the
+    design's optimizer, learning rate and regularisation would make on a first
+    step (an optimizer with no history yet)."""
     compiled = compile_design(design)
     net = compiled.network
     x = np.asarray(inputs, dtype=np.float64)

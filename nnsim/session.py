@@ -48,6 +48,11 @@ def coding_for(dataset: Dataset, net: Network, design: Design) -> TargetCoding:
         raise DesignError("binary cross-entropy needs sigmoid output neurons: change the loss or the output activation")
     if loss == Loss.SOFTMAX_CROSS_ENTROPY and kinds != {Activation.SOFTMAX}:
         raise DesignError("softmax cross-entropy needs a softmax output layer: change the loss or the output activation")
+    for op in net.output_layers:
+        if op.size == 1 and op.act.kinds == [Activation.SOFTMAX]:
+            raise DesignError(
+                "a softmax layer of one neuron always outputs 1: use a sigmoid output, or one softmax neuron per class"
+            )
     lows, highs = zip(*(op.act.output_range() for op in net.output_layers))
     return TargetCoding(dataset.task, n_out, min(lows), max(highs))
 

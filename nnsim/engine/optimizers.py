@@ -23,8 +23,7 @@ class SGD:
     def apply(self, params, grads) -> None:
         lr = self.settings.learning_rate
         for p, g in zip(params, grads):
-            g *= lr
-            p -= g
+            p -= lr * g  # not ``g *= lr``: the caller's gradients stay as they were
 
     def preview(self, grads) -> list[np.ndarray]:
         lr = self.settings.learning_rate

@@ -150,28 +150,32 @@ class Trainer:
         self.epoch += 1
         self._xs = None
         if not self.net.all_finite():
-            self._diverged("a weight became infinite or not a number")
+            self._diverged("a weight became infinite or not a number", epoch_done=True)
             return
-        self._good = self.net.copy_params()
-        self._good_epoch = self.epoch
         if evaluate:
             rec = self.evaluate()
             self.history.append(rec)
             if not math.isfinite(rec.train_loss):
-                self._diverged(f"the training loss became {rec.train_loss}")
+                self._diverged(f"the training loss became {rec.train_loss}", epoch_done=True)
                 return
+        # Only weights whose loss is finite are good to go back to.
+        self._good = self.net.copy_params()
+        self._good_epoch = self.epoch
+        if evaluate:
             target = self.settings.target_loss
             if target is not None and rec.train_loss <= target:
                 self.status = REACHED_TARGET
                 self.message = f"reached the target loss {target:g} at epoch {self.epoch}"
 
-    def _diverged(self, what: str) -> None:
-        """Stop, and put back the last weights that were finite."""
+    def _diverged(self, what: str, epoch_done: bool = False) -> None:
+        """Stop, and put back the last weights that were finite. ``epoch_done``:
+        found at the end of an epoch, after its last step was counted."""
         self.net.set_params(self._good)
         self.optimizer.reset()
         self.status = DIVERGED
+        step, epoch = (self.step_count, self.epoch) if epoch_done else (self.step_count + 1, self.epoch + 1)
         self.message = (
-            f"training diverged at step {self.step_count + 1} (epoch {self.epoch + 1}): {what}; "
+            f"training diverged at step {step} (epoch {epoch}): {what}; "
             f"the weights were restored to those after epoch {self._good_epoch}. "
             f"Try a smaller learning rate than {self.settings.learning_rate:g}."
         )
