@@ -73,36 +73,49 @@ def check_design(design: Design) -> None:
         for name in ("bias", "threshold", "x", "y"):
             if not math.isfinite(getattr(n, name)):
                 raise DesignError(f"neuron {n.id}: {name} is {getattr(n, name)}, not a finite number")
+    layer_by_id = {layer.id: layer for layer in design.layers}
+    kinds_in: dict[int, set] = {}
+    for n in design.neurons:
+        kinds_in.setdefault(n.layer, set()).add(n.activation or layer_by_id[n.layer].activation)
     for layer in design.layers:
-        kinds = {design.activation_of(n) for n in design.neurons_of(layer.id)}
+        kinds = kinds_in.get(layer.id, set())
         if Activation.SOFTMAX in kinds and len(kinds) > 1:
             raise DesignError(f"layer '{layer.name}': softmax must be the activation of all its neurons")
-    neurons = set(neuron_ids)
     pairs: set[tuple[int, int]] = set()
     graph: dict[int, set[int]] = {}
     layer_of = {n.id: n.layer for n in design.neurons}
+    kind_of = {lid: layer.kind for lid, layer in layer_by_id.items()}
     for k, c in enumerate(design.connections):
         for end in (c.source, c.target):
-            if end not in neurons:
+            if end not in layer_of:
                 raise DesignError(f"connection {k + 1} ({c.source} → {c.target}): there is no neuron {end}")
         if not math.isfinite(c.weight):
             raise DesignError(
                 f"connection {design.describe_neuron(c.source)} → {design.describe_neuron(c.target)}: "
                 f"weight is {c.weight}, not a finite number"
             )
-        if (c.source, c.target) in pairs:
+        pair = (c.source, c.target)
+        if pair in pairs:
             raise DesignError(
                 f"connection {design.describe_neuron(c.source)} → {design.describe_neuron(c.target)} "
                 "appears twice"
             )
-        new_edge = layer_of[c.target] not in graph.get(layer_of[c.source], ())
-        # Check against the connections accepted so far, so the message names
-        # the connection that closes a cycle.
-        problem = _structural_problem(design, c, graph if new_edge else None)
-        if problem:
-            raise DesignError(problem)
-        pairs.add((c.source, c.target))
-        graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
+        ls, lt = layer_of[c.source], layer_of[c.target]
+        new_edge = lt not in graph.get(ls, ())
+        # Cheap tests first; the full check (with names for the message) runs
+        # only when a rule may be broken. Checking against the connections
+        # accepted so far makes the message name the connection that closes a cycle.
+        if (
+            ls == lt
+            or kind_of[lt] == LayerKind.INPUT
+            or kind_of[ls] == LayerKind.OUTPUT
+            or (new_edge and _path(graph, lt, ls) is not None)
+        ):
+            problem = _structural_problem(design, c, graph if new_edge else None)
+            if problem:
+                raise DesignError(problem)
+        pairs.add(pair)
+        graph.setdefault(ls, set()).add(lt)
 
 
 def _structural_problem(design: Design, c: Connection, graph) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -15,23 +16,68 @@ from nnsim.io.format import FormatError, design_from_dict, design_to_dict
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
-def _refuse_constant(name: str):
-    # json accepts NaN and Infinity by default; a design file may not hold them.
-    raise ValueError(f"{name} is not allowed")
+class _Constant:
+    """Stands for a NaN or Infinity literal while parsing (json accepts them by
+    default; a design file may not hold them), so the message can say where."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+def _find_constant(data) -> tuple[str, str]:
+    """Where the first NaN/Infinity literal is: (path, literal)."""
+    stack = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, _Constant):
+            return where, value.name
+        if isinstance(value, dict):
+            items = [(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()]
+        elif isinstance(value, list):
+            items = [(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        else:
+            continue
+        stack.extend(reversed(items))
+    return "", "NaN"
+
+
+# What the text after a parse error may be when the file was cut off there: the
+# start of a number or of a literal (true, false, null).
+_CUT_TOKEN = re.compile(r"-?\d*\.?\d*(?:[eE][-+]?\d*)?|t(?:r(?:u)?)?|f(?:a(?:l(?:s)?)?)?|n(?:u(?:l)?)?")
+
+_CUT_ESCAPE = re.compile(r"u[0-9a-fA-F]{0,4}")
+
+
+def _truncated(text: str, e: json.JSONDecodeError) -> bool:
+    if e.msg.startswith("Unterminated string"):  # no closing quote before the end
+        return True
+    rest = text[e.pos :].rstrip()
+    if e.msg.startswith("Invalid \\uXXXX escape"):  # cut inside \u20ac
+        return _CUT_ESCAPE.fullmatch(rest) is not None
+    return not rest or _CUT_TOKEN.fullmatch(rest) is not None
 
 
 def loads(text: str, source: str = "<text>") -> Design:
     """A design from the text of a .nnsim file; ``source`` names it in messages."""
+    constants: list[_Constant] = []
+
+    def constant(name: str) -> _Constant:
+        constants.append(_Constant(name))
+        return constants[-1]
+
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=constant)
     except json.JSONDecodeError as e:
-        if e.pos >= len(text.rstrip()):
+        if _truncated(text, e):
             raise FormatError(f"{source}: the file ends unexpectedly at line {e.lineno} (is it truncated?)") from None
         raise FormatError(f"{source}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
-    except ValueError as e:
-        raise FormatError(f"{source}: {e}") from None
+    except ValueError as e:  # e.g. an integer with thousands of digits
+        raise FormatError(f"{source}: not readable as JSON: {str(e).split(';')[0]}") from None
     except RecursionError:
         raise FormatError(f"{source}: the JSON is nested too deeply") from None
+    if constants:
+        where, name = _find_constant(data)
+        raise FormatError(f"{source}: {where or 'the file'}: {name} is not allowed (numbers must be finite)")
     try:
         return design_from_dict(data)
     except FormatError as e:
@@ -46,7 +92,10 @@ def load(path: str | os.PathLike) -> Design:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise FormatError(f"{name}: {size} bytes is larger than a design file can be ({MAX_FILE_BYTES})")
-        raw = path.read_bytes()
+        with open(path, "rb") as f:  # bounded: a device or pipe reports size 0
+            raw = f.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise FormatError(f"{name}: larger than a design file can be ({MAX_FILE_BYTES} bytes)")
     except FileNotFoundError:
         raise FormatError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -74,6 +123,8 @@ def save(design: Design, path: str | os.PathLike, include_history: bool = True) 
     then renamed over the target, so a crash never leaves a half-written file
     or destroys the previous one."""
     path = Path(path)
+    if path.is_symlink():  # replace the file the link points to, not the link
+        path = Path(os.path.realpath(path))
     text = dumps(design, include_history)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
@@ -92,12 +143,36 @@ def save(design: Design, path: str | os.PathLike, include_history: bool = True) 
         except OSError:
             pass
         raise
+    _fsync_dir(path.parent)
 
 
-def _umask() -> int:
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; best effort elsewhere)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _read_umask() -> int:
+    # Reading the umask means setting it; done once, at import, before any
+    # other thread can be creating files.
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()
+
+
+def _umask() -> int:
+    return _UMASK
 
 
 __all__ = ["load", "loads", "save", "dumps", "FormatError", "DesignError"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from dataclasses import fields
 from typing import Any, Callable
 
@@ -41,8 +42,16 @@ MAX_EPOCHS = 1_000_000_000
 MAX_ID = 2**31 - 1
 
 
+# Characters str.splitlines() breaks a line at; a message shows them escaped.
+_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
 class FormatError(ValueError):
-    """A design file cannot be read; the message is one line for the user."""
+    """A design file cannot be read; the message is one line for the user
+    (line breaks from the file, e.g. in a label, are shown escaped)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(str(message).translate(_LINE_BREAKS))
 
 
 # Version n -> function turning a version-n dict into a version n+1 dict.
@@ -60,9 +69,21 @@ def _record(obj) -> dict:
     return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
 
 
+def _history_record(h: HistoryRecord) -> dict:
+    # An optional measurement that is not finite (a test loss that overflowed)
+    # is written as null: JSON has no NaN or Infinity.
+    out = _record(h)
+    for name in ("test_loss", "train_accuracy", "test_accuracy"):
+        v = out[name]
+        if isinstance(v, float) and not math.isfinite(v):
+            out[name] = None
+    return out
+
+
 def design_to_dict(design: Design, include_history: bool = True) -> dict:
     """The design as plain JSON values. Raises DesignError if a number is not
-    finite, so no file ever holds NaN."""
+    finite, so no file ever holds NaN, or if nnsim could not read the result
+    back (a value outside what the loader accepts)."""
     check_design(design)
     out = {
         "format_version": FORMAT_VERSION,
@@ -78,7 +99,12 @@ def design_to_dict(design: Design, include_history: bool = True) -> dict:
         if not math.isfinite(out["training"][name]):
             raise DesignError(f"training.{name} is {out['training'][name]}, not a finite number")
     if include_history:
-        out["history"] = [_record(h) for h in design.history if math.isfinite(h.train_loss)]
+        out["history"] = [_history_record(h) for h in design.history if math.isfinite(h.train_loss)]
+    # Never write a file the loader would refuse: run its field checks.
+    try:
+        _read(out)
+    except FormatError as e:
+        raise DesignError(str(e)) from None
     return out
 
 
@@ -88,7 +114,8 @@ class _Reader:
 
     def __init__(self, obj: Any, path: str):
         if not isinstance(obj, dict):
-            raise FormatError(f"{path}: expected an object, found {_kind(obj)}")
+            where = f"{path}: " if path else "the top level: "
+            raise FormatError(f"{where}expected an object, found {_kind(obj)}")
         self.obj = obj
         self.path = path
 
@@ -127,9 +154,17 @@ def _list(v, where):
     return v
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _str(v, where):
     if not isinstance(v, str):
         raise FormatError(f"{where}: expected text, found {_kind(v)}")
+    bad = _SURROGATE.search(v)
+    if bad:
+        # JSON can spell half of a UTF-16 pair as an escape; that is not
+        # text and could not be written back as UTF-8.
+        raise FormatError(f"{where}: contains \\u{ord(bad.group()):04x}, half of a character (not valid Unicode)")
     return v
 
 
@@ -142,7 +177,10 @@ def _bool(v, where):
 def _float(v, where):
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise FormatError(f"{where}: expected a number, found {_kind(v)}")
-    v = float(v)
+    try:
+        v = float(v)
+    except OverflowError:
+        raise FormatError(f"{where}: the number is too large") from None
     if not math.isfinite(v):
         raise FormatError(f"{where}: {v} is not a finite number")
     return v
@@ -296,8 +334,21 @@ def migrate(data: dict) -> dict:
             f"version {FORMAT_VERSION}: update nnsim to open it"
         )
     while version < FORMAT_VERSION:
-        data = MIGRATIONS[version](data)
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise FormatError(f"format version {version} is no longer supported by this nnsim")
+        try:
+            data = step(data)
+        except FormatError:
+            raise
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as e:
+            # A migration meets an old file that was malformed to begin with.
+            raise FormatError(
+                f"format version {version}: the file cannot be brought up to version {version + 1} "
+                f"({type(e).__name__}: {e})"
+            ) from None
         version += 1
+        data = _Reader(data, "").obj
         data["format_version"] = version
     return data
 
@@ -305,9 +356,19 @@ def migrate(data: dict) -> dict:
 def design_from_dict(data: Any) -> Design:
     """Build a design from parsed JSON, migrating older versions; raises
     FormatError naming the first problem."""
-    data = migrate(_Reader(data, "").obj)
+    design = _read(migrate(_Reader(data, "").obj))
+    try:
+        check_design(design)
+    except DesignError as e:
+        raise FormatError(str(e)) from None
+    return design
+
+
+def _read(data: dict) -> Design:
+    """The design a current-version dict describes, each field checked, but
+    not yet its structure (ids, connections: ``check_design``)."""
     r = _Reader(data, "")
-    design = Design(
+    return Design(
         name=r.get("name", _str, "Untitled"),
         description=r.get("description", _str, ""),
         layers=[_layer(o, p) for o, p in r.list_of("layers", LIMITS["layers"])],
@@ -317,8 +378,3 @@ def design_from_dict(data: Any) -> Design:
         dataset=r.get("dataset", _dataset, DatasetSpec()),
         history=[_history(o, p) for o, p in r.list_of("history", LIMITS["history"], required=False)],
     )
-    try:
-        check_design(design)
-    except DesignError as e:
-        raise FormatError(str(e)) from None
-    return design
