@@ -160,19 +160,19 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _read_umask() -> int:
-    # Reading the umask means setting it; done once, at import, before any
-    # other thread can be creating files.
+def _umask() -> int:
+    # Linux reports the umask without changing it; elsewhere reading it means
+    # setting it for a moment.
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-_UMASK = _read_umask()
-
-
-def _umask() -> int:
-    return _UMASK
 
 
 __all__ = ["load", "loads", "save", "dumps", "FormatError", "DesignError"]
