@@ -148,16 +148,21 @@ def connect(design: Design, pairs: list[tuple[int, int]], rng: np.random.Generat
     """Operations adding connections; refused as a whole if any pair is."""
     graph = _layer_graph(design, design.connections)
     layer_of = {n.id: n.layer for n in design.neurons}
+    existing = {(c.source, c.target) for c in design.connections}
     new: list[tuple[int, int]] = []
     seen = set()
+    passed = set()  # layer pairs with a pair accepted above: the same verdict holds
     for s, t in pairs:
-        if skip_existing and ((s, t) in seen or design.connection(s, t) is not None):
+        if skip_existing and ((s, t) in seen or (s, t) in existing):
             continue
         if (s, t) in seen:
             continue
-        problem = connection_problem(design, s, t, graph)
-        if problem:
-            raise EditError(problem)
+        key = (layer_of.get(s), layer_of.get(t))
+        if not (key in passed and s != t and (s, t) not in existing):
+            problem = connection_problem(design, s, t, graph)
+            if problem:
+                raise EditError(problem)
+            passed.add(key)
         seen.add((s, t))
         new.append((s, t))
         graph.setdefault(layer_of[s], set()).add(layer_of[t])
@@ -172,7 +177,7 @@ def connect_layers(design: Design, source_layer: int, target_layer: int, rng: np
     sources = design.neurons_of(source_layer)
     targets = design.neurons_of(target_layer)
     pairs = [(s.id, t.id) for s in sources for t in targets]
-    missing = [p for p in pairs if design.connection(*p) is None] if len(pairs) < 5000 else _missing(design, pairs)
+    missing = _missing(design, pairs)
     if not missing:
         s_name, t_name = design.layer(source_layer).name, design.layer(target_layer).name
         raise EditError(f"'{s_name}' and '{t_name}' are already fully connected")

@@ -1,0 +1,121 @@
+"""What the canvas shows beyond the design: highlight overlays (hover,
+selection, learn mode) and the hooks the training views use. Mixed into
+``CanvasScene``; none of this touches the design."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+from nnsim.app.canvas import style as S
+from nnsim.app.canvas.bundles import shorten
+from nnsim.app.canvas.items import DOT_LOD
+
+
+class HooksMixin:
+    """Overlays and training-view hooks of ``CanvasScene``."""
+
+    def _pair_segments(self, pairs) -> tuple[np.ndarray, np.ndarray]:
+        """Edge-to-edge segments and shown weights of some connections."""
+        segs, weights = [], []
+        for pair in pairs:
+            found = self.table.find(*pair)
+            if found is not None:
+                key, i = found
+                data = self.table.pairs[key]
+                segs.append(data.segments(self.table.pos, [i])[0])
+                weights.append(data.shown_weights()[i])
+        if not segs:
+            return np.zeros((0, 4)), np.zeros(0)
+        return shorten(np.array(segs)), np.array(weights)
+
+    def _refresh_overlays(self) -> None:
+        for overlay, pairs, halo, width in (
+            (self.hover_overlay, [self._hover_pair] if self._hover_pair else [], S.HOVER, 7.0),
+            (self.select_overlay, self._selected_pairs, S.SELECT, 7.0),
+            (self.highlight_overlay, self._highlight_pairs, S.HIGHLIGHT, 8.0),
+        ):
+            seg, w = self._pair_segments(pairs)
+            if len(seg) == 0:
+                if not overlay.is_empty():
+                    overlay.clear()
+                continue
+            core_pos = S.cosmetic_pen(S.POSITIVE, 2.4)
+            core_neg = S.cosmetic_pen(S.NEGATIVE, 2.4)
+            overlay.set_highlight(seg, S.cosmetic_pen(halo, width), [(core_pos, w >= 0), (core_neg, w < 0)])
+
+    def shown_connections(self, zoom: float) -> tuple[int, int]:
+        """(connections drawn at this zoom, all connections)."""
+        shown = sum(min(len(b.data), b.shown_count(zoom)) for b in self.bundle_items.values())
+        return shown, self.table.total
+
+    def clear_hover(self) -> None:
+        self._set_hover(None)
+
+    def _set_hover(self, pair) -> None:
+        if pair != self._hover_pair:
+            self._hover_pair = pair
+            self._refresh_overlays()
+
+    def set_live_weights(self, weights: np.ndarray | None) -> None:
+        """Draw these weights (design connection order) instead of the
+        design's, e.g. while training; None goes back to the design's. The
+        design is not touched."""
+        if weights is None:
+            self._live = None
+            for key, data in self.table.pairs.items():
+                if data.live is not None and data.set_live(None):
+                    self.bundle_items[key].rebuild(self.table.pos)
+            self._refresh_overlays()
+            return
+        weights = np.asarray(weights, dtype=np.float64)
+        if len(weights) != self.table.total or not self._ensure_order():
+            return  # out of step with the design: ignore (the next edit resets training)
+        self._live = weights
+        for key, data in self.table.pairs.items():
+            if data.set_live(weights[data.design_idx]):
+                self.bundle_items[key].rebuild(self.table.pos)
+        self._refresh_overlays()
+
+    def set_neuron_thumbnails(self, images: dict[int, QImage] | None) -> None:
+        """Small images (e.g. each neuron's output over the input plane) shown
+        inside the hidden and output neurons; None removes them."""
+        images = images or {}
+        for nid, item in self.neuron_items.items():
+            img = images.get(nid)
+            if img is not item.thumbnail:
+                item.thumbnail = img
+                item.update()
+        self._thumbnails = dict(images)
+
+    def set_neuron_values(self, values: dict[int, float] | None) -> None:
+        """A value shown beside each neuron (e.g. its output for one sample),
+        with the neuron tinted by it; None removes them."""
+        values = values or {}
+        for nid, item in self.neuron_items.items():
+            v = values.get(nid)
+            item.set_value(None if v is None else float(v))
+        self._values = dict(values)
+
+    def highlight(self, neuron_ids=(), connection_pairs=()) -> None:
+        """Mark some neurons and connections (the learn mode's current step);
+        empty arguments clear the marks."""
+        ids = set(neuron_ids)
+        for nid in self._highlight_neurons ^ ids:
+            item = self.neuron_items.get(nid)
+            if item is not None:
+                item.highlighted = nid in ids
+                item.update()
+        self._highlight_neurons = ids
+        self._highlight_pairs = [tuple(p) for p in connection_pairs]
+        self._refresh_overlays()
+
+    def set_view_zoom(self, zoom: float) -> None:
+        """The view's zoom, for level of detail the items cannot decide alone:
+        far out, layers draw their neurons as dots."""
+        self._zoom = zoom
+        dots = zoom < DOT_LOD
+        if dots != self._dots:
+            self._dots = dots
+            for item in self.layer_items.values():
+                item.set_dots(dots)

@@ -1,0 +1,268 @@
+"""The neuron item of the canvas.
+
+Items only draw what the scene tells them and report what the user did with
+them to the scene (``scene.tools``); they never change the design. A
+``NeuronItem`` is a child of its layer's ``LayerItem`` (``frames.py``).
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from nnsim.app.canvas import style as S
+from nnsim.design.model import Activation, Layer, LayerKind, Neuron
+
+R = S.NEURON_RADIUS
+PORT_CENTER = QPointF(R + 4.5, 0.0)
+DETAIL_LOD = 0.55  # below this zoom, skip text and small decorations
+DOT_LOD = 0.22  # below this zoom, neurons are dots drawn by their layer
+
+
+def _shows_selected(item: QGraphicsItem) -> bool:
+    """Selected, and not being exported (files show no selection marks)."""
+    return item.isSelected() and not getattr(item.scene(), "exporting", False)
+
+
+def _inside(point: QPointF, center: QPointF, radius: float) -> bool:
+    return math.hypot(point.x() - center.x(), point.y() - center.y()) <= radius
+
+
+class NeuronItem(QGraphicsItem):
+    """One neuron: a circle coloured by its layer's kind, its label or
+    activation symbol, an activation glyph, a bias (or threshold) readout and
+    a connect port on the right."""
+
+    def __init__(self, nid: int, parent: QGraphicsItem | None = None):
+        super().__init__()
+        self.nid = nid
+        self.setFlags(
+            QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemSendsGeometryChanges
+        )
+        self.setAcceptHoverEvents(True)
+        self.kind = LayerKind.HIDDEN
+        self.activation = Activation.TANH
+        self.text = ""
+        self.readout = ""
+        self.thumbnail: QImage | None = None
+        self.value: float | None = None
+        self.highlighted = False
+        self.target_state: bool | None = None  # connect drag over this neuron: ok / refused
+        self._hover = False
+        self._port_hover = False
+        self._connecting = False
+        self._readout_width = 0.0
+        self.outside = ""  # a label too long for the circle, drawn beside it
+        self._outside_width = 0.0
+        self._rect = QRectF()
+        self._update_rect()
+        if parent is not None:
+            self.setParentItem(parent)
+
+    # -- data ------------------------------------------------------------------------
+    def set_data(self, neuron: Neuron, layer: Layer, activation: Activation, index: int) -> None:
+        self.kind = layer.kind
+        self.activation = activation
+        fm = QFontMetricsF(S.font(11))
+        default = f"x{index + 1}" if layer.kind == LayerKind.INPUT else S.ACTIVATION_SYMBOL[activation]
+        self.outside = ""
+        if not neuron.label:
+            text = default
+        elif fm.horizontalAdvance(neuron.label) <= 2 * R - 5 or layer.kind == LayerKind.HIDDEN:
+            text = neuron.label
+        else:
+            # A long label goes outside, where the layer is open: inputs on the
+            # left, outputs on the right (as TensorFlow Playground labels features).
+            text = default
+            self.outside = QFontMetricsF(S.font(11, True)).elidedText(neuron.label, Qt.ElideRight, 110)
+        self.text = fm.elidedText(text, Qt.ElideRight, 2 * R - 5)
+        self._outside_width = QFontMetricsF(S.font(11, True)).horizontalAdvance(self.outside) + 2
+        if layer.kind == LayerKind.INPUT:
+            self.readout = ""
+        elif activation in (Activation.STEP, Activation.SIGN):
+            self.readout = f"θ {S.format_number(neuron.threshold)}"
+            if neuron.bias:
+                self.readout += f"  b {S.format_number(neuron.bias)}"
+        else:
+            self.readout = f"b {S.format_number(neuron.bias)}"
+        self._readout_width = QFontMetricsF(S.font(9)).horizontalAdvance(self.readout)
+        self._update_rect()
+        self.update()
+
+    @property
+    def has_port(self) -> bool:
+        return self.kind != LayerKind.OUTPUT
+
+    def port_scene_pos(self) -> QPointF:
+        return self.mapToScene(PORT_CENTER)
+
+    def in_port(self, local: QPointF) -> bool:
+        return self.has_port and _inside(local, PORT_CENTER, S.PORT_RADIUS + 2.5)
+
+    # -- geometry --------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        # Tight: the rubber band selects items whose whole bounding rect it holds.
+        return self._rect
+
+    def _outside_rect(self) -> QRectF:
+        w = self._outside_width
+        if self.kind == LayerKind.OUTPUT:
+            return QRectF(R + S.LAYER_PAD + 4, -8, w, 16)
+        left = -R - S.LAYER_PAD - 4 - w - (48 if self.value is not None else 0)
+        return QRectF(left, -8, w, 16)
+
+    def _update_rect(self) -> None:
+        half = max(R + 6, self._readout_width / 2 + 2)
+        left = -R - 50 if self.value is not None else -half
+        right = max(PORT_CENTER.x() + S.PORT_RADIUS + 2, half)
+        rect = QRectF(left, -R - 6, right - left, 2 * R + 6 + (15 if self.readout else 6))
+        if self.outside:
+            rect = rect.united(self._outside_rect().adjusted(-1, -1, 1, 1))
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+
+    def set_value(self, value: float | None) -> None:
+        if value != self.value:
+            self.value = value
+            self._update_rect()
+            self.update()
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addEllipse(QPointF(0, 0), R + 1, R + 1)
+        if self.has_port:
+            path.addEllipse(PORT_CENTER, S.PORT_RADIUS + 2.5, S.PORT_RADIUS + 2.5)
+        return path
+
+    def itemChange(self, change, value):  # noqa: N802
+        if change == QGraphicsItem.ItemPositionHasChanged and self.scene() is not None:
+            self.scene().item_moved(self)
+        elif change == QGraphicsItem.ItemSelectedHasChanged and self.flags() & QGraphicsItem.ItemHasNoContents:
+            self.parentItem().update()  # the layer draws this neuron as a dot
+        return super().itemChange(change, value)
+
+    # -- painting --------------------------------------------------------------------
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        ks = S.KIND_STYLE[self.kind]
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        circle = QRectF(-R, -R, 2 * R, 2 * R)
+        fill = S.value_color(self.value) if self.value is not None else ks.fill
+        if _shows_selected(self):
+            ring = QPen(S.SELECT, 2.6)
+        else:
+            ring = QPen(ks.ring.darker(115) if self._hover else ks.ring, 1.5)
+        painter.setPen(ring)
+        painter.setBrush(fill)
+        painter.drawEllipse(circle)
+        if self.thumbnail is not None:
+            painter.save()
+            clip = QPainterPath()
+            clip.addEllipse(circle.adjusted(1.5, 1.5, -1.5, -1.5))
+            painter.setClipPath(clip)
+            painter.drawImage(circle, self.thumbnail)
+            painter.restore()
+        if self.highlighted:
+            painter.setPen(QPen(S.HIGHLIGHT, 3.0))
+            painter.setBrush(Qt.NoBrush)
+            painter.drawEllipse(circle.adjusted(-4, -4, 4, 4))
+        if self.target_state is not None:
+            painter.setPen(QPen(S.ACCEPT if self.target_state else S.REFUSED, 3.0))
+            painter.setBrush(Qt.NoBrush)
+            painter.drawEllipse(circle.adjusted(-4, -4, 4, 4))
+        if lod < DETAIL_LOD:
+            return
+        if self.thumbnail is None:
+            painter.setPen(S.TEXT)
+            painter.setFont(S.font(11, bold=self.kind == LayerKind.INPUT))
+            painter.drawText(circle, Qt.AlignCenter, self.text)
+        if self.outside:
+            painter.setPen(ks.title)
+            painter.setFont(S.font(11, True))
+            align = Qt.AlignLeft if self.kind == LayerKind.OUTPUT else Qt.AlignRight
+            painter.drawText(self._outside_rect(), align | Qt.AlignVCenter, self.outside)
+        if self.kind != LayerKind.INPUT:
+            self._paint_glyph(painter, ks)
+        if self.readout:
+            painter.setPen(S.MUTED)
+            painter.setFont(S.font(9))
+            w = self._readout_width + 4
+            painter.drawText(QRectF(-w / 2, R + 1, w, 12), Qt.AlignHCenter | Qt.AlignTop, self.readout)
+        if self.value is not None:
+            self._paint_value(painter)
+        if self.has_port and (self._hover or _shows_selected(self) or self._connecting):
+            self._paint_port(painter, ks)
+
+    def _paint_glyph(self, painter: QPainter, ks: S.KindStyle) -> None:
+        c = QPointF(R * 0.74, -R * 0.74)
+        painter.setPen(QPen(ks.ring, 1.0))
+        painter.setBrush(QColor("#ffffff"))
+        painter.drawEllipse(c, 7.5, 7.5)
+        painter.translate(c)
+        painter.setPen(QPen(ks.title, 1.3))
+        painter.setBrush(ks.title if self.activation == Activation.SOFTMAX else Qt.NoBrush)
+        painter.drawPath(S.glyph_path(self.activation, 4.6))
+        painter.translate(-c)
+
+    def _paint_value(self, painter: QPainter) -> None:
+        text = S.format_number(self.value)
+        rect = QRectF(-R - 46, -8, 42, 16)
+        painter.setPen(QPen(S.value_color(self.value).darker(130), 1.0))
+        painter.setBrush(QColor("#ffffff"))
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setPen(S.TEXT)
+        painter.setFont(S.font(10, bold=True))
+        painter.drawText(rect, Qt.AlignCenter, text)
+
+    def _paint_port(self, painter: QPainter, ks: S.KindStyle) -> None:
+        strong = self._port_hover or self._connecting
+        painter.setPen(QPen(ks.ring, 1.2))
+        painter.setBrush(ks.ring if strong else QColor("#ffffff"))
+        painter.drawEllipse(PORT_CENTER, S.PORT_RADIUS, S.PORT_RADIUS)
+        painter.setPen(QPen(QColor("#ffffff") if strong else ks.ring, 1.4))
+        x, y, a = PORT_CENTER.x(), PORT_CENTER.y(), 2.8
+        painter.drawLine(QPointF(x - a, y), QPointF(x + a, y))
+        painter.drawLine(QPointF(x, y - a), QPointF(x, y + a))
+
+    # -- interaction -------------------------------------------------------------------
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802
+        self._hover = True
+        self.update()
+
+    def hoverMoveEvent(self, event) -> None:  # noqa: N802
+        port = self.in_port(event.pos())
+        if port != self._port_hover:
+            self._port_hover = port
+            self.setCursor(Qt.CrossCursor if port else Qt.ArrowCursor)
+            self.update()
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802
+        self._hover = self._port_hover = False
+        self.unsetCursor()
+        self.update()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        wants_connect = self.in_port(event.pos()) or event.modifiers() & Qt.ShiftModifier
+        if event.button() == Qt.LeftButton and wants_connect and self.has_port:
+            self._connecting = True
+            self.scene().tools.begin_connect("neuron", self.nid, self.port_scene_pos())
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._connecting:
+            self.scene().tools.update_connect(event.scenePos())
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._connecting:
+            self._connecting = False
+            self.update()
+            self.scene().tools.finish_connect(event.scenePos())
+            return
+        super().mouseReleaseEvent(event)

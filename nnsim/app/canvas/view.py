@@ -1,0 +1,329 @@
+"""The canvas view: zoom, pan, keyboard, drops from the palette, export.
+
+An endless canvas: no scroll bars; the wheel zooms around the cursor, the
+middle button or Space + left button pans, F (or Home) fits the design.
+Antialiasing is off while something is dragged, and items draw less detail
+when zoomed out.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QCursor, QKeySequence, QPainter, QPixmap, QTransform
+from PySide6.QtWidgets import QGraphicsView, QLabel
+
+from nnsim.app.canvas import export
+from nnsim.app.canvas import style as S
+from nnsim.app.canvas.interactions import part_from_mime
+from nnsim.app.canvas.scene import CanvasScene
+
+MIN_ZOOM, MAX_ZOOM = 0.02, 4.0
+FIT_MAX_ZOOM = 1.25
+KEY_STEP = 1.25
+WORLD = 1.0e6  # half-size of the (invisible) scroll area in scene units
+GRID = 24.0
+GRID_MIN_ZOOM = 0.5
+NUDGE = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1), Qt.Key_Down: (0, 1)}
+
+
+def _grid_brush() -> QBrush:
+    pm = QPixmap(int(GRID), int(GRID))
+    pm.fill(S.BACKGROUND)
+    p = QPainter(pm)
+    p.setPen(Qt.NoPen)
+    p.setBrush(S.GRID)
+    p.drawRect(QRectF(0, 0, 2, 2))
+    p.end()
+    return QBrush(pm)
+
+
+class CanvasView(QGraphicsView):
+    """Shows a CanvasScene; see the module docstring for the gestures."""
+
+    # Status-bar text: the scene's messages pass through here too.
+    message = Signal(str)
+    zoom_changed = Signal(float)
+
+    def __init__(self, scene: CanvasScene, parent=None):
+        super().__init__(parent)
+        self._scene = scene  # the view does not own its scene: keep it alive
+        self.setScene(scene)
+        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform)
+        self.setViewportUpdateMode(QGraphicsView.MinimalViewportUpdate)
+        self.setOptimizationFlags(QGraphicsView.DontSavePainterState)
+        self.setCacheMode(QGraphicsView.CacheBackground)
+        self.setDragMode(QGraphicsView.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ContainsItemShape)
+        self.setTransformationAnchor(QGraphicsView.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setSceneRect(QRectF(-WORLD, -WORLD, 2 * WORLD, 2 * WORLD))
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setMouseTracking(True)
+        self._grid = _grid_brush()
+        self._pan_from: QPoint | None = None
+        self._space = False
+        self._dragging = False
+        self._fitted = False
+        scene.message.connect(self.message)
+        scene.rebuilt.connect(self._on_rebuilt)
+        scene.shown_connections_changed.connect(self._update_lod_note)
+        # Says when dense connections are thinned out; a child of the view,
+        # not of the viewport, so scrolling does not move it.
+        self._lod_note = QLabel(self)
+        self._lod_note.setStyleSheet(
+            "QLabel { background: rgba(255, 255, 255, 215); color: #4b5563; border: 1px solid #d5d9e0;"
+            " border-radius: 4px; padding: 2px 6px; font-size: 11px; }"
+        )
+        self._lod_note.hide()
+
+    # -- zoom --------------------------------------------------------------------------
+    @property
+    def zoom(self) -> float:
+        t = self.transform()
+        return math.hypot(t.m11(), t.m12())
+
+    def set_zoom(self, zoom: float, anchor: QPoint | None = None) -> None:
+        """Zoom to ``zoom`` keeping the scene point under ``anchor`` (viewport
+        pixels; default the centre) where it is."""
+        zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
+        if anchor is None:
+            anchor = self.viewport().rect().center()
+        before = self.mapToScene(anchor)
+        self.setTransform(QTransform.fromScale(zoom, zoom))
+        after = self.mapFromScene(before)
+        self._scroll_by(after.x() - anchor.x(), after.y() - anchor.y())
+        self._scene.set_view_zoom(zoom)
+        self._update_lod_note()
+        self.zoom_changed.emit(zoom)
+
+    def _update_lod_note(self) -> None:
+        shown, total = self._scene.shown_connections(self.zoom)
+        if shown < total:
+            self._lod_note.setText(f"Showing the strongest {shown:,} of {total:,} connections · zoom in for more")
+            self._lod_note.adjustSize()
+            self._place_lod_note()
+            self._lod_note.show()
+        else:
+            self._lod_note.hide()
+
+    def _place_lod_note(self) -> None:
+        vp = self.viewport().geometry()
+        self._lod_note.move(vp.left() + 8, vp.bottom() - self._lod_note.height() - 8)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_lod_note()
+
+    def _scroll_by(self, dx: float, dy: float) -> None:
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(h.value() + round(dx))
+        v.setValue(v.value() + round(dy))
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom * KEY_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom / KEY_STEP)
+
+    def zoom_reset(self) -> None:
+        self.set_zoom(1.0)
+
+    def fit_all(self) -> None:
+        """Show the whole design (never magnified beyond FIT_MAX_ZOOM)."""
+        rect = self._scene.content_rect()
+        if rect.isEmpty():
+            self.set_zoom(1.0)
+            self.centerOn(0, 0)
+            return
+        rect = rect.adjusted(-30, -30, 30, 30)
+        vp = self.viewport().rect()
+        zoom = min(vp.width() / rect.width(), vp.height() / rect.height(), FIT_MAX_ZOOM)
+        self.set_zoom(zoom)
+        self.centerOn(rect.center())
+
+    def _on_rebuilt(self) -> None:
+        self._fitted = self.isVisible()
+        self.fit_all()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self.fit_all()
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        delta = event.angleDelta()
+        if event.modifiers() & Qt.ShiftModifier:  # pan sideways
+            self._scroll_by(-(delta.y() or delta.x()) / 2, 0)
+        elif delta.y():
+            self.set_zoom(self.zoom * 1.0015 ** delta.y(), event.position().toPoint())
+        event.accept()
+
+    # -- background ----------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        painter.fillRect(rect, S.BACKGROUND)
+        if self.zoom >= GRID_MIN_ZOOM:
+            painter.fillRect(rect, self._grid)
+
+    # -- mouse: pan, antialiasing off while dragging ----------------------------------
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self.setFocus()
+        if event.button() == Qt.MiddleButton or (event.button() == Qt.LeftButton and self._space):
+            self._pan_from = event.position().toPoint()
+            self.viewport().setCursor(Qt.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+        if event.button() == Qt.LeftButton and not self._scene.tools.connecting:
+            # moving items or a rubber band: speed over smooth edges until release
+            self._dragging = True
+            self.setRenderHint(QPainter.Antialiasing, False)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._pan_from is not None:
+            p = event.position().toPoint()
+            d = p - self._pan_from
+            self._pan_from = p
+            self._scroll_by(-d.x(), -d.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._pan_from is not None and event.button() in (Qt.MiddleButton, Qt.LeftButton):
+            self._pan_from = None
+            self.viewport().setCursor(Qt.OpenHandCursor if self._space else Qt.ArrowCursor)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        event.accept()  # a rubber band ending on empty canvas is handled too
+        if self._dragging and event.button() == Qt.LeftButton:
+            self._dragging = False
+            self.setRenderHint(QPainter.Antialiasing, True)
+            self.viewport().update()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self._scene.clear_hover()
+        super().leaveEvent(event)
+
+    # -- keyboard ------------------------------------------------------------------------
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.ControlModifier)
+        scene = self._scene
+        if key == Qt.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.viewport().setCursor(Qt.OpenHandCursor)
+        elif key in (Qt.Key_Delete, Qt.Key_Backspace):
+            scene.delete_selection()
+        elif event.matches(QKeySequence.ZoomIn) or (ctrl and key in (Qt.Key_Equal, Qt.Key_Plus)):
+            self.zoom_in()
+        elif event.matches(QKeySequence.ZoomOut) or (ctrl and key in (Qt.Key_Minus, Qt.Key_Underscore)):
+            self.zoom_out()
+        elif ctrl and key == Qt.Key_0:
+            self.zoom_reset()
+        elif (key == Qt.Key_F and not ctrl) or key == Qt.Key_Home:
+            self.fit_all()
+        elif event.matches(QKeySequence.SelectAll):
+            scene.select_all()
+        elif event.matches(QKeySequence.Copy):
+            scene.copy_selection()
+        elif event.matches(QKeySequence.Cut):
+            scene.cut_selection()
+        elif event.matches(QKeySequence.Paste):
+            self.paste()
+        elif ctrl and key == Qt.Key_D:
+            scene.duplicate_selection()
+        elif key in NUDGE and not ctrl:
+            step = 50.0 if mods & Qt.ShiftModifier else 10.0
+            dx, dy = NUDGE[key]
+            scene.move_selection(dx * step, dy * step)
+        elif key == Qt.Key_Escape:
+            scene.tools.cancel()
+            scene.select()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            if self._pan_from is None:
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    # -- drops from the palette ------------------------------------------------------------
+    def _drop_pos(self, event) -> QPointF:
+        return self.mapToScene(event.position().toPoint())
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if part_from_mime(event.mimeData()) is not None:
+            self._scene.tools.drag_part(event.mimeData(), self._drop_pos(event))
+            event.acceptProposedAction()
+        else:  # nothing else can be dropped on the canvas
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if part_from_mime(event.mimeData()) is not None:
+            self._scene.tools.drag_part(event.mimeData(), self._drop_pos(event))
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        self._scene.tools.leave_part()
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        if part_from_mime(event.mimeData()) is not None:
+            if self._scene.tools.drop_part(event.mimeData(), self._drop_pos(event)):
+                event.acceptProposedAction()
+            else:
+                event.ignore()
+            self.setFocus()
+        else:
+            event.ignore()
+
+    # -- the scene's commands, for the window's menus ---------------------------------------
+    def _cursor_scene_pos(self) -> QPointF | None:
+        p = self.viewport().mapFromGlobal(QCursor.pos())
+        return self.mapToScene(p) if self.viewport().rect().contains(p) else None
+
+    def paste(self) -> list[int]:
+        """Paste at the cursor when it is over the canvas."""
+        return self._scene.paste(self._cursor_scene_pos())
+
+    def select_all(self) -> None:
+        self._scene.select_all()
+
+    def delete_selection(self) -> None:
+        self._scene.delete_selection()
+
+    def copy_selection(self) -> bool:
+        return self._scene.copy_selection()
+
+    def cut_selection(self) -> None:
+        self._scene.cut_selection()
+
+    def duplicate_selection(self) -> list[int]:
+        return self._scene.duplicate_selection()
+
+    def freeze_selection(self, frozen: bool = True) -> None:
+        self._scene.freeze_selection(frozen)
+
+    def export_png(self, path, scale: float = 2.0) -> bool:
+        return export.export_png(self._scene, path, scale)
+
+    def export_svg(self, path) -> bool:
+        return export.export_svg(self._scene, path, self._scene.design.name)
+
+
+__all__ = ["CanvasView"]

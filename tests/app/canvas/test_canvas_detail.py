@@ -1,0 +1,162 @@
+"""Level of detail, keyboard commands, hover, and the drawing helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+from canvas_testkit import assert_mirrors, drag, open_view
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QGraphicsItem
+
+from nnsim.app.canvas import style as S
+from nnsim.app.canvas.bundles import bucket_paths
+from nnsim.app.canvas.connections import ConnectionTable, nearest_segment
+from nnsim.design.build import initialize, layered
+
+
+def big_design():
+    d = layered([40, 120, 120, 4])
+    initialize(d, np.random.default_rng(2))
+    return d
+
+
+def test_zoomed_out_neurons_become_dots_and_stay_selectable(qtbot):
+    doc, scene, view = open_view(qtbot, big_design())
+    view.fit_all()
+    assert view.zoom < 0.22
+    assert all(item.flags() & QGraphicsItem.ItemHasNoContents for item in scene.neuron_items.values())
+    assert all(layer.dots for layer in scene.layer_items.values())
+    view.grab()
+    # a rubber band around the first layer still selects its neurons
+    frame = scene.layer_items[doc.design.layers[0].id].scene_frame()
+    drag(view, frame.topLeft() - QPointF(80, 80), frame.bottomRight() + QPointF(80, 80))
+    neurons, layers, _ = scene.selected_ids()
+    assert len(neurons) == 40 and layers == [doc.design.layers[0].id]
+    view.zoom_reset()
+    assert not any(item.flags() & QGraphicsItem.ItemHasNoContents for item in scene.neuron_items.values())
+
+
+def test_dense_bundles_show_their_strongest_lines_and_say_so(qtbot):
+    doc, scene, view = open_view(qtbot, big_design())
+    view.fit_all()
+    shown, total = scene.shown_connections(view.zoom)
+    assert shown < total == len(doc.design.connections)
+    assert view._lod_note.isVisible() and f"{total:,}" in view._lod_note.text()
+    small_doc, small_scene, small_view = open_view(qtbot)
+    small_view.fit_all()
+    assert small_scene.shown_connections(small_view.zoom)[0] == len(small_doc.design.connections)
+    assert not small_view._lod_note.isVisible()
+
+
+def test_export_does_not_depend_on_the_view_zoom(qtbot, tmp_path):
+    doc, scene, view = open_view(qtbot, big_design())
+    view.fit_all()
+    assert view.export_png(tmp_path / "far.png", scale=0.5)
+    assert all(layer.dots for layer in scene.layer_items.values())  # back to dots
+    view.zoom_reset()
+    assert view.export_png(tmp_path / "near.png", scale=0.5)
+    far, near = QImage(str(tmp_path / "far.png")), QImage(str(tmp_path / "near.png"))
+    assert far.size() == near.size() and far == near
+
+
+def test_keyboard_select_copy_paste_escape(qtbot):
+    doc, scene, view = open_view(qtbot)
+    QTest.keyClick(view, Qt.Key_A, Qt.ControlModifier)
+    assert len(scene.selected_ids()[0]) == len(doc.design.neurons)
+    QTest.keyClick(view, Qt.Key_C, Qt.ControlModifier)
+    QTest.keyClick(view, Qt.Key_V, Qt.ControlModifier)
+    assert len(doc.design.neurons) == 12
+    assert_mirrors(scene, doc.design)
+    QTest.keyClick(view, Qt.Key_Escape)
+    assert scene.selected_ids() == ([], [], [])
+    QTest.keyClick(view, Qt.Key_Z, Qt.ControlModifier)  # not the canvas's: the window owns undo
+    assert len(doc.design.neurons) == 12
+
+
+def test_space_drag_pans_instead_of_moving(qtbot):
+    doc, scene, view = open_view(qtbot)
+    n = doc.design.neurons[0]
+    x0, y0 = n.x, n.y
+    center = view.mapToScene(view.viewport().rect().center())
+    QTest.keyPress(view, Qt.Key_Space)
+    drag(view, QPointF(x0, y0), QPointF(x0 + 80, y0))
+    QTest.keyRelease(view, Qt.Key_Space)
+    assert (n.x, n.y) == (x0, y0) and doc.undo_stack.count() == 0
+    moved = view.mapToScene(view.viewport().rect().center())
+    assert abs(center.x() - moved.x() - 80) <= 2
+
+
+def test_hover_highlights_the_connection_under_the_cursor(qtbot):
+    doc, scene, view = open_view(qtbot)
+    c = doc.design.connections[0]
+    s, t = doc.index.neuron(c.source), doc.index.neuron(c.target)
+    mid = view.mapFromScene(QPointF((s.x + t.x) / 2, (s.y + t.y) / 2))
+    QTest.mouseMove(view.viewport(), mid)
+    QApplication.processEvents()
+    assert scene._hover_pair == (c.source, c.target) and not scene.hover_overlay.is_empty()
+    QTest.mouseMove(view.viewport(), QPoint(5, 5))
+    assert scene._hover_pair is None
+
+
+def test_antialiasing_is_off_while_dragging(qtbot):
+    doc, scene, view = open_view(qtbot)
+    n = doc.design.neurons[-1]
+    w = view.viewport()
+    p = view.mapFromScene(QPointF(n.x, n.y))
+    QTest.mousePress(w, Qt.LeftButton, Qt.NoModifier, p)
+    QTest.mouseMove(w, p + QPoint(10, 10))
+    assert not view.renderHints() & QPainter.Antialiasing
+    QTest.mouseRelease(w, Qt.LeftButton, Qt.NoModifier, p + QPoint(10, 10))
+    assert view.renderHints() & QPainter.Antialiasing
+
+
+def test_buckets_and_pens():
+    w = np.array([0.05, -0.05, 0.5, -1.0, 3.0, 0.0])
+    frozen = np.array([False, False, True, False, False, False])
+    b = S.buckets_of(w, frozen)
+    assert [S.bucket_pen(int(x), True).color() for x in b[:2]] != [None]
+    assert S.bucket_pen(int(b[0]), True).color().blue() > S.bucket_pen(int(b[0]), True).color().red()
+    assert S.bucket_pen(int(b[1]), True).color().red() > S.bucket_pen(int(b[1]), True).color().blue()
+    assert S.bucket_pen(int(b[2]), True).style() == Qt.CustomDashLine  # frozen: dashed
+    assert S.bucket_pen(int(b[4]), True).widthF() > S.bucket_pen(int(b[0]), True).widthF()
+    assert S.bucket_pen(int(b[4]), False).widthF() == 1.0  # big designs: 1 px lines
+    seg = np.zeros((6, 4))
+    paths = bucket_paths(seg, b)
+    assert sorted(x for x, _ in paths) == sorted(set(b.tolist()))
+
+
+def test_nearest_segment():
+    seg = np.array([[0, 0, 100, 0], [0, 10, 100, 10], [50, -50, 50, 50]], dtype=float)
+    assert nearest_segment(seg, 20, 2, 4)[0] == 0
+    assert nearest_segment(seg, 20, 8, 4)[0] == 1
+    assert nearest_segment(seg, 52, 30, 4)[0] == 2
+    assert nearest_segment(seg, 20, 50, 4) is None
+    assert nearest_segment(np.zeros((0, 4)), 0, 0, 4) is None
+
+
+def test_connection_table_bookkeeping():
+    t = ConnectionTable()
+    for nid, layer in ((1, 10), (2, 10), (3, 20), (4, 20)):
+        t.add_neuron(nid, layer, float(nid), 0.0)
+    t.add_connections([(1, 3, 0.5, False), (2, 4, -0.5, True), (1, 4, 1.0, False)])
+    assert t.total == 3 and len(t.pairs[(10, 20)]) == 3
+    t.set_connections([(2, 4, 2.0, False)])
+    key, i = t.find(2, 4)
+    assert t.pairs[key].weights[i] == 2.0 and not t.pairs[key].frozen[i]
+    t.remove_connections([(1, 3)])
+    assert t.total == 2 and t.find(1, 3) is None
+    t.remove_neurons([4])
+    assert t.total == 0 and (10, 20) not in t.pairs
+    assert t.ensure_design_order(np.zeros(0, dtype=np.int64))
+
+
+def test_arrow_keys_nudge_the_selection(qtbot):
+    doc, scene, view = open_view(qtbot)
+    n = doc.design.neurons[0]
+    x0, y0 = n.x, n.y
+    scene.select(neurons=[n.id])
+    QTest.keyClick(view, Qt.Key_Right)
+    QTest.keyClick(view, Qt.Key_Down, Qt.ShiftModifier)
+    assert (n.x, n.y) == (x0 + 10, y0 + 50) and doc.undo_stack.count() == 2
+    assert_mirrors(scene, doc.design)
