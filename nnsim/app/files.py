@@ -1,0 +1,424 @@
+"""New, Open, Save, Revert, the unsaved-changes prompt, and autosave with recovery.
+
+``FileManager`` does what the File menu asks. Every question it puts to the
+user is one small method (``ask_unsaved``, ``ask_open_path``, ``show_error``…),
+so tests replace that method instead of clicking a modal dialog.
+
+``Autosaver`` writes the design every minute while it has unsaved changes, to
+``autosave-<session>.nnsim`` in the data folder (``settings.data_dir()``), with a
+JSON note naming the file it belongs to. A lock file marks the session as
+alive; at the next start an autosave whose lock is free is an orphan from a run
+that did not close cleanly, and is offered for recovery.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from nnsim.app.document import Document
+from nnsim.app.settings import RecentFiles, data_dir
+from nnsim.design.model import Design
+from nnsim.design.validate import DesignError
+from nnsim.io import FormatError, load, save
+from nnsim.resources import examples_dir
+
+AUTOSAVE_INTERVAL_MS = 60_000
+FILE_FILTER = "nnsim designs (*.nnsim);;All files (*)"
+
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+
+
+def one_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+# -- autosave ------------------------------------------------------------------------
+@dataclass
+class Orphan:
+    """An autosave left behind by a run that did not close cleanly."""
+
+    design_path: Path
+    note_path: Path
+    original: str | None  # the file it was a modified copy of, if any
+    name: str
+    saved_at: float
+
+    def remove(self) -> None:
+        for p in (self.design_path, self.note_path):
+            try:
+                p.unlink()
+            except FileNotFoundError:
+                pass
+
+    @property
+    def when(self) -> str:
+        return datetime.fromtimestamp(self.saved_at).strftime("%Y-%m-%d %H:%M")
+
+
+class Autosaver(QObject):
+    """Periodic safety copies of one document's unsaved changes."""
+
+    written = Signal(str)
+
+    def __init__(self, document: Document, folder: Path | None = None, interval_ms: int = AUTOSAVE_INTERVAL_MS,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.folder = Path(folder) if folder else data_dir()
+        self.session = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.design_path = self.folder / f"autosave-{self.session}.nnsim"
+        self.note_path = self.folder / f"autosave-{self.session}.json"
+        self._lock: QLockFile | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.autosave_now)
+        self.timer.start()
+        document.undo_stack.cleanChanged.connect(self._clean_changed)
+
+    def _clean_changed(self, clean: bool) -> None:
+        if clean:
+            self.discard()
+
+    def _ensure_lock(self) -> None:
+        if self._lock is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._lock = QLockFile(str(self.folder / f"autosave-{self.session}.lock"))
+            self._lock.setStaleLockTime(0)
+            self._lock.tryLock(0)
+
+    def autosave_now(self) -> bool:
+        """Write the design if it has unsaved changes (else drop the old copy)."""
+        if not self.document.modified:
+            self.discard()
+            return False
+        try:
+            self._ensure_lock()
+            save(self.document.design, self.design_path)
+            note = {
+                "original": str(self.document.path) if self.document.path else None,
+                "name": self.document.design.name,
+                "saved_at": time.time(),
+                "session": self.session,
+            }
+            self.note_path.write_text(json.dumps(note), encoding="utf-8")
+        except (OSError, DesignError, ValueError):
+            return False  # a safety copy that fails must never disturb the user
+        self.written.emit(str(self.design_path))
+        return True
+
+    def discard(self) -> None:
+        for p in (self.design_path, self.note_path):
+            try:
+                p.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                pass
+
+    def shutdown(self) -> None:
+        """A clean close: no copy left behind."""
+        self.timer.stop()
+        self.discard()
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+
+    def detach(self) -> None:
+        """Stop and release the lock but keep the copy, as a crash would."""
+        self.timer.stop()
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+
+    def orphans(self) -> list[Orphan]:
+        """Autosaves of sessions that are no longer running, newest first."""
+        found = []
+        if not self.folder.is_dir():
+            return found
+        for note_path in self.folder.glob("autosave-*.json"):
+            session = note_path.stem[len("autosave-"):]
+            if session == self.session:
+                continue
+            design_path = note_path.with_suffix(".nnsim")
+            lock = QLockFile(str(note_path.with_suffix(".lock")))
+            lock.setStaleLockTime(0)
+            if not lock.tryLock(0):
+                continue  # that session is still running
+            lock.unlock()
+            try:
+                note = json.loads(note_path.read_text(encoding="utf-8"))
+                orphan = Orphan(design_path, note_path, note.get("original"), str(note.get("name", "")),
+                                float(note.get("saved_at", 0.0)))
+            except (OSError, ValueError, AttributeError, TypeError):
+                orphan = Orphan(design_path, note_path, None, "", note_path.stat().st_mtime)
+            if not design_path.exists():
+                orphan.remove()
+                continue
+            found.append(orphan)
+        found.sort(key=lambda o: o.saved_at, reverse=True)
+        return found
+
+
+# -- files ------------------------------------------------------------------------------
+class FileManager(QObject):
+    """The File menu's work for one window and its document."""
+
+    message = Signal(str)  # for the status bar
+    recent_changed = Signal()
+    # Hooks for live training: bring the trained numbers into the Document
+    # before a file is written, and stop before the window asks about closing.
+    about_to_save = Signal()
+    about_to_close = Signal()
+
+    def __init__(self, document: Document, window: QWidget, recent: RecentFiles, autosaver: Autosaver):
+        super().__init__(window)
+        self.document = document
+        self.window = window
+        self.recent = recent
+        self.autosaver = autosaver
+        # The file name Save As proposes for an untitled design.
+        self.suggested_name = "untitled.nnsim"
+
+    # -- questions (tests replace these) ---------------------------------------------
+    def ask_unsaved(self) -> str:
+        """SAVE, DISCARD or CANCEL for the unsaved changes."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
+                          f"Save the changes to “{self.display_name()}”?", parent=self.window)
+        box.setInformativeText("Your changes are lost if you don't save them.")
+        box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                               | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: SAVE, QMessageBox.StandardButton.Discard: DISCARD}.get(
+            QMessageBox.StandardButton(answer), CANCEL)
+
+    def ask_revert(self) -> bool:
+        answer = QMessageBox.question(
+            self.window, "Revert",
+            f"Throw away the changes and reload “{self.display_name()}” from disk?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
+
+    def ask_recover(self, orphan: Orphan) -> bool:
+        what = orphan.original or orphan.name or "an untitled design"
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved changes",
+                          "nnsim did not close properly last time.", parent=self.window)
+        box.setInformativeText(f"Recover the unsaved changes to “{what}” autosaved at {orphan.when}?")
+        recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(recover)
+        box.exec()
+        return box.clickedButton() is recover
+
+    def ask_open_path(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open design", self._start_dir(), FILE_FILTER)
+        return path or None
+
+    def ask_save_path(self) -> str | None:
+        start = str(self.document.path) if self.document.path else str(Path(self._start_dir()) / self.suggested_name)
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save design as", start, FILE_FILTER)
+        return path or None
+
+    def ask_export_path(self, kind: str) -> str | None:
+        stem = self.document.path.stem if self.document.path else Path(self.suggested_name).stem
+        start = str(Path(self._start_dir()) / f"{stem}.{kind}")
+        label = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}[kind]
+        path, _ = QFileDialog.getSaveFileName(self.window, f"Export {kind.upper()}", start, label)
+        return path or None
+
+    def show_error(self, text: str, detail: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "nnsim", text, parent=self.window)
+        box.setInformativeText(detail)
+        box.exec()
+
+    # -- helpers -----------------------------------------------------------------------
+    def display_name(self) -> str:
+        if self.document.path:
+            return self.document.path.name
+        return self.document.design.name or "Untitled"
+
+    def _start_dir(self) -> str:
+        if self.document.path:
+            return str(self.document.path.parent)
+        recent = self.recent.paths()
+        if recent:
+            return str(Path(recent[0]).parent)
+        return str(Path.home())
+
+    def _load(self, path: str | os.PathLike) -> Design | None:
+        try:
+            return load(path)
+        except FormatError as e:
+            self.show_error(f"Could not open {Path(path).name}", one_line(e))
+            return None
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to replace or close the design."""
+        if not self.document.modified:
+            return True
+        answer = self.ask_unsaved()
+        if answer == SAVE:
+            return self.save()
+        return answer == DISCARD
+
+    # -- File menu -----------------------------------------------------------------------
+    def new(self) -> bool:
+        if not self.maybe_save():
+            return False
+        self.suggested_name = "untitled.nnsim"
+        self.document.replace(Design(), None)
+        return True
+
+    def open(self, path: str | os.PathLike | None = None) -> bool:
+        """Open a design file (asks for one when ``path`` is None). A file that
+        fails to load is reported and the current design stays."""
+        if path is None:
+            path = self.ask_open_path()
+            if not path:
+                return False
+        if _is_example(Path(path)):
+            return self.open_example(path)
+        design = self._load(path)
+        if design is None:
+            if not Path(path).exists():
+                self.recent.remove(path)
+                self.recent_changed.emit()
+            return False
+        if not self.maybe_save():
+            return False
+        self.document.replace(design, Path(path).resolve())
+        self._remember(path)
+        self.message.emit(f"Opened {Path(path).name}")
+        return True
+
+    def open_example(self, path: str | os.PathLike) -> bool:
+        """An example opens as an untitled copy, so the shipped file stays as it is."""
+        design = self._load(path)
+        if design is None or not self.maybe_save():
+            return False
+        self.suggested_name = Path(path).name
+        self.document.replace(design, None)
+        self.message.emit(f"Opened the example “{design.name}” as an untitled copy")
+        return True
+
+    def save(self) -> bool:
+        if self.document.path is None or _is_example(self.document.path):
+            return self.save_as()
+        return self._write(self.document.path)
+
+    def save_as(self) -> bool:
+        path = self.ask_save_path()
+        if not path:
+            return False
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(".nnsim")
+        if _is_example(path):
+            self.show_error("Cannot overwrite a shipped example", "Choose another name or folder.")
+            return False
+        if not self._write(path):
+            return False
+        self.document.set_path(path.resolve())
+        return True
+
+    def _write(self, path: Path) -> bool:
+        self.about_to_save.emit()
+        try:
+            save(self.document.design, path)
+        except (OSError, DesignError, ValueError) as e:
+            detail = f"{e.strerror}: {e.filename}" if isinstance(e, OSError) and e.strerror else one_line(e)
+            self.show_error(f"Could not save {path.name}", detail)
+            return False
+        self.document.undo_stack.setClean()
+        self.autosaver.discard()
+        self._remember(path)
+        self.message.emit(f"Saved {path.name}")
+        return True
+
+    def revert(self) -> bool:
+        path = self.document.path
+        if path is None:
+            self.message.emit("Nothing to revert to: the design has never been saved")
+            return False
+        if self.document.modified and not self.ask_revert():
+            return False
+        design = self._load(path)
+        if design is None:
+            return False
+        self.document.replace(design, path)
+        self.message.emit(f"Reverted to the saved {path.name}")
+        return True
+
+    def export(self, write, kind: str) -> bool:
+        """Ask where, then ``write(path)`` (the canvas's PNG or SVG export)."""
+        path = self.ask_export_path(kind)
+        if not path:
+            return False
+        path = Path(path)
+        if path.suffix.lower() != f".{kind}":
+            path = path.with_name(path.name + f".{kind}")
+        try:
+            result = write(str(path))
+        except OSError as e:
+            self.show_error(f"Could not export {path.name}", one_line(e))
+            return False
+        if result is False:
+            self.show_error(f"Could not export {path.name}", "The picture could not be written there.")
+            return False
+        self.message.emit(f"Exported {path.name}")
+        return True
+
+    def _remember(self, path) -> None:
+        self.recent.add(path)
+        self.recent_changed.emit()
+
+    def clear_recent(self) -> None:
+        self.recent.clear()
+        self.recent_changed.emit()
+
+    # -- closing and recovering ----------------------------------------------------------
+    def close(self) -> bool:
+        """Ask about unsaved changes; True when the window may close."""
+        self.about_to_close.emit()
+        if not self.maybe_save():
+            return False
+        self.autosaver.shutdown()
+        return True
+
+    def recover_autosaves(self) -> bool:
+        """Offer each orphaned autosave, newest first, until one is recovered."""
+        for orphan in self.autosaver.orphans():
+            if not self.ask_recover(orphan):
+                orphan.remove()
+                continue
+            design = self._load(orphan.design_path)
+            if design is None:
+                orphan.remove()
+                continue
+            original = Path(orphan.original) if orphan.original else None
+            self.document.replace(design, original)
+            self.document.undo_stack.resetClean()  # recovered work is unsaved work
+            self.autosaver.autosave_now()  # our own copy first, then drop the orphan
+            orphan.remove()
+            self.message.emit("Recovered the unsaved changes; save them to keep them")
+            return True
+        return False
+
+
+def _is_example(path: Path) -> bool:
+    try:
+        return Path(path).resolve().parent == examples_dir().resolve()
+    except (OSError, FileNotFoundError):
+        return False
