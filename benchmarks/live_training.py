@@ -1,0 +1,263 @@
+"""Live training in the window: speed, smoothness and memory.
+
+Trains a design in the window (offscreen) with every training view visible
+and, in the same process, headless on the same design, then prints side by
+side: training steps/s in the window and headless (and their ratio), the
+window's frame intervals (median, 95th percentile, longest stall) measured
+by a 16 ms QTimer on the GUI thread, and memory (RSS) at the start and end.
+
+    python benchmarks/live_training.py [--seconds 10] [--design spiral-deep]
+                                       [--playground] [--million] [--json]
+
+--playground also runs TensorFlow Playground's network size (2-8-8-1 tanh,
+SGD, batch 10) on the spiral data; --million trains each case in the window
+until one million steps (for the memory check) instead of --seconds.
+Targets: >= 15,000 steps/s in the window at Playground's size, 95th
+percentile frame interval < 40 ms, >= 0.6 of headless speed, flat memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow  # noqa: E402
+
+import nnsim  # noqa: E402
+from nnsim.design.build import initialize, layered  # noqa: E402
+from nnsim.design.model import Activation, DatasetSpec, Init, Loss, Optimizer  # noqa: E402
+from nnsim.session import Session  # noqa: E402
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def playground_design():
+    d = layered([2, 8, 8, 1], hidden=Activation.TANH, output=Activation.TANH, name="Playground 2-8-8-1")
+    d.training.learning_rate = 0.03
+    d.training.batch_size = 10
+    d.training.optimizer = Optimizer.SGD
+    d.training.loss = Loss.MSE
+    d.training.init = Init.UNIFORM
+    d.training.seed = 1
+    d.dataset = DatasetSpec("playground", "spiral", seed=1)
+    initialize(d, np.random.default_rng(1))
+    return d
+
+
+def headless(design, seconds: float) -> float:
+    session = Session(design.copy())
+    trainer = session.trainer
+    t0 = time.perf_counter()
+    steps = 0
+    while time.perf_counter() - t0 < seconds:
+        steps += trainer.train_steps(500, evaluate=True)
+        if trainer.status != "ready":
+            trainer.resume()
+    return steps / (time.perf_counter() - t0)
+
+
+def spin(app, seconds: float) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def make_window(design):
+    """The real main window when it can be made, else a QMainWindow with
+    the training views (and a canvas if there is one)."""
+    from nnsim.app.document import Document
+    from nnsim.app.training import install_training
+
+    try:
+        from nnsim.app.main_window import MainWindow
+
+        window = MainWindow(settings=_scratch_settings())
+        window.document.replace(design)
+        ui = getattr(window, "training", None) or install_training(window)
+        kind = "MainWindow"
+    except Exception as e:  # noqa: BLE001 - fall back to a bare window
+        window = QMainWindow()
+        window.document = Document(design)
+        why = f"{type(e).__name__}: {str(e).splitlines()[0]}"
+        try:
+            from nnsim.app.canvas import CanvasScene, CanvasView
+
+            window.scene = CanvasScene(window.document)
+            window.canvas = CanvasView(window.scene)
+            window.setCentralWidget(window.canvas)
+            kind = f"QMainWindow + CanvasView (MainWindow failed: {why})"
+        except Exception as e2:  # noqa: BLE001
+            window.setCentralWidget(QLabel("(no canvas)"))
+            kind = f"QMainWindow without canvas ({why}; canvas: {type(e2).__name__}: {e2})"
+        ui = install_training(window)
+    window.resize(1600, 1000)
+    return window, ui, kind
+
+
+def _scratch_settings():
+    from PySide6.QtCore import QSettings
+
+    path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "nnsim-bench-settings.ini")
+    return QSettings(path, QSettings.Format.IniFormat)
+
+
+def show_every_view(window, ui) -> None:
+    """Untab the docks so that every view is visible and paints."""
+    docks = list(ui.docks.values())
+    for dock in docks:
+        dock.setVisible(True)
+    order = [ui.docks[k] for k in ("training_output_dock", "training_neurons_dock")]
+    bottom = [ui.docks[k] for k in ("training_cost_dock", "training_histograms_dock",
+                                    "training_confusion_dock", "training_sample_dock")]
+    from PySide6.QtCore import Qt
+
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, order[0])
+    window.splitDockWidget(order[0], order[1], Qt.Orientation.Vertical)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, bottom[0])
+    for a, b in zip(bottom, bottom[1:]):
+        window.splitDockWidget(a, b, Qt.Orientation.Horizontal)
+    for dock in docks:
+        dock.raise_()
+
+
+class FrameMeter:
+    """Intervals between ticks of a 16 ms timer on the GUI thread: a long
+    interval is a stall the user would see."""
+
+    def __init__(self):
+        self.clock = QElapsedTimer()
+        self.intervals: list[float] = []
+        self.timer = QTimer()
+        self.timer.setInterval(16)
+        self.timer.timeout.connect(self._tick)
+        self.last = None
+
+    def start(self):
+        self.clock.start()
+        self.last = self.clock.nsecsElapsed()
+        self.timer.start()
+
+    def stop(self):
+        self.timer.stop()
+
+    def _tick(self):
+        now = self.clock.nsecsElapsed()
+        self.intervals.append((now - self.last) / 1e6)
+        self.last = now
+
+
+def run_case(app, design, seconds: float, million: bool) -> dict:
+    gc.collect()
+    head = headless(design, min(seconds, 5.0))
+    window, ui, kind = make_window(design.copy())
+    window.document.set_training(epochs=1_000_000_000)
+    window.show()
+    show_every_view(window, ui)
+    spin(app, 0.5)
+    c = ui.controller
+    rss0 = rss_mb()
+    meter = FrameMeter()
+    paints = {"n": 0}
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintCounter(QObject):
+        def eventFilter(self, obj, ev):  # noqa: N802
+            if ev.type() == QEvent.Type.Paint:
+                paints["n"] += 1
+            return False
+
+    counter = PaintCounter()
+    ui.cost.graphics.viewport().installEventFilter(counter)
+    meter.start()
+    step0 = c.step
+    t0 = time.perf_counter()
+    c.play()
+    # Memory once the window has warmed up (caches, first images), then at the end.
+    if million:
+        while c.step - step0 < 100_000 and c.playing:
+            spin(app, 0.25)
+        rss_warm = rss_mb()
+        while c.step - step0 < 1_000_000 and c.playing:
+            spin(app, 0.5)
+    else:
+        spin(app, seconds / 3)
+        rss_warm = rss_mb()
+        spin(app, seconds * 2 / 3)
+    c.pause()
+    elapsed = time.perf_counter() - t0
+    meter.stop()
+    steps = c.step - step0
+    spin(app, 0.3)
+    gc.collect()
+    rss1 = rss_mb()
+    iv = meter.intervals
+    result = {
+        "design": design.name,
+        "window": kind,
+        "seconds": round(elapsed, 1),
+        "steps": steps,
+        "window_steps_per_s": steps / elapsed,
+        "headless_steps_per_s": head,
+        "ratio": (steps / elapsed) / head if head else float("nan"),
+        "frame_median_ms": statistics.median(iv) if iv else float("nan"),
+        "frame_p95_ms": float(np.percentile(iv, 95)) if iv else float("nan"),
+        "frame_max_ms": max(iv) if iv else float("nan"),
+        "cost_plot_paints_per_s": paints["n"] / elapsed,
+        "rss_start_mb": rss0,
+        "rss_warm_mb": rss_warm,
+        "rss_end_mb": rss1,
+        "history_records": len(c.history),
+    }
+    ui.shutdown()
+    window.document.undo_stack.setClean()  # no "save changes?" question
+    window.close()
+    window.deleteLater()
+    spin(app, 0.2)
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--design", default="spiral-deep", help="an example name (default spiral-deep)")
+    parser.add_argument("--playground", action="store_true", help="also run Playground's 2-8-8-1 network")
+    parser.add_argument("--million", action="store_true", help="train one million steps in the window")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    designs = [nnsim.example(args.design)]
+    if args.playground:
+        designs.append(playground_design())
+    results = [run_case(app, d, args.seconds, args.million) for d in designs]
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    print(f"{'design':<30}{'window/s':>10}{'headless/s':>12}{'ratio':>7}{'frame med':>11}{'p95':>8}"
+          f"{'max':>8}{'RSS start':>11}{'warm':>8}{'end':>8}{'steps':>11}")
+    for r in results:
+        print(f"{r['design'][:29]:<30}{r['window_steps_per_s']:>10,.0f}{r['headless_steps_per_s']:>12,.0f}"
+              f"{r['ratio']:>7.2f}{r['frame_median_ms']:>9.1f}ms{r['frame_p95_ms']:>6.1f}ms"
+              f"{r['frame_max_ms']:>6.0f}ms{r['rss_start_mb']:>9.0f}MB{r['rss_warm_mb']:>6.0f}MB"
+              f"{r['rss_end_mb']:>6.0f}MB{r['steps']:>11,}")
+    print(f"(window: {results[0]['window']}; cost plot repaints/s: "
+          + ", ".join(f"{r['cost_plot_paints_per_s']:.0f}" for r in results) + ")")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,326 @@
+"""Choosing the data set: Playground's six sets as clickable thumbnails of
+their points, Iris, the logic gates, or a CSV file; noise, the training share
+and a new draw of the points. Every change goes through the Document."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QRadioButton,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnsim.app.document import Document
+from nnsim.app.training.colors import MIDDLE, NEGATIVE, POSITIVE, class_color
+from nnsim.data import describe, playground
+from nnsim.data.base import CLASSIFICATION, REGRESSION
+from nnsim.data.logic import GATES as LOGIC_GATES
+from nnsim.design.edits import set_fields
+from nnsim.design.model import DatasetSpec
+
+THUMB = 34
+
+
+@lru_cache(maxsize=None)
+def playground_icon(name: str, size: int = THUMB) -> QIcon:
+    """A small picture of a Playground set's points, as Playground shows it."""
+    x, y = playground.generate(name, 200, 0.0, np.random.default_rng(3))
+    pix = QPixmap(size, size)
+    pix.fill(QColor(*MIDDLE))
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    (x0, x1), (y0, y1) = playground.INPUT_RANGE
+    for (a, b), v in zip(x, y):
+        px = (a - x0) / (x1 - x0) * size
+        py = (1 - (b - y0) / (y1 - y0)) * size
+        if playground.task_of(name) == CLASSIFICATION:
+            rgb = class_color(int(v))
+        else:
+            t = float(np.clip((np.ravel(v)[0] + 1) / 2, 0, 1))
+            rgb = tuple(int(n * (1 - t) + pp * t) for n, pp in zip(NEGATIVE, POSITIVE))
+        p.setBrush(QColor(*rgb))
+        p.drawEllipse(int(px) - 1, int(py) - 1, 3, 3)
+    p.end()
+    return QIcon(pix)
+
+
+def csv_header(path: str | os.PathLike) -> list[str]:
+    """The column names of a CSV file (first line that is not blank or a
+    comment). Raises OSError/ValueError with a readable message."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        lines = (line for line in f if line.strip() and not line.lstrip().startswith("#"))
+        for row in csv.reader(lines):
+            names = [c.strip() for c in row]
+            if names:
+                return names
+    raise ValueError(f"{Path(path).name}: the file is empty")
+
+
+class CsvTargetDialog(QDialog):
+    """Choose the target column(s) and the task for a CSV file."""
+
+    def __init__(self, columns: list[str], file_name: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Targets in {file_name}")
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("Which column should the network predict?\nEvery other column is an input."))
+        self.classify = QRadioButton("Classification (one column of classes)")
+        self.regress = QRadioButton("Regression (one or more columns of numbers)")
+        self.classify.setChecked(True)
+        lay.addWidget(self.classify)
+        lay.addWidget(self.regress)
+        self.columns = QListWidget()
+        self.columns.addItems(columns)
+        self.columns.setCurrentRow(len(columns) - 1)
+        lay.addWidget(self.columns)
+        self.normalize = QCheckBox("Standardise the inputs (mean 0, spread 1)")
+        self.normalize.setChecked(True)
+        lay.addWidget(self.normalize)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.classify.toggled.connect(self._mode)
+        self._mode()
+
+    def _mode(self) -> None:
+        single = self.classify.isChecked()
+        self.columns.setSelectionMode(
+            QAbstractItemView.SelectionMode.SingleSelection if single else QAbstractItemView.SelectionMode.MultiSelection
+        )
+
+    def result_spec(self, base: DatasetSpec, path: str) -> DatasetSpec:
+        targets = [i.text() for i in self.columns.selectedItems()]
+        return dataclasses.replace(
+            base,
+            source="csv",
+            path=path,
+            targets=targets,
+            task=CLASSIFICATION if self.classify.isChecked() else REGRESSION,
+            normalize=self.normalize.isChecked(),
+        )
+
+
+class DataChooser(QWidget):
+    """The data-set part of the training panel."""
+
+    message = Signal(str)  # a problem to tell the user (e.g. an unreadable CSV)
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self._rng = np.random.default_rng()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+
+        grid = QGridLayout()
+        grid.setSpacing(4)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.thumbs: dict[str, QToolButton] = {}
+        for i, name in enumerate(playground.PLAYGROUND_NAMES):
+            b = QToolButton()
+            b.setObjectName(f"data_{name}")
+            b.setCheckable(True)
+            b.setIcon(playground_icon(name))
+            b.setIconSize(QSize(THUMB, THUMB))
+            b.setToolTip(f"{playground.TITLES[name]} ({'classification' if i < 4 else 'regression'})")
+            b.setAutoRaise(True)
+            b.clicked.connect(lambda _=False, n=name: self.choose(DatasetSpec("playground", n)))
+            self.group.addButton(b)
+            self.thumbs[name] = b
+            grid.addWidget(b, 0, i)
+        lay.addLayout(grid)
+
+        row = QHBoxLayout()
+        self.iris = QPushButton("Iris")
+        self.iris.setCheckable(True)
+        self.iris.setToolTip("Fisher's iris flowers: 4 measurements, 3 species")
+        self.iris.clicked.connect(lambda: self.choose(DatasetSpec("iris", normalize=True, train_ratio=0.7)))
+        self.group.addButton(self.iris)
+        self.logic = QComboBox()
+        self.logic.addItem("Logic gate…", "")
+        for g in LOGIC_GATES:
+            self.logic.addItem(g, g)
+        self.logic.setToolTip("A truth table: two inputs of 0 or 1")
+        self.logic.activated.connect(self._logic_chosen)
+        self.csv = QPushButton("CSV file…")
+        self.csv.setCheckable(True)
+        self.csv.setToolTip("Your own data: a CSV file with a header row")
+        self.csv.clicked.connect(self.choose_csv)
+        self.group.addButton(self.csv)
+        row.addWidget(self.iris)
+        row.addWidget(self.logic)
+        row.addWidget(self.csv)
+        lay.addLayout(row)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("color: palette(mid);")
+        lay.addWidget(self.summary)
+
+        form = QGridLayout()
+        self.noise = QSlider(Qt.Orientation.Horizontal)
+        self.noise.setRange(0, 50)
+        self.noise.setObjectName("noise")
+        self.noise_label = QLabel()
+        self.noise.valueChanged.connect(self._noise_changed)
+        self.ratio = QSlider(Qt.Orientation.Horizontal)
+        self.ratio.setRange(10, 90)
+        self.ratio.setSingleStep(5)
+        self.ratio.setPageStep(10)
+        self.ratio.setObjectName("train_ratio")
+        self.ratio_label = QLabel()
+        self.ratio.valueChanged.connect(self._ratio_changed)
+        form.addWidget(QLabel("Noise"), 0, 0)
+        form.addWidget(self.noise, 0, 1)
+        form.addWidget(self.noise_label, 0, 2)
+        form.addWidget(QLabel("Training data"), 1, 0)
+        form.addWidget(self.ratio, 1, 1)
+        form.addWidget(self.ratio_label, 1, 2)
+        lay.addLayout(form)
+        row2 = QHBoxLayout()
+        self.regenerate = QPushButton("New points")
+        self.regenerate.setObjectName("regenerate")
+        self.regenerate.setToolTip("Draw the data again with a new random seed (and a new train/test split)")
+        self.regenerate.clicked.connect(self.new_seed)
+        self.normalize = QCheckBox("Standardise inputs")
+        self.normalize.setToolTip("Shift and scale every input to mean 0 and spread 1 (Iris and CSV files)")
+        self.normalize.toggled.connect(lambda on: self._set(normalize=bool(on)))
+        row2.addWidget(self.regenerate)
+        row2.addWidget(self.normalize)
+        row2.addStretch(1)
+        lay.addLayout(row2)
+        document.settings_changed.connect(self.refresh)
+        document.reset.connect(self.refresh)
+        self.refresh()
+
+    # -- document -> widgets ---------------------------------------------------------
+    def refresh(self) -> None:
+        spec = self.document.design.dataset
+        source = str(spec.source).lower()
+        name = str(spec.name).lower()
+        for key, b in self.thumbs.items():
+            b.setChecked(source == "playground" and key == name)
+        self.iris.setChecked(source == "iris")
+        self.csv.setChecked(source == "csv")
+        if source != "playground" and source != "iris" and source != "csv":
+            self.group.setExclusive(False)
+            for b in self.group.buttons():
+                b.setChecked(False)
+            self.group.setExclusive(True)
+        idx = self.logic.findData(str(spec.name).upper()) if source == "logic" else 0
+        self.logic.setCurrentIndex(max(0, idx))
+        for w, v in ((self.noise, round(float(spec.noise) * 100)), (self.ratio, round(float(spec.train_ratio) * 100))):
+            w.blockSignals(True)
+            w.setValue(int(v))
+            w.blockSignals(False)
+        self.noise_label.setText(f"{self.noise.value()}")
+        self.ratio_label.setText(f"{self.ratio.value()}%")
+        self.noise.setEnabled(source == "playground")
+        self.ratio.setEnabled(source != "logic")
+        self.regenerate.setEnabled(source != "logic")
+        self.normalize.blockSignals(True)
+        self.normalize.setChecked(bool(spec.normalize))
+        self.normalize.blockSignals(False)
+        self.normalize.setVisible(source in ("iris", "csv"))
+        self.summary.setText(describe(spec))
+
+    # -- widgets -> document -----------------------------------------------------------
+    def choose(self, spec: DatasetSpec) -> None:
+        """Switch to another data set (keeping noise, ratio and seed where they apply)."""
+        old = self.document.design.dataset
+        if spec.source in ("playground",):
+            spec = dataclasses.replace(spec, noise=old.noise, train_ratio=old.train_ratio, seed=old.seed)
+        if spec != old:
+            # Its own undo step (set_design merges a run of slider moves).
+            ops = set_fields(("design", None), self.document.design, dataset=spec)
+            self.document.push(f"Use the data set {describe(spec).split(',')[0]}", ops)
+        self.refresh()
+
+    def _logic_chosen(self, index: int) -> None:
+        gate = self.logic.itemData(index)
+        if gate:
+            self.choose(DatasetSpec("logic", gate))
+        else:
+            self.refresh()
+
+    def _set(self, **values) -> None:
+        spec = dataclasses.replace(self.document.design.dataset, **values)
+        if spec != self.document.design.dataset:
+            self.document.set_design(dataset=spec)
+
+    def _noise_changed(self, v: int) -> None:
+        self.noise_label.setText(f"{v}")
+        self._set(noise=v / 100)
+
+    def _ratio_changed(self, v: int) -> None:
+        self.ratio_label.setText(f"{v}%")
+        self._set(train_ratio=v / 100)
+
+    def new_seed(self) -> None:
+        spec = dataclasses.replace(self.document.design.dataset, seed=int(self._rng.integers(1, 1_000_000)))
+        self.document.push("New data points", set_fields(("design", None), self.document.design, dataset=spec))
+
+    # -- CSV ------------------------------------------------------------------------------
+    def ask_csv_path(self) -> str | None:
+        folder = str(self.document.path.parent) if self.document.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Choose a CSV file", folder, "CSV files (*.csv);;All files (*)")
+        return path or None
+
+    def ask_csv_targets(self, columns: list[str], path: str) -> DatasetSpec | None:
+        dialog = CsvTargetDialog(columns, Path(path).name, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.result_spec(self.document.design.dataset, self._stored_path(path))
+
+    def choose_csv(self) -> None:
+        path = self.ask_csv_path()
+        if not path:
+            self.refresh()
+            return
+        try:
+            columns = csv_header(path)
+        except (OSError, ValueError, UnicodeDecodeError, csv.Error) as e:
+            self.message.emit(f"{Path(path).name}: cannot be read ({e})")
+            self.refresh()
+            return
+        spec = self.ask_csv_targets(columns, path)
+        if spec is None or not spec.targets:
+            self.refresh()
+            return
+        self.choose(spec)
+
+    def _stored_path(self, path: str) -> str:
+        """Relative to the design's folder when the file lies inside it."""
+        if self.document.path:
+            base = self.document.path.parent.resolve()
+            try:
+                return str(Path(path).resolve().relative_to(base))
+            except ValueError:
+                pass
+        return str(Path(path).resolve())

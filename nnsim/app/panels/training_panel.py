@@ -1,0 +1,322 @@
+"""The training panel: play/pause/step/reset/restart, the epoch counter and
+speed, the data set, and every training setting.
+
+Settings go through the Document (undoable) and the trainer reads them live,
+so a change takes effect at once, also while training. The widgets follow
+the Document back (undo, opening a file).
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDoubleValidator, QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnsim.app.panels.training_data import DataChooser
+from nnsim.app.training.actions import TrainingActions
+from nnsim.app.training.controller import TrainingController
+from nnsim.design.model import LearningRule, Loss, Optimizer, Regularization
+
+# TensorFlow Playground's choices (any other value can be typed in).
+LEARNING_RATES = ["0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10"]
+REG_RATES = ["0", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10"]
+MAX_EPOCHS = 1_000_000_000
+
+OPTIMIZERS = [(Optimizer.SGD, "Gradient descent"), (Optimizer.MOMENTUM, "Momentum"), (Optimizer.ADAM, "Adam")]
+LOSSES = [
+    (Loss.MSE, "Mean squared error"),
+    (Loss.BINARY_CROSS_ENTROPY, "Binary cross-entropy (sigmoid outputs)"),
+    (Loss.SOFTMAX_CROSS_ENTROPY, "Softmax cross-entropy (softmax outputs)"),
+]
+REGULARIZATIONS = [(Regularization.NONE, "None"), (Regularization.L1, "L1"), (Regularization.L2, "L2")]
+RULES = [(LearningRule.BACKPROP, "Backpropagation"), (LearningRule.PERCEPTRON, "Perceptron rule")]
+
+MESSAGE_STYLES = {
+    "error": "background: #fde2e1; color: #7a1c16; border: 1px solid #e8a39e;",
+    "warning": "background: #fff4d6; color: #6b4f00; border: 1px solid #e6cf8a;",
+    "info": "background: #e3f0fb; color: #123f63; border: 1px solid #a8cbe8;",
+}
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidget(widget)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    return scroll
+
+
+def _number(text: str) -> float | None:
+    try:
+        v = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}"
+
+
+class RateBox(QComboBox):
+    """An editable list of rates; a typed value is taken on Enter/focus out."""
+
+    def __init__(self, values: list[str], minimum: float, on_value, parent=None):
+        super().__init__(parent)
+        self.setEditable(True)
+        self.addItems(values)
+        self.minimum = minimum
+        self.on_value = on_value
+        self.lineEdit().setValidator(QDoubleValidator(0.0, 1e6, 8, self))
+        self.activated.connect(lambda _i: self._take())
+        self.lineEdit().editingFinished.connect(self._take)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self._shown: float | None = None
+
+    def show_value(self, v: float) -> None:
+        self._shown = v
+        self.blockSignals(True)
+        self.setEditText(_fmt(v))
+        self.blockSignals(False)
+
+    def _take(self) -> None:
+        v = _number(self.currentText())
+        if v is None or v < self.minimum:
+            if self._shown is not None:
+                self.show_value(self._shown)
+            return
+        if v != self._shown:
+            self._shown = v
+            self.on_value(v)
+
+
+class TrainingPanel(QWidget):
+    def __init__(self, controller: TrainingController, actions: TrainingActions | None = None, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.document = controller.document
+        self.actions = actions or TrainingActions(controller, self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+
+        # Transport, always visible.
+        row = QHBoxLayout()
+        self.buttons = {}
+        for name, action in (
+            ("play", self.actions.play),
+            ("step_batch", self.actions.step_batch),
+            ("step_epoch", self.actions.step_epoch),
+            ("reset", self.actions.reset),
+            ("restart", self.actions.restart),
+        ):
+            b = QToolButton()
+            b.setDefaultAction(action)
+            b.setObjectName(f"button_{name}")
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            self.buttons[name] = b
+            row.addWidget(b)
+        outer.addLayout(row)
+        self.play_button = self.buttons["play"]
+
+        counters = QHBoxLayout()
+        self.epoch_label = QLabel()
+        self.epoch_label.setObjectName("epoch_label")
+        big = QFont(self.epoch_label.font())
+        big.setPointSizeF(big.pointSizeF() * 1.35)
+        big.setBold(True)
+        self.epoch_label.setFont(big)
+        self.speed_label = QLabel()
+        self.speed_label.setObjectName("speed_label")
+        self.speed_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        counters.addWidget(self.epoch_label)
+        counters.addStretch(1)
+        counters.addWidget(self.speed_label)
+        outer.addLayout(counters)
+        self.loss_label = QLabel()
+        self.loss_label.setObjectName("loss_label")
+        outer.addWidget(self.loss_label)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("training_message")
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        # Two tabs (data, settings) that scroll when the dock is short.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("training_tabs")
+        self.data = DataChooser(self.document)
+        self.data.message.connect(lambda text: self._show_message(text, "error"))
+        data_page = QWidget()
+        dl = QVBoxLayout(data_page)
+        dl.addWidget(self.data)
+        dl.addStretch(1)
+        self.tabs.addTab(_scrolling(data_page), "Data")
+
+        box = QWidget()
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.learning_rate = RateBox(LEARNING_RATES, 1e-12, lambda v: self._set(learning_rate=v))
+        self.learning_rate.setObjectName("learning_rate")
+        self.learning_rate.setToolTip("How big a step each update takes along the gradient")
+        form.addRow("Learning rate", self.learning_rate)
+        self.batch_size = QSpinBox()
+        self.batch_size.setObjectName("batch_size")
+        self.batch_size.setRange(1, 100_000)
+        self.batch_size.setToolTip("How many samples each step averages its gradient over")
+        self.batch_size.valueChanged.connect(lambda v: self._set(batch_size=int(v)))
+        form.addRow("Batch size", self.batch_size)
+        self.optimizer = self._combo("optimizer", OPTIMIZERS, "How the gradient becomes a weight change")
+        form.addRow("Optimizer", self.optimizer)
+        self.loss = self._combo("loss", LOSSES, "What the network is scored by")
+        form.addRow("Loss", self.loss)
+        reg_row = QHBoxLayout()
+        self.regularization = self._combo("regularization", REGULARIZATIONS,
+                                          "A penalty on large weights: L1 pushes weights to exactly 0, L2 keeps them small")
+        self.reg_rate = RateBox(REG_RATES, 0.0, lambda v: self._set(regularization_rate=v))
+        self.reg_rate.setObjectName("regularization_rate")
+        self.reg_rate.setToolTip("How strongly the penalty counts")
+        reg_row.addWidget(self.regularization, 1)
+        reg_row.addWidget(QLabel("rate"))
+        reg_row.addWidget(self.reg_rate, 1)
+        form.addRow("Regularisation", reg_row)
+        self.rule = self._combo("rule", RULES, "Backpropagation trains any network; the perceptron rule one layer of step neurons")
+        form.addRow("Learning rule", self.rule)
+        self.epochs = QSpinBox()
+        self.epochs.setObjectName("epochs")
+        self.epochs.setRange(1, MAX_EPOCHS)
+        self.epochs.setGroupSeparatorShown(True)
+        self.epochs.setToolTip("Play stops after this many epochs (an epoch: every training sample once)")
+        self.epochs.valueChanged.connect(lambda v: self._set(epochs=int(v)))
+        form.addRow("Epoch budget", self.epochs)
+        target_row = QHBoxLayout()
+        self.use_target = QCheckBox("Stop at loss")
+        self.use_target.setObjectName("use_target")
+        self.use_target.setToolTip("Pause as soon as the training loss is at or below this value")
+        self.target = QDoubleSpinBox()
+        self.target.setObjectName("target_loss")
+        self.target.setDecimals(5)
+        self.target.setRange(0.00001, 1e6)
+        self.target.setSingleStep(0.001)
+        self.use_target.toggled.connect(self._target_changed)
+        self.target.valueChanged.connect(self._target_changed)
+        target_row.addWidget(self.use_target)
+        target_row.addWidget(self.target, 1)
+        form.addRow(target_row)
+        self.tabs.addTab(_scrolling(box), "Settings")
+        outer.addWidget(self.tabs, 1)
+
+        self.document.settings_changed.connect(self.refresh_settings)
+        self.document.reset.connect(self.refresh_settings)
+        controller.state_changed.connect(self.refresh_state)
+        controller.updated.connect(self.refresh_counters)
+        controller.session_changed.connect(self.refresh_counters)
+        self.refresh_settings()
+        self.refresh_state()
+
+    def _combo(self, name, items, tip) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.setToolTip(tip)
+        for value, text in items:
+            combo.addItem(text, value)
+        combo.activated.connect(lambda i, c=combo, n=name: self._set(**{n: c.itemData(i)}))
+        return combo
+
+    # -- widgets -> document -----------------------------------------------------------
+    def _set(self, **values) -> None:
+        training = self.document.design.training
+        changed = {k: v for k, v in values.items() if getattr(training, k) != v}
+        if changed:
+            self.document.set_training(**changed)
+
+    def _target_changed(self, *_):
+        self.target.setEnabled(self.use_target.isChecked())
+        self._set(target_loss=float(self.target.value()) if self.use_target.isChecked() else None)
+
+    # -- document -> widgets -------------------------------------------------------------
+    def refresh_settings(self) -> None:
+        t = self.document.design.training
+        self.learning_rate.show_value(float(t.learning_rate))
+        self.reg_rate.show_value(float(t.regularization_rate))
+        for widget, value in (
+            (self.batch_size, int(t.batch_size)),
+            (self.epochs, int(min(t.epochs, MAX_EPOCHS))),
+        ):
+            widget.blockSignals(True)
+            widget.setValue(value)
+            widget.blockSignals(False)
+        for combo, value in (
+            (self.optimizer, Optimizer(t.optimizer)),
+            (self.loss, Loss(t.loss)),
+            (self.regularization, Regularization(t.regularization)),
+            (self.rule, LearningRule(t.rule)),
+        ):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self.reg_rate.setEnabled(Regularization(t.regularization) != Regularization.NONE)
+        backprop = LearningRule(t.rule) == LearningRule.BACKPROP
+        for w in (self.batch_size, self.optimizer, self.loss, self.regularization):
+            w.setEnabled(backprop)
+        for w in (self.use_target, self.target):
+            w.blockSignals(True)
+        self.use_target.setChecked(t.target_loss is not None)
+        if t.target_loss is not None:
+            self.target.setValue(float(t.target_loss))
+        self.target.setEnabled(t.target_loss is not None)
+        for w in (self.use_target, self.target):
+            w.blockSignals(False)
+
+    def refresh_state(self) -> None:
+        c = self.controller
+        if c.message:
+            self._show_message(c.message, c.message_kind or "info")
+        else:
+            self.banner.hide()
+        self.refresh_counters()
+
+    def _show_message(self, text: str, kind: str) -> None:
+        self.banner.setText(text)
+        self.banner.setStyleSheet(f"QLabel {{ {MESSAGE_STYLES.get(kind, MESSAGE_STYLES['info'])} "
+                                  "border-radius: 4px; padding: 6px; }")
+        self.banner.show()
+
+    def refresh_counters(self) -> None:
+        c = self.controller
+        self.epoch_label.setText(f"Epoch {c.epoch:,}")
+        if c.playing:
+            self.speed_label.setText(f"step {c.step:,}\n{c.steps_per_second:,.0f} steps/s")
+        else:
+            self.speed_label.setText(f"step {c.step:,}\npaused")
+        hist = c.history
+        if hist:
+            r = hist[-1]
+            parts = [f"loss: train {r.train_loss:.4f}"]
+            if r.test_loss is not None and math.isfinite(r.test_loss):
+                parts.append(f"test {r.test_loss:.4f}")
+            if r.test_accuracy is not None:
+                parts.append(f"test accuracy {r.test_accuracy:.0%}")
+            elif r.train_accuracy is not None:
+                parts.append(f"accuracy {r.train_accuracy:.0%}")
+            self.loss_label.setText(" · ".join(parts))
+        else:
+            self.loss_label.setText("Not trained yet: press Play" if c.can_train else "")

@@ -1,0 +1,94 @@
+"""Colours of the live views: Playground's orange-white-blue scale and class
+colours, as NumPy lookup tables, and heatmaps turned into QImages.
+
+QImage is safe to make outside the GUI thread, so the worker delivers ready
+images; the views only hand them to pyqtgraph or the canvas.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QColor, QImage
+
+# TensorFlow Playground: negative orange, zero light grey, positive blue.
+NEGATIVE = (245, 147, 34)
+MIDDLE = (232, 234, 235)
+POSITIVE = (8, 119, 189)
+
+# Class colours: class 0 orange and class 1 blue as Playground's -1 and +1.
+CLASS_COLORS = [
+    NEGATIVE,
+    POSITIVE,
+    (44, 160, 44),
+    (148, 103, 189),
+    (214, 39, 40),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+    (188, 189, 34),
+    (23, 190, 207),
+]
+
+TRAIN_EDGE = (255, 255, 255)
+TEST_EDGE = (20, 20, 20)
+
+
+def class_color(i: int) -> tuple[int, int, int]:
+    return CLASS_COLORS[int(i) % len(CLASS_COLORS)]
+
+
+def qcolor(rgb, alpha: int = 255) -> QColor:
+    return QColor(int(rgb[0]), int(rgb[1]), int(rgb[2]), alpha)
+
+
+def _ramp(a, b, n: int) -> np.ndarray:
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    return np.asarray(a, dtype=np.float64) * (1 - t) + np.asarray(b, dtype=np.float64) * t
+
+
+def diverging_lut(n: int = 256) -> np.ndarray:
+    """(n, 4) uint8 RGBA: orange -> light grey -> blue."""
+    half = n // 2
+    rgb = np.concatenate([_ramp(NEGATIVE, MIDDLE, half), _ramp(MIDDLE, POSITIVE, n - half)])
+    return np.concatenate([rgb, np.full((n, 1), 255.0)], axis=1).round().astype(np.uint8)
+
+
+LUT = diverging_lut()
+
+
+def to_rgba(values: np.ndarray, lo, hi, lut: np.ndarray = LUT) -> np.ndarray:
+    """Map values (..., h, w) with levels lo..hi (scalars or arrays
+    broadcasting over the leading axes) to RGBA uint8 (..., h, w, 4)."""
+    lo = np.asarray(lo, dtype=np.float32)
+    hi = np.asarray(hi, dtype=np.float32)
+    while lo.ndim and lo.ndim < values.ndim:
+        lo = lo[..., None]
+        hi = hi[..., None]
+    t = (values - lo) / np.maximum(hi - lo, 1e-12)
+    idx = np.clip(np.nan_to_num(t, nan=0.5) * (len(lut) - 1), 0, len(lut) - 1).astype(np.intp)
+    return lut[idx]
+
+
+def classes_rgba(values: np.ndarray) -> np.ndarray:
+    """Decision values ``class + sureness`` (see Probe.decision_values) to
+    RGBA: the class colour, paler where the network is unsure."""
+    cls = np.floor(values).astype(np.intp)
+    sure = np.clip(values - cls, 0.0, 1.0)[..., None]
+    palette = np.array([class_color(i) for i in range(max(1, int(cls.max()) + 1))], dtype=np.float64)
+    rgb = palette[np.clip(cls, 0, len(palette) - 1)]
+    mixed = np.asarray(MIDDLE, dtype=np.float64) * (1 - (0.25 + 0.75 * sure)) + rgb * (0.25 + 0.75 * sure)
+    out = np.empty(values.shape + (4,), dtype=np.uint8)
+    out[..., :3] = mixed.round().astype(np.uint8)
+    out[..., 3] = 255
+    return out
+
+
+def image_from_rgba(rgba: np.ndarray, flip: bool = True) -> QImage:
+    """A QImage (owning its pixels) from (h, w, 4) uint8 RGBA whose row 0 is
+    the lowest x2; ``flip`` puts the highest x2 at the top, as a plot shows it."""
+    if flip:
+        rgba = rgba[::-1]
+    rgba = np.ascontiguousarray(rgba)
+    h, w = rgba.shape[:2]
+    img = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888)
+    return img.copy()  # detach from the NumPy buffer

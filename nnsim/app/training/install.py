@@ -1,0 +1,283 @@
+"""Putting live training into the main window: docks, the Train menu, toolbar
+buttons, and the canvas hooks (neuron thumbnails, live weights, selection).
+
+The window calls ``install_training(window)`` once and keeps the result; it
+calls ``sync_to_document()`` before saving and ``shutdown()`` when closing.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QWidget
+
+from nnsim.app.panels.plots import CostPlot
+from nnsim.app.panels.training_panel import TrainingPanel
+from nnsim.app.training.actions import TrainingActions
+from nnsim.app.training.controller import TrainingController
+from nnsim.app.views.confusion import ConfusionView
+from nnsim.app.views.histograms import ActivationHistograms
+from nnsim.app.views.neuron_maps import NeuronMapsView
+from nnsim.app.views.output_map import OutputMap
+from nnsim.app.views.sample_view import SampleView
+
+Area = Qt.DockWidgetArea
+CANVAS_INTERVAL = 0.2  # s between canvas updates (weights, thumbnails) while training
+
+
+class TrainingUI(QObject):
+    """Everything training adds to a window. ``controller`` does the work;
+    the rest are views of it."""
+
+    def __init__(self, window: QMainWindow, document=None, scene=None):
+        super().__init__(window)
+        self.window = window
+        document = document if document is not None else window.document
+        self.controller = TrainingController(document, self)
+        self.actions = TrainingActions(self.controller, self)
+        self.panel = TrainingPanel(self.controller, self.actions)
+        self.cost = CostPlot(self.controller)
+        self.output = OutputMap(self.controller)
+        self.neurons = NeuronMapsView(self.controller)
+        self.histograms = ActivationHistograms(self.controller)
+        self.confusion = ConfusionView(self.controller)
+        self.sample = SampleView(self.controller)
+        self.docks: dict[str, QDockWidget] = {}
+        self._scene = scene if scene is not None else find_scene(window)
+        self._thumbs_sent = None
+        self._weights_sent = None
+        self._canvas_at = 0.0
+        self._live_on = False
+        self._build_docks()
+        self._build_menu()
+        self._hook_canvas()
+        self._hook_files()
+        self.controller.state_changed.connect(self._tell_message)
+
+    # -- window parts ---------------------------------------------------------------------
+    def _dock(self, widget: QWidget, area, title: str, name: str, visible: bool = True) -> QDockWidget:
+        add = getattr(self.window, "add_dock", None)
+        if add is not None:
+            dock = add(widget, area, title, name, visible)
+        else:
+            dock = QDockWidget(title, self.window)
+            dock.setObjectName(name)
+            dock.setWidget(widget)
+            self.window.addDockWidget(area, dock)
+            dock.setVisible(visible)
+        self.docks[name] = dock
+        return dock
+
+    def _build_docks(self) -> None:
+        w = self.window
+        train = self._dock(self.panel, Area.LeftDockWidgetArea, "Training", "training_dock")
+        output = self._dock(self.output, Area.RightDockWidgetArea, "Output", "training_output_dock")
+        neurons = self._dock(self.neurons, Area.RightDockWidgetArea, "Neurons", "training_neurons_dock")
+        cost = self._dock(self.cost, Area.BottomDockWidgetArea, "Cost", "training_cost_dock")
+        hist = self._dock(self.histograms, Area.BottomDockWidgetArea, "Activations", "training_histograms_dock")
+        conf = self._dock(self.confusion, Area.BottomDockWidgetArea, "Confusion", "training_confusion_dock")
+        sample = self._dock(self.sample, Area.BottomDockWidgetArea, "Sample", "training_sample_dock")
+        if not _layout_remembered(w):
+            w.tabifyDockWidget(output, neurons)
+            w.tabifyDockWidget(cost, hist)
+            w.tabifyDockWidget(hist, conf)
+            w.tabifyDockWidget(conf, sample)
+            output.raise_()
+            cost.raise_()
+            self._size_docks()
+            if not w.isVisible():  # sizes only stick once the window is laid out
+                w.installEventFilter(self)
+        self.controller.session_changed.connect(self._choose_tabs)
+        self._choose_tabs()
+
+    def _size_docks(self) -> None:
+        w, d = self.window, self.docks
+        train, output, cost = d["training_dock"], d["training_output_dock"], d["training_cost_dock"]
+        palette = getattr(w, "palette_dock", None)
+        inspector = getattr(w, "inspector_dock", None)
+        if isinstance(palette, QDockWidget) and w.dockWidgetArea(palette) == Area.LeftDockWidgetArea:
+            w.resizeDocks([palette, train], [190, 600], Qt.Orientation.Vertical)
+        if isinstance(inspector, QDockWidget) and w.dockWidgetArea(inspector) == Area.RightDockWidgetArea:
+            w.resizeDocks([inspector, output], [240, 420], Qt.Orientation.Vertical)
+        w.resizeDocks([train, output], [340, 400], Qt.Orientation.Horizontal)
+        w.resizeDocks([cost], [270], Qt.Orientation.Vertical)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if obj is self.window and event.type() == QEvent.Type.Show:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self._size_docks)
+        return False
+
+    @Slot()
+    def _choose_tabs(self) -> None:
+        """Data with more than two inputs has no maps: show the confusion
+        matrix and the sample view in front instead."""
+        probe = self.controller.probe
+        if probe is None:
+            return
+        if probe.two_d:
+            self.docks["training_output_dock"].raise_()
+        else:
+            self.docks["training_confusion_dock"].raise_()
+
+    def _build_menu(self) -> None:
+        w = self.window
+        add_menu = getattr(w, "add_menu", None)
+        menu = add_menu("&Train") if add_menu is not None else w.menuBar().addMenu("&Train")
+        a = self.actions
+        menu.addAction(a.play)
+        menu.addSeparator()
+        menu.addActions([a.step_batch, a.step_epoch])
+        menu.addSeparator()
+        menu.addActions([a.reset, a.restart])
+        self.menu = menu
+        for action in a.all():
+            w.addAction(action)  # shortcuts also when the menu bar is hidden
+        bar = getattr(w, "main_toolbar", None)
+        if bar is None:
+            bar = QToolBar("Training", w)
+            bar.setObjectName("training_toolbar")
+            w.addToolBar(bar)
+        bar.addSeparator()
+        bar.addActions([a.play, a.step_batch, a.reset])
+        self.toolbar = bar
+
+    # -- files --------------------------------------------------------------------------------
+    def _hook_files(self) -> None:
+        """Save writes what training reached; closing pauses first (so the
+        unsaved-changes question knows about it)."""
+        files = getattr(self.window, "files", None)
+        about_to_save = getattr(files, "about_to_save", None)
+        if about_to_save is not None:
+            about_to_save.connect(self._before_save)
+        about_to_close = getattr(files, "about_to_close", None)
+        if about_to_close is not None:
+            about_to_close.connect(self._before_close)
+
+    @Slot()
+    def _before_save(self) -> None:
+        self.controller.sync_to_document()
+
+    @Slot()
+    def _before_close(self) -> None:
+        self.controller.pause()
+        self.controller.sync_to_document()
+
+    # -- canvas -----------------------------------------------------------------------------------
+    def _hook_canvas(self) -> None:
+        scene = self._scene
+        if scene is None:
+            return
+        selection = getattr(scene, "selection_changed_ids", None)
+        if selection is not None:
+            selection.connect(self._canvas_selection)
+        hovered = getattr(scene, "neuron_hovered", None)  # optional
+        if hovered is not None:
+            hovered.connect(self._canvas_hover)
+        # Through the frame scheduler (one heavy redraw per frame) and at most
+        # ~5 times a second while training: a canvas repaint is not cheap.
+        self.controller.add_heavy_view(self._feed_canvas)
+        self.controller.session_changed.connect(self._clear_canvas)
+
+    @Slot(list, list, list)
+    def _canvas_selection(self, neurons, layers, connections) -> None:
+        if neurons:
+            self.controller.select_neuron(int(neurons[0]))
+
+    @Slot(int)
+    def _canvas_hover(self, neuron_id: int) -> None:
+        if neuron_id is not None and neuron_id >= 0:
+            self.controller.select_neuron(int(neuron_id))
+
+    def _feed_canvas(self) -> bool:
+        """Live weights and neuron thumbnails to the canvas, together (one
+        repaint) and at most every CANVAS_INTERVAL while training."""
+        c, scene = self.controller, self._scene
+        snap = c.latest
+        if snap is None or snap.session_id != c.session_id:
+            return False
+        heavy = c.heavy
+        new_thumbs = heavy is not None and heavy.thumbnails is not None and heavy is not self._thumbs_sent
+        # Live weights only while training runs; once it stops, the Document
+        # holds the trained numbers and the canvas shows the Document's.
+        new_weights = snap.weights is not None and snap is not self._weights_sent and (snap.running or self._live_on)
+        if not (new_thumbs or new_weights):
+            return False
+        now = time.perf_counter()
+        if snap.running and now - self._canvas_at < CANVAS_INTERVAL:
+            return False
+        self._canvas_at = now
+        set_thumbs = getattr(scene, "set_neuron_thumbnails", None)
+        if new_thumbs and set_thumbs is not None:
+            self._thumbs_sent = heavy
+            set_thumbs(heavy.thumbnails)
+        set_weights = getattr(scene, "set_live_weights", None)
+        if new_weights and set_weights is not None:
+            self._weights_sent = snap
+            self._live_on = snap.running
+            set_weights(np.asarray(snap.weights) if snap.running else None)
+        return True
+
+    @Slot()
+    def _clear_canvas(self) -> None:
+        self._thumbs_sent = self._weights_sent = None
+        set_weights = getattr(self._scene, "set_live_weights", None)
+        if set_weights is not None and self._live_on:
+            set_weights(None)
+        self._live_on = False
+        set_thumbs = getattr(self._scene, "set_neuron_thumbnails", None)
+        if set_thumbs is not None:
+            probe = self.controller.probe
+            if probe is None or not probe.two_d:
+                set_thumbs(None)
+
+    @Slot()
+    def _tell_message(self) -> None:
+        show = getattr(self.window, "show_message", None)
+        c = self.controller
+        if show is not None and c.message and c.message != getattr(self, "_told", ""):
+            self._told = c.message
+            show(c.message)
+
+    # -- for the window --------------------------------------------------------------------
+    def sync_to_document(self) -> bool:
+        """Write the trained weights and history into the Document (one undo
+        step). Call before saving."""
+        return self.controller.sync_to_document()
+
+    def shutdown(self) -> None:
+        """Stop training and its thread. Call when the window closes."""
+        self.controller.shutdown()
+
+
+def _layout_remembered(window) -> bool:
+    """Whether the window restored a saved layout that has our docks."""
+    settings = getattr(window, "settings", None)
+    if settings is None or not getattr(window, "_layout_restored", False):
+        return False
+    state = settings.value("window/state")
+    if state is None:
+        return False
+    raw = bytes(state)
+    name = "training_cost_dock"
+    return name.encode("utf-16-be") in raw or name.encode() in raw
+
+
+def find_scene(window):
+    """The canvas scene of a window, if it has one."""
+    scene = getattr(window, "scene", None)
+    if scene is not None and not callable(scene):
+        return scene
+    canvas = getattr(window, "canvas", None)
+    if canvas is not None and hasattr(canvas, "scene") and callable(canvas.scene):
+        return canvas.scene()
+    return None
+
+
+def install_training(window: QMainWindow) -> TrainingUI:
+    """Add live training to ``window`` (which has ``document``; optionally
+    ``canvas``/``scene``, ``add_dock``, ``add_menu``, ``main_toolbar``,
+    ``show_message``). Keep the returned object; see the module docstring."""
+    return TrainingUI(window)

@@ -1,0 +1,111 @@
+"""Snapshots: read-only copies of a training session's state for the views.
+
+The worker makes them; the GUI never sees an array the worker still writes.
+A light snapshot (counters, new history records, the weights) goes out about
+30 times a second; the heavy parts (heatmaps, histograms, confusion matrix,
+one sample's numbers) about 10 times a second and whenever training stops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+from nnsim.app.training.colors import classes_rgba, image_from_rgba, to_rgba
+from nnsim.app.training.numbers import NumberMap
+from nnsim.app.training.probes import LayerHistogram, NeuronMaps, Probe, SampleNumbers
+from nnsim.design.model import HistoryRecord
+
+THUMB_STEP = 2  # canvas thumbnails take every 2nd grid point (50 x 50)
+
+
+@dataclass
+class Heavy:
+    """The expensive measurements, all copies."""
+
+    maps: NeuronMaps | None = None
+    neuron_rgba: np.ndarray | None = None  # (n, res, res, 4) uint8, row 0 = lowest x2
+    output_rgba: np.ndarray | None = None  # (res, res, 4) uint8
+    thumbnails: dict[int, QImage] | None = None  # neuron id -> image (top = highest x2)
+    histograms: list[LayerHistogram] | None = None
+    confusion: tuple[np.ndarray, str] | None = None
+    sample: SampleNumbers | None = None
+
+
+@dataclass
+class Snapshot:
+    session_id: int
+    job_id: int
+    step: int
+    epoch: int
+    steps_per_second: float
+    status: str
+    message: str
+    last_loss: float
+    history_start: int  # index in the trainer's history of records[0]
+    records: list[HistoryRecord] = field(default_factory=list)
+    weights: np.ndarray | None = None  # design connection order
+    heavy: Heavy | None = None
+    final: bool = False  # the job ended with this snapshot
+    running: bool = False
+
+
+class Measure:
+    """Makes snapshots of one session (used in the worker thread)."""
+
+    def __init__(self, session_id: int, probe: Probe, numbers: NumberMap):
+        self.session_id = session_id
+        self.probe = probe
+        self.numbers = numbers
+        self.sent = 0  # history records already delivered
+        self.sample_request = ("train", 0)  # set by the GUI (a plain attribute: atomic)
+
+    def snapshot(self, job_id: int, steps_per_second: float, heavy: bool, final: bool, running: bool) -> Snapshot:
+        trainer = self.probe.session.trainer
+        hist = trainer.history
+        start = min(self.sent, len(hist))
+        records = list(hist[start:])
+        self.sent = len(hist)
+        snap = Snapshot(
+            session_id=self.session_id,
+            job_id=job_id,
+            step=trainer.step_count,
+            epoch=trainer.epoch,
+            steps_per_second=steps_per_second,
+            status=trainer.status,
+            message=trainer.message,
+            last_loss=float(trainer.last_loss),
+            history_start=start,
+            records=records,
+            weights=self.numbers.weights(),
+            final=final,
+            running=running,
+        )
+        if heavy:
+            snap.heavy = self.heavy()
+        return snap
+
+    def heavy(self) -> Heavy:
+        probe = self.probe
+        out = Heavy()
+        maps = probe.neuron_maps()
+        if maps is not None:
+            out.maps = maps
+            lo, hi = maps.levels[:, 0], maps.levels[:, 1]
+            out.neuron_rgba = to_rgba(maps.values, lo, hi)
+            spec = probe.output_spec
+            if spec.mode == "classes":
+                out.output_rgba = classes_rgba(maps.output)
+            else:
+                out.output_rgba = to_rgba(maps.output, spec.low, spec.high)
+            out.thumbnails = {
+                nid: image_from_rgba(out.neuron_rgba[i, ::THUMB_STEP, ::THUMB_STEP])
+                for i, nid in enumerate(maps.neuron_ids)
+            }
+        out.histograms = probe.histograms()
+        out.confusion = probe.confusion()
+        which, index = self.sample_request
+        out.sample = probe.sample(which, index)
+        return out

@@ -1,0 +1,95 @@
+"""Per-layer activation histograms over the training data, so saturated
+sigmoid/tanh neurons and dead ReLUs show up while training."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from nnsim.app.training.controller import TrainingController
+
+MAX_LAYERS = 8
+BAR = (8, 119, 189)
+BAD = (214, 69, 50)
+
+
+class ActivationHistograms(QWidget):
+    def __init__(self, controller: TrainingController, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        intro = QLabel("How often each output value occurs in every layer, over the training data. "
+                       "Red bars: saturated (flat part of sigmoid/tanh, gradient near 0) or dead (ReLU at 0).")
+        intro.setWordWrap(True)
+        intro.setStyleSheet("color: #555;")
+        lay.addWidget(intro)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        lay.addWidget(self.graphics, 1)
+        self.plots: list[pg.PlotItem] = []
+        self.bars: list[pg.BarGraphItem] = []
+        self._layers: list[int] = []
+        self._heavy = None
+        controller.session_changed.connect(self.build)
+        controller.add_heavy_view(self.refresh)
+        self.build()
+
+    @Slot()
+    def build(self) -> None:
+        self.graphics.clear()
+        self.plots, self.bars = [], []
+        self._heavy = None
+        probe = self.controller.probe
+        self._layers = [] if probe is None else [info.layer_id for info in probe.mapped][:MAX_LAYERS]
+        cols = 2 if len(self._layers) > 3 else 1
+        for k, _lid in enumerate(self._layers):
+            plot = self.graphics.addPlot(row=k // cols, col=k % cols)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.setMouseEnabled(False, False)
+            plot.hideAxis("left")  # the bars' heights are shares; their shape is what matters
+            bars = pg.BarGraphItem(x0=[0], width=[1], height=[0], brush=pg.mkBrush(*BAR), pen=pg.mkPen(None))
+            plot.addItem(bars)
+            self.plots.append(plot)
+            self.bars.append(bars)
+        self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._heavy = None
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> bool:
+        heavy = self.controller.heavy
+        if heavy is None or heavy.histograms is None or heavy is self._heavy or not self.isVisible():
+            return False
+        hists = [h for h in heavy.histograms if h.layer_id in self._layers]
+        if [h.layer_id for h in hists] != self._layers:
+            return False  # from an older session
+        self._heavy = heavy
+        for plot, bars, h in zip(self.plots, self.bars, hists):
+            edges = h.edges
+            share = h.counts / max(1, h.counts.sum())
+            brushes = [pg.mkBrush(*(BAD if bad else BAR)) for bad in _bad_bins(h)]
+            bars.setOpts(x0=edges[:-1], width=np.diff(edges) * 0.92, height=share, brushes=brushes)
+            plot.setXRange(edges[0], edges[-1], padding=0.02)
+            plot.setYRange(0, max(0.05, float(share.max()) * 1.1), padding=0)
+            note = f" · {h.note}" if h.note else ""
+            color = "#b03020" if h.bad_fraction > 0.3 else "#333"
+            plot.setTitle(f"<span style='color:{color}'>{h.name} ({h.activation}){note}</span>", size="9pt")
+        return True
+
+
+def _bad_bins(h) -> list[bool]:
+    centers = 0.5 * (h.edges[:-1] + h.edges[1:])
+    if h.activation == "tanh":
+        return (np.abs(centers) > 0.9).tolist()
+    if h.activation == "sigmoid":
+        return ((centers < 0.05) | (centers > 0.95)).tolist()
+    if h.activation in ("relu", "leaky_relu"):
+        return (h.edges[:-1] <= 0).tolist()
+    return [False] * len(centers)

@@ -1,0 +1,289 @@
+"""Every neuron's output over the input plane.
+
+``NeuronMosaic`` paints the maps of all hidden and output neurons as tiles
+in one widget (one paint, no view per neuron), a row or column per layer. Clicking a tile selects that neuron. ``NeuronDetail``
+shows the selected neuron's map large (the canvas selection drives it too).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Slot
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE
+from nnsim.app.training.controller import TrainingController
+from nnsim.app.views.output_map import point_brushes
+
+GAP = 4  # pixels between tiles
+MAX_ROWS = 64  # neurons shown per layer
+
+
+class NeuronMosaic(QWidget):
+    """All neurons' maps as small tiles, a row (or column) per layer, painted
+    straight from the worker's thumbnail images: one widget, one paint."""
+
+    def __init__(self, controller: TrainingController, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.setMinimumSize(120, 80)
+        self.setMouseTracking(True)
+        self._layers: list[tuple[str, list[int]]] = []
+        self._rects: dict[int, QRectF] = {}
+        self._images: dict[int, QImage] = {}
+        self._heavy = None
+        self.note = ""
+        controller.session_changed.connect(self.layout_tiles)
+        controller.add_heavy_view(self.refresh)
+        controller.neuron_selected.connect(lambda _n: self.update())
+        self.layout_tiles()
+
+    @Slot()
+    def layout_tiles(self) -> None:
+        c = self.controller
+        probe = c.probe
+        self._heavy = None
+        self._images = {}
+        if probe is None or not probe.two_d:
+            self._layers = []
+            self.note = c.error if probe is None else "The neuron maps need data with exactly two inputs."
+        else:
+            self.note = ""
+            self._layers = [(info.name, list(info.neuron_ids[:MAX_ROWS])) for info in probe.mapped]
+        self._place()
+        self.update()
+
+    def _place(self) -> None:
+        """Tile rectangles for the current size."""
+        self._rects = {}
+        if not self._layers:
+            return
+        fm = self.fontMetrics()
+        w, h = self.width() - 8, self.height() - 8
+        n_layers = len(self._layers)
+        longest = max(len(ids) for _n, ids in self._layers)
+        self.rows_are_layers = w > 1.3 * h
+        if self.rows_are_layers:
+            label_w = min(120, max(fm.horizontalAdvance(n) for n, _i in self._layers) + 10)
+            tile = min((w - label_w) / longest - GAP, h / n_layers - GAP)
+        else:
+            label_h = fm.height() + 4
+            tile = min(w / n_layers - 2 * GAP, (h - label_h) / longest - GAP)
+        tile = float(max(6, min(100, tile)))
+        self.tile = tile
+        self._label_rects = []
+        for j, (name, ids) in enumerate(self._layers):
+            if self.rows_are_layers:
+                y = 4 + j * (tile + GAP)
+                self._label_rects.append((QRectF(4, y, label_w - 6, tile), name, True))
+                for i, nid in enumerate(ids):
+                    self._rects[nid] = QRectF(4 + label_w + i * (tile + GAP), y, tile, tile)
+            else:
+                col_w = w / n_layers
+                x = 4 + j * col_w + (col_w - tile) / 2
+                self._label_rects.append((QRectF(4 + j * col_w, 4, col_w, label_h), name, False))
+                for i, nid in enumerate(ids):
+                    self._rects[nid] = QRectF(x, 4 + label_h + i * (tile + GAP), tile, tile)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._place()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._heavy = None
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> bool:
+        heavy = self.controller.heavy
+        if heavy is None or heavy.thumbnails is None or heavy is self._heavy or not self.isVisible():
+            return False
+        if not self._rects or not set(self._rects) <= set(heavy.thumbnails):
+            return False  # from an older session
+        self._heavy = heavy
+        self._images = heavy.thumbnails
+        self.update()
+        return True
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(255, 255, 255))
+        if self.note or not self._rects:
+            p.setPen(QColor(90, 90, 90))
+            p.drawText(self.rect().adjusted(8, 8, -8, -8), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                       self.note)
+            p.end()
+            return
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.setPen(QColor(70, 70, 70))
+        fm = p.fontMetrics()
+        for rect, name, left in self._label_rects:
+            align = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if left else Qt.AlignmentFlag.AlignCenter
+            p.drawText(rect, align, fm.elidedText(name, Qt.TextElideMode.ElideRight, int(rect.width())))
+        blank = QColor(*MIDDLE)
+        for nid, rect in self._rects.items():
+            img = self._images.get(nid)
+            if img is None:
+                p.fillRect(rect, blank)
+            else:
+                p.drawImage(rect, img)
+        selected = self._rects.get(self.controller.selected_neuron)
+        if selected is not None:
+            p.setPen(QPen(QColor(20, 20, 20), 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(selected.adjusted(-2, -2, 2, 2))
+        p.end()
+
+    def neuron_at(self, pos) -> int | None:
+        for nid, rect in self._rects.items():
+            if rect.contains(pos):
+                return nid
+        return None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        nid = self.neuron_at(event.position())
+        if nid is not None:
+            self.controller.select_neuron(nid)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        nid = self.neuron_at(event.position())
+        design = self.controller.document.design
+        self.setToolTip(design.describe_neuron(nid) if nid is not None else "")
+
+
+class NeuronDetail(QWidget):
+    """The selected neuron's output over the input plane, large."""
+
+    def __init__(self, controller: TrainingController, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel()
+        self.title.setObjectName("neuron_title")
+        self.title.setWordWrap(True)
+        lay.addWidget(self.title)
+        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.setAspectLocked(True)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="col-major")
+        self.plot.addItem(self.image)
+        self.points = pg.ScatterPlotItem(size=4, pen=pg.mkPen(TRAIN_EDGE, width=0.5))
+        self.points.setZValue(5)
+        self.plot.addItem(self.points)
+        lay.addWidget(self.plot_widget, 1)
+        self.readout = QLabel(" ")
+        lay.addWidget(self.readout)
+        self._heavy = None
+        self._rect = QRectF(0, 0, 1, 1)
+        self._mouse = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
+        controller.session_changed.connect(self.load)
+        controller.add_heavy_view(self.refresh)
+        controller.neuron_selected.connect(lambda _n: self.refresh(force=True))
+        self.load()
+
+    def neuron(self) -> int:
+        """The neuron shown: the selected one, or the first output neuron."""
+        probe = self.controller.probe
+        if probe is None or not probe.mapped_ids:
+            return -1
+        nid = self.controller.selected_neuron
+        return nid if nid in probe.mapped_ids else probe.mapped_ids[-1]
+
+    @Slot()
+    def load(self) -> None:
+        probe = self.controller.probe
+        self._heavy = None
+        if probe is None or not probe.two_d:
+            self.plot_widget.hide()
+            self.title.setText("" if probe is None else "Neuron maps need data with exactly two inputs.")
+            return
+        self.plot_widget.show()
+        ds = self.controller.session.dataset
+        (x0, x1), (y0, y1) = probe.extent
+        self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
+        self.plot.getViewBox().setDefaultPadding(0.02)
+        self.plot.enableAutoRange()
+        y = ds.y_train if probe.is_classification else ds.y_train[:, 0]
+        self.points.setData(x=ds.x_train[:, 0], y=ds.x_train[:, 1],
+                            brush=point_brushes(y, probe.is_classification,
+                                                (probe.output_spec.low, probe.output_spec.high)))
+        self.image.setImage(np.full((2, 2, 4), (*MIDDLE, 255), dtype=np.uint8), autoLevels=False)
+        self.image.setRect(self._rect)
+        self.refresh(force=True)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._heavy = None
+        self.refresh()
+
+    @Slot()
+    def refresh(self, force: bool = False) -> bool:
+        heavy = self.controller.heavy
+        probe = self.controller.probe
+        if probe is None or heavy is None or heavy.neuron_rgba is None:
+            return False
+        if (heavy is self._heavy and not force) or not self.isVisible():
+            return False
+        nid = self.neuron()
+        try:
+            k = heavy.maps.neuron_ids.index(nid)
+        except ValueError:
+            return False
+        self._heavy = heavy
+        self.image.setImage(heavy.neuron_rgba[k].transpose(1, 0, 2), autoLevels=False)
+        self.image.setRect(self._rect)  # after setImage: the rect scales the image's pixels
+        info = next(i for i in probe.mapped if nid in i.neuron_ids)
+        act = info.activations[info.neuron_ids.index(nid)].value
+        design = self.controller.document.design
+        lo, hi = heavy.maps.levels[k]
+        self.title.setText(
+            f"<b>{design.describe_neuron(nid)}</b> · {act} · its output over the input plane "
+            f"(orange {lo:g} … blue {hi:g})"
+        )
+        return True
+
+    def _hover(self, event) -> None:
+        heavy = self._heavy
+        probe = self.controller.probe
+        if heavy is None or probe is None or heavy.maps is None:
+            return
+        p = self.plot.getViewBox().mapSceneToView(event[0])
+        (x0, x1), (y0, y1) = probe.extent
+        if not (x0 <= p.x() <= x1 and y0 <= p.y() <= y1):
+            self.readout.setText(" ")
+            return
+        nid = self.neuron()
+        if nid not in heavy.maps.neuron_ids:
+            return
+        values = heavy.maps.values[heavy.maps.neuron_ids.index(nid)]
+        res = values.shape[0]
+        col = int(round((p.x() - x0) / (x1 - x0) * (res - 1)))
+        row = int(round((p.y() - y0) / (y1 - y0) * (res - 1)))
+        self.readout.setText(f"at ({p.x():.2f}, {p.y():.2f}) the neuron outputs {values[row, col]:.3f}")
+
+
+class NeuronMapsView(QWidget):
+    """The Neurons dock: the selected neuron large above all neurons' maps."""
+
+    def __init__(self, controller: TrainingController, parent=None):
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.detail = NeuronDetail(controller)
+        self.mosaic = NeuronMosaic(controller)
+        split.addWidget(self.detail)
+        split.addWidget(self.mosaic)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        lay.addWidget(split)
+        hint = QLabel("Click a map below (or a neuron on the canvas) to see it large.")
+        hint.setStyleSheet("color: #666;")
+        hint.setWordWrap(True)
+        lay.addWidget(hint)

@@ -1,0 +1,151 @@
+"""One sample through the network: its inputs, every neuron's output (a
+column per layer, coloured like the maps), the prediction and the truth."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnsim.app.training.colors import LUT
+from nnsim.app.training.controller import TrainingController
+
+MAX_ROWS = 64  # neurons listed per layer
+
+
+def _cell_color(v: float) -> QColor:
+    t = 0.5 if not np.isfinite(v) else float(np.clip((v + 1) / 2, 0, 1))
+    r, g, b, _a = LUT[int(t * (len(LUT) - 1))]
+    return QColor(int(r), int(g), int(b))
+
+
+class SampleView(QWidget):
+    def __init__(self, controller: TrainingController, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self._rng = np.random.default_rng()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        bar = QHBoxLayout()
+        self.which = QComboBox()
+        self.which.setObjectName("sample_set")
+        self.which.addItem("Training sample", "train")
+        self.which.addItem("Test sample", "test")
+        self.index = QSpinBox()
+        self.index.setObjectName("sample_index")
+        self.index.setPrefix("#")
+        self.random = QPushButton("Random")
+        self.random.setToolTip("Pick another sample at random")
+        bar.addWidget(self.which)
+        bar.addWidget(self.index)
+        bar.addWidget(self.random)
+        bar.addStretch(1)
+        lay.addLayout(bar)
+        self.summary = QLabel()
+        self.summary.setObjectName("sample_summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        lay.addWidget(self.summary)
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        lay.addWidget(self.table, 1)
+        note = QLabel("Each column is a layer; each cell a neuron's output for this sample "
+                      "(orange negative, blue positive). Hover a cell for its weighted sum z.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #666;")
+        lay.addWidget(note)
+        self._heavy = None
+        self.which.currentIndexChanged.connect(self._ask)
+        self.index.valueChanged.connect(self._ask)
+        self.random.clicked.connect(self._random)
+        controller.session_changed.connect(self._session)
+        controller.add_heavy_view(self.refresh)
+        self._session()
+
+    @Slot()
+    def _session(self) -> None:
+        self._heavy = None
+        ds = self.controller.dataset
+        if ds is None:
+            return
+        n = len(ds.x_test) if self.which.currentData() == "test" else len(ds.x_train)
+        self.index.blockSignals(True)
+        self.index.setRange(0, max(0, n - 1))
+        self.index.setSuffix(f" of {n}")
+        self.index.blockSignals(False)
+        self.refresh()
+
+    def _ask(self, *_):
+        ds = self.controller.dataset
+        if ds is not None:
+            n = len(ds.x_test) if self.which.currentData() == "test" else len(ds.x_train)
+            self.index.blockSignals(True)
+            self.index.setRange(0, max(0, n - 1))
+            self.index.setSuffix(f" of {n}")
+            self.index.blockSignals(False)
+        self.controller.set_sample(self.which.currentData(), self.index.value())
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._heavy = None
+        self.refresh()
+
+    def _random(self) -> None:
+        self.index.setValue(int(self._rng.integers(0, self.index.maximum() + 1)))
+
+    @Slot()
+    def refresh(self) -> bool:
+        heavy = self.controller.heavy
+        if heavy is None or heavy.sample is None or heavy is self._heavy or not self.isVisible():
+            return False
+        self._heavy = heavy
+        s = heavy.sample
+        probe = self.controller.probe
+        names = probe.feature_names if probe is not None else []
+        xs = ", ".join(f"{names[i] if i < len(names) else f'x{i + 1}'} {v:.3g}" for i, v in enumerate(s.x[:8]))
+        ok = s.label == s.predicted
+        verdict = ("<span style='color:#1c6b2a'>right</span>" if ok else "<span style='color:#b03020'>wrong</span>") \
+            if probe is not None and probe.is_classification else ""
+        self.summary.setText(
+            f"<b>{'Test' if s.which == 'test' else 'Training'} sample {s.index}</b>: {xs}{'…' if len(s.x) > 8 else ''}"
+            f"<br>true: <b>{s.label}</b> · network: <b>{s.predicted}</b> {verdict}"
+        )
+        layers = s.layers
+        labels = {n.id: n.label for n in self.controller.document.design.neurons if n.label}
+        rows = min(MAX_ROWS, max(len(ids) for _n, ids, _a, _z in layers))
+        self.table.setColumnCount(len(layers))
+        self.table.setRowCount(rows)
+        self.table.setHorizontalHeaderLabels([name for name, *_ in layers])
+        for j, (_name, ids, a, z) in enumerate(layers):
+            for i in range(rows):
+                if i >= len(ids):
+                    self.table.setItem(i, j, QTableWidgetItem(""))
+                    continue
+                label = labels.get(ids[i], "")
+                item = QTableWidgetItem(f"{label}  {a[i]:.3f}" if label else f"{a[i]:.3f}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                color = _cell_color(a[i])
+                item.setBackground(QBrush(color))
+                light = color.lightness() > 150
+                item.setForeground(QBrush(QColor(20, 20, 20) if light else QColor(255, 255, 255)))
+                tip = f"neuron {ids[i]}: output a = {a[i]:.4g}"
+                if z is not None:
+                    tip += f", weighted sum z = {z[i]:.4g}"
+                item.setToolTip(tip)
+                self.table.setItem(i, j, item)
+        return True
