@@ -1,0 +1,113 @@
+"""What the learn-mode tools share: the document, the canvas scene, the
+selected neuron, and the stream of events that lessons listen to.
+
+Each tool records what the learner does (``hub.record("backward_done", ...)``);
+the lessons panel hears every event through ``event_recorded``. The hub also
+opens designs for lessons (asking about unsaved changes when the window can)
+and brings tools forward.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from nnsim.app.document import Document
+from nnsim.design.model import Design
+from nnsim.lessons.events import EVENTS, Event
+
+
+class LearnHub(QObject):
+    event_recorded = Signal(object)  # nnsim.lessons.Event
+    neuron_selected = Signal(object)  # a neuron id, or None
+    tool_requested = Signal(str)  # a tool name from nnsim.lessons.TOOLS
+    lesson_requested = Signal(str)  # a lesson id
+    trace_changed = Signal()  # the step-through's sample numbers changed (``trace``)
+    step_started = Signal(object)  # a lesson step began (nnsim.lessons.Step): tools apply its presets
+
+    def __init__(self, document: Document, scene=None, window=None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.scene = scene
+        self.window = window
+        self.selected_neuron: int | None = None
+        self.trace = None  # the step-through's SampleTrace, for the other tools
+        self.focus_neuron: int | None = None  # the neuron the step-through is showing
+        self._owned = False  # the open design was opened by a lesson and never saved
+        self._replacing = False
+        self.log: list[Event] = []
+        # Tools register how to show themselves: name -> callable.
+        self._showers: dict[str, Callable[[], None]] = {}
+        selection = getattr(scene, "selection_changed_ids", None)
+        if selection is not None:
+            selection.connect(self._scene_selection)
+        document.reset.connect(self._design_replaced)
+        document.path_changed.connect(self._path_changed)
+
+    # -- events ------------------------------------------------------------------------
+    def record(self, name: str, **data) -> Event:
+        """Report something the learner did; ``name`` must be one of
+        ``nnsim.lessons.EVENTS``."""
+        if name not in EVENTS:
+            raise ValueError(f"unknown learn event '{name}'")
+        event = Event(name, data)
+        self.log.append(event)
+        del self.log[:-500]
+        self.event_recorded.emit(event)
+        return event
+
+    # -- selection --------------------------------------------------------------------
+    def _scene_selection(self, neurons, *rest) -> None:
+        self.select_neuron(neurons[0] if len(neurons) == 1 else None)
+
+    def select_neuron(self, neuron_id: int | None) -> None:
+        if neuron_id != self.selected_neuron:
+            self.selected_neuron = neuron_id
+            self.neuron_selected.emit(neuron_id)
+
+    def _design_replaced(self) -> None:
+        self.select_neuron(None)
+        if not self._replacing:
+            self._owned = False
+
+    def _path_changed(self) -> None:
+        if self.document.path is not None:
+            self._owned = False
+
+    # -- the sample in view --------------------------------------------------------------
+    def set_trace(self, trace, focus_neuron: int | None) -> None:
+        self.trace = trace
+        self.focus_neuron = focus_neuron
+        self.trace_changed.emit()
+
+    # -- tools and designs -------------------------------------------------------------
+    def register_tool(self, name: str, show: Callable[[], None]) -> None:
+        self._showers[name] = show
+
+    def show_tool(self, name: str) -> None:
+        show = self._showers.get(name)
+        if show is not None:
+            show()
+        self.tool_requested.emit(name)
+        self.record("tool_opened", tool=name)
+
+    def open_design(self, design: Design) -> bool:
+        """Replace the open design, asking first about unsaved changes when the
+        window can ask, unless the design was itself opened by a lesson (its
+        changes are the learner's experiments). False when the learner kept
+        their design."""
+        files = getattr(self.window, "files", None)
+        maybe_save = getattr(files, "maybe_save", None)
+        if not self._owned and maybe_save is not None and not maybe_save():
+            return False
+        self._replacing = True
+        try:
+            self.document.replace(design, None)
+        finally:
+            self._replacing = False
+        self._owned = True
+        show_canvas = getattr(self.window, "show_canvas", None)
+        if show_canvas is not None:
+            show_canvas()
+        return True
