@@ -48,10 +48,12 @@ from nnsim.app.actions import (
 from nnsim.app.canvas import CanvasScene, CanvasView
 from nnsim.app.document import Document
 from nnsim.app.files import Autosaver, FileManager
+from nnsim.app.learn import install_learn_mode
 from nnsim.app.panels.inspector import Inspector
 from nnsim.app.panels.palette import Palette
 from nnsim.app.panels.welcome import WelcomePage
 from nnsim.app.settings import RecentFiles, open_settings
+from nnsim.app.training import install_training
 from nnsim.design.build import COLUMN_SPACING, ROW_SPACING
 from nnsim.design.model import LayerKind
 from nnsim.design.recipes import EditError
@@ -111,6 +113,10 @@ class MainWindow(QMainWindow):
         self.update_zoom()
         self._show_selection([], [], [])
         self._choose_central(reset=True)
+        # Live training and learn mode add their own docks, menus and actions;
+        # both before the layout is restored so their docks find their places.
+        self.training = install_training(self)
+        self.learn_mode = install_learn_mode(self, training=self.training)
         self.restore_layout()
 
     # -- extension points --------------------------------------------------------------
@@ -275,4 +281,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout()
+        self.training.shutdown()
         event.accept()
