@@ -20,7 +20,7 @@ import numpy as np
 
 from nnsim.design.model import Activation, HistoryRecord, TrainingSettings
 from nnsim.engine.network import Network
-from nnsim.engine.trainer import READY, TrainingData
+from nnsim.engine.trainer import READY, EpochRunner, TrainingData
 
 CONVERGED = "converged"
 NOT_SEPARABLE = "not_separable"
@@ -48,7 +48,7 @@ class PerceptronUpdate:
     error: np.ndarray  # (n_outputs,)
 
 
-class PerceptronTrainer:
+class PerceptronTrainer(EpochRunner):
     def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData, rng=None):
         problem = perceptron_problem(network)
         if problem:
@@ -86,14 +86,6 @@ class PerceptronTrainer:
             if self._pos >= len(self.data.x_train):
                 self._end_epoch(evaluate)
         return done
-
-    def train_epochs(self, n: int, evaluate: bool = True, callback=None) -> int:
-        target = self.epoch + n
-        while self.epoch < target and self.status == READY:
-            self.train_steps(self.steps_left_in_epoch(), evaluate)
-            if callback is not None:
-                callback(self)
-        return n - (target - self.epoch)
 
     def step_one(self) -> PerceptronUpdate:
         """Apply the rule to the next sample."""
@@ -141,10 +133,6 @@ class PerceptronTrainer:
                 )
             self._seen[key] = self.epoch
         self._mistakes = 0
-
-    def resume(self) -> None:
-        self.status = READY
-        self.message = ""
 
     def evaluate(self) -> HistoryRecord:
         d, net = self.data, self.net

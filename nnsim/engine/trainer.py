@@ -59,7 +59,32 @@ def regularization_grad(kind: Regularization, rate: float, W: np.ndarray) -> np.
     return None
 
 
-class Trainer:
+class EpochRunner:
+    """What both trainers share: running whole epochs and resuming. A trainer
+    provides ``train_steps``, ``steps_left_in_epoch``, ``epoch`` and ``status``."""
+
+    epoch: int
+    status: str
+    message: str
+
+    def train_epochs(self, n: int, evaluate: bool = True, callback=None) -> int:
+        """Run ``n`` whole epochs (finishing the current one first counts as
+        one); ``callback(trainer)`` after each. Returns epochs completed."""
+        target = self.epoch + n
+        while self.epoch < target and self.status == READY:
+            self.train_steps(self.steps_left_in_epoch(), evaluate)
+            if callback is not None:
+                callback(self)
+        return n - (target - self.epoch)
+
+    def resume(self) -> None:
+        """Allow training again after it stopped (e.g. after the user lowered
+        the learning rate or the target)."""
+        self.status = READY
+        self.message = ""
+
+
+class Trainer(EpochRunner):
     """Backpropagation with mini-batch gradient descent on a compiled network."""
 
     def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData, rng: np.random.Generator):
@@ -117,16 +142,6 @@ class Trainer:
                 self._end_epoch(evaluate)
         return done
 
-    def train_epochs(self, n: int, evaluate: bool = True, callback=None) -> int:
-        """Run ``n`` whole epochs (finishing the current one first counts as
-        one); ``callback(trainer)`` after each. Returns epochs completed."""
-        target = self.epoch + n
-        while self.epoch < target and self.status == READY:
-            self.train_steps(self.steps_left_in_epoch(), evaluate)
-            if callback is not None:
-                callback(self)
-        return n - (target - self.epoch)
-
     def steps_left_in_epoch(self) -> int:
         b = max(1, int(self.settings.batch_size))
         pos = self._pos if self._xs is not None else 0
@@ -180,12 +195,6 @@ class Trainer:
             f"Try a smaller learning rate than {self.settings.learning_rate:g}."
         )
         self._xs = None
-
-    def resume(self) -> None:
-        """Allow training again after it stopped (e.g. after the user lowered
-        the learning rate or the target)."""
-        self.status = READY
-        self.message = ""
 
     # -- measuring -------------------------------------------------------------
     def evaluate(self) -> HistoryRecord:
