@@ -6,9 +6,11 @@ right, menus, one toolbar and a status bar.
 
 Extension points for other panels (training, lessons…):
 
-* ``add_dock(widget, area, title, name=None, visible=True) -> QDockWidget``:
-  a dock whose show/hide action appears in View ▸ Panels and whose place is
-  remembered between runs;
+* ``add_dock(widget, area, title, name=None, visible=True, tab_with=None,
+  scroll=False) -> QDockWidget``: a dock whose show/hide action appears in
+  View ▸ Panels and whose place is remembered between runs; ``tab_with`` (a
+  dock or its object name) makes it a tab of that dock in the default layout,
+  ``scroll`` puts a tall or wide panel in a scroll area (``nnsim.app.layout``);
 * ``add_menu(title) -> QMenu``: a menu inserted before Help;
 * ``main_toolbar``: the toolbar (``addSeparator``/``addAction`` on it);
 * ``show_message(text)``: a line in the status bar;
@@ -22,7 +24,8 @@ Extension points for other panels (training, lessons…):
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -48,6 +51,15 @@ from nnsim.app.actions import (
 from nnsim.app.canvas import CanvasScene, CanvasView
 from nnsim.app.document import Document
 from nnsim.app.files import Autosaver, FileManager
+from nnsim.app.layout import (
+    TALL_SCREEN,
+    DockPlaces,
+    clamp,
+    default_geometry,
+    SweepAfterLayout,
+    scrolling,
+    set_corners,
+)
 from nnsim.app.learn import install_learn_mode
 from nnsim.app.panels.inspector import Inspector
 from nnsim.app.panels.palette import Palette
@@ -84,19 +96,32 @@ class MainWindow(QMainWindow):
         self.files = FileManager(self.document, self, RecentFiles(self.settings), self.autosaver)
 
         self.setDockNestingEnabled(True)
+        set_corners(self)
+        self.dock_places = DockPlaces(self)
+        self._sizes_pending = False
+        # Qt can leave copies of dock tab bars behind; they are swept away after
+        # every change of the layout (see ``hide_stray_tab_bars``).
+        self._sweep = SweepAfterLayout(self)
         self.palette = Palette()
-        self.palette_dock = self.add_dock(self.palette, Area.LeftDockWidgetArea, "Parts", "palette_dock")
+        self.palette_dock = self.add_dock(self.palette, Area.LeftDockWidgetArea, "Parts", "palette_dock",
+                                          scroll=True)
         self.inspector = Inspector(self.document)
         self.inspector_dock = self.add_dock(self.inspector, Area.RightDockWidgetArea, "Inspector", "inspector_dock")
         self.undo_view = QUndoView(self.document.undo_stack)
         self.undo_view.setEmptyLabel("<opened>")
         self.history_dock = self.add_dock(self.undo_view, Area.RightDockWidgetArea, "History", "history_dock",
-                                          visible=False)
+                                          visible=False, tab_with="inspector_dock")
 
         self.acts = Actions(self)
         self.menus = build_menus(self, self.acts)
         for dock in (self.palette_dock, self.inspector_dock, self.history_dock):
             self.panels_menu.addAction(dock.toggleViewAction())
+        self.reset_layout_action = QAction("&Reset Layout", self)
+        self.reset_layout_action.setObjectName("reset_layout")
+        self.reset_layout_action.setStatusTip("Put every panel back where it was at first start")
+        self.reset_layout_action.triggered.connect(self.reset_layout)
+        self.panels_menu.addSeparator()
+        self.panels_menu.addAction(self.reset_layout_action)
         self.main_toolbar = build_toolbar(self, self.acts)
         self.addToolBar(self.main_toolbar)
 
@@ -121,19 +146,25 @@ class MainWindow(QMainWindow):
 
     # -- extension points --------------------------------------------------------------
     def add_dock(self, widget: QWidget, area: Qt.DockWidgetArea, title: str, name: str | None = None,
-                 visible: bool = True) -> QDockWidget:
+                 visible: bool = True, tab_with: QDockWidget | str | None = None,
+                 scroll: bool = False) -> QDockWidget:
         """A dock panel; its show/hide action goes into View ▸ Panels and its place
-        and visibility are remembered (give each a stable ``name``)."""
+        and visibility are remembered (give each a stable ``name``). By default it
+        goes to ``area``, or becomes a tab of ``tab_with``; ``scroll`` wraps a
+        panel that may be taller or wider than its dock in a scroll area."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name or f"{title.lower().replace(' ', '_')}_dock")
-        dock.setWidget(widget)
+        dock.setWidget(scrolling(widget) if scroll else widget)
+        self.dock_places.record(dock, area, tab_with, visible)
+        self._sweep.watch(dock)
         # A panel added after the layout was restored gets its remembered place.
         if not (getattr(self, "_layout_restored", False) and self.restoreDockWidget(dock)):
-            self.addDockWidget(area, dock)
-            dock.setVisible(visible)
+            self.dock_places.put(self.dock_places.places[-1])
         panels = getattr(self, "panels_menu", None)
-        if panels is not None:
-            panels.addAction(dock.toggleViewAction())
+        if panels is not None:  # the panels above the separator and Reset Layout
+            actions = panels.actions()
+            separator = actions[-2] if len(actions) >= 2 else None
+            panels.insertAction(separator, dock.toggleViewAction())
         return dock
 
     def add_menu(self, title: str) -> QMenu:
@@ -153,6 +184,7 @@ class MainWindow(QMainWindow):
         doc.settings_changed.connect(self._update_title)
         doc.reset.connect(lambda: self._choose_central(reset=True))
         doc.reset.connect(lambda: self._show_selection([], [], []))
+        doc.reset.connect(lambda: self._front_left_panel() if hasattr(self, "training") else None)
         doc.changed.connect(self._update_counts)
         doc.changed.connect(self._choose_central)
         self.scene.selection_changed_ids.connect(self._show_selection)
@@ -266,10 +298,70 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1400, 880)
+            self.setGeometry(default_geometry(self.screen().availableGeometry()))
         if state is None or not self.restoreState(state):
-            self.resizeDocks([self.palette_dock, self.inspector_dock], [210, 300], Qt.Orientation.Horizontal)
+            self.default_layout(replay=False)  # the docks are in their asked-for places already
         self._layout_restored = True
+
+    def _tall_screen(self) -> bool:
+        return self.screen().availableGeometry().height() >= TALL_SCREEN
+
+    def default_layout(self, replay: bool = True) -> None:
+        """Every dock where it asked to be (see ``nnsim.app.layout``); Parts and
+        Training as tabs on a short screen. Sizes follow once the window shows."""
+        set_corners(self)
+        if replay:
+            self.dock_places.replay()
+        self.dock_places.raise_partners()
+        self._sweep.timer.start()
+        training = self.training.docks.get("training_dock")
+        if training is not None and not self._tall_screen():
+            self.tabifyDockWidget(self.palette_dock, training)
+        self._front_left_panel()
+        self._sizes_pending = True
+        if self.isVisible():
+            QTimer.singleShot(0, self._default_sizes)
+
+    def reset_layout(self) -> None:
+        """View ▸ Panels ▸ Reset Layout: the first-start layout, at this size."""
+        self.default_layout()
+
+    def _default_sizes(self) -> None:
+        """Column widths and heights in proportion to the window."""
+        if not self._sizes_pending:
+            return
+        self._sizes_pending = False
+        W, H = self.width(), self.height()
+        H_, V_ = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        docks = self.training.docks
+        self.resizeDocks([self.palette_dock, self.inspector_dock],
+                         [clamp(W * 0.19, 230, 300), clamp(W * 0.25, 300, 400)], H_)
+        output = docks.get("training_output_dock")
+        if output is not None:
+            column = self.inspector_dock.height() + output.height()
+            self.resizeDocks([self.inspector_dock, output], [int(column * 0.4), column - int(column * 0.4)], V_)
+        training, cost = docks.get("training_dock"), docks.get("training_cost_dock")
+        if training is not None and not self.tabifiedDockWidgets(training):
+            # Parts as tall as its content, Training the rest (sizes are shares of the column).
+            column = self.palette_dock.height() + training.height()
+            parts = min(self.palette.sizeHint().height() + 24, column // 2)
+            self.resizeDocks([self.palette_dock, training], [parts, column - parts], V_)
+        if cost is not None:
+            self.resizeDocks([cost], [clamp(H * 0.28, 190, 280)], V_)
+
+    def _front_left_panel(self) -> None:
+        """Parts and Training as tabs: Parts in front while there is nothing to
+        train, Training once a network is open."""
+        training = self.training.docks.get("training_dock")
+        if training is None or training not in self.tabifiedDockWidgets(self.palette_dock):
+            return
+        (training if self.document.design.layers else self.palette_dock).raise_()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._sweep.timer.start()
+        if self._sizes_pending:  # sizes only stick once the window is laid out
+            QTimer.singleShot(0, self._default_sizes)
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -113,17 +113,18 @@ def _give_room(window: QMainWindow, dock: QDockWidget, area) -> None:
     under the canvas about a third of the height; the lessons a good share
     of the right-hand column."""
     if area == Area.BottomDockWidgetArea:
-        window.resizeDocks([dock], [max(300, window.height() // 3)], Qt.Orientation.Vertical)
+        window.resizeDocks([dock], [max(260, window.height() // 3)], Qt.Orientation.Vertical)
         return
-    others = [
+    window.resizeDocks([dock], [max(340, dock.width())], Qt.Orientation.Horizontal)
+    column = [
         d
         for d in window.findChildren(QDockWidget)
         if d is not dock and d.isVisible() and not d.isFloating() and window.dockWidgetArea(d) == area
-        and window.tabifiedDockWidgets(d).count(dock) == 0
+        and dock not in window.tabifiedDockWidgets(d)
     ]
-    window.resizeDocks([dock], [380], Qt.Orientation.Horizontal)
-    if others:
-        window.resizeDocks(others + [dock], [150] * len(others) + [max(400, window.height() - 150 * len(others))],
+    if column:  # the lesson's words get more than half the column
+        share = window.height() - 100
+        window.resizeDocks([dock] + column, [int(share * 0.6)] + [int(share * 0.4 / len(column))] * len(column),
                            Qt.Orientation.Vertical)
 
 
@@ -153,27 +154,32 @@ def install_learn_mode(window: QMainWindow, training=None, lessons=None) -> Lear
     }
     add_menu = getattr(window, "add_menu", None)
     mode.menu = add_menu("&Learn") if add_menu is not None else window.menuBar().addMenu("&Learn")
-    # Tools under the canvas join the docks already there (training's plots) as tabs.
-    bottom: list[QDockWidget] = [
-        d for d in window.findChildren(QDockWidget)
-        if window.dockWidgetArea(d) == Area.BottomDockWidgetArea and not d.isFloating()
-    ][:1]
+    # Tools under the canvas join the plots there (the cost curves) as tabs; the
+    # lessons share a tab with the inspector (tabs only in the default layout:
+    # a place the user chose is remembered).
+    bottom = window.findChild(QDockWidget, "training_cost_dock") or next(
+        (d for d in window.findChildren(QDockWidget)
+         if window.dockWidgetArea(d) == Area.BottomDockWidgetArea and not d.isFloating()), None)
+    partners = {Area.BottomDockWidgetArea: bottom.objectName() if bottom is not None else None,
+                Area.RightDockWidgetArea: "inspector_dock"}
     for name, (text, title, object_name, area, keys) in TOOLS.items():
         panel = mode.panels[name]
         add_dock = getattr(window, "add_dock", None)
         if add_dock is not None:
-            dock = add_dock(panel, area, title, object_name, visible=False)
+            dock = add_dock(panel, area, title, object_name, visible=False, tab_with=partners.get(area), scroll=True)
         else:
             dock = QDockWidget(title, window)
             dock.setObjectName(object_name)
             dock.setWidget(panel)
-            window.addDockWidget(area, dock)
+            partner = window.findChild(QDockWidget, partners.get(area) or "")
+            if partner is not None:
+                window.tabifyDockWidget(partner, dock)
+            else:
+                window.addDockWidget(area, dock)
             dock.hide()
         mode.docks[name] = dock
-        if area == Area.BottomDockWidgetArea:
-            if bottom:
-                window.tabifyDockWidget(bottom[0], dock)
-            bottom.append(dock)
+        if area == Area.BottomDockWidgetArea and partners[area] is None:
+            partners[area] = object_name
 
         def show(d=dock, a=area):
             first = not d.isVisible() and not d.property("learn_sized")

@@ -46,6 +46,7 @@ from nnsim.design.validate import DesignError
 from nnsim.explain import fmt
 
 OWN_INPUTS = "Your own inputs"
+WIDE = 620  # px from which the controls and the story stand side by side
 BIG_DESIGN = 2000  # connections: a hidden panel does not keep the numbers of bigger designs fresh
 PHASE_NAMES = {FORWARD: "Forward pass", LOSS: "The loss", BACKWARD_PHASE: "Backward pass", UPDATE: "The update"}
 PHASE_COLOURS = {FORWARD: "#b07d00", LOSS: "#5e35b1", BACKWARD_PHASE: "#c2185b", UPDATE: "#2e7d32"}
@@ -91,6 +92,7 @@ class StepThroughPanel(QWidget):
         self.sample_box.setMinimumContentsLength(18)
         self.inputs_grid = QGridLayout()
         self.inputs_grid.setContentsMargins(0, 0, 0, 0)
+        self.inputs_grid.setColumnStretch(6, 1)  # the boxes stay beside their names
         self.inputs_widget = QWidget()
         self.inputs_widget.setLayout(self.inputs_grid)
         self.want_check = QCheckBox("Wanted output:")
@@ -183,9 +185,9 @@ class StepThroughPanel(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        wide = self.width() >= 820
+        wide = self.width() >= WIDE
         self.body.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
-        self.controls.setMaximumWidth(460 if wide else 16777215)
+        self.controls.setMaximumWidth(min(460, self.width() // 2) if wide else 16777215)
 
     # -- visibility: only a visible panel draws on the canvas ------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name

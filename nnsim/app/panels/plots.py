@@ -13,8 +13,9 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from nnsim.app.panels.flow import FlowLayout
 from nnsim.app.training.colors import NEGATIVE
 from nnsim.app.training.controller import TrainingController
 
@@ -94,7 +95,7 @@ class CostPlot(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps in a narrow dock
         self.x_axis = QComboBox()
         self.x_axis.setObjectName("x_axis")
         self.x_axis.addItem("per epoch", "epoch")
@@ -115,12 +116,8 @@ class CostPlot(QWidget):
             f"<span style='color:{_hex(TRAIN_FADED)}; font-weight:bold'>━━</span> earlier runs"
         )
         legend.setTextFormat(Qt.TextFormat.RichText)
-        bar.addWidget(legend)
-        bar.addSpacing(12)
-        bar.addWidget(self.x_axis)
-        bar.addWidget(self.log_scale)
-        bar.addStretch(1)
-        bar.addWidget(self.clear_button)
+        for widget in (legend, self.x_axis, self.log_scale, self.clear_button):
+            bar.addWidget(widget)
         lay.addLayout(bar)
 
         self.graphics = pg.GraphicsLayoutWidget()
@@ -148,7 +145,9 @@ class CostPlot(QWidget):
             plot.hideButtons()
             plot.getAxis("left").enableAutoSIPrefix(False)
             plot.getAxis("left").setWidth(48)
+            plot.getAxis("left").setTickDensity(0.6)  # fewer labels in a short dock
         self.acc_plot.setYRange(0, 1.02, padding=0)
+        self.acc_plot.getAxis("left").setTicks([[(0.0, "0"), (0.5, "0.5"), (1.0, "1")], [(0.25, ""), (0.75, "")]])
         self._x_range = None
         self._y_range = None
         self.train_curve = self.loss_plot.plot(pen=_pen(TRAIN_COLOR))
@@ -163,6 +162,7 @@ class CostPlot(QWidget):
         self.readout = QLabel(" ")
         self.readout.setObjectName("readout")
         self.readout.setStyleSheet("color: #333;")
+        self.readout.setWordWrap(True)
         lay.addWidget(self.readout)
         self._mouse = pg.SignalProxy(self.graphics.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
 

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim.app.document import Document
+from nnsim.app.panels.flow import FlowLayout
 from nnsim.app.training.colors import MIDDLE, NEGATIVE, POSITIVE, class_color
 from nnsim.data import describe, playground
 from nnsim.data.base import CLASSIFICATION, REGRESSION
@@ -41,7 +41,7 @@ from nnsim.data.logic import GATES as LOGIC_GATES
 from nnsim.design.edits import set_fields
 from nnsim.design.model import DatasetSpec
 
-THUMB = 34
+THUMB = 30
 
 
 @lru_cache(maxsize=None)
@@ -137,8 +137,7 @@ class DataChooser(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
 
-        grid = QGridLayout()
-        grid.setSpacing(4)
+        grid = FlowLayout(spacing=3)  # the thumbnails wrap in a narrow dock
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.thumbs: dict[str, QToolButton] = {}
@@ -153,10 +152,10 @@ class DataChooser(QWidget):
             b.clicked.connect(lambda _=False, n=name: self.choose(DatasetSpec("playground", n)))
             self.group.addButton(b)
             self.thumbs[name] = b
-            grid.addWidget(b, 0, i)
+            grid.addWidget(b)
         lay.addLayout(grid)
 
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps in a narrow dock
         self.iris = QPushButton("Iris")
         self.iris.setCheckable(True)
         self.iris.setToolTip("Fisher's iris flowers: 4 measurements, 3 species")
@@ -203,7 +202,7 @@ class DataChooser(QWidget):
         form.addWidget(self.ratio, 1, 1)
         form.addWidget(self.ratio_label, 1, 2)
         lay.addLayout(form)
-        row2 = QHBoxLayout()
+        row2 = FlowLayout()
         self.regenerate = QPushButton("New points")
         self.regenerate.setObjectName("regenerate")
         self.regenerate.setToolTip("Draw the data again with a new random seed (and a new train/test split)")

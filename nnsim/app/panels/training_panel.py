@@ -135,22 +135,23 @@ class TrainingPanel(QWidget):
         outer.addLayout(row)
         self.play_button = self.buttons["play"]
 
-        counters = QHBoxLayout()
+        # Epoch (large), then step and speed, then the loss: each on its own
+        # line, wrapping rather than clipping in a narrow dock.
         self.epoch_label = QLabel()
         self.epoch_label.setObjectName("epoch_label")
         big = QFont(self.epoch_label.font())
         big.setPointSizeF(big.pointSizeF() * 1.35)
         big.setBold(True)
         self.epoch_label.setFont(big)
+        outer.addWidget(self.epoch_label)
         self.speed_label = QLabel()
         self.speed_label.setObjectName("speed_label")
-        self.speed_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        counters.addWidget(self.epoch_label)
-        counters.addStretch(1)
-        counters.addWidget(self.speed_label)
-        outer.addLayout(counters)
+        self.speed_label.setWordWrap(True)
+        self.speed_label.setStyleSheet("color: palette(placeholder-text);")
+        outer.addWidget(self.speed_label)
         self.loss_label = QLabel()
         self.loss_label.setObjectName("loss_label")
+        self.loss_label.setWordWrap(True)
         outer.addWidget(self.loss_label)
 
         self.banner = QLabel()
@@ -167,6 +168,7 @@ class TrainingPanel(QWidget):
         self.data.message.connect(lambda text: self._show_message(text, "error"))
         data_page = QWidget()
         dl = QVBoxLayout(data_page)
+        dl.setContentsMargins(6, 6, 6, 6)
         dl.addWidget(self.data)
         dl.addStretch(1)
         self.tabs.addTab(_scrolling(data_page), "Data")
@@ -236,6 +238,9 @@ class TrainingPanel(QWidget):
         combo = QComboBox()
         combo.setObjectName(name)
         combo.setToolTip(tip)
+        # Long choices elide in a narrow dock (the list shows them whole).
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
         for value, text in items:
             combo.addItem(text, value)
         combo.activated.connect(lambda i, c=combo, n=name: self._set(**{n: c.itemData(i)}))
@@ -304,9 +309,9 @@ class TrainingPanel(QWidget):
         c = self.controller
         self.epoch_label.setText(f"Epoch {c.epoch:,}")
         if c.playing:
-            self.speed_label.setText(f"step {c.step:,}\n{c.steps_per_second:,.0f} steps/s")
+            self.speed_label.setText(f"step {c.step:,} · {c.steps_per_second:,.0f} steps/s")
         else:
-            self.speed_label.setText(f"step {c.step:,}\npaused")
+            self.speed_label.setText(f"step {c.step:,} · paused")
         hist = c.history
         if hist:
             r = hist[-1]

@@ -57,50 +57,52 @@ class TrainingUI(QObject):
         self.controller.state_changed.connect(self._tell_message)
 
     # -- window parts ---------------------------------------------------------------------
-    def _dock(self, widget: QWidget, area, title: str, name: str, visible: bool = True) -> QDockWidget:
+    def _dock(self, widget: QWidget, area, title: str, name: str, visible: bool = True,
+              tab_with: str | None = None) -> QDockWidget:
         add = getattr(self.window, "add_dock", None)
-        if add is not None:
-            dock = add(widget, area, title, name, visible)
+        if add is not None:  # the window places it (and remembers where the user put it)
+            dock = add(widget, area, title, name, visible, tab_with=tab_with)
         else:
             dock = QDockWidget(title, self.window)
             dock.setObjectName(name)
             dock.setWidget(widget)
-            self.window.addDockWidget(area, dock)
+            partner = self.docks.get(tab_with)
+            if partner is not None:
+                self.window.tabifyDockWidget(partner, dock)
+            else:
+                self.window.addDockWidget(area, dock)
             dock.setVisible(visible)
         self.docks[name] = dock
         return dock
 
     def _build_docks(self) -> None:
-        w = self.window
-        train = self._dock(self.panel, Area.LeftDockWidgetArea, "Training", "training_dock")
+        """Training on the left; what the network does with the data on the
+        right (the output map and the neuron maps for two inputs, the confusion
+        matrix and single samples for more); the plots under the canvas."""
+        self._dock(self.panel, Area.LeftDockWidgetArea, "Training", "training_dock")
         output = self._dock(self.output, Area.RightDockWidgetArea, "Output", "training_output_dock")
-        neurons = self._dock(self.neurons, Area.RightDockWidgetArea, "Neurons", "training_neurons_dock")
+        self._dock(self.neurons, Area.RightDockWidgetArea, "Neurons", "training_neurons_dock",
+                   tab_with="training_output_dock")
+        self._dock(self.confusion, Area.RightDockWidgetArea, "Confusion", "training_confusion_dock", visible=False,
+                   tab_with="training_output_dock")
+        self._dock(self.sample, Area.RightDockWidgetArea, "Sample", "training_sample_dock", visible=False,
+                   tab_with="training_output_dock")
         cost = self._dock(self.cost, Area.BottomDockWidgetArea, "Cost", "training_cost_dock")
-        hist = self._dock(self.histograms, Area.BottomDockWidgetArea, "Activations", "training_histograms_dock")
-        conf = self._dock(self.confusion, Area.BottomDockWidgetArea, "Confusion", "training_confusion_dock")
-        sample = self._dock(self.sample, Area.BottomDockWidgetArea, "Sample", "training_sample_dock")
-        if not _layout_remembered(w):
-            w.tabifyDockWidget(output, neurons)
-            w.tabifyDockWidget(cost, hist)
-            w.tabifyDockWidget(hist, conf)
-            w.tabifyDockWidget(conf, sample)
-            output.raise_()
-            cost.raise_()
+        self._dock(self.histograms, Area.BottomDockWidgetArea, "Activations", "training_histograms_dock",
+                   tab_with="training_cost_dock")
+        output.raise_()
+        cost.raise_()
+        self._two_d: bool | None = None  # the kind of data the views were last fitted to
+        if getattr(self.window, "add_dock", None) is None:  # a plain window: size the docks here
             self._size_docks()
-            if not w.isVisible():  # sizes only stick once the window is laid out
-                w.installEventFilter(self)
-        self.controller.session_changed.connect(self._choose_tabs)
-        self._choose_tabs()
+            if not self.window.isVisible():  # sizes only stick once the window is laid out
+                self.window.installEventFilter(self)
+        self.controller.session_changed.connect(self._fit_views_to_data)
+        self._fit_views_to_data()
 
     def _size_docks(self) -> None:
         w, d = self.window, self.docks
         train, output, cost = d["training_dock"], d["training_output_dock"], d["training_cost_dock"]
-        palette = getattr(w, "palette_dock", None)
-        inspector = getattr(w, "inspector_dock", None)
-        if isinstance(palette, QDockWidget) and w.dockWidgetArea(palette) == Area.LeftDockWidgetArea:
-            w.resizeDocks([palette, train], [190, 600], Qt.Orientation.Vertical)
-        if isinstance(inspector, QDockWidget) and w.dockWidgetArea(inspector) == Area.RightDockWidgetArea:
-            w.resizeDocks([inspector, output], [240, 420], Qt.Orientation.Vertical)
         w.resizeDocks([train, output], [340, 400], Qt.Orientation.Horizontal)
         w.resizeDocks([cost], [270], Qt.Orientation.Vertical)
 
@@ -111,16 +113,24 @@ class TrainingUI(QObject):
         return False
 
     @Slot()
-    def _choose_tabs(self) -> None:
-        """Data with more than two inputs has no maps: show the confusion
-        matrix and the sample view in front instead."""
+    def _fit_views_to_data(self) -> None:
+        """The views that mean something for this data: maps over the input
+        plane for two inputs; for more, the confusion matrix and single
+        samples in their place. Only when the kind of data changes, so a panel
+        the user opened stays open."""
         probe = self.controller.probe
-        if probe is None:
+        if probe is None or bool(probe.two_d) == self._two_d:
             return
-        if probe.two_d:
-            self.docks["training_output_dock"].raise_()
-        else:
-            self.docks["training_confusion_dock"].raise_()
+        self._two_d = two_d = bool(probe.two_d)
+        d = self.docks
+        maps = (d["training_output_dock"], d["training_neurons_dock"])
+        tables = (d["training_confusion_dock"], d["training_sample_dock"])
+        shown, hidden = (maps, tables) if two_d else (tables, maps)
+        for dock in shown:
+            dock.show()
+        for dock in hidden:
+            dock.hide()
+        shown[0].raise_()
 
     def _build_menu(self) -> None:
         w = self.window
@@ -250,19 +260,6 @@ class TrainingUI(QObject):
     def shutdown(self) -> None:
         """Stop training and its thread. Call when the window closes."""
         self.controller.shutdown()
-
-
-def _layout_remembered(window) -> bool:
-    """Whether the window restored a saved layout that has our docks."""
-    settings = getattr(window, "settings", None)
-    if settings is None or not getattr(window, "_layout_restored", False):
-        return False
-    state = settings.value("window/state")
-    if state is None:
-        return False
-    raw = bytes(state)
-    name = "training_cost_dock"
-    return name.encode("utf-16-be") in raw or name.encode() in raw
 
 
 def find_scene(window):

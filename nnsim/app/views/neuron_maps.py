@@ -178,6 +178,7 @@ class NeuronDetail(QWidget):
         self.plot.addItem(self.points)
         lay.addWidget(self.plot_widget, 1)
         self.readout = QLabel(" ")
+        self.readout.setWordWrap(True)
         lay.addWidget(self.readout)
         self._heavy = None
         self._rect = QRectF(0, 0, 1, 1)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from nnsim.app.panels.flow import FlowLayout
 from nnsim.app.training.colors import (
     TEST_EDGE,
     TRAIN_EDGE,
@@ -37,7 +38,7 @@ class OutputMap(QWidget):
         self.controller = controller
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps in a narrow dock
         self.show_test = QCheckBox("Show test data")
         self.show_test.setObjectName("show_test")
         self.show_test.toggled.connect(self._toggle_test)
@@ -79,6 +80,7 @@ class OutputMap(QWidget):
         lay.addWidget(self.legend)
         self.readout = QLabel(" ")
         self.readout.setObjectName("output_readout")
+        self.readout.setWordWrap(True)
         lay.addWidget(self.readout)
         self._mouse = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
         self._heavy = None

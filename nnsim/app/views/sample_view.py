@@ -9,7 +9,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnsim.app.panels.flow import FlowLayout
 from nnsim.app.training.colors import LUT
 from nnsim.app.training.controller import TrainingController
 
@@ -39,7 +39,7 @@ class SampleView(QWidget):
         self._rng = np.random.default_rng()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps in a narrow dock
         self.which = QComboBox()
         self.which.setObjectName("sample_set")
         self.which.addItem("Training sample", "train")
