@@ -22,7 +22,9 @@ from nnsim.app.canvas.style import NEURON_RADIUS, bucket_pen
 
 BUNDLE_Z = -10.0
 DRAG_Z = -9.0
-OVERLAY_Z = 10.0
+# Highlights (hover, selection, learn mode) lie on the connections but under the
+# neurons and layers (z 0), so a neuron's value box and readout stay on top.
+OVERLAY_Z = -8.0
 
 CACHE_MIN = 1500  # bundles with more segments cache themselves as a pixmap
 NO_AA_MIN = 3000  # and with more than this never antialias (2.5x slower)
@@ -183,7 +185,7 @@ class BundleItem(QGraphicsItem):
 
 
 class SegmentsItem(QGraphicsItem):
-    """Segments drawn on top of the bundles: the moving connections during a
+    """Segments drawn on top of the bundles (and under the neurons): the moving connections during a
     drag (bucket pens), or a highlight (hover, selection, learn mode) drawn
     with a halo pen under a core pen."""
 

@@ -51,6 +51,13 @@ class HooksMixin:
 
     def clear_hover(self) -> None:
         self._set_hover(None)
+        self.set_hovered_neuron(-1)
+
+    def set_hovered_neuron(self, nid: int) -> None:
+        """Called by neuron items as the pointer enters (id) and leaves (-1)."""
+        if nid != self._hover_neuron:
+            self._hover_neuron = nid
+            self.neuron_hovered.emit(nid)
 
     def _set_hover(self, pair) -> None:
         if pair != self._hover_pair:
@@ -82,10 +89,7 @@ class HooksMixin:
         inside the hidden and output neurons; None removes them."""
         images = images or {}
         for nid, item in self.neuron_items.items():
-            img = images.get(nid)
-            if img is not item.thumbnail:
-                item.thumbnail = img
-                item.update()
+            item.set_thumbnail(images.get(nid))
         self._thumbnails = dict(images)
 
     def set_neuron_values(self, values: dict[int, float] | None) -> None:

@@ -55,7 +55,9 @@ class NeuronItem(QGraphicsItem):
         self._port_hover = False
         self._connecting = False
         self._readout_width = 0.0
-        self.outside = ""  # a label too long for the circle, drawn beside it
+        self.label = ""  # the neuron's own label ("" when it has none)
+        self._label_too_long = False
+        self.outside = ""  # a label drawn beside the circle (too long for it, or covered by a thumbnail)
         self._outside_width = 0.0
         self._rect = QRectF()
         self._update_rect()
@@ -68,18 +70,12 @@ class NeuronItem(QGraphicsItem):
         self.activation = activation
         fm = QFontMetricsF(S.font(11))
         default = f"x{index + 1}" if layer.kind == LayerKind.INPUT else S.ACTIVATION_SYMBOL[activation]
-        self.outside = ""
-        if not neuron.label:
-            text = default
-        elif fm.horizontalAdvance(neuron.label) <= 2 * R - 5 or layer.kind == LayerKind.HIDDEN:
-            text = neuron.label
-        else:
-            # A long label goes outside, where the layer is open: inputs on the
-            # left, outputs on the right (as TensorFlow Playground labels features).
-            text = default
-            self.outside = QFontMetricsF(S.font(11, True)).elidedText(neuron.label, Qt.ElideRight, 110)
+        self.label = neuron.label
+        self._label_too_long = bool(neuron.label) and layer.kind != LayerKind.HIDDEN \
+            and fm.horizontalAdvance(neuron.label) > 2 * R - 5
+        text = default if not neuron.label or self._label_too_long else neuron.label
         self.text = fm.elidedText(text, Qt.ElideRight, 2 * R - 5)
-        self._outside_width = QFontMetricsF(S.font(11, True)).horizontalAdvance(self.outside) + 2
+        self._place_label()
         if layer.kind == LayerKind.INPUT:
             self.readout = ""
         elif activation in (Activation.STEP, Activation.SIGN):
@@ -91,6 +87,26 @@ class NeuronItem(QGraphicsItem):
         self._readout_width = QFontMetricsF(S.font(9)).horizontalAdvance(self.readout)
         self._update_rect()
         self.update()
+
+    def set_thumbnail(self, image: QImage | None) -> None:
+        """A small picture inside the circle (training's neuron map); the
+        label it covers moves beside the circle."""
+        if image is not self.thumbnail:
+            self.thumbnail = image
+            self._place_label()
+            self.update()
+
+    def _place_label(self) -> None:
+        """A label goes outside, where the layer is open (inputs on the left,
+        outputs on the right, as TensorFlow Playground labels features), when it
+        is too long for the circle or a thumbnail covers the circle. A hidden
+        neuron's label stays on the circle (on a light pill over a thumbnail)."""
+        outside = self.kind != LayerKind.HIDDEN and bool(self.label) and (
+            self._label_too_long or self.thumbnail is not None)
+        bold = QFontMetricsF(S.font(11, True))
+        self.outside = bold.elidedText(self.label, Qt.ElideRight, 110) if outside else ""
+        self._outside_width = bold.horizontalAdvance(self.outside) + 2 if outside else 0.0
+        self._update_rect()
 
     @property
     def has_port(self) -> bool:
@@ -179,6 +195,8 @@ class NeuronItem(QGraphicsItem):
             painter.setPen(S.TEXT)
             painter.setFont(S.font(11, bold=self.kind == LayerKind.INPUT))
             painter.drawText(circle, Qt.AlignCenter, self.text)
+        elif self.label and not self.outside:
+            self._paint_pill(painter, self.text)
         if self.outside:
             painter.setPen(ks.title)
             painter.setFont(S.font(11, True))
@@ -187,10 +205,15 @@ class NeuronItem(QGraphicsItem):
         if self.kind != LayerKind.INPUT:
             self._paint_glyph(painter, ks)
         if self.readout:
+            # On the frame's own colour, so connections passing behind do not cross the numbers.
+            w = self._readout_width + 4
+            rect = QRectF(-w / 2, R + 1, w, 12)
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(ks.frame)
+            painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)
             painter.setPen(S.MUTED)
             painter.setFont(S.font(9))
-            w = self._readout_width + 4
-            painter.drawText(QRectF(-w / 2, R + 1, w, 12), Qt.AlignHCenter | Qt.AlignTop, self.readout)
+            painter.drawText(rect, Qt.AlignHCenter | Qt.AlignTop, self.readout)
         if self.value is not None:
             self._paint_value(painter)
         if self.has_port and (self._hover or _shows_selected(self) or self._connecting):
@@ -206,6 +229,18 @@ class NeuronItem(QGraphicsItem):
         painter.setBrush(ks.title if self.activation == Activation.SOFTMAX else Qt.NoBrush)
         painter.drawPath(S.glyph_path(self.activation, 4.6))
         painter.translate(-c)
+
+    def _paint_pill(self, painter: QPainter, text: str) -> None:
+        """A label on a light pill in the middle of the circle (over a thumbnail)."""
+        font = S.font(10, bold=True)
+        w = QFontMetricsF(font).horizontalAdvance(text) + 8
+        rect = QRectF(-w / 2, -7.5, w, 15)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 225))
+        painter.drawRoundedRect(rect, 7, 7)
+        painter.setPen(S.TEXT)
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignCenter, text)
 
     def _paint_value(self, painter: QPainter) -> None:
         text = S.format_number(self.value)
@@ -231,6 +266,8 @@ class NeuronItem(QGraphicsItem):
     def hoverEnterEvent(self, event) -> None:  # noqa: N802
         self._hover = True
         self.update()
+        if self.scene() is not None:
+            self.scene().set_hovered_neuron(self.nid)
 
     def hoverMoveEvent(self, event) -> None:  # noqa: N802
         port = self.in_port(event.pos())
@@ -243,6 +280,9 @@ class NeuronItem(QGraphicsItem):
         self._hover = self._port_hover = False
         self.unsetCursor()
         self.update()
+        scene = self.scene()
+        if scene is not None and scene._hover_neuron == self.nid:
+            scene.set_hovered_neuron(-1)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         wants_connect = self.in_port(event.pos()) or event.modifiers() & Qt.ShiftModifier

@@ -20,7 +20,7 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QImage, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
-from nnsim.app.canvas.bundles import DRAG_Z, BundleItem, SegmentsItem
+from nnsim.app.canvas.bundles import DRAG_Z, OVERLAY_Z, BundleItem, SegmentsItem
 from nnsim.app.canvas.connections import ConnectionTable, PairKey, encode
 from nnsim.app.canvas.hooks import HooksMixin
 from nnsim.app.canvas.interactions import CanvasTools
@@ -53,6 +53,8 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
     rebuilt = Signal()
     # Connections were added or removed (how many are drawn may change).
     shown_connections_changed = Signal()
+    # The neuron under the pointer: its id, or -1 when the pointer left it.
+    neuron_hovered = Signal(int)
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
@@ -75,6 +77,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self._drag: _Drag | None = None
         self._selected_pairs: list[tuple[int, int]] = []
         self._hover_pair: tuple[int, int] | None = None
+        self._hover_neuron = -1
         self._highlight_pairs: list[tuple[int, int]] = []
         self._highlight_neurons: set[int] = set()
         self._thumbnails: dict[int, QImage] = {}
@@ -87,9 +90,9 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self._dots = False
 
         self.drag_overlay = SegmentsItem(DRAG_Z)
-        self.hover_overlay = SegmentsItem()
-        self.select_overlay = SegmentsItem(11)
-        self.highlight_overlay = SegmentsItem(12)
+        self.hover_overlay = SegmentsItem(OVERLAY_Z)
+        self.select_overlay = SegmentsItem(OVERLAY_Z + 1)
+        self.highlight_overlay = SegmentsItem(OVERLAY_Z + 2)
         for item in (self.drag_overlay, self.hover_overlay, self.select_overlay, self.highlight_overlay):
             self.addItem(item)
         self.tools = CanvasTools(self)
@@ -234,6 +237,8 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
             self.removeItem(item)
         gone = set(nids)
         self._selected_pairs = [p for p in self._selected_pairs if p[0] not in gone and p[1] not in gone]
+        if self._hover_neuron in gone:
+            self.set_hovered_neuron(-1)
 
     def _on_neurons_removed(self, ids: list) -> None:
         layers = {self.table.layer_of[nid] for nid in ids if nid in self.table.layer_of}

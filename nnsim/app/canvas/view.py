@@ -1,7 +1,10 @@
 """The canvas view: zoom, pan, keyboard, drops from the palette, export.
 
 An endless canvas: no scroll bars; the wheel zooms around the cursor, the
-middle button or Space + left button pans, F (or Home) fits the design.
+middle button or Space + left button pans, F (or Home) fits the design. A
+tap of Space that pans nothing emits ``space_tapped`` (the window's
+play/pause). The design is fitted into view whenever a new one opens, and
+again as the view changes size until the user zooms or pans.
 Antialiasing is off while something is dragged, and items draw less detail
 when zoomed out.
 """
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QCursor, QKeySequence, QPainter, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsView, QLabel
 
@@ -25,6 +28,7 @@ KEY_STEP = 1.25
 WORLD = 1.0e6  # half-size of the (invisible) scroll area in scene units
 GRID = 24.0
 GRID_MIN_ZOOM = 0.5
+TAP_MS = 500  # a Space press released sooner, without panning, is a tap
 NUDGE = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1), Qt.Key_Down: (0, 1)}
 
 
@@ -45,6 +49,8 @@ class CanvasView(QGraphicsView):
     # Status-bar text: the scene's messages pass through here too.
     message = Signal(str)
     zoom_changed = Signal(float)
+    # Space pressed and released quickly without panning.
+    space_tapped = Signal()
 
     def __init__(self, scene: CanvasScene, parent=None):
         super().__init__(parent)
@@ -67,8 +73,11 @@ class CanvasView(QGraphicsView):
         self._grid = _grid_brush()
         self._pan_from: QPoint | None = None
         self._space = False
+        self._space_panned = False  # the held Space was used to pan
+        self._space_held = QElapsedTimer()
         self._dragging = False
         self._fitted = False
+        self._auto_fit = True  # refit on resize until the user zooms or pans
         scene.message.connect(self.message)
         scene.rebuilt.connect(self._on_rebuilt)
         scene.shown_connections_changed.connect(self._update_lod_note)
@@ -118,6 +127,8 @@ class CanvasView(QGraphicsView):
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._place_lod_note()
+        if self._auto_fit and self.isVisible():
+            self.fit_all()
 
     def _scroll_by(self, dx: float, dy: float) -> None:
         h, v = self.horizontalScrollBar(), self.verticalScrollBar()
@@ -125,16 +136,21 @@ class CanvasView(QGraphicsView):
         v.setValue(v.value() + round(dy))
 
     def zoom_in(self) -> None:
+        self._auto_fit = False
         self.set_zoom(self.zoom * KEY_STEP)
 
     def zoom_out(self) -> None:
+        self._auto_fit = False
         self.set_zoom(self.zoom / KEY_STEP)
 
     def zoom_reset(self) -> None:
+        self._auto_fit = False
         self.set_zoom(1.0)
 
     def fit_all(self) -> None:
-        """Show the whole design (never magnified beyond FIT_MAX_ZOOM)."""
+        """Show the whole design (never magnified beyond FIT_MAX_ZOOM); it stays
+        fitted as the view changes size, until the user zooms or pans."""
+        self._auto_fit = True
         rect = self._scene.content_rect()
         if rect.isEmpty():
             self.set_zoom(1.0)
@@ -157,6 +173,7 @@ class CanvasView(QGraphicsView):
             self.fit_all()
 
     def wheelEvent(self, event) -> None:  # noqa: N802
+        self._auto_fit = False
         delta = event.angleDelta()
         if event.modifiers() & Qt.ShiftModifier:  # pan sideways
             self._scroll_by(-(delta.y() or delta.x()) / 2, 0)
@@ -174,6 +191,7 @@ class CanvasView(QGraphicsView):
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self.setFocus()
         if event.button() == Qt.MiddleButton or (event.button() == Qt.LeftButton and self._space):
+            self._space_panned = self._space
             self._pan_from = event.position().toPoint()
             self.viewport().setCursor(Qt.ClosedHandCursor)
             event.accept()
@@ -189,6 +207,7 @@ class CanvasView(QGraphicsView):
             p = event.position().toPoint()
             d = p - self._pan_from
             self._pan_from = p
+            self._auto_fit = False
             self._scroll_by(-d.x(), -d.y())
             event.accept()
             return
@@ -212,13 +231,33 @@ class CanvasView(QGraphicsView):
         super().leaveEvent(event)
 
     # -- keyboard ------------------------------------------------------------------------
+    def event(self, event) -> bool:
+        # Space belongs to the canvas while it has focus (tap or pan), not to a
+        # window-wide shortcut.
+        if event.type() == QEvent.ShortcutOverride and event.key() == Qt.Key_Space \
+                and not event.modifiers() & ~Qt.KeypadModifier:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        if self._space:  # the release will not come here
+            self._space = False
+            self._space_panned = True
+            if self._pan_from is None:
+                self.viewport().unsetCursor()
+        super().focusOutEvent(event)
+
     def keyPressEvent(self, event) -> None:  # noqa: N802
         key, mods = event.key(), event.modifiers()
         ctrl = bool(mods & Qt.ControlModifier)
         scene = self._scene
-        if key == Qt.Key_Space and not event.isAutoRepeat():
-            self._space = True
-            self.viewport().setCursor(Qt.OpenHandCursor)
+        if key == Qt.Key_Space:
+            if not event.isAutoRepeat():
+                self._space = True
+                self._space_panned = False
+                self._space_held.start()
+                self.viewport().setCursor(Qt.OpenHandCursor)
         elif key in (Qt.Key_Delete, Qt.Key_Backspace):
             scene.delete_selection()
         elif event.matches(QKeySequence.ZoomIn) or (ctrl and key in (Qt.Key_Equal, Qt.Key_Plus)):
@@ -252,10 +291,13 @@ class CanvasView(QGraphicsView):
         event.accept()
 
     def keyReleaseEvent(self, event) -> None:  # noqa: N802
-        if event.key() == Qt.Key_Space and not event.isAutoRepeat():
-            self._space = False
-            if self._pan_from is None:
-                self.viewport().unsetCursor()
+        if event.key() == Qt.Key_Space:
+            if not event.isAutoRepeat() and self._space:
+                self._space = False
+                if self._pan_from is None:
+                    self.viewport().unsetCursor()
+                if not self._space_panned and self._space_held.elapsed() < TAP_MS:
+                    self.space_tapped.emit()
             event.accept()
             return
         super().keyReleaseEvent(event)

@@ -50,6 +50,7 @@ class TrainingUI(QObject):
         self._weights_sent = None
         self._canvas_at = 0.0
         self._live_on = False
+        self._before_hover: int | None = None  # the neuron shown before the pointer came onto another
         self._build_docks()
         self._build_menu()
         self._hook_canvas()
@@ -186,6 +187,11 @@ class TrainingUI(QObject):
         hovered = getattr(scene, "neuron_hovered", None)  # optional
         if hovered is not None:
             hovered.connect(self._canvas_hover)
+        # Space held on the canvas pans; a tap of it is Play/Pause, as elsewhere.
+        view = getattr(self.window, "canvas", None)
+        tapped = getattr(view, "space_tapped", None)
+        if tapped is not None:
+            tapped.connect(self.actions.play.trigger)
         # Through the frame scheduler (one heavy redraw per frame) and at most
         # ~5 times a second while training: a canvas repaint is not cheap.
         self.controller.add_heavy_view(self._feed_canvas)
@@ -195,11 +201,24 @@ class TrainingUI(QObject):
     def _canvas_selection(self, neurons, layers, connections) -> None:
         if neurons:
             self.controller.select_neuron(int(neurons[0]))
+            if self._before_hover is not None:  # clicked while hovering: it stays when the pointer leaves
+                self._before_hover = int(neurons[0])
 
     @Slot(int)
     def _canvas_hover(self, neuron_id: int) -> None:
+        """A neuron with a map shows large while the pointer is on it; leaving
+        it shows the selected one again."""
+        c = self.controller
+        probe = c.probe
         if neuron_id is not None and neuron_id >= 0:
-            self.controller.select_neuron(int(neuron_id))
+            if probe is None or neuron_id not in probe.mapped_ids:
+                return
+            if self._before_hover is None:
+                self._before_hover = c.selected_neuron
+            c.select_neuron(int(neuron_id))
+        elif self._before_hover is not None:
+            back, self._before_hover = self._before_hover, None
+            c.select_neuron(back)
 
     def _feed_canvas(self) -> bool:
         """Live weights and neuron thumbnails to the canvas, together (one

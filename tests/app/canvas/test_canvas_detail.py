@@ -160,3 +160,54 @@ def test_arrow_keys_nudge_the_selection(qtbot):
     QTest.keyClick(view, Qt.Key_Down, Qt.ShiftModifier)
     assert (n.x, n.y) == (x0 + 10, y0 + 50) and doc.undo_stack.count() == 2
     assert_mirrors(scene, doc.design)
+
+
+def test_hovering_a_neuron_is_announced(qtbot):
+    doc, scene, view = open_view(qtbot)
+    heard = []
+    scene.neuron_hovered.connect(heard.append)
+    nid = doc.design.neurons[3].id
+    QTest.mouseMove(view.viewport(), view.mapFromScene(scene.neuron_items[nid].scenePos()))
+    assert heard == [nid]
+    QTest.mouseMove(view.viewport(), QPoint(5, 5))  # empty canvas
+    assert heard == [nid, -1]
+    QTest.mouseMove(view.viewport(), view.mapFromScene(scene.neuron_items[nid].scenePos()))
+    assert heard[-1] == nid
+    doc.remove(neurons=[nid])
+    assert heard[-1] == -1  # a deleted neuron is no longer under the pointer
+
+
+def test_highlights_stay_under_neurons_and_their_numbers(qtbot):
+    """Learn mode's lit connections must not cover a neuron's value box or its
+    bias readout: overlays lie between the connections and the neurons."""
+    doc, scene, view = open_view(qtbot)
+    neuron = next(iter(scene.neuron_items.values()))
+    for overlay in (scene.hover_overlay, scene.select_overlay, scene.highlight_overlay):
+        assert max(b.zValue() for b in scene.bundle_items.values()) < overlay.zValue()
+        assert overlay.zValue() < neuron.parentItem().zValue()  # neurons draw in their layer's z
+
+
+def test_a_label_covered_by_a_thumbnail_moves_beside_the_neuron(qtbot):
+    from nnsim.design.model import LayerKind
+
+    d = layered([2, 2, 1])
+    initialize(d, np.random.default_rng(1))
+    ins = [n for n in d.neurons if d.layer(n.layer).kind == LayerKind.INPUT]
+    out = [n for n in d.neurons if d.layer(n.layer).kind == LayerKind.OUTPUT][0]
+    hid = [n for n in d.neurons if d.layer(n.layer).kind == LayerKind.HIDDEN][0]
+    ins[0].label, out.label, hid.label = "x1", "fires?", "h"
+    doc, scene, view = open_view(qtbot, d)
+    img = QImage(16, 16, QImage.Format_RGB32)
+    img.fill(0xFF8800)
+    out_item, in_item, hid_item = scene.neuron_items[out.id], scene.neuron_items[ins[0].id], scene.neuron_items[hid.id]
+    assert out_item.outside == "" and out_item.text == "fires?"[: len(out_item.text)]
+    before = out_item.boundingRect()
+    scene.set_neuron_thumbnails({out.id: img, ins[0].id: img, hid.id: img})
+    assert out_item.outside == "fires?" and in_item.outside == "x1"
+    assert out_item._outside_rect().left() > 0 and in_item._outside_rect().right() < 0  # open sides
+    assert out_item.boundingRect().contains(out_item._outside_rect())
+    assert out_item.boundingRect() != before
+    assert hid_item.outside == ""  # a hidden neuron keeps its label on the circle, on a pill
+    view.grab()
+    scene.set_neuron_thumbnails(None)
+    assert out_item.outside == "" and in_item.outside == ""
