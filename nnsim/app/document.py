@@ -8,9 +8,11 @@ signals below with the ids that were touched, and the views update from them.
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -25,19 +27,32 @@ MERGE_ID = 4242
 
 
 class EditCommand(QUndoCommand):
-    """One undoable edit: a list of operations and their inverses."""
+    """One undoable edit: a list of operations and their inverses.
+
+    The command holds its document weakly: the document owns the undo stack,
+    which owns the commands, so a strong reference back would make a cycle
+    that the garbage collector breaks in an arbitrary order, and Qt would
+    then delete commands whose Python side is already gone (a crash)."""
 
     def __init__(self, document: Document, text: str, ops: list, mergeable: bool = False):
         super().__init__(text)
-        self.document = document
+        self._document = weakref.ref(document)
         self.ops = ops
         self.mergeable = mergeable and bool(ops) and all(isinstance(op, SetField) for op in ops)
 
+    @property
+    def document(self) -> Document | None:
+        return self._document()
+
     def redo(self) -> None:
-        self.document._apply(self.ops)
+        document = self._document()
+        if document is not None:
+            document._apply(self.ops)
 
     def undo(self) -> None:
-        self.document._apply(inverse_ops(self.ops))
+        document = self._document()
+        if document is not None:
+            document._apply(inverse_ops(self.ops))
 
     def id(self) -> int:  # noqa: A003 - Qt's name
         return MERGE_ID if self.mergeable else -1
@@ -50,6 +65,11 @@ class EditCommand(QUndoCommand):
             return False
         self.ops = [SetField(a.target, a.field, a.old, b.new) for a, b in zip(self.ops, other.ops)]
         return True
+
+
+def _empty_stack(stack: QUndoStack) -> None:
+    if shiboken6.isValid(stack):  # not when Qt already deleted it with its parent
+        stack.clear()
 
 
 class Document(QObject):
@@ -78,6 +98,12 @@ class Document(QObject):
     def __init__(self, design: Design | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
+        # The commands were made in Python. If the garbage collector takes this
+        # document in a cycle, it may free their Python side before Qt deletes
+        # the stack, which would then delete them again (a crash). Emptying the
+        # stack first, from a finalizer (run before the collector clears
+        # anything), lets Qt delete each command once, in order.
+        weakref.finalize(self, _empty_stack, self.undo_stack)
         self.design = design if design is not None else Design()
         self.index = Index(self.design)
         self.path: Path | None = None

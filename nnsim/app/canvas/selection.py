@@ -7,6 +7,7 @@ under ``FRAGMENT_MIME``.
 
 from __future__ import annotations
 
+import atexit
 import json
 import math
 from dataclasses import fields
@@ -24,6 +25,30 @@ from nnsim.design.recipes import EditError
 
 FRAGMENT_MIME = "application/x-nnsim-fragment"
 PASTE_STEP = 40.0
+
+_release_registered = False
+
+
+def _release_clipboard() -> None:
+    """Clear the clipboard if it still holds our fragment. The QMimeData was
+    made in Python and belongs to the clipboard; left there, Qt deletes it in
+    an exit handler after the interpreter has finalized, and shiboken's
+    destroy hook then crashes the process (SIGSEGV on quit after a copy)."""
+    app = QApplication.instance()
+    if app is None:
+        return
+    clipboard = QApplication.clipboard()
+    mime = clipboard.mimeData()
+    if mime is not None and mime.hasFormat(FRAGMENT_MIME):
+        clipboard.clear()
+
+
+def _set_clipboard(mime: QMimeData) -> None:
+    global _release_registered
+    if not _release_registered:
+        atexit.register(_release_clipboard)  # runs while Python is still alive
+        _release_registered = True
+    QApplication.clipboard().setMimeData(mime)
 
 
 # -- fragments as JSON ------------------------------------------------------------------
@@ -120,7 +145,7 @@ def copy_selection(scene) -> bool:
     mime = QMimeData()
     mime.setData(FRAGMENT_MIME, text.encode("utf-8"))
     mime.setText(f"{len(ids)} neuron(s) copied from nnsim")
-    QApplication.clipboard().setMimeData(mime)
+    _set_clipboard(mime)
     scene._paste_count = 0
     scene.message.emit(f"Copied {len(ids)} neuron" + ("s" if len(ids) > 1 else ""))
     return True
