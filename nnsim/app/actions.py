@@ -89,15 +89,24 @@ class Actions:
         self.clear_recent = make("clear_recent", "&Clear Recent Files", files.clear_recent)
 
         # Edit
-        self.undo = stack.createUndoAction(w, "&Undo")
-        self.redo = stack.createRedoAction(w, "&Redo")
-        for action, name, keys, icon_name in ((self.undo, "undo", [StandardKey.Undo], "undo"),
-                                              (self.redo, "redo", [StandardKey.Redo, "Ctrl+Shift+Z", "Ctrl+Y"],
-                                               "redo")):
-            action.setObjectName(name)
-            action.setShortcuts(_keys(*keys))
-            action.setIcon(icon(icon_name))
-            w.addAction(action)
+        # Through the Document, not the stack's own actions: live training writes
+        # itself into the history first (``Document.history_move_requested``).
+        doc = window.document
+        self.undo = make("undo", "&Undo", doc.undo, [StandardKey.Undo], "undo")
+        self.redo = make("redo", "&Redo", doc.redo, [StandardKey.Redo, "Ctrl+Shift+Z", "Ctrl+Y"], "redo")
+        for action, word, can, text_changed, can_changed in (
+            (self.undo, "Undo", stack.canUndo, stack.undoTextChanged, stack.canUndoChanged),
+            (self.redo, "Redo", stack.canRedo, stack.redoTextChanged, stack.canRedoChanged),
+        ):
+            def follow(text: str = "", a=action, word=word) -> None:
+                a.setText(f"&{word} {text}" if text else f"&{word}")
+                keys = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                a.setToolTip(f"{word} {text}".strip() + (f" ({keys})" if keys else ""))
+
+            text_changed.connect(follow)
+            can_changed.connect(action.setEnabled)
+            follow(stack.undoText() if action is self.undo else stack.redoText())
+            action.setEnabled(can())
         self.cut = make("cut", "Cu&t", canvas("cut_selection"), [StandardKey.Cut])
         self.copy = make("copy", "&Copy", canvas("copy_selection"), [StandardKey.Copy])
         self.paste = make("paste", "&Paste", canvas("paste"), [StandardKey.Paste])

@@ -94,6 +94,10 @@ class Document(QObject):
     # Anything at all changed (after the specific signals).
     changed = Signal()
     path_changed = Signal()
+    # The user asked to undo, redo or jump in the history, and the stack is
+    # about to move: work not yet in the Document (live training) goes in now,
+    # as its own step, so the move starts from what the user sees.
+    history_move_requested = Signal()
 
     def __init__(self, design: Design | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -132,6 +136,19 @@ class Document(QObject):
     @property
     def title(self) -> str:
         return self.path.name if self.path else "Untitled"
+
+    # -- moving through the history (the window's Undo, Redo and History) ----------
+    def undo(self) -> None:
+        self.history_move_requested.emit()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.history_move_requested.emit()
+        self.undo_stack.redo()
+
+    def set_history_index(self, index: int) -> None:
+        self.history_move_requested.emit()
+        self.undo_stack.setIndex(index)
 
     # -- applying -----------------------------------------------------------------
     def push(self, text: str, ops: list, mergeable: bool = False) -> bool:

@@ -66,12 +66,30 @@ from nnsim.app.panels.palette import Palette
 from nnsim.app.panels.welcome import WelcomePage
 from nnsim.app.settings import RecentFiles, open_settings
 from nnsim.app.training import install_training
+from nnsim.app.training.actions import is_play_key
 from nnsim.design.build import COLUMN_SPACING, ROW_SPACING
 from nnsim.design.model import LayerKind
 from nnsim.design.recipes import EditError
 
 Area = Qt.DockWidgetArea
 MESSAGE_MS = 8000
+
+
+class HistoryView(QUndoView):
+    """The undo history; a click or a key that jumps in it goes through the
+    Document, so live training writes itself in first."""
+
+    def __init__(self, document: Document):
+        super().__init__(document.undo_stack)
+        self.document = document
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.document.history_move_requested.emit()
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        self.document.history_move_requested.emit()
+        super().keyPressEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -107,7 +125,7 @@ class MainWindow(QMainWindow):
                                           scroll=True)
         self.inspector = Inspector(self.document)
         self.inspector_dock = self.add_dock(self.inspector, Area.RightDockWidgetArea, "Inspector", "inspector_dock")
-        self.undo_view = QUndoView(self.document.undo_stack)
+        self.undo_view = HistoryView(self.document)
         self.undo_view.setEmptyLabel("<opened>")
         self.history_dock = self.add_dock(self.undo_view, Area.RightDockWidgetArea, "History", "history_dock",
                                           visible=False, tab_with="inspector_dock")
@@ -190,6 +208,7 @@ class MainWindow(QMainWindow):
         self.scene.selection_changed_ids.connect(self._show_selection)
         self.canvas.message.connect(self.show_message)  # the scene's messages too
         self.canvas.zoom_changed.connect(self.update_zoom)
+        self.canvas.space_tapped.connect(self.toggle_training)
         self.inspector.message.connect(self.show_message)
         self.files.message.connect(self.show_message)
         self.palette.part_activated.connect(self.add_part_at_centre)
@@ -223,6 +242,21 @@ class MainWindow(QMainWindow):
 
     def update_zoom(self, *_) -> None:
         self.zoom_label.setText(f"{round(self.canvas.zoom * 100)}%")
+
+    # -- Space: play/pause ---------------------------------------------------------------
+    def toggle_training(self) -> None:
+        play = self.training.actions.play
+        if play.isEnabled():
+            play.trigger()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Space reaches the window when the focused widget has no use for it
+        (buttons press, text fields type, the canvas taps or pans)."""
+        if is_play_key(event):
+            self.toggle_training()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # -- the centre: welcome gallery or canvas ----------------------------------------
     def _choose_central(self, reset: bool = False) -> None:

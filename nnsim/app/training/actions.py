@@ -10,6 +10,15 @@ from PySide6.QtWidgets import QApplication, QStyle
 from nnsim.app.training.controller import TrainingController
 
 
+PLAY_KEY = "Space"
+
+
+def is_play_key(event) -> bool:
+    """Whether a key press is the play/pause key (Space, no modifier, not held)."""
+    return (event.key() == Qt.Key.Key_Space and not event.isAutoRepeat()
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+
+
 def _std_icon(which):
     app = QApplication.instance()
     return app.style().standardIcon(which) if app is not None else None
@@ -28,7 +37,12 @@ class TrainingActions(QObject):
             action.setObjectName(name)
             if key:
                 action.setShortcut(QKeySequence(key))
-                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+                # Space is shown in the menu but is no window-wide shortcut: a
+                # focused button, text field or the canvas (tap to play, hold
+                # to pan) gets it first; the window plays/pauses on a Space
+                # nobody else took (see ``play_key``).
+                action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if key == PLAY_KEY
+                                          else Qt.ShortcutContext.WindowShortcut)
             if icon is not None:
                 action.setIcon(icon)
             shown = f"{tip} ({QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)})" if key else tip
@@ -38,7 +52,7 @@ class TrainingActions(QObject):
             return action
 
         c = controller
-        self.play = make("train_play", "&Play", c.toggle, "Space", self._play_icon, "Train until paused")
+        self.play = make("train_play", "&Play", c.toggle, PLAY_KEY, self._play_icon, "Train until paused")
         self.step_batch = make("train_step_batch", "Step &Batch", c.step_batch, "Ctrl+.",
                                _std_icon(SP.SP_MediaSkipForward), "Train on one batch")
         self.step_epoch = make("train_step_epoch", "Step &Epoch", c.step_epoch, "Ctrl+Shift+.",

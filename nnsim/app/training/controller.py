@@ -127,6 +127,9 @@ class TrainingController(QObject):
 
         document.changed.connect(self._on_document_changed)
         document.path_changed.connect(self._on_document_changed)
+        moved = getattr(document, "history_move_requested", None)
+        if moved is not None:
+            moved.connect(self._before_history_move)
         self._rebuild(keep_progress=False, history_changed=True)
 
     # -- life ----------------------------------------------------------------------------
@@ -333,6 +336,19 @@ class TrainingController(QObject):
         self._synced_step = trainer.step_count
         self._synced_epoch = trainer.epoch
         self._dirty = False
+
+    @Slot()
+    def _before_history_move(self) -> None:
+        """Undo, redo or a jump in the history is coming: training stops and
+        what it reached becomes its own step first, so an undo takes back
+        the training since the last step (and redo brings it back) rather
+        than losing it."""
+        if self.playing:
+            self.pause()
+            self._set_message("Paused for undo. Press Play to train on from here.", "info")
+            self.state_changed.emit()
+        else:
+            self.sync_to_document()
 
     @Slot()
     def _on_document_changed(self) -> None:

@@ -187,11 +187,6 @@ class TrainingUI(QObject):
         hovered = getattr(scene, "neuron_hovered", None)  # optional
         if hovered is not None:
             hovered.connect(self._canvas_hover)
-        # Space held on the canvas pans; a tap of it is Play/Pause, as elsewhere.
-        view = getattr(self.window, "canvas", None)
-        tapped = getattr(view, "space_tapped", None)
-        if tapped is not None:
-            tapped.connect(self.actions.play.trigger)
         # Through the frame scheduler (one heavy redraw per frame) and at most
         # ~5 times a second while training: a canvas repaint is not cheap.
         self.controller.add_heavy_view(self._feed_canvas)
