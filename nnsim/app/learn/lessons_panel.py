@@ -46,6 +46,9 @@ class LessonsPanel(QWidget):
         self.chooser = QComboBox()
         self.chooser.setObjectName("lesson_chooser")
         self.chooser.setPlaceholderText("Choose a lesson…")
+        # Long titles must not widen the dock: the combo box elides them.
+        self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser.setMinimumContentsLength(14)
         self.title = heading()
         self.title.setObjectName("lesson_title")
         self.progress = QLabel()
@@ -67,7 +70,7 @@ class LessonsPanel(QWidget):
         self.hint_box = message_box("info")
         self.hint_box.setObjectName("lesson_hint")
         self.hint_button = button("Hint", "A clue for this step", "hint_button")
-        self.reopen_button = button("Start this step again", "Open the step's design afresh", "reopen_button")
+        self.reopen_button = button("Restart step", "Start this step again: open its design afresh", "reopen_button")
         self.back_button = button("◀ Back", "The previous step", "lesson_back_button")
         self.next_button = button("Next ▶", "The next step", "lesson_next_button")
         self.next_lesson_button = button("", "", "next_lesson_button")
@@ -76,10 +79,13 @@ class LessonsPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("Lesson:"))
         top.addWidget(self.chooser, 1)
+        # Two short rows, so the panel fits a narrow dock: help, then moving on.
+        helpers = QHBoxLayout()
+        helpers.addWidget(self.hint_button)
+        helpers.addWidget(self.reopen_button)
+        helpers.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.back_button)
-        row.addWidget(self.hint_button)
-        row.addWidget(self.reopen_button)
         row.addStretch(1)
         row.addWidget(self.next_button)
         layout = QVBoxLayout(self)
@@ -90,6 +96,7 @@ class LessonsPanel(QWidget):
         layout.addWidget(self.checklist)
         layout.addWidget(self.hint_box)
         layout.addWidget(self.done_box)
+        layout.addLayout(helpers)
         layout.addLayout(row)
         layout.addWidget(self.next_lesson_button)
 
@@ -192,7 +199,7 @@ class LessonsPanel(QWidget):
         self.text.setMarkdown(step.text)
         if kept:
             set_box(self.hint_box, "You kept your own design open, so this step may not match what you see. "
-                    "Press “Start this step again” to open the lesson's design.", "warn")
+                    "Press “Restart step” to open the lesson's design.", "warn")
         self.hint_button.setEnabled(bool(step.hint))
         self.reopen_button.setEnabled(step.design is not None)
         self.back_button.setEnabled(index > 0)

@@ -117,6 +117,7 @@ class StepThroughPanel(QWidget):
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(1, 10)
         self.speed.setValue(5)
+        self.speed.setMinimumWidth(60)
         self.speed.setMaximumWidth(90)
         self.speed.setToolTip("Animation speed")
         nav = QHBoxLayout()

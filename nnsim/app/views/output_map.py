@@ -53,6 +53,7 @@ class OutputMap(QWidget):
 
         self.stack = QStackedWidget()
         self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget.setMinimumHeight(150)  # a squashed map shows nothing
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)
@@ -126,8 +127,10 @@ class OutputMap(QWidget):
         (x0, x1), (y0, y1) = probe.extent
         self._extent = probe.extent
         self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
-        self.plot.getViewBox().setLimits(xMin=x0 - (x1 - x0), xMax=x1 + (x1 - x0), yMin=y0 - (y1 - y0),
-                                         yMax=y1 + (y1 - y0))
+        # Room to pan, and enough that a wide, short dock (the aspect is
+        # locked) can still show the whole height of the plane.
+        w, h = x1 - x0, y1 - y0
+        self.plot.getViewBox().setLimits(xMin=x0 - 4 * w, xMax=x1 + 4 * w, yMin=y0 - 4 * h, yMax=y1 + 4 * h)
         self.plot.getViewBox().setDefaultPadding(0.02)
         self.plot.enableAutoRange()  # fits the plane to the view, also when the dock is resized
         names = ds.feature_names or ["x1", "x2"]
