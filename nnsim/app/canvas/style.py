@@ -158,9 +158,11 @@ def _curve(activation: Activation, x: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=None)
+@lru_cache(maxsize=64)
 def glyph_path(activation: Activation, half: float) -> QPainterPath:
     """The activation's curve drawn in a square of half-size ``half`` centred
-    on the origin (y up on screen means negative y)."""
+    on the origin (y up on screen means negative y). Cached: every neuron
+    draws one on each repaint; callers must not change the path."""
     path = QPainterPath()
     if activation == Activation.SOFTMAX:
         for i, h in enumerate((0.5, 1.2, 0.8)):
