@@ -121,7 +121,8 @@ def fmt(value: float, digits: int = 4) -> str:
     return text.replace("-", "−")
 
 
-def _factor(value: float) -> str:
+def factor(value: float) -> str:
+    """A factor in a product: negative numbers in brackets."""
     text = fmt(value)
     return f"({text})" if text.startswith("−") else text
 
@@ -144,9 +145,18 @@ def activation_words(step: NeuronStep) -> str:
     return f"{names[kind]} gives {a}"
 
 
-def weighted_sum(step: NeuronStep) -> str:
-    """``0.5×0.5 + 0.6×0.7 + 0 = 0.67``"""
-    parts = [f"{fmt(t.value)}×{_factor(t.weight)}" for t in step.terms]
+def weighted_sum(step: NeuronStep, limit: int | None = None, bracket_values: bool = False) -> str:
+    """``0.5×0.5 + 0.6×0.7 + 0 = 0.67``
+
+    With ``limit``, at most that many terms are written: past it, the last
+    one shown says how many more there are (``… (5 more)``). With
+    ``bracket_values``, negative input values are bracketed like the weights.
+    """
+    value = factor if bracket_values else fmt
+    parts = [f"{value(t.value)}×{factor(t.weight)}" for t in step.terms]
+    if limit is not None and len(parts) > limit:
+        more = len(parts) - (limit - 1)
+        parts = parts[: limit - 1] + [f"… ({more} more)"]
     bias = fmt(step.bias)
     if not parts:
         text = bias

@@ -24,17 +24,12 @@ from nnsim.design.model import Activation, Design, LayerKind, Loss, Optimizer, R
 from nnsim.engine.activations import BACKWARD
 from nnsim.engine.inspect import Inspection, inspect_sample
 from nnsim.engine.optimizers import make_optimizer
-from nnsim.explain import ConnectionStep, NeuronStep, SampleTrace, fmt, trace_sample
+from nnsim.explain import ConnectionStep, NeuronStep, SampleTrace, fmt, trace_sample, weighted_sum
+from nnsim.explain import factor as _p  # a factor in a product: negative numbers in brackets
 
 FORWARD, LOSS, BACKWARD_PHASE, UPDATE = "forward", "loss", "backward", "update"
 INPUTS = "inputs"
 MAX_TERMS_ON_CANVAS = 4
-
-
-def _p(value: float) -> str:
-    """A factor in a product: negative numbers in brackets."""
-    text = fmt(value)
-    return f"({text})" if text.startswith("−") else text
 
 
 def _signed(value: float) -> str:
@@ -205,21 +200,6 @@ def neuron_names(design: Design) -> dict[int, str]:
     return out
 
 
-def _sum_text(step: NeuronStep, limit: int | None = None) -> str:
-    terms = [f"{_p(t.value)}×{_p(t.weight)}" for t in step.terms]
-    if limit is not None and len(terms) > limit:
-        more = len(terms) - (limit - 1)
-        terms = terms[: limit - 1] + [f"… ({more} more)"]
-    bias = fmt(step.bias)
-    if not terms:
-        text = bias
-    elif bias.startswith("−"):
-        text = " + ".join(terms) + f" − {bias[1:]}"
-    else:
-        text = " + ".join(terms) + f" + {bias}"
-    return f"{text} = {fmt(step.z)}"
-
-
 def activation_text(step: NeuronStep, short: bool = False) -> str:
     """How the activation turns z into a, in numbers."""
     z, a, kind = fmt(step.z), fmt(step.a), step.activation
@@ -273,7 +253,7 @@ def _forward_frames(w: Walkthrough) -> list[Frame]:
         values[s.id] = s.a
         conns = [(t.source, s.id) for t in s.terms]
         lines = [
-            f"weighted sum: {_sum_text(s)}"
+            f"weighted sum: {weighted_sum(s, bracket_values=True)}"
             + ("" if s.terms else "  (no connections come in: only the bias)"),
             activation_text(s),
         ]
@@ -282,7 +262,8 @@ def _forward_frames(w: Walkthrough) -> list[Frame]:
             which = "one of the network's outputs" if n_out > 1 else "the network's output"
             lines.append(f"this is {which}: {fmt(s.a)}")
         frame_callouts = {k: [v[-1]] if k != s.id else v for k, v in callouts.items()}
-        frame_callouts[s.id] = [_sum_text(s, MAX_TERMS_ON_CANVAS), activation_text(s, short=True)]
+        frame_callouts[s.id] = [
+            weighted_sum(s, MAX_TERMS_ON_CANVAS, bracket_values=True), activation_text(s, short=True)]
         frames.append(
             Frame(
                 FORWARD,
