@@ -127,6 +127,19 @@ def factor(value: float) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
+#: How the words name each activation function.
+ACTIVATION_NAMES = {
+    Activation.STEP: "step",
+    Activation.SIGN: "sign",
+    Activation.LINEAR: "linear",
+    Activation.SIGMOID: "sigmoid",
+    Activation.TANH: "tanh",
+    Activation.RELU: "ReLU",
+    Activation.LEAKY_RELU: "leaky ReLU",
+    Activation.SOFTMAX: "softmax",
+}
+
+
 def activation_words(step: NeuronStep) -> str:
     a, kind = fmt(step.a), step.activation
     if kind == Activation.STEP:
@@ -135,14 +148,7 @@ def activation_words(step: NeuronStep) -> str:
         return f"sign at {fmt(step.threshold)} gives {a}"
     if kind == Activation.SOFTMAX:
         return f"softmax over the layer gives {a}"
-    names = {
-        Activation.LINEAR: "linear",
-        Activation.SIGMOID: "sigmoid",
-        Activation.TANH: "tanh",
-        Activation.RELU: "ReLU",
-        Activation.LEAKY_RELU: "leaky ReLU",
-    }
-    return f"{names[kind]} gives {a}"
+    return f"{ACTIVATION_NAMES[kind]} gives {a}"
 
 
 def weighted_sum(step: NeuronStep, limit: int | None = None, bracket_values: bool = False) -> str:

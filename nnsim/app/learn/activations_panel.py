@@ -21,7 +21,7 @@ from nnsim.app.learn.widgets import button, message_box, note, set_box
 from nnsim.design.model import Activation, LayerKind
 from nnsim.design.recipes import EditError
 from nnsim.engine.activations import BACKWARD, FORMULA, FORWARD
-from nnsim.explain import fmt
+from nnsim.explain import ACTIVATION_NAMES, fmt
 
 #: The gallery, in reading order: the four the article's readers meet first, then the rest.
 GALLERY = [
@@ -33,15 +33,6 @@ GALLERY = [
     Activation.LINEAR,
     Activation.LEAKY_RELU,
 ]
-TITLES = {
-    Activation.STEP: "step",
-    Activation.SIGN: "sign",
-    Activation.LINEAR: "linear",
-    Activation.SIGMOID: "sigmoid",
-    Activation.TANH: "tanh",
-    Activation.RELU: "ReLU",
-    Activation.LEAKY_RELU: "leaky ReLU",
-}
 WORDS = {
     Activation.STEP: "Fires (1) when z is above the threshold θ, else 0 — the article's neuron. Flat everywhere "
     "else, so its slope is 0: gradient descent gets no signal through it.",
@@ -82,7 +73,7 @@ class _Tile(pg.PlotWidget):
         self.setMouseEnabled(False, False)
         self.hideButtons()
         self.showGrid(x=True, y=True, alpha=0.15)
-        self.setTitle(f"{TITLES[kind]}: {FORMULA[kind]}", size="9pt")
+        self.setTitle(f"{ACTIVATION_NAMES[kind]}: {FORMULA[kind]}", size="9pt")
         self.f = self.plot(pen=pg.mkPen(CURVE, width=2.5))
         self.d = self.plot(pen=pg.mkPen(SLOPE, width=1.8, style=Qt.PenStyle.DashLine))
         self.mark_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(MARK, width=1, style=Qt.PenStyle.DotLine))
@@ -204,7 +195,8 @@ class ActivationsPanel(QWidget):
         if self.z is not None and self.neuron is not None:
             name = escape(neuron_name(d, self.neuron))
             values = ", ".join(
-                f"{TITLES[k]} {fmt(curve(k, np.array([self.z]), threshold if k == Activation.STEP else 0.0)[0][0])}"
+                f"{ACTIVATION_NAMES[k]} "
+                f"{fmt(curve(k, np.array([self.z]), threshold if k == Activation.STEP else 0.0)[0][0])}"
                 for k in (Activation.STEP, Activation.SIGMOID, Activation.TANH, Activation.RELU)
             )
             self.marker_note.setText(
@@ -221,7 +213,7 @@ class ActivationsPanel(QWidget):
         self.chosen = Activation(kind)
         for k, tile in self.tiles.items():
             tile.set_selected(k == self.chosen)
-        set_box(self.about, f"<b>{TITLES[self.chosen]}</b> — {escape(WORDS[self.chosen])}")
+        set_box(self.about, f"<b>{ACTIVATION_NAMES[self.chosen]}</b> — {escape(WORDS[self.chosen])}")
         self._update_use()
         self.hub.record("activation_shown", activation=self.chosen.value)
 
@@ -233,11 +225,11 @@ class ActivationsPanel(QWidget):
         d = self.document.design
         name = neuron_name(d, nid)
         current = d.activation_of(d.neuron(nid))
-        self.use_button.setText(f"Use {TITLES[self.chosen]} for {name}")
+        self.use_button.setText(f"Use {ACTIVATION_NAMES[self.chosen]} for {name}")
         self.use_button.setEnabled(current != self.chosen)
         self.use_button.setToolTip(
-            f"{name} uses {TITLES.get(current, current.value)} now" if current == self.chosen else
-            f"Change {name} from {TITLES.get(current, current.value)} to {TITLES[self.chosen]} (undoable)"
+            f"{name} uses {ACTIVATION_NAMES[current]} now" if current == self.chosen else
+            f"Change {name} from {ACTIVATION_NAMES[current]} to {ACTIVATION_NAMES[self.chosen]} (undoable)"
         )
         self.use_button.show()
 

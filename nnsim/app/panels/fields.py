@@ -17,20 +17,10 @@ from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QWidget
 
 from nnsim.design.model import Activation
+from nnsim.explain import ACTIVATION_NAMES
 
 # What a number may look like part way through typing it.
 _PARTIAL = re.compile(r"[+-]?\d*[.,]?\d*(?:[eE][+-]?\d*)?")
-
-ACTIVATION_NAMES = {
-    Activation.STEP: "step",
-    Activation.SIGN: "sign",
-    Activation.LINEAR: "linear",
-    Activation.SIGMOID: "sigmoid",
-    Activation.TANH: "tanh",
-    Activation.RELU: "ReLU",
-    Activation.LEAKY_RELU: "leaky ReLU",
-    Activation.SOFTMAX: "softmax",
-}
 
 
 def format_number(value: float) -> str:

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim.app.document import Document
-from nnsim.app.panels.fields import ACTIVATION_NAMES, ActivationBox, NumberField
+from nnsim.app.panels.fields import ActivationBox, NumberField
 from nnsim.design.model import Activation, LayerKind
 from nnsim.design.recipes import MAX_LAYER_SIZE, EditError
+from nnsim.explain import ACTIVATION_NAMES
 
 THRESHOLD_ACTIVATIONS = (Activation.STEP, Activation.SIGN)
 
