@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnsim.app.training.colors import NEGATIVE, POSITIVE
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.views.common import HeavyView
 
 
 class MatrixWidget(QWidget):
@@ -70,7 +71,7 @@ class MatrixWidget(QWidget):
         p.end()
 
 
-class ConfusionView(QWidget):
+class ConfusionView(HeavyView):
     def __init__(self, controller: TrainingController, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -82,7 +83,6 @@ class ConfusionView(QWidget):
         lay.addWidget(self.title)
         self.matrix = MatrixWidget()
         lay.addWidget(self.matrix, 1)
-        self._heavy = None
         controller.session_changed.connect(self._session)
         controller.add_heavy_view(self.refresh)
         self._session()
@@ -94,11 +94,6 @@ class ConfusionView(QWidget):
         if probe is None or not probe.is_classification:
             self.matrix.set_matrix(None, [])
             self.title.setText("The confusion matrix is for classification data." if probe is not None else "")
-        self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        self._heavy = None
         self.refresh()
 
     @Slot()

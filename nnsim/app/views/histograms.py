@@ -6,16 +6,17 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.views.common import HeavyView
 
 MAX_LAYERS = 8
 BAR = (8, 119, 189)
 BAD = (214, 69, 50)
 
 
-class ActivationHistograms(QWidget):
+class ActivationHistograms(HeavyView):
     def __init__(self, controller: TrainingController, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -32,7 +33,6 @@ class ActivationHistograms(QWidget):
         self.plots: list[pg.PlotItem] = []
         self.bars: list[pg.BarGraphItem] = []
         self._layers: list[int] = []
-        self._heavy = None
         controller.session_changed.connect(self.build)
         controller.add_heavy_view(self.refresh)
         self.build()
@@ -55,11 +55,6 @@ class ActivationHistograms(QWidget):
             plot.addItem(bars)
             self.plots.append(plot)
             self.bars.append(bars)
-        self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        self._heavy = None
         self.refresh()
 
     @Slot()

@@ -15,13 +15,14 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.views.common import HeavyView, grid_cell, map_plot, plane_point
 from nnsim.app.views.output_map import point_brushes
 
 GAP = 4  # pixels between tiles
 MAX_ROWS = 64  # neurons shown per layer
 
 
-class NeuronMosaic(QWidget):
+class NeuronMosaic(HeavyView):
     """All neurons' maps as small tiles, a row (or column) per layer, painted
     straight from the worker's thumbnail images: one widget, one paint."""
 
@@ -33,7 +34,6 @@ class NeuronMosaic(QWidget):
         self._layers: list[tuple[str, list[int]]] = []
         self._rects: dict[int, QRectF] = {}
         self._images: dict[int, QImage] = {}
-        self._heavy = None
         self.note = ""
         controller.session_changed.connect(self.layout_tiles)
         controller.add_heavy_view(self.refresh)
@@ -90,11 +90,6 @@ class NeuronMosaic(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._place()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        self._heavy = None
-        self.refresh()
 
     @Slot()
     def refresh(self) -> bool:
@@ -154,7 +149,7 @@ class NeuronMosaic(QWidget):
         self.setToolTip(design.describe_neuron(nid) if nid is not None else "")
 
 
-class NeuronDetail(QWidget):
+class NeuronDetail(HeavyView):
     """The selected neuron's output over the input plane, large."""
 
     def __init__(self, controller: TrainingController, parent=None):
@@ -166,13 +161,7 @@ class NeuronDetail(QWidget):
         self.title.setObjectName("neuron_title")
         self.title.setWordWrap(True)
         lay.addWidget(self.title)
-        self.plot_widget = pg.PlotWidget(background="w")
-        self.plot = self.plot_widget.getPlotItem()
-        self.plot.setAspectLocked(True)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.image = pg.ImageItem(axisOrder="col-major")
-        self.plot.addItem(self.image)
+        self.plot_widget, self.plot, self.image = map_plot()
         self.points = pg.ScatterPlotItem(size=4, pen=pg.mkPen(TRAIN_EDGE, width=0.5))
         self.points.setZValue(5)
         self.plot.addItem(self.points)
@@ -180,7 +169,6 @@ class NeuronDetail(QWidget):
         self.readout = QLabel(" ")
         self.readout.setWordWrap(True)
         lay.addWidget(self.readout)
-        self._heavy = None
         self._rect = QRectF(0, 0, 1, 1)
         self._mouse = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
         controller.session_changed.connect(self.load)
@@ -218,11 +206,6 @@ class NeuronDetail(QWidget):
         self.image.setRect(self._rect)
         self.refresh(force=True)
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        self._heavy = None
-        self.refresh()
-
     @Slot()
     def refresh(self, force: bool = False) -> bool:
         heavy = self.controller.heavy
@@ -254,18 +237,15 @@ class NeuronDetail(QWidget):
         probe = self.controller.probe
         if heavy is None or probe is None or heavy.maps is None:
             return
-        p = self.plot.getViewBox().mapSceneToView(event[0])
-        (x0, x1), (y0, y1) = probe.extent
-        if not (x0 <= p.x() <= x1 and y0 <= p.y() <= y1):
+        p = plane_point(self.plot, event, probe.extent)
+        if p is None:
             self.readout.setText(" ")
             return
         nid = self.neuron()
         if nid not in heavy.maps.neuron_ids:
             return
         values = heavy.maps.values[heavy.maps.neuron_ids.index(nid)]
-        res = values.shape[0]
-        col = int(round((p.x() - x0) / (x1 - x0) * (res - 1)))
-        row = int(round((p.y() - y0) / (y1 - y0) * (res - 1)))
+        row, col = grid_cell(p, probe.extent, values.shape[0])
         self.readout.setText(f"at ({p.x():.2f}, {p.y():.2f}) the neuron outputs {values[row, col]:.3f}")
 
 

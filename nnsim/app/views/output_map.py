@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
-from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QVBoxLayout
 
 from nnsim.app.panels.flow import FlowLayout
 from nnsim.app.training.colors import (
@@ -17,6 +17,7 @@ from nnsim.app.training.colors import (
     to_rgba,
 )
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.views.common import HeavyView, grid_cell, map_plot, plane_point
 
 
 def point_brushes(values: np.ndarray, classification: bool, levels=(-1.0, 1.0)) -> list:
@@ -32,7 +33,7 @@ def point_brushes(values: np.ndarray, classification: bool, levels=(-1.0, 1.0)) 
     return [pg.mkBrush(int(r), int(g), int(b)) for r, g, b, _a in rgba]
 
 
-class OutputMap(QWidget):
+class OutputMap(HeavyView):
     def __init__(self, controller: TrainingController, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -52,14 +53,8 @@ class OutputMap(QWidget):
         lay.addLayout(bar)
 
         self.stack = QStackedWidget()
-        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget, self.plot, self.image = map_plot()
         self.plot_widget.setMinimumHeight(150)  # a squashed map shows nothing
-        self.plot = self.plot_widget.getPlotItem()
-        self.plot.setAspectLocked(True)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.image = pg.ImageItem(axisOrder="col-major")
-        self.plot.addItem(self.image)
         self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(TRAIN_EDGE, width=1))
         self.test_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(TEST_EDGE, width=1))
         self.train_points.setZValue(5)
@@ -84,7 +79,6 @@ class OutputMap(QWidget):
         self.readout.setWordWrap(True)
         lay.addWidget(self.readout)
         self._mouse = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
-        self._heavy = None
         self._extent = None
         self._rect = QRectF(0, 0, 1, 1)
 
@@ -153,11 +147,6 @@ class OutputMap(QWidget):
         self.test_points.setVisible(on)
 
     # -- the map ---------------------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        self._heavy = None
-        self.refresh()
-
     @Slot()
     def refresh(self, force: bool = False) -> bool:
         heavy = self.controller.heavy
@@ -182,15 +171,12 @@ class OutputMap(QWidget):
         heavy = self._heavy
         if heavy is None or heavy.maps is None or self._extent is None:
             return
-        p = self.plot.getViewBox().mapSceneToView(event[0])
-        (x0, x1), (y0, y1) = self._extent
-        if not (x0 <= p.x() <= x1 and y0 <= p.y() <= y1):
+        p = plane_point(self.plot, event, self._extent)
+        if p is None:
             self.readout.setText(" ")
             return
         out = heavy.maps.output
-        res = out.shape[0]
-        col = int(round((p.x() - x0) / (x1 - x0) * (res - 1)))
-        row = int(round((p.y() - y0) / (y1 - y0) * (res - 1)))
+        row, col = grid_cell(p, self._extent, out.shape[0])
         v = float(out[row, col])
         probe = self.controller.probe
         spec = probe.output_spec

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from nnsim.app.panels.flow import FlowLayout
 from nnsim.app.training.colors import LUT
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.views.common import HeavyView
 
 MAX_ROWS = 64  # neurons listed per layer
 
@@ -32,7 +32,7 @@ def _cell_color(v: float) -> QColor:
     return QColor(int(r), int(g), int(b))
 
 
-class SampleView(QWidget):
+class SampleView(HeavyView):
     def __init__(self, controller: TrainingController, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -69,7 +69,6 @@ class SampleView(QWidget):
         note.setWordWrap(True)
         note.setStyleSheet("color: #666;")
         lay.addWidget(note)
-        self._heavy = None
         self.which.currentIndexChanged.connect(self._ask)
         self.index.valueChanged.connect(self._ask)
         self.random.clicked.connect(self._random)
@@ -83,27 +82,22 @@ class SampleView(QWidget):
         ds = self.controller.dataset
         if ds is None:
             return
-        n = len(ds.x_test) if self.which.currentData() == "test" else len(ds.x_train)
-        self.index.blockSignals(True)
-        self.index.setRange(0, max(0, n - 1))
-        self.index.setSuffix(f" of {n}")
-        self.index.blockSignals(False)
+        self._fit_index(ds)
         self.refresh()
 
     def _ask(self, *_):
         ds = self.controller.dataset
         if ds is not None:
-            n = len(ds.x_test) if self.which.currentData() == "test" else len(ds.x_train)
-            self.index.blockSignals(True)
-            self.index.setRange(0, max(0, n - 1))
-            self.index.setSuffix(f" of {n}")
-            self.index.blockSignals(False)
+            self._fit_index(ds)
         self.controller.set_sample(self.which.currentData(), self.index.value())
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        self._heavy = None
-        self.refresh()
+    def _fit_index(self, ds) -> None:
+        """Let the index run over the chosen set's samples (quietly)."""
+        n = len(ds.x_test) if self.which.currentData() == "test" else len(ds.x_train)
+        self.index.blockSignals(True)
+        self.index.setRange(0, max(0, n - 1))
+        self.index.setSuffix(f" of {n}")
+        self.index.blockSignals(False)
 
     def _random(self) -> None:
         self.index.setValue(int(self._rng.integers(0, self.index.maximum() + 1)))
