@@ -163,29 +163,23 @@ class Document(QObject):
         self._emit(change)
 
     def _emit(self, change: Change) -> None:
-        for kind, added, removed, changed in (
+        signals = (
             ("layers", self.layers_added, self.layers_removed, self.layers_changed),
             ("neurons", self.neurons_added, self.neurons_removed, self.neurons_changed),
             ("connections", self.connections_added, self.connections_removed, self.connections_changed),
-        ):
-            # Removals first, so a view never sees a connection to a removed neuron.
+        )
+        # Removals first, so a view never sees a connection to a removed neuron.
+        for kind, _added, removed, _changed in signals:
             if change.removed[kind]:
                 removed.emit(list(change.removed[kind]))
-        for kind, added, removed, changed in (
-            ("layers", self.layers_added, self.layers_removed, self.layers_changed),
-            ("neurons", self.neurons_added, self.neurons_removed, self.neurons_changed),
-            ("connections", self.connections_added, self.connections_removed, self.connections_changed),
-        ):
+        for kind, added, _removed, _changed in signals:
             if change.added[kind]:
                 added.emit(list(change.added[kind]))
-        for kind, signal in (
-            ("layers", self.layers_changed),
-            ("neurons", self.neurons_changed),
-            ("connections", self.connections_changed),
-        ):
-            alive = [k for k in change.changed[kind] if k not in set(change.removed[kind])]
+        for kind, _added, _removed, changed in signals:
+            gone = set(change.removed[kind])
+            alive = [k for k in change.changed[kind] if k not in gone]
             if alive:
-                signal.emit(alive)
+                changed.emit(alive)
         if change.numbers:
             self.numbers_changed.emit()
         if change.settings:
