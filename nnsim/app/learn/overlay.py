@@ -139,24 +139,23 @@ class Overlay:
         self.labels: dict[tuple[int, int], CalloutItem] = {}
 
     # -- drawing -----------------------------------------------------------------------
-    def clear(self) -> None:
+    def _remove_items(self) -> None:
+        """Take this overlay's own items off the scene."""
         for item in self.items:
             if item.scene() is not None:
                 item.scene().removeItem(item)
         self.items.clear()
         self.callouts.clear()
         self.labels.clear()
+
+    def clear(self) -> None:
+        self._remove_items()
         self._scene_call("highlight", [], [])
         self._scene_call("set_neuron_values", None)
 
     def show(self, design: Design, frame, backward: bool = False) -> None:
         """Draw one walkthrough frame (see ``walkthrough.Frame``)."""
-        for item in self.items:
-            if item.scene() is not None:
-                item.scene().removeItem(item)
-        self.items.clear()
-        self.callouts.clear()
-        self.labels.clear()
+        self._remove_items()
         if self.scene is None:
             return
         pos = {n.id: (n.x, n.y) for n in design.neurons}
