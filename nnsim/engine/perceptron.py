@@ -13,7 +13,6 @@ will cycle forever: the data is not linearly separable (as XOR is not).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,17 +52,8 @@ class PerceptronTrainer(EpochRunner):
         problem = perceptron_problem(network)
         if problem:
             raise ValueError(problem)
-        self.net = network
-        self.settings = settings
-        self.data = data.astype(network.dtype)
-        self.step_count = 0
-        self.epoch = 0
-        self.history: list[HistoryRecord] = []
-        self.status = READY
-        self.message = ""
-        self.last_loss = math.nan
+        super().__init__(network, settings, data)
         self.last_update: PerceptronUpdate | None = None
-        self._pos = 0
         self._mistakes = 0
         self._seen: dict[bytes, int] = {self._state_key(): 0}
 

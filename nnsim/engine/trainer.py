@@ -60,12 +60,22 @@ def regularization_grad(kind: Regularization, rate: float, W: np.ndarray) -> np.
 
 
 class EpochRunner:
-    """What both trainers share: running whole epochs and resuming. A trainer
-    provides ``train_steps``, ``steps_left_in_epoch``, ``epoch`` and ``status``."""
+    """What both trainers share: the state they start from, running whole
+    epochs and resuming. A trainer provides ``train_steps`` and
+    ``steps_left_in_epoch``."""
 
-    epoch: int
-    status: str
-    message: str
+    def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData):
+        """The state both trainers start from: nothing trained yet."""
+        self.net = network
+        self.settings = settings  # read live: a changed rate applies at the next step
+        self.data = data.astype(network.dtype)
+        self.step_count = 0
+        self.epoch = 0
+        self.history: list[HistoryRecord] = []
+        self.status = READY
+        self.message = ""
+        self.last_loss = math.nan
+        self._pos = 0
 
     def train_epochs(self, n: int, evaluate: bool = True, callback=None) -> int:
         """Run ``n`` whole epochs (finishing the current one first counts as
@@ -88,18 +98,9 @@ class Trainer(EpochRunner):
     """Backpropagation with mini-batch gradient descent on a compiled network."""
 
     def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData, rng: np.random.Generator):
-        self.net = network
-        self.settings = settings  # read live: a changed rate applies at the next step
-        self.data = data.astype(network.dtype)
+        super().__init__(network, settings, data)
         self.rng = rng
         self.optimizer = make_optimizer(network.params, settings)
-        self.step_count = 0
-        self.epoch = 0
-        self.history: list[HistoryRecord] = []
-        self.status = READY
-        self.message = ""
-        self.last_loss = math.nan
-        self._pos = 0
         self._xs = self._ys = None
         self._good = network.copy_params()  # last weights known to be finite
         self._good_epoch = 0
