@@ -1,5 +1,6 @@
-"""What the training views share: redrawing when shown, and the plot of a map
-over the input plane with the mouse read back as a point and a grid cell."""
+"""What the training views share: following the controller's sessions and
+snapshots (redrawing when shown), and the plot of a map over the input plane
+with the mouse read back as a point and a grid cell."""
 
 from __future__ import annotations
 
@@ -14,6 +15,13 @@ class HeavyView(QWidget):
     while hidden, so showing it forgets ``_heavy`` and refreshes."""
 
     _heavy = None  # the snapshot drawn last
+
+    def follow(self, controller, load) -> None:
+        """Call ``load`` for the controller's session now and for each new one,
+        and have the controller give ``refresh`` its turns."""
+        controller.session_changed.connect(load)
+        controller.add_heavy_view(self.refresh)
+        load()
 
     def refresh(self) -> bool:
         raise NotImplementedError

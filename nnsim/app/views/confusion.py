@@ -83,9 +83,7 @@ class ConfusionView(HeavyView):
         lay.addWidget(self.title)
         self.matrix = MatrixWidget()
         lay.addWidget(self.matrix, 1)
-        controller.session_changed.connect(self._session)
-        controller.add_heavy_view(self.refresh)
-        self._session()
+        self.follow(controller, self._session)
 
     @Slot()
     def _session(self) -> None:

@@ -33,9 +33,7 @@ class ActivationHistograms(HeavyView):
         self.plots: list[pg.PlotItem] = []
         self.bars: list[pg.BarGraphItem] = []
         self._layers: list[int] = []
-        controller.session_changed.connect(self.build)
-        controller.add_heavy_view(self.refresh)
-        self.build()
+        self.follow(controller, self.build)
 
     @Slot()
     def build(self) -> None:

@@ -35,10 +35,8 @@ class NeuronMosaic(HeavyView):
         self._rects: dict[int, QRectF] = {}
         self._images: dict[int, QImage] = {}
         self.note = ""
-        controller.session_changed.connect(self.layout_tiles)
-        controller.add_heavy_view(self.refresh)
         controller.neuron_selected.connect(lambda _n: self.update())
-        self.layout_tiles()
+        self.follow(controller, self.layout_tiles)
 
     @Slot()
     def layout_tiles(self) -> None:
@@ -171,10 +169,8 @@ class NeuronDetail(HeavyView):
         lay.addWidget(self.readout)
         self._rect = QRectF(0, 0, 1, 1)
         self._mouse = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
-        controller.session_changed.connect(self.load)
-        controller.add_heavy_view(self.refresh)
         controller.neuron_selected.connect(lambda _n: self.refresh(force=True))
-        self.load()
+        self.follow(controller, self.load)
 
     def neuron(self) -> int:
         """The neuron shown: the selected one, or the first output neuron."""

@@ -82,9 +82,7 @@ class OutputMap(HeavyView):
         self._extent = None
         self._rect = QRectF(0, 0, 1, 1)
 
-        controller.session_changed.connect(self.load_data)
-        controller.add_heavy_view(self.refresh)
-        self.load_data()
+        self.follow(controller, self.load_data)
 
     # -- data points -------------------------------------------------------------------------
     @Slot()

@@ -72,9 +72,7 @@ class SampleView(HeavyView):
         self.which.currentIndexChanged.connect(self._ask)
         self.index.valueChanged.connect(self._ask)
         self.random.clicked.connect(self._random)
-        controller.session_changed.connect(self._session)
-        controller.add_heavy_view(self.refresh)
-        self._session()
+        self.follow(controller, self._session)
 
     @Slot()
     def _session(self) -> None:
