@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas import style as S
-from nnsim.app.canvas.items import DETAIL_LOD, DOT_LOD, R, NeuronItem, _inside, _shows_selected
+from nnsim.app.canvas.items import DETAIL_LOD, DOT_LOD, R, NeuronItem, PortDrag, _inside, _shows_selected
 from nnsim.design.model import Layer, LayerKind
 
 
@@ -48,7 +48,7 @@ class LayerBackdrop(QGraphicsItem):
             painter.drawRoundedRect(self.rect, 10, 10)
 
 
-class LayerItem(QGraphicsItem):
+class LayerItem(PortDrag, QGraphicsItem):
     """A rounded frame around a layer's neurons, its name above, a connect
     port on the right and "-  n  +" buttons at the bottom."""
 
@@ -255,26 +255,10 @@ class LayerItem(QGraphicsItem):
             part = self.part_at(event.pos())
             tools = self.scene().tools
             if part == "port":
-                self._connecting = True
-                tools.begin_connect("layer", self.lid, self.port_scene_pos())
-                event.accept()
+                self._start_connect(event, "layer", self.lid)
                 return
             if part in ("minus", "plus"):
                 event.accept()
                 tools.resize_layer_by(self.lid, 1 if part == "plus" else -1, event.scenePos())
                 return
         super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
-        if self._connecting:
-            self.scene().tools.update_connect(event.scenePos())
-            return
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
-        if self._connecting:
-            self._connecting = False
-            self.update()
-            self.scene().tools.finish_connect(event.scenePos())
-            return
-        super().mouseReleaseEvent(event)

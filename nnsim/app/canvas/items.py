@@ -31,7 +31,34 @@ def _inside(point: QPointF, center: QPointF, radius: float) -> bool:
     return math.hypot(point.x() - center.x(), point.y() - center.y()) <= radius
 
 
-class NeuronItem(QGraphicsItem):
+class PortDrag:
+    """Dragging a new connection out of an item's port, for the canvas items
+    that have one (mixed in before ``QGraphicsItem``): a press on the port calls
+    ``_start_connect``; the scene's tools follow the drag and finish it on release."""
+
+    _connecting = False  # a connection is being dragged out of the port
+
+    def _start_connect(self, event, kind: str, ident: int) -> None:
+        self._connecting = True
+        self.scene().tools.begin_connect(kind, ident, self.port_scene_pos())
+        event.accept()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._connecting:
+            self.scene().tools.update_connect(event.scenePos())
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._connecting:
+            self._connecting = False
+            self.update()
+            self.scene().tools.finish_connect(event.scenePos())
+            return
+        super().mouseReleaseEvent(event)
+
+
+class NeuronItem(PortDrag, QGraphicsItem):
     """One neuron: a circle coloured by its layer's kind, its label or
     activation symbol, an activation glyph, a bias (or threshold) readout and
     a connect port on the right."""
@@ -287,22 +314,6 @@ class NeuronItem(QGraphicsItem):
     def mousePressEvent(self, event) -> None:  # noqa: N802
         wants_connect = self.in_port(event.pos()) or event.modifiers() & Qt.ShiftModifier
         if event.button() == Qt.LeftButton and wants_connect and self.has_port:
-            self._connecting = True
-            self.scene().tools.begin_connect("neuron", self.nid, self.port_scene_pos())
-            event.accept()
+            self._start_connect(event, "neuron", self.nid)
             return
         super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
-        if self._connecting:
-            self.scene().tools.update_connect(event.scenePos())
-            return
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
-        if self._connecting:
-            self._connecting = False
-            self.update()
-            self.scene().tools.finish_connect(event.scenePos())
-            return
-        super().mouseReleaseEvent(event)
