@@ -111,7 +111,7 @@ class Actions:
         self.copy = make("copy", "&Copy", canvas("copy_selection"), [StandardKey.Copy])
         self.paste = make("paste", "&Paste", canvas("paste"), [StandardKey.Paste])
         self.duplicate = make("duplicate", "D&uplicate", canvas("duplicate_selection"), ["Ctrl+D"])
-        self.delete = make("delete", "&Delete", canvas("delete_selection"), [StandardKey.Delete, "Delete", "Backspace"],
+        self.delete = make("delete", "&Delete", canvas("delete_selection"), ["Delete", "Backspace"],
                            "delete", "Delete the selection")
         self.select_all = make("select_all", "Select &All", canvas("select_all"), [StandardKey.SelectAll])
         self.arrange = make("arrange", "Arrange &Layers", w.arrange, ["Ctrl+L"], "arrange",
@@ -236,16 +236,42 @@ def fill_examples_menu(window: MainWindow) -> None:
 
 
 # Keys of multimedia keyboards that Qt lists among the standard bindings.
-_MEDIA_KEYS = {"New", "Open", "Save", "Undo", "Redo", "Cut", "Copy", "Paste", "Close", "Help", "Zoom In", "Zoom Out"}
+# Keys of old keyboards and dedicated media keys, which the platform adds to the
+# standard shortcuts (F14 for Undo, Shift+Del for Cut, ...): not worth listing.
+_MEDIA_KEYS = {"New", "Open", "Save", "Undo", "Redo", "Cut", "Copy", "Paste", "Close", "Help", "Zoom In", "Zoom Out",
+               "Exit", "Ins"}
+_LEGACY = {"Shift+Del", "Alt+Backspace", "Alt+Shift+Backspace"}
+
+
+def _listed(text: str) -> bool:
+    last = text.split("+")[-1]
+    if last in _MEDIA_KEYS or text in _LEGACY:
+        return False
+    return not (last.startswith("F") and last[1:].isdigit() and int(last[1:]) > 12)
 
 
 def _shortcut_text(action: QAction, limit: int = 3) -> str:
     texts = []
     for seq in action.shortcuts():
         text = seq.toString(QKeySequence.SequenceFormat.NativeText)
-        if text.split("+")[-1] not in _MEDIA_KEYS and text not in texts:
+        if _listed(text) and text not in texts:
             texts.append(text)
     return ", ".join(texts[:limit])
+
+
+def menu_actions(menu_bar) -> list[QAction]:
+    """Every action in the menus, submenus included, in menu order, once."""
+    out: list[QAction] = []
+
+    def walk(actions) -> None:
+        for a in actions:
+            if a.menu() is not None:
+                walk(a.menu().actions())
+            elif not a.isSeparator() and a not in out:
+                out.append(a)
+
+    walk(menu_bar.actions())
+    return out
 
 
 class ShortcutsDialog(QDialog):
@@ -253,8 +279,11 @@ class ShortcutsDialog(QDialog):
 
     def __init__(self, actions: list[QAction], parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle("Keyboard Shortcuts")
         rows = [(a.text().replace("&", "").rstrip("…"), keys) for a in actions if (keys := _shortcut_text(a))]
+        canvas_keys = {"Fit Network": "F, Home"}  # the canvas's own keys too
+        rows = [(text, keys + ", " + canvas_keys[text] if text in canvas_keys and canvas_keys[text] not in keys
+                 else keys) for text, keys in rows]
         table = QTableWidget(len(rows), 2)
         table.setHorizontalHeaderLabels(["Action", "Shortcut"])
         table.verticalHeader().hide()
@@ -266,7 +295,7 @@ class ShortcutsDialog(QDialog):
         extra = [  # the canvas's own gestures
             ("Zoom around the cursor", "Mouse wheel"),
             ("Pan the canvas", "Space + drag, or the middle button"),
-            ("Fit the network", "F, Home"),
+            ("Nudge the selection (5× with Shift)", "Arrow keys"),
             ("Cancel a gesture, clear the selection", "Esc"),
             ("Add a palette part at the centre", "Enter on the part, or double-click it"),
         ]

@@ -47,6 +47,7 @@ from nnsim.app.actions import (
     fill_examples_menu,
     fill_recent_menu,
     layer_columns,
+    menu_actions,
 )
 from nnsim.app.canvas import CanvasScene, CanvasView
 from nnsim.app.document import Document
@@ -325,7 +326,13 @@ class MainWindow(QMainWindow):
             "networks train from the command line with <code>nnsim train</code>.</p>")
 
     def show_shortcuts(self) -> None:
-        ShortcutsDialog(self.acts.all(), self).exec()
+        ShortcutsDialog(self.shortcut_actions(), self).exec()
+
+    def shortcut_actions(self) -> list:
+        """The actions of every menu (editing, training, learning), then any
+        other window action, each once."""
+        actions = menu_actions(self.menuBar())
+        return actions + [a for a in self.acts.all() if a not in actions]
 
     # -- layout and closing -----------------------------------------------------------
     def restore_layout(self) -> None:

@@ -158,9 +158,25 @@ def test_a_refused_canvas_edit_shows_in_the_status_bar(window, monkeypatch):
 def test_keyboard_shortcuts_dialog_lists_the_actions(window):
     from nnsim.app.main_window import ShortcutsDialog
 
-    dialog = ShortcutsDialog(window.acts.all(), window)
+    dialog = ShortcutsDialog(window.shortcut_actions(), window)
     table = dialog.findChild(QTableWidget)
     rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
     assert "Ctrl+S" in rows["Save"]
     assert "Ctrl+D" in rows["Duplicate"]
+    assert rows["Play"] == "Space"  # the Train menu's keys are listed too
+    assert "Ctrl+." in rows["Step Batch"]
+    assert "F, Home" in rows["Fit Network"]
+    listed = ", ".join(rows.values()).split(", ")
+    assert not {"F14", "F16", "F20", "Exit", "Shift+Del", "Shift+Ins"} & set(listed)  # old-keyboard extras
     dialog.close()
+
+
+def test_no_key_does_two_things(window):
+    """Two actions sharing a key would make Qt do neither (an ambiguous
+    shortcut); X11's standard Delete keys include Ctrl+D, Duplicate's."""
+    owners: dict[str, str] = {}
+    for action in window.shortcut_actions():
+        for seq in action.shortcuts():
+            key = seq.toString()
+            assert key not in owners, f"{key} is both {owners[key]} and {action.text()}"
+            owners[key] = action.text()
