@@ -84,6 +84,18 @@ class HooksMixin:
                 self.bundle_items[key].rebuild(self.table.pos)
         self._refresh_overlays()
 
+    def set_live_biases(self, biases: np.ndarray | None) -> None:
+        """Show these biases (design neuron order) in the neurons' readouts
+        instead of the design's, e.g. while training; None goes back to the
+        design's. The design is not touched."""
+        neurons = self.design.neurons
+        if biases is not None and len(biases) != len(neurons):
+            return  # out of step with the design: the next edit resets training
+        for i, n in enumerate(neurons):
+            item = self.neuron_items.get(n.id)
+            if item is not None:
+                item.show_bias(None if biases is None else float(biases[i]))
+
     def set_neuron_thumbnails(self, images: dict[int, QImage] | None) -> None:
         """Small images (e.g. each neuron's output over the input plane) shown
         inside the hidden and output neurons; None removes them."""

@@ -82,6 +82,7 @@ class NeuronItem(PortDrag, QGraphicsItem):
         self._port_hover = False
         self._connecting = False
         self._readout_width = 0.0
+        self._threshold = self._bias = 0.0  # the design's, for the readout
         self.label = ""  # the neuron's own label ("" when it has none)
         self._label_too_long = False
         self.outside = ""  # a label drawn beside the circle (too long for it, or covered by a thumbnail)
@@ -103,14 +104,29 @@ class NeuronItem(PortDrag, QGraphicsItem):
         text = default if not neuron.label or self._label_too_long else neuron.label
         self.text = fm.elidedText(text, Qt.ElideRight, 2 * R - 5)
         self._place_label()
-        if layer.kind == LayerKind.INPUT:
-            self.readout = ""
-        elif activation in (Activation.STEP, Activation.SIGN):
-            self.readout = f"θ {S.format_number(neuron.threshold)}"
-            if neuron.bias:
-                self.readout += f"  b {S.format_number(neuron.bias)}"
+        self._threshold = neuron.threshold
+        self._bias = neuron.bias
+        self._set_readout(neuron.bias)
+        self._update_rect()
+        self.update()
+
+    def show_bias(self, bias: float | None) -> None:
+        """Show this bias in the readout instead of the design's (live
+        training); None goes back to the design's."""
+        self._set_readout(self._bias if bias is None else bias)
+
+    def _set_readout(self, bias: float) -> None:
+        if self.kind == LayerKind.INPUT:
+            readout = ""
+        elif self.activation in (Activation.STEP, Activation.SIGN):
+            readout = f"θ {S.format_number(self._threshold)}"
+            if bias:
+                readout += f"  b {S.format_number(bias)}"
         else:
-            self.readout = f"b {S.format_number(neuron.bias)}"
+            readout = f"b {S.format_number(bias)}"
+        if readout == self.readout:
+            return
+        self.readout = readout
         self._readout_width = QFontMetricsF(S.font(9)).horizontalAdvance(self.readout)
         self._update_rect()
         self.update()

@@ -238,10 +238,13 @@ class TrainingUI(QObject):
             self._thumbs_sent = heavy
             set_thumbs(heavy.thumbnails)
         set_weights = getattr(scene, "set_live_weights", None)
+        set_biases = getattr(scene, "set_live_biases", None)
         if new_weights and set_weights is not None:
             self._weights_sent = snap
             self._live_on = snap.running
             set_weights(np.asarray(snap.weights) if snap.running else None)
+            if set_biases is not None:
+                set_biases(snap.biases if snap.running else None)
         return True
 
     @Slot()
@@ -250,6 +253,9 @@ class TrainingUI(QObject):
         set_weights = getattr(self._scene, "set_live_weights", None)
         if set_weights is not None and self._live_on:
             set_weights(None)
+            set_biases = getattr(self._scene, "set_live_biases", None)
+            if set_biases is not None:
+                set_biases(None)
         self._live_on = False
         set_thumbs = getattr(self._scene, "set_neuron_thumbnails", None)
         if set_thumbs is not None:

@@ -72,9 +72,7 @@ class NumberMap:
 
     def read(self) -> tuple[np.ndarray, np.ndarray]:
         """(weights (n_connections,), biases (n_neurons,)) as new float64 arrays."""
-        w = np.empty(len(self.conn_block), dtype=np.float64)
-        for b, sel in enumerate(self._block_sel):
-            w[sel] = self.net.blocks[b].W[self.conn_row[sel], self.conn_col[sel]]
+        w = self.weights()
         bias = self._fixed_biases.copy()
         for li, pos, cols in self._bias_slots:
             bias[pos] = self.net.layers[li].b[cols]

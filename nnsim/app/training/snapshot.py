@@ -47,6 +47,7 @@ class Snapshot:
     history_start: int  # index in the trainer's history of records[0]
     records: list[HistoryRecord] = field(default_factory=list)
     weights: np.ndarray | None = None  # design connection order
+    biases: np.ndarray | None = None  # design neuron order
     heavy: Heavy | None = None
     final: bool = False  # the job ended with this snapshot
     running: bool = False
@@ -68,6 +69,7 @@ class Measure:
         start = min(self.sent, len(hist))
         records = list(hist[start:])
         self.sent = len(hist)
+        weights, biases = self.numbers.read()
         snap = Snapshot(
             session_id=self.session_id,
             job_id=job_id,
@@ -79,7 +81,8 @@ class Measure:
             last_loss=float(trainer.last_loss),
             history_start=start,
             records=records,
-            weights=self.numbers.weights(),
+            weights=weights,
+            biases=biases,
             final=final,
             running=running,
         )

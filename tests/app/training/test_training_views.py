@@ -252,3 +252,41 @@ def test_installs_into_the_main_window(qtbot, tmp_path):
         window.document.undo_stack.setClean()
     finally:
         ui.shutdown()
+
+
+def test_bias_readouts_follow_training_live(qtbot, tmp_path):
+    """While training runs the canvas shows the biases training has reached
+    (as it shows the weights), though the design is not written yet; after a
+    pause it shows the design's, which now hold the trained numbers."""
+    main_window = pytest.importorskip("nnsim.app.main_window")
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = main_window.MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    ui = window.training
+    try:
+        design = nnsim.example("xor-mlp")
+        design.training.epochs = 1_000_000  # we pause by hand
+        window.document.replace(design)
+        window.show()
+        c = ui.controller
+        qtbot.waitUntil(lambda: c.heavy is not None, timeout=WAIT)
+        design = window.document.design
+        hidden = [n for n in design.neurons if design.layer(n.layer).kind.value == "hidden"][0]
+        item = window.scene.neuron_items[hidden.id]
+        before, start = item.readout, hidden.bias
+        assert before.startswith("b ")
+        c.play()
+        qtbot.waitUntil(lambda: c.playing and item.readout != before, timeout=WAIT)
+        assert window.document.design.neuron(hidden.id).bias == start  # not written yet
+        c.pause()
+        qtbot.waitUntil(lambda: not c.playing, timeout=WAIT)
+        trained = window.document.design.neuron(hidden.id).bias
+        assert trained != start
+        from nnsim.app.canvas.style import format_number
+
+        assert item.readout == f"b {format_number(trained)}"
+    finally:
+        ui.shutdown()
+        window.document.undo_stack.setClean()
