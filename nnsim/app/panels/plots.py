@@ -169,6 +169,7 @@ class CostPlot(QWidget):
         controller.updated.connect(self.refresh)
         controller.history_reset.connect(self.refresh)
         controller.run_started.connect(self.keep_as_old_run)
+        controller.design_replaced.connect(self.clear_old_runs)
         controller.session_changed.connect(self._task_changed)
         self._task_changed()
         self.refresh()

@@ -70,6 +70,7 @@ class TrainingController(QObject):
     session_changed = Signal()  # a new session: layers, data points may differ
     history_reset = Signal()  # the history was replaced, not extended
     run_started = Signal()  # reset or restart: a new run begins (old curves fade)
+    design_replaced = Signal()  # New, Open, Revert: earlier runs were of another design
     neuron_selected = Signal(int)  # the neuron to show large (-1: none)
 
     _job_requested = Signal(object)
@@ -360,7 +361,7 @@ class TrainingController(QObject):
             self._carry = None
             self.initial = None
             self.divergences = []
-            self.run_started.emit()
+            self.design_replaced.emit()
             self._rebuild(keep_progress=False, history_changed=True)
             return
         history_changed = design.history is not self._doc_history
@@ -432,6 +433,12 @@ class TrainingController(QObject):
             self.playing = False
             self._set_message(self.error, "error")
             self._after_rebuild(design, now)
+            if not keep_progress:  # another design: the views must not show the old one's
+                self.history = list(design.history)
+                self.history_version += 1
+                self.session_changed.emit()
+                self.history_reset.emit()
+                self.state_changed.emit()
             return
         trainer = session.trainer
         trainer.history = list(pending)
