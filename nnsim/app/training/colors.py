@@ -54,6 +54,10 @@ def diverging_lut(n: int = 256) -> np.ndarray:
 
 
 LUT = diverging_lut()
+# Behind the data points of the output map: the same scale a quarter of the way
+# to white, so a point keeps standing out where the network is sure of it.
+BACKGROUND_FADE = 0.25
+BACKGROUND_LUT = (LUT * (1 - BACKGROUND_FADE) + np.array([255, 255, 255, 255]) * BACKGROUND_FADE).round().astype(np.uint8)
 
 
 def to_rgba(values: np.ndarray, lo, hi, lut: np.ndarray = LUT) -> np.ndarray:
@@ -71,9 +75,10 @@ def to_rgba(values: np.ndarray, lo, hi, lut: np.ndarray = LUT) -> np.ndarray:
 
 def classes_rgba(values: np.ndarray) -> np.ndarray:
     """Decision values ``class + sureness`` (see Probe.decision_values) to
-    RGBA: the class colour, paler where the network is unsure."""
+    RGBA: the class colour, paler where the network is unsure, and never
+    quite as strong as a data point's."""
     cls = np.floor(values).astype(np.intp)
-    sure = np.clip(values - cls, 0.0, 1.0)[..., None]
+    sure = np.clip(values - cls, 0.0, 1.0)[..., None] * (1 - BACKGROUND_FADE)
     palette = np.array([class_color(i) for i in range(max(1, int(cls.max()) + 1))], dtype=np.float64)
     rgb = palette[np.clip(cls, 0, len(palette) - 1)]
     mixed = np.asarray(MIDDLE, dtype=np.float64) * (1 - (0.25 + 0.75 * sure)) + rgb * (0.25 + 0.75 * sure)

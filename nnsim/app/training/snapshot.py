@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtGui import QImage
 
-from nnsim.app.training.colors import classes_rgba, image_from_rgba, to_rgba
+from nnsim.app.training.colors import BACKGROUND_LUT, classes_rgba, image_from_rgba, to_rgba
 from nnsim.app.training.numbers import NumberMap
 from nnsim.app.training.probes import LayerHistogram, NeuronMaps, Probe, SampleNumbers
 from nnsim.design.model import HistoryRecord
@@ -102,7 +102,7 @@ class Measure:
             if spec.mode == "classes":
                 out.output_rgba = classes_rgba(maps.output)
             else:
-                out.output_rgba = to_rgba(maps.output, spec.low, spec.high)
+                out.output_rgba = to_rgba(maps.output, spec.low, spec.high, BACKGROUND_LUT)
             out.thumbnails = {
                 nid: image_from_rgba(out.neuron_rgba[i, ::THUMB_STEP, ::THUMB_STEP])
                 for i, nid in enumerate(maps.neuron_ids)

@@ -22,8 +22,10 @@ class ActivationHistograms(HeavyView):
         self.controller = controller
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        intro = QLabel("How often each output value occurs in every layer, over the training data. "
-                       "Red bars: saturated (flat part of sigmoid/tanh, gradient near 0) or dead (ReLU at 0).")
+        intro = QLabel("Each layer's outputs over the training data. Red: saturated or dead.")
+        intro.setToolTip("How often each output value occurs in every layer, over the training data. Red bars: "
+                         "saturated (the flat part of sigmoid or tanh, where the gradient is near 0) or dead "
+                         "(ReLU at 0, no gradient at all).")
         intro.setWordWrap(True)
         intro.setStyleSheet("color: #555;")
         lay.addWidget(intro)
@@ -33,7 +35,23 @@ class ActivationHistograms(HeavyView):
         self.plots: list[pg.PlotItem] = []
         self.bars: list[pg.BarGraphItem] = []
         self._layers: list[int] = []
+        self._cols = 1
         self.follow(controller, self.build)
+
+    def _best_columns(self) -> int:
+        """As many columns as make each plot as large as it can be, for a
+        plot about twice as wide as tall: one row in a wide, short dock, one
+        column in a tall, narrow one."""
+        n = len(self._layers)
+        if n <= 1:
+            return 1
+        w, h = max(1, self.graphics.width()), max(1, self.graphics.height())
+        return max(range(1, n + 1), key=lambda c: (min(w / c / 2.0, h / -(-n // c)), -c))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self._layers and self._best_columns() != self._cols:
+            self.build()
 
     @Slot()
     def build(self) -> None:
@@ -42,7 +60,7 @@ class ActivationHistograms(HeavyView):
         self._heavy = None
         probe = self.controller.probe
         self._layers = [] if probe is None else [info.layer_id for info in probe.mapped][:MAX_LAYERS]
-        cols = 2 if len(self._layers) > 3 else 1
+        cols = self._cols = self._best_columns()
         for k, _lid in enumerate(self._layers):
             plot = self.graphics.addPlot(row=k // cols, col=k % cols)
             plot.setMenuEnabled(False)

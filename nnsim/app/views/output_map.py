@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QVBoxLayout
 
 from nnsim.app.panels.flow import FlowLayout
 from nnsim.app.training.colors import (
+    BACKGROUND_LUT,
     TEST_EDGE,
     TRAIN_EDGE,
     class_color,
@@ -163,7 +164,7 @@ class OutputMap(HeavyView):
         if spec.mode == "classes":
             return classes_rgba(np.floor(out) + 0.999)
         mid = 0.5 * (spec.low + spec.high)
-        return to_rgba(np.where(out > mid, spec.high, spec.low).astype(np.float32), spec.low, spec.high)
+        return to_rgba(np.where(out > mid, spec.high, spec.low).astype(np.float32), spec.low, spec.high, BACKGROUND_LUT)
 
     def _hover(self, event) -> None:
         heavy = self._heavy

@@ -87,18 +87,18 @@ class SampleView(HeavyView):
         ds = self.controller.dataset
         if ds is not None:
             self._fit_index(ds)
-        self.controller.set_sample(self.which.currentData(), self.index.value())
+        self.controller.set_sample(self.which.currentData(), self.index.value() - 1)  # shown counting from 1
 
     def _fit_index(self, ds) -> None:
         """Let the index run over the chosen set's samples (quietly)."""
         n = len(ds.x_test) if self.which.currentData() == "test" else len(ds.x_train)
         self.index.blockSignals(True)
-        self.index.setRange(0, max(0, n - 1))
+        self.index.setRange(1, max(1, n))
         self.index.setSuffix(f" of {n}")
         self.index.blockSignals(False)
 
     def _random(self) -> None:
-        self.index.setValue(int(self._rng.integers(0, self.index.maximum() + 1)))
+        self.index.setValue(int(self._rng.integers(1, self.index.maximum() + 1)))
 
     @Slot()
     def refresh(self) -> bool:
@@ -114,7 +114,7 @@ class SampleView(HeavyView):
         verdict = ("<span style='color:#1c6b2a'>right</span>" if ok else "<span style='color:#b03020'>wrong</span>") \
             if probe is not None and probe.is_classification else ""
         self.summary.setText(
-            f"<b>{'Test' if s.which == 'test' else 'Training'} sample {s.index}</b>: {xs}{'…' if len(s.x) > 8 else ''}"
+            f"<b>{'Test' if s.which == 'test' else 'Training'} sample {s.index + 1}</b>: {xs}{'…' if len(s.x) > 8 else ''}"
             f"<br>true: <b>{s.label}</b> · network: <b>{s.predicted}</b> {verdict}"
         )
         layers = s.layers

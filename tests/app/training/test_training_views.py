@@ -207,6 +207,8 @@ def test_views_for_data_with_four_inputs(qtbot):
         ui.sample.which.setCurrentIndex(1)  # a test sample
         ui.sample.index.setValue(5)
         qtbot.waitUntil(lambda: "Test sample 5" in ui.sample.summary.text(), timeout=WAIT)
+        assert c.heavy.sample.index == 4  # shown counting from 1, as people count
+        np.testing.assert_allclose(c.heavy.sample.x, c.dataset.x_test[4])
         assert ui.sample.table.item(0, 2) is not None
         assert "4 inputs" in ui.output.note.text()
     finally:
