@@ -108,12 +108,22 @@ def _training_of(window):
     return None
 
 
+#: The share of the window's height a tool under the canvas gets when it first
+#: appears (its plot is sized to that height), and the bounds in pixels.
+BOTTOM_SHARE, BOTTOM_MIN, BOTTOM_MAX = 0.4, 260, 440
+#: The lesson's share of the right-hand column, over the dock(s) below it.
+LESSON_SHARE = 0.68
+
+
 def _give_room(window: QMainWindow, dock: QDockWidget, area) -> None:
     """The first time a learn dock appears, give it a useful size: tools
-    under the canvas about a third of the height; the lessons a good share
-    of the right-hand column."""
+    under the canvas about two fifths of the height (they lay out sideways,
+    their plots as tall as the dock); the lessons most of the right-hand
+    column, so the lesson's words, its to-do list and its buttons are all
+    in view."""
     if area == Area.BottomDockWidgetArea:
-        window.resizeDocks([dock], [max(260, window.height() // 3)], Qt.Orientation.Vertical)
+        height = max(BOTTOM_MIN, min(BOTTOM_MAX, int(window.height() * BOTTOM_SHARE)))
+        window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
         return
     window.resizeDocks([dock], [max(340, dock.width())], Qt.Orientation.Horizontal)
     column = [
@@ -122,9 +132,10 @@ def _give_room(window: QMainWindow, dock: QDockWidget, area) -> None:
         if d is not dock and d.isVisible() and not d.isFloating() and window.dockWidgetArea(d) == area
         and dock not in window.tabifiedDockWidgets(d)
     ]
-    if column:  # the lesson's words get more than half the column
+    if column:
         share = window.height() - 100
-        window.resizeDocks([dock] + column, [int(share * 0.6)] + [int(share * 0.4 / len(column))] * len(column),
+        rest = int(share * (1 - LESSON_SHARE) / len(column))
+        window.resizeDocks([dock] + column, [int(share * LESSON_SHARE)] + [rest] * len(column),
                            Qt.Orientation.Vertical)
 
 
@@ -178,6 +189,9 @@ def install_learn_mode(window: QMainWindow, training=None, lessons=None) -> Lear
                 window.addDockWidget(area, dock)
             dock.hide()
         mode.docks[name] = dock
+        in_view = getattr(panel, "set_in_view", None)
+        if in_view is not None:  # a tab behind another one is out of view but not hidden
+            dock.visibilityChanged.connect(in_view)
         if area == Area.BottomDockWidgetArea and partners[area] is None:
             partners[area] = object_name
 

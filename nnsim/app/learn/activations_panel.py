@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
 
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.walkthrough import neuron_name
-from nnsim.app.learn.widgets import button, message_box, note, set_box
+from nnsim.app.learn.widgets import DockPanel, button, column, message_box, note, scroll_column, set_box
 from nnsim.design.model import Activation, LayerKind
 from nnsim.design.recipes import EditError
 from nnsim.engine.activations import BACKWARD, FORMULA, FORWARD
@@ -50,6 +51,7 @@ Z_RANGE = (-4.0, 4.0)
 CURVE = "#1e88e5"
 SLOPE = "#9e9e9e"
 MARK = "#e53935"
+TITLE_PT = 8.5
 
 
 def curve(kind: Activation, z: np.ndarray, threshold: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -68,12 +70,16 @@ class _Tile(pg.PlotWidget):
         super().__init__(background="w")
         self.kind = kind
         self.setObjectName(f"activation_{kind.value}")
-        self.setMinimumSize(150, 120)
         self.setMenuEnabled(False)
         self.setMouseEnabled(False, False)
         self.hideButtons()
         self.showGrid(x=True, y=True, alpha=0.15)
-        self.setTitle(f"{ACTIVATION_NAMES[kind]}: {FORMULA[kind]}", size="9pt")
+        self.setMinimumSize(110, 100)
+        self.getAxis("left").setWidth(28)
+        self.title_text = f"{ACTIVATION_NAMES[kind]}: {FORMULA[kind]}"
+        self.setToolTip(self.title_text)
+        self._lines = ""  # the title shown
+        self._fit_title()
         self.f = self.plot(pen=pg.mkPen(CURVE, width=2.5))
         self.d = self.plot(pen=pg.mkPen(SLOPE, width=1.8, style=Qt.PenStyle.DashLine))
         self.mark_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(MARK, width=1, style=Qt.PenStyle.DotLine))
@@ -81,6 +87,30 @@ class _Tile(pg.PlotWidget):
         self.addItem(self.mark_line)
         self.addItem(self.mark)
         self.set_selected(False)
+
+    def _fit_title(self) -> None:
+        """The name and the formula on one line when the tile is wide enough
+        for both, else on two: never cut off."""
+        if "title_text" not in self.__dict__:
+            return  # still being built (pyqtgraph resizes on the way)
+        font = QFont(self.font())
+        font.setPointSizeF(TITLE_PT)
+        metrics = QFontMetrics(font)
+        room = self.width() - 38  # the title is centred over the plot, right of the axis
+        name, formula = ACTIVATION_NAMES[self.kind], FORMULA[self.kind]
+        if metrics.horizontalAdvance(self.title_text) <= room:
+            text = self.title_text
+        elif metrics.horizontalAdvance(formula) <= room:
+            text = f"{name}:<br>{formula}"
+        else:  # too narrow even for the formula: the name (the formula is in the tooltip)
+            text = f"{name}<br>&nbsp;"
+        if text != self._lines:
+            self._lines = text
+            self.setTitle(text, size=f"{TITLE_PT}pt")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_title()
 
     def set_selected(self, on: bool) -> None:
         self.setStyleSheet("border: 2px solid #1e88e5;" if on else "border: 2px solid transparent;")
@@ -90,7 +120,7 @@ class _Tile(pg.PlotWidget):
         event.accept()
 
 
-class ActivationsPanel(QWidget):
+class ActivationsPanel(DockPanel):
     def __init__(self, hub: LearnHub, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("learn_activations")
@@ -101,7 +131,7 @@ class ActivationsPanel(QWidget):
         self.neuron: int | None = None  # the neuron it belongs to
 
         self.intro = note(
-            "An activation turns a neuron's weighted sum <i>z</i> into its output. "
+            "An activation turns a neuron's weighted sum <i>z</i> into its output.<br>"
             "<span style='color:#1e88e5'><b>—</b> the function</span> &nbsp; "
             "<span style='color:#757575'><b>- -</b> its slope</span> (what backpropagation multiplies by). "
             "Click a plot to read about it."
@@ -118,23 +148,27 @@ class ActivationsPanel(QWidget):
             "<b>softmax</b>: e^z / Σ e^z<br>Works on a whole layer at once: turns the layer's sums into "
             "shares that add up to 1 (one per class). It has no curve of its own."
         )
-        softmax.setStyleSheet("QLabel { background: white; padding: 6px; }")
-        grid.addWidget(softmax, 1, 3)
+        softmax.setStyleSheet("QLabel { background: white; padding: 4px; }")
+        softmax.setMinimumWidth(110)
+        self.softmax = scroll_column(softmax, name="softmax_note")
+        grid.addWidget(self.softmax, 1, 3)
+        for c in range(4):
+            grid.setColumnStretch(c, 1)
+        for r in range(2):
+            grid.setRowStretch(r, 1)
         self.about = message_box("info")
         self.about.setObjectName("activation_about")
         self.use_button = button("", "Give this activation to the neuron (undoable)", "use_activation_button")
         self.use_button.hide()
         self.marker_note = note()
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(grid, 1)
-        layout.addWidget(self.marker_note)
-        layout.addWidget(self.about)
-        row = QHBoxLayout()
-        row.addWidget(self.use_button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        # Sideways, to fit the short dock under the canvas: the words (which
+        # scroll on their own) and the button beside the plots.
+        self.words = scroll_column(self.intro, self.marker_note, self.about, name="activation_words")
+        self.side = column(self.words, self.use_button, width=(170, 320))
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.side, 2)
+        layout.addLayout(grid, 5)
 
         self.use_button.clicked.connect(self.use_for_neuron)
         hub.neuron_selected.connect(lambda _: self._follow())
@@ -184,6 +218,11 @@ class ActivationsPanel(QWidget):
             a, slope = curve(kind, z, thr)
             tile.f.setData(z, a)
             tile.d.setData(z, slope)
+            # The whole curve and its slope, whatever the tile's size.
+            finite = np.concatenate([a[np.isfinite(a)], slope[np.isfinite(slope)], [0.0]])
+            y0, y1 = float(finite.min()), float(finite.max())
+            pad = 0.08 * max(y1 - y0, 1.0)
+            tile.setRange(xRange=(lo, hi), yRange=(y0 - pad, y1 + pad), padding=0)
             if self.z is not None and np.isfinite(self.z):
                 fz, _ = curve(kind, np.array([self.z]), thr)
                 tile.mark_line.setPos(self.z)

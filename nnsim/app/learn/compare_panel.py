@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidge
 
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
-from nnsim.app.learn.widgets import button, message_box, note, set_box
+from nnsim.app.learn.widgets import DockPanel, button, column, message_box, note, scroll_column, set_box
 from nnsim.data import DataError
 from nnsim.design.model import Design, LayerKind
 from nnsim.design.validate import DesignError
@@ -42,7 +42,7 @@ def default_pair() -> list[Design]:
     return [load(lessons_dir() / "designs" / "spiral-shallow.nnsim"), load(example_path("spiral-deep"))]
 
 
-class ComparePanel(QWidget):
+class ComparePanel(DockPanel):
     def __init__(self, hub: LearnHub, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("learn_compare")
@@ -69,7 +69,7 @@ class ComparePanel(QWidget):
         ]
         self.curves_plot = pg.PlotWidget(background="w")
         self.curves_plot.setObjectName("compare_curves")
-        self.curves_plot.setMinimumSize(300, 200)
+        self.curves_plot.setMinimumSize(180, 130)
         self.curves_plot.setLabel("bottom", "epoch")
         self.curves_plot.setLabel("left", "training loss")
         self.curves_plot.setLogMode(y=True)
@@ -77,6 +77,7 @@ class ComparePanel(QWidget):
         self.curves = [self.curves_plot.plot(pen=pg.mkPen(c, width=2.5)) for c in COLOURS]
         self.key = QLabel()
         self.key.setObjectName("compare_key")
+        self.key.setWordWrap(True)
         self.maps = []
         self.map_images = []
         maps_row = QHBoxLayout()
@@ -84,7 +85,7 @@ class ComparePanel(QWidget):
             col = QVBoxLayout()
             plot = pg.PlotWidget(background="w")
             plot.setObjectName(f"compare_map_{i}")
-            plot.setMinimumSize(150, 150)
+            plot.setMinimumSize(120, 110)
             plot.setAspectLocked(True)
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(False, False)
@@ -107,23 +108,24 @@ class ComparePanel(QWidget):
         self.result = message_box("info")
         self.result.setObjectName("compare_result")
 
-        controls = QHBoxLayout()
-        controls.addWidget(QLabel("Epochs:"))
-        controls.addWidget(self.epochs)
-        controls.addWidget(self.train_button)
-        controls.addWidget(self.stop_button)
-        controls.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(controls)
-        body = QHBoxLayout()
+        # Sideways, to fit the short dock under the canvas: the controls and the
+        # words (which scroll on their own) in a column, then the curves, then the maps.
+        epochs_row = QHBoxLayout()
+        epochs_row.addWidget(QLabel("Epochs:"))
+        epochs_row.addWidget(self.epochs, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.train_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
+        self.words = scroll_column(self.result, self.intro, name="compare_words")
+        self.side = column(epochs_row, buttons, self.words, stretch_last=True, width=(190, 320))
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.side, 2)
         curves = QVBoxLayout()
         curves.addWidget(self.key)
         curves.addWidget(self.curves_plot, 1)
-        body.addLayout(curves, 3)
-        body.addLayout(maps_row, 4)
-        layout.addLayout(body, 1)
-        layout.addWidget(self.result)
+        layout.addLayout(curves, 3)
+        layout.addLayout(maps_row, 4)
 
         self.timer = QTimer(self)
         self.timer.setInterval(15)
@@ -263,6 +265,7 @@ class ComparePanel(QWidget):
         rgba = np.concatenate([colour * 0.55 + 255 * 0.45, np.full((MAP, MAP, 1), 255.0)], axis=-1)
         image.setImage(rgba.astype(np.ubyte), autoLevels=False)
         image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         labels = ds.y_train if ds.task == "classification" else (s.data.y_train[:, 0] > 0).astype(int)
         for k, p in enumerate(pts):
             sel = labels == k

@@ -16,21 +16,14 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSignalBlocker, QTimer
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QHBoxLayout,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QWidget
 
 from nnsim.app.learn.commands import new_run_id, push_numbers
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.landscape import Landscape, Param, auto_span, diverged, find_param, params_of
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.samples import load_samples
-from nnsim.app.learn.widgets import button, message_box, note, set_box
+from nnsim.app.learn.widgets import DockPanel, ExactSpinBox, button, column, message_box, note, scroll_column, set_box
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.explain import fmt
@@ -40,7 +33,7 @@ N_CONTOURS = 9
 MAX_RUN_STEPS = 400
 
 
-class LandscapePanel(QWidget):
+class LandscapePanel(DockPanel):
     def __init__(self, hub: LearnHub, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("learn_landscape")
@@ -57,21 +50,26 @@ class LandscapePanel(QWidget):
         self._pushing = False
         self._wanted: tuple | None = None  # a lesson's choice of parameters
         self.map_numbers = None  # the other numbers when the map was drawn
+        self.extent = ((-1.0, 1.0), (-1.0, 1.0))  # the map's range of the two numbers
         self.status = ""
         self.gone = False  # the last run diverged: no arrow from out there
 
         self.intro = note(
             "The colours show the loss for every pair of values of two numbers of the network "
-            "(dark = low). Training wants to get downhill. The <b>arrow</b> is the step gradient "
-            "descent takes from here: against the gradient, as long as the learning rate says."
+            "(dark = low). Training wants to get downhill. The <b>red dot</b> is where the network is now; "
+            "the <b>arrow</b> is the step gradient descent takes from here: against the gradient, as long "
+            "as the learning rate says. White dots: the path taken so far."
         )
+        self.intro.setStyleSheet("color: #616161;")
         self.x_box = QComboBox()
         self.x_box.setObjectName("x_param")
         self.y_box = QComboBox()
         self.y_box.setObjectName("y_param")
         for box in (self.x_box, self.y_box):
-            box.setMinimumContentsLength(16)
-        self.rate = QDoubleSpinBox()
+            # Long names must not widen the panel: the boxes elide them.
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(12)
+        self.rate = ExactSpinBox()
         self.rate.setObjectName("rate_spin")
         self.rate.setDecimals(4)
         self.rate.setRange(0.0001, 100.0)
@@ -79,6 +77,8 @@ class LandscapePanel(QWidget):
         self.rate.setKeyboardTracking(False)
         self.rate.setToolTip("The training's learning rate (the same setting as in the training panel)")
         form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Across:", self.x_box)
         form.addRow("Up:", self.y_box)
         form.addRow("Learning rate:", self.rate)
@@ -87,7 +87,7 @@ class LandscapePanel(QWidget):
         self.run_button = button("Run", "Keep stepping", "run_button")
         self.stop_button = button("Stop", "", "stop_button")
         self.redraw_button = button(
-            "Redraw the map here", "Draw the map again around the current point", "redraw_button"
+            "Redraw here", "Draw the map again around the current point", "redraw_button"
         )
         buttons = QHBoxLayout()
         for b in (self.step_button, self.run_button, self.stop_button, self.redraw_button):
@@ -96,9 +96,14 @@ class LandscapePanel(QWidget):
 
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("landscape_plot")
-        self.plot.setMinimumSize(300, 260)
+        self.plot.setMinimumSize(200, 170)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
+        # Both numbers span the same width, so a square map: the arrow then meets
+        # the contour lines at right angles, as the gradient does.
+        self.plot.setAspectLocked(True)
+        for axis in ("left", "bottom"):
+            self.plot.getAxis(axis).enableAutoSIPrefix(False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(pg.colormap.get("viridis").getLookupTable(nPts=256))
         self.plot.addItem(self.image)
@@ -117,18 +122,14 @@ class LandscapePanel(QWidget):
         self.status_box = message_box("info")
         self.status_box.setObjectName("landscape_status")
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        body = QHBoxLayout()
-        body.addWidget(self.plot, 3)
-        side = QVBoxLayout()
-        side.addLayout(form)
-        side.addLayout(buttons)
-        side.addWidget(self.readout)
-        side.addWidget(self.status_box)
-        side.addStretch(1)
-        body.addLayout(side, 2)
-        layout.addLayout(body, 1)
+        # Sideways, to fit the short dock under the canvas: the map at the dock's
+        # height, the controls and the words in a column beside it.
+        # What happened and the numbers come first; the words scroll on their own.
+        self.words = scroll_column(self.status_box, self.readout, self.intro, name="landscape_words")
+        self.side = column(form, buttons, self.words, stretch_last=True, width=(330, 520))
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.side, 1)
 
         self.timer = QTimer(self)
         self.timer.setInterval(120)
@@ -355,7 +356,7 @@ class LandscapePanel(QWidget):
             self.contours.append(iso)
         self.plot.setLabel("bottom", px.name)
         self.plot.setLabel("left", py.name)
-        self.plot.setRange(xRange=(us[0], us[-1]), yRange=(vs[0], vs[-1]), padding=0)
+        self.extent = ((float(us[0]), float(us[-1])), (float(vs[0]), float(vs[-1])))
         self.path = [(u, v)]
         self.gone = False
         self.train_path = []
@@ -400,6 +401,7 @@ class LandscapePanel(QWidget):
         rate = float(self.document.design.training.learning_rate)
         du, dv = -rate * gu, -rate * gv
         finite = all(math.isfinite(t) for t in (u, v, du, dv))
+        self._fit(u, v, du, dv, finite and not self.gone)
         if finite and (du or dv) and not self.gone:
             self.arrow_shaft.setData([u, u + du], [v, v + dv])
             self.arrow_head.setPos(u + du, v + dv)
@@ -418,6 +420,24 @@ class LandscapePanel(QWidget):
             f"The next step moves by −{fmt(rate)} × gradient = ({fmt(du)}, {fmt(dv)})."
         )
         self._enable()
+
+    def _fit(self, u: float, v: float, du: float, dv: float, arrow: bool) -> None:
+        """Show the whole map, and the dot and the arrow's tip where they have
+        left it (not further than one map's width beyond it)."""
+        (x0, x1), (y0, y1) = self.extent
+        xs, ys = [x0, x1], [y0, y1]
+        if math.isfinite(u) and math.isfinite(v):
+            xs.append(u)
+            ys.append(v)
+            if arrow:
+                xs.append(u + du)
+                ys.append(v + dv)
+        wx, wy = x1 - x0, y1 - y0
+        lo_x, hi_x = max(min(xs), x0 - wx), min(max(xs), x1 + wx)
+        lo_y, hi_y = max(min(ys), y0 - wy), min(max(ys), y1 + wy)
+        pad_x = 0.0 if (lo_x, hi_x) == (x0, x1) else 0.04 * wx
+        pad_y = 0.0 if (lo_y, hi_y) == (y0, y1) else 0.04 * wy
+        self.plot.setRange(xRange=(lo_x - pad_x, hi_x + pad_x), yRange=(lo_y - pad_y, hi_y + pad_y), padding=0)
 
     def _screen_direction(self, du: float, dv: float) -> tuple[float, float]:
         vb = self.plot.getViewBox()

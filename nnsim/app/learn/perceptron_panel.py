@@ -13,13 +13,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from nnsim.app.learn.commands import new_run_id, push_numbers
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.walkthrough import neuron_name
-from nnsim.app.learn.widgets import TEXT_SIZE, button, message_box, note, set_box
+from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, column, message_box, note, set_box, text_pane
 from nnsim.data import DataError
 from nnsim.design.model import LayerKind, LearningRule
 from nnsim.design.recipes import EditError
@@ -40,7 +40,12 @@ def _p(v: float) -> str:
     return f"({t})" if t.startswith("−") else t
 
 
-class PerceptronPanel(QWidget):
+def _count(n: int, word: str) -> str:
+    """'1 epoch', '0 epochs', '3 samples'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class PerceptronPanel(DockPanel):
     finished = Signal(str)  # converged | not_separable | budget
 
     def __init__(self, hub: LearnHub, parent: QWidget | None = None):
@@ -58,18 +63,19 @@ class PerceptronPanel(QWidget):
         self.last_sample: int | None = None
         self.updates = 0
 
-        self.intro = note(
+        self.intro = (
             "A single layer of step neurons learns with the <b>perceptron rule</b>: show it one sample; "
             "if its answer is wrong, nudge each weight by <i>rate × error × input</i> (and the bias by "
             "<i>rate × error</i>). The line is where the neuron switches from 0 to 1."
         )
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("perceptron_plot")
-        self.plot.setMinimumSize(260, 240)
+        self.plot.setMinimumSize(170, 150)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
+        self.plot.setAspectLocked(True)  # the inputs share a scale: a square stays square
         self.region = pg.ImageItem()
         self.region.setZValue(-10)
         self.plot.addItem(self.region)
@@ -87,6 +93,7 @@ class PerceptronPanel(QWidget):
             f"<span style='color:{CLASS_COLOURS[0]}'>●</span> should stay quiet (0) &nbsp; "
             "<b>—</b> the line now &nbsp; <span style='color:#9e9e9e'>- -</span> before the last update"
         )
+        self.legend.setObjectName("perceptron_legend")
 
         self.one_button = button("One sample", "Show the next sample and apply the rule", "one_sample_button")
         self.epoch_button = button("One epoch", "Every sample once", "one_epoch_button")
@@ -98,12 +105,10 @@ class PerceptronPanel(QWidget):
         buttons.addStretch(1)
         self.counter = QLabel()
         self.counter.setObjectName("perceptron_counter")
-        self.rule_text = QTextBrowser()
-        self.rule_text.setObjectName("rule_text")
+        self.rule_text = text_pane(name="rule_text", minimum=50)
         font = self.rule_text.font()
         font.setPointSizeF(TEXT_SIZE)
         self.rule_text.setFont(font)
-        self.rule_text.setMinimumHeight(110)
         self.status_box = message_box("info")
         self.status_box.setObjectName("perceptron_status")
         self.next_lesson_button = button(
@@ -111,21 +116,14 @@ class PerceptronPanel(QWidget):
         )
         self.next_lesson_button.hide()
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        body = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addWidget(self.plot, 1)
-        left.addWidget(self.legend)
-        body.addLayout(left, 1)
-        right = QVBoxLayout()
-        right.addLayout(buttons)
-        right.addWidget(self.counter)
-        right.addWidget(self.rule_text, 1)
-        right.addWidget(self.status_box)
-        right.addWidget(self.next_lesson_button)
-        body.addLayout(right, 1)
-        layout.addLayout(body, 1)
+        # Sideways, to fit the short dock under the canvas: the plot at the dock's
+        # height; beside it the buttons, what happened (first, so it stays in
+        # view) and the arithmetic of the last update, which scrolls on its own.
+        self.side = column(buttons, self.counter, self.status_box, self.next_lesson_button, self.legend,
+                           self.rule_text, stretch_last=True, width=(330, 620))
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.plot, 2)
+        layout.addWidget(self.side, 3)
 
         self.timer = QTimer(self)
         self.timer.setInterval(180)
@@ -187,10 +185,11 @@ class PerceptronPanel(QWidget):
                 f"cannot be trained that way: {escape(self.problem)}.",
                 "warn",
             )
-            self.rule_text.clear()
+            self.rule_text.setHtml(f"<p>{self.intro}</p>")
         else:
             self.rule_text.setHtml(
                 "<p>Press <b>One sample</b> to show the perceptron the first sample.</p>"
+                f"<p style='color:#616161'>{self.intro}</p>"
             )
         self._draw()
         self._enable()
@@ -271,7 +270,8 @@ class PerceptronPanel(QWidget):
         biases = [n.bias for n in d.neurons]
         self._pushing = True
         try:
-            push_numbers(self.document, weights, biases, f"Perceptron: {self._run_updates()} update(s)", self.run_id)
+            push_numbers(self.document, weights, biases, f"Perceptron: {_count(self._run_updates(), 'update')}",
+                         self.run_id)
         except EditError as e:
             set_box(self.status_box, escape(str(e)), "bad")
         finally:
@@ -366,7 +366,8 @@ class PerceptronPanel(QWidget):
             n = trainer.steps_per_epoch
             pos = n - trainer.steps_left_in_epoch()
             if pos == 0:
-                self.counter.setText(f"{trainer.epoch} epoch(s) done · {self.updates} sample(s) shown so far")
+                self.counter.setText(f"{_count(trainer.epoch, 'epoch')} done · "
+                                     f"{_count(self.updates, 'sample')} shown so far")
             else:
                 self.counter.setText(f"Epoch {trainer.epoch + 1}: sample {pos} of {n} · {self.updates} shown so far")
         if not two_d:

@@ -39,7 +39,7 @@ from nnsim.app.learn.walkthrough import (
     build_walkthrough,
     neuron_name,
 )
-from nnsim.app.learn.widgets import TEXT_SIZE, button, message_box, note, set_box
+from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, message_box, scroll_column, set_box
 from nnsim.design.model import LayerKind
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
@@ -63,7 +63,7 @@ def _spin() -> QDoubleSpinBox:
     return s
 
 
-class StepThroughPanel(QWidget):
+class StepThroughPanel(DockPanel):
     def __init__(self, hub: LearnHub, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("learn_step_through")
@@ -81,7 +81,8 @@ class StepThroughPanel(QWidget):
         self._input_ids: list[int] = []
         self._output_ids: list[int] = []
 
-        self.intro = note(
+        # How to use it: at the top of the story until the walk begins.
+        self.intro = (
             "Choose a sample, then press <b>Next ▶</b>: the network computes one neuron at a time, "
             "and each shows its arithmetic on the canvas. With a wanted output the walk goes on "
             "backwards: how wrong the output is, each neuron's share of the error, and how each "
@@ -120,12 +121,16 @@ class StepThroughPanel(QWidget):
         self.speed.setMinimumWidth(60)
         self.speed.setMaximumWidth(90)
         self.speed.setToolTip("Animation speed")
+        # Two short rows, so every button fits beside the story: walking, then playing.
         nav = QHBoxLayout()
-        for w in (self.start_button, self.back_button, self.next_button, self.play_button):
+        for w in (self.start_button, self.back_button, self.next_button):
             nav.addWidget(w)
-        nav.addWidget(QLabel("speed"))
-        nav.addWidget(self.speed)
         nav.addStretch(1)
+        play = QHBoxLayout()
+        play.addWidget(self.play_button)
+        play.addWidget(QLabel("speed"))
+        play.addWidget(self.speed)
+        play.addStretch(1)
 
         self.phase_label = QLabel()
         self.phase_label.setObjectName("phase_label")
@@ -136,7 +141,7 @@ class StepThroughPanel(QWidget):
         font = self.text.font()
         font.setPointSizeF(TEXT_SIZE)
         self.text.setFont(font)
-        self.text.setMinimumHeight(110)
+        self.text.setMinimumHeight(80)
 
         self.apply_button = button(
             "Apply the update", "Change every weight and bias as shown (undoable)", "apply_button"
@@ -147,16 +152,14 @@ class StepThroughPanel(QWidget):
         controls = QWidget()
         left = QVBoxLayout(controls)
         left.setContentsMargins(0, 0, 0, 0)
-        left.addWidget(self.intro)
         left.addLayout(form)
         left.addLayout(nav)
-        left.addWidget(self.problem_box)
-        apply_row = QHBoxLayout()
-        apply_row.addWidget(self.apply_button)
-        apply_row.addStretch(1)
-        left.addLayout(apply_row)
-        left.addWidget(self.result_box)
-        left.addStretch(1)
+        play.addWidget(self.apply_button)
+        left.addLayout(play)
+        # What happened (a problem, the loss before and after the update) scrolls
+        # on its own rather than pushing the buttons out of the dock.
+        self.news = scroll_column(self.problem_box, self.result_box, name="step_news", minimum=0)
+        left.addWidget(self.news, 1)
         self.controls = controls
         story = QWidget()
         right = QVBoxLayout(story)
@@ -188,7 +191,7 @@ class StepThroughPanel(QWidget):
         super().resizeEvent(event)
         wide = self.width() >= WIDE
         self.body.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
-        self.controls.setMaximumWidth(min(460, self.width() // 2) if wide else 16777215)
+        self.controls.setMaximumWidth(min(440, max(360, self.width() // 2)) if wide else 16777215)
 
     # -- visibility: only a visible panel draws on the canvas ------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -199,6 +202,20 @@ class StepThroughPanel(QWidget):
 
     def hideEvent(self, event) -> None:  # noqa: N802
         super().hideEvent(event)
+        self._leave()
+
+    def set_in_view(self, visible: bool) -> None:
+        """The dock's tab came to the front (or went behind another tab, which
+        hides nothing: Qt only moves the dock out of sight, so no hideEvent).
+        Connected to the dock's ``visibilityChanged``."""
+        if not visible:
+            self._leave()
+        elif self.isVisible() and not self.active:
+            self.active = True
+            self.rebuild()
+
+    def _leave(self) -> None:
+        """Out of view: the numbers leave the canvas."""
         self.active = False
         self.stop()
         self.overlay.clear()
@@ -453,7 +470,8 @@ class StepThroughPanel(QWidget):
             + ("" if walk.has_backward else " · <i>tick “Wanted output” to go backwards too</i>")
         )
         self.text.setHtml(self._html())
-        self.text.scrollToAnchor("current")
+        if self.index > 0:
+            self.text.scrollToAnchor("current")  # (the first step keeps the how-to above it in view)
         self._enable()
         self._report()
 
@@ -467,7 +485,7 @@ class StepThroughPanel(QWidget):
 
     def _html(self) -> str:
         walk = self.walk
-        parts = []
+        parts = [f"<p style='color:#616161'>{self.intro}</p>"] if self.index == 0 else []
         last_phase = None
         for k, frame in enumerate(walk.frames[: self.index + 1]):
             phase = FORWARD if frame.phase == INPUTS else frame.phase

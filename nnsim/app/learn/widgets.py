@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 TEXT_SIZE = 10.5  # points: learn text is read closely, so a little larger than the UI
 
@@ -71,3 +81,85 @@ def button(text: str, tip: str = "", name: str = "") -> QPushButton:
     if name:
         b.setObjectName(name)
     return b
+
+
+def text_pane(html: str = "", name: str = "", minimum: int = 40) -> QTextBrowser:
+    """Words that take the room left over and scroll on their own, so the
+    panel around them never has to (an explanation beside a plot)."""
+    pane = QTextBrowser()
+    if name:
+        pane.setObjectName(name)
+    pane.setFrameShape(QFrame.Shape.NoFrame)
+    pane.setOpenLinks(False)
+    pane.viewport().setAutoFillBackground(False)
+    pane.setStyleSheet("QTextBrowser { background: transparent; }")
+    pane.setMinimumHeight(minimum)
+    pane.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    pane.document().setDocumentMargin(2)
+    if html:
+        pane.setHtml(html)
+    return pane
+
+
+def column(*items, stretch_last: bool = False, width: tuple[int, int] | None = None) -> QWidget:
+    """Widgets and layouts stacked in a margin-less column (the controls beside
+    a plot); ``width`` = (minimum, maximum)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for item in items:
+        if isinstance(item, QWidget):
+            layout.addWidget(item)
+        else:
+            layout.addLayout(item)
+    if stretch_last and layout.count():
+        layout.setStretch(layout.count() - 1, 1)
+    if width is not None:
+        box.setMinimumWidth(width[0])
+        box.setMaximumWidth(width[1])
+    return box
+
+
+def shortest(value: float, decimals: int = 6) -> str:
+    """A number in its shortest exact form: 0.5, 0.03, 1.5, 0.0001 (no padding zeros)."""
+    text = f"{round(float(value), decimals):.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+class ExactSpinBox(QDoubleSpinBox):
+    """A spin box that shows 0.5 as "0.5", not "0.5000"."""
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
+        return shortest(value, self.decimals()).replace(".", self.locale().decimalPoint())
+
+
+def scroll_column(*widgets, name: str = "", minimum: int = 40) -> QScrollArea:
+    """Labels stacked in a frameless area that scrolls up and down on its own
+    when they need more height than the panel has (never sideways)."""
+    inner = column(*widgets)
+    inner.layout().addStretch(1)
+    inner.setAutoFillBackground(False)
+    area = QScrollArea()
+    if name:
+        area.setObjectName(name)
+    area.setWidget(inner)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.viewport().setAutoFillBackground(False)
+    area.setMinimumHeight(minimum)
+    area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    return area
+
+
+class DockPanel(QWidget):
+    """A learn tool's panel: it fills the dock it is in, its long words
+    scrolling on their own.
+
+    The dock wraps it in a scroll area, which would make it as tall as its
+    word-wrapped labels and plots *prefer* (a layout's height for a width is
+    its preferred height). Answering -1 leaves the panel its minimum height
+    instead, so the dock scrolls only when it is smaller than that."""
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        return -1
