@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextBrowser, QVBo
 
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
-from nnsim.app.learn.widgets import TEXT_SIZE, button, heading, message_box, set_box
+from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, heading, message_box, set_box
 from nnsim.lessons import Lesson, LessonError, LessonRun, StepStatus, load_lessons
 
 SETTINGS_KEY = "learn/completed_lessons"
 TICK, OPEN = "✔", "○"
 
 
-class LessonsPanel(QWidget):
+class LessonsPanel(DockPanel):
     step_changed = Signal()
     step_completed = Signal(int)  # the index of the step that was just completed
 
@@ -60,7 +60,9 @@ class LessonsPanel(QWidget):
         font = self.text.font()
         font.setPointSizeF(TEXT_SIZE)
         self.text.setFont(font)
-        self.text.setMinimumHeight(120)
+        # The words take the room the rest leaves and scroll on their own; the
+        # chooser, the to-do list and the buttons stay in view.
+        self.text.setMinimumHeight(60)
         self.checklist = QLabel()
         self.checklist.setObjectName("lesson_checklist")
         self.checklist.setTextFormat(Qt.TextFormat.RichText)
@@ -75,6 +77,13 @@ class LessonsPanel(QWidget):
         self.next_button = button("Next ▶", "The next step", "lesson_next_button")
         self.next_lesson_button = button("", "", "next_lesson_button")
         self.next_lesson_button.hide()
+        self._next_text = ""
+        self.all_lessons_button = button("◀ All lessons", "Back to the list of lessons", "all_lessons_button")
+        self.all_lessons_button.hide()
+        self.last_note = QLabel("This is the last lesson, for now.")
+        self.last_note.setObjectName("last_lesson_note")
+        self.last_note.setWordWrap(True)
+        self.last_note.hide()
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Lesson:"))
@@ -99,6 +108,10 @@ class LessonsPanel(QWidget):
         layout.addLayout(helpers)
         layout.addLayout(row)
         layout.addWidget(self.next_lesson_button)
+        last = QHBoxLayout()
+        last.addWidget(self.last_note, 1)
+        last.addWidget(self.all_lessons_button)
+        layout.addLayout(last)
 
         self._fill_chooser()
         self.chooser.activated.connect(lambda i: self.open_lesson(self.lessons[i].id))
@@ -107,6 +120,7 @@ class LessonsPanel(QWidget):
         self.hint_button.clicked.connect(self.show_hint)
         self.reopen_button.clicked.connect(lambda: self.go(self.run.index) if self.run else None)
         self.next_lesson_button.clicked.connect(self._open_next_lesson)
+        self.all_lessons_button.clicked.connect(self.show_list)
         hub.event_recorded.connect(self._event)
         hub.lesson_requested.connect(self.open_lesson)
         self.document.changed.connect(self.evaluate)
@@ -192,7 +206,7 @@ class LessonsPanel(QWidget):
             kept = not self.hub.open_design(step.design.load())
         run.begin(index, self.document.design)
         set_box(self.hint_box, "")
-        self.next_lesson_button.hide()
+        self._offer_next(run.is_last)
         self.title.setText(run.lesson.title)
         self.progress.setText(f"Step {index + 1} of {len(run.lesson.steps)}: <b>{escape(step.title)}</b>")
         self.progress.setTextFormat(Qt.TextFormat.RichText)
@@ -268,13 +282,41 @@ class LessonsPanel(QWidget):
         run = self.run
         if run.finished and run.lesson.id not in self.completed_lessons:
             self._remember(run.lesson.id)
-        nxt = self.lesson(run.lesson.next) if run.lesson.next else None
-        if nxt is not None:
-            self.next_lesson_button.setText(f"Next lesson: {nxt.title} ▶")
-            self.next_lesson_button.show()
-        else:
-            self.next_lesson_button.hide()
+
+    def _offer_next(self, last_step: bool) -> None:
+        """On a lesson's last step: the next lesson, or (after the last lesson)
+        the way back to the list."""
+        nxt = self.lesson(self.run.lesson.next) if last_step and self.run.lesson.next else None
+        final = last_step and nxt is None
+        self._next_text = f"Next lesson: {nxt.title} ▶" if nxt is not None else ""
+        self.next_lesson_button.setToolTip(nxt.summary if nxt is not None else "")
+        self._fit_next_text()
+        self.next_lesson_button.setVisible(nxt is not None)
+        self.last_note.setVisible(final)
+        self.all_lessons_button.setVisible(final)
+
+    def _fit_next_text(self) -> None:
+        """The next lesson's title, shortened with … when the dock is narrow."""
+        if not self._next_text:
+            return
+        room = max(80, self.width() - 40)
+        metrics = self.next_lesson_button.fontMetrics()
+        self.next_lesson_button.setText(metrics.elidedText(self._next_text, Qt.TextElideMode.ElideMiddle, room))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_next_text()
 
     def _open_next_lesson(self) -> None:
         if self.run is not None and self.run.lesson.next:
             self.open_lesson(self.run.lesson.next)
+
+    def show_list(self) -> None:
+        """Back to the list of lessons (the panel's first page)."""
+        self.run = None
+        self.status = None
+        with QSignalBlocker(self.chooser):
+            self.chooser.setCurrentIndex(-1)
+        for w in (self.next_lesson_button, self.last_note, self.all_lessons_button):
+            w.hide()
+        self._show_intro()
