@@ -80,6 +80,8 @@ class RateBox(QComboBox):
     def __init__(self, values: list[str], minimum: float, on_value, parent=None):
         super().__init__(parent)
         self.setEditable(True)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(6)
         self.addItems(values)
         self.minimum = minimum
         self.on_value = on_value
@@ -190,16 +192,13 @@ class TrainingPanel(QWidget):
         form.addRow("Optimizer", self.optimizer)
         self.loss = self._combo("loss", LOSSES, "What the network is scored by")
         form.addRow("Loss", self.loss)
-        reg_row = QHBoxLayout()
         self.regularization = self._combo("regularization", REGULARIZATIONS,
                                           "A penalty on large weights: L1 pushes weights to exactly 0, L2 keeps them small")
         self.reg_rate = RateBox(REG_RATES, 0.0, lambda v: self._set(regularization_rate=v))
         self.reg_rate.setObjectName("regularization_rate")
         self.reg_rate.setToolTip("How strongly the penalty counts")
-        reg_row.addWidget(self.regularization, 1)
-        reg_row.addWidget(QLabel("rate"))
-        reg_row.addWidget(self.reg_rate, 1)
-        form.addRow("Regularisation", reg_row)
+        form.addRow("Regularisation", self.regularization)
+        form.addRow("Penalty rate", self.reg_rate)
         self.rule = self._combo("rule", RULES, "Backpropagation trains any network; the perceptron rule one layer of step neurons")
         form.addRow("Learning rule", self.rule)
         self.epochs = QSpinBox()
