@@ -132,12 +132,19 @@ def font(pixel_size: int, bold: bool = False) -> QFont:
 
 
 def format_number(value: float) -> str:
-    """Short readout: 0.1, -1.25, 12.3, 1.2e+03."""
+    """Short readout: 0.1, -1.25, 0.0055, 12.3, 1235, 5.5e-4, 1.2e6."""
     if not math.isfinite(value):
         return str(value)
     a = abs(value)
-    if a != 0 and (a < 0.01 or a >= 1000):
-        return f"{value:.1e}"
+    if a == 0:
+        return "0"
+    if a < 1e-3 or a >= 1e5:
+        mantissa, exponent = f"{value:.1e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    if a < 0.01:
+        return f"{value:.2g}"
+    if a >= 1000:
+        return f"{value:.0f}"
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 

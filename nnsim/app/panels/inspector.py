@@ -265,7 +265,8 @@ class Inspector(QWidget):
             f"{len(d.layers)} layer{'s' * (len(d.layers) != 1)}, {len(d.neurons)} neuron{'s' * (len(d.neurons) != 1)}, "
             f"{n_conn} connection{'s' * (n_conn != 1)}",
             f"{d.input_size} input{'s' * (d.input_size != 1)}, {d.output_size} output{'s' * (d.output_size != 1)}",
-            f"{n_conn + n_bias} trainable numbers ({n_conn} weights, {n_bias} biases)"
+            f"{n_conn + n_bias} trainable numbers ({n_conn} weight{'s' * (n_conn != 1)}, "
+            f"{n_bias} bias{'es' * (n_bias != 1)})"
             + (f", {frozen} frozen" if frozen else ""),
         ]
         self.counts.setText("\n".join(lines))

@@ -559,6 +559,7 @@ class TrainingController(QObject):
         self.state_changed.emit()
 
     def _set_message(self, text: str, kind: str = "info") -> None:
+        text = text[:1].upper() + text[1:]  # engine messages start in lower case
         self.message, self.message_kind = text, kind if text else ""
         self.state_changed.emit()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from canvas_testkit import assert_mirrors, drag, open_view
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QPainter
@@ -211,3 +212,13 @@ def test_a_label_covered_by_a_thumbnail_moves_beside_the_neuron(qtbot):
     view.grab()
     scene.set_neuron_thumbnails(None)
     assert out_item.outside == "" and in_item.outside == ""
+
+
+@pytest.mark.parametrize("value, text", [
+    (0.0, "0"), (0.1, "0.1"), (-1.25, "-1.25"), (0.0055, "0.0055"), (-0.00055, "-5.5e-4"),
+    (12.3456, "12.35"), (1234.4, "1234"), (123456.0, "1.2e5"), (float("nan"), "nan"),
+])
+def test_canvas_numbers_are_short_and_readable(value, text):
+    from nnsim.app.canvas.style import format_number
+
+    assert format_number(value) == text
