@@ -10,9 +10,7 @@ answered "discard".
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractSpinBox, QGraphicsView
+from PySide6.QtWidgets import QGraphicsView
 
 import nnsim
 from nnsim.app.document import Document
@@ -59,22 +57,6 @@ def tool(qtbot):
         return Tool(qtbot, design)
 
     return make
-
-
-def click(widget):
-    """A left click in the middle of a widget (a button; for a plot or any
-    scroll area, its viewport, where a real click lands)."""
-    assert widget.isVisible() and widget.isEnabled(), widget.objectName() or widget
-    target = widget.viewport() if hasattr(widget, "viewport") else widget
-    QTest.mouseClick(target, Qt.MouseButton.LeftButton)
-
-
-def type_into(spin: QAbstractSpinBox, text: str) -> None:
-    """Select what is in a spin box, type ``text`` and press Enter."""
-    spin.setFocus()
-    spin.lineEdit().selectAll()
-    QTest.keyClicks(spin.lineEdit(), text)
-    QTest.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
 
 
 @pytest.fixture

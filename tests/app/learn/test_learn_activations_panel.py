@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import click
+from learn_testkit import click
 
 from nnsim.app.learn.activations_panel import GALLERY, ActivationsPanel, curve
 from nnsim.app.learn.step_panel import StepThroughPanel

@@ -4,7 +4,7 @@ reports which learned more."""
 from __future__ import annotations
 
 import pytest
-from conftest import click
+from learn_testkit import click
 
 import nnsim
 from nnsim.app.learn.compare_panel import ComparePanel, default_pair, describe_shape

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import click, type_into
+from learn_testkit import click, type_into
 
 import nnsim
 from nnsim.app.learn.landscape import Landscape, find_param, params_of

@@ -5,7 +5,7 @@ must notice that it is done, and the lesson must end offering the next one."""
 from __future__ import annotations
 
 import pytest
-from conftest import click, type_into
+from learn_testkit import click, type_into
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest

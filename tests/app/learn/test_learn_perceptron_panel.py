@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import click
+from learn_testkit import click
 
 import nnsim
 from nnsim.app.learn.perceptron_panel import PerceptronPanel

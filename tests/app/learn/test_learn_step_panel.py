@@ -5,7 +5,7 @@ its undo, and the events the lessons hear."""
 from __future__ import annotations
 
 import pytest
-from conftest import click, type_into
+from learn_testkit import click, type_into
 
 from nnsim.app.learn.step_panel import StepThroughPanel
 from nnsim.app.learn.walkthrough import BACKWARD_PHASE, build_walkthrough
