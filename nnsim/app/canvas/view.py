@@ -29,6 +29,9 @@ WORLD = 1.0e6  # half-size of the (invisible) scroll area in scene units
 GRID = 24.0
 GRID_MIN_ZOOM = 0.5
 TAP_MS = 500  # a Space press released sooner, without panning, is a tap
+EMPTY_HINT = ("Drag neurons or whole layers from Parts onto the canvas (or double-click a part),\n"
+              "then drag from a neuron's + port to another neuron to connect them.\n"
+              "Help ▸ Example Gallery has ready-made networks.")
 NUDGE = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1), Qt.Key_Down: (0, 1)}
 
 
@@ -186,6 +189,22 @@ class CanvasView(QGraphicsView):
         painter.fillRect(rect, S.BACKGROUND)
         if self.zoom >= GRID_MIN_ZOOM:
             painter.fillRect(rect, self._grid)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        if self._scene.neuron_items:
+            return
+        # An empty design: say how to begin, in the middle of the view.
+        painter.save()
+        painter.resetTransform()
+        box = QRectF(self.viewport().rect()).adjusted(40, 40, -40, -40)
+        painter.setPen(S.MUTED)
+        painter.setFont(S.font(15, True))
+        painter.drawText(box.adjusted(0, 0, 0, -box.height() / 2 - 6), Qt.AlignHCenter | Qt.AlignBottom,
+                         "An empty network")
+        painter.setFont(S.font(13))
+        painter.drawText(box.adjusted(0, box.height() / 2 + 6, 0, 0), Qt.AlignHCenter | Qt.AlignTop | Qt.TextWordWrap,
+                         EMPTY_HINT)
+        painter.restore()
 
     # -- mouse: pan, antialiasing off while dragging ----------------------------------
     def mousePressEvent(self, event) -> None:  # noqa: N802

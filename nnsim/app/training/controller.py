@@ -429,9 +429,13 @@ class TrainingController(QObject):
                 self._carry = carry  # keep what training did for when the design works again
             self.session = self.probe = self.numbers = self.measure = None
             self.worker.session = self.worker.measure = None
-            self.error = str(e)
             self.playing = False
-            self._set_message(self.error, "error")
+            if not design.neurons:  # a blank design: nothing is wrong yet
+                self.error = "Nothing to train yet: add input and output neurons and connect them."
+                self._set_message(self.error, "info")
+            else:
+                self.error = str(e)[:1].upper() + str(e)[1:]
+                self._set_message(self.error, "error")
             self._after_rebuild(design, now)
             if not keep_progress:  # another design: the views must not show the old one's
                 self.history = list(design.history)

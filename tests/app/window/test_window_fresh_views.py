@@ -31,6 +31,8 @@ def test_new_design_clears_the_training_views(make_window, qtbot):
     assert ui.output.stack.currentWidget() is ui.output.note  # no map of the old design
     assert ui.cost.series.n == 0 and ui.cost.old_run_count == 0
     assert ui.histograms.plots == []
+    # A blank design is nothing wrong: the panel says how to begin, not an error.
+    assert ui.controller.message.startswith("Nothing to train yet") and ui.controller.message_kind == "info"
 
 
 def test_another_design_does_not_keep_the_old_curves_as_earlier_runs(make_window, qtbot):
