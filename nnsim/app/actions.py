@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -104,9 +105,11 @@ class Actions:
                 a.setToolTip(f"{word} {text}".strip() + (f" ({keys})" if keys else ""))
 
             text_changed.connect(follow)
-            can_changed.connect(action.setEnabled)
+            can_changed.connect(self.update_history_actions)
             follow(stack.undoText() if action is self.undo else stack.redoText())
-            action.setEnabled(can())
+        self._stack = stack
+        self.redo_blocked = lambda: False  # the window blocks Redo while training plays
+        self.update_history_actions()
         self.cut = make("cut", "Cu&t", canvas("cut_selection"), [StandardKey.Cut])
         self.copy = make("copy", "&Copy", canvas("copy_selection"), [StandardKey.Copy])
         self.paste = make("paste", "&Paste", canvas("paste"), [StandardKey.Paste])
@@ -144,6 +147,15 @@ class Actions:
             slot()
         except EditError as e:
             self.window.show_message(str(e))
+
+    def update_history_actions(self, *_) -> None:
+        """Undo when the stack can; Redo when it can and nothing blocks it
+        (training that plays becomes a step of its own before any move in
+        the history, and a new step ends what could be redone)."""
+        if not shiboken6.isValid(self._stack) or not shiboken6.isValid(self.undo):
+            return  # the window is closing
+        self.undo.setEnabled(self._stack.canUndo())
+        self.redo.setEnabled(self._stack.canRedo() and not self.redo_blocked())
 
     def all(self) -> list[QAction]:
         return [a for a in vars(self).values() if isinstance(a, QAction)]

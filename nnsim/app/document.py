@@ -146,10 +146,6 @@ class Document(QObject):
         self.history_move_requested.emit()
         self.undo_stack.redo()
 
-    def set_history_index(self, index: int) -> None:
-        self.history_move_requested.emit()
-        self.undo_stack.setIndex(index)
-
     # -- applying -----------------------------------------------------------------
     def push(self, text: str, ops: list, mergeable: bool = False) -> bool:
         """Push one undoable command (nothing if there is nothing to do)."""

@@ -85,11 +85,16 @@ class HistoryView(QUndoView):
         self.document = document
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        self.document.history_move_requested.emit()
+        # A row clicked while training plays means "back to that state": the
+        # training so far becomes a step first (so it can be redone).
+        if event.button() == Qt.MouseButton.LeftButton and self.indexAt(event.position().toPoint()).isValid():
+            self.document.history_move_requested.emit()
         super().mousePressEvent(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        self.document.history_move_requested.emit()
+        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End,
+                           Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            self.document.history_move_requested.emit()
         super().keyPressEvent(event)
 
 
@@ -160,6 +165,9 @@ class MainWindow(QMainWindow):
         # Live training and learn mode add their own docks, menus and actions;
         # both before the layout is restored so their docks find their places.
         self.training = install_training(self)
+        # Redo would be lost to the step that playing training becomes: not while it plays.
+        self.acts.redo_blocked = lambda: self.training.controller.playing
+        self.training.controller.state_changed.connect(self.acts.update_history_actions)
         self.learn_mode = install_learn_mode(self, training=self.training)
         self.restore_layout()
 

@@ -135,8 +135,10 @@ class NeuronItem(PortDrag, QGraphicsItem):
         """A small picture inside the circle (training's neuron map); the
         label it covers moves beside the circle."""
         if image is not self.thumbnail:
+            had = self.thumbnail is not None
             self.thumbnail = image
-            self._place_label()
+            if had != (image is not None):  # the label moves only when a thumbnail comes or goes
+                self._place_label()
             self.update()
 
     def _place_label(self) -> None:

@@ -129,6 +129,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self.bundle_items.clear()
         self.table = ConnectionTable()
         self._selected_pairs, self._hover_pair = [], None
+        self.set_hovered_neuron(-1)
         self._highlight_pairs, self._highlight_neurons = [], set()
         self._thumbnails, self._values, self._live = {}, {}, None
         self._dirty_neurons.clear()

@@ -165,7 +165,6 @@ def _curve(activation: Activation, x: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=None)
-@lru_cache(maxsize=64)
 def glyph_path(activation: Activation, half: float) -> QPainterPath:
     """The activation's curve drawn in a square of half-size ``half`` centred
     on the origin (y up on screen means negative y). Cached: every neuron

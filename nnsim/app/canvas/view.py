@@ -92,6 +92,17 @@ class CanvasView(QGraphicsView):
             " border-radius: 4px; padding: 2px 6px; font-size: 11px; }"
         )
         self._lod_note.hide()
+        # An empty design says how to begin, in the middle of the view.
+        self._empty_note = QLabel(
+            "<p style='font-size: 15px; font-weight: bold'>An empty network</p>" + EMPTY_HINT.replace("\n", "<br>"), self)
+        self._empty_note.setAlignment(Qt.AlignCenter)
+        self._empty_note.setStyleSheet("QLabel { color: #6b7280; font-size: 13px; background: transparent; }")
+        self._empty_note.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self._empty_note.hide()
+        document = scene.document
+        for signal in (document.reset, document.neurons_added, document.neurons_removed):
+            signal.connect(self._update_empty_note)
+        self._update_empty_note()
 
     # -- zoom --------------------------------------------------------------------------
     @property
@@ -123,6 +134,12 @@ class CanvasView(QGraphicsView):
         else:
             self._lod_note.hide()
 
+    def _update_empty_note(self, *_) -> None:
+        empty = not self._scene.document.design.neurons
+        if empty:
+            self._empty_note.setGeometry(self.viewport().geometry())
+        self._empty_note.setVisible(empty)
+
     def _place_lod_note(self) -> None:
         vp = self.viewport().geometry()
         self._lod_note.move(vp.left() + 8, vp.bottom() - self._lod_note.height() - 8)
@@ -130,6 +147,7 @@ class CanvasView(QGraphicsView):
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._place_lod_note()
+        self._empty_note.setGeometry(self.viewport().geometry())
         if self._auto_fit and self.isVisible():
             self.fit_all()
 
@@ -189,22 +207,6 @@ class CanvasView(QGraphicsView):
         painter.fillRect(rect, S.BACKGROUND)
         if self.zoom >= GRID_MIN_ZOOM:
             painter.fillRect(rect, self._grid)
-
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
-        if self._scene.neuron_items:
-            return
-        # An empty design: say how to begin, in the middle of the view.
-        painter.save()
-        painter.resetTransform()
-        box = QRectF(self.viewport().rect()).adjusted(40, 40, -40, -40)
-        painter.setPen(S.MUTED)
-        painter.setFont(S.font(15, True))
-        painter.drawText(box.adjusted(0, 0, 0, -box.height() / 2 - 6), Qt.AlignHCenter | Qt.AlignBottom,
-                         "An empty network")
-        painter.setFont(S.font(13))
-        painter.drawText(box.adjusted(0, box.height() / 2 + 6, 0, 0), Qt.AlignHCenter | Qt.AlignTop | Qt.TextWordWrap,
-                         EMPTY_HINT)
-        painter.restore()
 
     # -- mouse: pan, antialiasing off while dragging ----------------------------------
     def mousePressEvent(self, event) -> None:  # noqa: N802

@@ -128,9 +128,7 @@ class TrainingController(QObject):
 
         document.changed.connect(self._on_document_changed)
         document.path_changed.connect(self._on_document_changed)
-        moved = getattr(document, "history_move_requested", None)
-        if moved is not None:
-            moved.connect(self._before_history_move)
+        document.history_move_requested.connect(self._before_history_move)
         self._rebuild(keep_progress=False, history_changed=True)
 
     # -- life ----------------------------------------------------------------------------
@@ -346,8 +344,8 @@ class TrainingController(QObject):
         than losing it."""
         if self.playing:
             self.pause()
-            self._set_message("Paused for undo. Press Play to train on from here.", "info")
-            self.state_changed.emit()
+            self._set_message("Paused: the training so far is a step in the history now. "
+                              "Press Play to train on from here.", "info")
         else:
             self.sync_to_document()
 
@@ -434,10 +432,12 @@ class TrainingController(QObject):
                 self.error = "Nothing to train yet: add input and output neurons and connect them."
                 self._set_message(self.error, "info")
             else:
-                self.error = str(e)[:1].upper() + str(e)[1:]
+                self.error = _capitalised(str(e))
                 self._set_message(self.error, "error")
             self._after_rebuild(design, now)
             if not keep_progress:  # another design: the views must not show the old one's
+                self.session_id += 1  # snapshots still on their way are of the old one
+                self.latest = self.heavy = None
                 self.history = list(design.history)
                 self.history_version += 1
                 self.session_changed.emit()
@@ -466,7 +466,7 @@ class TrainingController(QObject):
         self._dirty = bool(pending) or counters is not None and counters[0] != (
             design.history[-1].step if design.history else 0) or any(
             not np.array_equal(a, b) for a, b in zip(numbers, now))
-        self.latest = None
+        self.latest = self.heavy = None
         self._capture_initial()
         self.session_changed.emit()
         self.history_version += 1
@@ -563,7 +563,7 @@ class TrainingController(QObject):
         self.state_changed.emit()
 
     def _set_message(self, text: str, kind: str = "info") -> None:
-        text = text[:1].upper() + text[1:]  # engine messages start in lower case
+        text = _capitalised(text)  # engine messages start in lower case
         self.message, self.message_kind = text, kind if text else ""
         self.state_changed.emit()
 
@@ -627,6 +627,15 @@ def _stop_all() -> None:
         except RuntimeError:  # already deleted by Qt
             pass
     _LIVE.clear()
+
+
+def _capitalised(text: str) -> str:
+    """The text with a capital first letter, unless it starts with a file
+    name or path (``data.csv: no such file``), which must stay as it is."""
+    first = text.split(":", 1)[0].split(" ", 1)[0]
+    if not text or any(ch in first for ch in "./\\"):
+        return text
+    return text[0].upper() + text[1:]
 
 
 def _sentence(text: str) -> str:

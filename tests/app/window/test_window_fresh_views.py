@@ -45,3 +45,40 @@ def test_another_design_does_not_keep_the_old_curves_as_earlier_runs(make_window
     qtbot.waitUntil(lambda: window.training.controller.session is not None, timeout=WAIT)
     assert window.training.cost.old_run_count == 0
     assert window.training.cost.series.n == 0
+
+
+def test_new_design_forgets_the_last_snapshot(make_window, qtbot):
+    window, answers = make_window(example_path("circle"))
+    window.show()
+    qtbot.waitExposed(window)
+    _train_a_little(window, qtbot)
+    c = window.training.controller
+    assert c.latest is not None and c.heavy is not None
+    answers.unsaved = "discard"
+    assert window.files.new()
+    assert c.latest is None and c.heavy is None
+    qtbot.wait(100)  # a snapshot on its way belongs to the old design and is dropped
+    assert c.latest is None and not window.scene._thumbnails
+
+
+def test_the_empty_canvas_hint_comes_and_goes_with_the_neurons(make_window, qtbot):
+    from nnsim.design.model import LayerKind
+
+    window, _answers = make_window()
+    window.show()
+    window.show_canvas()
+    qtbot.waitExposed(window)
+    note = window.canvas._empty_note
+    assert note.isVisible() and "empty network" in note.text()
+    window.document.add_layer(LayerKind.INPUT, 2, 0.0, 0.0)
+    assert not note.isVisible()
+    window.acts.undo.trigger()
+    assert note.isVisible()
+
+
+def test_messages_keep_file_names_as_they_are():
+    from nnsim.app.training.controller import _capitalised
+
+    assert _capitalised("the design has no input neurons") == "The design has no input neurons"
+    assert _capitalised("data.csv: no such file") == "data.csv: no such file"
+    assert _capitalised("") == ""

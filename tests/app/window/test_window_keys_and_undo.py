@@ -110,7 +110,7 @@ def test_undo_while_playing_takes_back_the_training_since_the_last_step(make_win
     start = c.epoch
     qtbot.waitUntil(lambda: c.epoch > start + 20, timeout=WAIT)
     window.acts.undo.trigger()  # while playing
-    assert not c.playing and "undo" in c.message.lower()
+    assert not c.playing and "step in the history" in c.message
     assert stack.count() == 2 and stack.index() == 1  # the new training became a step, then was undone
     assert stack.text(1).startswith("Train epochs")
     now = numbers_of(doc.design)
@@ -186,3 +186,19 @@ def test_an_opened_design_is_fitted_into_the_canvas(make_window, qtbot):
         qtbot.waitUntil(fitted, timeout=2000)
         window.document.undo_stack.setClean()
         window.close()
+
+
+def test_redo_waits_while_training_plays(make_window, qtbot):
+    """Playing training becomes a step before any move in the history, and a
+    new step ends what could be redone: so Redo is off while it plays."""
+    window = _window(make_window, qtbot)
+    c, doc = window.training.controller, window.document
+    doc.set_design(name="renamed")
+    window.acts.undo.trigger()
+    assert window.acts.redo.isEnabled()
+    c.play()
+    qtbot.waitUntil(lambda: c.playing, timeout=WAIT)
+    assert not window.acts.redo.isEnabled()
+    c.pause()
+    qtbot.waitUntil(lambda: not c.playing, timeout=WAIT)
+    assert window.acts.redo.isEnabled() == doc.undo_stack.canRedo()
