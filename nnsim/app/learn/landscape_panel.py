@@ -23,7 +23,8 @@ from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.landscape import Landscape, Param, auto_span, diverged, find_param, params_of
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.samples import load_samples
-from nnsim.app.learn.widgets import DockPanel, ExactSpinBox, button, column, message_box, note, scroll_column, set_box
+from nnsim.app.learn.widgets import DockPanel, button, column, message_box, note, scroll_column, set_box
+from nnsim.app.panels.fields import NumberField
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.explain import fmt
@@ -69,11 +70,8 @@ class LandscapePanel(DockPanel):
             # Long names must not widen the panel: the boxes elide them.
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(12)
-        self.rate = ExactSpinBox()
+        self.rate = NumberField(minimum=0.0001, maximum=100.0, step=0.1)
         self.rate.setObjectName("rate_spin")
-        self.rate.setDecimals(4)
-        self.rate.setRange(0.0001, 100.0)
-        self.rate.setSingleStep(0.1)
         self.rate.setKeyboardTracking(False)
         self.rate.setToolTip("The training's learning rate (the same setting as in the training panel)")
         form = QFormLayout()

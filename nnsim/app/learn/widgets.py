@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QFrame,
     QLabel,
     QPushButton,
@@ -118,19 +117,6 @@ def column(*items, stretch_last: bool = False, width: tuple[int, int] | None = N
         box.setMinimumWidth(width[0])
         box.setMaximumWidth(width[1])
     return box
-
-
-def shortest(value: float, decimals: int = 6) -> str:
-    """A number in its shortest exact form: 0.5, 0.03, 1.5, 0.0001 (no padding zeros)."""
-    text = f"{round(float(value), decimals):.{decimals}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-class ExactSpinBox(QDoubleSpinBox):
-    """A spin box that shows 0.5 as "0.5", not "0.5000"."""
-
-    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
-        return shortest(value, self.decimals()).replace(".", self.locale().decimalPoint())
 
 
 def scroll_column(*widgets, name: str = "", minimum: int = 40) -> QScrollArea:
