@@ -26,18 +26,13 @@ from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.engine.perceptron import CONVERGED, NOT_SEPARABLE, PerceptronTrainer, perceptron_problem
 from nnsim.engine.trainer import READY
-from nnsim.explain import fmt
+from nnsim.explain import factor, fmt
 from nnsim.session import Session
 
 CLASS_COLOURS = {1: "#0877bd", 0: "#f59322"}  # Playground's blue (fires) and orange (quiet)
 REGION_COLOURS = np.array([[252, 228, 200, 255], [205, 226, 243, 255]], dtype=np.ubyte)
 GRID = 80
 NEXT_LESSON = "hidden-layer-xor"
-
-
-def _p(v: float) -> str:
-    t = fmt(v)
-    return f"({t})" if t.startswith("−") else t
 
 
 def _count(n: int, word: str) -> str:
@@ -333,7 +328,7 @@ class PerceptronPanel(DockPanel):
             name = escape(neuron_name(d, out.id))
             rows.append(
                 f"<li>{name}: wanted {fmt(update.target[k])}, got {fmt(update.output[k])} → "
-                f"error = {fmt(update.target[k])} − {_p(update.output[k])} = <b>{fmt(e)}</b></li>"
+                f"error = {fmt(update.target[k])} − {factor(update.output[k])} = <b>{fmt(e)}</b></li>"
             )
             if e == 0:
                 rows.append("<li>right answer: nothing changes</li>")
@@ -344,12 +339,12 @@ class PerceptronPanel(DockPanel):
                 xi = x[inputs[c.source]]
                 src = escape(neuron_name(d, c.source))
                 rows.append(
-                    f"<li>weight from {src}: {fmt(w_before[idx])} + {fmt(rate)} × {_p(e)} × {_p(xi)} = "
+                    f"<li>weight from {src}: {fmt(w_before[idx])} + {fmt(rate)} × {factor(e)} × {factor(xi)} = "
                     f"<b>{fmt(w_after[idx])}</b></li>"
                 )
             li, col = compiled.neuron_pos[out.id]
             b_old = float(b_before[li][col])
-            rows.append(f"<li>bias: {fmt(b_old)} + {fmt(rate)} × {_p(e)} = <b>{fmt(out.bias)}</b></li>")
+            rows.append(f"<li>bias: {fmt(b_old)} + {fmt(rate)} × {factor(e)} = <b>{fmt(out.bias)}</b></li>")
         rows.append("</ul>")
         return "".join(rows)
 
