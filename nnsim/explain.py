@@ -127,6 +127,12 @@ def factor(value: float) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """A number with its noun: '1 epoch', '0 epochs', '2 biases' (``plural``
+    when adding an s will not do)."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
 #: How the words name each activation function.
 ACTIVATION_NAMES = {
     Activation.STEP: "step",

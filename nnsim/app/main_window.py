@@ -71,6 +71,7 @@ from nnsim.app.training.actions import is_play_key
 from nnsim.design.build import COLUMN_SPACING, ROW_SPACING
 from nnsim.design.model import LayerKind
 from nnsim.design.recipes import EditError
+from nnsim.explain import count
 
 Area = Qt.DockWidgetArea
 MESSAGE_MS = 8000
@@ -241,13 +242,9 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         d = self.document.design
-
-        def plural(n, word):
-            return f"{n} {word}{'s' * (n != 1)}"
-
         self.counts_label.setText(
-            f"{plural(len(d.layers), 'layer')} · {plural(len(d.neurons), 'neuron')} · "
-            f"{plural(len(d.connections), 'connection')}")
+            f"{count(len(d.layers), 'layer')} · {count(len(d.neurons), 'neuron')} · "
+            f"{count(len(d.connections), 'connection')}")
 
     def update_zoom(self, *_) -> None:
         self.zoom_label.setText(f"{round(self.canvas.zoom * 100)}%")
@@ -316,7 +313,7 @@ class MainWindow(QMainWindow):
         if refused and not done:
             self.show_message(refused[0])
         elif done:
-            self.show_message(f"Connected {done} pair{'s' * (done != 1)} of layers"
+            self.show_message(f"Connected {count(done, 'pair')} of layers"
                               + (f"; {refused[0]}" if refused else ""))
 
     # -- menus ---------------------------------------------------------------------------

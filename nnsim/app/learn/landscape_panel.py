@@ -27,7 +27,7 @@ from nnsim.app.learn.widgets import DockPanel, button, column, message_box, note
 from nnsim.app.panels.fields import NumberField
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
-from nnsim.explain import fmt
+from nnsim.explain import count, fmt
 
 RESOLUTION = 41
 N_CONTOURS = 9
@@ -460,7 +460,7 @@ class LandscapePanel(DockPanel):
         try:
             steps = len(self.path) - 1
             push_numbers(self.document, weights, biases,
-                         f"Gradient descent on the landscape ({steps} step{'s' * (steps != 1)})", self.run_id)
+                         f"Gradient descent on the landscape ({count(steps, 'step')})", self.run_id)
             pushed = True
         except EditError:
             pushed = False

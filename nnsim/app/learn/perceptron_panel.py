@@ -26,18 +26,13 @@ from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.engine.perceptron import CONVERGED, NOT_SEPARABLE, PerceptronTrainer, perceptron_problem
 from nnsim.engine.trainer import READY
-from nnsim.explain import factor, fmt
+from nnsim.explain import count, factor, fmt
 from nnsim.session import Session
 
 CLASS_COLOURS = {1: "#0877bd", 0: "#f59322"}  # Playground's blue (fires) and orange (quiet)
 REGION_COLOURS = np.array([[252, 228, 200, 255], [205, 226, 243, 255]], dtype=np.ubyte)
 GRID = 80
 NEXT_LESSON = "hidden-layer-xor"
-
-
-def _count(n: int, word: str) -> str:
-    """'1 epoch', '0 epochs', '3 samples'."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class PerceptronPanel(DockPanel):
@@ -265,7 +260,7 @@ class PerceptronPanel(DockPanel):
         biases = [n.bias for n in d.neurons]
         self._pushing = True
         try:
-            push_numbers(self.document, weights, biases, f"Perceptron: {_count(self._run_updates(), 'update')}",
+            push_numbers(self.document, weights, biases, f"Perceptron: {count(self._run_updates(), 'update')}",
                          self.run_id)
         except EditError as e:
             set_box(self.status_box, escape(str(e)), "bad")
@@ -361,8 +356,8 @@ class PerceptronPanel(DockPanel):
             n = trainer.steps_per_epoch
             pos = n - trainer.steps_left_in_epoch()
             if pos == 0:
-                self.counter.setText(f"{_count(trainer.epoch, 'epoch')} done · "
-                                     f"{_count(self.updates, 'sample')} shown so far")
+                self.counter.setText(f"{count(trainer.epoch, 'epoch')} done · "
+                                     f"{count(self.updates, 'sample')} shown so far")
             else:
                 self.counter.setText(f"Epoch {trainer.epoch + 1}: sample {pos} of {n} · {self.updates} shown so far")
         if not two_d:

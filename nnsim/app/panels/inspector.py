@@ -29,7 +29,7 @@ from nnsim.app.document import Document
 from nnsim.app.panels.fields import ActivationBox, NumberField
 from nnsim.design.model import Activation, LayerKind
 from nnsim.design.recipes import MAX_LAYER_SIZE, EditError
-from nnsim.explain import ACTIVATION_NAMES
+from nnsim.explain import ACTIVATION_NAMES, count
 
 THRESHOLD_ACTIVATIONS = (Activation.STEP, Activation.SIGN)
 
@@ -262,11 +262,9 @@ class Inspector(QWidget):
         n_bias = sum(1 for n in d.neurons if d.layer(n.layer).kind != LayerKind.INPUT)
         frozen = sum(1 for c in d.connections if c.frozen)
         lines = [
-            f"{len(d.layers)} layer{'s' * (len(d.layers) != 1)}, {len(d.neurons)} neuron{'s' * (len(d.neurons) != 1)}, "
-            f"{n_conn} connection{'s' * (n_conn != 1)}",
-            f"{d.input_size} input{'s' * (d.input_size != 1)}, {d.output_size} output{'s' * (d.output_size != 1)}",
-            f"{n_conn + n_bias} trainable numbers ({n_conn} weight{'s' * (n_conn != 1)}, "
-            f"{n_bias} bias{'es' * (n_bias != 1)})"
+            f"{count(len(d.layers), 'layer')}, {count(len(d.neurons), 'neuron')}, {count(n_conn, 'connection')}",
+            f"{count(d.input_size, 'input')}, {count(d.output_size, 'output')}",
+            f"{n_conn + n_bias} trainable numbers ({count(n_conn, 'weight')}, {count(n_bias, 'bias', 'biases')})"
             + (f", {frozen} frozen" if frozen else ""),
         ]
         self.counts.setText("\n".join(lines))
@@ -288,7 +286,7 @@ class Inspector(QWidget):
         self.threshold.setEnabled(not is_input and d.activation_of(n) in THRESHOLD_ACTIVATIONS)
         incoming = sum(1 for c in d.connections if c.target == n.id)
         outgoing = sum(1 for c in d.connections if c.source == n.id)
-        note = f"{incoming} incoming, {outgoing} outgoing connection{'s' * (outgoing != 1)}."
+        note = f"{incoming} incoming, {count(outgoing, 'outgoing connection')}."
         if is_input:
             note = "An input neuron passes its data value on unchanged. " + note
         self.neuron_note.setText(note)
@@ -298,7 +296,7 @@ class Inspector(QWidget):
         layer = self.document.index.layer(self.layers[0])
         members = d.neurons_of(layer.id)
         self.title.setText(f"Layer “{layer.name}”")
-        self.subtitle.setText(f"{layer.kind.value} layer of {len(members)} neuron{'s' * (len(members) != 1)}")
+        self.subtitle.setText(f"{layer.kind.value} layer of {count(len(members), 'neuron')}")
         _set_text(self.layer_name, layer.name)
         if not self.layer_size.hasFocus() or self.layer_size.value() != len(members):
             with QSignalBlocker(self.layer_size):
@@ -331,11 +329,11 @@ class Inspector(QWidget):
         conns = [index.connection(p) for p in self.connections]
         parts = []
         if self.layers:
-            parts.append(f"{len(self.layers)} layer{'s' * (len(self.layers) != 1)}")
+            parts.append(count(len(self.layers), 'layer'))
         if neurons:
-            parts.append(f"{len(neurons)} neuron{'s' * (len(neurons) != 1)}")
+            parts.append(count(len(neurons), 'neuron'))
         if conns:
-            parts.append(f"{len(conns)} connection{'s' * (len(conns) != 1)}")
+            parts.append(count(len(conns), 'connection'))
         self.title.setText("Several items")
         self.subtitle.setText(", ".join(parts) + " selected. Fields show a value when all share it; "
                               "a change applies to all.")
