@@ -196,9 +196,7 @@ class StepThroughPanel(DockPanel):
     # -- visibility: only a visible panel draws on the canvas ------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
-        if not self.active:
-            self.active = True
-            self.rebuild()  # draws the current frame (and catches up if stale)
+        self._enter()
 
     def hideEvent(self, event) -> None:  # noqa: N802
         super().hideEvent(event)
@@ -210,9 +208,14 @@ class StepThroughPanel(DockPanel):
         Connected to the dock's ``visibilityChanged``."""
         if not visible:
             self._leave()
-        elif self.isVisible() and not self.active:
+        elif self.isVisible():
+            self._enter()
+
+    def _enter(self) -> None:
+        """In view: the numbers come onto the canvas (once, however often asked)."""
+        if not self.active:
             self.active = True
-            self.rebuild()
+            self.rebuild()  # draws the current frame (and catches up if stale)
 
     def _leave(self) -> None:
         """Out of view: the numbers leave the canvas."""
