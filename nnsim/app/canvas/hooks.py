@@ -10,6 +10,7 @@ from PySide6.QtGui import QImage
 from nnsim.app.canvas import style as S
 from nnsim.app.canvas.bundles import shorten
 from nnsim.app.canvas.items import DOT_LOD
+from nnsim.design.model import LayerKind
 
 
 class HooksMixin:
@@ -88,13 +89,26 @@ class HooksMixin:
         """Show these biases (design neuron order) in the neurons' readouts
         instead of the design's, e.g. while training; None goes back to the
         design's. The design is not touched."""
-        neurons = self.design.neurons
-        if biases is not None and len(biases) != len(neurons):
+        if biases is None:
+            for item, _ in self._biased_items():
+                item.show_bias(None)
+            return
+        if len(biases) != len(self.design.neurons):
             return  # out of step with the design: the next edit resets training
-        for i, n in enumerate(neurons):
-            item = self.neuron_items.get(n.id)
-            if item is not None:
-                item.show_bias(None if biases is None else float(biases[i]))
+        values = np.asarray(biases, dtype=np.float64).tolist()
+        for item, i in self._biased_items():
+            item.show_bias(values[i])
+
+    def _biased_items(self) -> list:
+        """(item, design index) of every neuron with a bias (not the inputs),
+        kept until neurons or layers change."""
+        if self._bias_items is None:
+            index = self.document.index
+            self._bias_items = [
+                (self.neuron_items[n.id], i) for i, n in enumerate(self.design.neurons)
+                if n.id in self.neuron_items and index.layer(n.layer).kind != LayerKind.INPUT
+            ]
+        return self._bias_items
 
     def set_neuron_thumbnails(self, images: dict[int, QImage] | None) -> None:
         """Small images (e.g. each neuron's output over the input plane) shown

@@ -65,6 +65,9 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self.document = document
         self.table = ConnectionTable()
         self.neuron_items: dict[int, NeuronItem] = {}
+        # (item, design index) of the neurons with a bias, for live training
+        # feeds; None when neurons or layers changed (built again when needed).
+        self._bias_items: list[tuple[NeuronItem, int]] | None = None
         self.layer_items: dict[int, LayerItem] = {}
         self.bundle_items: dict[PairKey, BundleItem] = {}
         self.wide_pens = True
@@ -125,6 +128,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         for item in self.layer_items.values():
             self.removeItem(item.backdrop)
         self.neuron_items.clear()
+        self._bias_items = None
         self.layer_items.clear()
         self.bundle_items.clear()
         self.table = ConnectionTable()
@@ -174,6 +178,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
 
     def _refresh_layers(self, lids, members_changed: bool = False) -> None:
         """Texts, colours and frames of these layers and their neurons."""
+        self._bias_items = None  # members or kinds may have changed
         design, index = self.design, self.document.index
         lids = {lid for lid in lids if lid in self.layer_items}
         if not lids:
@@ -230,6 +235,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
 
     def _forget_neurons(self, nids) -> None:
         nids = [nid for nid in nids if nid in self.neuron_items]
+        self._bias_items = None
         self._dirty_pairs |= self.table.remove_neurons(nids)
         for nid in nids:
             item = self.neuron_items.pop(nid)
