@@ -87,6 +87,7 @@ class NeuronItem(PortDrag, QGraphicsItem):
         self._label_too_long = False
         self.outside = ""  # a label drawn beside the circle (too long for it, or covered by a thumbnail)
         self._outside_width = 0.0
+        self._pill_width = 0.0  # the pill behind the label over a thumbnail
         self._rect = QRectF()
         self._update_rect()
         if parent is not None:
@@ -151,6 +152,8 @@ class NeuronItem(PortDrag, QGraphicsItem):
         bold = QFontMetricsF(S.font(11, True))
         self.outside = bold.elidedText(self.label, Qt.ElideRight, 110) if outside else ""
         self._outside_width = bold.horizontalAdvance(self.outside) + 2 if outside else 0.0
+        pill = self.thumbnail is not None and bool(self.label) and not self.outside  # as paint() decides
+        self._pill_width = QFontMetricsF(S.font(10, True)).horizontalAdvance(self.text) + 8 if pill else 0.0
         self._update_rect()
 
     @property
@@ -278,7 +281,7 @@ class NeuronItem(PortDrag, QGraphicsItem):
     def _paint_pill(self, painter: QPainter, text: str) -> None:
         """A label on a light pill in the middle of the circle (over a thumbnail)."""
         font = S.font(10, bold=True)
-        w = QFontMetricsF(font).horizontalAdvance(text) + 8
+        w = self._pill_width
         rect = QRectF(-w / 2, -7.5, w, 15)
         painter.setPen(Qt.NoPen)
         painter.setBrush(QColor(255, 255, 255, 225))
