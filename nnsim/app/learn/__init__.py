@@ -27,13 +27,13 @@ Area = Qt.DockWidgetArea
 #: name -> (menu text, dock title, dock object name, area, shortcut)
 TOOLS = {
     "lessons": ("&Lessons", "Lessons", "learn_lessons_dock", Area.RightDockWidgetArea, "Ctrl+Shift+L"),
-    "step_through": ("&Step through a sample", "Step through a sample", "learn_step_dock", Area.BottomDockWidgetArea,
+    "step_through": ("&Step Through a Sample", "Step through a sample", "learn_step_dock", Area.BottomDockWidgetArea,
                      "Ctrl+Shift+T"),
     "perceptron": ("&Perceptron", "Perceptron", "learn_perceptron_dock", Area.BottomDockWidgetArea, ""),
-    "landscape": ("Loss &landscape", "Loss landscape", "learn_landscape_dock", Area.BottomDockWidgetArea, ""),
-    "activations": ("&Activation functions", "Activation functions", "learn_activations_dock",
+    "landscape": ("Loss &Landscape", "Loss landscape", "learn_landscape_dock", Area.BottomDockWidgetArea, ""),
+    "activations": ("&Activation Functions", "Activation functions", "learn_activations_dock",
                     Area.BottomDockWidgetArea, ""),
-    "compare": ("&Compare a shallow and a deep network", "Compare networks", "learn_compare_dock",
+    "compare": ("&Compare Shallow and Deep Networks", "Compare networks", "learn_compare_dock",
                 Area.BottomDockWidgetArea, ""),
 }
 

@@ -89,7 +89,7 @@ class TrainingUI(QObject):
         self._dock(self.sample, Area.RightDockWidgetArea, "Sample", "training_sample_dock", visible=False,
                    tab_with="training_output_dock")
         cost = self._dock(self.cost, Area.BottomDockWidgetArea, "Cost", "training_cost_dock")
-        self._dock(self.histograms, Area.BottomDockWidgetArea, "Activations", "training_histograms_dock",
+        self._dock(self.histograms, Area.BottomDockWidgetArea, "Activation histograms", "training_histograms_dock",
                    tab_with="training_cost_dock")
         output.raise_()
         cost.raise_()
