@@ -6,17 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLabel, QMainWindow
+from training_testkit import WAIT, training_window
 
 import nnsim
-from nnsim.app.document import Document
-from nnsim.app.training import install_training
 from nnsim.design.build import initialize, layered
 from nnsim.design.edits import numbers_of
 from nnsim.design.model import Activation, DatasetSpec, Optimizer
 from nnsim.io import load, save
-
-WAIT = 15_000  # ms; training itself takes well under a second
 
 
 def regression_design():
@@ -30,30 +26,20 @@ def regression_design():
     return d
 
 
-def make_ui(qtbot, design):
-    window = QMainWindow()
-    window.document = Document(design)
-    window.setCentralWidget(QLabel("canvas"))
-    qtbot.addWidget(window)
-    ui = install_training(window)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitUntil(lambda: ui.controller.heavy is not None, timeout=WAIT)
-    return window, ui
 
 
 @pytest.fixture
 def xor(qtbot):
     design = nnsim.example("xor-mlp")
     design.training.epochs = 1_000_000  # we pause by hand
-    window, ui = make_ui(qtbot, design)
+    window, ui = training_window(qtbot, design)
     yield window, ui
     ui.shutdown()
 
 
 @pytest.fixture
 def plane(qtbot):
-    window, ui = make_ui(qtbot, regression_design())
+    window, ui = training_window(qtbot, regression_design())
     yield window, ui
     ui.shutdown()
 
@@ -110,7 +96,7 @@ def test_step_advances_exactly_one_batch(qtbot, xor):
 
 
 def test_step_epoch_finishes_the_epoch(qtbot):
-    window, ui = make_ui(qtbot, nnsim.example("circle"))
+    window, ui = training_window(qtbot, nnsim.example("circle"))
     try:
         c = ui.controller
         assert c.steps_per_epoch == 25  # 250 training points, batches of 10
@@ -276,7 +262,7 @@ def test_structural_edit_while_training_pauses_and_keeps_progress(qtbot, xor):
 def test_data_change_while_playing_keeps_training(qtbot):
     design = nnsim.example("circle")
     design.training.epochs = 1_000_000
-    window, ui = make_ui(qtbot, design)
+    window, ui = training_window(qtbot, design)
     try:
         c = ui.controller
         c.play()

@@ -7,14 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow
+from training_testkit import WAIT, training_window
 
 import nnsim
-from nnsim.app.document import Document
 from nnsim.app.training import install_training
 from nnsim.design.model import DatasetSpec, Loss, Optimizer, Regularization
-
-WAIT = 15_000
 
 
 class FakeScene(QObject):
@@ -34,23 +31,11 @@ class FakeScene(QObject):
         self.weights.append(None if weights is None else np.array(weights))
 
 
-def make(qtbot, design, scene=None):
-    window = QMainWindow()
-    window.document = Document(design)
-    window.setCentralWidget(QLabel("canvas"))
-    if scene is not None:
-        window.scene = scene
-    qtbot.addWidget(window)
-    ui = install_training(window)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitUntil(lambda: ui.controller.heavy is not None, timeout=WAIT)
-    return window, ui
 
 
 @pytest.fixture
 def circle(qtbot):
-    window, ui = make(qtbot, nnsim.example("circle"))
+    window, ui = training_window(qtbot, nnsim.example("circle"))
     yield window, ui
     ui.shutdown()
 
@@ -138,7 +123,7 @@ def test_data_chooser(qtbot, circle, tmp_path):
 # -- the views --------------------------------------------------------------------------------
 def test_views_after_training_a_two_input_set(qtbot):
     scene = FakeScene()
-    window, ui = make(qtbot, nnsim.example("circle"), scene)
+    window, ui = training_window(qtbot, nnsim.example("circle"), scene)
     try:
         c = ui.controller
         window.document.set_training(epochs=1_000_000)
@@ -191,7 +176,7 @@ def test_views_after_training_a_two_input_set(qtbot):
 
 
 def test_views_for_data_with_four_inputs(qtbot):
-    window, ui = make(qtbot, nnsim.example("iris"))
+    window, ui = training_window(qtbot, nnsim.example("iris"))
     try:
         c = ui.controller
         assert not c.probe.two_d

@@ -1,0 +1,26 @@
+"""A bare window with live training installed, for the training tests: a
+QMainWindow holding a Document (and optionally a canvas scene)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QMainWindow
+
+from nnsim.app.document import Document
+from nnsim.app.training import install_training
+
+WAIT = 15_000  # ms; training itself takes well under a second
+
+
+def training_window(qtbot, design, scene=None):
+    """(window, TrainingUI), shown, once the first heavy snapshot arrived."""
+    window = QMainWindow()
+    window.document = Document(design)
+    window.setCentralWidget(QLabel("canvas"))
+    if scene is not None:
+        window.scene = scene
+    qtbot.addWidget(window)
+    ui = install_training(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitUntil(lambda: ui.controller.heavy is not None, timeout=WAIT)
+    return window, ui
