@@ -65,6 +65,6 @@ def inspect(design: Design, inputs, target=None) -> SampleTrace:
     x = np.asarray(inputs, dtype=np.float64)
     if x.shape != (net.n_inputs,):
         raise ValueError(f"the design has {net.n_inputs} inputs; {x.size} values were given")
-    optimizer = make_optimizer(net.params, design.training)
+    optimizer = make_optimizer(net.parameters, design.training)
     ins = inspect_sample(net, x, target, optimizer, design.training)
     return trace_sample(design, compiled, ins)

@@ -10,7 +10,8 @@ import numpy as np
 from nnsim.design.model import Design, LayerKind
 from nnsim.design.validate import DesignError, check_trainable
 from nnsim.engine.activations import LayerActivation
-from nnsim.engine.network import Block, LayerOp, Network
+from nnsim.engine.network import Block, Network, Node
+from nnsim.engine.ops.dense import Dense
 
 
 @dataclass
@@ -79,21 +80,6 @@ def compile_design(design: Design, dtype=np.float64) -> Compiled:
     layer_index = {lid: i for i, lid in enumerate(order)}
     neuron_pos = {n.id: (layer_index[lid], col) for lid in order for col, n in enumerate(members[lid])}
 
-    ops: list[LayerOp] = []
-    for i, lid in enumerate(order):
-        layer = design.layer(lid)
-        neurons = members[lid]
-        if layer.kind == LayerKind.INPUT:
-            act, b = None, None
-        else:
-            act = LayerActivation(
-                [design.activation_of(n) for n in neurons],
-                np.array([n.threshold for n in neurons], dtype=dtype),
-            )
-            b = np.array([n.bias for n in neurons], dtype=dtype)
-        ops.append(LayerOp(index=i, size=len(neurons), kind=layer.kind.value, act=act, b=b))
-    _set_columns(design, ops, layer_index)
-
     n_conn = len(design.connections)
     src = np.empty(n_conn, dtype=np.intp)
     dst = np.empty(n_conn, dtype=np.intp)
@@ -107,13 +93,17 @@ def compile_design(design: Design, dtype=np.float64) -> Compiled:
         weight[k] = c.weight
         frozen[k] = c.frozen
 
+    sizes = [len(members[lid]) for lid in order]
+    keys = [f"layer:{lid}" for lid in order]
     blocks: list[Block] = []
+    values: dict[str, np.ndarray] = {}
     conn_block = np.empty(n_conn, dtype=np.intp)
-    pair_key = src * len(ops) + dst
+    n_nodes = len(order)
+    pair_key = src * n_nodes + dst
     for key in np.unique(pair_key):  # sorted: blocks come in topological order of source
         sel = pair_key == key
-        s, d = int(key // len(ops)), int(key % len(ops))
-        W = np.zeros((ops[s].size, ops[d].size), dtype=dtype)
+        s, d = int(key // n_nodes), int(key % n_nodes)
+        W = np.zeros((sizes[s], sizes[d]), dtype=dtype)
         mask = np.zeros(W.shape, dtype=bool)
         trainable = np.zeros(W.shape, dtype=bool)
         W[row[sel], col[sel]] = weight[sel]
@@ -122,20 +112,40 @@ def compile_design(design: Design, dtype=np.float64) -> Compiled:
         blk = Block(
             src=s,
             dst=d,
-            W=W,
+            name=f"{keys[s]}->{keys[d]}/weight",
             mask=None if mask.all() else mask,
             grad_mask=None if trainable.all() else trainable.astype(dtype),
         )
+        values[blk.name] = W
         conn_block[sel] = len(blocks)
         blocks.append(blk)
-        ops[s].outputs.append(blk)
-        ops[d].inputs.append(blk)
 
-    net = Network(ops, blocks, design.training.loss, dtype=dtype)
+    nodes: list[Node] = []
+    for i, lid in enumerate(order):
+        layer = design.layer(lid)
+        neurons = members[lid]
+        node = Node(index=i, key=keys[i], kind=layer.kind.value, size=len(neurons))
+        if layer.kind != LayerKind.INPUT:
+            act = LayerActivation(
+                [design.activation_of(n) for n in neurons],
+                np.array([n.threshold for n in neurons], dtype=dtype),
+            )
+            node.inputs = [blk for blk in blocks if blk.dst == i]
+            node.sources = [blk.src for blk in node.inputs]
+            bias_name = f"{keys[i]}/bias"
+            node.op = Dense([sizes[s] for s in node.sources], len(neurons), act,
+                            [blk.name for blk in node.inputs], bias_name,
+                            [blk.grad_mask for blk in node.inputs])
+            values[bias_name] = np.array([n.bias for n in neurons], dtype=dtype)
+        nodes.append(node)
+    _set_columns(design, nodes, layer_index)
+
+    net = Network(nodes, design.training.loss, dtype=dtype)
+    net.parameters.assign(values)
     return Compiled(net, layer_index, neuron_pos, conn_block, row, col)
 
 
-def _set_columns(design: Design, ops: list[LayerOp], layer_index: dict[int, int]) -> None:
+def _set_columns(design: Design, ops: list[Node], layer_index: dict[int, int]) -> None:
     """Input and output layers take their columns of X and Y in design order."""
     for kind in (LayerKind.INPUT, LayerKind.OUTPUT):
         start = 0

@@ -15,6 +15,17 @@ import copy
 import enum
 from dataclasses import dataclass, field
 
+from nnsim.engine.vocab import (  # noqa: F401 - the design's words are the engine's
+    Activation,
+    HistoryRecord,
+    Init,
+    LearningRule,
+    Loss,
+    Optimizer,
+    Regularization,
+    TrainingSettings,
+)
+
 
 class LayerKind(str, enum.Enum):
     """Where a layer sits in the network."""
@@ -22,48 +33,6 @@ class LayerKind(str, enum.Enum):
     INPUT = "input"
     HIDDEN = "hidden"
     OUTPUT = "output"
-
-
-class Activation(str, enum.Enum):
-    """Activation functions a neuron can use."""
-
-    STEP = "step"
-    SIGN = "sign"
-    LINEAR = "linear"
-    SIGMOID = "sigmoid"
-    TANH = "tanh"
-    RELU = "relu"
-    LEAKY_RELU = "leaky_relu"
-    SOFTMAX = "softmax"
-
-
-class Loss(str, enum.Enum):
-    MSE = "mse"
-    BINARY_CROSS_ENTROPY = "binary_cross_entropy"
-    SOFTMAX_CROSS_ENTROPY = "softmax_cross_entropy"
-
-
-class Optimizer(str, enum.Enum):
-    SGD = "sgd"
-    MOMENTUM = "momentum"
-    ADAM = "adam"
-
-
-class Regularization(str, enum.Enum):
-    NONE = "none"
-    L1 = "l1"
-    L2 = "l2"
-
-
-class Init(str, enum.Enum):
-    UNIFORM = "uniform"  # U(-0.5, 0.5), as TensorFlow Playground
-    XAVIER = "xavier"  # Glorot uniform
-    HE = "he"  # He normal
-
-
-class LearningRule(str, enum.Enum):
-    BACKPROP = "backprop"
-    PERCEPTRON = "perceptron"
 
 
 @dataclass
@@ -105,25 +74,6 @@ class Connection:
 
 
 @dataclass
-class TrainingSettings:
-    rule: LearningRule = LearningRule.BACKPROP
-    learning_rate: float = 0.03
-    batch_size: int = 10
-    optimizer: Optimizer = Optimizer.SGD
-    momentum: float = 0.9  # for the momentum optimizer
-    beta1: float = 0.9  # Adam
-    beta2: float = 0.999  # Adam
-    epsilon: float = 1e-8  # Adam
-    loss: Loss = Loss.MSE
-    regularization: Regularization = Regularization.NONE
-    regularization_rate: float = 0.0
-    init: Init = Init.UNIFORM
-    epochs: int = 100
-    seed: int = 0
-    target_loss: float | None = None
-
-
-@dataclass
 class DatasetSpec:
     """Which data the design trains on.
 
@@ -144,18 +94,6 @@ class DatasetSpec:
     targets: list[str] = field(default_factory=list)
     task: str = "classification"
     normalize: bool = False
-
-
-@dataclass
-class HistoryRecord:
-    """Loss and accuracy measured at the end of one epoch."""
-
-    epoch: int
-    step: int
-    train_loss: float
-    test_loss: float | None = None
-    train_accuracy: float | None = None
-    test_accuracy: float | None = None
 
 
 @dataclass

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnsim.design.model import Activation
+from nnsim.engine.vocab import Activation
 
 LEAKY_SLOPE = 0.01
 
@@ -157,6 +157,19 @@ class LayerActivation:
 
     def __call__(self, z):
         return self.forward(z, self.thr)
+
+    def forward_into(self, z, out) -> None:
+        """``out[...] = self(z)``, without a new array where the function
+        allows it."""
+        kind = self.kinds[0] if self.uniform else None
+        if kind == Activation.TANH:
+            np.tanh(z, out=out)
+        elif kind == Activation.RELU:
+            np.maximum(z, 0.0, out=out)
+        elif kind == Activation.LINEAR:
+            out[...] = z
+        else:
+            out[...] = self.forward(z, self.thr)
 
     def _mixed_forward(self, z, thr):
         out = np.empty_like(z)

@@ -8,8 +8,8 @@ from nnsim.engine.network import Network
 
 
 def numerical_gradients(net: Network, X, Y, h: float = 1e-6) -> list[np.ndarray]:
-    """Central differences of the mean batch loss for every trainable entry
-    (entries that are masked out or frozen get 0, as in backpropagation)."""
+    """Central differences of the mean batch loss for every drawn entry
+    (entries of absent connections get 0, as in backpropagation)."""
     grads = []
     for p, mask in zip(net.params, net.grad_masks()):
         g = np.zeros_like(p)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnsim.engine.network import Network
-from nnsim.engine.trainer import regularization_grad
+from nnsim.engine.trainer import add_regularization
 
 
 @dataclass
@@ -50,14 +50,11 @@ def inspect_sample(net: Network, x, target=None, optimizer=None, settings=None) 
         delta = [None if d is None or op.kind == "input" else d[0].copy() for d, op in zip(g.delta, net.layers)]
         change_W = change_b = None
         if optimizer is not None and settings is not None:
-            grads = [w.copy() for w in g.as_list(net)]
-            for i, blk in enumerate(net.blocks):
-                r = regularization_grad(settings.regularization, settings.regularization_rate, blk.W)
-                if r is not None:
-                    grads[i] += r if blk.grad_mask is None else r * blk.grad_mask
+            grads = g.params.copy()
+            add_regularization(net, settings, grads)
+            if net.train_mask is not None:
+                grads.flat *= net.train_mask  # a frozen connection would not change
             changes = optimizer.preview(grads)
-            change_W = changes[: len(net.blocks)]
-            change_b = [None] * len(net.layers)
-            for op, c in zip(net.trainable_layers, changes[len(net.blocks) :]):
-                change_b[op.index] = c
+            change_W = [changes[blk.name] for blk in net.blocks]
+            change_b = [None if op.b is None else changes[op.op.bias_name] for op in net.layers]
     return Inspection(X[0].copy(), z, a, out, Y[0].copy(), g.loss, delta, g.dW, g.db, change_W, change_b)

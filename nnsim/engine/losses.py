@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnsim.design.model import Activation, Loss
+from nnsim.engine.vocab import Activation, Loss
 
 # Probabilities are clipped this far from 0 and 1 inside logarithms.
 EPS = 1e-12

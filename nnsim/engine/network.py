@@ -1,16 +1,20 @@
-"""A compiled feed-forward network: per-layer array operations.
+"""A compiled network: layer operations in topological order over one flat
+parameter vector.
 
-A drawn network is a graph of layers. Every pair of layers joined by at least
-one connection becomes a ``Block``: a dense weight matrix of shape
-(n_source, n_target) with a mask of the connections that exist (absent ones
-hold weight 0 and get gradient 0) and of those that may train (frozen ones get
-gradient 0). A layer's weighted sum is the sum over its incoming blocks of
-``a_source @ W`` plus its bias, so a training step is a few matrix products per
-layer, never a Python loop over neurons or connections.
+Every layer of a drawing is a ``Node``; all but input nodes hold an operation
+(``nnsim.engine.ops``) that reads the outputs of its source nodes. The
+numbers of all operations are named views into one flat vector
+(``nnsim.engine.params``): optimizers update that vector in a few array
+operations, and snapshots copy it in one.
 
-The backward pass returns gradients and never applies them: an optimizer
-(``nnsim.engine.optimizers``) does that, so the learn mode can show gradients
-and updates first.
+Dense layers keep the vocabulary the rest of nnsim used before layer types
+existed: each pair of layers joined by connections is a ``Block`` with its
+weight matrix, its mask of drawn connections and its mask of trainable ones.
+
+The backward pass returns gradients and never applies them; an optimizer
+does that, so the learn mode can show gradients and updates first. The
+trainer's hot path (``train_grads``) keeps one set of buffers per batch size
+and writes into them, so a training step allocates almost nothing.
 """
 
 from __future__ import annotations
@@ -19,138 +23,197 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnsim.design.model import Loss
 from nnsim.engine import losses
-from nnsim.engine.activations import LayerActivation
+from nnsim.engine.ops.base import Operation
+from nnsim.engine.params import ParameterLayout, Parameters
+from nnsim.engine.vocab import Loss
+
+INPUT, HIDDEN, OUTPUT = "input", "hidden", "output"
 
 
 @dataclass(eq=False)
 class Block:
-    """The connections from layer ``src`` to layer ``dst`` (indices in
-    ``Network.layers``)."""
+    """The connections from node ``src`` to dense node ``dst``: a view of
+    the weight matrix (n_src, n_dst), which entries are drawn (``mask``,
+    bool) and which train (``grad_mask``, 0/1 in the network's dtype); None
+    where every entry is drawn / trains."""
 
     src: int
     dst: int
-    W: np.ndarray  # (n_src, n_dst)
-    mask: np.ndarray | None = None  # (n_src, n_dst) bool; None: every pair connected
-    grad_mask: np.ndarray | None = None  # (n_src, n_dst) 0/1 floats; None: all train
+    name: str
+    W: np.ndarray | None = None
+    mask: np.ndarray | None = None
+    grad_mask: np.ndarray | None = None
 
 
 @dataclass(eq=False)
-class LayerOp:
+class Node:
     """One layer in topological order."""
 
     index: int
-    size: int
-    kind: str  # "input" | "hidden" | "output"
-    act: LayerActivation | None  # None for input layers
-    b: np.ndarray | None  # (size,); None for input layers
-    inputs: list[Block] = field(default_factory=list)
-    outputs: list[Block] = field(default_factory=list)
-    columns: slice | None = None  # input/output layers: their columns of X / Y
-    fused: bool = False  # output layer whose loss gradient wrt z is (a - y) / batch
+    key: str  # the layer's owner key in parameter names, e.g. "layer:3"
+    kind: str  # its role: "input" | "hidden" | "output"
+    size: int  # numbers per sample (flattened)
+    op: Operation | None = None  # None for input nodes
+    sources: list[int] = field(default_factory=list)  # node indices, aligned with op.in_shapes
+    shape: tuple[int, ...] = ()  # per-sample shape of the output; () means (size,)
+    columns: slice | None = None  # input/output nodes: their columns of X / Y
+    inputs: list[Block] = field(default_factory=list)  # dense nodes: blocks in
+    outputs: list[Block] = field(default_factory=list)  # blocks out
+    fused: bool = False  # output node whose loss gradient wrt z is simple
+
+    @property
+    def act(self):
+        return getattr(self.op, "act", None)
+
+    @property
+    def b(self) -> np.ndarray | None:
+        return getattr(self.op, "b", None)
 
 
 @dataclass
 class Trace:
-    """Every layer's weighted sums ``z`` and outputs ``a`` for a batch."""
+    """Every node's kept values ``z`` (a dense layer's weighted sums; None
+    unless asked for) and outputs ``a`` for a batch."""
 
-    z: list[np.ndarray | None]
+    z: list
     a: list[np.ndarray]
 
 
 @dataclass
 class Gradients:
-    """Gradients of the mean batch loss: per block (``dW``, aligned with
-    ``Network.blocks``), per layer (``db``; None for input layers) and the
-    error terms ``delta`` = dL/dz per layer (None where no gradient flows)."""
+    """Gradients of the mean batch loss: ``params`` by name (the same layout
+    as the network's parameters) and the error terms ``delta`` = ∂L/∂z per
+    node (None where no gradient flows)."""
 
     loss: float
-    dW: list[np.ndarray]
-    db: list[np.ndarray | None]
+    params: Parameters
     delta: list[np.ndarray | None]
+    net: Network
 
-    def as_list(self, net: Network) -> list[np.ndarray]:
-        """Aligned with ``net.params``."""
-        return self.dW + [self.db[op.index] for op in net.trainable_layers]
+    @property
+    def dW(self) -> list[np.ndarray]:
+        """Per block (aligned with ``Network.blocks``)."""
+        return [self.params[blk.name] for blk in self.net.blocks]
+
+    @property
+    def db(self) -> list[np.ndarray | None]:
+        """Per node (None for nodes without a bias)."""
+        return [None if n.op is None or not hasattr(n.op, "bias_name") else self.params[n.op.bias_name]
+                for n in self.net.layers]
+
+    def as_list(self, net: Network | None = None) -> list[np.ndarray]:
+        """Aligned with ``Network.params``."""
+        return [self.params[name] for name in self.params.layout.names]
 
 
 class Network:
-    """Layers in topological order, the blocks between them, and the loss."""
+    """Nodes in topological order, their parameters, and the loss."""
 
-    def __init__(self, layers: list[LayerOp], blocks: list[Block], loss: Loss, dtype=np.float64):
+    def __init__(self, layers: list[Node], loss: Loss, dtype=np.float64):
         self.layers = layers
-        self.blocks = blocks
         self.dtype = np.dtype(dtype)
-        self.input_layers = [op for op in layers if op.kind == "input"]
-        self.output_layers = [op for op in layers if op.kind == "output"]
-        self.trainable_layers = [op for op in layers if op.b is not None]
-        self.n_inputs = sum(op.size for op in self.input_layers)
-        self.n_outputs = sum(op.size for op in self.output_layers)
+        self.input_layers = [n for n in layers if n.kind == INPUT]
+        self.output_layers = [n for n in layers if n.kind == OUTPUT]
+        self.n_inputs = sum(n.size for n in self.input_layers)
+        self.n_outputs = sum(n.size for n in self.output_layers)
+        self.blocks = sorted((blk for n in layers for blk in n.inputs), key=lambda b: (b.src, b.dst))
+        for n in layers:
+            n.outputs = [blk for blk in self.blocks if blk.src == n.index]
+        specs = {}
+        for n in layers:
+            if n.op is not None:
+                specs.update(n.op.parameter_specs())
+        # Weights in block order, then biases and the rest in node order: the
+        # order the flat vector (and ``params``) keeps.
+        order = [blk.name for blk in self.blocks] + [k for k in specs if k not in {b.name for b in self.blocks}]
+        self.layout = ParameterLayout([(k, specs[k]) for k in order])
+        self.parameters = Parameters(self.layout, self.dtype)
+        for n in layers:
+            if n.op is not None:
+                n.op.bind(self.parameters)
+        for blk in self.blocks:
+            blk.W = self.parameters[blk.name]
+        self.trainable_layers = [n for n in layers if n.b is not None]
+        self.train_mask = self._train_mask()
+        # The regularised arrays (the weights) lie first in the flat vector.
+        self.weight_span = self.layout.span([blk.name for blk in self.blocks])
         self.loss = loss
         self._set_columns()
+        self._grads = Parameters(self.layout, self.dtype)
+        self._buffers: dict[int, tuple[list, list]] = {}
 
     # -- configuration ---------------------------------------------------------
     def _set_columns(self) -> None:
-        # The compiler sets the columns of input and output layers (design
+        # The compiler sets the columns of input and output nodes (design
         # order); a network built by hand gets them in topological order.
         for group in (self.input_layers, self.output_layers):
-            if any(op.columns is None for op in group):
+            if any(n.columns is None for n in group):
                 start = 0
-                for op in group:
-                    op.columns = slice(start, start + op.size)
-                    start += op.size
+                for n in group:
+                    n.columns = slice(start, start + n.size)
+                    start += n.size
             group.sort(key=lambda o: o.columns.start)
         self.set_loss(self.loss)
 
+    def _train_mask(self) -> np.ndarray | None:
+        """A flat 0/1 vector of the entries that may train (None: all)."""
+        if all(blk.grad_mask is None for blk in self.blocks):
+            return None
+        mask = np.ones(self.layout.size, dtype=self.dtype)
+        for blk in self.blocks:
+            if blk.grad_mask is not None:
+                mask[self.layout.slices[blk.name]] = blk.grad_mask.ravel()
+        return mask
+
     def set_loss(self, loss: Loss) -> None:
         self.loss = Loss(loss)
-        for op in self.output_layers:
-            op.fused = op.act.uniform and (self.loss, op.act.kinds[0]) in losses.FUSED
+        for n in self.output_layers:
+            act = n.act
+            n.fused = act is not None and act.uniform and (self.loss, act.kinds[0]) in losses.FUSED
 
     @property
     def params(self) -> list[np.ndarray]:
-        """The trainable arrays: every block's W, then every non-input bias."""
-        return [blk.W for blk in self.blocks] + [op.b for op in self.trainable_layers]
+        """The trainable arrays in flat order: every block's W, then the biases."""
+        return [self.parameters[k] for k in self.layout.names]
 
     def grad_masks(self) -> list[np.ndarray | None]:
-        """Aligned with ``params``: which entries may change (None: all)."""
-        return [blk.grad_mask for blk in self.blocks] + [None] * len(self.trainable_layers)
+        """Aligned with ``params``: which entries may change in training
+        (None: all); drawn but frozen entries have a gradient, but it is not
+        applied."""
+        by_name = {blk.name: blk.grad_mask for blk in self.blocks}
+        return [by_name.get(k) for k in self.layout.names]
 
-    def copy_params(self) -> list[np.ndarray]:
-        return [p.copy() for p in self.params]
+    def drawn_masks(self) -> list[np.ndarray | None]:
+        """Aligned with ``params``: which entries exist (None: all); absent
+        connections have no gradient."""
+        by_name = {blk.name: blk.mask for blk in self.blocks}
+        return [by_name.get(k) for k in self.layout.names]
 
-    def set_params(self, values: list[np.ndarray]) -> None:
-        for p, v in zip(self.params, values):
-            p[...] = v
+    def copy_params(self) -> np.ndarray:
+        return self.parameters.flat.copy()
+
+    def set_params(self, values) -> None:
+        self.parameters.assign(values)
 
     # -- forward ---------------------------------------------------------------
     def forward(self, X: np.ndarray, keep_z: bool = False) -> Trace:
-        """Every layer's outputs for a batch ``X`` of shape (batch, n_inputs)."""
+        """Every node's outputs for a batch ``X`` of shape (batch, n_inputs)."""
         X = np.asarray(X, dtype=self.dtype)
         a: list = [None] * len(self.layers)
         z: list = [None] * len(self.layers)
-        for op in self.layers:
-            if op.kind == "input":
-                a[op.index] = X[:, op.columns]
+        for n in self.layers:
+            if n.op is None:
+                a[n.index] = X[:, n.columns]
                 continue
-            s = None
-            for blk in op.inputs:
-                t = a[blk.src] @ blk.W
-                s = t if s is None else s + t
-            if s is None:
-                s = np.zeros((X.shape[0], op.size), dtype=self.dtype)
-            s += op.b
-            if keep_z:
-                z[op.index] = s
-            a[op.index] = op.act(s)
+            z[n.index], a[n.index] = n.op.forward([a[s] for s in n.sources], len(X), keep_z)
         return Trace(z=z, a=a)
 
     def outputs(self, trace: Trace) -> np.ndarray:
         """The network's output (batch, n_outputs) from a trace."""
         if len(self.output_layers) == 1:
             return trace.a[self.output_layers[0].index]
-        return np.concatenate([trace.a[op.index] for op in self.output_layers], axis=1)
+        return np.concatenate([trace.a[n.index] for n in self.output_layers], axis=1)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return self.outputs(self.forward(X))
@@ -159,59 +222,59 @@ class Network:
         return losses.VALUE[self.loss](out, Y)
 
     # -- backward --------------------------------------------------------------
-    def backward(self, trace: Trace, Y: np.ndarray, need_input_delta: bool = False) -> Gradients:
-        """Gradients of the mean loss over the batch, not applied."""
+    def backward(self, trace: Trace, Y: np.ndarray, need_input_delta: bool = False,
+                 grads: Parameters | None = None) -> Gradients:
+        """Gradients of the mean loss over the batch, not applied; written
+        into ``grads`` (a new store when None)."""
+        grads = Parameters(self.layout, self.dtype) if grads is None else grads
         a = trace.a
-        n = a[self.layers[0].index].shape[0]
+        n_batch = a[self.layers[0].index].shape[0]
         delta: list = [None] * len(self.layers)
-        dW: list = [None] * len(self.blocks)
-        db: list = [None] * len(self.layers)
+        # Gradients arriving at each node's output: (consumer index, array),
+        # summed in consumer order so that the arithmetic is fixed.
+        arriving: list[list] = [[] for _ in self.layers]
         loss = 0.0
         single_output = len(self.output_layers) == 1
-        for op in reversed(self.layers):
-            out = a[op.index]
-            if op.kind == "output":
-                y = Y if single_output else Y[:, op.columns]
+        for n in reversed(self.layers):
+            out = a[n.index]
+            if n.kind == OUTPUT:
+                y = Y if single_output else Y[:, n.columns]
                 loss += losses.VALUE[self.loss](out, y)
-                if op.fused:
-                    d = (out - y) / n
+                if n.fused:
+                    d = (out - y) / n_batch
                 else:
-                    d = op.act.backward(out, losses.GRAD[self.loss](out, y))
+                    d = n.op.delta(out, losses.GRAD[self.loss](out, y))
             else:
-                if op.kind == "input" and not need_input_delta:
+                parts = arriving[n.index]
+                if not parts:
+                    if n.op is not None:
+                        for name, _ in n.op.parameter_specs():
+                            grads[name].fill(0.0)
                     continue
-                g = None
-                for blk in op.outputs:
-                    dd = delta[blk.dst]
-                    if dd is None:
-                        continue
-                    t = dd @ blk.W.T
-                    g = t if g is None else g + t
-                if g is None:
+                parts.sort(key=lambda p: p[0])
+                g = parts[0][1]
+                for _, t in parts[1:]:
+                    g = g + t
+                if n.op is None:
+                    delta[n.index] = g
                     continue
-                if op.kind == "input":
-                    delta[op.index] = g
-                    continue
-                d = op.act.backward(out, g)
-            delta[op.index] = d
-            db[op.index] = d.sum(axis=0)
-        for i, blk in enumerate(self.blocks):
-            d = delta[blk.dst]
-            if d is None:
-                dW[i] = np.zeros_like(blk.W)
-                continue
-            gw = a[blk.src].T @ d
-            if blk.grad_mask is not None:
-                gw *= blk.grad_mask
-            dW[i] = gw
-        for op in self.trainable_layers:
-            if db[op.index] is None:
-                db[op.index] = np.zeros_like(op.b)
-        return Gradients(loss=loss, dW=dW, db=db, delta=delta)
+                d = n.op.delta(out, g)
+            delta[n.index] = d
+            want = [need_input_delta or self.layers[s].op is not None for s in n.sources]
+            back, _ = n.op.backward(d, [a[s] for s in n.sources], grads, want)
+            for s, gx in zip(n.sources, back):
+                if gx is not None:
+                    arriving[s].append((n.index, gx))
+        return Gradients(loss=loss, params=grads, delta=delta, net=self)
+
+    def train_grads(self, X: np.ndarray, Y: np.ndarray, grads: Parameters) -> float:
+        """The trainer's step: the batch's loss, and its gradients written
+        into ``grads``."""
+        return self.backward(self.forward(X), Y, grads=grads).loss
 
     def loss_and_grads(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
         return self.backward(self.forward(X), Y)
 
     # -- checks ----------------------------------------------------------------
     def all_finite(self) -> bool:
-        return all(np.isfinite(p).all() for p in self.params)
+        return bool(np.isfinite(self.parameters.flat).all())

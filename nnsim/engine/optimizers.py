@@ -1,73 +1,89 @@
 """Optimizers: turn gradients into weight changes.
 
-Each optimizer keeps its own state (velocities, moments) aligned with the
-network's parameter list. ``preview`` returns the changes the next ``apply``
-would make without touching parameters or state, so the learn mode can show
-them first.
+An optimizer works on a network's parameter store (``nnsim.engine.params``):
+one flat vector, so an update is a few array operations however many layers
+there are. It keeps its own state (velocities, moments) as flat vectors of
+the same length. ``preview`` returns the changes the next ``apply`` would make
+without touching parameters or state, so the learn mode can show them first.
+
+Every optimizer reads its settings live (a rate changed while training
+applies at the next step).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from nnsim.design.model import Optimizer as OptimizerKind
-from nnsim.design.model import TrainingSettings
+from nnsim.engine.params import Parameters
+from nnsim.engine.vocab import Optimizer as OptimizerKind
+from nnsim.engine.vocab import TrainingSettings
 
 
 class SGD:
     """Plain gradient descent: w ← w − rate·g."""
 
-    def __init__(self, params: list[np.ndarray], settings: TrainingSettings):
+    kind = OptimizerKind.SGD
+
+    def __init__(self, params: Parameters, settings: TrainingSettings):
         self.settings = settings
+        self.size = params.flat.size
 
-    def apply(self, params, grads) -> None:
-        lr = self.settings.learning_rate
-        for p, g in zip(params, grads):
-            p -= lr * g  # not ``g *= lr``: the caller's gradients stay as they were
+    def apply(self, params: Parameters, grads: Parameters) -> None:
+        p = params.flat
+        p -= self.settings.learning_rate * grads.flat  # the caller's gradients stay as they were
 
-    def preview(self, grads) -> list[np.ndarray]:
-        lr = self.settings.learning_rate
-        return [-lr * g for g in grads]
+    def preview(self, grads: Parameters) -> Parameters:
+        return grads.like(-self.settings.learning_rate * grads.flat)
 
     def reset(self) -> None:
         pass
 
+    def state(self) -> dict[str, np.ndarray | int]:
+        """The optimizer's state (copies), e.g. to save it with the weights."""
+        return {}
 
-class Momentum:
+
+class Momentum(SGD):
     """Gradient descent with momentum: v ← μ·v − rate·g; w ← w + v."""
 
-    def __init__(self, params, settings: TrainingSettings):
-        self.settings = settings
-        self.v = [np.zeros_like(p) for p in params]
+    kind = OptimizerKind.MOMENTUM
 
-    def _velocity(self, v, g):
-        return self.settings.momentum * v - self.settings.learning_rate * g
+    def __init__(self, params: Parameters, settings: TrainingSettings):
+        super().__init__(params, settings)
+        self.v = np.zeros_like(params.flat)
+
+    def _velocity(self, g):
+        return self.settings.momentum * self.v - self.settings.learning_rate * g
 
     def apply(self, params, grads) -> None:
-        for p, v, g in zip(params, self.v, grads):
-            v[...] = self._velocity(v, g)
-            p += v
+        self.v[...] = self._velocity(grads.flat)
+        p = params.flat
+        p += self.v
 
     def preview(self, grads):
-        return [self._velocity(v, g) for v, g in zip(self.v, grads)]
+        return grads.like(self._velocity(grads.flat))
 
     def reset(self) -> None:
-        for v in self.v:
-            v[...] = 0.0
+        self.v[...] = 0.0
+
+    def state(self):
+        return {"v": self.v.copy()}
 
 
-class Adam:
+class Adam(SGD):
     """Adam (Kingma & Ba): bias-corrected first and second moments."""
 
+    kind = OptimizerKind.ADAM
+
     def __init__(self, params, settings: TrainingSettings):
-        self.settings = settings
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
+        super().__init__(params, settings)
+        self.m = np.zeros_like(params.flat)
+        self.v = np.zeros_like(params.flat)
         self.t = 0
 
-    def _moments(self, m, v, g):
+    def _moments(self, g):
         s = self.settings
-        return s.beta1 * m + (1.0 - s.beta1) * g, s.beta2 * v + (1.0 - s.beta2) * (g * g)
+        return s.beta1 * self.m + (1.0 - s.beta1) * g, s.beta2 * self.v + (1.0 - s.beta2) * (g * g)
 
     def _change(self, m, v, t):
         s = self.settings
@@ -77,25 +93,26 @@ class Adam:
 
     def apply(self, params, grads) -> None:
         self.t += 1
-        for p, m, v, g in zip(params, self.m, self.v, grads):
-            m[...], v[...] = self._moments(m, v, g)
-            p += self._change(m, v, self.t)
+        self.m[...], self.v[...] = self._moments(grads.flat)
+        p = params.flat
+        p += self._change(self.m, self.v, self.t)
 
     def preview(self, grads):
-        out = []
-        for m, v, g in zip(self.m, self.v, grads):
-            m2, v2 = self._moments(m, v, g)
-            out.append(self._change(m2, v2, self.t + 1))
-        return out
+        m, v = self._moments(grads.flat)
+        return grads.like(self._change(m, v, self.t + 1))
 
     def reset(self) -> None:
         self.t = 0
-        for a in self.m + self.v:
-            a[...] = 0.0
+        self.m[...] = 0.0
+        self.v[...] = 0.0
+
+    def state(self):
+        return {"m": self.m.copy(), "v": self.v.copy(), "t": self.t}
 
 
 KINDS = {OptimizerKind.SGD: SGD, OptimizerKind.MOMENTUM: Momentum, OptimizerKind.ADAM: Adam}
 
 
-def make_optimizer(params, settings: TrainingSettings):
+def make_optimizer(params: Parameters, settings: TrainingSettings):
+    """The optimizer the settings name, for the parameters of ``params``."""
     return KINDS[OptimizerKind(settings.optimizer)](params, settings)

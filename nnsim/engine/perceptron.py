@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnsim.design.model import Activation, HistoryRecord, TrainingSettings
+from nnsim.engine.vocab import Activation, HistoryRecord, TrainingSettings
 from nnsim.engine.network import Network
 from nnsim.engine.trainer import READY, EpochRunner, TrainingData
 
@@ -66,7 +66,7 @@ class PerceptronTrainer(EpochRunner):
 
     def _state_key(self) -> bytes:
         # Rounded so that float noise in repeated additions cannot hide a cycle.
-        return np.concatenate([np.round(p.ravel(), 9) for p in self.net.params]).tobytes()
+        return np.round(self.net.parameters.flat, 9).tobytes()
 
     def train_steps(self, n: int, evaluate: bool = True) -> int:
         done = 0
@@ -95,7 +95,8 @@ class PerceptronTrainer(EpochRunner):
                 elif blk.mask is not None:
                     change *= blk.mask
                 blk.W += change
-            op.b += rate * e
+            b = op.b
+            b += rate * e
         if np.any(err != 0):
             self._mistakes += 1
         self.last_loss = 0.5 * float(err @ err)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnsim.design.model import HistoryRecord, Regularization, TrainingSettings
+from nnsim.engine.vocab import HistoryRecord, Regularization, TrainingSettings
 from nnsim.engine.network import Network
 from nnsim.engine.optimizers import make_optimizer
 from nnsim.engine.targets import TargetCoding
@@ -52,11 +52,27 @@ class TrainingData:
 def regularization_grad(kind: Regularization, rate: float, W: np.ndarray) -> np.ndarray | None:
     """Gradient of the penalty: L1 rate·Σ|w| gives rate·sign(w); L2 rate·½Σw²
     gives rate·w."""
+    kind = Regularization(kind)
     if kind == Regularization.L1 and rate:
         return rate * np.sign(W)
     if kind == Regularization.L2 and rate:
         return rate * W
     return None
+
+
+def add_regularization(net: Network, settings: TrainingSettings, grads) -> None:
+    """Add the penalty's gradient to ``grads`` (a store of the network's
+    layout): on the weights only, never on biases, and never on entries that
+    do not train. The trainer and the learn mode's preview both use this."""
+    span = net.weight_span
+    if span.stop == span.start:
+        return
+    r = regularization_grad(settings.regularization, settings.regularization_rate, net.parameters.flat[span])
+    if r is None:
+        return
+    if net.train_mask is not None:
+        r *= net.train_mask[span]
+    grads.flat[span] += r
 
 
 class EpochRunner:
@@ -100,24 +116,23 @@ class Trainer(EpochRunner):
     def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData, rng: np.random.Generator):
         super().__init__(network, settings, data)
         self.rng = rng
-        self.optimizer = make_optimizer(network.params, settings)
+        self.optimizer = make_optimizer(network.parameters, settings)
         self._xs = self._ys = None
         self._good = network.copy_params()  # last weights known to be finite
         self._good_epoch = 0
+        self._grads = network.parameters.like()
 
     # -- running ---------------------------------------------------------------
     def train_steps(self, n: int, evaluate: bool = True) -> int:
         """Run up to ``n`` mini-batch steps; returns how many ran. Stops early
         when training diverges or reaches the target loss."""
-        net, opt = self.net, self.optimizer
-        params = net.params
-        masks = net.grad_masks()
-        n_train = len(self.data.x_train)
         with np.errstate(all="ignore"):  # overflow is caught below as divergence
-            done = self._run(n, evaluate, net, opt, params, masks, n_train)
-        return done
+            return self._run(n, evaluate)
 
-    def _run(self, n, evaluate, net, opt, params, masks, n_train) -> int:
+    def _run(self, n, evaluate) -> int:
+        net, opt = self.net, self.optimizer
+        params, grads = net.parameters, self._grads
+        n_train = len(self.data.x_train)
         done = 0
         while done < n and self.status == READY:
             if self._xs is None:
@@ -128,13 +143,14 @@ class Trainer(EpochRunner):
             b = max(1, int(self.settings.batch_size))
             x = self._xs[self._pos : self._pos + b]
             y = self._ys[self._pos : self._pos + b]
-            g = net.backward(net.forward(x), y)
-            self.last_loss = g.loss
-            if not math.isfinite(g.loss):
-                self._diverged(f"the loss became {g.loss}")
+            loss = net.train_grads(x, y, self._grads)
+            self.last_loss = loss
+            if not math.isfinite(loss):
+                self._diverged(f"the loss became {loss}")
                 break
-            grads = g.as_list(net)
-            self._regularize(params, grads, masks)
+            add_regularization(net, self.settings, self._grads)
+            if net.train_mask is not None:
+                grads.flat *= net.train_mask  # frozen connections keep their weights
             opt.apply(params, grads)
             self.step_count += 1
             done += 1
@@ -151,16 +167,6 @@ class Trainer(EpochRunner):
     @property
     def steps_per_epoch(self) -> int:
         return math.ceil(len(self.data.x_train) / max(1, int(self.settings.batch_size)))
-
-    def _regularize(self, params, grads, masks) -> None:
-        kind = Regularization(self.settings.regularization)
-        if kind == Regularization.NONE or not self.settings.regularization_rate:
-            return
-        for i, blk in enumerate(self.net.blocks):
-            r = regularization_grad(kind, self.settings.regularization_rate, blk.W)
-            if masks[i] is not None:
-                r *= masks[i]
-            grads[i] += r
 
     def _end_epoch(self, evaluate: bool) -> None:
         self.epoch += 1

@@ -14,6 +14,7 @@ from nnsim.design.compile import compile_design
 from nnsim.design.model import Activation, Connection, Design, LayerKind, Loss, Optimizer, TrainingSettings
 from nnsim.engine.inspect import inspect_sample
 from nnsim.engine.optimizers import make_optimizer
+from nnsim.engine.params import Parameters
 
 SMOOTH = [Activation.LINEAR, Activation.SIGMOID, Activation.TANH, Activation.RELU, Activation.LEAKY_RELU]
 OUTPUTS = [
@@ -205,7 +206,7 @@ def test_sgd_preview_is_minus_rate_times_gradient_and_applying_it_lowers_the_los
     compiled = compile_design(design)
     net = compiled.network
     x, y = sample(design, compiled, seed)
-    opt = make_optimizer(net.params, design.training)
+    opt = make_optimizer(net.parameters, design.training)
     before = [p.copy() for p in net.params]
     ins = inspect_sample(net, x, y, opt, design.training)
     for p, q in zip(net.params, before):  # inspecting changes nothing
@@ -218,7 +219,7 @@ def test_sgd_preview_is_minus_rate_times_gradient_and_applying_it_lowers_the_los
         assert ins.change_b[op.index] is None
     grads = ins.dW + [ins.db[op.index] for op in net.trainable_layers]
     preview = ins.change_W + [ins.change_b[op.index] for op in net.trainable_layers]
-    opt.apply(net.params, grads)
+    opt.apply(net.parameters, Parameters.of(dict(zip(net.parameters, grads))))
     for p, q, c in zip(net.params, before, preview):
         np.testing.assert_allclose(p - q, c, rtol=1e-9, atol=1e-14)
     assert inspect_sample(net, x, y).loss < ins.loss
@@ -231,16 +232,16 @@ def test_preview_with_stateful_optimizers_leaves_their_state_alone(kind):
     compiled = compile_design(design)
     net = compiled.network
     x, y = sample(design, compiled, 3)
-    opt = make_optimizer(net.params, design.training)
+    opt = make_optimizer(net.parameters, design.training)
     ins = inspect_sample(net, x, y)
-    opt.apply(net.params, ins.dW + [ins.db[op.index] for op in net.trainable_layers])
-    state = [a.copy() for a in getattr(opt, "v", [])] + [a.copy() for a in getattr(opt, "m", [])]
+    opt.apply(net.parameters, Parameters.of(dict(zip(net.parameters, ins.dW + [ins.db[op.index] for op in net.trainable_layers]))))
+    state = [getattr(opt, k).copy() for k in ("v", "m") if hasattr(opt, k)]
     t = getattr(opt, "t", None)
     first = inspect_sample(net, x, y, opt, design.training)
     second = inspect_sample(net, x, y, opt, design.training)
     for a, b in zip(first.change_W, second.change_W):
         assert np.array_equal(a, b)
-    after = [a for a in getattr(opt, "v", [])] + [a for a in getattr(opt, "m", [])]
+    after = [getattr(opt, k) for k in ("v", "m") if hasattr(opt, k)]
     for a, b in zip(state, after):
         assert np.array_equal(a, b)
     assert getattr(opt, "t", None) == t

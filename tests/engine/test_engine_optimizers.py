@@ -13,6 +13,7 @@ from nnsim.design.compile import compile_design
 from nnsim.design.model import Activation, Connection, Design, LayerKind, Optimizer, Regularization, TrainingSettings
 from nnsim.engine.inspect import inspect_sample
 from nnsim.engine.optimizers import SGD, Adam, Momentum, make_optimizer
+from nnsim.engine.params import Parameters
 from nnsim.engine.targets import REGRESSION, TargetCoding
 from nnsim.engine.trainer import Trainer, TrainingData, regularization_grad
 
@@ -22,17 +23,17 @@ GRADS = [np.array([0.5, -1.0]), np.array([0.25, 0.5]), np.array([-1.0, 0.0])]
 
 def run(kind: Optimizer, steps: int, **settings):
     s = TrainingSettings(optimizer=kind, learning_rate=0.1, **settings)
-    p = P0.copy()
-    opt = make_optimizer([p], s)
+    p = Parameters.of([P0])
+    opt = make_optimizer(p, s)
     out = []
     for g in GRADS[:steps]:
-        opt.apply([p], [g.copy()])
-        out.append(p.copy())
+        opt.apply(p, Parameters.of([g]))
+        out.append(p.flat.copy())
     return out, opt
 
 
 def test_make_optimizer_picks_the_kind():
-    p = [np.zeros(2)]
+    p = Parameters.of([np.zeros(2)])
     assert isinstance(make_optimizer(p, TrainingSettings(optimizer=Optimizer.SGD)), SGD)
     assert isinstance(make_optimizer(p, TrainingSettings(optimizer=Optimizer.MOMENTUM)), Momentum)
     assert isinstance(make_optimizer(p, TrainingSettings(optimizer=Optimizer.ADAM)), Adam)
@@ -52,7 +53,7 @@ def test_momentum_by_hand():
     np.testing.assert_allclose(ps[0], [0.95, -1.9], rtol=1e-14)
     np.testing.assert_allclose(ps[1], [0.88, -1.86], rtol=1e-14)
     np.testing.assert_allclose(ps[2], [0.917, -1.824], rtol=1e-14)
-    np.testing.assert_allclose(opt.v[0], [0.037, 0.036], rtol=1e-13)
+    np.testing.assert_allclose(opt.v, [0.037, 0.036], rtol=1e-13)
 
 
 def test_momentum_uses_its_coefficient():
@@ -85,46 +86,45 @@ def test_adam_by_hand():
 
 def test_adam_with_zero_gradient_does_not_move():
     s = TrainingSettings(optimizer=Optimizer.ADAM, learning_rate=0.1)
-    p = np.array([0.3, -0.3])
-    opt = make_optimizer([p], s)
-    opt.apply([p], [np.zeros(2)])
-    np.testing.assert_array_equal(p, [0.3, -0.3])
+    p = Parameters.of([np.array([0.3, -0.3])])
+    opt = make_optimizer(p, s)
+    opt.apply(p, Parameters.of([np.zeros(2)]))
+    np.testing.assert_array_equal(p.flat, [0.3, -0.3])
 
 
 @pytest.mark.parametrize("kind", list(Optimizer))
 def test_preview_equals_apply_and_changes_nothing(kind):
     s = TrainingSettings(optimizer=kind, learning_rate=0.05)
     rng = np.random.default_rng(0)
-    params = [rng.normal(size=(3, 2)), rng.normal(size=2)]
+    params = Parameters.of([rng.normal(size=(3, 2)), rng.normal(size=2)])
     opt = make_optimizer(params, s)
     for _ in range(2):  # some state first
-        opt.apply(params, [rng.normal(size=(3, 2)), rng.normal(size=2)])
-    grads = [rng.normal(size=(3, 2)), rng.normal(size=2)]
-    grads_before = [g.copy() for g in grads]
-    params_before = [p.copy() for p in params]
+        opt.apply(params, Parameters.of([rng.normal(size=(3, 2)), rng.normal(size=2)]))
+    grads = Parameters.of([rng.normal(size=(3, 2)), rng.normal(size=2)])
+    grads_before = [g.copy() for g in grads.values()]
+    params_before = [p.copy() for p in params.values()]
     state_before = copy.deepcopy(opt.__dict__)
     change = opt.preview(grads)
     change_again = opt.preview(grads)
-    for p, q in zip(params, params_before):
+    for p, q in zip(params.values(), params_before):
         np.testing.assert_array_equal(p, q)
-    for g, q in zip(grads, grads_before):
+    for g, q in zip(grads.values(), grads_before):
         np.testing.assert_array_equal(g, q)
     _assert_same_state(opt.__dict__, state_before)
-    for c, c2 in zip(change, change_again):
+    for c, c2 in zip(change.values(), change_again.values()):
         np.testing.assert_array_equal(c, c2)
     opt.apply(params, grads)
-    for p, q, c in zip(params, params_before, change):
+    for p, q, c in zip(params.values(), params_before, change.values()):
         np.testing.assert_allclose(p - q, c, rtol=1e-12, atol=1e-15)
-    for g, q in zip(grads, grads_before):  # apply does not scale the caller's gradients either
+    for g, q in zip(grads.values(), grads_before):  # apply does not scale the caller's gradients either
         np.testing.assert_array_equal(g, q)
 
 
 def _assert_same_state(now: dict, before: dict) -> None:
     assert now.keys() == before.keys()
     for key, value in before.items():
-        if isinstance(value, list) and value and isinstance(value[0], np.ndarray):
-            for a, b in zip(now[key], value):
-                np.testing.assert_array_equal(a, b)
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(now[key], value)
         elif key != "settings":
             assert now[key] == value
 
@@ -134,20 +134,20 @@ def test_reset_clears_the_state(kind):
     ps, opt = run(kind, 2)
     opt.reset()
     for name in ("v", "m"):
-        for arr in getattr(opt, name, []):
-            assert not arr.any()
+        if hasattr(opt, name):
+            assert not getattr(opt, name).any()
     if kind == Optimizer.ADAM:
         assert opt.t == 0
 
 
 def test_a_changed_learning_rate_applies_at_the_next_step():
     s = TrainingSettings(optimizer=Optimizer.SGD, learning_rate=0.1)
-    p = np.array([1.0])
-    opt = make_optimizer([p], s)
-    opt.apply([p], [np.array([1.0])])
+    p = Parameters.of([np.array([1.0])])
+    opt = make_optimizer(p, s)
+    opt.apply(p, Parameters.of([np.array([1.0])]))
     s.learning_rate = 0.5
-    opt.apply([p], [np.array([1.0])])
-    np.testing.assert_allclose(p, [0.4])
+    opt.apply(p, Parameters.of([np.array([1.0])]))
+    np.testing.assert_allclose(p.flat, [0.4])
 
 
 # -- regularisation --------------------------------------------------------------------
@@ -229,7 +229,7 @@ def test_regularization_in_the_preview_skips_frozen_and_missing():
     d.training = TrainingSettings(learning_rate=0.1, regularization=Regularization.L2, regularization_rate=0.3)
     compiled = compile_design(d)
     net = compiled.network
-    opt = make_optimizer(net.params, d.training)
+    opt = make_optimizer(net.parameters, d.training)
     ins = inspect_sample(net, [0.3, -0.4], [0.1, 0.2], opt, d.training)
     for blk, dW, change in zip(net.blocks, ins.dW, ins.change_W):
         trainable = np.ones(blk.W.shape) if blk.grad_mask is None else blk.grad_mask

@@ -120,7 +120,7 @@ def build_walkthrough(design: Design, inputs, target=None, compiled: Compiled | 
     x = np.asarray(inputs, dtype=np.float64).reshape(-1)
     if x.shape != (net.n_inputs,):
         raise ValueError(f"the design has {net.n_inputs} inputs; {x.size} values were given")
-    optimizer = make_optimizer(net.params, design.training)
+    optimizer = make_optimizer(net.parameters, design.training)
     ins = inspect_sample(net, x, target, optimizer, design.training)
     trace = trace_sample(design, compiled, ins)
     w = Walkthrough(design, compiled, ins, trace, [], {}, {}, {})

@@ -224,7 +224,7 @@ class TrainingWorker(QObject):
         if optimizer is not None:
             kind = Optimizer(settings.optimizer)
             if type(optimizer) is not KINDS[kind]:
-                trainer.optimizer = make_optimizer(session.network.params, settings)
+                trainer.optimizer = make_optimizer(session.network.parameters, settings)
         net = session.network
         if hasattr(trainer, "optimizer") and Loss(settings.loss) != net.loss:
             try:

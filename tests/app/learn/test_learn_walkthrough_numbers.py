@@ -87,7 +87,7 @@ def engine_numbers(design, x, target):
     """The engine's inspection, keyed by design ids (an independent mapping)."""
     compiled = compile_design(design)
     net = compiled.network
-    ins = inspect_sample(net, x, target, make_optimizer(net.params, design.training), design.training)
+    ins = inspect_sample(net, x, target, make_optimizer(net.parameters, design.training), design.training)
     neurons = {}
     for n in design.neurons:
         li, col = compiled.neuron_pos[n.id]

@@ -1,0 +1,96 @@
+"""The dense layer: every neuron a weighted sum of its inputs plus a bias,
+through its activation.
+
+A layer may read several earlier layers (skip connections); each input has
+its own weight matrix of shape (n_source, n), with zeros where the drawing has
+no connection. ``masks`` mark the entries that are drawn; the others always get
+gradient 0. Which drawn entries may change (frozen ones may not) is the
+trainer's business, so the learn mode can show a frozen weight's true gradient.
+
+Arithmetic: z = Σ_k x_k @ W_k + b, a = act(z); backward, with the error term
+d = ∂L/∂z: ∂L/∂W_k = x_kᵀ d (masked), ∂L/∂b = Σ_batch d, ∂L/∂x_k = d W_kᵀ.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnsim.engine.activations import LayerActivation
+from nnsim.engine.ops.base import Operation
+
+
+class Dense(Operation):
+    type = "dense"
+
+    def __init__(self, in_sizes: list[int], size: int, act: LayerActivation, weight_names: list[str],
+                 bias_name: str, masks: list[np.ndarray | None] | None = None):
+        if len(weight_names) != len(in_sizes):
+            raise ValueError("one weight name per input is needed")
+        self.in_shapes = [(int(n),) for n in in_sizes]
+        self.out_shape = (int(size),)
+        self.size = int(size)
+        self.act = act
+        self.weight_names = list(weight_names)
+        self.bias_name = bias_name
+        # (n_src, n) 0/1 in the network's dtype, or None: every entry is drawn.
+        self.masks = list(masks) if masks is not None else [None] * len(in_sizes)
+        self.W: list[np.ndarray] = []
+        self.b: np.ndarray | None = None
+
+    def parameter_specs(self):
+        specs = [(name, (n[0], self.size)) for name, n in zip(self.weight_names, self.in_shapes)]
+        return specs + [(self.bias_name, (self.size,))]
+
+    def bind(self, params, grads=None) -> None:
+        self.W = [params[name] for name in self.weight_names]
+        self.b = params[self.bias_name]
+
+    # -- forward ---------------------------------------------------------------------------
+    def forward(self, xs, n, keep=False):
+        s = None
+        for x, W in zip(xs, self.W):
+            t = x @ W
+            s = t if s is None else s + t
+        if s is None:
+            s = np.zeros((n, self.size), dtype=self.b.dtype)
+        s += self.b
+        return (s if keep else None), self.act(s)
+
+    def forward_into(self, xs, z: np.ndarray, a: np.ndarray) -> None:
+        """``forward`` writing into preallocated ``z`` and ``a`` (the
+        trainer's hot path; same arithmetic, no new arrays)."""
+        W = self.W
+        if len(W) == 1:
+            np.matmul(xs[0], W[0], out=z)
+        elif not W:
+            z.fill(0.0)
+        else:
+            np.matmul(xs[0], W[0], out=z)
+            for x, w in zip(xs[1:], W[1:]):
+                z += x @ w
+        z += self.b
+        self.act.forward_into(z, a)
+
+    # -- backward ---------------------------------------------------------------------------
+    def delta(self, a, grad_a):
+        return self.act.backward(a, grad_a)
+
+    def backward(self, d, xs, grads, want):
+        out: dict[str, np.ndarray] = {}
+        for k, (x, name, mask) in enumerate(zip(xs, self.weight_names, self.masks)):
+            if grads is not None:
+                gw = grads[name]
+                np.matmul(x.T, d, out=gw)
+            else:
+                gw = x.T @ d
+            if mask is not None:
+                gw *= mask
+            out[name] = gw
+        if grads is not None:
+            gb = grads[self.bias_name]
+            np.sum(d, axis=0, out=gb)
+        else:
+            gb = d.sum(axis=0)
+        out[self.bias_name] = gb
+        inputs = [d @ W.T if w else None for W, w in zip(self.W, want)]
+        return inputs, out
