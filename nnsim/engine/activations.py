@@ -159,17 +159,22 @@ class LayerActivation:
         return self.forward(z, self.thr)
 
     def forward_into(self, z, out) -> None:
-        """``out[...] = self(z)``, without a new array where the function
-        allows it."""
-        kind = self.kinds[0] if self.uniform else None
-        if kind == Activation.TANH:
-            np.tanh(z, out=out)
-        elif kind == Activation.RELU:
-            np.maximum(z, 0.0, out=out)
-        elif kind == Activation.LINEAR:
-            out[...] = z
+        """``out[...] = self(z)`` (``out`` may be ``z``), without a new array
+        where the function allows it: the trainer's hot path."""
+        f = FORWARD_INTO.get(self.kinds[0]) if self.uniform else None
+        if f is not None:
+            f(z, out)
         else:
             out[...] = self.forward(z, self.thr)
+
+    def backward_into(self, a, g, out, tmp) -> None:
+        """``out[...] = self.backward(a, g)`` with the same arithmetic,
+        using ``tmp`` (shaped like ``a``) as scratch; ``out`` may be ``g``."""
+        f = BACKWARD_INTO.get(self.kinds[0]) if self.uniform else None
+        if f is not None:
+            f(a, g, out, tmp)
+        else:
+            out[...] = self.backward(a, g)
 
     def _mixed_forward(self, z, thr):
         out = np.empty_like(z)
@@ -186,3 +191,39 @@ class LayerActivation:
     def output_range(self) -> tuple[float, float]:
         lows, highs = zip(*(RANGE[k] for k in self.kinds))
         return min(lows), max(highs)
+
+
+# In-place forms for the trainer's hot path: the same arithmetic as the
+# functions above, writing into given arrays instead of making new ones.
+def _tanh_into(z, out):
+    np.tanh(z, out=out)
+
+
+def _relu_into(z, out):
+    np.maximum(z, 0.0, out=out)
+
+
+def _linear_into(z, out):
+    if out is not z:
+        out[...] = z
+
+
+def _tanh_grad_into(a, g, out, tmp):
+    np.multiply(a, a, out=tmp)
+    np.subtract(1.0, tmp, out=tmp)
+    np.multiply(g, tmp, out=out)
+
+
+def _relu_grad_into(a, g, out, tmp):
+    np.greater(a, 0, out=tmp)
+    np.multiply(g, tmp, out=out)
+
+
+def _linear_grad_into(a, g, out, tmp):
+    if out is not g:
+        out[...] = g
+
+
+FORWARD_INTO = {Activation.TANH: _tanh_into, Activation.RELU: _relu_into, Activation.LINEAR: _linear_into}
+BACKWARD_INTO = {Activation.TANH: _tanh_grad_into, Activation.RELU: _relu_grad_into,
+                 Activation.LINEAR: _linear_grad_into}

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnsim.engine import losses
+from nnsim.engine import fastpath, losses
 from nnsim.engine.ops.base import Operation
 from nnsim.engine.params import ParameterLayout, Parameters
 from nnsim.engine.vocab import Loss
@@ -140,8 +140,6 @@ class Network:
         self.weight_span = self.layout.span([blk.name for blk in self.blocks])
         self.loss = loss
         self._set_columns()
-        self._grads = Parameters(self.layout, self.dtype)
-        self._buffers: dict[int, tuple[list, list]] = {}
 
     # -- configuration ---------------------------------------------------------
     def _set_columns(self) -> None:
@@ -171,6 +169,8 @@ class Network:
         for n in self.output_layers:
             act = n.act
             n.fused = act is not None and act.uniform and (self.loss, act.kinds[0]) in losses.FUSED
+        self._fast = fastpath.supports(self)
+        self._plans = {}
 
     @property
     def params(self) -> list[np.ndarray]:
@@ -269,7 +269,14 @@ class Network:
 
     def train_grads(self, X: np.ndarray, Y: np.ndarray, grads: Parameters) -> float:
         """The trainer's step: the batch's loss, and its gradients written
-        into ``grads``."""
+        into ``grads`` (the same numbers as ``backward(forward(X), Y)``)."""
+        if self._fast:
+            plan = self._plans.get(len(X))
+            if plan is None:
+                if len(self._plans) > 4:  # a few batch sizes at most (the last batch of an epoch)
+                    self._plans.clear()
+                plan = self._plans[len(X)] = fastpath.DensePlan(self, len(X))
+            return plan.step(X, Y, grads)
         return self.backward(self.forward(X), Y, grads=grads).loss
 
     def loss_and_grads(self, X: np.ndarray, Y: np.ndarray) -> Gradients:

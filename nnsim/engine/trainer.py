@@ -64,8 +64,9 @@ def add_regularization(net: Network, settings: TrainingSettings, grads) -> None:
     """Add the penalty's gradient to ``grads`` (a store of the network's
     layout): on the weights only, never on biases, and never on entries that
     do not train. The trainer and the learn mode's preview both use this."""
+    rate = settings.regularization_rate
     span = net.weight_span
-    if span.stop == span.start:
+    if not rate or settings.regularization == Regularization.NONE or span.stop == span.start:
         return
     r = regularization_grad(settings.regularization, settings.regularization_rate, net.parameters.flat[span])
     if r is None:

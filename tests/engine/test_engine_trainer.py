@@ -172,13 +172,13 @@ def test_target_loss_stops_training():
 def test_an_epoch_covers_the_training_set_in_ceil_n_over_batch_steps(n, batch):
     t = linear_trainer(data=regression_data(n), batch_size=batch)
     seen = []
-    forward = t.net.forward
+    step = t.net.train_grads
 
-    def recording(X, keep_z=False):
+    def recording(X, Y, grads):
         seen.append(np.array(X))
-        return forward(X, keep_z)
+        return step(X, Y, grads)
 
-    t.net.forward = recording
+    t.net.train_grads = recording
     t.train_steps(t.steps_left_in_epoch(), evaluate=False)
     assert t.epoch == 1
     assert t.step_count == math.ceil(n / batch) == t.steps_per_epoch

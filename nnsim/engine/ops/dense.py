@@ -76,21 +76,22 @@ class Dense(Operation):
         return self.act.backward(a, grad_a)
 
     def backward(self, d, xs, grads, want):
-        out: dict[str, np.ndarray] = {}
-        for k, (x, name, mask) in enumerate(zip(xs, self.weight_names, self.masks)):
-            if grads is not None:
-                gw = grads[name]
-                np.matmul(x.T, d, out=gw)
-            else:
-                gw = x.T @ d
+        if grads is None:
+            grads = {name: np.empty(shape, d.dtype) for name, shape in self.parameter_specs()}
+        self.grads_into(d, xs, grads)
+        inputs = [d @ W.T if w else None for W, w in zip(self.W, want)]
+        return inputs, {name: grads[name] for name, _ in self.parameter_specs()}
+
+    def grads_into(self, d, xs, grads) -> None:
+        """The parameters' gradients alone, written into ``grads``."""
+        for x, name, mask in zip(xs, self.weight_names, self.masks):
+            gw = grads[name]
+            np.matmul(x.T, d, out=gw)
             if mask is not None:
                 gw *= mask
-            out[name] = gw
-        if grads is not None:
-            gb = grads[self.bias_name]
-            np.sum(d, axis=0, out=gb)
-        else:
-            gb = d.sum(axis=0)
-        out[self.bias_name] = gb
-        inputs = [d @ W.T if w else None for W, w in zip(self.W, want)]
-        return inputs, out
+        np.add.reduce(d, axis=0, out=grads[self.bias_name])  # np.sum without its wrapper
+
+    def zero_grads(self, grads) -> None:
+        for name in self.weight_names:
+            grads[name].fill(0.0)
+        grads[self.bias_name].fill(0.0)
