@@ -14,7 +14,7 @@ The public Python API (no Qt needed)::
 
 __version__ = "0.1.0"
 
-from nnsim.api import example, inspect, load, predict, save, train  # noqa: E402
+from nnsim.api import example, gradients, inspect, load, parameters, predict, save, train  # noqa: E402
 from nnsim.data import DataError, load_dataset  # noqa: E402
 from nnsim.design.model import (  # noqa: E402
     Activation,
@@ -39,6 +39,8 @@ __all__ = [
     "train",
     "predict",
     "inspect",
+    "parameters",
+    "gradients",
     "arithmetic",
     "load_dataset",
     "Session",

@@ -55,6 +55,37 @@ def predict(design: Design, inputs) -> np.ndarray:
     return net.predict(x)
 
 
+def parameters(design: Design) -> dict[str, np.ndarray]:
+    """Every named parameter array of the design, as copies, in the order
+    the engine keeps them: ``"layer:1->layer:3/weight"`` (source neurons ×
+    target neurons, 0 where no connection is drawn), ``"layer:3/bias"``...
+    See docs/parameters.md for the names and shapes of every layer type."""
+    return compile_design(design).network.parameters.as_dict()
+
+
+def gradients(design: Design, inputs, targets) -> tuple[float, dict[str, np.ndarray]]:
+    """The loss of a batch and the gradient of the loss with respect to every
+    named parameter array (the mean over the batch, as training uses), without
+    changing anything. ``inputs`` is (n, n_inputs) or one sample; ``targets``
+    the wanted output values, (n, n_outputs) or one sample. Penalties
+    (L1/L2) are not included: they are not part of the data's loss."""
+    net = compile_design(design).network
+    x = np.asarray(inputs, dtype=np.float64)
+    y = np.asarray(targets, dtype=np.float64)
+    x = x.reshape(1, -1) if x.ndim == 1 else x
+    y = y.reshape(1, -1) if y.ndim == 1 else y
+    if x.ndim != 2 or x.shape[1] != net.n_inputs:
+        raise ValueError(f"inputs: the design has {net.n_inputs} inputs; an array of shape {np.shape(inputs)} was given")
+    if y.shape != (len(x), net.n_outputs):
+        raise ValueError(
+            f"targets: {len(x)} sample(s) of {net.n_outputs} output(s) were needed; "
+            f"an array of shape {np.shape(targets)} was given"
+        )
+    with np.errstate(all="ignore"):
+        g = net.loss_and_grads(x, y)
+    return float(g.loss), g.params.as_dict()
+
+
 def inspect(design: Design, inputs, target=None) -> SampleTrace:
     """Every neuron's z and a for one input; with ``target`` (the wanted
     output values) also each δ, each connection's gradient and the change the
