@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from nnsim.app.panels.flow import FlowLayout
+from nnsim.app.flow import FlowLayout
 from nnsim.app.training.colors import NEGATIVE
 from nnsim.app.training.controller import TrainingController
 

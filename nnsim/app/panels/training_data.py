@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim.app.document import Document
-from nnsim.app.panels.flow import FlowLayout
+from nnsim.app.flow import FlowLayout
 from nnsim.app.training.colors import MIDDLE, NEGATIVE, POSITIVE, class_color
 from nnsim.data import describe, playground
 from nnsim.data.base import CLASSIFICATION, REGRESSION

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QVBoxLayout
 
-from nnsim.app.panels.flow import FlowLayout
+from nnsim.app.flow import FlowLayout
 from nnsim.app.training.colors import (
     BACKGROUND_LUT,
     TEST_EDGE,

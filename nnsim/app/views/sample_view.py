@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from nnsim.app.panels.flow import FlowLayout
+from nnsim.app.flow import FlowLayout
 from nnsim.app.training.colors import LUT
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView
