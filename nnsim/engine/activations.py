@@ -32,9 +32,17 @@ def _linear(z, thr):
     return z
 
 
+# Past this |z|, e^-|z| would be subnormal: the sigmoid is taken as exactly 0 or 1.
+_SIGMOID_LIMIT = 708.0
+
+
 def _sigmoid(z, thr):
-    # The tanh form equals 1 / (1 + e^-z) and never overflows.
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    # 1 / (1 + e^-z) for z >= 0 and e^z / (1 + e^z) for z < 0: both only need
+    # e^-|z|, which never overflows, and each keeps full relative accuracy on
+    # its side (0.5·(1 + tanh(z/2)) loses it below z = -30 and is 0 below -38).
+    m = np.abs(z)
+    e = np.where(m > _SIGMOID_LIMIT, 0.0, np.exp(-np.minimum(m, _SIGMOID_LIMIT)))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def _tanh(z, thr):
@@ -49,8 +57,24 @@ def _leaky_relu(z, thr):
     return np.where(z > 0, z, LEAKY_SLOPE * z)
 
 
+def softmax_shifted(z: np.ndarray) -> np.ndarray:
+    """``z`` minus its row maximum, the form softmax and log-softmax take
+    exponentials of without overflow. Where a row's maximum is not finite its
+    limit is taken: a row with +inf entries puts all its weight on them (split
+    evenly), a row of -inf only is even (its entries are all equal), and a row
+    with NaN stays NaN. Never warns."""
+    m = z.max(axis=-1, keepdims=True)  # (batch, 1)
+    finite = np.isfinite(m)
+    with np.errstate(over="ignore", invalid="ignore"):  # a spread past the float range gives -inf: e^-inf = 0
+        zz = z - m if finite.all() else z - np.where(finite, m, 0.0)
+    if not finite.all():
+        zz = np.where(np.isposinf(m), np.where(np.isposinf(z), 0.0, -np.inf), zz)
+        zz = np.where(np.isneginf(m), 0.0, zz)
+    return zz
+
+
 def _softmax(z, thr):
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    e = np.exp(softmax_shifted(z))
     return e / e.sum(axis=-1, keepdims=True)
 
 

@@ -40,6 +40,30 @@ def test_sigmoid_at_plus_minus_1000_without_warnings():
     np.testing.assert_array_equal(a, [[0.0, 1.0, 0.0, 1.0]])
 
 
+def test_sigmoid_keeps_relative_accuracy_in_both_tails():
+    """log σ(z) = z − log(1 + e^z) ≈ z far below 0; 1 − σ(z) = σ(−z) above."""
+    sig = layer(Activation.SIGMOID, 1)
+    for z in (-30.0, -38.5, -50.0, -300.0, -700.0):
+        a = sig(np.array([[z]]))[0, 0]
+        assert a > 0.0
+        assert np.log(a) == pytest.approx(z - np.log1p(np.exp(z)), rel=1e-14)
+    for z in (-5.0, -0.3, 0.0, 0.3, 5.0, 30.0):
+        assert sig(np.array([[z]]))[0, 0] == pytest.approx(1.0 / (1.0 + np.exp(-z)), rel=1e-15)
+    # σ(z) + σ(−z) = 1 to the last bit where σ(z) is not tiny
+    z = np.linspace(-20, 20, 81)[None, :]
+    np.testing.assert_allclose(sig(z) + sig(-z), 1.0, rtol=0, atol=2.3e-16)
+
+
+def test_sigmoid_of_infinities_and_nan_without_warnings():
+    z = np.array([[-np.inf, np.inf, np.nan, -708.5, 708.5]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise"):
+            a = layer(Activation.SIGMOID, 5)(z)
+    np.testing.assert_array_equal(a[0, [0, 1, 3, 4]], [0.0, 1.0, 0.0, 1.0])
+    assert np.isnan(a[0, 2])
+
+
 def test_tanh_matches_formula():
     expected = (np.exp(Z) - np.exp(-Z)) / (np.exp(Z) + np.exp(-Z))
     np.testing.assert_allclose(layer(Activation.TANH, 6)(Z), expected, rtol=1e-13, atol=1e-15)
@@ -81,6 +105,26 @@ def test_softmax_rows_sum_to_one_and_are_shift_invariant():
     with np.errstate(over="raise", invalid="raise"):
         huge = sm(np.array([[1000.0, 999.0, -1000.0]]))
     np.testing.assert_allclose(huge, [[1 / (1 + np.exp(-1)), 1 / (1 + np.e), 0.0]], rtol=1e-12, atol=1e-300)
+
+
+def test_softmax_takes_the_limit_where_weighted_sums_are_infinite():
+    z = np.array(
+        [
+            [np.inf, 1.0, 0.0],  # one infinite sum takes everything
+            [np.inf, np.inf, 0.0],  # two share it
+            [-np.inf, -np.inf, -np.inf],  # all equal: even
+            [1e308, -1e308, 0.0],  # a spread past the float range
+            [1e308, 1e308, -np.inf],
+        ]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            a = layer(Activation.SOFTMAX, 3)(z)
+    np.testing.assert_array_equal(a, [[1, 0, 0], [0.5, 0.5, 0], [1 / 3, 1 / 3, 1 / 3], [1, 0, 0], [0.5, 0.5, 0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(layer(Activation.SOFTMAX, 2)(np.array([[np.nan, 1.0]]))).all()
 
 
 def test_mixed_layer_applies_each_neurons_function_to_its_column():
