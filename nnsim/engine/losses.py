@@ -9,8 +9,10 @@ Every loss is a mean over the samples of the batch of a sum over the outputs:
 ``grad(a, y)`` returns dL/da for the batch mean, i.e. already divided by the
 batch size. Where the output activation pairs naturally with the loss (sigmoid
 with binary cross-entropy, softmax with softmax cross-entropy) the network
-uses ``fused_delta`` instead, the gradient with respect to z, which is simply
-(a − y) / batch and stays exact when the outputs saturate.
+uses ``fused_delta`` instead, the gradient with respect to z, which stays exact
+when the outputs saturate: (a − y) / batch for sigmoid outputs, and
+(a·Σy − y) / batch for a softmax layer, Σy being the sum of that layer's
+targets (a − y only when they sum to 1, as one-hot targets do).
 """
 
 from __future__ import annotations
@@ -55,11 +57,20 @@ def sce_grad(a, y):
 VALUE = {Loss.MSE: mse, Loss.BINARY_CROSS_ENTROPY: bce, Loss.SOFTMAX_CROSS_ENTROPY: sce}
 GRAD = {Loss.MSE: mse_grad, Loss.BINARY_CROSS_ENTROPY: bce_grad, Loss.SOFTMAX_CROSS_ENTROPY: sce_grad}
 
-# (loss, output activation) pairs whose dL/dz is (a - y) / batch.
+# (loss, output activation) pairs whose dL/dz is computed directly (``fused_delta``).
 FUSED = {
     (Loss.BINARY_CROSS_ENTROPY, Activation.SIGMOID),
     (Loss.SOFTMAX_CROSS_ENTROPY, Activation.SOFTMAX),
 }
+
+
+def fused_delta(loss: Loss, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """dL/dz of a fused output layer (see ``FUSED``) for the batch mean."""
+    if loss == Loss.SOFTMAX_CROSS_ENTROPY:
+        # L = −Σ y·log softmax(z) gives dL/dz = a·Σy − y: every target pulls on
+        # every output of the layer through the softmax's normalisation.
+        return (a * y.sum(axis=1, keepdims=True) - y) / a.shape[0]
+    return (a - y) / a.shape[0]
 
 
 def per_sample(loss: Loss, a: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -48,7 +48,7 @@ class LayerOp:
     inputs: list[Block] = field(default_factory=list)
     outputs: list[Block] = field(default_factory=list)
     columns: slice | None = None  # input/output layers: their columns of X / Y
-    fused: bool = False  # output layer whose loss gradient wrt z is (a - y) / batch
+    fused: bool = False  # output layer whose loss gradient wrt z is computed directly (losses.fused_delta)
 
 
 @dataclass
@@ -174,7 +174,7 @@ class Network:
                 y = Y if single_output else Y[:, op.columns]
                 loss += losses.VALUE[self.loss](out, y)
                 if op.fused:
-                    d = (out - y) / n
+                    d = losses.fused_delta(self.loss, out, y)
                 else:
                     d = op.act.backward(out, losses.GRAD[self.loss](out, y))
             else:

@@ -408,3 +408,68 @@ def test_two_input_layers_read_their_own_columns():
         expected[:, j] = acc
     np.testing.assert_allclose(net.predict(X), expected, rtol=1e-12)
     assert max_relative_error(net, X, rng.uniform(-1, 1, size=(5, 2))) < TOL
+
+
+# -- softmax layers whose targets do not sum to 1 ----------------------------------
+
+
+def _two_softmax_layers():
+    """One input x, two softmax output layers of two neurons each."""
+    d = Design()
+    inp = add_layer(d, LayerKind.INPUT, 1)
+    first = add_layer(d, LayerKind.OUTPUT, 2, Activation.SOFTMAX, name="first")
+    second = add_layer(d, LayerKind.OUTPUT, 2, Activation.SOFTMAX, name="second")
+    connect_all(d, inp.id, first.id)
+    connect_all(d, inp.id, second.id)
+    for c, w in zip(d.connections, (1.0, -1.0, 0.5, -0.5)):
+        c.weight = w
+    d.training.loss = Loss.SOFTMAX_CROSS_ENTROPY
+    return d
+
+
+def test_a_softmax_layer_whose_targets_are_all_zero_gets_no_error():
+    """Classes split over two softmax layers: target (1, 0, 0, 0) says nothing
+    about the second layer, whose loss −Σ y·log a is 0 whatever it outputs."""
+    net = compile_design(_two_softmax_layers()).network
+    X, Y = np.array([[1.0]]), np.array([[1.0, 0.0, 0.0, 0.0]])
+    g = net.loss_and_grads(X, Y)
+    first, second = net.output_layers
+    a1 = 1.0 / (1.0 + np.exp(-2.0))  # softmax of (1, −1)
+    np.testing.assert_allclose(g.delta[first.index], [[a1 - 1.0, 1.0 - a1]], rtol=1e-14)
+    np.testing.assert_array_equal(g.delta[second.index], [[0.0, 0.0]])
+    np.testing.assert_array_equal(g.dW[1], [[0.0, 0.0]])  # the second layer's weights
+    np.testing.assert_array_equal(g.db[second.index], [0.0, 0.0])
+    assert g.loss == pytest.approx(-np.log(a1), rel=1e-14)
+    for analytic, numeric in zip(g.as_list(net), numerical_gradients(net, X, Y)):
+        np.testing.assert_allclose(analytic, numeric, atol=1e-9)
+
+
+def soft_targets(net, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Targets in [0, 1] that need not sum to 1 in any layer (each row of a
+    layer sums to somewhere between 0 and 2)."""
+    cols = []
+    for op in net.output_layers:
+        share = rng.dirichlet(np.ones(op.size), size=n)  # (n, size), rows sum to 1
+        cols.append(share * rng.uniform(0.0, 2.0, size=(n, 1)))
+    return np.clip(np.concatenate(cols, axis=1), 0.0, 1.0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_several_softmax_layers_with_soft_targets_match_finite_differences(seed):
+    compiled, _, X, _ = prepared(complex_design(Activation.SOFTMAX, Activation.SOFTMAX), Loss.SOFTMAX_CROSS_ENTROPY,
+                                 seed=10 * seed)
+    net = compiled.network
+    assert all(op.fused for op in net.output_layers)
+    Y = soft_targets(net, np.random.default_rng(seed), len(X))
+    assert np.abs(Y[:, :3].sum(axis=1) - 1).max() > 0.05 and np.abs(Y[:, 3:].sum(axis=1) - 1).max() > 0.05
+    assert_gradients_match(net, X, Y)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sigmoid_with_cross_entropy_and_soft_targets_matches_finite_differences(seed):
+    compiled, _, X, _ = prepared(complex_design(Activation.SIGMOID, Activation.SIGMOID), Loss.BINARY_CROSS_ENTROPY,
+                                 seed=10 * seed)
+    net = compiled.network
+    assert all(op.fused for op in net.output_layers)
+    Y = np.random.default_rng(seed).uniform(0.0, 1.0, size=(len(X), net.n_outputs))
+    assert_gradients_match(net, X, Y)
