@@ -64,6 +64,9 @@ class Walkthrough:
     back_sums: dict[int, float]  # hidden neuron id -> Σ w·δ of the neurons it feeds
     loss_grads: dict[int, float]  # output neuron id -> ∂L/∂a (where not fused)
     names: dict[int, str] = field(default_factory=dict)  # neuron id -> neuron_name
+    # Output neuron id -> its target: the target's columns follow the design's
+    # order of output layers, which need not be the order they are computed in.
+    wanted: dict[int, float] = field(default_factory=dict)
 
     def step(self, neuron_id: int) -> NeuronStep:
         """The trace of one neuron (by id, without a search)."""
@@ -125,6 +128,11 @@ def build_walkthrough(design: Design, inputs, target=None, compiled: Compiled | 
     trace = trace_sample(design, compiled, ins)
     w = Walkthrough(design, compiled, ins, trace, [], {}, {}, {})
     w.names = neuron_names(design)
+    if trace.target is not None:
+        for step in trace.neurons:
+            if step.kind == LayerKind.OUTPUT:
+                li, col = compiled.neuron_pos[step.id]
+                w.wanted[step.id] = trace.target[net.layers[li].columns.start + col]
     _derivatives(w)
     w.frames = _forward_frames(w)
     if trace.target is not None:
@@ -152,8 +160,8 @@ def _derivatives(w: Walkthrough) -> None:
     if trace.target is not None:
         outputs = [s for s in trace.neurons if s.kind == LayerKind.OUTPUT]
         loss = design.training.loss
-        for k, step in enumerate(outputs):
-            a, y = step.a, trace.target[k]
+        for step in outputs:
+            a, y = step.a, w.wanted[step.id]
             if loss == Loss.MSE:
                 w.loss_grads[step.id] = a - y
             elif loss == Loss.BINARY_CROSS_ENTROPY:
@@ -284,9 +292,8 @@ def _forward_frames(w: Walkthrough) -> list[Frame]:
 def _loss_frame(w: Walkthrough) -> Frame:
     design, trace = w.design, w.trace
     outputs = [s for s in trace.neurons if s.kind == LayerKind.OUTPUT]
-    ys = trace.target
     loss = design.training.loss
-    pairs = [(s, ys[k]) for k, s in enumerate(outputs)]
+    pairs = [(s, w.wanted[s.id]) for s in outputs]
     lines = ["wanted: " + ", ".join(f"{w.names[s.id]} = {fmt(y)}" for s, y in pairs)]
     lines.append("got: " + ", ".join(f"{w.names[s.id]} = {fmt(s.a)}" for s, _ in pairs))
     if loss == Loss.MSE:
@@ -331,11 +338,17 @@ def _delta_lines(w: Walkthrough, s: NeuronStep) -> tuple[list[str], str]:
     lines: list[str] = []
     if s.kind == LayerKind.OUTPUT:
         op = w.compiled.network.layers[w.compiled.neuron_pos[s.id][0]]
-        y = w.trace.target[[o.id for o in w.trace.neurons if o.kind == LayerKind.OUTPUT].index(s.id)]  # few outputs
-        if op.fused:
+        y = w.wanted[s.id]
+        total = float(sum(w.wanted[o] for o in w.compiled.neuron_ids(op.index))) if kind == Activation.SOFTMAX else 1.0
+        if op.fused and abs(total - 1.0) < 1e-12:
             lines.append(
                 f"for {'sigmoid' if kind == Activation.SIGMOID else 'softmax'} with cross-entropy the error term is "
                 f"simply output − wanted: δ = {fmt(s.a)} − {_p(y)} = {fmt(d)}"
+            )
+        elif op.fused:
+            lines.append(
+                f"for softmax with cross-entropy the error term is output × (this layer's wanted values added up) "
+                f"− wanted: δ = {fmt(s.a)} × {fmt(total)} − {_p(y)} = {fmt(d)}"
             )
         elif kind == Activation.SOFTMAX:
             lines.append(f"softmax ties the layer's outputs together: δ = a·(g − Σ g·a) = {fmt(d)}")
