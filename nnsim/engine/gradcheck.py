@@ -20,9 +20,9 @@ def numerical_gradients(net: Network, X, Y, h: float = 1e-6) -> list[np.ndarray]
                 continue
             old = flat[i]
             flat[i] = old + h
-            up = net.loss_value(net.predict(X), Y)
+            up = net.loss_of(net.forward(X), Y)
             flat[i] = old - h
-            down = net.loss_value(net.predict(X), Y)
+            down = net.loss_of(net.forward(X), Y)
             flat[i] = old
             gflat[i] = (up - down) / (2 * h)
         grads.append(g)

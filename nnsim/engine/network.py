@@ -53,7 +53,9 @@ class LayerOp:
 
 @dataclass
 class Trace:
-    """Every layer's weighted sums ``z`` and outputs ``a`` for a batch."""
+    """Every layer's weighted sums ``z`` and outputs ``a`` for a batch. ``z``
+    is always kept for output layers (the loss is computed from it where it
+    can be, see ``Network.loss_of``), for the others only when asked."""
 
     z: list[np.ndarray | None]
     a: list[np.ndarray]
@@ -141,7 +143,7 @@ class Network:
             if s is None:
                 s = np.zeros((X.shape[0], op.size), dtype=self.dtype)
             s += op.b
-            if keep_z:
+            if keep_z or op.kind == "output":
                 z[op.index] = s
             a[op.index] = op.act(s)
         return Trace(z=z, a=a)
@@ -156,7 +158,21 @@ class Network:
         return self.outputs(self.forward(X))
 
     def loss_value(self, out: np.ndarray, Y: np.ndarray) -> float:
+        """The mean loss from outputs alone: cross-entropies clip the outputs
+        inside their logarithms. ``loss_of`` is exact where outputs saturate."""
         return losses.VALUE[self.loss](out, Y)
+
+    def loss_of(self, trace: Trace, Y: np.ndarray) -> float:
+        """The mean batch loss of a forward pass, summed over output layers;
+        fused layers (sigmoid with binary cross-entropy, softmax with softmax
+        cross-entropy) compute it from their weighted sums, exactly."""
+        single = len(self.output_layers) == 1
+        return sum(self._layer_loss(op, trace, Y if single else Y[:, op.columns]) for op in self.output_layers)
+
+    def _layer_loss(self, op: LayerOp, trace: Trace, y: np.ndarray) -> float:
+        if op.fused:
+            return losses.value_from_z(self.loss, trace.z[op.index], y)
+        return losses.VALUE[self.loss](trace.a[op.index], y)
 
     # -- backward --------------------------------------------------------------
     def backward(self, trace: Trace, Y: np.ndarray, need_input_delta: bool = False) -> Gradients:
@@ -172,7 +188,7 @@ class Network:
             out = a[op.index]
             if op.kind == "output":
                 y = Y if single_output else Y[:, op.columns]
-                loss += losses.VALUE[self.loss](out, y)
+                loss += self._layer_loss(op, trace, y)
                 if op.fused:
                     d = losses.fused_delta(self.loss, out, y)
                 else:

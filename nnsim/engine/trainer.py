@@ -202,13 +202,14 @@ class Trainer(EpochRunner):
         """Loss and accuracy over the whole training and test sets."""
         d, net = self.data, self.net
         with np.errstate(all="ignore"):
-            out_train = net.predict(d.x_train)
-            train_loss = net.loss_value(out_train, d.y_train)
+            trace = net.forward(d.x_train)
+            out_train = net.outputs(trace)
+            train_loss = net.loss_of(trace, d.y_train)
             test_loss = test_acc = None
             if len(d.x_test):
-                out_test = net.predict(d.x_test)
-                test_loss = net.loss_value(out_test, d.y_test)
-                test_acc = d.coding.accuracy(out_test, d.labels_test)
+                trace = net.forward(d.x_test)
+                test_loss = net.loss_of(trace, d.y_test)
+                test_acc = d.coding.accuracy(net.outputs(trace), d.labels_test)
         return HistoryRecord(
             epoch=self.epoch,
             step=self.step_count,

@@ -95,7 +95,7 @@ class Landscape:
 
     def loss(self) -> float:
         with np.errstate(all="ignore"):
-            return float(self.net.loss_value(self.net.predict(self.x), self.y))
+            return float(self.net.loss_of(self.net.forward(self.x), self.y))
 
     def loss_at(self, u: float, v: float) -> float:
         keep = self.values()

@@ -302,15 +302,17 @@ def _loss_frame(w: Walkthrough) -> Frame:
     elif loss == Loss.BINARY_CROSS_ENTROPY:
         parts = []
         for s, y in pairs:
+            a = _probability(s)
             if y == 1:
-                parts.append(f"−log({fmt(s.a)})")
+                parts.append(f"−log({a})")
             elif y == 0:
-                parts.append(f"−log(1 − {fmt(s.a)})")
+                parts.append(f"−log(1 − {a})")
             else:
-                parts.append(f"−[{fmt(y)}·log({fmt(s.a)}) + {fmt(1 - y)}·log(1 − {fmt(s.a)})]")
+                parts.append(f"−[{fmt(y)}·log({a}) + {fmt(1 - y)}·log(1 − {a})]")
         lines.append(f"loss (cross-entropy) = {' + '.join(parts)} = {fmt(trace.loss)}")
     else:
-        parts = [f"−log({fmt(s.a)})" if y == 1 else f"−{fmt(y)}·log({fmt(s.a)})" for s, y in pairs if y != 0]
+        parts = [f"−log({_probability(s)})" if y == 1 else f"−{fmt(y)}·log({_probability(s)})" for s, y in pairs]
+        parts = [part for part, (_, y) in zip(parts, pairs) if y != 0]
         lines.append(f"loss (cross-entropy) = {' + '.join(parts) or '0'} = {fmt(trace.loss)}")
     callouts = {s.id: [f"wanted {fmt(y)}, got {fmt(s.a)}"] for s, y in pairs}
     if pairs:
@@ -326,6 +328,15 @@ def _loss_frame(w: Walkthrough) -> Frame:
         {s.id: s.a for s in trace.neurons},
         [s.id for s, _ in pairs],
     )
+
+
+def _probability(s: NeuronStep) -> str:
+    """An output inside a logarithm: its value, or, where it shows as 0 or 1
+    (the engine takes the logarithm from z, exactly), σ(z) or softmax(z)."""
+    text = fmt(s.a)
+    if text not in ("0", "1"):
+        return text
+    return f"σ({fmt(s.z)})" if s.activation == Activation.SIGMOID else f"softmax({fmt(s.z)}, …)"
 
 
 def _delta_lines(w: Walkthrough, s: NeuronStep) -> tuple[list[str], str]:

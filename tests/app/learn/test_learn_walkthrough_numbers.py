@@ -267,3 +267,14 @@ def test_a_softmax_layer_whose_targets_do_not_add_up_to_one_explains_its_error()
     assert "simply output − wanted: δ = 0.8808 − 1 = −0.1192" in back[f1.id].lines[0]
     gradients = {(c.source, c.target): c.gradient for c in walk.trace.connections}
     assert gradients[(d.neurons_of(inp.id)[0].id, s1.id)] == 0.0
+
+
+def test_a_saturated_output_shows_its_exact_loss():
+    """σ(40) shows as 1, and log(1 − 1) would be −∞: the words write σ(z), and
+    the loss is the exact log(1 + e^40) = 40."""
+    design = layered([1, 1], output=Activation.SIGMOID)
+    design.training.loss = Loss.BINARY_CROSS_ENTROPY
+    design.connections[0].weight = 40.0
+    walk = build_walkthrough(design, [1.0], [0.0])
+    loss = next(f for f in walk.frames if f.phase == LOSS)
+    assert loss.lines[-1] == "loss (cross-entropy) = −log(1 − σ(40)) = 40"
