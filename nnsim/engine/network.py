@@ -175,8 +175,12 @@ class Network:
         return losses.VALUE[self.loss](trace.a[op.index], y)
 
     # -- backward --------------------------------------------------------------
-    def backward(self, trace: Trace, Y: np.ndarray, need_input_delta: bool = False) -> Gradients:
-        """Gradients of the mean loss over the batch, not applied."""
+    def backward(
+        self, trace: Trace, Y: np.ndarray, need_input_delta: bool = False, mask_frozen: bool = True
+    ) -> Gradients:
+        """Gradients of the mean loss over the batch, not applied. Frozen
+        connections get 0, as training needs; with ``mask_frozen=False`` they
+        get their true ∂L/∂w (what they would learn), for showing."""
         a = trace.a
         n = a[self.layers[0].index].shape[0]
         delta: list = [None] * len(self.layers)
@@ -217,8 +221,9 @@ class Network:
                 dW[i] = np.zeros_like(blk.W)
                 continue
             gw = a[blk.src].T @ d
-            if blk.grad_mask is not None:
-                gw *= blk.grad_mask
+            keep = blk.grad_mask if mask_frozen else blk.mask  # absent connections always get 0
+            if keep is not None:
+                gw *= keep
             dW[i] = gw
         for op in self.trainable_layers:
             if db[op.index] is None:

@@ -434,7 +434,6 @@ def _backward_frames(w: Walkthrough) -> list[Frame]:
     incoming: dict[int, list[tuple[int, ConnectionStep]]] = {}
     for k, c in enumerate(trace.connections):
         incoming.setdefault(c.target, []).append((k, c))
-    frozen = {(c.source, c.target) for c in design.connections if c.frozen}
     for s in reversed(trace.neurons):
         if s.z is None:
             continue
@@ -445,16 +444,16 @@ def _backward_frames(w: Walkthrough) -> list[Frame]:
             pair = (c.source, c.target)
             conns.append(pair)
             src = w.step(c.source)
-            if pair in frozen:
-                lines.append(f"weight {w.names[c.source]}→{w.names[s.id]} is frozen: it stays {fmt(c.weight)}")
-                labels[pair] = "frozen"
-                continue
             grad = c.gradient if c.gradient is not None else 0.0
             change = c.change if c.change is not None else 0.0
             text = (
                 f"weight {w.names[c.source]}→{w.names[s.id]}: gradient ∂L/∂w = input × δ = "
                 f"{_p(src.a)} × {_p(s.delta or 0.0)} = {fmt(grad)}; "
             )
+            if c.frozen:
+                lines.append(text + f"not applied, because the connection is frozen: it stays {fmt(c.weight)}")
+                labels[pair] = f"∂L/∂w {fmt(grad)}\nfrozen: not applied"
+                continue
             if plain:
                 text += f"change = −{fmt(rate)} × {_p(grad)} = {_signed(change)}"
             else:

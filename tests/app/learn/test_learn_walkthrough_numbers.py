@@ -143,6 +143,7 @@ def test_every_number_is_the_engines(seed):
 
     # Each frame shows the engine's numbers, as written by fmt().
     by_id = {s.id: s for s in walk.trace.neurons}
+    frozen = {(c.source, c.target) for c in design.connections if c.frozen}
     for frame in walk.frames:
         text = "\n".join(frame.lines)
         if frame.phase == FORWARD:
@@ -160,8 +161,11 @@ def test_every_number_is_the_engines(seed):
             for pair in frame.connections:
                 grad, change = conns[pair]
                 label = frame.conn_labels[pair]
-                if label != "frozen":
-                    assert fmt(grad) in label and fmt(abs(change)) in label
+                assert fmt(grad) in label
+                if pair in frozen:
+                    assert "frozen: not applied" in label and change == 0.0
+                else:
+                    assert fmt(abs(change)) in label
 
     # The update adds exactly the engine's changes.
     weights, biases = walk.new_numbers()
