@@ -99,12 +99,13 @@ def _summary_text(name: str, s, saved) -> str:
     def num(v):
         return "n/a" if v is None else f"{v:.6g}"
 
+    no_test = s.test_loss is None  # an empty test set (train ratio 1.0): nothing to report
     lines = [
         f"{name}: {s.epochs} epochs, {s.steps} steps in {s.seconds:.2f} s",
-        f"  loss      train {num(s.train_loss)}   test {num(s.test_loss)}",
+        f"  loss      train {num(s.train_loss)}   " + ("(no test data)" if no_test else f"test {num(s.test_loss)}"),
     ]
     if s.train_accuracy is not None:
-        lines.append(f"  accuracy  train {pct(s.train_accuracy)}   test {pct(s.test_accuracy)}")
+        lines.append(f"  accuracy  train {pct(s.train_accuracy)}" + ("" if no_test else f"   test {pct(s.test_accuracy)}"))
     if s.message:
         lines.append(f"  {s.message}")
     if saved:

@@ -121,7 +121,7 @@ class Probe:
         self.feature_names = list(ds.feature_names)
         coding = session.coding
         if not self.is_classification:
-            y = np.concatenate([ds.y_train.reshape(len(ds.y_train), -1)[:, :1], ds.y_test.reshape(len(ds.y_test), -1)[:, :1]])
+            y = np.concatenate([ds.y_train[:, :1], ds.y_test[:, :1]])  # (n, n_targets) each; the test set may be empty
             m = float(np.max(np.abs(y))) if y.size else 1.0
             self.output_spec = OutputSpec("regression", -max(m, 1e-9), max(m, 1e-9), 0)
         elif net.n_outputs == 1:
