@@ -120,8 +120,7 @@ class Session:
         if design.history:
             self.trainer.epoch = design.history[-1].epoch
             self.trainer.step_count = design.history[-1].step
-            if hasattr(self.trainer, "_good_epoch"):
-                self.trainer._good_epoch = self.trainer.epoch
+            self.trainer._good_epoch = self.trainer.epoch
 
     @property
     def network(self) -> Network:

@@ -76,6 +76,8 @@ class EpochRunner:
         self.message = ""
         self.last_loss = math.nan
         self._pos = 0
+        self._good = network.copy_params()  # the last weights known to be finite
+        self._good_epoch = 0
 
     def train_epochs(self, n: int, evaluate: bool = True, callback=None) -> int:
         """Run ``n`` whole epochs (finishing the current one first counts as
@@ -93,6 +95,26 @@ class EpochRunner:
         self.status = READY
         self.message = ""
 
+    @property
+    def good_epoch(self) -> int:
+        """The epoch whose weights divergence puts back (the last finite ones)."""
+        return self._good_epoch
+
+    def _keep_good(self) -> None:
+        """Remember the current weights as the ones to go back to."""
+        self._good = self.net.copy_params()
+        self._good_epoch = self.epoch
+
+    def _restore_good(self, what: str, step: int, epoch: int) -> None:
+        """Stop as diverged, with the last finite weights put back."""
+        self.net.set_params(self._good)
+        self.status = DIVERGED
+        self.message = (
+            f"training diverged at step {step} (epoch {epoch}): {what}; "
+            f"the weights were restored to those after epoch {self._good_epoch}. "
+            f"Try a smaller learning rate than {self.settings.learning_rate:g}."
+        )
+
 
 class Trainer(EpochRunner):
     """Backpropagation with mini-batch gradient descent on a compiled network."""
@@ -102,8 +124,6 @@ class Trainer(EpochRunner):
         self.rng = rng
         self.optimizer = make_optimizer(network.params, settings)
         self._xs = self._ys = None
-        self._good = network.copy_params()  # last weights known to be finite
-        self._good_epoch = 0
 
     # -- running ---------------------------------------------------------------
     def train_steps(self, n: int, evaluate: bool = True) -> int:
@@ -175,8 +195,7 @@ class Trainer(EpochRunner):
                 self._diverged(f"the training loss became {rec.train_loss}", epoch_done=True)
                 return
         # Only weights whose loss is finite are good to go back to.
-        self._good = self.net.copy_params()
-        self._good_epoch = self.epoch
+        self._keep_good()
         if evaluate:
             target = self.settings.target_loss
             if target is not None and rec.train_loss <= target:
@@ -186,15 +205,9 @@ class Trainer(EpochRunner):
     def _diverged(self, what: str, epoch_done: bool = False) -> None:
         """Stop, and put back the last weights that were finite. ``epoch_done``:
         found at the end of an epoch, after its last step was counted."""
-        self.net.set_params(self._good)
-        self.optimizer.reset()
-        self.status = DIVERGED
         step, epoch = (self.step_count, self.epoch) if epoch_done else (self.step_count + 1, self.epoch + 1)
-        self.message = (
-            f"training diverged at step {step} (epoch {epoch}): {what}; "
-            f"the weights were restored to those after epoch {self._good_epoch}. "
-            f"Try a smaller learning rate than {self.settings.learning_rate:g}."
-        )
+        self._restore_good(what, step, epoch)
+        self.optimizer.reset()
         self._xs = None
 
     # -- measuring -------------------------------------------------------------
