@@ -6,7 +6,8 @@
     nnsim examples                      list the shipped examples
 
 DESIGN is a .nnsim file or the name of a shipped example (``xor-mlp``).
-Exit status: 0 success, 2 bad input (one line on stderr), 3 training diverged.
+Exit status: 0 success, 2 bad input (one line on stderr), 3 the numbers are not
+finite: training diverged, or a prediction overflowed (one line on stderr).
 """
 
 from __future__ import annotations
@@ -20,12 +21,17 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
+EXIT_NOT_FINITE = 3  # a prediction overflowed: the same failure as a diverged training run
 
 COMMANDS = ("train", "predict", "examples")
 
 
 class BadInput(Exception):
     """A problem with what the user gave; the message is one line."""
+
+
+class NotFinite(Exception):
+    """The arithmetic overflowed: no number to report (one line)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -137,9 +143,7 @@ class _Progress:
 
 
 def _predict(args) -> int:
-    import numpy as np
-
-    from nnsim.api import inspect, predict
+    from nnsim.api import inspect
     from nnsim.explain import fmt, format_trace
 
     _, design = _load(args.design)
@@ -158,10 +162,17 @@ def _predict(args) -> int:
             f"{args.design}: the design has {n_in} input neuron{'s' * (n_in != 1)} "
             f"but {len(values)} value{'s' * (len(values) != 1)} {'were' if len(values) != 1 else 'was'} given"
         )
+    trace = inspect(design, values)
+    if not all(math.isfinite(v) for v in trace.outputs):
+        first = next(s for s in trace.neurons if s.z is not None and not math.isfinite(s.z))
+        raise NotFinite(
+            f"{args.design}: the outputs are not finite numbers ({', '.join(fmt(v) for v in trace.outputs)}): "
+            f"the weighted sum of {first.name} overflows to {fmt(first.z)}; a weight or bias is too large"
+        )
     if args.trace:
-        print(format_trace(inspect(design, values), design))
+        print(format_trace(trace, design))
     else:
-        print(" ".join(fmt(v, 6) for v in np.atleast_1d(predict(design, values))))
+        print(" ".join(fmt(v, 6) for v in trace.outputs))
     return EXIT_OK
 
 
@@ -230,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     except (BadInput, FormatError, DesignError, DataError) as e:
         print(str(e).splitlines()[0] if str(e) else type(e).__name__, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except NotFinite as e:
+        print(f"nnsim: {e}", file=sys.stderr)
+        return EXIT_NOT_FINITE
     except KeyboardInterrupt:
         print("nnsim: interrupted", file=sys.stderr)
         return 130
