@@ -8,6 +8,8 @@
 DESIGN is a .nnsim file or the name of a shipped example (``xor-mlp``).
 Exit status: 0 success, 2 bad input (one line on stderr), 3 the numbers are not
 finite: training diverged, or a prediction overflowed (one line on stderr).
+Training that stalls (the loss stuck, the neurons saturated) stops early with
+exit 0 and says so: status "stalled" and a message with what to try.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def _train(args) -> int:
     import numpy as np
 
     from nnsim.design.build import initialize
+    from nnsim.engine.trainer import STALLED
     from nnsim.io import save
     from nnsim.session import Session
 
@@ -89,6 +92,8 @@ def _train(args) -> int:
         if args.json:
             print(f"nnsim: {summary.message}", file=sys.stderr)
         return EXIT_DIVERGED
+    if summary.status == STALLED and args.json:
+        print(f"nnsim: {summary.message}", file=sys.stderr)  # a hint; the run itself succeeded
     return EXIT_OK
 
 

@@ -1,4 +1,5 @@
-"""Mini-batch training by backpropagation, with divergence caught.
+"""Mini-batch training by backpropagation, with divergence caught and
+training that goes nowhere noticed (``nnsim.engine.stall``).
 
 The trainer owns the optimizer state, the position in the current epoch and
 the history. It runs a given number of steps or epochs and can be called again
@@ -17,11 +18,13 @@ import numpy as np
 from nnsim.design.model import HistoryRecord, Regularization, TrainingSettings
 from nnsim.engine.network import Network
 from nnsim.engine.optimizers import make_optimizer
+from nnsim.engine.stall import SATURATED_SHARE, STALL_EPOCHS, ProgressWatch, saturated_share, stall_message
 from nnsim.engine.targets import TargetCoding
 
 READY = "ready"
 DIVERGED = "diverged"
 REACHED_TARGET = "reached_target"
+STALLED = "stalled"  # the loss stopped improving with the neurons saturated
 
 
 @dataclass
@@ -124,6 +127,7 @@ class Trainer(EpochRunner):
         self.rng = rng
         self.optimizer = make_optimizer(network.params, settings)
         self._xs = self._ys = None
+        self._progress = ProgressWatch()
 
     # -- running ---------------------------------------------------------------
     def train_steps(self, n: int, evaluate: bool = True) -> int:
@@ -201,6 +205,23 @@ class Trainer(EpochRunner):
             if target is not None and rec.train_loss <= target:
                 self.status = REACHED_TARGET
                 self.message = f"reached the target loss {target:g} at epoch {self.epoch}"
+            else:
+                self._check_progress(rec)
+
+    def _check_progress(self, rec: HistoryRecord) -> None:
+        """Stop as stalled when the loss has not improved for STALL_EPOCHS and
+        nearly every neuron is saturated (not when every sample is right)."""
+        flat = self._progress.stalled_for(self.epoch, rec.train_loss)
+        if flat < STALL_EPOCHS or rec.train_accuracy == 1.0:
+            return
+        share = saturated_share(self.net, self.data.x_train)
+        if share >= SATURATED_SHARE:
+            self.status = STALLED
+            self.message = stall_message(self.epoch, flat, self._progress.best, share, self.settings.learning_rate)
+
+    def resume(self) -> None:
+        super().resume()
+        self._progress.reset()  # settings may have changed: watch afresh
 
     def _diverged(self, what: str, epoch_done: bool = False) -> None:
         """Stop, and put back the last weights that were finite. ``epoch_done``:

@@ -64,3 +64,18 @@ def test_a_perceptron_whose_weights_overflow_exits_as_diverged(tmp_path, capsys)
     summary = json.loads(out)
     assert summary["status"] == "diverged" and "smaller learning rate" in summary["message"]
     assert err.count("\n") == 1 and "diverged" in err
+
+
+def test_training_that_goes_nowhere_says_so(tmp_path, capsys):
+    design = nnsim.example("xor-mlp")
+    design.training.learning_rate = 1e6
+    path = tmp_path / "xor.nnsim"
+    save(design, path)
+    code, out, err = run(capsys, "train", str(path), "--json")
+    assert code == cli.EXIT_OK  # the run worked; it just learned nothing
+    summary = json.loads(out)
+    assert summary["status"] == "stalled" and summary["epochs"] < design.training.epochs
+    assert "saturated" in summary["message"] and "smaller learning rate" in summary["message"]
+    assert err.count("\n") == 1 and "stuck" in err
+    code, out, err = run(capsys, "train", str(path))
+    assert code == cli.EXIT_OK and "training is stuck" in out and "smaller learning rate than 1e+06" in out

@@ -50,7 +50,7 @@ from nnsim.design.edits import numbers_of, set_fields
 from nnsim.design.model import Design, HistoryRecord
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
-from nnsim.engine.trainer import DIVERGED, READY, REACHED_TARGET
+from nnsim.engine.trainer import DIVERGED, READY, REACHED_TARGET, STALLED
 from nnsim.session import Session
 
 FRAME_MS = 33  # views redraw at most ~30 times a second
@@ -551,6 +551,8 @@ class TrainingController(QObject):
             self._set_message(text, "error")
         elif reason == REACHED_TARGET:
             self._set_message(f"{text} Untick 'Stop at loss' or lower it to go on.", "info")
+        elif reason == STALLED:
+            self._set_message(text, "warning")
         elif reason == BUDGET:
             budget = self.document.design.training.epochs
             self._set_message(f"Paused: {text[:-1].lower()}. Press Play to train {budget} more, or raise the budget.",
