@@ -13,6 +13,8 @@ train them, which is why the perceptron learning rule exists.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from nnsim.design.model import Activation
@@ -32,16 +34,12 @@ def _linear(z, thr):
     return z
 
 
-# Past this |z|, e^-|z| would be subnormal: the sigmoid is taken as exactly 0 or 1.
-_SIGMOID_LIMIT = 708.0
-
-
 def _sigmoid(z, thr):
     # 1 / (1 + e^-z) for z >= 0 and e^z / (1 + e^z) for z < 0: both only need
-    # e^-|z|, which never overflows, and each keeps full relative accuracy on
-    # its side (0.5·(1 + tanh(z/2)) loses it below z = -30 and is 0 below -38).
-    m = np.abs(z)
-    e = np.where(m > _SIGMOID_LIMIT, 0.0, np.exp(-np.minimum(m, _SIGMOID_LIMIT)))
+    # e^-|z|, which never overflows (it underflows quietly to 0 past |z| = 745,
+    # where that is the answer), and each keeps full relative accuracy on its
+    # side (0.5·(1 + tanh(z/2)) loses it below z = -30 and is 0 below -38).
+    e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
@@ -64,13 +62,15 @@ def softmax_shifted(z: np.ndarray) -> np.ndarray:
     evenly), a row of -inf only is even (its entries are all equal), and a row
     with NaN stays NaN. Never warns."""
     m = z.max(axis=-1, keepdims=True)  # (batch, 1)
+    # Python floats: inf or NaN here means an infinite or NaN entry, or a
+    # spread past the float range, where z - m would warn.
+    if not z.size or math.isfinite(float(m.max()) - float(z.min())):
+        return z - m
     finite = np.isfinite(m)
     with np.errstate(over="ignore", invalid="ignore"):  # a spread past the float range gives -inf: e^-inf = 0
-        zz = z - m if finite.all() else z - np.where(finite, m, 0.0)
-    if not finite.all():
-        zz = np.where(np.isposinf(m), np.where(np.isposinf(z), 0.0, -np.inf), zz)
-        zz = np.where(np.isneginf(m), 0.0, zz)
-    return zz
+        zz = z - np.where(finite, m, 0.0)
+    zz = np.where(np.isposinf(m), np.where(np.isposinf(z), 0.0, -np.inf), zz)
+    return np.where(np.isneginf(m), 0.0, zz)
 
 
 def _softmax(z, thr):

@@ -34,7 +34,8 @@ def test_sigmoid_at_plus_minus_1000_without_warnings():
     z = np.array([[-1000.0, 1000.0, -750.0, 750.0]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with np.errstate(all="raise"):
+        # Underflow to 0 (e^-1000) is the right answer and NumPy never warns of it.
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
             a = layer(Activation.SIGMOID, 4)(z)
     assert np.all(np.isfinite(a))
     np.testing.assert_array_equal(a, [[0.0, 1.0, 0.0, 1.0]])
@@ -43,7 +44,7 @@ def test_sigmoid_at_plus_minus_1000_without_warnings():
 def test_sigmoid_keeps_relative_accuracy_in_both_tails():
     """log σ(z) = z − log(1 + e^z) ≈ z far below 0; 1 − σ(z) = σ(−z) above."""
     sig = layer(Activation.SIGMOID, 1)
-    for z in (-30.0, -38.5, -50.0, -300.0, -700.0):
+    for z in (-30.0, -38.5, -50.0, -300.0, -700.0, -708.0):
         a = sig(np.array([[z]]))[0, 0]
         assert a > 0.0
         assert np.log(a) == pytest.approx(z - np.log1p(np.exp(z)), rel=1e-14)
@@ -55,13 +56,14 @@ def test_sigmoid_keeps_relative_accuracy_in_both_tails():
 
 
 def test_sigmoid_of_infinities_and_nan_without_warnings():
-    z = np.array([[-np.inf, np.inf, np.nan, -708.5, 708.5]])
+    z = np.array([[-np.inf, np.inf, np.nan, -800.0, 800.0, -740.0]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with np.errstate(all="raise"):
-            a = layer(Activation.SIGMOID, 5)(z)
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            a = layer(Activation.SIGMOID, 6)(z)
     np.testing.assert_array_equal(a[0, [0, 1, 3, 4]], [0.0, 1.0, 0.0, 1.0])
     assert np.isnan(a[0, 2])
+    assert a[0, 5] == np.exp(-740.0)  # a subnormal number, still right
 
 
 def test_tanh_matches_formula():
@@ -305,6 +307,15 @@ def test_losses_from_weighted_sums_agree_with_the_formulas_where_nothing_saturat
         losses.per_sample(Loss.SOFTMAX_CROSS_ENTROPY, a, y),
         rtol=1e-13,
     )
+    # the batch mean takes a shorter route to the same numbers, saturated or not
+    for loss in (Loss.BINARY_CROSS_ENTROPY, Loss.SOFTMAX_CROSS_ENTROPY):
+        for scale in (1.0, 50.0):
+            zs = z * scale
+            mean = losses.per_sample_from_z(loss, zs, y).mean()
+            assert losses.value_from_z(loss, zs, y) == pytest.approx(mean, rel=1e-13)
+            hard = (y > 0.5).astype(float)
+            mean = losses.per_sample_from_z(loss, zs, hard).mean()
+            assert losses.value_from_z(loss, zs, hard) == pytest.approx(mean, rel=1e-13)
 
 
 def test_losses_from_infinite_weighted_sums_without_warnings():
@@ -318,3 +329,9 @@ def test_losses_from_infinite_weighted_sums_without_warnings():
             sm_wrong = losses.per_sample_from_z(Loss.SOFTMAX_CROSS_ENTROPY, z, np.array([[0.0, 1.0]]))
     assert right[0] == 0.0 and wrong[0] == np.inf
     assert sm_right[0] == 0.0 and sm_wrong[0] == np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert losses.value_from_z(Loss.BINARY_CROSS_ENTROPY, z, np.array([[1.0, 0.0]])) == 0.0
+        assert losses.value_from_z(Loss.BINARY_CROSS_ENTROPY, z, np.array([[0.0, 0.0]])) == np.inf
+        assert losses.value_from_z(Loss.SOFTMAX_CROSS_ENTROPY, z, np.array([[1.0, 0.0]])) == 0.0
+        assert losses.value_from_z(Loss.SOFTMAX_CROSS_ENTROPY, z, np.array([[0.0, 1.0]])) == np.inf
