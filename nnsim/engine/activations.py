@@ -5,7 +5,10 @@ outputs; ``thr`` is the per-neuron threshold, shape (n,), used by step and sign.
 ``backward(a, grad_a)`` maps the gradient of the loss with respect to the
 outputs ``a`` to the gradient with respect to ``z``, using only the outputs
 (every function here can recover its derivative from its output), so training
-never has to keep ``z``.
+never has to keep ``z`` for that (output layers keep it for their loss).
+
+None of them warns: the sigmoid is computed from e^−|z|, and softmax takes the
+limit where weighted sums are infinite.
 
 Step and sign have derivative 0 wherever it exists: gradient descent cannot
 train them, which is why the perceptron learning rule exists.
