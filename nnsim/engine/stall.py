@@ -91,7 +91,7 @@ class ProgressWatch:
 def stall_message(epoch: int, flat: int, best: float, share: float, rate: float) -> str:
     return (
         f"training is stuck at epoch {epoch}: the loss has not improved for {flat} epochs (best {best:.4g}) "
-        f"and {math.floor(100 * share)}% of the hidden and output neurons' outputs are saturated, pinned at "
-        "the ends of their range where the slope is about 0, so almost no gradient gets through. "
-        f"Try a smaller learning rate than {rate:g}, or start again from new random weights."
+        f"and {math.floor(100 * share)}% of the neurons' outputs are saturated, pinned at the ends of their "
+        f"range where almost no gradient gets through. Try a smaller learning rate than {rate:g}, "
+        "or new random weights."
     )
