@@ -27,6 +27,11 @@ COMMANDS = ("train", "predict", "examples")
 class BadInput(Exception):
     """A problem with what the user gave; the message is one line."""
 
+    def __init__(self, message: str = ""):
+        from nnsim.text import one_line
+
+        super().__init__(one_line(message))
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit status 2
@@ -35,15 +40,19 @@ class _Parser(argparse.ArgumentParser):
 
 def _design_path(name: str) -> Path:
     from nnsim.resources import example_path, examples_dir
+    from nnsim.text import cut
 
+    if "\0" in name:
+        raise BadInput(f"{cut(name)}: a file name cannot hold a NUL character")
     path = Path(name)
-    if path.exists():
-        return path
-    candidate = example_path(name)
-    if candidate.exists():
-        return candidate
+    for candidate in (path, example_path(name)):
+        try:
+            if candidate.exists():
+                return candidate
+        except OSError as e:  # a name too long for the system, say
+            raise BadInput(f"{cut(name)}: cannot be opened ({e.strerror})") from None
     known = ", ".join(sorted(p.stem for p in examples_dir().glob("*.nnsim")))
-    raise BadInput(f"{name}: no such file, and no example of that name (examples: {known})")
+    raise BadInput(f"{cut(name)}: no such file, and no example of that name (examples: {known})")
 
 
 def _load(name: str):
@@ -140,6 +149,7 @@ def _predict(args) -> int:
 
     from nnsim.api import inspect, predict
     from nnsim.explain import fmt, format_trace
+    from nnsim.text import quote
 
     _, design = _load(args.design)
     values = []
@@ -147,9 +157,9 @@ def _predict(args) -> int:
         try:
             v = float(text)
         except ValueError:
-            raise BadInput(f"input {text!r} is not a number") from None
+            raise BadInput(f"input {quote(text)} is not a number") from None
         if not math.isfinite(v):
-            raise BadInput(f"input {text!r} is not a finite number")
+            raise BadInput(f"input {quote(text)} is not a finite number")
         values.append(v)
     n_in = design.input_size
     if len(values) != n_in:

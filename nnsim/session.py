@@ -21,6 +21,7 @@ from nnsim.engine.network import Network
 from nnsim.engine.perceptron import PerceptronTrainer, perceptron_problem
 from nnsim.engine.targets import TargetCoding
 from nnsim.engine.trainer import DIVERGED, READY, Trainer, TrainingData
+from nnsim.text import quote
 
 COMPLETED = "completed"  # the epoch budget ran out with nothing else to report
 
@@ -28,7 +29,7 @@ COMPLETED = "completed"  # the epoch budget ran out with nothing else to report
 def coding_for(dataset: Dataset, net: Network, design: Design) -> TargetCoding:
     """How this data set's targets map onto this network's outputs; raises
     DesignError when they do not fit."""
-    what = f"the data set '{dataset.name}'"
+    what = f"the data set {quote(dataset.name)}"
     if dataset.n_features != net.n_inputs:
         raise DesignError(
             f"{what} has {dataset.n_features} input feature(s) but the design has {net.n_inputs} input neuron(s)"

@@ -6,12 +6,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nnsim.text import one_line
+
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
 
 
 class DataError(ValueError):
-    """A data set could not be made or read; the message is one line for the user."""
+    """A data set could not be made or read; the message is one line for the
+    user (text from a file in it is shown escaped)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(one_line(message))
 
 
 @dataclass
@@ -67,3 +73,4 @@ def split(x: np.ndarray, y: np.ndarray, train_ratio: float, rng: np.random.Gener
     n_train = int(round(len(x) * train_ratio))
     n_train = min(max(n_train, 1), len(x))
     return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+

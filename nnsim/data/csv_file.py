@@ -11,6 +11,8 @@ numbers or text labels; for regression one or more target columns of numbers.
 Every problem raises ``DataError`` with a one-line message naming the file and,
 where there is one, the line and column, e.g.
 ``iris.csv, line 12, column 'petal_width': 'abc' is not a number``.
+
+Every check is linear in the size of the file.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import math
 from pathlib import Path
 
 import numpy as np
+
+from nnsim.text import cut, listing, quote
 
 from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, split
 
@@ -45,36 +49,39 @@ def load_csv(
     deviation of 0 counts as 1). ``name`` defaults to the file name.
     """
     path = Path(path)
-    fname = path.name or str(path)
+    fname = cut(path.name or str(path))
     if task not in (CLASSIFICATION, REGRESSION):
-        raise DataError(f"{fname}: unknown task '{task}' (use {CLASSIFICATION} or {REGRESSION})")
+        raise DataError(f"{fname}: unknown task {quote(task)} (use {CLASSIFICATION} or {REGRESSION})")
     targets = [str(t) for t in targets]
     if not targets:
         raise DataError(f"{fname}: no target column chosen")
     if len(set(targets)) != len(targets):
-        raise DataError(f"{fname}: a target column is named twice ({', '.join(targets)})")
+        raise DataError(f"{fname}: a target column is named twice ({listing(targets)})")
     if task == CLASSIFICATION and len(targets) != 1:
         raise DataError(
             f"{fname}: classification needs exactly one target column, "
-            f"not {len(targets)} ({', '.join(targets)})"
+            f"not {len(targets)} ({listing(targets)})"
         )
 
     header_line, header, rows = _read_rows(path, fname)
     header = [h.strip() for h in header]
+    position: dict[str, int] = {}  # column name -> index
     for i, column in enumerate(header):
         if not column:
             raise DataError(
                 f"{fname}, line {header_line}: column {i + 1} of the header has no name"
             )
-        if column in header[:i]:
+        if column in position:
             raise DataError(
-                f"{fname}, line {header_line}: column '{column}' appears twice in the header"
+                f"{fname}, line {header_line}: column {quote(column)} appears twice in the header"
             )
+        position[column] = i
     for target in targets:
-        if target not in header:
-            raise DataError(f"{fname}: no column named '{target}' (columns: {', '.join(header)})")
-    feature_cols = [i for i, column in enumerate(header) if column not in targets]  # file order
-    target_cols = [header.index(t) for t in targets]  # order of ``targets``
+        if target not in position:
+            raise DataError(f"{fname}: no column named {quote(target)} (columns: {listing(header)})")
+    target_set = set(targets)
+    feature_cols = [i for i, column in enumerate(header) if column not in target_set]  # file order
+    target_cols = [position[t] for t in targets]  # order of ``targets``
     if not feature_cols:
         raise DataError(f"{fname}: no feature columns left (every column is a target)")
     if not rows:
@@ -171,15 +178,15 @@ def _parse_float(text: str) -> float | None:
 
 def _number(text: str, fname: str, line: int, column: str) -> float:
     """A finite number from one field, or a ``DataError`` naming where it is."""
-    where = f"{fname}, line {line}, column '{column}'"
+    value = _parse_float(text)
+    if value is not None and math.isfinite(value):
+        return value
+    where = f"{fname}, line {line}, column {quote(column)}"
     if not text.strip():
         raise DataError(f"{where}: missing value (the field is empty)")
-    value = _parse_float(text)
     if value is None:
-        raise DataError(f"{where}: '{text.strip()}' is not a number")
-    if not math.isfinite(value):
-        raise DataError(f"{where}: '{text.strip()}' is not a finite number")
-    return value
+        raise DataError(f"{where}: {quote(text.strip())} is not a number")
+    raise DataError(f"{where}: {quote(text.strip())} is not a finite number")
 
 
 def _class_labels(
@@ -193,12 +200,11 @@ def _class_labels(
     labels = []
     for line, row in rows:
         label = row[col].strip()
-        where = f"{fname}, line {line}, column '{column}'"
         if not label:
-            raise DataError(f"{where}: missing label (the field is empty)")
+            raise DataError(f"{fname}, line {line}, column {quote(column)}: missing label (the field is empty)")
         value = _parse_float(label)
         if value is not None and not math.isfinite(value):
-            raise DataError(f"{where}: '{label}' is not a valid label")
+            raise DataError(f"{fname}, line {line}, column {quote(column)}: {quote(label)} is not a valid label")
         labels.append((label, value))
 
     if all(value is not None for _, value in labels):

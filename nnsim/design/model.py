@@ -15,6 +15,8 @@ import copy
 import enum
 from dataclasses import dataclass, field
 
+from nnsim.text import cut, quote
+
 
 class LayerKind(str, enum.Enum):
     """Where a layer sits in the network."""
@@ -212,7 +214,7 @@ class Design:
             layer_name = self.layer(n.layer).name
         except KeyError:
             layer_name = f"layer {n.layer}"
-        return f"'{n.label}'" if n.label else f"neuron {n.id} ({layer_name})"
+        return quote(n.label) if n.label else f"neuron {n.id} ({cut(layer_name)})"
 
     @property
     def input_size(self) -> int:

@@ -27,12 +27,16 @@ from nnsim.design.edits import (
 )
 from nnsim.design.model import Activation, Connection, Design, Init, Layer, LayerKind, Neuron
 from nnsim.design.validate import DesignError, _layer_graph, check_design, connection_problem
+from nnsim.text import one_line, quote
 
 MAX_LAYER_SIZE = 10_000
 
 
 class EditError(ValueError):
     """An edit was refused; the message says why in one line."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(one_line(message))
 
 
 def _new_ids(design: Design, count: int) -> list[int]:
@@ -126,7 +130,7 @@ def add_neuron(
     index = index or Index(design)
     layer = index.layer(layer_id)
     if len(design.neurons_of(layer_id)) >= MAX_LAYER_SIZE:
-        raise EditError(f"layer '{layer.name}' already holds {MAX_LAYER_SIZE} neurons")
+        raise EditError(f"layer {quote(layer.name)} already holds {MAX_LAYER_SIZE} neurons")
     (nid,) = _new_ids(design, 1)
     siblings = design.neurons_of(layer_id)
     bias = siblings[-1].bias if siblings and layer.kind != LayerKind.INPUT else 0.0
@@ -180,7 +184,7 @@ def connect_layers(design: Design, source_layer: int, target_layer: int, rng: np
     missing = _missing(design, pairs)
     if not missing:
         s_name, t_name = design.layer(source_layer).name, design.layer(target_layer).name
-        raise EditError(f"'{s_name}' and '{t_name}' are already fully connected")
+        raise EditError(f"{quote(s_name)} and {quote(t_name)} are already fully connected")
     return connect(design, missing, rng)
 
 
@@ -219,7 +223,7 @@ def resize_layer(design: Design, layer_id: int, size: int, rng: np.random.Genera
     layer = design.layer(layer_id)
     members = design.neurons_of(layer_id)
     if not 1 <= size <= MAX_LAYER_SIZE:
-        raise EditError(f"layer '{layer.name}' can hold 1 to {MAX_LAYER_SIZE} neurons, not {size}")
+        raise EditError(f"layer {quote(layer.name)} can hold 1 to {MAX_LAYER_SIZE} neurons, not {size}")
     if size < len(members):
         return remove(design, neurons=[n.id for n in members[size:]])
     work = copy.deepcopy(design)
@@ -251,7 +255,7 @@ def set_neuron(design: Design, neuron_id: int, index: Index | None = None, **val
         mine = Activation(own) if own is not None else layer.activation
         kinds = {design.activation_of(m) for m in design.neurons_of(layer.id) if m.id != neuron_id} | {mine}
         if Activation.SOFTMAX in kinds and len(kinds) > 1:
-            raise EditError(f"layer '{layer.name}': softmax must be the activation of all its neurons")
+            raise EditError(f"layer {quote(layer.name)}: softmax must be the activation of all its neurons")
     return set_fields(("neuron", neuron_id), n, **values)
 
 

@@ -10,10 +10,15 @@ from __future__ import annotations
 import math
 
 from nnsim.design.model import Activation, Connection, Design, LayerKind
+from nnsim.text import one_line, quote
 
 
 class DesignError(ValueError):
-    """A design breaks a rule; the message is one line for the user."""
+    """A design breaks a rule; the message is one line for the user (text
+    from the design in it is shown escaped)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(one_line(message))
 
 
 def _layer_graph(design: Design, connections) -> dict[int, set[int]]:
@@ -80,7 +85,7 @@ def check_design(design: Design) -> None:
     for layer in design.layers:
         kinds = kinds_in.get(layer.id, set())
         if Activation.SOFTMAX in kinds and len(kinds) > 1:
-            raise DesignError(f"layer '{layer.name}': softmax must be the activation of all its neurons")
+            raise DesignError(f"layer {quote(layer.name)}: softmax must be the activation of all its neurons")
     pairs: set[tuple[int, int]] = set()
     graph: dict[int, set[int]] = {}
     layer_of = {n.id: n.layer for n in design.neurons}
@@ -128,7 +133,7 @@ def _structural_problem(design: Design, c: Connection, graph) -> str | None:
     if design.layer(s.layer).kind == LayerKind.OUTPUT:
         return f"connection {name_s} → {name_t} starts at an output neuron, which feeds nothing"
     if s.layer == t.layer:
-        return f"connection {name_s} → {name_t} joins two neurons of layer '{design.layer(s.layer).name}'"
+        return f"connection {name_s} → {name_t} joins two neurons of layer {quote(design.layer(s.layer).name)}"
     if graph is not None:
         back = _path(graph, t.layer, s.layer)
         if back is not None:

@@ -32,6 +32,7 @@ from nnsim.design.model import (
     TrainingSettings,
 )
 from nnsim.design.validate import DesignError, check_design
+from nnsim.text import cut, one_line, quote
 
 FORMAT_VERSION = 1
 
@@ -42,16 +43,12 @@ MAX_EPOCHS = 1_000_000_000
 MAX_ID = 2**31 - 1
 
 
-# Characters str.splitlines() breaks a line at; a message shows them escaped.
-_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
-
-
 class FormatError(ValueError):
     """A design file cannot be read; the message is one line for the user
     (line breaks from the file, e.g. in a label, are shown escaped)."""
 
     def __init__(self, message: str = ""):
-        super().__init__(str(message).translate(_LINE_BREAKS))
+        super().__init__(one_line(message))
 
 
 # Version n -> function turning a version-n dict into a version n+1 dict.
@@ -231,7 +228,8 @@ def _enum(cls: type[enum.Enum], what: str, optional: bool = False):
             return cls(v)
         except ValueError:
             known = ", ".join(m.value for m in cls)
-            raise FormatError(f"{where}: unknown {what} {v!r} (known: {known})") from None
+            shown = quote(v) if isinstance(v, str) else cut(repr(v))
+            raise FormatError(f"{where}: unknown {what} {shown} (known: {known})") from None
 
     return check
 
