@@ -12,7 +12,8 @@ Every problem raises ``DataError`` with a one-line message naming the file and,
 where there is one, the line and column, e.g.
 ``iris.csv, line 12, column 'petal_width': 'abc' is not a number``.
 
-Every check is linear in the size of the file.
+Only a regular file is read (not a device, pipe or folder), and at most
+``MAX_CSV_BYTES`` of it. Every check is linear in the size of the file.
 """
 
 from __future__ import annotations
@@ -20,13 +21,18 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
+import stat
 from pathlib import Path
 
 import numpy as np
 
 from nnsim.text import cut, listing, quote
 
-from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, split
+from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, split, standardize
+
+# A CSV file larger than this is refused before it is read.
+MAX_CSV_BYTES = 256 * 1024 * 1024
 
 
 def load_csv(
@@ -110,11 +116,12 @@ def load_csv(
         rng = np.random.default_rng()
     x_train, y_train, x_test, y_test = split(x, y, train_ratio, rng)
     if normalize:
-        mean = x_train.mean(axis=0)  # (n_features,)
-        std = x_train.std(axis=0)  # (n_features,)
-        std[std == 0] = 1.0
-        x_train = (x_train - mean) / std
-        x_test = (x_test - mean) / std
+        x_train, x_test, bad = standardize(x_train, x_test)
+        if bad is not None:
+            raise DataError(
+                f"{fname}: column {quote(header[feature_cols[bad]])} cannot be normalised: its values are "
+                "too far apart for 64-bit numbers (scale the column down, or turn normalisation off)"
+            )
     return Dataset(
         name=name if name is not None else fname,
         task=task,
@@ -131,14 +138,7 @@ def load_csv(
 def _read_rows(path: Path, fname: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
     """Read the file; return (header line number, header fields, [(line number,
     fields)] of the data rows), skipping blank and comment lines."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{fname}: no such file ({path})") from None
-    except IsADirectoryError:
-        raise DataError(f"{fname}: is a folder, not a file ({path})") from None
-    except OSError as exc:
-        raise DataError(f"{fname}: cannot be read ({exc.strerror or exc})") from None
+    raw = _read_bytes(path, fname)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -166,6 +166,41 @@ def _read_rows(path: Path, fname: str) -> tuple[int, list[str], list[tuple[int, 
         raise DataError(f"{fname}, line {numbered[start][0]}: not valid CSV ({exc})") from None
     (header_line, header), rows = records[0], records[1:]
     return header_line, header, rows
+
+
+def _read_bytes(path: Path, fname: str) -> bytes:
+    """The bytes of a regular file of at most MAX_CSV_BYTES; anything else
+    (no file, a folder, a device such as /dev/zero, a pipe that would block)
+    is refused in one line."""
+    shown = cut(str(path))
+    if "\0" in str(path):
+        raise DataError(f"{fname}: the file name holds a NUL character, which no file name can")
+    try:
+        # Non-blocking: opening a pipe with no writer returns at once, and
+        # fstat below then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise DataError(f"{fname}: no such file ({shown})") from None
+    except IsADirectoryError:
+        raise DataError(f"{fname}: is a folder, not a file ({shown})") from None
+    except OSError as exc:
+        raise DataError(f"{fname}: cannot be read ({exc.strerror or exc})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CSV_BYTES:
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise DataError(f"{fname}: is a folder, not a file ({shown})")
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(f"{fname}: is not a regular file (a device, pipe or socket); choose a CSV file")
+        raise DataError(f"{fname}: {info.st_size:,} bytes is larger than a CSV file can be ({MAX_CSV_BYTES:,})")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            raw = f.read(MAX_CSV_BYTES + 1)
+        except OSError as exc:
+            raise DataError(f"{fname}: cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_CSV_BYTES:  # it grew while we read it
+        raise DataError(f"{fname}: larger than a CSV file can be ({MAX_CSV_BYTES:,} bytes)")
+    return raw
 
 
 def _parse_float(text: str) -> float | None:
@@ -230,7 +265,8 @@ def _input_range(x_train: np.ndarray, x_test: np.ndarray):
         return None
     x = np.concatenate([x_train, x_test])  # (n, 2)
     bounds = []
-    for lo, hi in zip(x.min(axis=0), x.max(axis=0)):
-        margin = 0.1 * (hi - lo) if hi > lo else 1.0
-        bounds.append((float(lo - margin), float(hi + margin)))
+    top = float(np.finfo(np.float64).max)
+    for lo, hi in zip(x.min(axis=0).tolist(), x.max(axis=0).tolist()):
+        margin = 0.1 * hi - 0.1 * lo if hi > lo else 1.0  # not 0.1 * (hi - lo): that overflows near 1.7e308
+        bounds.append((max(-top, lo - margin), min(top, hi + margin)))  # Python floats: inf, no warning
     return bounds[0], bounds[1]
