@@ -2,11 +2,15 @@
 
 The editor asks ``connection_problem`` before it draws a connection; the
 compiler and the file loader call ``check_design``. Messages name the neurons
-and layers involved the way the user sees them.
+and layers involved the way the user sees them. Every check is near-linear in
+the size of the design (the cycle check is a topological sort; only when it
+finds a cycle does a binary search over the connections find the one that
+closes it, for the message).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 
 from nnsim.design.model import Activation, Connection, Design, LayerKind
@@ -22,26 +26,49 @@ class DesignError(ValueError):
 
 
 def _layer_graph(design: Design, connections) -> dict[int, set[int]]:
-    layer_of = {n.id: n.layer for n in design.neurons}
-    graph: dict[int, set[int]] = {}
-    for c in connections:
-        graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
-    return graph
+    return _layer_graph_by({n.id: n.layer for n in design.neurons}, connections)
 
 
 def _path(graph: dict[int, set[int]], start: int, goal: int) -> list[int] | None:
-    """A path of layer ids from start to goal, or None."""
-    stack = [(start, [start])]
-    seen = {start}
+    """A path of layer ids from start to goal, or None. Linear in the size of
+    the graph: each layer remembers the one it was reached from."""
+    came_from = {start: start}
+    stack = [start]
     while stack:
-        node, path = stack.pop()
+        node = stack.pop()
         if node == goal:
-            return path
+            path = [node]
+            while node != start:
+                node = came_from[node]
+                path.append(node)
+            return path[::-1]
         for nxt in graph.get(node, ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, path + [nxt]))
+            if nxt not in came_from:
+                came_from[nxt] = node
+                stack.append(nxt)
     return None
+
+
+def layer_order(layer_ids: list[int], graph: dict[int, set[int]]) -> list[int] | None:
+    """The layer ids in topological order (each after every layer feeding
+    it; ties keep the order of ``layer_ids``), or None if the graph has a
+    cycle. Kahn's algorithm with a heap: O((layers + edges) log layers)."""
+    rank = {lid: i for i, lid in enumerate(layer_ids)}
+    waiting = dict.fromkeys(layer_ids, 0)  # layer -> sources not yet placed
+    for targets in graph.values():
+        for t in targets:
+            waiting[t] += 1
+    ready = [rank[lid] for lid, k in waiting.items() if k == 0]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while ready:
+        lid = layer_ids[heapq.heappop(ready)]
+        order.append(lid)
+        for t in graph.get(lid, ()):
+            waiting[t] -= 1
+            if waiting[t] == 0:
+                heapq.heappush(ready, rank[t])
+    return order if len(order) == len(layer_ids) else None
 
 
 def connection_problem(design: Design, source: int, target: int, graph=None) -> str | None:
@@ -90,7 +117,7 @@ def check_design(design: Design) -> None:
     graph: dict[int, set[int]] = {}
     layer_of = {n.id: n.layer for n in design.neurons}
     kind_of = {lid: layer.kind for lid, layer in layer_by_id.items()}
-    for k, c in enumerate(design.connections):
+    for k, c in enumerate(design.connections):  # rules 4 to 6
         for end in (c.source, c.target):
             if end not in layer_of:
                 raise DesignError(f"connection {k + 1} ({c.source} → {c.target}): there is no neuron {end}")
@@ -106,21 +133,43 @@ def check_design(design: Design) -> None:
                 "appears twice"
             )
         ls, lt = layer_of[c.source], layer_of[c.target]
-        new_edge = lt not in graph.get(ls, ())
         # Cheap tests first; the full check (with names for the message) runs
-        # only when a rule may be broken. Checking against the connections
-        # accepted so far makes the message name the connection that closes a cycle.
-        if (
-            ls == lt
-            or kind_of[lt] == LayerKind.INPUT
-            or kind_of[ls] == LayerKind.OUTPUT
-            or (new_edge and _path(graph, lt, ls) is not None)
-        ):
-            problem = _structural_problem(design, c, graph if new_edge else None)
+        # only when a rule is broken.
+        if ls == lt or kind_of[lt] == LayerKind.INPUT or kind_of[ls] == LayerKind.OUTPUT:
+            problem = _structural_problem(design, c, None)
             if problem:
                 raise DesignError(problem)
         pairs.add(pair)
         graph.setdefault(ls, set()).add(lt)
+    if layer_order(layer_ids, graph) is None:  # rule 7
+        raise DesignError(_first_cycle(design, layer_of))
+
+
+def _first_cycle(design: Design, layer_of: dict[int, int]) -> str:
+    """The message for the first connection, in design order, that closes a
+    cycle. Whether the first k connections hold a cycle only grows with k, so
+    a binary search finds it with O(log n) topological sorts."""
+    layer_ids = [layer.id for layer in design.layers]
+    conns = design.connections
+
+    def graph_of(k: int) -> dict[int, set[int]]:
+        return _layer_graph_by(layer_of, conns[:k])
+
+    low, high = 0, len(conns)  # the first `low` are acyclic, the first `high` are not
+    while high - low > 1:
+        mid = (low + high) // 2
+        if layer_order(layer_ids, graph_of(mid)) is None:
+            high = mid
+        else:
+            low = mid
+    return _structural_problem(design, conns[high - 1], graph_of(high - 1)) or "the layers form a cycle"
+
+
+def _layer_graph_by(layer_of: dict[int, int], connections) -> dict[int, set[int]]:
+    graph: dict[int, set[int]] = {}
+    for c in connections:
+        graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
+    return graph
 
 
 def _structural_problem(design: Design, c: Connection, graph) -> str | None:
@@ -137,12 +186,21 @@ def _structural_problem(design: Design, c: Connection, graph) -> str | None:
     if graph is not None:
         back = _path(graph, t.layer, s.layer)
         if back is not None:
-            names = " → ".join(design.layer(i).name for i in back + [t.layer])
+            names = _layer_names(design, back + [t.layer])
             return (
                 f"connection {name_s} → {name_t} closes a cycle ({names}); "
                 "networks here are feed-forward"
             )
     return None
+
+
+def _layer_names(design: Design, ids: list[int], most: int = 8) -> str:
+    """'a → b → c', with the middle of a long path left out."""
+    names = [one_line(design.layer(i).name) or f"layer {i}" for i in ids]
+    names = [n if len(n) <= 30 else n[:29] + "…" for n in names]
+    if len(names) > most:
+        names = names[:3] + [f"… {len(names) - 6:,} more …"] + names[-3:]
+    return " → ".join(names)
 
 
 def check_trainable(design: Design) -> None:
