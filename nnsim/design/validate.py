@@ -17,6 +17,14 @@ from nnsim.design.model import Activation, Connection, Design, LayerKind
 from nnsim.text import one_line, quote
 
 
+# The engine computes each pair of joined layers as a dense matrix of
+# size(source) x size(target), however few connections the pair has. The
+# matrices of a design may hold at most this many entries in total: 80 MB per
+# copy as 64-bit floats, and training keeps a few copies (gradients, masks,
+# optimizer state), about 600 MB at the limit.
+MAX_MATRIX_ENTRIES = 10_000_000
+
+
 class DesignError(ValueError):
     """A design breaks a rule; the message is one line for the user (text
     from the design in it is shown escaped)."""
@@ -86,7 +94,14 @@ def connection_problem(design: Design, source: int, target: int, graph=None) -> 
         )
     if graph is None:
         graph = _layer_graph(design, design.connections)
-    return _structural_problem(design, Connection(source, target), graph)
+    problem = _structural_problem(design, Connection(source, target), graph)
+    if problem is None:
+        ls, lt = design.neuron(source).layer, design.neuron(target).layer
+        if lt not in graph.get(ls, ()):  # a new pair of joined layers: a new matrix
+            trial = {k: set(v) for k, v in graph.items()}
+            trial.setdefault(ls, set()).add(lt)
+            problem = matrix_problem(design, design.layer_sizes(), trial)
+    return problem
 
 
 def check_design(design: Design) -> None:
@@ -143,6 +158,40 @@ def check_design(design: Design) -> None:
         graph.setdefault(ls, set()).add(lt)
     if layer_order(layer_ids, graph) is None:  # rule 7
         raise DesignError(_first_cycle(design, layer_of))
+    sizes: dict[int, int] = dict.fromkeys(layer_ids, 0)
+    for n in design.neurons:
+        sizes[n.layer] += 1
+    problem = matrix_problem(design, sizes, graph)  # rule 8
+    if problem:
+        raise DesignError(problem)
+
+
+def matrix_entries(sizes: dict[int, int], graph: dict[int, set[int]]) -> tuple[int, tuple[int, int] | None]:
+    """(entries of all the weight matrices, the pair of layers with the
+    largest one) for layer sizes and a layer graph."""
+    total, largest, biggest = 0, None, -1
+    for s, targets in graph.items():
+        for t in targets:
+            cells = sizes[s] * sizes[t]
+            total += cells
+            if cells > biggest:
+                largest, biggest = (s, t), cells
+    return total, largest
+
+
+def matrix_problem(design: Design, sizes: dict[int, int], graph: dict[int, set[int]]) -> str | None:
+    """Why the weight matrices of a design with these layer sizes and this
+    layer graph would not fit the memory budget (None if they fit)."""
+    total, largest = matrix_entries(sizes, graph)
+    if total <= MAX_MATRIX_ENTRIES:
+        return None
+    s, t = largest
+    return (
+        f"the joined layers need weight matrices of {total:,} entries in all, more than nnsim's budget of "
+        f"{MAX_MATRIX_ENTRIES:,} (each pair of joined layers costs size × size, however few connections "
+        f"join them; the largest: {_layer_names(design, [s, t])}, {sizes[s]:,} × {sizes[t]:,}): "
+        "join smaller layers or split the big ones"
+    )
 
 
 def _first_cycle(design: Design, layer_of: dict[int, int]) -> str:
