@@ -15,6 +15,7 @@ import numpy as np
 from nnsim.data import CLASSIFICATION, Dataset, load_dataset
 from nnsim.design.compile import Compiled, compile_design
 from nnsim.design.model import Activation, Design, LearningRule, Loss
+from nnsim.design.settings import settings_problem
 from nnsim.design.validate import DesignError
 from nnsim.engine.inspect import Inspection, inspect_sample
 from nnsim.engine.network import Network
@@ -92,6 +93,9 @@ class Session:
         dataset: Dataset | None = None,
     ):
         self.design = design
+        problem = settings_problem(design.training, design.dataset)
+        if problem:  # the file reader refuses these; a design changed in code is checked here
+            raise DesignError(problem)
         self.dataset = dataset if dataset is not None else load_dataset(design.dataset, base_dir)
         self.compiled: Compiled = compile_design(design, dtype)
         net = self.compiled.network
