@@ -66,12 +66,17 @@ def _train(args) -> int:
     import numpy as np
 
     from nnsim.design.build import initialize
-    from nnsim.io import save
     from nnsim.session import Session
 
     path, design = _load(args.design)
     if args.epochs is not None and args.epochs < 0:
         raise BadInput(f"--epochs {args.epochs}: must be 0 or more")
+    if args.save:
+        from nnsim.saving import save_problem
+
+        problem = save_problem(args.save)  # before training, not after
+        if problem:
+            raise BadInput(f"--save {problem}")
     if args.seed is not None:
         design.training.seed = args.seed
     if args.reinit:
@@ -82,17 +87,39 @@ def _train(args) -> int:
     progress = _Progress(epochs, enabled=sys.stderr.isatty())
     summary = session.train(epochs, callback=progress.update)
     progress.close()
-    if args.save:
-        save(design, args.save)
+    saved, save_failure = _save(design, args.save, path) if args.save else (None, None)
     if args.json:
         print(json.dumps({k: _json_number(v) for k, v in summary.as_dict().items()}))
     else:
-        print(_summary_text(design.name, summary, args.save))
+        print(_summary_text(design.name, summary, saved))
+    if save_failure:
+        print(save_failure, file=sys.stderr)
+        return EXIT_BAD_INPUT
     if session.diverged:
         if args.json:
             print(f"nnsim: {summary.message}", file=sys.stderr)
         return EXIT_DIVERGED
     return EXIT_OK
+
+
+def _save(design, out: str, design_path: Path):
+    """(where the trained design was saved, a one-line message if that is
+    not where the user asked)."""
+    from nnsim.io import save
+    from nnsim.resources import examples_dir
+    from nnsim.saving import save_or_keep
+    from nnsim.text import cut
+
+    try:
+        beside = design_path.resolve().parent != examples_dir().resolve()  # never write into the shipped examples
+    except OSError:
+        beside = False
+    saved, reason = save_or_keep(design, out, design_path, save, beside)
+    if reason is None:
+        return saved, None
+    if saved is None:
+        return None, f"nnsim: cannot save to {cut(out)} ({reason}), nor anywhere else: the trained design is lost"
+    return saved, f"nnsim: cannot save to {cut(out)} ({reason}); the trained design was saved to {cut(str(saved), 200)}"
 
 
 def _json_number(v):
