@@ -175,8 +175,9 @@ def _predict(args) -> int:
     import numpy as np
 
     from nnsim.api import inspect, predict
+    from nnsim.design.model import LayerKind
     from nnsim.explain import fmt, format_trace
-    from nnsim.text import quote
+    from nnsim.text import cut, quote
 
     _, design = _load(args.design)
     values = []
@@ -195,9 +196,19 @@ def _predict(args) -> int:
             f"but {len(values)} value{'s' * (len(values) != 1)} {'were' if len(values) != 1 else 'was'} given"
         )
     if args.trace:
-        print(format_trace(inspect(design, values), design))
+        trace = inspect(design, values)
+        print(format_trace(trace, design))
+        outputs = np.array([step.a for step in trace.neurons if step.kind == LayerKind.OUTPUT], dtype=np.float64)
     else:
-        print(" ".join(fmt(v, 6) for v in np.atleast_1d(predict(design, values))))
+        outputs = np.atleast_1d(predict(design, values))
+        if np.isfinite(outputs).all():
+            print(" ".join(fmt(v, 6) for v in outputs))
+    if not np.isfinite(outputs).all():
+        shown = ", ".join(fmt(v, 6) for v in outputs[:10])
+        raise BadInput(
+            f"{cut(args.design)}: the outputs are not all finite numbers ({shown}): the weighted sums "
+            "overflowed 64-bit floats; the weights or the inputs are too large"
+        )
     return EXIT_OK
 
 
@@ -262,7 +273,12 @@ def main(argv: list[str] | None = None) -> int:
         if not argv or argv[0] not in COMMANDS:
             return _open_app(argv)
         args = _parser().parse_args(argv)
-        return {"train": _train, "predict": _predict, "examples": _examples}[args.command](args)
+        import numpy as np
+
+        # Overflow in a weighted sum is reported in one line (predict) or as
+        # divergence (train), not as NumPy warnings on stderr.
+        with np.errstate(all="ignore"):
+            return {"train": _train, "predict": _predict, "examples": _examples}[args.command](args)
     except (BadInput, FormatError, DesignError, DataError) as e:
         print(str(e).splitlines()[0] if str(e) else type(e).__name__, file=sys.stderr)
         return EXIT_BAD_INPUT
