@@ -226,7 +226,16 @@ def _examples(args) -> int:
 def _parser() -> argparse.ArgumentParser:
     from nnsim import __version__
 
-    p = _Parser(prog="nnsim", description="Build a neural network by hand and watch it learn.")
+    p = _Parser(
+        prog="nnsim",
+        usage="nnsim [DESIGN]\n       nnsim {train,predict,examples} ...",
+        description=(
+            "Build a neural network by hand and watch it learn. 'nnsim' opens the window; "
+            "'nnsim DESIGN' opens it with DESIGN (a .nnsim file or the name of a shipped example). "
+            "The commands below need no window."
+        ),
+        epilog="Exit status: 0 success, 2 bad input (one line on stderr), 3 training diverged.",
+    )
     p.add_argument("--version", action="version", version=f"nnsim {__version__}")
     sub = p.add_subparsers(dest="command")
     t = sub.add_parser("train", help="train a design without the window")
@@ -255,6 +264,11 @@ def _open_app(argv: list[str]) -> int:
     path = None
     if argv:
         path = _design_path(argv[0])
+    from nnsim.display import display_problem
+
+    problem = display_problem()  # before Qt starts: without a display it aborts the process
+    if problem:
+        raise BadInput(problem)
     try:
         from nnsim.app.main import run_app
     except ImportError:
