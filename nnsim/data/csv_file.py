@@ -191,7 +191,7 @@ def _read_bytes(path: Path, fname: str) -> bytes:
         if stat.S_ISDIR(info.st_mode):
             raise DataError(f"{fname}: is a folder, not a file ({shown})")
         if not stat.S_ISREG(info.st_mode):
-            raise DataError(f"{fname}: is not a regular file (a device, pipe or socket); choose a CSV file")
+            raise DataError(f"{fname}: {shown} is not a regular file but a device, pipe or socket; choose a CSV file")
         raise DataError(f"{fname}: {info.st_size:,} bytes is larger than a CSV file can be ({MAX_CSV_BYTES:,})")
     with os.fdopen(fd, "rb") as f:
         try:
