@@ -66,8 +66,8 @@ WHOLE = {
 NUMBERS = {
     "training.learning_rate": Range(0.0, low_open=True),
     "training.momentum": Range(0.0, 1.0, high_open=True, why="at 1 or more the steps never die down"),
-    "training.beta1": Range(0.0, 1.0, high_open=True, why="Adam divides by 1 − β₁ᵗ, which must not be 0"),
-    "training.beta2": Range(0.0, 1.0, high_open=True, why="Adam divides by 1 − β₂ᵗ, which must not be 0"),
+    "training.beta1": Range(0.0, 1.0, high_open=True, why="a decay rate: Adam divides by 1 − β₁ᵗ"),
+    "training.beta2": Range(0.0, 1.0, high_open=True, why="a decay rate: Adam divides by 1 − β₂ᵗ"),
     "training.epsilon": Range(0.0, low_open=True),
     "training.regularization_rate": Range(0.0),
     "training.target_loss": Range(0.0, why="a loss is never negative"),
