@@ -32,7 +32,10 @@ def display_problem(environ=None, platform: str | None = None, find_library=ctyp
     x11, wayland = bool(environ.get("DISPLAY")), bool(environ.get("WAYLAND_DISPLAY"))
     if requested.startswith("wayland"):
         if not wayland:
-            return f"nnsim: no display found (QT_QPA_PLATFORM is {requested} but WAYLAND_DISPLAY is not set); {HEADLESS_COMMANDS}"
+            return (
+                f"nnsim: no display found (QT_QPA_PLATFORM is {requested} but WAYLAND_DISPLAY is not set); "
+                f"{HEADLESS_COMMANDS}"
+            )
         return None
     if requested == "xcb" and not x11:
         return f"nnsim: no display found (QT_QPA_PLATFORM is xcb but DISPLAY is not set); {HEADLESS_COMMANDS}"

@@ -51,7 +51,8 @@ class Range:
     def interval(self) -> str:
         """'[0, 1)', '(0, ∞)'."""
         high = "∞" if self.high == math.inf else f"{self.high:g}"
-        return f"{'(' if self.low_open else '['}{self.low:g}, {high}{')' if self.high_open or self.high == math.inf else ']'}"
+        closing = ")" if self.high_open or self.high == math.inf else "]"
+        return f"{'(' if self.low_open else '['}{self.low:g}, {high}{closing}"
 
 
 # Whole numbers: (lowest, highest).

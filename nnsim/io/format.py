@@ -299,7 +299,9 @@ def _training(obj, path) -> TrainingSettings:
         epsilon=r.get("epsilon", _ranged("training.epsilon"), d.epsilon),
         loss=r.get("loss", _enum(Loss, "loss"), d.loss),
         regularization=r.get("regularization", _enum(Regularization, "regularization"), d.regularization),
-        regularization_rate=r.get("regularization_rate", _ranged("training.regularization_rate"), d.regularization_rate),
+        regularization_rate=r.get(
+            "regularization_rate", _ranged("training.regularization_rate"), d.regularization_rate
+        ),
         init=r.get("init", _enum(Init, "initialisation"), d.init),
         epochs=r.get("epochs", _whole("training.epochs"), d.epochs),
         seed=r.get("seed", _whole("training.seed"), d.seed),

@@ -53,7 +53,8 @@ def test_the_checks_the_environment_allows():
     assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux", missing) is None
     assert "libxcb-cursor0" in display_problem({"DISPLAY": ":0"}, "linux", missing)
     assert "DISPLAY is not set" in display_problem({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "w"}, "linux", found)
-    assert "WAYLAND_DISPLAY is not set" in display_problem({"QT_QPA_PLATFORM": "wayland", "DISPLAY": ":0"}, "linux", found)
+    wayland_asked = {"QT_QPA_PLATFORM": "wayland", "DISPLAY": ":0"}
+    assert "WAYLAND_DISPLAY is not set" in display_problem(wayland_asked, "linux", found)
     assert display_problem({}, "win32", missing) is None
     assert display_problem({}, "darwin", missing) is None
 
