@@ -31,6 +31,11 @@ COMMANDS = ("train", "predict", "examples")
 class BadInput(Exception):
     """A problem with what the user gave; the message is one line."""
 
+    def __init__(self, message: str = ""):
+        from nnsim.text import one_line
+
+        super().__init__(one_line(message))
+
 
 class NotFinite(Exception):
     """The arithmetic overflowed: no number to report (one line)."""
@@ -43,15 +48,19 @@ class _Parser(argparse.ArgumentParser):
 
 def _design_path(name: str) -> Path:
     from nnsim.resources import example_path, examples_dir
+    from nnsim.text import cut
 
+    if "\0" in name:
+        raise BadInput(f"{cut(name)}: a file name cannot hold a NUL character")
     path = Path(name)
-    if path.exists():
-        return path
-    candidate = example_path(name)
-    if candidate.exists():
-        return candidate
+    for candidate in (path, example_path(name)):
+        try:
+            if candidate.exists():
+                return candidate
+        except OSError as e:  # a name too long for the system, say
+            raise BadInput(f"{cut(name)}: cannot be opened ({e.strerror})") from None
     known = ", ".join(sorted(p.stem for p in examples_dir().glob("*.nnsim")))
-    raise BadInput(f"{name}: no such file, and no example of that name (examples: {known})")
+    raise BadInput(f"{cut(name)}: no such file, and no example of that name (examples: {known})")
 
 
 def _load(name: str):
@@ -66,12 +75,17 @@ def _train(args) -> int:
 
     from nnsim.design.build import initialize
     from nnsim.engine.trainer import STALLED
-    from nnsim.io import save
     from nnsim.session import Session
 
     path, design = _load(args.design)
     if args.epochs is not None and args.epochs < 0:
         raise BadInput(f"--epochs {args.epochs}: must be 0 or more")
+    if args.save:
+        from nnsim.saving import save_problem
+
+        problem = save_problem(args.save)  # before training, not after
+        if problem:
+            raise BadInput(f"--save {problem}")
     if args.seed is not None:
         design.training.seed = args.seed
     if args.reinit:
@@ -82,12 +96,14 @@ def _train(args) -> int:
     progress = _Progress(epochs, enabled=sys.stderr.isatty())
     summary = session.train(epochs, callback=progress.update)
     progress.close()
-    if args.save:
-        save(design, args.save)
+    saved, save_failure = _save(design, args.save, path) if args.save else (None, None)
     if args.json:
         print(json.dumps({k: _json_number(v) for k, v in summary.as_dict().items()}))
     else:
-        print(_summary_text(design.name, summary, args.save))
+        print(_summary_text(design.name, summary, saved))
+    if save_failure:
+        print(save_failure, file=sys.stderr)
+        return EXIT_BAD_INPUT
     if session.diverged:
         if args.json:
             print(f"nnsim: {summary.message}", file=sys.stderr)
@@ -95,6 +111,26 @@ def _train(args) -> int:
     if summary.status == STALLED and args.json:
         print(f"nnsim: {summary.message}", file=sys.stderr)  # a hint; the run itself succeeded
     return EXIT_OK
+
+
+def _save(design, out: str, design_path: Path):
+    """(where the trained design was saved, a one-line message if that is
+    not where the user asked)."""
+    from nnsim.io import save
+    from nnsim.resources import examples_dir
+    from nnsim.saving import save_or_keep
+    from nnsim.text import cut
+
+    try:
+        beside = design_path.resolve().parent != examples_dir().resolve()  # never write into the shipped examples
+    except OSError:
+        beside = False
+    saved, reason = save_or_keep(design, out, design_path, save, beside)
+    if reason is None:
+        return saved, None
+    if saved is None:
+        return None, f"nnsim: cannot save to {cut(out)} ({reason}), nor anywhere else: the trained design is lost"
+    return saved, f"nnsim: cannot save to {cut(out)} ({reason}); the trained design was saved to {cut(str(saved), 200)}"
 
 
 def _json_number(v):
@@ -150,6 +186,7 @@ class _Progress:
 def _predict(args) -> int:
     from nnsim.api import inspect
     from nnsim.explain import fmt, format_trace
+    from nnsim.text import cut, quote
 
     _, design = _load(args.design)
     values = []
@@ -157,9 +194,9 @@ def _predict(args) -> int:
         try:
             v = float(text)
         except ValueError:
-            raise BadInput(f"input {text!r} is not a number") from None
+            raise BadInput(f"input {quote(text)} is not a number") from None
         if not math.isfinite(v):
-            raise BadInput(f"input {text!r} is not a finite number")
+            raise BadInput(f"input {quote(text)} is not a finite number")
         values.append(v)
     n_in = design.input_size
     if len(values) != n_in:
@@ -169,10 +206,11 @@ def _predict(args) -> int:
         )
     trace = inspect(design, values)
     if not all(math.isfinite(v) for v in trace.outputs):
-        first = next(s for s in trace.neurons if s.z is not None and not math.isfinite(s.z))
+        first = next((s for s in trace.neurons if s.z is not None and not math.isfinite(s.z)), None)
+        where = f"the weighted sum of {first.name} overflows to {fmt(first.z)}" if first else "the arithmetic overflows"
         raise NotFinite(
-            f"{args.design}: the outputs are not finite numbers ({', '.join(fmt(v) for v in trace.outputs)}): "
-            f"the weighted sum of {first.name} overflows to {fmt(first.z)}; a weight or bias is too large"
+            f"{cut(args.design)}: the outputs are not finite numbers ({', '.join(fmt(v) for v in trace.outputs)}): "
+            f"{where}; the weights, biases or inputs are too large"
         )
     if args.trace:
         print(format_trace(trace, design))
@@ -195,7 +233,16 @@ def _examples(args) -> int:
 def _parser() -> argparse.ArgumentParser:
     from nnsim import __version__
 
-    p = _Parser(prog="nnsim", description="Build a neural network by hand and watch it learn.")
+    p = _Parser(
+        prog="nnsim",
+        usage="nnsim [DESIGN]\n       nnsim {train,predict,examples} ...",
+        description=(
+            "Build a neural network by hand and watch it learn. 'nnsim' opens the window; "
+            "'nnsim DESIGN' opens it with DESIGN (a .nnsim file or the name of a shipped example). "
+            "The commands below need no window."
+        ),
+        epilog="Exit status: 0 success, 2 bad input (one line on stderr), 3 training diverged.",
+    )
     p.add_argument("--version", action="version", version=f"nnsim {__version__}")
     sub = p.add_subparsers(dest="command")
     t = sub.add_parser("train", help="train a design without the window")
@@ -224,6 +271,11 @@ def _open_app(argv: list[str]) -> int:
     path = None
     if argv:
         path = _design_path(argv[0])
+    from nnsim.display import display_problem
+
+    problem = display_problem()  # before Qt starts: without a display it aborts the process
+    if problem:
+        raise BadInput(problem)
     try:
         from nnsim.app.main import run_app
     except ImportError:
@@ -242,7 +294,12 @@ def main(argv: list[str] | None = None) -> int:
         if not argv or argv[0] not in COMMANDS:
             return _open_app(argv)
         args = _parser().parse_args(argv)
-        return {"train": _train, "predict": _predict, "examples": _examples}[args.command](args)
+        import numpy as np
+
+        # Overflow in a weighted sum is reported in one line (predict) or as
+        # divergence (train), not as NumPy warnings on stderr.
+        with np.errstate(all="ignore"):
+            return {"train": _train, "predict": _predict, "examples": _examples}[args.command](args)
     except (BadInput, FormatError, DesignError, DataError) as e:
         print(str(e).splitlines()[0] if str(e) else type(e).__name__, file=sys.stderr)
         return EXIT_BAD_INPUT

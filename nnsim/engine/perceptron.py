@@ -79,6 +79,8 @@ class PerceptronTrainer(EpochRunner):
     def train_steps(self, n: int, evaluate: bool = True) -> int:
         done = 0
         while done < n and self.status == READY:
+            if self.at_limit():
+                break
             self.step_one()
             done += 1
             if self.status == READY and self._pos >= len(self.data.x_train):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnsim.design.model import HistoryRecord, Regularization, TrainingSettings
+from nnsim.design.settings import MAX_EPOCHS, MAX_STEPS
 from nnsim.engine.network import Network
 from nnsim.engine.optimizers import make_optimizer
 from nnsim.engine.stall import SATURATED_SHARE, STALL_EPOCHS, ProgressWatch, saturated_share, stall_message
@@ -25,6 +26,7 @@ READY = "ready"
 DIVERGED = "diverged"
 REACHED_TARGET = "reached_target"
 STALLED = "stalled"  # the loss stopped improving with the neurons saturated
+AT_LIMIT = "at_limit"  # the epoch or step count reached what a design file records
 
 
 @dataclass
@@ -92,6 +94,20 @@ class EpochRunner:
                 callback(self)
         return n - (target - self.epoch)
 
+    def at_limit(self) -> bool:
+        """Whether the next step would count past what a design's history can
+        record (MAX_EPOCHS epochs, MAX_STEPS steps); if so, training stops
+        there, so that the result can always be saved."""
+        if self.epoch < MAX_EPOCHS and self.step_count < MAX_STEPS:
+            return False
+        what = f"epoch {self.epoch:,}" if self.epoch >= MAX_EPOCHS else f"step {self.step_count:,}"
+        self.status = AT_LIMIT
+        self.message = (
+            f"stopped at {what}, the most a design's history can count; clear the history "
+            "(Reset, or --reinit on the command line) to train on"
+        )
+        return True
+
     def resume(self) -> None:
         """Allow training again after it stopped (e.g. after the user lowered
         the learning rate or the target)."""
@@ -144,6 +160,8 @@ class Trainer(EpochRunner):
     def _run(self, n, evaluate, net, opt, params, masks, n_train) -> int:
         done = 0
         while done < n and self.status == READY:
+            if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
+                break
             if self._xs is None:
                 order = self.rng.permutation(n_train)
                 self._xs = self.data.x_train[order]

@@ -247,7 +247,7 @@ CASES = {
     "batch zero": (_put(["training", "batch_size"], 0), ["training.batch_size: 0 is outside"]),
     "epochs negative": (_put(["training", "epochs"], -1), ["training.epochs: -1 is outside"]),
     "seed negative": (_put(["dataset", "seed"], -1), ["dataset.seed: -1 is outside"]),
-    "noise negative": (_put(["dataset", "noise"], -0.1), ["dataset.noise", "must not be negative"]),
+    "noise negative": (_put(["dataset", "noise"], -0.1), ["dataset.noise", "is outside [0, 0.5]"]),
     "points zero": (_put(["dataset", "points"], 0), ["dataset.points: 0 is outside"]),
     "too large for a float": (_put(["neurons", 0, "x"], 10**400), ["neurons[0].x", "too large"]),
     # Structure.
