@@ -210,9 +210,8 @@ class CanvasTools:
 
     def _name(self, ref) -> str:
         kind, ident = ref
-        design = self.scene.design
         if kind == "neuron":
-            return design.describe_neuron(ident)
+            return self.doc.index.neuron_name(ident)
         return f"'{self.doc.index.layer(ident).name}'"
 
     # -- layer size ----------------------------------------------------------------------

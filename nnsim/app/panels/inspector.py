@@ -74,6 +74,7 @@ class Inspector(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.title.setFont(font)
         self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # names and labels are the user's text
         self.subtitle = _note()
 
         self.stack = QStackedWidget()
@@ -273,8 +274,8 @@ class Inspector(QWidget):
         d = self.document.design
         n = self.document.index.neuron(self.neurons[0])
         layer = self.document.index.layer(n.layer)
-        self.title.setText(f"Neuron “{n.label}”" if n.label else f"Neuron {n.id}")
-        self.subtitle.setText(f"in {layer.kind.value} layer “{layer.name}”")
+        self.title.setText(self.document.index.neuron_name(n.id))
+        self.subtitle.setText(f"{layer.kind.value} neuron in layer “{layer.name}”")
         _set_text(self.neuron_label, n.label)
         is_input = layer.kind == LayerKind.INPUT
         self.bias.show_value(n.bias)
@@ -312,7 +313,8 @@ class Inspector(QWidget):
         d = self.document.design
         c = self.document.index.connection(self.connections[0])
         self.title.setText("Connection")
-        self.subtitle.setText(f"{d.describe_neuron(c.source)} → {d.describe_neuron(c.target)}")
+        names = self.document.index.neuron_name
+        self.subtitle.setText(f"{names(c.source)} → {names(c.target)}")
         self.weight.show_value(c.weight)
         with QSignalBlocker(self.frozen):
             self.frozen.setChecked(c.frozen)

@@ -7,6 +7,8 @@ shows the selected neuron's map large (the canvas selection drives it too).
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
@@ -143,8 +145,8 @@ class NeuronMosaic(HeavyView):
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
         nid = self.neuron_at(event.position())
-        design = self.controller.document.design
-        self.setToolTip(design.describe_neuron(nid) if nid is not None else "")
+        index = self.controller.document.index
+        self.setToolTip(index.neuron_name(nid) if nid is not None and index.has_neuron(nid) else "")
 
 
 class NeuronDetail(HeavyView):
@@ -220,10 +222,11 @@ class NeuronDetail(HeavyView):
         self.image.setRect(self._rect)  # after setImage: the rect scales the image's pixels
         info = next(i for i in probe.mapped if nid in i.neuron_ids)
         act = info.activations[info.neuron_ids.index(nid)].value
-        design = self.controller.document.design
+        index = self.controller.document.index
+        name = html.escape(index.neuron_name(nid)) if index.has_neuron(nid) else ""
         lo, hi = heavy.maps.levels[k]
         self.title.setText(
-            f"<b>{design.describe_neuron(nid)}</b> · {act} · its output over the input plane "
+            f"<b>{name}</b> · {act} · its output over the input plane "
             f"(orange {lo:g} … blue {hi:g})"
         )
         return True
