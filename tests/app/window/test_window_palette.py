@@ -116,3 +116,25 @@ def test_neurons_per_layer_accepts_one(window, qtbot):
     d = window.document.design
     assert [layer.kind for layer in d.layers] == [LayerKind.HIDDEN] and len(d.neurons) == 1
 
+
+def test_parts_added_one_after_another_stay_in_view(window, qtbot):
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.files.new()
+    qtbot.waitUntil(lambda: window.central.height() > 400)  # the window has its 1366×768 layout
+    palette, view = window.palette, window.canvas
+    for kind in ("input", "hidden", "output"):
+        QTest.mouseDClick(palette.layer_parts[kind], Qt.MouseButton.LeftButton)
+    QTest.mouseDClick(palette.neuron_parts["output"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(window.document.design.layers) == 4)
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    rects = []
+    for item in window.scene.layer_items.values():
+        rect = item.mapRectToScene(item.boundingRect() | item.childrenBoundingRect())
+        assert visible.contains(rect), (rect, visible)
+        assert not any(rect.intersects(other) for other in rects)
+        rects.append(rect)
+    xs = [layer_x for layer_x in (window.document.design.neurons_of(lay.id)[0].x
+                                  for lay in window.document.design.layers)]
+    assert xs == sorted(xs)  # left to right, in the order added
