@@ -15,7 +15,7 @@ from PySide6.QtCore import QRectF, Qt, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE
+from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE, TRAIN_RING
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView, grid_cell, map_plot, plane_point
 from nnsim.app.views.output_map import point_brushes
@@ -162,7 +162,7 @@ class NeuronDetail(HeavyView):
         self.title.setWordWrap(True)
         lay.addWidget(self.title)
         self.plot_widget, self.plot, self.image = map_plot()
-        self.points = pg.ScatterPlotItem(size=4, pen=pg.mkPen(TRAIN_EDGE, width=0.5))
+        self.points = pg.ScatterPlotItem(size=4, pen=pg.mkPen(TRAIN_EDGE, width=TRAIN_RING / 2))
         self.points.setZValue(5)
         self.plot.addItem(self.points)
         lay.addWidget(self.plot_widget, 1)
