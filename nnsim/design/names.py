@@ -2,10 +2,12 @@
 
 One scheme everywhere (canvas tooltips, the inspector, the step-through,
 ``nnsim predict --trace``, ``nnsim.inspect``, messages, choosers): the
-neuron's label when it has one, else its layer's name and its place in the
-layer, counted from 1 in design order (the data's column order), as in
-``hidden 1 neuron 3`` or ``output neuron 1``. No comma inside a name, so
-lists of names still read ("wanted: output neuron 1 = 1, output neuron 2 = 0").
+neuron's label in quotes when it has one (“fires?”: a label is the user's
+words, and "Use sigmoid for fires?" would read as a question), else its
+layer's name and its place in the layer, counted from 1 in design order (the
+data's column order), as in ``hidden 1 neuron 3`` or ``output neuron 1``. No
+comma inside a name, so lists of names still read ("wanted: output neuron 1 =
+1, output neuron 2 = 0").
 
 ``NeuronNames`` names every neuron of a design after one pass over it; each
 look-up is then O(1). Labels and layer names are read at each look-up, so
@@ -40,7 +42,7 @@ def name_of(neuron: Neuron, layer: Layer | None, position: int) -> str:
     """The scheme itself: ``position`` counts from 1 within the layer."""
     label = shown_label(neuron.label) if neuron.label else ""
     if label:
-        return label
+        return f"“{label}”"
     if layer is None:
         return f"neuron {neuron.id}"
     return f"{layer_title(layer)} neuron {position}"

@@ -30,12 +30,12 @@ def test_unlabelled_neurons_are_named_by_layer_and_place():
     ]
 
 
-def test_a_label_is_the_name():
+def test_a_label_in_quotes_is_the_name():
     d = _design()
     d.neurons[0].label = "x₁"
     d.neurons[3].label = "  edge detector "
-    assert neuron_name(d, d.neurons[0].id) == "x₁"
-    assert neuron_name(d, d.neurons[3].id) == "edge detector"
+    assert neuron_name(d, d.neurons[0].id) == "“x₁”"
+    assert neuron_name(d, d.neurons[3].id) == "“edge detector”"
     assert neuron_name(d, d.neurons[1].id) == "input neuron 2"  # places do not skip labelled neurons
 
 
@@ -52,7 +52,7 @@ def test_odd_labels_stay_on_one_line_and_short():
     d.neurons[1].label = "y" * 500
     first, second = neuron_name(d, d.neurons[0].id), neuron_name(d, d.neurons[1].id)
     assert first.isprintable() and "two" in first and "more" in first
-    assert len(second) <= 60 and second.endswith("…")
+    assert len(second) <= 62 and second.endswith("…”")
 
 
 def test_unnamed_layer_and_unknown_neuron():
@@ -69,7 +69,7 @@ def test_the_table_agrees_with_one_off_names_and_follows_renames():
     d.layers[1].name = "features"
     d.neurons[5].label = "yes"
     assert names(d.neurons[2].id) == "features neuron 1"
-    assert names(d.neurons[5].id) == "yes"
+    assert names(d.neurons[5].id) == "“yes”"
 
 
 class _NoScan(list):

@@ -45,7 +45,7 @@ def test_the_article_neurons_sum_is_marked_and_sigmoid_is_applied(tool, qtbot):
         click(panel.tiles[kind])
     assert [e.data["activation"] for e in t.named("activation_shown")] == ["step", "sigmoid", "tanh", "relu"]
     click(panel.tiles[Activation.SIGMOID])
-    assert panel.use_button.text() == "Use sigmoid for fires?"
+    assert panel.use_button.text() == "Use sigmoid for “fires?”"
     click(panel.use_button)
     assert t.document.design.activation_of(t.document.design.neuron(5)) == Activation.SIGMOID
     assert not panel.use_button.isEnabled()  # it has it now

@@ -125,7 +125,7 @@ def test_choosing_parameters_by_lesson_names(tool, qtbot):
     panel = t.show(LandscapePanel(t.hub))
     assert panel.choose(["b", "out"], ["bias", "out"])
     px, py = panel.current_params()
-    assert px.name == "weight b → out" and py.name == "bias of out"
+    assert px.name == "weight “b” → “out”" and py.name == "bias of “out”"
     assert find_param(t.document.design, ["nobody", "out"]) is None
     click_count = len(t.named("landscape_shown"))
     panel.x_box.setCurrentIndex(0)

@@ -213,7 +213,7 @@ def test_lesson_6_backpropagation(walk, qtbot):
 
     landscape = walk.tool("landscape")
     px, py = landscape.current_params()
-    assert (px.name, py.name) == ("weight a → out", "weight b → out")
+    assert (px.name, py.name) == ("weight “a” → “out”", "weight “b” → “out”")
     for _ in range(10):
         click(landscape.step_button)
     walk.wait_done()
