@@ -13,6 +13,7 @@ import numpy as np
 
 from nnsim.design.compile import Compiled
 from nnsim.design.model import Activation, Design, LayerKind
+from nnsim.design.names import NeuronNames
 from nnsim.engine.inspect import Inspection
 
 
@@ -78,6 +79,7 @@ def trace_sample(design: Design, compiled: Compiled, ins: Inspection) -> SampleT
         change = None if ins.change_W is None else float(ins.change_W[b][r, col])
         conns.append(ConnectionStep(c.source, c.target, w, grad, change, c.frozen))
     steps: list[NeuronStep] = []
+    names = NeuronNames(design)
     for op in net.layers:
         for nid in compiled.neuron_ids(op.index):
             n = design.neuron(nid)
@@ -85,7 +87,7 @@ def trace_sample(design: Design, compiled: Compiled, ins: Inspection) -> SampleT
             kind = design.layer(n.layer).kind
             step = NeuronStep(
                 id=nid,
-                name=design.describe_neuron(nid),
+                name=names(nid),
                 kind=kind,
                 activation=design.activation_of(n),
                 threshold=n.threshold,

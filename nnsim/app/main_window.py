@@ -50,6 +50,7 @@ from nnsim.app.actions import (
     menu_actions,
 )
 from nnsim.app.canvas import CanvasScene, CanvasView
+from nnsim.app.canvas.placing import add_part_in_view
 from nnsim.app.document import Document
 from nnsim.app.files import Autosaver, FileManager
 from nnsim.app.layout import (
@@ -68,8 +69,6 @@ from nnsim.app.panels.welcome import WelcomePage
 from nnsim.app.settings import RecentFiles, open_settings
 from nnsim.app.training import install_training
 from nnsim.app.training.actions import is_play_key
-from nnsim.design.build import COLUMN_SPACING, ROW_SPACING
-from nnsim.design.model import LayerKind
 from nnsim.design.recipes import EditError
 from nnsim.explain import count
 
@@ -282,16 +281,10 @@ class MainWindow(QMainWindow):
     # -- edits made of parts -----------------------------------------------------------
     def add_part_at_centre(self, kind: str, size: int) -> None:
         """The palette's keyboard path: add a part in the middle of the view, to
-        the right of anything already there."""
+        the right of anything already there, and keep it in view."""
         self.show_canvas()
-        centre = self.canvas.mapToScene(self.canvas.viewport().rect().center())
-        x, y = centre.x(), centre.y()
-        taken = [(n.x, n.y) for n in self.document.design.neurons]
-        half = ROW_SPACING * size / 2
-        while any(abs(nx - x) < COLUMN_SPACING / 2 and abs(ny - y) < half + ROW_SPACING for nx, ny in taken):
-            x += COLUMN_SPACING
         try:
-            self.document.add_layer(LayerKind(kind), size, x, y)
+            add_part_in_view(self.canvas, kind, size)
         except EditError as e:
             self.show_message(str(e))
 

@@ -21,7 +21,6 @@ import copy
 import enum
 from dataclasses import dataclass, field
 
-from nnsim.text import cut, quote
 
 
 class LayerKind(str, enum.Enum):
@@ -317,16 +316,11 @@ class Design:
         return self._lookup().max_id + 1
 
     def describe_neuron(self, neuron_id: int) -> str:
-        """A short human name for messages: the label or 'neuron 7 (hidden 1)'."""
-        try:
-            n = self.neuron(neuron_id)
-        except KeyError:
-            return f"neuron {neuron_id}"
-        try:
-            layer_name = self.layer(n.layer).name
-        except KeyError:
-            layer_name = f"layer {n.layer}"
-        return quote(n.label) if n.label else f"neuron {n.id} ({cut(layer_name)})"
+        """The neuron's name as every text shows it (``nnsim.design.names``):
+        its label, or its layer and place, 'hidden 1 neuron 3'."""
+        from nnsim.design.names import neuron_name  # names builds on this module
+
+        return neuron_name(self, neuron_id)
 
     @property
     def input_size(self) -> int:

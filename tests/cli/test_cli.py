@@ -153,7 +153,7 @@ def test_predict_trace_writes_the_arithmetic(capsys):
 
 def test_predict_trace_of_a_hidden_layer_lists_every_neuron_in_order(capsys):
     code, out, _ = run(capsys, "predict", "xor-mlp", "1", "0", "--trace")
-    names = [line.split(":")[0] for line in out.splitlines() if not line.startswith(("output", " "))]
+    names = [line.split(":")[0] for line in out.splitlines() if not line.startswith(("output:", " "))]
     assert len(names) == 2 + 3 + 1
     assert "tanh gives" in out and "sigmoid gives" in out
 

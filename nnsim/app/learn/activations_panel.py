@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
 
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
-from nnsim.app.learn.walkthrough import neuron_name
 from nnsim.app.learn.widgets import DockPanel, button, column, message_box, note, scroll_column, set_box
 from nnsim.design.model import Activation, LayerKind
 from nnsim.design.recipes import EditError
@@ -232,7 +231,7 @@ class ActivationsPanel(DockPanel):
                 tile.mark_line.hide()
                 tile.mark.setData([], [])
         if self.z is not None and self.neuron is not None:
-            name = escape(neuron_name(d, self.neuron))
+            name = escape(self.document.index.neuron_name(self.neuron))
             values = ", ".join(
                 f"{ACTIVATION_NAMES[k]} "
                 f"{fmt(curve(k, np.array([self.z]), threshold if k == Activation.STEP else 0.0)[0][0])}"
@@ -262,7 +261,7 @@ class ActivationsPanel(DockPanel):
             self.use_button.hide()
             return
         d = self.document.design
-        name = neuron_name(d, nid)
+        name = self.document.index.neuron_name(nid)
         current = d.activation_of(d.neuron(nid))
         self.use_button.setText(f"Use {ACTIVATION_NAMES[self.chosen]} for {name}")
         self.use_button.setEnabled(current != self.chosen)

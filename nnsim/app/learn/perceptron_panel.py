@@ -18,10 +18,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from nnsim.app.learn.commands import new_run_id, push_numbers
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
-from nnsim.app.learn.walkthrough import neuron_name
 from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, column, message_box, note, set_box, text_pane
 from nnsim.data import DataError
 from nnsim.design.model import LayerKind, LearningRule
+from nnsim.design.names import NeuronNames
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.engine.perceptron import CONVERGED, NOT_SEPARABLE, PerceptronTrainer, perceptron_problem
@@ -323,9 +323,10 @@ class PerceptronPanel(DockPanel):
         outputs = [n for layer in d.layers_of_kind(LayerKind.OUTPUT) for n in d.neurons_of(layer.id)]
         in_ids = [n.id for layer in d.layers_of_kind(LayerKind.INPUT) for n in d.neurons_of(layer.id)]
         inputs = {nid: k for k, nid in enumerate(in_ids)}
+        names = NeuronNames(d)
         for k, out in enumerate(outputs):
             e = float(update.error[k])
-            name = escape(neuron_name(d, out.id))
+            name = escape(names(out.id))
             rows.append(
                 f"<li>{name}: wanted {fmt(update.target[k])}, got {fmt(update.output[k])} → "
                 f"error = {fmt(update.target[k])} − {factor(update.output[k])} = <b>{fmt(e)}</b></li>"
@@ -337,7 +338,7 @@ class PerceptronPanel(DockPanel):
                 if c.target != out.id or c.source not in inputs:
                     continue
                 xi = x[inputs[c.source]]
-                src = escape(neuron_name(d, c.source))
+                src = escape(names(c.source))
                 with np.errstate(all="ignore"):
                     after = w_before[idx] + rate * e * xi if overflowed and not c.frozen else w_after[idx]
                 rows.append(
@@ -377,8 +378,9 @@ class PerceptronPanel(DockPanel):
         data, net = session.data, session.network
         d = session.design
         ins = [n.id for layer in d.layers_of_kind(LayerKind.INPUT) for n in d.neurons_of(layer.id)]
-        self.plot.setLabel("bottom", neuron_name(d, ins[0]))
-        self.plot.setLabel("left", neuron_name(d, ins[1]))
+        names = NeuronNames(d)
+        self.plot.setLabel("bottom", names(ins[0]))
+        self.plot.setLabel("left", names(ins[1]))
         (x0, x1), (y0, y1) = session.dataset.input_range or ((-0.5, 1.5), (-0.5, 1.5))
         labels = data.labels_train if data.labels_train is not None else (data.y_train[:, 0] > 0.5).astype(int)
         for k, item in self.points.items():

@@ -37,7 +37,6 @@ from nnsim.app.learn.walkthrough import (
     UPDATE,
     Walkthrough,
     build_walkthrough,
-    neuron_name,
 )
 from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, message_box, scroll_column, set_box
 from nnsim.design.model import LayerKind
@@ -256,8 +255,9 @@ class StepThroughPanel(DockPanel):
         d = self.document.design
         ins = [n.id for layer in d.layers_of_kind(LayerKind.INPUT) for n in d.neurons_of(layer.id)]
         outs = [n.id for layer in d.layers_of_kind(LayerKind.OUTPUT) for n in d.neurons_of(layer.id)]
-        names_in = [neuron_name(d, i) for i in ins]
-        names_out = [neuron_name(d, i) for i in outs]
+        names = self.document.index.neuron_name
+        names_in = [names(i) for i in ins]
+        names_out = [names(i) for i in outs]
         if ins != self._input_ids or names_in != [s.property("name") for s in self.input_spins]:
             old = [s.value() for s in self.input_spins]
             for s in self.input_spins:

@@ -63,7 +63,7 @@ class Walkthrough:
     derivatives: dict[int, float | None]  # neuron id -> f'(z) (None: softmax or input)
     back_sums: dict[int, float]  # hidden neuron id -> Σ w·δ of the neurons it feeds
     loss_grads: dict[int, float]  # output neuron id -> ∂L/∂a (where not fused)
-    names: dict[int, str] = field(default_factory=dict)  # neuron id -> neuron_name
+    names: dict[int, str] = field(default_factory=dict)  # neuron id -> its name (nnsim.design.names)
     # Output neuron id -> its target: the target's columns follow the design's
     # order of output layers, which need not be the order they are computed in.
     wanted: dict[int, float] = field(default_factory=dict)
@@ -127,7 +127,7 @@ def build_walkthrough(design: Design, inputs, target=None, compiled: Compiled | 
     ins = inspect_sample(net, x, target, optimizer, design.training)
     trace = trace_sample(design, compiled, ins)
     w = Walkthrough(design, compiled, ins, trace, [], {}, {}, {})
-    w.names = neuron_names(design)
+    w.names = {step.id: step.name for step in trace.neurons}
     if trace.target is not None:
         for step in trace.neurons:
             if step.kind == LayerKind.OUTPUT:
@@ -169,43 +169,6 @@ def _derivatives(w: Walkthrough) -> None:
                 w.loss_grads[step.id] = (p - y) / (p * (1 - p))
             else:
                 w.loss_grads[step.id] = -y / max(a, 1e-12)
-
-
-def neuron_name(design: Design, nid: int) -> str:
-    """A name a newcomer can find on the canvas: the label in quotes, or the
-    layer's name and the neuron's place in it ("hidden 1 #2")."""
-    n = design.neuron(nid)
-    if n.label:
-        return f"“{n.label}”"
-    try:
-        layer = design.layer(n.layer)
-    except KeyError:
-        return f"neuron {n.id}"
-    members = design.neurons_of(layer.id)
-    if len(members) == 1:
-        return layer.name
-    return f"{layer.name} #{[m.id for m in members].index(nid) + 1}"
-
-
-def neuron_names(design: Design) -> dict[int, str]:
-    """``neuron_name`` of every neuron at once (no search per neuron)."""
-    by_layer: dict[int, list] = {}
-    for n in design.neurons:
-        by_layer.setdefault(n.layer, []).append(n)
-    layers = {layer.id: layer for layer in design.layers}
-    out = {}
-    for lid, members in by_layer.items():
-        layer = layers.get(lid)
-        for k, n in enumerate(members):
-            if n.label:
-                out[n.id] = f"“{n.label}”"
-            elif layer is None:
-                out[n.id] = f"neuron {n.id}"
-            elif len(members) == 1:
-                out[n.id] = layer.name
-            else:
-                out[n.id] = f"{layer.name} #{k + 1}"
-    return out
 
 
 def activation_text(step: NeuronStep, short: bool = False) -> str:

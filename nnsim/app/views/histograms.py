@@ -22,10 +22,11 @@ class ActivationHistograms(HeavyView):
         self.controller = controller
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        intro = QLabel("Each layer's outputs over the training data. Red: saturated or dead.")
+        intro = QLabel("Each layer's outputs over the training data. Red: saturated, or ReLU at 0.")
         intro.setToolTip("How often each output value occurs in every layer, over the training data. Red bars: "
-                         "saturated (the flat part of sigmoid or tanh, where the gradient is near 0) or dead "
-                         "(ReLU at 0, no gradient at all).")
+                         "saturated (the outer 5% of sigmoid's or tanh's range, where the gradient is near 0) or "
+                         "ReLU outputs at 0 (no gradient at all; a neuron always at 0 is dead). The share in a "
+                         "plot's title is the share in its red bars.")
         intro.setWordWrap(True)
         intro.setStyleSheet("color: #555;")
         lay.addWidget(intro)
@@ -85,7 +86,7 @@ class ActivationHistograms(HeavyView):
         for plot, bars, h in zip(self.plots, self.bars, hists):
             edges = h.edges
             share = h.counts / max(1, h.counts.sum())
-            brushes = [pg.mkBrush(*(BAD if bad else BAR)) for bad in _bad_bins(h)]
+            brushes = [pg.mkBrush(*(BAD if bad else BAR)) for bad in h.bad.tolist()]
             bars.setOpts(x0=edges[:-1], width=np.diff(edges) * 0.92, height=share, brushes=brushes)
             plot.setXRange(edges[0], edges[-1], padding=0.02)
             plot.setYRange(0, max(0.05, float(share.max()) * 1.1), padding=0)
@@ -94,13 +95,3 @@ class ActivationHistograms(HeavyView):
             plot.setTitle(f"<span style='color:{color}'>{h.name} ({h.activation}){note}</span>", size="9pt")
         return True
 
-
-def _bad_bins(h) -> list[bool]:
-    centers = 0.5 * (h.edges[:-1] + h.edges[1:])
-    if h.activation == "tanh":
-        return (np.abs(centers) > 0.9).tolist()
-    if h.activation == "sigmoid":
-        return ((centers < 0.05) | (centers > 0.95)).tolist()
-    if h.activation in ("relu", "leaky_relu"):
-        return (h.edges[:-1] <= 0).tolist()
-    return [False] * len(centers)
