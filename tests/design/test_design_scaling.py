@@ -9,6 +9,8 @@ import json
 
 import numpy as np
 import pytest
+
+from nnsim.design.names import NeuronNames
 from scaling import growth
 
 from nnsim.api import predict
@@ -87,7 +89,8 @@ def test_the_cycle_message_names_the_first_connection_that_closes_a_cycle():
         except DesignError:
             closing = d.connections[k - 1]
             break
-    assert f"neuron {closing.source} (layer" in str(e.value) and f"neuron {closing.target} (layer" in str(e.value)
+    names = NeuronNames(d)
+    assert f"connection {names(closing.source)} → {names(closing.target)} closes a cycle" in str(e.value)
 
 
 def test_the_cycle_message_of_a_long_cycle_stays_short():
