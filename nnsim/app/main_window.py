@@ -394,6 +394,7 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.palette_dock, training], [parts, column - parts], V_)
         if cost is not None:
             self.resizeDocks([cost], [clamp(H * 0.28, 190, 280)], V_)
+        self.canvas.fit_when_settled()  # the canvas took its size on purpose: fit the design to it
 
     def _front_left_panel(self) -> None:
         """Parts and Training as tabs: Parts in front while there is nothing to

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextBrowser, QVBo
 
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
-from nnsim.app.learn.widgets import DockPanel, ElidedButton, TEXT_SIZE, button, heading, message_box, set_box
+from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, heading, message_box, set_box
+from nnsim.app.responsive import ElidedButton
 from nnsim.lessons import Lesson, LessonError, LessonRun, StepStatus, load_lessons
 
 SETTINGS_KEY = "learn/completed_lessons"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QStyle,
-    QStyleOptionButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -82,52 +80,6 @@ def button(text: str, tip: str = "", name: str = "") -> QPushButton:
     if name:
         b.setObjectName(name)
     return b
-
-
-class ElidedButton(QPushButton):
-    """A push button whose text is shortened with … to the width it is given.
-
-    Its size hints do not depend on its text, so shortening the text when the
-    button is resized cannot resize it again (a button sized by its own text,
-    elided to its parent's width, would feed back into that width)."""
-
-    def __init__(self, text: str = "", tip: str = "", name: str = "", minimum: int = 80):
-        super().__init__()
-        self._full = text
-        self._minimum = minimum
-        if tip:
-            self.setToolTip(tip)
-        if name:
-            self.setObjectName(name)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self._elide()
-
-    def full_text(self) -> str:
-        return self._full
-
-    def set_full_text(self, text: str) -> None:
-        self._full = text
-        self._elide()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(self._minimum, super().sizeHint().height())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return self.sizeHint()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        opt = QStyleOptionButton()
-        self.initStyleOption(opt)
-        opt.text = ""
-        chrome = self.style().sizeFromContents(QStyle.ContentsType.CT_PushButton, opt, QSize(0, 0), self).width()
-        room = max(0, self.width() - chrome)
-        text = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, room)
-        if text != self.text():
-            self.setText(text)
 
 
 def text_pane(html: str = "", name: str = "", minimum: int = 40) -> QTextBrowser:

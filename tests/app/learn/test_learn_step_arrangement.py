@@ -71,7 +71,7 @@ def test_in_a_scroll_area_every_width_settles(tool, qtbot):
 def test_an_elided_button_is_not_sized_by_its_text(qtbot):
     """The next lesson's button shortens its title to the width it has; its
     size hints never follow the text, so shortening cannot resize it."""
-    from nnsim.app.learn.widgets import ElidedButton
+    from nnsim.app.responsive import ElidedButton
 
     b = ElidedButton("Next lesson: a title long enough to be shortened in a narrow dock ▶")
     qtbot.addWidget(b)
