@@ -128,6 +128,10 @@ class TrainingUI(QObject):
         maps = (d["training_output_dock"], d["training_neurons_dock"])
         tables = (d["training_confusion_dock"], d["training_sample_dock"])
         shown, hidden = (maps, tables) if two_d else (tables, maps)
+        place = getattr(self.window, "show_data_views", None)
+        if place is not None:  # the window's workspaces show them where they belong
+            place(list(shown), list(hidden))
+            return
         for dock in shown:
             dock.show()
         for dock in hidden:

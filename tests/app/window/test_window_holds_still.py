@@ -21,6 +21,7 @@ def _laptop_window(make_window, qtbot, name="circle"):
     window.show()
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: window.size().toTuple() == LAPTOP, timeout=2000)
+    window.workspaces.actions["train"].trigger()
     qtbot.waitUntil(lambda: window.training.controller.session is not None, timeout=WAIT)
     qtbot.wait(100)  # the docks take their sizes after the first show
     return window
@@ -113,7 +114,7 @@ def test_a_change_of_the_canvas_size_keeps_its_zoom(make_window, qtbot):
     zoom = view.zoom
     middle = view.mapToScene(view.viewport().rect().center())
     window.resizeDocks([window.training.docks["training_dock"]], [380], Qt.Orientation.Horizontal)
-    window.learn_mode.show("step_through")
+    window.learn_mode.docks["step_through"].toggleViewAction().trigger()  # View ▸ Panels
     qtbot.waitUntil(lambda: window.learn_mode.docks["step_through"].isVisible(), timeout=2000)
     qtbot.wait(50)
     assert view.zoom == zoom

@@ -22,6 +22,7 @@ def _window(make_window, qtbot, name="xor-mlp"):
     window.document.undo_stack.clear()  # histories below start here
     window.show()
     qtbot.waitExposed(window)
+    window.workspaces.switch("train")
     window.show_canvas()
     qtbot.waitUntil(lambda: window.training.controller.session is not None, timeout=WAIT)
     return window
@@ -183,7 +184,7 @@ def test_an_opened_design_is_fitted_into_the_canvas(make_window, qtbot):
         qtbot.waitUntil(fitted, timeout=2000)
         # A dock opening under the canvas keeps the zoom (only fitting fits).
         zoom = view.zoom
-        window.learn_mode.show("step_through")
+        window.learn_mode.docks["step_through"].toggleViewAction().trigger()  # View ▸ Panels
         qtbot.wait(50)
         assert view.zoom == zoom
         window.document.undo_stack.setClean()
