@@ -58,6 +58,16 @@ def test_nothing_is_cut_off_in_any_workspace(laptop, qtbot, example):
         window.workspaces.switch(ws.key)
         found += _every_dock_in_front(window, qtbot, ws.title)
     window.workspaces.switch("build")
+    design = window.document.design
+    hidden = next(n for n in design.neurons if design.layer(n.layer).kind.value == "hidden")
+    c0 = design.connections[0]
+    ins = window.inspector
+    for what, selection, page in (("a neuron", {"neurons": [hidden.id]}, ins.neuron_page),
+                                  ("a layer", {"layers": [hidden.layer]}, ins.layer_page),
+                                  ("a connection", {"connections": [(c0.source, c0.target)]}, ins.connection_page)):
+        window.scene.select(**selection)
+        assert ins.stack.currentWidget() is page
+        found += _problems(window, qtbot, f"Build, {what} selected")
     window.history_dock.toggleViewAction().trigger()  # View ▸ Panels: History joins the inspector
     found += _every_dock_in_front(window, qtbot, "Build with History")
     assert not found, "\n".join(found)
