@@ -244,6 +244,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 success, 2 bad input (one line on stderr), 3 training diverged.",
     )
     p.add_argument("--version", action="version", version=f"nnsim {__version__}")
+    p.add_argument("--reset-layout", action="store_true",
+                   help="open the window with every panel of every workspace where it was at first start")
     sub = p.add_subparsers(dest="command")
     t = sub.add_parser("train", help="train a design without the window")
     t.add_argument("design", help="a .nnsim file or an example name")
@@ -262,7 +264,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+RESET_LAYOUT = "--reset-layout"
+
+
 def _open_app(argv: list[str]) -> int:
+    reset_layout = RESET_LAYOUT in argv
+    argv = [a for a in argv if a != RESET_LAYOUT]
     if any(a.startswith("-") and a not in ("--",) for a in argv):
         _parser().parse_args(argv)  # --version, --help, or an error
         return EXIT_OK
@@ -281,7 +288,7 @@ def _open_app(argv: list[str]) -> int:
     except ImportError:
         print("nnsim: the desktop editor is not part of this build yet; use 'nnsim train' or 'nnsim predict'")
         return EXIT_OK
-    return run_app(str(path) if path else None)
+    return run_app(str(path) if path else None, reset_layout=reset_layout)
 
 
 def main(argv: list[str] | None = None) -> int:

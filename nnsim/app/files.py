@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox, QWidget
 
 from nnsim.app.document import Document
 from nnsim.app.settings import RecentFiles, data_dir
@@ -235,16 +235,21 @@ class FileManager(QObject):
             QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Discard
 
-    def ask_recover(self, orphan: Orphan) -> bool:
+    def ask_recover(self, orphan: Orphan) -> tuple[bool, bool]:
+        """(recover the autosave, reset the window layout first)."""
         what = orphan.original or orphan.name or "an untitled design"
         box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved changes",
                           "nnsim did not close properly last time.", parent=self.window)
         box.setInformativeText(f"Recover the unsaved changes to “{what}” autosaved at {orphan.when}?")
+        # If the window stopped responding, its layout may be why: start afresh unless told not to.
+        reset = QCheckBox("Also reset the window layout (every panel back where it was at first start)")
+        reset.setChecked(True)
+        box.setCheckBox(reset)
         recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(recover)
         box.exec()
-        return box.clickedButton() is recover
+        return box.clickedButton() is recover, reset.isChecked()
 
     def ask_open_path(self) -> str | None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open design", self._start_dir(), FILE_FILTER)
@@ -437,9 +442,18 @@ class FileManager(QObject):
         return True
 
     def recover_autosaves(self) -> bool:
-        """Offer each orphaned autosave, newest first, until one is recovered."""
+        """Offer each orphaned autosave, newest first, until one is recovered,
+        and to reset the window layout first (in case it was why nnsim
+        stopped responding)."""
+        layout_reset = False
         for orphan in self.autosaver.orphans():
-            if not self.ask_recover(orphan):
+            recover, reset = self.ask_recover(orphan)
+            if reset and not layout_reset:  # before the design comes back into it
+                layout_reset = True
+                reset_layout = getattr(self.window, "reset_layout", None)
+                if reset_layout is not None:
+                    reset_layout()
+            if not recover:
                 orphan.remove()
                 continue
             design = self._load(orphan.design_path)

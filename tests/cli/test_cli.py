@@ -186,3 +186,24 @@ def test_perceptron_rule_refused_for_hidden_layers(tmp_path, capsys):
     save(d, path)
     code, _, err = run(capsys, "train", str(path))
     assert code == 2 and "single layer" in err
+
+
+def test_reset_layout_opens_the_window_with_the_default_layout(monkeypatch):
+    """``nnsim --reset-layout [DESIGN]``: a start after a crash can always get out."""
+    import nnsim.app.main
+
+    opened = []
+    monkeypatch.setattr(nnsim.app.main, "run_app", lambda path=None, reset_layout=False: opened.append(
+        (path, reset_layout)) or 0)
+    assert cli.main(["--reset-layout"]) == 0
+    assert cli.main(["--reset-layout", "xor-mlp"]) == 0
+    assert cli.main(["xor-mlp"]) == 0
+    assert opened[0] == (None, True)
+    assert opened[1][0].endswith("xor-mlp.nnsim") and opened[1][1] is True
+    assert opened[2][1] is False
+
+
+def test_help_mentions_reset_layout(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "--reset-layout" in capsys.readouterr().out

@@ -148,7 +148,6 @@ class ActivationsPanel(DockPanel):
             "shares that add up to 1 (one per class). It has no curve of its own."
         )
         softmax.setStyleSheet("QLabel { background: white; padding: 4px; }")
-        softmax.setMinimumWidth(110)
         self.softmax = scroll_column(softmax, name="softmax_note")
         grid.addWidget(self.softmax, 1, 3)
         for c in range(4):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextBrowser, QVBo
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, heading, message_box, set_box
+from nnsim.app.responsive import ElidedButton
 from nnsim.lessons import Lesson, LessonError, LessonRun, StepStatus, load_lessons
 
 SETTINGS_KEY = "learn/completed_lessons"
@@ -75,9 +76,9 @@ class LessonsPanel(DockPanel):
         self.reopen_button = button("Restart step", "Start this step again: open its design afresh", "reopen_button")
         self.back_button = button("◀ Back", "The previous step", "lesson_back_button")
         self.next_button = button("Next ▶", "The next step", "lesson_next_button")
-        self.next_lesson_button = button("", "", "next_lesson_button")
+        # Its text (the next lesson's title) is shortened with … in a narrow dock.
+        self.next_lesson_button = ElidedButton(name="next_lesson_button")
         self.next_lesson_button.hide()
-        self._next_text = ""
         self.all_lessons_button = button("◀ All lessons", "Back to the list of lessons", "all_lessons_button")
         self.all_lessons_button.hide()
         self.last_note = QLabel("This is the last lesson, for now.")
@@ -288,24 +289,11 @@ class LessonsPanel(DockPanel):
         the way back to the list."""
         nxt = self.lesson(self.run.lesson.next) if last_step and self.run.lesson.next else None
         final = last_step and nxt is None
-        self._next_text = f"Next lesson: {nxt.title} ▶" if nxt is not None else ""
+        self.next_lesson_button.set_full_text(f"Next lesson: {nxt.title} ▶" if nxt is not None else "")
         self.next_lesson_button.setToolTip(nxt.summary if nxt is not None else "")
-        self._fit_next_text()
         self.next_lesson_button.setVisible(nxt is not None)
         self.last_note.setVisible(final)
         self.all_lessons_button.setVisible(final)
-
-    def _fit_next_text(self) -> None:
-        """The next lesson's title, shortened with … when the dock is narrow."""
-        if not self._next_text:
-            return
-        room = max(80, self.width() - 40)
-        metrics = self.next_lesson_button.fontMetrics()
-        self.next_lesson_button.setText(metrics.elidedText(self._next_text, Qt.TextElideMode.ElideMiddle, room))
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._fit_next_text()
 
     def _open_next_lesson(self) -> None:
         if self.run is not None and self.run.lesson.next:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLa
 from nnsim.app.panels.flow import FlowLayout
 from nnsim.app.training.colors import NEGATIVE
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.views.common import LogAxis
 
 TRAIN_COLOR = (40, 40, 40)
 TEST_COLOR = NEGATIVE
@@ -123,7 +124,7 @@ class CostPlot(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         # Side by side: the dock is usually wide and short.
-        self.loss_plot = self.graphics.addPlot(row=0, col=0)
+        self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         self.acc_plot = self.graphics.addPlot(row=0, col=1)
         self.graphics.ci.layout.setColumnStretchFactor(0, 3)
         self.graphics.ci.layout.setColumnStretchFactor(1, 2)

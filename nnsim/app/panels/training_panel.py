@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim.app.panels.training_data import DataChooser
+from nnsim.app.responsive import StatusLine, hold_width
 from nnsim.app.training.actions import TrainingActions
 from nnsim.app.training.controller import TrainingController
 from nnsim.design.model import LearningRule, Loss, Optimizer, Regularization
@@ -131,37 +132,38 @@ class TrainingPanel(QWidget):
             b.setDefaultAction(action)
             b.setObjectName(f"button_{name}")
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            # Equal shares of the row, each at least as wide as its widest label
+            # (Play or Pause): starting or stopping moves no button.
+            b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            hold_width(b, ["Play", "Pause"] if name == "play" else [action.iconText()])
             self.buttons[name] = b
-            row.addWidget(b)
+            row.addWidget(b, 1)
         outer.addLayout(row)
         self.play_button = self.buttons["play"]
 
-        # Epoch (large), then step and speed, then the loss: each on its own
-        # line, wrapping rather than clipping in a narrow dock.
-        self.epoch_label = QLabel()
-        self.epoch_label.setObjectName("epoch_label")
+        # Epoch (large), then step and speed, then the loss: fixed room for
+        # each, shortened with … in a narrow dock, so that nothing below moves
+        # as the numbers change, or when training starts or stops.
+        self.epoch_label = StatusLine(1, "epoch_label")
         big = QFont(self.epoch_label.font())
         big.setPointSizeF(big.pointSizeF() * 1.35)
         big.setBold(True)
         self.epoch_label.setFont(big)
         outer.addWidget(self.epoch_label)
-        self.speed_label = QLabel()
-        self.speed_label.setObjectName("speed_label")
-        self.speed_label.setWordWrap(True)
+        self.speed_label = StatusLine(1, "speed_label")
         self.speed_label.setStyleSheet("color: palette(placeholder-text);")
         outer.addWidget(self.speed_label)
-        self.loss_label = QLabel()
-        self.loss_label.setObjectName("loss_label")
-        self.loss_label.setWordWrap(True)
+        self.loss_label = StatusLine(2, "loss_label")
         outer.addWidget(self.loss_label)
 
+        # Messages (a problem, why training stopped) come under the tabs: the
+        # room they take comes from the tabs' bottom, so no control moves.
         self.banner = QLabel()
         self.banner.setObjectName("training_message")
         self.banner.setWordWrap(True)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.hide()
-        outer.addWidget(self.banner)
 
         # Two tabs (data, settings) that scroll when the dock is short.
         self.tabs = QTabWidget()
@@ -224,6 +226,7 @@ class TrainingPanel(QWidget):
         form.addRow(target_row)
         self.tabs.addTab(_scrolling(box), "Settings")
         outer.addWidget(self.tabs, 1)
+        outer.addWidget(self.banner)
 
         self.document.settings_changed.connect(self.refresh_settings)
         self.document.reset.connect(self.refresh_settings)
@@ -306,21 +309,22 @@ class TrainingPanel(QWidget):
 
     def refresh_counters(self) -> None:
         c = self.controller
-        self.epoch_label.setText(f"Epoch {c.epoch:,}")
+        self.epoch_label.set_lines(f"Epoch {c.epoch:,}")
         if c.playing:
-            self.speed_label.setText(f"step {c.step:,} · {c.steps_per_second:,.0f} steps/s")
+            self.speed_label.set_lines(f"step {c.step:,} · {c.steps_per_second:,.0f} steps/s")
         else:
-            self.speed_label.setText(f"step {c.step:,} · paused")
+            self.speed_label.set_lines(f"step {c.step:,} · paused")
         hist = c.history
         if hist:
             r = hist[-1]
-            parts = [f"loss: train {r.train_loss:.4f}"]
+            loss = f"loss: train {r.train_loss:.4f}"
             if r.test_loss is not None and math.isfinite(r.test_loss):
-                parts.append(f"test {r.test_loss:.4f}")
+                loss += f" · test {r.test_loss:.4f}"
+            accuracy = ""
             if r.test_accuracy is not None:
-                parts.append(f"test accuracy {r.test_accuracy:.0%}")
+                accuracy = f"test accuracy {r.test_accuracy:.0%}"
             elif r.train_accuracy is not None:
-                parts.append(f"accuracy {r.train_accuracy:.0%}")
-            self.loss_label.setText(" · ".join(parts))
+                accuracy = f"accuracy {r.train_accuracy:.0%}"
+            self.loss_label.set_lines(loss, accuracy)
         else:
-            self.loss_label.setText("Not trained yet: press Play" if c.can_train else "")
+            self.loss_label.set_lines("Not trained yet: press Play" if c.can_train else "")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QWidget
 
 from nnsim.app.panels.plots import CostPlot
 from nnsim.app.panels.training_panel import TrainingPanel
+from nnsim.app.responsive import hold_width
 from nnsim.app.training.actions import TrainingActions
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.confusion import ConfusionView
@@ -127,6 +128,10 @@ class TrainingUI(QObject):
         maps = (d["training_output_dock"], d["training_neurons_dock"])
         tables = (d["training_confusion_dock"], d["training_sample_dock"])
         shown, hidden = (maps, tables) if two_d else (tables, maps)
+        place = getattr(self.window, "show_data_views", None)
+        if place is not None:  # the window's workspaces show them where they belong
+            place(list(shown), list(hidden))
+            return
         for dock in shown:
             dock.show()
         for dock in hidden:
@@ -153,6 +158,9 @@ class TrainingUI(QObject):
             w.addToolBar(bar)
         bar.addSeparator()
         bar.addActions([a.play, a.step_batch, a.reset])
+        play = bar.widgetForAction(a.play)
+        if play is not None:  # Play and Pause take the same room: the buttons after it stay put
+            hold_width(play, ["Play", "Pause"])
         self.toolbar = bar
 
     # -- files --------------------------------------------------------------------------------

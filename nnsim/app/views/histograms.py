@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
+from nnsim.app.responsive import Settled
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView
 
@@ -37,6 +38,9 @@ class ActivationHistograms(HeavyView):
         self.bars: list[pg.BarGraphItem] = []
         self._layers: list[int] = []
         self._cols = 1
+        # The plots' grid follows the panel's shape once a resize settles (a
+        # rebuild never changes the panel's size, and runs once per drag).
+        self._settled = Settled(self.graphics, self._reshape)
         self.follow(controller, self.build)
 
     def _best_columns(self) -> int:
@@ -49,8 +53,7 @@ class ActivationHistograms(HeavyView):
         w, h = max(1, self.graphics.width()), max(1, self.graphics.height())
         return max(range(1, n + 1), key=lambda c: (min(w / c / 2.0, h / -(-n // c)), -c))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
+    def _reshape(self) -> None:
         if self._layers and self._best_columns() != self._cols:
             self.build()
 
