@@ -292,6 +292,7 @@ def _training(obj, path) -> TrainingSettings:
         epochs=r.get("epochs", _int_in(0, MAX_EPOCHS), d.epochs),
         seed=r.get("seed", _int_in(0, 2**63 - 1), d.seed),
         target_loss=r.get("target_loss", _opt_float, d.target_loss),
+        stop_after_epochs=r.get("stop_after_epochs", _bool, d.stop_after_epochs),
     )
 
 
