@@ -1,5 +1,5 @@
-"""The training panel: play/pause/step/reset/restart, the epoch counter and
-speed, the data set, and every training setting.
+"""The training panel: play/pause/step/reset/restart, the speed control, the
+epoch counter and steps per second, the data set, and every training setting.
 
 Settings go through the Document (undoable) and the trainer reads them live,
 so a change takes effect at once, also while training. The widgets follow
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnsim.app.panels.speed import SpeedControl
 from nnsim.app.panels.training_data import DataChooser
 from nnsim.app.training.actions import TrainingActions
 from nnsim.app.training.controller import TrainingController
@@ -136,6 +137,8 @@ class TrainingPanel(QWidget):
             row.addWidget(b)
         outer.addLayout(row)
         self.play_button = self.buttons["play"]
+        self.speed = SpeedControl(controller)
+        outer.addWidget(self.speed)
 
         # Epoch (large), then step and speed, then the loss: each on its own
         # line, wrapping rather than clipping in a narrow dock.
@@ -201,13 +204,24 @@ class TrainingPanel(QWidget):
         form.addRow("Penalty rate", self.reg_rate)
         self.rule = self._combo("rule", RULES, "Backpropagation trains any network; the perceptron rule one layer of step neurons")
         form.addRow("Learning rule", self.rule)
+        # The epoch budget: off, Play trains until paused. The number stays
+        # in the design either way (it is also `nnsim train`'s default).
+        budget_row = QHBoxLayout()
+        self.use_budget = QCheckBox("Stop after")
+        self.use_budget.setObjectName("use_budget")
+        self.use_budget.setToolTip("Pause Play after this many epochs; unticked, training runs until you pause it")
         self.epochs = QSpinBox()
         self.epochs.setObjectName("epochs")
         self.epochs.setRange(1, MAX_EPOCHS)
         self.epochs.setGroupSeparatorShown(True)
-        self.epochs.setToolTip("Play stops after this many epochs (an epoch: every training sample once)")
+        self.epochs.setToolTip("The epoch budget (an epoch: every training sample once); "
+                               "also what `nnsim train` trains by default")
         self.epochs.valueChanged.connect(lambda v: self._set(epochs=int(v)))
-        form.addRow("Epoch budget", self.epochs)
+        self.use_budget.toggled.connect(lambda on: self._set(stop_after_epochs=bool(on)))
+        budget_row.addWidget(self.use_budget)
+        budget_row.addWidget(self.epochs, 1)
+        budget_row.addWidget(QLabel("epochs"))
+        form.addRow(budget_row)
         target_row = QHBoxLayout()
         self.use_target = QCheckBox("Stop at loss")
         self.use_target.setObjectName("use_target")
@@ -281,6 +295,10 @@ class TrainingPanel(QWidget):
         backprop = LearningRule(t.rule) == LearningRule.BACKPROP
         for w in (self.batch_size, self.optimizer, self.loss, self.regularization):
             w.setEnabled(backprop)
+        self.use_budget.blockSignals(True)
+        self.use_budget.setChecked(bool(t.stop_after_epochs))
+        self.use_budget.blockSignals(False)
+        self.epochs.setEnabled(bool(t.stop_after_epochs))
         for w in (self.use_target, self.target):
             w.blockSignals(True)
         self.use_target.setChecked(t.target_loss is not None)

@@ -22,12 +22,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
 from nnsim.app.document import Document
 from nnsim.app.training.commands import TrainCommand
 from nnsim.app.training.numbers import Keys, NumberMap, compile_key, members_key, merge, remap
+from nnsim.app.training.pace import DEFAULT_PACE, Pace, pace_by_key
 from nnsim.app.training.probes import Probe
 from nnsim.app.training.snapshot import Heavy, Measure, Snapshot
 from nnsim.app.training.worker import (
@@ -53,7 +54,8 @@ from nnsim.design.validate import DesignError
 from nnsim.engine.trainer import DIVERGED, READY, REACHED_TARGET
 from nnsim.session import Session
 
-FRAME_MS = 33  # views redraw at most ~30 times a second
+FRAME_MS = 33  # at full speed, views redraw at most ~30 times a second
+PACED_FRAME = 1 / 60  # s; at a paced speed frames come at most this often (TensorFlow Playground's 60 a second)
 # While the worker runs pure-Python training steps it holds the GIL; the GUI
 # thread needs it for every Python paint() and slot. With CPython's default
 # 5 ms switch interval each of those can wait 5 ms (a frame of 20 Python
@@ -72,6 +74,7 @@ class TrainingController(QObject):
     run_started = Signal()  # reset or restart: a new run begins (old curves fade)
     design_replaced = Signal()  # New, Open, Revert: earlier runs were of another design
     neuron_selected = Signal(int)  # the neuron to show large (-1: none)
+    pace_changed = Signal()
 
     _job_requested = Signal(object)
 
@@ -101,6 +104,10 @@ class TrainingController(QObject):
         self._heavy_views: list = []
         self.frame_hold = FRAME_HOLD
         self._turn = 0
+        self.pace: Pace = pace_by_key(DEFAULT_PACE)
+        self.frames = 0  # paced frames drawn (each one snapshot, every view once)
+        self._paced_pending = False  # a paced frame arrived and waits to be drawn
+        self._paced_at = 0.0  # when the last paced frame was drawn
         self._carry = None  # progress kept while the design cannot be trained
         self._design: Design | None = None
         self._path = document.path
@@ -125,6 +132,10 @@ class TrainingController(QObject):
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._frame)
         self._timer.start()
+        self._paced_timer = QTimer(self)
+        self._paced_timer.setSingleShot(True)
+        self._paced_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._paced_timer.timeout.connect(self._paced_frame)
 
         document.changed.connect(self._on_document_changed)
         document.path_changed.connect(self._on_document_changed)
@@ -174,6 +185,20 @@ class TrainingController(QObject):
     @property
     def steps_per_epoch(self) -> int:
         return self.session.trainer.steps_per_epoch if self.session is not None else 0
+
+    def set_pace(self, key: str) -> None:
+        """How fast Play trains (a key of ``pace.PACES``); takes effect at
+        once, also while training."""
+        pace = pace_by_key(key)
+        if pace == self.pace:
+            return
+        old, self.pace = self.pace, pace
+        self.worker.pace = pace
+        if self.playing and old.paced != pace.paced:
+            # Paced -> full speed: the worker may be waiting for its next
+            # frame; full speed -> paced: its first paced frame needs no wait.
+            self.worker.grant_frame()
+        self.pace_changed.emit()
 
     def select_neuron(self, neuron_id: int) -> None:
         if neuron_id != self.selected_neuron:
@@ -501,6 +526,7 @@ class TrainingController(QObject):
             return
         self._stop_worker()
         self._job_id += 1
+        self._paced_pending = False  # a frame of the job before: not one of this job's
         job = Job(self._job_id, self.session_id, mode, count, self.session.trainer.epoch)
         self.worker.begin_job()
         self._job_requested.emit(job)
@@ -526,7 +552,15 @@ class TrainingController(QObject):
         self.latest = snap
         if snap.heavy is not None:
             self.heavy = snap.heavy
-        self._fresh = True
+        if snap.paced and snap.job_id == self._job_id and self.playing:
+            self._paced_pending = True
+            wait = self._paced_at + PACED_FRAME - time.perf_counter()
+            if wait <= 0.001:
+                self._paced_frame()
+            elif not self._paced_timer.isActive():
+                self._paced_timer.start(max(1, int(wait * 1000)))
+        else:
+            self._fresh = True
 
     @Slot(object)
     def _on_job_finished(self, outcome: Outcome) -> None:
@@ -553,8 +587,8 @@ class TrainingController(QObject):
             self._set_message(f"{text} Untick 'Stop at loss' or lower it to go on.", "info")
         elif reason == BUDGET:
             budget = self.document.design.training.epochs
-            self._set_message(f"Paused: {text[:-1].lower()}. Press Play to train {budget} more, or raise the budget.",
-                              "info")
+            self._set_message(f"Paused: {text[:-1].lower()}. Press Play to train {budget:,} more, "
+                              "or untick 'Stop after' to train until you pause.", "info")
         elif reason == FAILED:
             self._set_message(text, "error")
         else:
@@ -575,7 +609,38 @@ class TrainingController(QObject):
         self._heavy_views.append(refresh)
 
     @Slot()
+    def _paced_frame(self) -> None:
+        """Draw a paced frame: the counters and curves, then every heavy view
+        (the canvas's maps and colours among them) from this one snapshot.
+        The worker trains the next frame meanwhile and waits for the one
+        after, so the window shows each frame and never falls behind."""
+        if not self._paced_pending or not self.playing:
+            return
+        self._paced_pending = False
+        self._fresh = False
+        self._paced_at = time.perf_counter()
+        self.worker.grant_frame()
+        self.updated.emit()
+        views = self._heavy_views
+        for view in list(views):
+            try:
+                view()
+            except RuntimeError:  # the view's C++ side is gone
+                views.remove(view)
+        self.frames += 1
+        # The repaint that follows runs Python paint code; the worker steps
+        # aside for a moment so that it need not fight for the GIL.
+        self.worker.hold_until = time.perf_counter() + self.frame_hold
+
+    @property
+    def paced(self) -> bool:
+        """Whether Play runs at a paced speed right now."""
+        return self.playing and self.pace.paced
+
+    @Slot()
     def _frame(self) -> None:
+        if self.paced:
+            return  # each paced frame draws everything itself (``_paced_frame``)
         drew = False
         if self._fresh:
             self._fresh = False

@@ -14,9 +14,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QWidget
 
 from nnsim.app.panels.plots import CostPlot
+from nnsim.app.panels.speed import SpeedMenu
 from nnsim.app.panels.training_panel import TrainingPanel
 from nnsim.app.training.actions import TrainingActions
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.training.pace import SETTINGS_KEY
 from nnsim.app.views.confusion import ConfusionView
 from nnsim.app.views.histograms import ActivationHistograms
 from nnsim.app.views.neuron_maps import NeuronMapsView
@@ -36,6 +38,10 @@ class TrainingUI(QObject):
         self.window = window
         document = document if document is not None else window.document
         self.controller = TrainingController(document, self)
+        self._settings = getattr(window, "settings", None)  # the app's QSettings, if the window has them
+        if self._settings is not None:
+            self.controller.set_pace(str(self._settings.value(SETTINGS_KEY, "") or ""))
+            self.controller.pace_changed.connect(self._remember_pace)
         self.actions = TrainingActions(self.controller, self)
         self.panel = TrainingPanel(self.controller, self.actions)
         self.cost = CostPlot(self.controller)
@@ -141,6 +147,7 @@ class TrainingUI(QObject):
         menu.addAction(a.play)
         menu.addSeparator()
         menu.addActions([a.step_batch, a.step_epoch])
+        self.speed_menu = SpeedMenu(self.controller, menu.addMenu("Spee&d"))
         menu.addSeparator()
         menu.addActions([a.reset, a.restart])
         self.menu = menu
@@ -154,6 +161,12 @@ class TrainingUI(QObject):
         bar.addSeparator()
         bar.addActions([a.play, a.step_batch, a.reset])
         self.toolbar = bar
+
+    @Slot()
+    def _remember_pace(self) -> None:
+        """The speed is how this user likes to watch, kept with the app's
+        settings (not in the design: it changes no number)."""
+        self._settings.setValue(SETTINGS_KEY, self.controller.pace.key)
 
     # -- files --------------------------------------------------------------------------------
     def _hook_files(self) -> None:
@@ -230,8 +243,8 @@ class TrainingUI(QObject):
         if not (new_thumbs or new_weights):
             return False
         now = time.perf_counter()
-        if snap.running and now - self._canvas_at < CANVAS_INTERVAL:
-            return False
+        if snap.running and not snap.paced and now - self._canvas_at < CANVAS_INTERVAL:
+            return False  # at full speed (a paced frame always reaches the canvas)
         self._canvas_at = now
         set_thumbs = getattr(scene, "set_neuron_thumbnails", None)
         if new_thumbs and set_thumbs is not None:

@@ -1,9 +1,11 @@
 """Snapshots: read-only copies of a training session's state for the views.
 
 The worker makes them; the GUI never sees an array the worker still writes.
-A light snapshot (counters, new history records, the weights) goes out about
-30 times a second; the heavy parts (heatmaps, histograms, confusion matrix,
-one sample's numbers) about 10 times a second and whenever training stops.
+At a paced speed every snapshot is complete and stands for one frame. At full
+speed a light snapshot (counters, new history records, the weights) goes out
+about 30 times a second; the heavy parts (heatmaps, histograms, confusion
+matrix, one sample's numbers) about 10 times a second and whenever training
+stops.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class Snapshot:
     heavy: Heavy | None = None
     final: bool = False  # the job ended with this snapshot
     running: bool = False
+    paced: bool = False  # a paced frame: the worker waits until the GUI took it (``grant_frame``)
 
 
 class Measure:
@@ -63,7 +66,8 @@ class Measure:
         self.sent = 0  # history records already delivered
         self.sample_request = ("train", 0)  # set by the GUI (a plain attribute: atomic)
 
-    def snapshot(self, job_id: int, steps_per_second: float, heavy: bool, final: bool, running: bool) -> Snapshot:
+    def snapshot(self, job_id: int, steps_per_second: float, heavy: bool, final: bool, running: bool,
+                 paced: bool = False) -> Snapshot:
         trainer = self.probe.session.trainer
         hist = trainer.history
         start = min(self.sent, len(hist))
@@ -85,6 +89,7 @@ class Measure:
             biases=biases,
             final=final,
             running=running,
+            paced=paced,
         )
         if heavy:
             snap.heavy = self.heavy()

@@ -140,7 +140,7 @@ def test_reset_clears_history_and_changes_weights(qtbot, xor):
 def test_restart_repeats_the_run_exactly(qtbot, xor):
     window, ui = xor
     c = ui.controller
-    window.document.set_training(epochs=30)
+    window.document.set_training(epochs=30, stop_after_epochs=True)
     c.play()
     qtbot.waitUntil(lambda: not c.playing, timeout=WAIT)  # the budget stops it
     assert c.epoch == 30 and c.history[-1].epoch == 30

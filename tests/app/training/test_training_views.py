@@ -203,7 +203,7 @@ def test_views_for_data_with_four_inputs(qtbot):
 def test_train_menu_and_toolbar(qtbot, circle):
     window, ui = circle
     texts = [a.text() for a in ui.menu.actions() if not a.isSeparator()]
-    assert texts == ["&Play", "Step &Batch", "Step &Epoch", "&Reset Weights", "Re&start Run"]
+    assert texts == ["&Play", "Step &Batch", "Step &Epoch", "Spee&d", "&Reset Weights", "Re&start Run"]
     assert ui.actions.play.shortcut().toString() == "Space"
     ui.actions.play.trigger()
     assert ui.controller.playing and ui.actions.play.text() == "&Pause"
