@@ -236,7 +236,7 @@ class TrainingUI(QObject):
         if snap is None or snap.session_id != c.session_id:
             return False
         heavy = c.heavy
-        new_thumbs = heavy is not None and heavy.thumbnails is not None and heavy is not self._thumbs_sent
+        new_thumbs = heavy is not None and heavy.round_thumbnails is not None and heavy is not self._thumbs_sent
         # Live weights only while training runs; once it stops, the Document
         # holds the trained numbers and the canvas shows the Document's.
         new_weights = snap.weights is not None and snap is not self._weights_sent and (snap.running or self._live_on)
@@ -249,7 +249,7 @@ class TrainingUI(QObject):
         set_thumbs = getattr(scene, "set_neuron_thumbnails", None)
         if new_thumbs and set_thumbs is not None:
             self._thumbs_sent = heavy
-            set_thumbs(heavy.thumbnails)
+            set_thumbs(heavy.round_thumbnails)
         set_weights = getattr(scene, "set_live_weights", None)
         set_biases = getattr(scene, "set_live_biases", None)
         if new_weights and set_weights is not None:

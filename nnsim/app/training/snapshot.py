@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtGui import QImage
 
-from nnsim.app.training.colors import BACKGROUND_LUT, classes_rgba, image_from_rgba, to_rgba
+from nnsim.app.training.colors import BACKGROUND_LUT, classes_rgba, image_from_rgba, round_images, to_rgba
 from nnsim.app.training.numbers import NumberMap
 from nnsim.app.training.probes import LayerHistogram, NeuronMaps, Probe, SampleNumbers
 from nnsim.design.model import HistoryRecord
@@ -31,6 +31,7 @@ class Heavy:
     neuron_rgba: np.ndarray | None = None  # (n, res, res, 4) uint8, row 0 = lowest x2
     output_rgba: np.ndarray | None = None  # (res, res, 4) uint8
     thumbnails: dict[int, QImage] | None = None  # neuron id -> image (top = highest x2)
+    round_thumbnails: dict[int, QImage] | None = None  # the same, round, for the canvas's neurons
     histograms: list[LayerHistogram] | None = None
     confusion: tuple[np.ndarray, str] | None = None
     sample: SampleNumbers | None = None
@@ -108,10 +109,9 @@ class Measure:
                 out.output_rgba = classes_rgba(maps.output)
             else:
                 out.output_rgba = to_rgba(maps.output, spec.low, spec.high, BACKGROUND_LUT)
-            out.thumbnails = {
-                nid: image_from_rgba(out.neuron_rgba[i, ::THUMB_STEP, ::THUMB_STEP])
-                for i, nid in enumerate(maps.neuron_ids)
-            }
+            small = out.neuron_rgba[:, ::THUMB_STEP, ::THUMB_STEP]
+            out.thumbnails = {nid: image_from_rgba(small[i]) for i, nid in enumerate(maps.neuron_ids)}
+            out.round_thumbnails = dict(zip(maps.neuron_ids, round_images(small)))
         out.histograms = probe.histograms()
         out.confusion = probe.confusion()
         which, index = self.sample_request

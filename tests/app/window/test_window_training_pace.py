@@ -73,7 +73,7 @@ class FrameLog:
             "step": c.latest.step,
             "epoch": c.latest.epoch,
             "thumb": item.thumbnail,
-            "fresh_thumb": item.thumbnail is c.heavy.thumbnails[self.output_id],
+            "fresh_thumb": item.thumbnail is c.heavy.round_thumbnails[self.output_id],
             "fresh_weights": self.scene._live is not None and np.array_equal(self.scene._live, c.latest.weights),
         })
         return False
