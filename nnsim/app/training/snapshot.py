@@ -27,8 +27,7 @@ THUMB_STEP = 2  # canvas thumbnails take every 2nd grid point (50 x 50)
 class Heavy:
     """The expensive measurements, all copies."""
 
-    maps: NeuronMaps | None = None
-    neuron_rgba: np.ndarray | None = None  # (n, res, res, 4) uint8, row 0 = lowest x2
+    maps: NeuronMaps | None = None  # the values; a view colours the one neuron it shows large
     output_rgba: np.ndarray | None = None  # (res, res, 4) uint8
     thumbnails: dict[int, QImage] | None = None  # neuron id -> image (top = highest x2)
     round_thumbnails: dict[int, QImage] | None = None  # the same, round, for the canvas's neurons
@@ -103,13 +102,14 @@ class Measure:
         if maps is not None:
             out.maps = maps
             lo, hi = maps.levels[:, 0], maps.levels[:, 1]
-            out.neuron_rgba = to_rgba(maps.values, lo, hi)
+            # Only at the thumbnails' resolution: colouring every full map
+            # cost as much as computing them (a large view colours its own).
+            small = to_rgba(maps.values[:, ::THUMB_STEP, ::THUMB_STEP], lo, hi)  # (n, 50, 50, 4)
             spec = probe.output_spec
             if spec.mode == "classes":
                 out.output_rgba = classes_rgba(maps.output)
             else:
                 out.output_rgba = to_rgba(maps.output, spec.low, spec.high, BACKGROUND_LUT)
-            small = out.neuron_rgba[:, ::THUMB_STEP, ::THUMB_STEP]
             out.thumbnails = {nid: image_from_rgba(small[i]) for i, nid in enumerate(maps.neuron_ids)}
             out.round_thumbnails = dict(zip(maps.neuron_ids, round_images(small)))
         out.histograms = probe.histograms()

@@ -13,7 +13,7 @@ from PySide6.QtCore import QRectF, Qt, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE
+from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE, to_rgba
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView, grid_cell, map_plot, plane_point
 from nnsim.app.views.output_map import point_brushes
@@ -206,7 +206,7 @@ class NeuronDetail(HeavyView):
     def refresh(self, force: bool = False) -> bool:
         heavy = self.controller.heavy
         probe = self.controller.probe
-        if probe is None or heavy is None or heavy.neuron_rgba is None:
+        if probe is None or heavy is None or heavy.maps is None:
             return False
         if (heavy is self._heavy and not force) or not self.isVisible():
             return False
@@ -216,16 +216,17 @@ class NeuronDetail(HeavyView):
         except ValueError:
             return False
         self._heavy = heavy
-        self.image.setImage(heavy.neuron_rgba[k].transpose(1, 0, 2), autoLevels=False)
+        lo, hi = heavy.maps.levels[k]
+        rgba = to_rgba(heavy.maps.values[k], lo, hi)  # (res, res, 4), row 0 = lowest x2
+        self.image.setImage(rgba.transpose(1, 0, 2), autoLevels=False)
         self.image.setRect(self._rect)  # after setImage: the rect scales the image's pixels
         info = next(i for i in probe.mapped if nid in i.neuron_ids)
         act = info.activations[info.neuron_ids.index(nid)].value
         design = self.controller.document.design
-        lo, hi = heavy.maps.levels[k]
-        self.title.setText(
-            f"<b>{design.describe_neuron(nid)}</b> · {act} · its output over the input plane "
-            f"(orange {lo:g} … blue {hi:g})"
-        )
+        title = (f"<b>{design.describe_neuron(nid)}</b> · {act} · its output over the input plane "
+                 f"(orange {lo:g} … blue {hi:g})")
+        if title != self.title.text():  # a new text costs a relayout; while training plays this runs every frame
+            self.title.setText(title)
         return True
 
     def _hover(self, event) -> None:
