@@ -295,6 +295,7 @@ class TrainingController(QObject):
             self._set_message(str(e), "error")
             return
         ops += set_fields(("design", None), design, history=[])
+        self._set_message("")  # what was said about the run before (budget spent, diverged) is over
         self.run_started.emit()
         self._pushing = True
         try:

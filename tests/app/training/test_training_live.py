@@ -137,6 +137,19 @@ def test_reset_clears_history_and_changes_weights(qtbot, xor):
     assert ui.cost.old_run_count == 0
 
 
+@pytest.mark.parametrize("button", ["reset", "restart"])
+def test_a_new_run_clears_what_was_said_about_the_last(qtbot, xor, button):
+    window, ui = xor
+    c = ui.controller
+    window.document.set_training(epochs=5, stop_after_epochs=True)
+    qtbot.mouseClick(ui.panel.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not c.playing, timeout=WAIT)
+    assert "epoch budget" in c.message and ui.panel.banner.isVisible()
+    qtbot.mouseClick(ui.panel.buttons[button], Qt.MouseButton.LeftButton)
+    assert c.history == []
+    assert c.message == "" and not ui.panel.banner.isVisible()
+
+
 def test_restart_repeats_the_run_exactly(qtbot, xor):
     window, ui = xor
     c = ui.controller
