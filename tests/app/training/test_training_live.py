@@ -150,6 +150,25 @@ def test_a_new_run_clears_what_was_said_about_the_last(qtbot, xor, button):
     assert c.message == "" and not ui.panel.banner.isVisible()
 
 
+def test_a_new_run_starts_the_cost_plot_at_its_own_scale(qtbot, xor):
+    window, ui = xor
+    c, cost = ui.controller, ui.cost
+    c.play()
+    qtbot.waitUntil(lambda: c.epoch > 300, timeout=WAIT)
+    c.pause()
+    qtbot.waitUntil(lambda: cost.series.n == len(c.history), timeout=WAIT)
+    assert cost.loss_plot.viewRange()[0][1] > 300
+    qtbot.mouseClick(ui.panel.buttons["reset"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cost.series.n == 0, timeout=WAIT)
+    assert cost.old_run_count == 1  # drawn faded, as far as it goes into the new run's range
+    assert cost.loss_plot.viewRange()[0][1] < 15
+    ui.actions.step_epoch.trigger()
+    qtbot.waitUntil(lambda: cost.series.n == 1, timeout=WAIT)
+    assert cost.loss_plot.viewRange()[0][1] < 15
+    ui.cost.clear_button.click()
+    assert cost.loss_plot.viewRange()[0][1] < 15
+
+
 def test_restart_repeats_the_run_exactly(qtbot, xor):
     window, ui = xor
     c = ui.controller

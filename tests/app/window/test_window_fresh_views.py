@@ -47,6 +47,23 @@ def test_another_design_does_not_keep_the_old_curves_as_earlier_runs(make_window
     assert window.training.cost.series.n == 0
 
 
+def test_another_design_starts_the_cost_plot_at_its_own_scale(make_window, qtbot):
+    window, answers = make_window(example_path("circle"))
+    window.show()
+    qtbot.waitExposed(window)
+    c, cost = window.training.controller, window.training.cost
+    c.set_pace("fastest")
+    c.play()
+    qtbot.waitUntil(lambda: c.epoch > 150, timeout=WAIT)
+    c.pause()
+    qtbot.waitUntil(lambda: cost.series.n == len(c.history), timeout=WAIT)
+    assert cost.loss_plot.viewRange()[0][1] > 150
+    answers.unsaved = "discard"
+    assert window.files.open(example_path("xor-mlp"))
+    qtbot.waitUntil(lambda: c.session is not None and cost.series.n == 0, timeout=WAIT)
+    assert cost.loss_plot.viewRange()[0][1] < 15  # the first epochs, not the old run's 150
+
+
 def test_new_design_forgets_the_last_snapshot(make_window, qtbot):
     window, answers = make_window(example_path("circle"))
     window.show()
