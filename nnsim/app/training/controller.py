@@ -451,6 +451,7 @@ class TrainingController(QObject):
         except (DesignError, DataError, EditError, ValueError) as e:
             if keep_progress and self.session is not None:
                 self._carry = carry  # keep what training did for when the design works again
+            before = (self.session is not None, self.error)
             self.session = self.probe = self.numbers = self.measure = None
             self.worker.session = self.worker.measure = None
             self.playing = False
@@ -468,6 +469,13 @@ class TrainingController(QObject):
                 self.history_version += 1
                 self.session_changed.emit()
                 self.history_reset.emit()
+                self.state_changed.emit()
+            elif before != (False, self.error):
+                # The network went away, or why it cannot train changed: the
+                # views say why now (the curves and counters stay, for when
+                # the design works again).
+                self.heavy = None
+                self.session_changed.emit()
                 self.state_changed.emit()
             return
         trainer = session.trainer

@@ -278,11 +278,18 @@ class TrainingUI(QObject):
 
     @Slot()
     def _tell_message(self) -> None:
+        """Training's message in the status bar too; gone from there as soon
+        as it no longer holds (an output neuron was added, say)."""
         show = getattr(self.window, "show_message", None)
         c = self.controller
-        if show is not None and c.message and c.message != getattr(self, "_told", ""):
-            self._told = c.message
+        told = getattr(self, "_told", "")
+        if show is None or c.message == told:
+            return
+        self._told = c.message
+        if c.message:
             show(c.message)
+        elif isinstance(self.window, QMainWindow) and self.window.statusBar().currentMessage() == told:
+            self.window.statusBar().clearMessage()
 
     # -- for the window --------------------------------------------------------------------
     def sync_to_document(self) -> bool:

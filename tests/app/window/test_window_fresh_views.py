@@ -99,3 +99,34 @@ def test_messages_keep_file_names_as_they_are():
     assert _capitalised("the design has no input neurons") == "The design has no input neurons"
     assert _capitalised("data.csv: no such file") == "data.csv: no such file"
     assert _capitalised("") == ""
+
+
+def test_what_a_design_lacks_is_said_until_it_is_added(make_window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window, _answers = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    c, ui = window.training.controller, window.training
+    bar = window.statusBar()
+
+    def add(part):  # a focused palette part adds itself on Space
+        part.setFocus()
+        QTest.keyClick(part, Qt.Key.Key_Space)
+
+    palette = window.palette
+    palette.size_box.setValue(2)  # XOR's two features
+    add(palette.layer_parts["input"])
+    assert c.message == "The design has no output neurons"
+    assert bar.currentMessage() == c.message
+    # The views say what is wrong now, not what was wrong before.
+    assert ui.output.stack.currentWidget() is ui.output.note and ui.output.note.text() == c.message
+    assert ui.neurons.mosaic.note == c.message
+    add(palette.neuron_parts["output"])
+    assert c.session is not None and c.message == ""
+    assert "no output neurons" not in bar.currentMessage()
+    assert not ui.panel.banner.isVisible()
+    assert ui.output.stack.currentWidget() is ui.output.plot_widget
+    window.acts.undo.trigger()  # the same problem again is said again
+    assert c.message == "The design has no output neurons" and bar.currentMessage() == c.message
