@@ -329,9 +329,13 @@ class TrainingPanel(QWidget):
             self.speed_label.setText(f"step {c.step:,} · {c.steps_per_second:,.0f} steps/s")
         else:
             self.speed_label.setText(f"step {c.step:,} · paused")
+        # While paused, the network as it is now (after an edit, say), not
+        # the last epoch measured; while playing, the newest epoch.
+        latest = c.latest
+        now = None if c.playing or latest is None or latest.session_id != c.session_id else latest.now
         hist = c.history
         if hist:
-            r = hist[-1]
+            r = now if now is not None else hist[-1]
             parts = [f"loss: train {r.train_loss:.4f}"]
             if r.test_loss is not None and math.isfinite(r.test_loss):
                 parts.append(f"test {r.test_loss:.4f}")

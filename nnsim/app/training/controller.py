@@ -48,7 +48,7 @@ from nnsim.data import DataError
 from nnsim.design import recipes
 from nnsim.design.build import initialize
 from nnsim.design.edits import numbers_of, set_fields
-from nnsim.design.model import Design, HistoryRecord
+from nnsim.design.model import Design, HistoryRecord, Loss
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.engine.trainer import DIVERGED, READY, REACHED_TARGET
@@ -399,7 +399,12 @@ class TrainingController(QObject):
             and self.document.path == self._path
             and compile_key(design) == self._compile_key
         ):
-            return  # training settings: the trainer reads them live
+            # Training settings: the trainer reads them live. A different
+            # loss scores the same network differently: measure it again.
+            if not self.playing and self.session is not None and hasattr(self.session.trainer, "optimizer") \
+                    and Loss(design.training.loss) != self.session.network.loss:
+                self._start(REFRESH)
+            return
         structural = members_key(design) != self._members_key
         was_playing = self.playing
         self._rebuild(keep_progress=True, history_changed=history_changed, now=now)

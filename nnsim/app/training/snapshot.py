@@ -54,6 +54,7 @@ class Snapshot:
     final: bool = False  # the job ended with this snapshot
     running: bool = False
     paced: bool = False  # a paced frame: the worker waits until the GUI took it (``grant_frame``)
+    now: HistoryRecord | None = None  # the network as it is (final snapshots: after a job, after an edit)
 
 
 class Measure:
@@ -91,6 +92,8 @@ class Measure:
             running=running,
             paced=paced,
         )
+        if final:
+            snap.now = trainer.evaluate()
         if heavy:
             snap.heavy = self.heavy()
         return snap

@@ -142,6 +142,7 @@ class TrainingWorker(QObject):
             return Outcome(job, STOPPED, "", None)
         trainer = session.trainer
         if job.mode == REFRESH or self._stop.is_set():
+            self._follow_settings(session)  # a changed loss is measured at once (Play says if it does not fit)
             return Outcome(job, STOPPED, "", self._snapshot(job, heavy=True, final=True, running=False))
         self._rate.start(trainer.step_count)
         last_snap = last_heavy = time.perf_counter()
