@@ -56,6 +56,7 @@ from nnsim.session import Session
 
 FRAME_MS = 33  # at full speed, views redraw at most ~30 times a second
 PACED_FRAME = 1 / 60  # s; at a paced speed frames come at most this often (TensorFlow Playground's 60 a second)
+OTHERS_INTERVAL = 0.1  # s; at a paced speed, how often the views that need not follow every frame take a turn
 # While the worker runs pure-Python training steps it holds the GIL; the GUI
 # thread needs it for every Python paint() and slot. With CPython's default
 # 5 ms switch interval each of those can wait 5 ms (a frame of 20 Python
@@ -102,6 +103,8 @@ class TrainingController(QObject):
         self._pushing = False
         self._fresh = False
         self._heavy_views: list = []
+        self._every_frame: set[int] = set()  # ids of the views drawn in every paced frame
+        self._others_at = 0.0  # when a paced frame last gave another view its turn
         self.frame_hold = FRAME_HOLD
         self._turn = 0
         self.pace: Pace = pace_by_key(DEFAULT_PACE)
@@ -615,36 +618,63 @@ class TrainingController(QObject):
         self.message, self.message_kind = text, kind if text else ""
         self.state_changed.emit()
 
-    def add_heavy_view(self, refresh) -> None:
+    def add_heavy_view(self, refresh, every_frame: bool = False) -> None:
         """Register a view of the heavy measurements (maps, histograms...).
-        ``refresh()`` returns whether it drew anything; the frame timer gives
-        such views one turn per frame, round robin, so their redraws spread
-        over frames instead of all landing in the same one."""
+        ``refresh()`` returns whether it drew anything. At full speed the
+        frame timer gives such views one turn per frame, round robin, so
+        their redraws spread over frames instead of all landing in the same
+        one. At a paced speed an ``every_frame`` view (the canvas, the maps)
+        draws every frame; the others (histograms, tables) take turns about
+        ten times a second, which leaves the frames their pace."""
         self._heavy_views.append(refresh)
+        if every_frame:
+            self._every_frame.add(id(refresh))
 
     @Slot()
     def _paced_frame(self) -> None:
-        """Draw a paced frame: the counters and curves, then every heavy view
-        (the canvas's maps and colours among them) from this one snapshot.
-        The worker trains the next frame meanwhile and waits for the one
-        after, so the window shows each frame and never falls behind."""
+        """Draw a paced frame from its one snapshot: the counters and curves,
+        the canvas's maps and colours and every other map; the tables and
+        histograms now and then. The worker trains the next frame meanwhile
+        and waits for the one after, so the window shows each frame and never
+        falls behind."""
         if not self._paced_pending or not self.playing:
             return
         self._paced_pending = False
         self._fresh = False
-        self._paced_at = time.perf_counter()
+        now = self._paced_at = time.perf_counter()
         self.worker.grant_frame()
         self.updated.emit()
         views = self._heavy_views
-        for view in list(views):
+        for view in [v for v in views if id(v) in self._every_frame]:
             try:
                 view()
             except RuntimeError:  # the view's C++ side is gone
-                views.remove(view)
+                self._drop_view(view)
+        if now - self._others_at >= OTHERS_INTERVAL:
+            if self._take_turn([v for v in views if id(v) not in self._every_frame]):
+                self._others_at = now
         self.frames += 1
         # The repaint that follows runs Python paint code; the worker steps
         # aside for a moment so that it need not fight for the GIL.
         self.worker.hold_until = time.perf_counter() + self.frame_hold
+
+    def _take_turn(self, views: list) -> bool:
+        """Give the next of ``views`` that has something to draw its turn."""
+        for k in range(len(views)):
+            view = views[(self._turn + k) % len(views)]
+            try:
+                did = view()
+            except RuntimeError:  # the view's C++ side is gone
+                self._drop_view(view)
+                return False
+            if did:
+                self._turn += k + 1
+                return True
+        return False
+
+    def _drop_view(self, view) -> None:
+        self._heavy_views.remove(view)
+        self._every_frame.discard(id(view))
 
     @property
     def paced(self) -> bool:
@@ -654,24 +684,14 @@ class TrainingController(QObject):
     @Slot()
     def _frame(self) -> None:
         if self.paced:
-            return  # each paced frame draws everything itself (``_paced_frame``)
+            return  # each paced frame draws itself (``_paced_frame``)
         drew = False
         if self._fresh:
             self._fresh = False
             self.updated.emit()
             drew = True
-        views = self._heavy_views
-        for k in range(len(views)):
-            i = (self._turn + k) % len(views)
-            try:
-                did = views[i]()
-            except RuntimeError:  # the view's C++ side is gone
-                views.pop(i)
-                break
-            if did:
-                self._turn = i + 1
-                drew = True
-                break
+        if self._take_turn(self._heavy_views):
+            drew = True
         if drew and self.playing:
             # The repaint that follows runs Python paint code; the worker
             # steps aside for a moment so that it need not fight for the GIL.

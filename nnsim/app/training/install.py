@@ -200,9 +200,10 @@ class TrainingUI(QObject):
         hovered = getattr(scene, "neuron_hovered", None)  # optional
         if hovered is not None:
             hovered.connect(self._canvas_hover)
-        # Through the frame scheduler (one heavy redraw per frame) and at most
-        # ~5 times a second while training: a canvas repaint is not cheap.
-        self.controller.add_heavy_view(self._feed_canvas)
+        # Through the frame scheduler: every frame of paced training; at full
+        # speed one heavy redraw per frame and at most ~5 times a second (a
+        # canvas repaint is not cheap).
+        self.controller.add_heavy_view(self._feed_canvas, every_frame=True)
         self.controller.session_changed.connect(self._clear_canvas)
 
     @Slot(list, list, list)

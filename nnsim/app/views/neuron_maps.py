@@ -36,7 +36,7 @@ class NeuronMosaic(HeavyView):
         self._images: dict[int, QImage] = {}
         self.note = ""
         controller.neuron_selected.connect(lambda _n: self.update())
-        self.follow(controller, self.layout_tiles)
+        self.follow(controller, self.layout_tiles, every_frame=True)
 
     @Slot()
     def layout_tiles(self) -> None:
@@ -170,7 +170,7 @@ class NeuronDetail(HeavyView):
         self._rect = QRectF(0, 0, 1, 1)
         self._mouse = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
         controller.neuron_selected.connect(lambda _n: self.refresh(force=True))
-        self.follow(controller, self.load)
+        self.follow(controller, self.load, every_frame=True)
 
     def neuron(self) -> int:
         """The neuron shown: the selected one, or the first output neuron."""

@@ -61,7 +61,7 @@ class FrameLog:
         out_layer = next(layer.id for layer in design.layers if layer.kind.value == "output")
         self.output_id = next(n.id for n in design.neurons if n.layer == out_layer)
         self.rows: list[dict] = []
-        c.add_heavy_view(self._record)
+        c.add_heavy_view(self._record, every_frame=True)
 
     def _record(self) -> bool:
         c = self.c
