@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
 from nnsim.app.training.pace import DEFAULT_PACE, PACES, SETTINGS_KEY, pace_index
 from nnsim.design.edits import numbers_of
@@ -88,8 +88,12 @@ def test_speed_control_defaults_to_one_epoch_a_frame_and_is_clicked_and_keyed(ma
     assert c.pace.key == "fastest" and speed.name.text() == "As fast as possible"
     click_speed(qtbot, window, "step")
     assert c.pace.key == "step" and speed.name.text() == "1 step a frame"
-    # From the keyboard: the slider takes focus and the arrow keys move it.
-    speed.slider.setFocus()
+    # From the keyboard: Alt+D (its label's mnemonic) focuses it and the arrow keys move it.
+    window.training.docks["training_dock"].raise_()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT)
+    QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert speed.slider.hasFocus()
     QTest.keyClick(speed.slider, Qt.Key.Key_Right)
     assert c.pace.key == "epoch"
     QTest.keyClick(speed.slider, Qt.Key.Key_End)
