@@ -214,6 +214,9 @@ class TrainingPanel(QWidget):
         self.epochs.setObjectName("epochs")
         self.epochs.setRange(1, MAX_EPOCHS)
         self.epochs.setGroupSeparatorShown(True)
+        # Sized for the number it holds, not for the largest it could: the row
+        # must fit a narrow dock without a horizontal scroll bar.
+        self.epochs.setMinimumWidth(self.epochs.fontMetrics().horizontalAdvance("100,000") + 28)
         self.epochs.setToolTip("The epoch budget (an epoch: every training sample once); "
                                "also what `nnsim train` trains by default")
         self.epochs.valueChanged.connect(lambda v: self._set(epochs=int(v)))

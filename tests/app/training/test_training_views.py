@@ -277,3 +277,18 @@ def test_bias_readouts_follow_training_live(qtbot, tmp_path):
     finally:
         ui.shutdown()
         window.document.undo_stack.setClean()
+
+
+def test_settings_fit_the_narrowest_training_dock(qtbot, circle):
+    """The 'Stop after N epochs' row (and every other) fits the Training dock
+    at its narrowest: no horizontal scroll bar on the Settings page."""
+    window, ui = circle
+    panel = ui.panel
+    panel.tabs.setCurrentIndex(1)
+    dock = ui.docks["training_dock"]
+    window.resizeDocks([dock], [1], Qt.Orientation.Horizontal)  # as narrow as it goes
+    qtbot.waitUntil(lambda: dock.width() < 340, timeout=WAIT)
+    qtbot.wait(50)
+    scroll = panel.tabs.widget(1)
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert panel.use_budget.isVisible() and panel.epochs.isVisible()
