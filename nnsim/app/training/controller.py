@@ -18,15 +18,15 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
 from nnsim.app.document import Document
 from nnsim.app.training.commands import TrainCommand
+from nnsim.app.training.frames import FrameScheduler
 from nnsim.app.training.numbers import Keys, NumberMap, compile_key, members_key, merge, remap
 from nnsim.app.training.pace import DEFAULT_PACE, Pace, pace_by_key
 from nnsim.app.training.probes import Probe
@@ -54,9 +54,6 @@ from nnsim.design.validate import DesignError
 from nnsim.engine.trainer import DIVERGED, READY, REACHED_TARGET
 from nnsim.session import Session
 
-FRAME_MS = 33  # at full speed, views redraw at most ~30 times a second
-PACED_FRAME = 1 / 60  # s; at a paced speed frames come at most this often (TensorFlow Playground's 60 a second)
-OTHERS_INTERVAL = 0.1  # s; at a paced speed, how often the views that need not follow every frame take a turn
 # While the worker runs pure-Python training steps it holds the GIL; the GUI
 # thread needs it for every Python paint() and slot. With CPython's default
 # 5 ms switch interval each of those can wait 5 ms (a frame of 20 Python
@@ -64,7 +61,6 @@ OTHERS_INTERVAL = 0.1  # s; at a paced speed, how often the views that need not 
 # 245-540 ms -> 30-45 ms) at no clear cost in training speed. Process-wide
 # while a controller lives; the worker also steps aside (worker._give_way).
 SWITCH_INTERVAL = 0.0005
-FRAME_HOLD = 0.004  # s the worker pauses after a frame that redrew something
 
 
 class TrainingController(QObject):
@@ -101,16 +97,7 @@ class TrainingController(QObject):
         self._rng = np.random.default_rng()
         self._job_id = 0
         self._pushing = False
-        self._fresh = False
-        self._heavy_views: list = []
-        self._every_frame: set[int] = set()  # ids of the views drawn in every paced frame
-        self._others_at = 0.0  # when a paced frame last gave another view its turn
-        self.frame_hold = FRAME_HOLD
-        self._turn = 0
         self.pace: Pace = pace_by_key(DEFAULT_PACE)
-        self.frames = 0  # paced frames drawn (each one snapshot, every view once)
-        self._paced_pending = False  # a paced frame arrived and waits to be drawn
-        self._paced_at = 0.0  # when the last paced frame was drawn
         self._carry = None  # progress kept while the design cannot be trained
         self._design: Design | None = None
         self._path = document.path
@@ -131,14 +118,7 @@ class TrainingController(QObject):
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
 
-        self._timer = QTimer(self)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self._frame)
-        self._timer.start()
-        self._paced_timer = QTimer(self)
-        self._paced_timer.setSingleShot(True)
-        self._paced_timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._paced_timer.timeout.connect(self._paced_frame)
+        self.scheduler = FrameScheduler(self)  # when the views redraw
 
         document.changed.connect(self._on_document_changed)
         document.path_changed.connect(self._on_document_changed)
@@ -152,7 +132,7 @@ class TrainingController(QObject):
         if not self.thread.isRunning():
             return
         self.playing = False
-        self._timer.stop()
+        self.scheduler.stop()
         self.worker.stop_and_wait(10.0)
         self.thread.quit()
         self.thread.wait(10_000)
@@ -543,7 +523,7 @@ class TrainingController(QObject):
             return
         self._stop_worker()
         self._job_id += 1
-        self._paced_pending = False  # a frame of the job before: not one of this job's
+        self.scheduler.job_started()
         job = Job(self._job_id, self.session_id, mode, count, self.session.trainer.epoch)
         self.worker.begin_job()
         self._job_requested.emit(job)
@@ -569,15 +549,7 @@ class TrainingController(QObject):
         self.latest = snap
         if snap.heavy is not None:
             self.heavy = snap.heavy
-        if snap.paced and snap.job_id == self._job_id and self.playing:
-            self._paced_pending = True
-            wait = self._paced_at + PACED_FRAME - time.perf_counter()
-            if wait <= 0.001:
-                self._paced_frame()
-            elif not self._paced_timer.isActive():
-                self._paced_timer.start(max(1, int(wait * 1000)))
-        else:
-            self._fresh = True
+        self.scheduler.arrived(snap.paced and snap.job_id == self._job_id and self.playing)
 
     @Slot(object)
     def _on_job_finished(self, outcome: Outcome) -> None:
@@ -620,82 +592,21 @@ class TrainingController(QObject):
 
     def add_heavy_view(self, refresh, every_frame: bool = False) -> None:
         """Register a view of the heavy measurements (maps, histograms...).
-        ``refresh()`` returns whether it drew anything. At full speed the
-        frame timer gives such views one turn per frame, round robin, so
-        their redraws spread over frames instead of all landing in the same
-        one. At a paced speed an ``every_frame`` view (the canvas, the maps)
-        draws every frame; the others (histograms, tables) take turns about
-        ten times a second, which leaves the frames their pace."""
-        self._heavy_views.append(refresh)
-        if every_frame:
-            self._every_frame.add(id(refresh))
+        ``refresh()`` returns whether it drew anything. At full speed such
+        views take turns, one a frame; at a paced speed an ``every_frame``
+        view (the canvas, the maps) draws every frame and the others (tables,
+        histograms) about ten times a second (see ``frames``)."""
+        self.scheduler.add(refresh, every_frame)
 
-    @Slot()
-    def _paced_frame(self) -> None:
-        """Draw a paced frame from its one snapshot: the counters and curves,
-        the canvas's maps and colours and every other map; the tables and
-        histograms now and then. The worker trains the next frame meanwhile
-        and waits for the one after, so the window shows each frame and never
-        falls behind."""
-        if not self._paced_pending or not self.playing:
-            return
-        self._paced_pending = False
-        self._fresh = False
-        now = self._paced_at = time.perf_counter()
-        self.worker.grant_frame()
-        self.updated.emit()
-        views = self._heavy_views
-        for view in [v for v in views if id(v) in self._every_frame]:
-            try:
-                view()
-            except RuntimeError:  # the view's C++ side is gone
-                self._drop_view(view)
-        if now - self._others_at >= OTHERS_INTERVAL:
-            if self._take_turn([v for v in views if id(v) not in self._every_frame]):
-                self._others_at = now
-        self.frames += 1
-        # The repaint that follows runs Python paint code; the worker steps
-        # aside for a moment so that it need not fight for the GIL.
-        self.worker.hold_until = time.perf_counter() + self.frame_hold
-
-    def _take_turn(self, views: list) -> bool:
-        """Give the next of ``views`` that has something to draw its turn."""
-        for k in range(len(views)):
-            view = views[(self._turn + k) % len(views)]
-            try:
-                did = view()
-            except RuntimeError:  # the view's C++ side is gone
-                self._drop_view(view)
-                return False
-            if did:
-                self._turn += k + 1
-                return True
-        return False
-
-    def _drop_view(self, view) -> None:
-        self._heavy_views.remove(view)
-        self._every_frame.discard(id(view))
+    @property
+    def frames(self) -> int:
+        """Paced frames drawn so far."""
+        return self.scheduler.frames
 
     @property
     def paced(self) -> bool:
         """Whether Play runs at a paced speed right now."""
         return self.playing and self.pace.paced
-
-    @Slot()
-    def _frame(self) -> None:
-        if self.paced:
-            return  # each paced frame draws itself (``_paced_frame``)
-        drew = False
-        if self._fresh:
-            self._fresh = False
-            self.updated.emit()
-            drew = True
-        if self._take_turn(self._heavy_views):
-            drew = True
-        if drew and self.playing:
-            # The repaint that follows runs Python paint code; the worker
-            # steps aside for a moment so that it need not fight for the GIL.
-            self.worker.hold_until = time.perf_counter() + self.frame_hold
 
     # -- for the views -----------------------------------------------------------------------
     @property
