@@ -206,9 +206,10 @@ class TrainingSettings:
     regularization: Regularization = Regularization.NONE
     regularization_rate: float = 0.0
     init: Init = Init.UNIFORM
-    epochs: int = 100
+    epochs: int = 100  # the budget when stop_after_epochs, and `nnsim train`'s default
     seed: int = 0
     target_loss: float | None = None
+    stop_after_epochs: bool = False  # the window's Play stops after `epochs` (else it runs until paused)
 
 
 @dataclass

@@ -306,6 +306,7 @@ def _training(obj, path) -> TrainingSettings:
         epochs=r.get("epochs", _whole("training.epochs"), d.epochs),
         seed=r.get("seed", _whole("training.seed"), d.seed),
         target_loss=r.get("target_loss", _ranged("training.target_loss", optional=True), d.target_loss),
+        stop_after_epochs=r.get("stop_after_epochs", _bool, d.stop_after_epochs),
     )
 
 

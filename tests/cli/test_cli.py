@@ -49,6 +49,19 @@ def test_train_regression_reports_null_accuracy(tmp_path, capsys):
     assert summary["train_accuracy"] is None and summary["test_accuracy"] is None
 
 
+@pytest.mark.parametrize("stop_after_epochs", [False, True])
+def test_train_defaults_to_the_design_s_epochs_whether_or_not_the_window_stops_there(tmp_path, capsys,
+                                                                                       stop_after_epochs):
+    from nnsim.resources import example_path
+
+    d = load(example_path("xor-mlp"))
+    d.training.epochs, d.training.stop_after_epochs = 7, stop_after_epochs
+    path = tmp_path / "xor.nnsim"
+    save(d, path)
+    code, out, _ = run(capsys, "train", str(path), "--json")
+    assert code == cli.EXIT_OK and json.loads(out)["epochs"] == 7
+
+
 def test_train_saves_trained_weights(tmp_path, capsys):
     out_path = tmp_path / "trained.nnsim"
     code, out, _ = run(capsys, "train", "xor-mlp", "--epochs", "300", "--save", str(out_path))

@@ -226,6 +226,10 @@ CASES = {
         ["connections[0].frozen: expected true or false, found a number"],
     ),
     "normalize text": (_put(["dataset", "normalize"], "yes"), ["dataset.normalize: expected true or false"]),
+    "budget switch 0": (
+        _put(["training", "stop_after_epochs"], 0),
+        ["training.stop_after_epochs: expected true or false, found a number"],
+    ),
     # Enumerations list what they know.
     "unknown activation": (
         _put(["neurons", 2, "activation"], "swish"),

@@ -101,6 +101,7 @@ def training_settings(draw) -> TrainingSettings:
         epochs=draw(st.integers(0, MAX_EPOCHS)),
         seed=draw(seeds),
         target_loss=draw(st.none() | nonnegative),
+        stop_after_epochs=draw(st.booleans()),
     )
 
 

@@ -267,6 +267,7 @@ def _full_dict() -> dict:
     d.history = [HistoryRecord(1, 5, 0.5, 0.4, 0.75, 0.5)]
     d.dataset.points = 100
     d.training.target_loss = 0.01
+    d.training.stop_after_epochs = True
     d.neurons[-1].activation = Activation.SIGMOID
     return design_to_dict(d)
 

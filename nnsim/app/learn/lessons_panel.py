@@ -42,6 +42,7 @@ class LessonsPanel(DockPanel):
         self.lessons = lessons
         self.run: LessonRun | None = None
         self.status: StepStatus | None = None
+        self.left_note = ""  # why the last lesson stopped, shown above the list
         self.completed_lessons: set[str] = set(self._stored())
 
         self.chooser = QComboBox()
@@ -124,6 +125,7 @@ class LessonsPanel(DockPanel):
         self.all_lessons_button.clicked.connect(self.show_list)
         hub.event_recorded.connect(self._event)
         hub.lesson_requested.connect(self.open_lesson)
+        hub.design_opened.connect(self._design_opened)
         self.document.changed.connect(self.evaluate)
         self._show_intro()
 
@@ -171,6 +173,8 @@ class LessonsPanel(DockPanel):
             for lesson in self.lessons
         )
         problem = f"<p style='color:#c62828'>{escape(self.error)}</p>" if self.error else ""
+        if self.left_note:
+            problem += f"<p style='color:#6b4f00'>{self.left_note}</p>"
         self.text.setHtml(
             "<p>Short guided lessons, from one neuron to backpropagation. Each opens a prepared design, "
             "says what to look at and what to try, and notices when you have done it.</p>"
@@ -188,6 +192,7 @@ class LessonsPanel(DockPanel):
         if lesson is None:
             return False
         self.run = LessonRun(lesson)
+        self.left_note = ""
         with QSignalBlocker(self.chooser):
             self.chooser.setCurrentIndex(self.lessons.index(lesson))
         self.hub.show_tool("lessons")
@@ -298,6 +303,21 @@ class LessonsPanel(DockPanel):
     def _open_next_lesson(self) -> None:
         if self.run is not None and self.run.lesson.next:
             self.open_lesson(self.run.lesson.next)
+
+    def _design_opened(self) -> None:
+        """Another design than the lesson's is open now: its steps and checks
+        no longer fit what the canvas shows, so the lesson stops and the list
+        says so."""
+        run = self.run
+        if run is None:
+            return
+        lesson = run.lesson
+        self.show_list()
+        self.left_note = (
+            f"You opened another design, so the lesson <b>{escape(lesson.title)}</b> stopped at step "
+            f"{run.index + 1} of {len(lesson.steps)}. <a href='lesson:{escape(lesson.id)}'>Begin it again</a> "
+            "when you want to go on.")
+        self._show_intro()
 
     def show_list(self) -> None:
         """Back to the list of lessons (the panel's first page)."""

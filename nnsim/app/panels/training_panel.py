@@ -1,5 +1,5 @@
-"""The training panel: play/pause/step/reset/restart, the epoch counter and
-speed, the data set, and every training setting.
+"""The training panel: play/pause/step/reset/restart, the speed control, the
+epoch counter and steps per second, the data set, and every training setting.
 
 Settings go through the Document (undoable) and the trainer reads them live,
 so a change takes effect at once, also while training. The widgets follow
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnsim.app.panels.speed import SpeedControl
 from nnsim.app.panels.training_data import DataChooser
 from nnsim.app.responsive import StatusLine, hold_width
 from nnsim.app.training.actions import TrainingActions
@@ -140,6 +141,8 @@ class TrainingPanel(QWidget):
             row.addWidget(b, 1)
         outer.addLayout(row)
         self.play_button = self.buttons["play"]
+        self.speed = SpeedControl(controller)
+        outer.addWidget(self.speed)
 
         # Epoch (large), then step and speed, then the loss: fixed room for
         # each, shortened with … in a narrow dock, so that nothing below moves
@@ -203,13 +206,27 @@ class TrainingPanel(QWidget):
         form.addRow("Penalty rate", self.reg_rate)
         self.rule = self._combo("rule", RULES, "Backpropagation trains any network; the perceptron rule one layer of step neurons")
         form.addRow("Learning rule", self.rule)
+        # The epoch budget: off, Play trains until paused. The number stays
+        # in the design either way (it is also `nnsim train`'s default).
+        budget_row = QHBoxLayout()
+        self.use_budget = QCheckBox("Stop after")
+        self.use_budget.setObjectName("use_budget")
+        self.use_budget.setToolTip("Pause Play after this many epochs; unticked, training runs until you pause it")
         self.epochs = QSpinBox()
         self.epochs.setObjectName("epochs")
         self.epochs.setRange(1, MAX_EPOCHS)
         self.epochs.setGroupSeparatorShown(True)
-        self.epochs.setToolTip("Play stops after this many epochs (an epoch: every training sample once)")
+        # Sized for the number it holds, not for the largest it could: the row
+        # must fit a narrow dock without a horizontal scroll bar.
+        self.epochs.setMinimumWidth(self.epochs.fontMetrics().horizontalAdvance("100,000") + 28)
+        self.epochs.setToolTip("The epoch budget (an epoch: every training sample once); "
+                               "also what `nnsim train` trains by default")
         self.epochs.valueChanged.connect(lambda v: self._set(epochs=int(v)))
-        form.addRow("Epoch budget", self.epochs)
+        self.use_budget.toggled.connect(lambda on: self._set(stop_after_epochs=bool(on)))
+        budget_row.addWidget(self.use_budget)
+        budget_row.addWidget(self.epochs, 1)
+        budget_row.addWidget(QLabel("epochs"))
+        form.addRow(budget_row)
         target_row = QHBoxLayout()
         self.use_target = QCheckBox("Stop at loss")
         self.use_target.setObjectName("use_target")
@@ -284,6 +301,10 @@ class TrainingPanel(QWidget):
         backprop = LearningRule(t.rule) == LearningRule.BACKPROP
         for w in (self.batch_size, self.optimizer, self.loss, self.regularization):
             w.setEnabled(backprop)
+        self.use_budget.blockSignals(True)
+        self.use_budget.setChecked(bool(t.stop_after_epochs))
+        self.use_budget.blockSignals(False)
+        self.epochs.setEnabled(bool(t.stop_after_epochs))
         for w in (self.use_target, self.target):
             w.blockSignals(True)
         self.use_target.setChecked(t.target_loss is not None)
@@ -314,9 +335,13 @@ class TrainingPanel(QWidget):
             self.speed_label.set_lines(f"step {c.step:,} · {c.steps_per_second:,.0f} steps/s")
         else:
             self.speed_label.set_lines(f"step {c.step:,} · paused")
+        # While paused, the network as it is now (after an edit, say), not
+        # the last epoch measured; while playing, the newest epoch.
+        latest = c.latest
+        now = None if c.playing or latest is None or latest.session_id != c.session_id else latest.now
         hist = c.history
         if hist:
-            r = hist[-1]
+            r = now if now is not None else hist[-1]
             loss = f"loss: train {r.train_loss:.4f}"
             if r.test_loss is not None and math.isfinite(r.test_loss):
                 loss += f" · test {r.test_loss:.4f}"

@@ -19,11 +19,12 @@ class HeavyView(QWidget):
 
     _heavy = None  # the snapshot drawn last
 
-    def follow(self, controller, load) -> None:
+    def follow(self, controller, load, every_frame: bool = False) -> None:
         """Call ``load`` for the controller's session now and for each new one,
-        and have the controller give ``refresh`` its turns."""
+        and have the controller give ``refresh`` its turns (``every_frame``:
+        a map that follows every frame of paced training)."""
         controller.session_changed.connect(load)
-        controller.add_heavy_view(self.refresh)
+        controller.add_heavy_view(self.refresh, every_frame)
         load()
 
     def refresh(self) -> bool:

@@ -15,6 +15,7 @@ from nnsim.app.views.common import HeavyView
 MAX_LAYERS = 8
 BAR = (8, 119, 189)
 BAD = (214, 69, 50)
+BRUSHES = {False: pg.mkBrush(*BAR), True: pg.mkBrush(*BAD)}
 
 
 class ActivationHistograms(HeavyView):
@@ -41,6 +42,7 @@ class ActivationHistograms(HeavyView):
         # The plots' grid follows the panel's shape once a resize settles (a
         # rebuild never changes the panel's size, and runs once per drag).
         self._settled = Settled(self.graphics, self._reshape)
+        self._shown: dict[int, dict] = {}
         self.follow(controller, self.build)
 
     def _best_columns(self) -> int:
@@ -61,6 +63,7 @@ class ActivationHistograms(HeavyView):
     def build(self) -> None:
         self.graphics.clear()
         self.plots, self.bars = [], []
+        self._shown: dict[int, dict] = {}  # per plot: what its ranges, colours and title show
         self._heavy = None
         probe = self.controller.probe
         self._layers = [] if probe is None else [info.layer_id for info in probe.mapped][:MAX_LAYERS]
@@ -86,15 +89,34 @@ class ActivationHistograms(HeavyView):
         if [h.layer_id for h in hists] != self._layers:
             return False  # from an older session
         self._heavy = heavy
-        for plot, bars, h in zip(self.plots, self.bars, hists):
+        # Ranges, colours and titles only when they change: while training
+        # plays this runs every frame, and each of them costs a relayout.
+        shown = self._shown
+        for k, (plot, bars, h) in enumerate(zip(self.plots, self.bars, hists)):
             edges = h.edges
             share = h.counts / max(1, h.counts.sum())
-            brushes = [pg.mkBrush(*(BAD if bad else BAR)) for bad in h.bad.tolist()]
-            bars.setOpts(x0=edges[:-1], width=np.diff(edges) * 0.92, height=share, brushes=brushes)
-            plot.setXRange(edges[0], edges[-1], padding=0.02)
-            plot.setYRange(0, max(0.05, float(share.max()) * 1.1), padding=0)
+            bad = tuple(h.bad.tolist())
+            before = shown.get(k, {})
+            opts = {"x0": edges[:-1], "width": np.diff(edges) * 0.92, "height": share}
+            if before.get("bad") != bad:
+                opts["brushes"] = [BRUSHES[b] for b in bad]
+            bars.setOpts(**opts)
+            x = (float(edges[0]), float(edges[-1]))
+            top = _nice_top(float(share.max()))
             note = f" · {h.note}" if h.note else ""
             color = "#b03020" if h.bad_fraction > 0.3 else "#333"
-            plot.setTitle(f"<span style='color:{color}'>{h.name} ({h.activation}){note}</span>", size="9pt")
+            title = f"<span style='color:{color}'>{h.name} ({h.activation}){note}</span>"
+            if before.get("x") != x:
+                plot.setXRange(*x, padding=0.02)
+            if before.get("top") != top:
+                plot.setYRange(0, top, padding=0)
+            if before.get("title") != title:
+                plot.setTitle(title, size="9pt")
+            shown[k] = {"bad": bad, "x": x, "top": top, "title": title}
         return True
 
+
+def _nice_top(peak: float) -> float:
+    """The top of a histogram's y range: a little above the tallest bar,
+    rounded up to a step of 0.05, so it moves only now and then."""
+    return max(0.05, float(np.ceil(peak * 1.1 / 0.05)) * 0.05)

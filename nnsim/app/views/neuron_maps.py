@@ -15,7 +15,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE, TRAIN_RING
+from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE, TRAIN_RING, to_rgba
 from nnsim.app.panels.square import SquareLayout
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView, grid_cell, map_plot, plane_point
@@ -39,7 +39,7 @@ class NeuronMosaic(HeavyView):
         self._images: dict[int, QImage] = {}
         self.note = ""
         controller.neuron_selected.connect(lambda _n: self.update())
-        self.follow(controller, self.layout_tiles)
+        self.follow(controller, self.layout_tiles, every_frame=True)
 
     @Slot()
     def layout_tiles(self) -> None:
@@ -184,7 +184,7 @@ class NeuronDetail(HeavyView):
         self._rect = QRectF(0, 0, 1, 1)
         self._mouse = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
         controller.neuron_selected.connect(lambda _n: self.refresh(force=True))
-        self.follow(controller, self.load)
+        self.follow(controller, self.load, every_frame=True)
 
     def neuron(self) -> int:
         """The neuron shown: the selected one, or the first output neuron."""
@@ -225,7 +225,7 @@ class NeuronDetail(HeavyView):
     def refresh(self, force: bool = False) -> bool:
         heavy = self.controller.heavy
         probe = self.controller.probe
-        if probe is None or heavy is None or heavy.neuron_rgba is None:
+        if probe is None or heavy is None or heavy.maps is None:
             return False
         if (heavy is self._heavy and not force) or not self.isVisible():
             return False
@@ -235,16 +235,19 @@ class NeuronDetail(HeavyView):
         except ValueError:
             return False
         self._heavy = heavy
-        self.image.setImage(heavy.neuron_rgba[k].transpose(1, 0, 2), autoLevels=False)
+        lo, hi = heavy.maps.levels[k]
+        rgba = to_rgba(heavy.maps.values[k], lo, hi)  # (res, res, 4), row 0 = lowest x2
+        self.image.setImage(rgba.transpose(1, 0, 2), autoLevels=False)
         self.image.setRect(self._rect)  # after setImage: the rect scales the image's pixels
         info = next(i for i in probe.mapped if nid in i.neuron_ids)
         act = info.activations[info.neuron_ids.index(nid)].value
         index = self.controller.document.index
         name = html.escape(index.neuron_name(nid)) if index.has_neuron(nid) else ""
-        lo, hi = heavy.maps.levels[k]
-        self.title.setText(f"<b>{name}</b> · {act} · its output over the input plane")
+        title = f"<b>{name}</b> · {act} · its output over the input plane"
+        if title != self.title.text():  # a new text costs a relayout; while training plays this runs every frame
+            self.title.setText(title)
         self._scale_text = f"orange {lo:g} … blue {hi:g}; point at the map to read it"
-        if not self.readout.text().startswith("at ("):
+        if not self.readout.text().startswith("at (") and self.readout.text() != self._scale_text:
             self.readout.setText(self._scale_text)
         return True
 

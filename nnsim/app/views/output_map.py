@@ -85,7 +85,7 @@ class OutputMap(HeavyView):
         self._extent = None
         self._rect = QRectF(0, 0, 1, 1)
 
-        self.follow(controller, self.load_data)
+        self.follow(controller, self.load_data, every_frame=True)
 
     # -- data points -------------------------------------------------------------------------
     @Slot()
