@@ -64,7 +64,7 @@ def test_a_display_starts_the_window(monkeypatch):
     import nnsim.app.main
 
     opened = []
-    monkeypatch.setattr(nnsim.app.main, "run_app", lambda path=None: opened.append(path) or 0)
+    monkeypatch.setattr(nnsim.app.main, "run_app", lambda path=None, reset_layout=False: opened.append(path) or 0)
     assert cli.main(["xor-mlp"]) == 0 and opened and opened[0].endswith("xor-mlp.nnsim")
 
 

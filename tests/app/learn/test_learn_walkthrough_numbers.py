@@ -241,7 +241,7 @@ def test_output_layers_computed_out_of_their_declared_order_get_their_own_target
     b_id = d.neurons_of(out_b.id)[0].id
     assert walk.wanted[b_id] == 10.0
     loss = next(f for f in walk.frames if f.phase == LOSS)
-    assert "B = 10" in loss.lines[0] and "A #1 = 20" in loss.lines[0] and "A #2 = 30" in loss.lines[0]
+    assert "B neuron 1 = 10" in loss.lines[0] and "A neuron 1 = 20" in loss.lines[0] and "A neuron 2 = 30" in loss.lines[0]
     for step in walk.trace.neurons:
         if step.kind == LayerKind.OUTPUT:
             assert walk.loss_grads[step.id] * walk.derivatives[step.id] == pytest.approx(step.delta, rel=1e-12)

@@ -60,6 +60,8 @@ def label_problem(label: QLabel) -> str | None:
         doc.setHtml(text)
         need = doc.idealWidth()
     else:
+        if label.buddy() is not None:  # "Spee&d": the & marks the shortcut, it is not drawn
+            text = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
         fm = label.fontMetrics()
         need = max(fm.horizontalAdvance(line) for line in text.split("\n"))
     if need > width + SLACK:

@@ -77,7 +77,7 @@ def test_nothing_moves_when_training_starts_runs_and_stops(make_window, qtbot):
 def test_nothing_moves_when_training_stops_with_a_message(make_window, qtbot):
     window = _laptop_window(make_window, qtbot)
     c, panel = window.training.controller, window.training.panel
-    window.document.set_training(epochs=c.epoch + 5)  # stops by itself, saying why
+    window.document.set_training(epochs=c.epoch + 5, stop_after_epochs=True)  # stops by itself, saying why
     qtbot.wait(20)
     before = _where(window)
     _click(qtbot, panel.play_button)

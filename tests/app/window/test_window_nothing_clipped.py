@@ -50,7 +50,7 @@ def _every_dock_in_front(window, qtbot, where: str) -> list[str]:
 def test_nothing_is_cut_off_in_any_workspace(laptop, qtbot, example):
     window = laptop(example)
     c = window.training.controller
-    window.document.set_training(epochs=c.epoch + 3)
+    window.document.set_training(epochs=c.epoch + 3, stop_after_epochs=True)
     c.play()
     qtbot.waitUntil(lambda: not c.playing and c.epoch >= 3, timeout=WAIT)  # the views have something to show
     found = []
