@@ -90,7 +90,8 @@ def inspect(design: Design, inputs, target=None) -> SampleTrace:
     """Every neuron's z and a for one input; with ``target`` (the wanted
     output values) also each δ, each connection's gradient and the change the
     design's optimizer, learning rate and regularisation would make on a first
-    step (an optimizer with no history yet)."""
+    step (an optimizer with no history yet). A frozen connection shows its
+    true gradient, ``frozen=True`` and a change of 0: training never moves it."""
     compiled = compile_design(design)
     net = compiled.network
     x = np.asarray(inputs, dtype=np.float64)

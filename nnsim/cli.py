@@ -6,7 +6,10 @@
     nnsim examples                      list the shipped examples
 
 DESIGN is a .nnsim file or the name of a shipped example (``xor-mlp``).
-Exit status: 0 success, 2 bad input (one line on stderr), 3 training diverged.
+Exit status: 0 success, 2 bad input (one line on stderr), 3 the numbers are not
+finite: training diverged, or a prediction overflowed (one line on stderr).
+Training that stalls (the loss stuck, the neurons saturated) stops early with
+exit 0 and says so: status "stalled" and a message with what to try.
 """
 
 from __future__ import annotations
@@ -20,12 +23,22 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
+EXIT_NOT_FINITE = 3  # a prediction overflowed: the same failure as a diverged training run
 
 COMMANDS = ("train", "predict", "examples")
 
 
 class BadInput(Exception):
     """A problem with what the user gave; the message is one line."""
+
+    def __init__(self, message: str = ""):
+        from nnsim.text import one_line
+
+        super().__init__(one_line(message))
+
+
+class NotFinite(Exception):
+    """The arithmetic overflowed: no number to report (one line)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,15 +48,19 @@ class _Parser(argparse.ArgumentParser):
 
 def _design_path(name: str) -> Path:
     from nnsim.resources import example_path, examples_dir
+    from nnsim.text import cut
 
+    if "\0" in name:
+        raise BadInput(f"{cut(name)}: a file name cannot hold a NUL character")
     path = Path(name)
-    if path.exists():
-        return path
-    candidate = example_path(name)
-    if candidate.exists():
-        return candidate
+    for candidate in (path, example_path(name)):
+        try:
+            if candidate.exists():
+                return candidate
+        except OSError as e:  # a name too long for the system, say
+            raise BadInput(f"{cut(name)}: cannot be opened ({e.strerror})") from None
     known = ", ".join(sorted(p.stem for p in examples_dir().glob("*.nnsim")))
-    raise BadInput(f"{name}: no such file, and no example of that name (examples: {known})")
+    raise BadInput(f"{cut(name)}: no such file, and no example of that name (examples: {known})")
 
 
 def _load(name: str):
@@ -57,12 +74,18 @@ def _train(args) -> int:
     import numpy as np
 
     from nnsim.design.build import initialize
-    from nnsim.io import save
+    from nnsim.engine.trainer import STALLED
     from nnsim.session import Session
 
     path, design = _load(args.design)
     if args.epochs is not None and args.epochs < 0:
         raise BadInput(f"--epochs {args.epochs}: must be 0 or more")
+    if args.save:
+        from nnsim.saving import save_problem
+
+        problem = save_problem(args.save)  # before training, not after
+        if problem:
+            raise BadInput(f"--save {problem}")
     if args.seed is not None:
         design.training.seed = args.seed
     if args.reinit:
@@ -73,17 +96,41 @@ def _train(args) -> int:
     progress = _Progress(epochs, enabled=sys.stderr.isatty())
     summary = session.train(epochs, callback=progress.update)
     progress.close()
-    if args.save:
-        save(design, args.save)
+    saved, save_failure = _save(design, args.save, path) if args.save else (None, None)
     if args.json:
         print(json.dumps({k: _json_number(v) for k, v in summary.as_dict().items()}))
     else:
-        print(_summary_text(design.name, summary, args.save))
+        print(_summary_text(design.name, summary, saved))
+    if save_failure:
+        print(save_failure, file=sys.stderr)
+        return EXIT_BAD_INPUT
     if session.diverged:
         if args.json:
             print(f"nnsim: {summary.message}", file=sys.stderr)
         return EXIT_DIVERGED
+    if summary.status == STALLED and args.json:
+        print(f"nnsim: {summary.message}", file=sys.stderr)  # a hint; the run itself succeeded
     return EXIT_OK
+
+
+def _save(design, out: str, design_path: Path):
+    """(where the trained design was saved, a one-line message if that is
+    not where the user asked)."""
+    from nnsim.io import save
+    from nnsim.resources import examples_dir
+    from nnsim.saving import save_or_keep
+    from nnsim.text import cut
+
+    try:
+        beside = design_path.resolve().parent != examples_dir().resolve()  # never write into the shipped examples
+    except OSError:
+        beside = False
+    saved, reason = save_or_keep(design, out, design_path, save, beside)
+    if reason is None:
+        return saved, None
+    if saved is None:
+        return None, f"nnsim: cannot save to {cut(out)} ({reason}), nor anywhere else: the trained design is lost"
+    return saved, f"nnsim: cannot save to {cut(out)} ({reason}); the trained design was saved to {cut(str(saved), 200)}"
 
 
 def _json_number(v):
@@ -99,12 +146,13 @@ def _summary_text(name: str, s, saved) -> str:
     def num(v):
         return "n/a" if v is None else f"{v:.6g}"
 
+    no_test = s.test_loss is None  # an empty test set (train ratio 1.0): nothing to report
     lines = [
         f"{name}: {s.epochs} epochs, {s.steps} steps in {s.seconds:.2f} s",
-        f"  loss      train {num(s.train_loss)}   test {num(s.test_loss)}",
+        f"  loss      train {num(s.train_loss)}   " + ("(no test data)" if no_test else f"test {num(s.test_loss)}"),
     ]
     if s.train_accuracy is not None:
-        lines.append(f"  accuracy  train {pct(s.train_accuracy)}   test {pct(s.test_accuracy)}")
+        lines.append(f"  accuracy  train {pct(s.train_accuracy)}" + ("" if no_test else f"   test {pct(s.test_accuracy)}"))
     if s.message:
         lines.append(f"  {s.message}")
     if saved:
@@ -136,10 +184,9 @@ class _Progress:
 
 
 def _predict(args) -> int:
-    import numpy as np
-
-    from nnsim.api import inspect, predict
+    from nnsim.api import inspect
     from nnsim.explain import fmt, format_trace
+    from nnsim.text import cut, quote
 
     _, design = _load(args.design)
     values = []
@@ -147,9 +194,9 @@ def _predict(args) -> int:
         try:
             v = float(text)
         except ValueError:
-            raise BadInput(f"input {text!r} is not a number") from None
+            raise BadInput(f"input {quote(text)} is not a number") from None
         if not math.isfinite(v):
-            raise BadInput(f"input {text!r} is not a finite number")
+            raise BadInput(f"input {quote(text)} is not a finite number")
         values.append(v)
     n_in = design.input_size
     if len(values) != n_in:
@@ -157,10 +204,18 @@ def _predict(args) -> int:
             f"{args.design}: the design has {n_in} input neuron{'s' * (n_in != 1)} "
             f"but {len(values)} value{'s' * (len(values) != 1)} {'were' if len(values) != 1 else 'was'} given"
         )
+    trace = inspect(design, values)
+    if not all(math.isfinite(v) for v in trace.outputs):
+        first = next((s for s in trace.neurons if s.z is not None and not math.isfinite(s.z)), None)
+        where = f"the weighted sum of {first.name} overflows to {fmt(first.z)}" if first else "the arithmetic overflows"
+        raise NotFinite(
+            f"{cut(args.design)}: the outputs are not finite numbers ({', '.join(fmt(v) for v in trace.outputs)}): "
+            f"{where}; the weights, biases or inputs are too large"
+        )
     if args.trace:
-        print(format_trace(inspect(design, values), design))
+        print(format_trace(trace, design))
     else:
-        print(" ".join(fmt(v, 6) for v in np.atleast_1d(predict(design, values))))
+        print(" ".join(fmt(v, 6) for v in trace.outputs))
     return EXIT_OK
 
 
@@ -178,8 +233,19 @@ def _examples(args) -> int:
 def _parser() -> argparse.ArgumentParser:
     from nnsim import __version__
 
-    p = _Parser(prog="nnsim", description="Build a neural network by hand and watch it learn.")
+    p = _Parser(
+        prog="nnsim",
+        usage="nnsim [DESIGN]\n       nnsim {train,predict,examples} ...",
+        description=(
+            "Build a neural network by hand and watch it learn. 'nnsim' opens the window; "
+            "'nnsim DESIGN' opens it with DESIGN (a .nnsim file or the name of a shipped example). "
+            "The commands below need no window."
+        ),
+        epilog="Exit status: 0 success, 2 bad input (one line on stderr), 3 training diverged.",
+    )
     p.add_argument("--version", action="version", version=f"nnsim {__version__}")
+    p.add_argument("--reset-layout", action="store_true",
+                   help="open the window with every panel of every workspace where it was at first start")
     sub = p.add_subparsers(dest="command")
     t = sub.add_parser("train", help="train a design without the window")
     t.add_argument("design", help="a .nnsim file or an example name")
@@ -198,7 +264,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+RESET_LAYOUT = "--reset-layout"
+
+
 def _open_app(argv: list[str]) -> int:
+    reset_layout = RESET_LAYOUT in argv
+    argv = [a for a in argv if a != RESET_LAYOUT]
     if any(a.startswith("-") and a not in ("--",) for a in argv):
         _parser().parse_args(argv)  # --version, --help, or an error
         return EXIT_OK
@@ -207,12 +278,17 @@ def _open_app(argv: list[str]) -> int:
     path = None
     if argv:
         path = _design_path(argv[0])
+    from nnsim.display import display_problem
+
+    problem = display_problem()  # before Qt starts: without a display it aborts the process
+    if problem:
+        raise BadInput(problem)
     try:
         from nnsim.app.main import run_app
     except ImportError:
         print("nnsim: the desktop editor is not part of this build yet; use 'nnsim train' or 'nnsim predict'")
         return EXIT_OK
-    return run_app(str(path) if path else None)
+    return run_app(str(path) if path else None, reset_layout=reset_layout)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,10 +301,18 @@ def main(argv: list[str] | None = None) -> int:
         if not argv or argv[0] not in COMMANDS:
             return _open_app(argv)
         args = _parser().parse_args(argv)
-        return {"train": _train, "predict": _predict, "examples": _examples}[args.command](args)
+        import numpy as np
+
+        # Overflow in a weighted sum is reported in one line (predict) or as
+        # divergence (train), not as NumPy warnings on stderr.
+        with np.errstate(all="ignore"):
+            return {"train": _train, "predict": _predict, "examples": _examples}[args.command](args)
     except (BadInput, FormatError, DesignError, DataError) as e:
         print(str(e).splitlines()[0] if str(e) else type(e).__name__, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except NotFinite as e:
+        print(f"nnsim: {e}", file=sys.stderr)
+        return EXIT_NOT_FINITE
     except KeyboardInterrupt:
         print("nnsim: interrupted", file=sys.stderr)
         return 130

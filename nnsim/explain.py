@@ -13,6 +13,7 @@ import numpy as np
 
 from nnsim.design.compile import Compiled
 from nnsim.design.model import Activation, Design, LayerKind
+from nnsim.design.names import NeuronNames
 from nnsim.engine.inspect import Inspection
 
 
@@ -45,8 +46,9 @@ class ConnectionStep:
     source: int
     target: int
     weight: float
-    gradient: float | None  # ∂L/∂w = a_source · δ_target
-    change: float | None  # what the optimizer would add
+    gradient: float | None  # ∂L/∂w = a_source · δ_target, the true one even when frozen
+    change: float | None  # what the optimizer would add (0 when frozen)
+    frozen: bool = False  # the gradient is not applied: training never changes this weight
 
 
 @dataclass
@@ -75,8 +77,9 @@ def trace_sample(design: Design, compiled: Compiled, ins: Inspection) -> SampleT
         by_target.setdefault(c.target, []).append(Term(c.source, float(ins.a[li_s][col_s]), w))
         grad = None if ins.dW is None else float(ins.dW[b][r, col])
         change = None if ins.change_W is None else float(ins.change_W[b][r, col])
-        conns.append(ConnectionStep(c.source, c.target, w, grad, change))
+        conns.append(ConnectionStep(c.source, c.target, w, grad, change, c.frozen))
     steps: list[NeuronStep] = []
+    names = NeuronNames(design)
     for op in net.layers:
         for nid in compiled.neuron_ids(op.index):
             n = design.neuron(nid)
@@ -84,7 +87,7 @@ def trace_sample(design: Design, compiled: Compiled, ins: Inspection) -> SampleT
             kind = design.layer(n.layer).kind
             step = NeuronStep(
                 id=nid,
-                name=design.describe_neuron(nid),
+                name=names(nid),
                 kind=kind,
                 activation=design.activation_of(n),
                 threshold=n.threshold,

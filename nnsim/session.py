@@ -15,12 +15,14 @@ import numpy as np
 from nnsim.data import CLASSIFICATION, Dataset, load_dataset
 from nnsim.design.compile import Compiled, compile_design
 from nnsim.design.model import Activation, Design, LearningRule, Loss
+from nnsim.design.settings import settings_problem
 from nnsim.design.validate import DesignError
 from nnsim.engine.inspect import Inspection, inspect_sample
 from nnsim.engine.network import Network
 from nnsim.engine.perceptron import PerceptronTrainer, perceptron_problem
 from nnsim.engine.targets import TargetCoding
 from nnsim.engine.trainer import DIVERGED, READY, Trainer, TrainingData
+from nnsim.text import quote
 
 COMPLETED = "completed"  # the epoch budget ran out with nothing else to report
 
@@ -28,7 +30,7 @@ COMPLETED = "completed"  # the epoch budget ran out with nothing else to report
 def coding_for(dataset: Dataset, net: Network, design: Design) -> TargetCoding:
     """How this data set's targets map onto this network's outputs; raises
     DesignError when they do not fit."""
-    what = f"the data set '{dataset.name}'"
+    what = f"the data set {quote(dataset.name)}"
     if dataset.n_features != net.n_inputs:
         raise DesignError(
             f"{what} has {dataset.n_features} input feature(s) but the design has {net.n_inputs} input neuron(s)"
@@ -91,6 +93,9 @@ class Session:
         dataset: Dataset | None = None,
     ):
         self.design = design
+        problem = settings_problem(design.training, design.dataset)
+        if problem:  # the file reader refuses these; a design changed in code is checked here
+            raise DesignError(problem)
         self.dataset = dataset if dataset is not None else load_dataset(design.dataset, base_dir)
         self.compiled: Compiled = compile_design(design, dtype)
         net = self.compiled.network
@@ -120,8 +125,7 @@ class Session:
         if design.history:
             self.trainer.epoch = design.history[-1].epoch
             self.trainer.step_count = design.history[-1].step
-            if hasattr(self.trainer, "_good_epoch"):
-                self.trainer._good_epoch = self.trainer.epoch
+            self.trainer._good_epoch = self.trainer.epoch
 
     @property
     def network(self) -> Network:

@@ -2,11 +2,12 @@
 
 Run under a virtual screen from the repository root:
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" python docs/screenshots/take_screenshots.py
+    xvfb-run -a -s "-screen 0 1366x768x24" python docs/screenshots/take_screenshots.py
 
-Writes editor.png (the circle example after a few seconds of training),
-step-through.png (one XOR sample stepped backward) and lesson.png (lesson 6,
-backpropagation) next to this file. Settings and autosaves go to a
+Writes editor.png (the circle example after a few seconds of training, in
+the Train workspace), step-through.png (one XOR sample stepped backward, in
+the Learn workspace) and lesson.png (lesson 6, backpropagation) next to this
+file, all at a laptop's 1366x768. Settings and autosaves go to a
 temporary folder, so the user's own are untouched.
 """
 
@@ -29,7 +30,7 @@ from nnsim.app.files import DISCARD  # noqa: E402
 from nnsim.app.main import application, create_main_window  # noqa: E402
 from nnsim.resources import example_path  # noqa: E402
 
-SIZE = (1440, 880)
+SIZE = (1366, 768)
 
 
 def wait(ms: int) -> None:
@@ -60,6 +61,8 @@ def close(w) -> None:
 
 def editor() -> None:
     w = window_for(example_path("circle"))
+    w.workspaces.switch("train")
+    wait(400)
     w.training.actions.play.trigger()
     wait(4000)
     w.training.actions.play.trigger()

@@ -21,20 +21,44 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox, QWidget
 
 from nnsim.app.document import Document
 from nnsim.app.settings import RecentFiles, data_dir
+from nnsim.design.edits import set_fields
 from nnsim.design.model import Design
 from nnsim.design.validate import DesignError
 from nnsim.io import FormatError, load, save
-from nnsim.resources import examples_dir
+from nnsim.resources import examples_dir, resources_dir
 
 AUTOSAVE_INTERVAL_MS = 60_000
 FILE_FILTER = "nnsim designs (*.nnsim);;All files (*)"
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+UNTITLED = Design().name  # a design nobody has named yet
+
+
+def documents_dir() -> Path:
+    """The user's documents folder, or their home folder when there is none."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    folder = Path(found) if found else Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
+def users_own(path: Path | None) -> bool:
+    """A file the user keeps: not one of nnsim's shipped files, in a folder
+    they can write to (so Save As may start beside it)."""
+    if path is None:
+        return False
+    try:
+        folder = Path(path).resolve().parent
+        shipped = resources_dir().resolve()
+    except (OSError, FileNotFoundError):
+        return False
+    if folder == shipped or shipped in folder.parents:
+        return False
+    return os.access(folder, os.W_OK)
 
 
 def one_line(error: BaseException) -> str:
@@ -211,29 +235,35 @@ class FileManager(QObject):
             QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Discard
 
-    def ask_recover(self, orphan: Orphan) -> bool:
+    def ask_recover(self, orphan: Orphan) -> tuple[bool, bool]:
+        """(recover the autosave, reset the window layout first)."""
         what = orphan.original or orphan.name or "an untitled design"
         box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved changes",
                           "nnsim did not close properly last time.", parent=self.window)
         box.setInformativeText(f"Recover the unsaved changes to “{what}” autosaved at {orphan.when}?")
+        # If the window stopped responding, its layout may be why: start afresh unless told not to.
+        reset = QCheckBox("Also reset the window layout (every panel back where it was at first start)")
+        reset.setChecked(True)
+        box.setCheckBox(reset)
         recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(recover)
         box.exec()
-        return box.clickedButton() is recover
+        return box.clickedButton() is recover, reset.isChecked()
 
     def ask_open_path(self) -> str | None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open design", self._start_dir(), FILE_FILTER)
         return path or None
 
     def ask_save_path(self) -> str | None:
-        start = str(self.document.path) if self.document.path else str(Path(self._start_dir()) / self.suggested_name)
+        name = self.document.path.name if self.document.path else self.suggested_name
+        start = str(self._save_dir() / name)
         path, _ = QFileDialog.getSaveFileName(self.window, "Save design as", start, FILE_FILTER)
         return path or None
 
     def ask_export_path(self, kind: str) -> str | None:
         stem = self.document.path.stem if self.document.path else Path(self.suggested_name).stem
-        start = str(Path(self._start_dir()) / f"{stem}.{kind}")
+        start = str(self._save_dir() / f"{stem}.{kind}")
         label = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}[kind]
         path, _ = QFileDialog.getSaveFileName(self.window, f"Export {kind.upper()}", start, label)
         return path or None
@@ -250,12 +280,21 @@ class FileManager(QObject):
         return self.document.design.name or "Untitled"
 
     def _start_dir(self) -> str:
+        """Where Open starts: beside the open file, else the latest one opened."""
         if self.document.path:
             return str(self.document.path.parent)
         recent = self.recent.paths()
         if recent:
             return str(Path(recent[0]).parent)
-        return str(Path.home())
+        return str(documents_dir())
+
+    def _save_dir(self) -> Path:
+        """Where Save As and Export start: beside the open file when it is the
+        user's own, else their documents folder (never the shipped examples',
+        which an installed nnsim cannot write to)."""
+        if users_own(self.document.path):
+            return self.document.path.parent
+        return documents_dir()
 
     def _load(self, path: str | os.PathLike) -> Design | None:
         try:
@@ -288,7 +327,7 @@ class FileManager(QObject):
             path = self.ask_open_path()
             if not path:
                 return False
-        if _is_example(Path(path)):
+        if _is_example(Path(path)) or _copy_of_example(Path(path)):
             return self.open_example(path)
         design = self._load(path)
         if design is None:
@@ -328,7 +367,12 @@ class FileManager(QObject):
         if _is_example(path):
             self.show_error("Cannot overwrite a shipped example", "Choose another name or folder.")
             return False
+        # A design nobody named takes the file's name, saved with it (one undo step).
+        named = self.document.design.name.strip() in ("", UNTITLED) and self.document.push(
+            "Name the design after its file", set_fields(("design", None), self.document.design, name=path.stem))
         if not self._write(path):
+            if named:
+                self.document.undo_stack.undo()
             return False
         self.document.set_path(path.resolve())
         return True
@@ -398,9 +442,18 @@ class FileManager(QObject):
         return True
 
     def recover_autosaves(self) -> bool:
-        """Offer each orphaned autosave, newest first, until one is recovered."""
+        """Offer each orphaned autosave, newest first, until one is recovered,
+        and to reset the window layout first (in case it was why nnsim
+        stopped responding)."""
+        layout_reset = False
         for orphan in self.autosaver.orphans():
-            if not self.ask_recover(orphan):
+            recover, reset = self.ask_recover(orphan)
+            if reset and not layout_reset:  # before the design comes back into it
+                layout_reset = True
+                reset_layout = getattr(self.window, "reset_layout", None)
+                if reset_layout is not None:
+                    reset_layout()
+            if not recover:
                 orphan.remove()
                 continue
             design = self._load(orphan.design_path)
@@ -421,4 +474,17 @@ def _is_example(path: Path) -> bool:
     try:
         return Path(path).resolve().parent == examples_dir().resolve()
     except (OSError, FileNotFoundError):
+        return False
+
+
+def _copy_of_example(path: Path) -> bool:
+    """A byte-for-byte copy of a shipped example under its own name, such as
+    the source tree's ``resources/examples`` when nnsim runs installed: it
+    opens as an untitled copy too, so Save As does not start in that folder."""
+    try:
+        path = Path(path)
+        shipped = examples_dir() / path.name
+        return (shipped.is_file() and path.is_file() and shipped.stat().st_size == path.stat().st_size
+                and shipped.read_bytes() == path.read_bytes())
+    except OSError:
         return False

@@ -1,20 +1,18 @@
-"""Where the window's docks go when nothing is remembered: a calm first start.
+"""The window's docks: each one's own place, tab bars Qt leaves behind, and
+scroll areas for panels that may be larger than their dock.
 
-Every panel asks for its place when it is added (``DockPlaces.add``: an area,
-optionally a dock to share tabs with); the window replays those requests to
-build the default layout, and again for View ▸ Panels ▸ Reset Layout.
+Every panel asks for its place when it is added (``DockPlaces.record``: an
+area, optionally a dock to share tabs with). A workspace
+(``nnsim.app.workspaces``) puts the docks it shows where it wants them; every
+other dock waits, hidden, at its own place, where View ▸ Panels shows it.
 
-The default, for a window on a laptop screen as on a large one:
-
-* the left column (Parts, Training) and the right column (Inspector above the
-  network's output) run the full height of the window;
-* under the canvas only: the cost curves, with the other plots and the learn
-  tools as tabs;
-* on a short screen Parts and Training share the left column as tabs; on a
-  tall one they stand one above the other.
+The side columns run the full height of the window; the bottom area stays
+under the canvas (``set_corners``).
 
 Panels whose content may be taller or wider than their dock come in a scroll
 area (``scrolling``), so no panel makes the window bigger than the screen.
+Dock tab bars never shorten a panel's name: with more tabs than room they
+scroll (``tidy_tab_bars``).
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QTa
 
 Area = Qt.DockWidgetArea
 Corner = Qt.Corner
-TALL_SCREEN = 900  # px of available height from which Parts and Training stand stacked
 DEFAULT_SIZE = QSize(1440, 920)
 
 
@@ -61,6 +58,10 @@ class DockPlaces:
         name = tab_with.objectName() if isinstance(tab_with, QDockWidget) else tab_with
         self.places.append(Place(dock, area, name, visible))
 
+    def area_of(self, dock: QDockWidget) -> Qt.DockWidgetArea:
+        """The area ``dock`` asked for."""
+        return next((p.area for p in self.places if p.dock is dock), Area.RightDockWidgetArea)
+
     def dock(self, name: str | None) -> QDockWidget | None:
         if not name:
             return None
@@ -76,22 +77,6 @@ class DockPlaces:
         else:
             w.addDockWidget(place.area, dock)
         dock.setVisible(place.visible)
-
-    def raise_partners(self) -> None:
-        """In each tab group, the dock the others joined comes to the front."""
-        for name in dict.fromkeys(p.tab_with for p in self.places if p.tab_with):
-            dock = self.dock(name)
-            if dock is not None and not dock.isHidden():
-                dock.raise_()
-
-    def replay(self) -> None:
-        """Every dock back to the place it asked for."""
-        w = self.window
-        for place in self.places:
-            place.dock.setFloating(False)
-            w.removeDockWidget(place.dock)
-        for place in self.places:
-            self.put(place)
 
 
 def set_corners(window: QMainWindow) -> None:
@@ -142,15 +127,30 @@ def hide_stray_tab_bars(window: QMainWindow) -> int:
     return hidden
 
 
+def tidy_tab_bars(window: QMainWindow) -> None:
+    """Dock tab bars show whole names, scrolling when there are more tabs than
+    room (Qt's default shortens every name to a few letters)."""
+    for bar in window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if bar.elideMode() != Qt.TextElideMode.ElideNone:
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+        if not bar.usesScrollButtons():
+            bar.setUsesScrollButtons(True)
+
+
 class SweepAfterLayout(QObject):
-    """Runs ``hide_stray_tab_bars`` once the layout settles after any dock moved,
-    resized, showed or hid (a moved separator only resizes docks)."""
+    """Runs ``hide_stray_tab_bars`` and ``tidy_tab_bars`` once the layout
+    settles after any dock moved, resized, showed or hid (a moved separator
+    only resizes docks)."""
 
     def __init__(self, window: QMainWindow):
         super().__init__(window)
         self.window = window
         self.timer = QTimer(self, singleShot=True, interval=0)
-        self.timer.timeout.connect(lambda: hide_stray_tab_bars(window))
+        self.timer.timeout.connect(self.sweep)
+
+    def sweep(self) -> None:
+        tidy_tab_bars(self.window)
+        hide_stray_tab_bars(self.window)
 
     def watch(self, dock: QDockWidget) -> None:
         dock.installEventFilter(self)
@@ -165,5 +165,5 @@ def clamp(v: float, lo: int, hi: int) -> int:
     return int(max(lo, min(hi, v)))
 
 
-__all__ = ["DockPlaces", "Place", "TALL_SCREEN", "clamp", "default_geometry", "hide_stray_tab_bars", "scrolling",
-           "set_corners", "SweepAfterLayout"]
+__all__ = ["DockPlaces", "Place", "clamp", "default_geometry", "hide_stray_tab_bars", "scrolling", "set_corners",
+           "SweepAfterLayout", "tidy_tab_bars"]

@@ -27,23 +27,25 @@ def application() -> QApplication:
     return app
 
 
-def create_main_window(path: str | None = None, settings=None):
+def create_main_window(path: str | None = None, settings=None, reset_layout: bool = False):
     """A main window, with ``path`` opened in it (a failed load is reported
-    and leaves the window empty). Not shown; no recovery offer."""
+    and leaves the window empty). Not shown; no recovery offer.
+    ``reset_layout``: the first-start layout, whatever was remembered."""
     application()
     from nnsim.app.main_window import MainWindow
 
-    window = MainWindow(settings=settings)
+    window = MainWindow(settings=settings, reset_layout=reset_layout)
     if path:
         window.files.open(path)
     return window
 
 
-def run_app(path: str | None = None) -> int:
+def run_app(path: str | None = None, reset_layout: bool = False) -> int:
     """Open the window (and ``path``), offer to recover an autosave left by a
-    crash, and run until the window closes. Returns the exit status."""
+    crash, and run until the window closes. Returns the exit status.
+    ``reset_layout``: start with the default window layout (``nnsim --reset-layout``)."""
     app = application()
-    window = create_main_window(None)
+    window = create_main_window(None, reset_layout=reset_layout)
     window.show()
 
     def start() -> None:

@@ -9,8 +9,12 @@ Extension points for other panels (training, lessons…):
 * ``add_dock(widget, area, title, name=None, visible=True, tab_with=None,
   scroll=False) -> QDockWidget``: a dock whose show/hide action appears in
   View ▸ Panels and whose place is remembered between runs; ``tab_with`` (a
-  dock or its object name) makes it a tab of that dock in the default layout,
-  ``scroll`` puts a tall or wide panel in a scroll area (``nnsim.app.layout``);
+  dock or its object name) makes it a tab of that dock where no workspace
+  places it, ``scroll`` puts a tall or wide panel in a scroll area
+  (``nnsim.app.layout``); the workspaces (``nnsim.app.workspaces``) say which
+  docks each shows and where;
+* ``bring_dock(dock)``: show a dock in front, switching to the workspace that
+  has it when the current one does not;
 * ``add_menu(title) -> QMenu``: a menu inserted before Help;
 * ``main_toolbar``: the toolbar (``addSeparator``/``addAction`` on it);
 * ``show_message(text)``: a line in the status bar;
@@ -50,17 +54,10 @@ from nnsim.app.actions import (
     menu_actions,
 )
 from nnsim.app.canvas import CanvasScene, CanvasView
+from nnsim.app.canvas.placing import add_part_in_view
 from nnsim.app.document import Document
 from nnsim.app.files import Autosaver, FileManager
-from nnsim.app.layout import (
-    TALL_SCREEN,
-    DockPlaces,
-    clamp,
-    default_geometry,
-    SweepAfterLayout,
-    scrolling,
-    set_corners,
-)
+from nnsim.app.layout import DockPlaces, SweepAfterLayout, default_geometry, scrolling, set_corners
 from nnsim.app.learn import install_learn_mode
 from nnsim.app.panels.inspector import Inspector
 from nnsim.app.panels.palette import Palette
@@ -68,8 +65,7 @@ from nnsim.app.panels.welcome import WelcomePage
 from nnsim.app.settings import RecentFiles, open_settings
 from nnsim.app.training import install_training
 from nnsim.app.training.actions import is_play_key
-from nnsim.design.build import COLUMN_SPACING, ROW_SPACING
-from nnsim.design.model import LayerKind
+from nnsim.app.workspaces import Workspaces
 from nnsim.design.recipes import EditError
 from nnsim.explain import count
 
@@ -102,7 +98,8 @@ class HistoryView(QUndoView):
 class MainWindow(QMainWindow):
     selection_changed = Signal(list, list, list)
 
-    def __init__(self, settings: QSettings | None = None, document: Document | None = None):
+    def __init__(self, settings: QSettings | None = None, document: Document | None = None,
+                 reset_layout: bool = False):
         super().__init__()
         self.setObjectName("main_window")
         self.settings = settings if settings is not None else open_settings()
@@ -123,7 +120,7 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         set_corners(self)
         self.dock_places = DockPlaces(self)
-        self._sizes_pending = False
+        self.workspaces = Workspaces(self, self.settings)
         # Qt can leave copies of dock tab bars behind; they are swept away after
         # every change of the layout (see ``hide_stray_tab_bars``).
         self._sweep = SweepAfterLayout(self)
@@ -143,10 +140,16 @@ class MainWindow(QMainWindow):
             self.panels_menu.addAction(dock.toggleViewAction())
         self.reset_layout_action = QAction("&Reset Layout", self)
         self.reset_layout_action.setObjectName("reset_layout")
-        self.reset_layout_action.setStatusTip("Put every panel back where it was at first start")
+        self.reset_layout_action.setStatusTip("Put every panel of every workspace back where it was at first start")
         self.reset_layout_action.triggered.connect(self.reset_layout)
         self.panels_menu.addSeparator()
         self.panels_menu.addAction(self.reset_layout_action)
+        workspace_menu = QMenu("&Workspace", self)
+        workspace_menu.setObjectName("workspace_menu")
+        self.menus["view"].insertMenu(self.panels_menu.menuAction(), workspace_menu)
+        workspace_menu.addActions(list(self.workspaces.actions.values()))
+        workspace_menu.addSeparator()
+        workspace_menu.addAction(self.reset_layout_action)
         self.main_toolbar = build_toolbar(self, self.acts)
         self.addToolBar(self.main_toolbar)
 
@@ -170,7 +173,11 @@ class MainWindow(QMainWindow):
         self.acts.redo_blocked = lambda: self.training.controller.playing
         self.training.controller.state_changed.connect(self.acts.update_history_actions)
         self.learn_mode = install_learn_mode(self, training=self.training)
-        self.restore_layout()
+        # The workspace switcher at the menu bar's right end (as Blender's workspace
+        # tabs beside its menus): always in view, however narrow the window.
+        self.workspace_switcher = self.workspaces.switcher()  # (kept: the menu bar does not own it)
+        self.menuBar().setCornerWidget(self.workspace_switcher, Qt.Corner.TopRightCorner)
+        self.restore_layout(reset=reset_layout)
 
     # -- extension points --------------------------------------------------------------
     def add_dock(self, widget: QWidget, area: Qt.DockWidgetArea, title: str, name: str | None = None,
@@ -212,7 +219,7 @@ class MainWindow(QMainWindow):
         doc.settings_changed.connect(self._update_title)
         doc.reset.connect(lambda: self._choose_central(reset=True))
         doc.reset.connect(lambda: self._show_selection([], [], []))
-        doc.reset.connect(lambda: self._front_left_panel() if hasattr(self, "training") else None)
+        doc.reset.connect(lambda: self.front_left_panel() if hasattr(self, "training") else None)
         doc.changed.connect(self._update_counts)
         doc.changed.connect(self._choose_central)
         self.scene.selection_changed_ids.connect(self._show_selection)
@@ -282,16 +289,10 @@ class MainWindow(QMainWindow):
     # -- edits made of parts -----------------------------------------------------------
     def add_part_at_centre(self, kind: str, size: int) -> None:
         """The palette's keyboard path: add a part in the middle of the view, to
-        the right of anything already there."""
+        the right of anything already there, and keep it in view."""
         self.show_canvas()
-        centre = self.canvas.mapToScene(self.canvas.viewport().rect().center())
-        x, y = centre.x(), centre.y()
-        taken = [(n.x, n.y) for n in self.document.design.neurons]
-        half = ROW_SPACING * size / 2
-        while any(abs(nx - x) < COLUMN_SPACING / 2 and abs(ny - y) < half + ROW_SPACING for nx, ny in taken):
-            x += COLUMN_SPACING
         try:
-            self.document.add_layer(LayerKind(kind), size, x, y)
+            add_part_in_view(self.canvas, kind, size)
         except EditError as e:
             self.show_message(str(e))
 
@@ -340,79 +341,46 @@ class MainWindow(QMainWindow):
         return actions + [a for a in self.acts.all() if a not in actions]
 
     # -- layout and closing -----------------------------------------------------------
-    def restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
+    def restore_layout(self, reset: bool = False) -> None:
+        """The window's size and place, and the workspace used last as it was
+        left (``reset``: the first-start layout, as ``nnsim --reset-layout``)."""
+        geometry = None if reset else self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.setGeometry(default_geometry(self.screen().availableGeometry()))
-        if state is None or not self.restoreState(state):
-            self.default_layout(replay=False)  # the docks are in their asked-for places already
+        self.settings.remove("window/state")  # one state per workspace now
+        self.workspaces.restore(reset=reset)
         self._layout_restored = True
 
-    def _tall_screen(self) -> bool:
-        return self.screen().availableGeometry().height() >= TALL_SCREEN
-
-    def default_layout(self, replay: bool = True) -> None:
-        """Every dock where it asked to be (see ``nnsim.app.layout``); Parts and
-        Training as tabs on a short screen. Sizes follow once the window shows."""
-        set_corners(self)
-        if replay:
-            self.dock_places.replay()
-        self.dock_places.raise_partners()
-        self._sweep.timer.start()
-        training = self.training.docks.get("training_dock")
-        if training is not None and not self._tall_screen():
-            self.tabifyDockWidget(self.palette_dock, training)
-        self._front_left_panel()
-        self._sizes_pending = True
-        if self.isVisible():
-            QTimer.singleShot(0, self._default_sizes)
-
     def reset_layout(self) -> None:
-        """View ▸ Panels ▸ Reset Layout: the first-start layout, at this size."""
-        self.default_layout()
+        """View ▸ Workspace ▸ Reset Layout: every workspace as at first start,
+        this one at this size now."""
+        self.workspaces.reset()
 
-    def _default_sizes(self) -> None:
-        """Column widths and heights in proportion to the window."""
-        if not self._sizes_pending:
-            return
-        self._sizes_pending = False
-        W, H = self.width(), self.height()
-        H_, V_ = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        docks = self.training.docks
-        self.resizeDocks([self.palette_dock, self.inspector_dock],
-                         [clamp(W * 0.19, 230, 300), clamp(W * 0.25, 300, 400)], H_)
-        output = docks.get("training_output_dock")
-        if output is not None:
-            column = self.inspector_dock.height() + output.height()
-            self.resizeDocks([self.inspector_dock, output], [int(column * 0.4), column - int(column * 0.4)], V_)
-        training, cost = docks.get("training_dock"), docks.get("training_cost_dock")
-        if training is not None and not self.tabifiedDockWidgets(training):
-            # Parts as tall as its content, Training the rest (sizes are shares of the column).
-            column = self.palette_dock.height() + training.height()
-            parts = min(self.palette.sizeHint().height() + 24, column // 2)
-            self.resizeDocks([self.palette_dock, training], [parts, column - parts], V_)
-        if cost is not None:
-            self.resizeDocks([cost], [clamp(H * 0.28, 190, 280)], V_)
+    def bring_dock(self, dock: QDockWidget) -> None:
+        self.workspaces.bring(dock)
 
-    def _front_left_panel(self) -> None:
+    def show_data_views(self, shown: list[QDockWidget], hidden: list[QDockWidget]) -> None:
+        """Training's views that fit the data at hand (see ``Workspaces.show_data_views``)."""
+        self.workspaces.show_data_views(shown, hidden)
+
+    def front_left_panel(self) -> None:
         """Parts and Training as tabs: Parts in front while there is nothing to
         train, Training once a network is open."""
         training = self.training.docks.get("training_dock")
         if training is None or training not in self.tabifiedDockWidgets(self.palette_dock):
+            return
+        if training.isHidden() or self.palette_dock.isHidden():
             return
         (training if self.document.design.layers else self.palette_dock).raise_()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         self._sweep.timer.start()
-        if self._sizes_pending:  # sizes only stick once the window is laid out
-            QTimer.singleShot(0, self._default_sizes)
+        QTimer.singleShot(0, self.workspaces.apply_sizes)  # sizes only stick once the window is laid out
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.sync()
+        self.workspaces.save()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if not self.files.close():

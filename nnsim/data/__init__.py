@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..design.model import DatasetSpec
+from ..text import quote
 from . import logic, playground
 from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, split
 from .csv_file import load_csv
@@ -104,7 +105,7 @@ def _load_playground(spec: DatasetSpec, train_ratio: float, rng: np.random.Gener
 def _source(spec: DatasetSpec) -> str:
     source = str(spec.source).strip().lower()
     if source not in SOURCES:
-        raise DataError(f"unknown data source '{spec.source}' (choose from {', '.join(SOURCES)})")
+        raise DataError(f"unknown data source {quote(spec.source)} (choose from {', '.join(SOURCES)})")
     return source
 
 
@@ -119,7 +120,7 @@ def _train_ratio(spec: DatasetSpec) -> float:
     try:
         ratio = float(spec.train_ratio)
     except (TypeError, ValueError):
-        raise DataError(f"training ratio {spec.train_ratio!r} is not a number") from None
+        raise DataError(f"training ratio {quote(spec.train_ratio)} is not a number") from None
     if not 0.0 < ratio <= 1.0 or math.isnan(ratio):
         raise DataError(f"training ratio {spec.train_ratio} is outside (0, 1]")
     return ratio

@@ -6,12 +6,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nnsim.text import one_line
+
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
 
 
 class DataError(ValueError):
-    """A data set could not be made or read; the message is one line for the user."""
+    """A data set could not be made or read; the message is one line for the
+    user (text from a file in it is shown escaped)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(one_line(message))
 
 
 @dataclass
@@ -67,3 +73,41 @@ def split(x: np.ndarray, y: np.ndarray, train_ratio: float, rng: np.random.Gener
     n_train = int(round(len(x) * train_ratio))
     n_train = min(max(n_train, 1), len(x))
     return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+
+
+def standardize(x_train: np.ndarray, x_test: np.ndarray) -> tuple[np.ndarray, np.ndarray, int | None]:
+    """Each feature less the training rows' mean, divided by their standard
+    deviation (a deviation of 0 counts as 1): (x_train, x_test, None). Values
+    near the largest float (1.7e308) would overflow the sums, and values near
+    the smallest underflow them; such columns are computed on values scaled
+    to [-1, 1] first. The third item is the index of
+    a column whose result is still not finite (test values far outside the
+    training range), else None."""
+    with np.errstate(all="ignore"):
+        mean = x_train.mean(axis=0)  # (n_features,)
+        std = x_train.std(axis=0)  # (n_features,)
+        # Sums of squares overflow near 1.7e308 and underflow near 1e-300 (a
+        # column that varies with a deviation of 0).
+        bad = ~(np.isfinite(mean) & np.isfinite(std))
+        if len(x_train):
+            bad |= (std == 0) & (x_train.min(axis=0) != x_train.max(axis=0))
+        std[std == 0] = 1.0
+        train = (x_train - mean) / std
+        test = (x_test - mean) / std
+        bad |= ~(np.isfinite(train).all(axis=0) & np.isfinite(test).all(axis=0))
+        for j in np.flatnonzero(bad):
+            train[:, j], test[:, j] = _standardize_scaled(x_train[:, j], x_test[:, j])
+    finite = np.isfinite(train).all(axis=0) & np.isfinite(test).all(axis=0)
+    return train, test, None if finite.all() else int(np.flatnonzero(~finite)[0])
+
+
+def _standardize_scaled(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One column standardised without overflow: the mean and deviation are
+    taken of the values divided by their largest magnitude."""
+    scale = float(np.abs(train).max()) if len(train) else 1.0
+    scale = scale or 1.0
+    t = train / scale
+    mean, std = t.mean(), t.std()
+    if std == 0:  # a constant column: shift by the mean only, as above
+        return (train / scale - mean) * scale, (test / scale - mean) * scale
+    return (t - mean) / std, (test / scale - mean) / std

@@ -11,6 +11,9 @@ numbers or text labels; for regression one or more target columns of numbers.
 Every problem raises ``DataError`` with a one-line message naming the file and,
 where there is one, the line and column, e.g.
 ``iris.csv, line 12, column 'petal_width': 'abc' is not a number``.
+
+Only a regular file is read (not a device, pipe or folder), and at most
+``MAX_CSV_BYTES`` of it. Every check is linear in the size of the file.
 """
 
 from __future__ import annotations
@@ -18,11 +21,18 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
+import stat
 from pathlib import Path
 
 import numpy as np
 
-from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, split
+from nnsim.text import cut, listing, quote
+
+from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, split, standardize
+
+# A CSV file larger than this is refused before it is read.
+MAX_CSV_BYTES = 256 * 1024 * 1024
 
 
 def load_csv(
@@ -45,36 +55,39 @@ def load_csv(
     deviation of 0 counts as 1). ``name`` defaults to the file name.
     """
     path = Path(path)
-    fname = path.name or str(path)
+    fname = cut(path.name or str(path))
     if task not in (CLASSIFICATION, REGRESSION):
-        raise DataError(f"{fname}: unknown task '{task}' (use {CLASSIFICATION} or {REGRESSION})")
+        raise DataError(f"{fname}: unknown task {quote(task)} (use {CLASSIFICATION} or {REGRESSION})")
     targets = [str(t) for t in targets]
     if not targets:
         raise DataError(f"{fname}: no target column chosen")
     if len(set(targets)) != len(targets):
-        raise DataError(f"{fname}: a target column is named twice ({', '.join(targets)})")
+        raise DataError(f"{fname}: a target column is named twice ({listing(targets)})")
     if task == CLASSIFICATION and len(targets) != 1:
         raise DataError(
             f"{fname}: classification needs exactly one target column, "
-            f"not {len(targets)} ({', '.join(targets)})"
+            f"not {len(targets)} ({listing(targets)})"
         )
 
     header_line, header, rows = _read_rows(path, fname)
     header = [h.strip() for h in header]
+    position: dict[str, int] = {}  # column name -> index
     for i, column in enumerate(header):
         if not column:
             raise DataError(
                 f"{fname}, line {header_line}: column {i + 1} of the header has no name"
             )
-        if column in header[:i]:
+        if column in position:
             raise DataError(
-                f"{fname}, line {header_line}: column '{column}' appears twice in the header"
+                f"{fname}, line {header_line}: column {quote(column)} appears twice in the header"
             )
+        position[column] = i
     for target in targets:
-        if target not in header:
-            raise DataError(f"{fname}: no column named '{target}' (columns: {', '.join(header)})")
-    feature_cols = [i for i, column in enumerate(header) if column not in targets]  # file order
-    target_cols = [header.index(t) for t in targets]  # order of ``targets``
+        if target not in position:
+            raise DataError(f"{fname}: no column named {quote(target)} (columns: {listing(header)})")
+    target_set = set(targets)
+    feature_cols = [i for i, column in enumerate(header) if column not in target_set]  # file order
+    target_cols = [position[t] for t in targets]  # order of ``targets``
     if not feature_cols:
         raise DataError(f"{fname}: no feature columns left (every column is a target)")
     if not rows:
@@ -103,11 +116,12 @@ def load_csv(
         rng = np.random.default_rng()
     x_train, y_train, x_test, y_test = split(x, y, train_ratio, rng)
     if normalize:
-        mean = x_train.mean(axis=0)  # (n_features,)
-        std = x_train.std(axis=0)  # (n_features,)
-        std[std == 0] = 1.0
-        x_train = (x_train - mean) / std
-        x_test = (x_test - mean) / std
+        x_train, x_test, bad = standardize(x_train, x_test)
+        if bad is not None:
+            raise DataError(
+                f"{fname}: column {quote(header[feature_cols[bad]])} cannot be normalised: its values are "
+                "too far apart for 64-bit numbers (scale the column down, or turn normalisation off)"
+            )
     return Dataset(
         name=name if name is not None else fname,
         task=task,
@@ -124,14 +138,7 @@ def load_csv(
 def _read_rows(path: Path, fname: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
     """Read the file; return (header line number, header fields, [(line number,
     fields)] of the data rows), skipping blank and comment lines."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{fname}: no such file ({path})") from None
-    except IsADirectoryError:
-        raise DataError(f"{fname}: is a folder, not a file ({path})") from None
-    except OSError as exc:
-        raise DataError(f"{fname}: cannot be read ({exc.strerror or exc})") from None
+    raw = _read_bytes(path, fname)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -161,6 +168,41 @@ def _read_rows(path: Path, fname: str) -> tuple[int, list[str], list[tuple[int, 
     return header_line, header, rows
 
 
+def _read_bytes(path: Path, fname: str) -> bytes:
+    """The bytes of a regular file of at most MAX_CSV_BYTES; anything else
+    (no file, a folder, a device such as /dev/zero, a pipe that would block)
+    is refused in one line."""
+    shown = cut(str(path))
+    if "\0" in str(path):
+        raise DataError(f"{fname}: the file name holds a NUL character, which no file name can")
+    try:
+        # Non-blocking: opening a pipe with no writer returns at once, and
+        # fstat below then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise DataError(f"{fname}: no such file ({shown})") from None
+    except IsADirectoryError:
+        raise DataError(f"{fname}: is a folder, not a file ({shown})") from None
+    except OSError as exc:
+        raise DataError(f"{fname}: cannot be read ({exc.strerror or exc})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CSV_BYTES:
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise DataError(f"{fname}: is a folder, not a file ({shown})")
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(f"{fname}: {shown} is not a regular file but a device, pipe or socket; choose a CSV file")
+        raise DataError(f"{fname}: {info.st_size:,} bytes is larger than a CSV file can be ({MAX_CSV_BYTES:,})")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            raw = f.read(MAX_CSV_BYTES + 1)
+        except OSError as exc:
+            raise DataError(f"{fname}: cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_CSV_BYTES:  # it grew while we read it
+        raise DataError(f"{fname}: larger than a CSV file can be ({MAX_CSV_BYTES:,} bytes)")
+    return raw
+
+
 def _parse_float(text: str) -> float | None:
     """The number written in ``text``, or None if it is not one."""
     try:
@@ -171,15 +213,15 @@ def _parse_float(text: str) -> float | None:
 
 def _number(text: str, fname: str, line: int, column: str) -> float:
     """A finite number from one field, or a ``DataError`` naming where it is."""
-    where = f"{fname}, line {line}, column '{column}'"
+    value = _parse_float(text)
+    if value is not None and math.isfinite(value):
+        return value
+    where = f"{fname}, line {line}, column {quote(column)}"
     if not text.strip():
         raise DataError(f"{where}: missing value (the field is empty)")
-    value = _parse_float(text)
     if value is None:
-        raise DataError(f"{where}: '{text.strip()}' is not a number")
-    if not math.isfinite(value):
-        raise DataError(f"{where}: '{text.strip()}' is not a finite number")
-    return value
+        raise DataError(f"{where}: {quote(text.strip())} is not a number")
+    raise DataError(f"{where}: {quote(text.strip())} is not a finite number")
 
 
 def _class_labels(
@@ -193,12 +235,11 @@ def _class_labels(
     labels = []
     for line, row in rows:
         label = row[col].strip()
-        where = f"{fname}, line {line}, column '{column}'"
         if not label:
-            raise DataError(f"{where}: missing label (the field is empty)")
+            raise DataError(f"{fname}, line {line}, column {quote(column)}: missing label (the field is empty)")
         value = _parse_float(label)
         if value is not None and not math.isfinite(value):
-            raise DataError(f"{where}: '{label}' is not a valid label")
+            raise DataError(f"{fname}, line {line}, column {quote(column)}: {quote(label)} is not a valid label")
         labels.append((label, value))
 
     if all(value is not None for _, value in labels):
@@ -224,7 +265,8 @@ def _input_range(x_train: np.ndarray, x_test: np.ndarray):
         return None
     x = np.concatenate([x_train, x_test])  # (n, 2)
     bounds = []
-    for lo, hi in zip(x.min(axis=0), x.max(axis=0)):
-        margin = 0.1 * (hi - lo) if hi > lo else 1.0
-        bounds.append((float(lo - margin), float(hi + margin)))
+    top = float(np.finfo(np.float64).max)
+    for lo, hi in zip(x.min(axis=0).tolist(), x.max(axis=0).tolist()):
+        margin = 0.1 * hi - 0.1 * lo if hi > lo else 1.0  # not 0.1 * (hi - lo): that overflows near 1.7e308
+        bounds.append((max(-top, lo - margin), min(top, hi + margin)))  # Python floats: inf, no warning
     return bounds[0], bounds[1]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnsim.text import quote
+
 from .base import CLASSIFICATION, DataError, Dataset
 
 #: Gate outputs for the inputs (0,0), (0,1), (1,0), (1,1).
@@ -31,7 +33,7 @@ def gate_name(name: str) -> str:
     """The canonical (upper-case) gate name, or ``DataError`` if unknown."""
     key = str(name).strip().upper()
     if key not in GATES:
-        raise DataError(f"unknown logic gate '{name}' (choose from {', '.join(LOGIC_NAMES)})")
+        raise DataError(f"unknown logic gate {quote(name)} (choose from {', '.join(LOGIC_NAMES)})")
     return key
 
 

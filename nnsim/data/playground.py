@@ -25,6 +25,8 @@ import math
 
 import numpy as np
 
+from nnsim.text import quote
+
 from .base import CLASSIFICATION, REGRESSION, DataError
 
 CLASSIFICATION_NAMES = ("circle", "xor", "gauss", "spiral")
@@ -98,7 +100,7 @@ def check_noise(noise: float) -> float:
     try:
         value = float(noise)
     except (TypeError, ValueError):
-        raise DataError(f"noise {noise!r} is not a number") from None
+        raise DataError(f"noise {quote(noise)} is not a number") from None
     if not 0.0 <= value <= MAX_NOISE:  # also rejects NaN
         raise DataError(f"noise {noise} is outside [0, {MAX_NOISE}]")
     return value
@@ -108,7 +110,7 @@ def _check_name(name: str) -> str:
     key = str(name).strip().lower()
     if key not in PLAYGROUND_NAMES:
         raise DataError(
-            f"unknown Playground data set '{name}' (choose from {', '.join(PLAYGROUND_NAMES)})"
+            f"unknown Playground data set {quote(name)} (choose from {', '.join(PLAYGROUND_NAMES)})"
         )
     return key
 

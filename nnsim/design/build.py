@@ -31,16 +31,17 @@ def add_layer(
     design.layers.append(layer)
     if x is None:
         x = COLUMN_SPACING * (len(design.layers) - 1)
-    for i in range(size):
-        design.neurons.append(
-            Neuron(
-                id=design.next_id(),
-                layer=layer.id,
-                label=labels[i] if labels else "",
-                x=float(x),
-                y=float(ROW_SPACING * (i - (size - 1) / 2)),
-            )
+    first = layer.id + 1  # the largest id in use, plus one: ask once, not once per neuron
+    design.neurons.extend(
+        Neuron(
+            id=first + i,
+            layer=layer.id,
+            label=labels[i] if labels else "",
+            x=float(x),
+            y=float(ROW_SPACING * (i - (size - 1) / 2)),
         )
+        for i in range(size)
+    )
     return layer
 
 

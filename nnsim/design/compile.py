@@ -1,5 +1,10 @@
 """Design -> engine: turn what the user drew into per-layer array operations,
-and write trained numbers back into the design."""
+and write trained numbers back into the design.
+
+Compiling is near-linear in the size of the design: the neurons are grouped
+by layer in one pass, the layers sorted topologically with a heap, and the
+connections grouped by block with one sort.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnsim.design.model import Design, LayerKind
-from nnsim.design.validate import DesignError, check_trainable
+from nnsim.design.validate import DesignError, check_trainable, layer_order
 from nnsim.engine.activations import LayerActivation
 from nnsim.engine.network import Block, Network, Node
 from nnsim.engine.ops.dense import Dense
@@ -28,14 +33,26 @@ class Compiled:
 
     def neuron_ids(self, layer_index: int) -> list[int]:
         """Design ids of the neurons of a compiled layer, by column."""
-        ids = [nid for nid, (li, _) in self.neuron_pos.items() if li == layer_index]
-        return sorted(ids, key=lambda nid: self.neuron_pos[nid][1])
+        by_layer = self.__dict__.get("_by_layer")
+        if by_layer is None:  # built once: the positions never change
+            by_layer = [[] for _ in self.network.layers]
+            for nid, (li, col) in sorted(self.neuron_pos.items(), key=lambda item: item[1]):
+                by_layer[li].append(nid)
+            self._by_layer = by_layer
+        return list(by_layer[layer_index])
+
+    def block_connections(self) -> list[np.ndarray]:
+        """For each block, the positions (in design order) of its connections."""
+        groups = self.__dict__.get("_block_groups")
+        if groups is None:
+            groups = _groups(self.conn_block, len(self.network.blocks))
+            self._block_groups = groups
+        return groups
 
     def connection_weights(self) -> np.ndarray:
         """Current weight of every design connection, in design order."""
         out = np.empty(len(self.conn_block), dtype=np.float64)
-        for b, blk in enumerate(self.network.blocks):
-            sel = self.conn_block == b
+        for blk, sel in zip(self.network.blocks, self.block_connections()):
             out[sel] = blk.W[self.conn_row[sel], self.conn_col[sel]]
         return out
 
@@ -50,24 +67,23 @@ class Compiled:
                 n.bias = float(b[col])
 
 
+def _groups(keys: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    """For each value 0..n_groups-1, the positions in ``keys`` holding it, in
+    ascending order: one stable sort, not one scan per value."""
+    order = np.argsort(keys, kind="stable")
+    bounds = np.searchsorted(keys[order], np.arange(n_groups + 1))
+    return [order[bounds[i] : bounds[i + 1]] for i in range(n_groups)]
+
+
 def _topological_layers(design: Design) -> list[int]:
     """Layer ids, each after every layer feeding it; ties keep design order."""
     layer_of = {n.id: n.layer for n in design.neurons}
-    preds: dict[int, set[int]] = {layer.id: set() for layer in design.layers}
+    graph: dict[int, set[int]] = {}
     for c in design.connections:
-        preds[layer_of[c.target]].add(layer_of[c.source])
-    order: list[int] = []
-    placed: set[int] = set()
-    pending = [layer.id for layer in design.layers]
-    while pending:
-        for lid in pending:
-            if preds[lid] <= placed:
-                order.append(lid)
-                placed.add(lid)
-                pending.remove(lid)
-                break
-        else:  # check_design refuses cycles first; this guards the invariant
-            raise DesignError("the layers form a cycle")
+        graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
+    order = layer_order([layer.id for layer in design.layers], graph)
+    if order is None:  # check_design refuses cycles first; this guards the invariant
+        raise DesignError("the layers form a cycle")
     return order
 
 
@@ -75,7 +91,10 @@ def compile_design(design: Design, dtype=np.float64) -> Compiled:
     """Compile a design (checked first) into a Network with its loss."""
     check_trainable(design)
     dtype = np.dtype(dtype)
-    members = {layer.id: design.neurons_of(layer.id) for layer in design.layers}
+    members: dict[int, list] = {layer.id: [] for layer in design.layers}
+    for n in design.neurons:
+        members[n.layer].append(n)
+    layer_by_id = {layer.id: layer for layer in design.layers}
     order = [lid for lid in _topological_layers(design) if members[lid]]
     layer_index = {lid: i for i, lid in enumerate(order)}
     neuron_pos = {n.id: (layer_index[lid], col) for lid in order for col, n in enumerate(members[lid])}
@@ -100,8 +119,9 @@ def compile_design(design: Design, dtype=np.float64) -> Compiled:
     conn_block = np.empty(n_conn, dtype=np.intp)
     n_nodes = len(order)
     pair_key = src * n_nodes + dst
-    for key in np.unique(pair_key):  # sorted: blocks come in topological order of source
-        sel = pair_key == key
+    keys_found, key_of = np.unique(pair_key, return_inverse=True)  # sorted: blocks in topological order of source
+    for b, sel in enumerate(_groups(key_of.reshape(-1), len(keys_found))):
+        key = keys_found[b]
         s, d = int(key // n_nodes), int(key % n_nodes)
         W = np.zeros((sizes[s], sizes[d]), dtype=dtype)
         mask = np.zeros(W.shape, dtype=bool)
@@ -120,22 +140,27 @@ def compile_design(design: Design, dtype=np.float64) -> Compiled:
         conn_block[sel] = len(blocks)
         blocks.append(blk)
 
+    into: list[list[Block]] = [[] for _ in order]
+    for blk in blocks:
+        into[blk.dst].append(blk)
     nodes: list[Node] = []
     for i, lid in enumerate(order):
-        layer = design.layer(lid)
+        layer = layer_by_id[lid]
         neurons = members[lid]
         node = Node(index=i, key=keys[i], kind=layer.kind.value, size=len(neurons))
         if layer.kind != LayerKind.INPUT:
             act = LayerActivation(
-                [design.activation_of(n) for n in neurons],
+                [n.activation or layer.activation for n in neurons],
                 np.array([n.threshold for n in neurons], dtype=dtype),
             )
-            node.inputs = [blk for blk in blocks if blk.dst == i]
+            node.inputs = into[i]
             node.sources = [blk.src for blk in node.inputs]
             bias_name = f"{keys[i]}/bias"
+            # Absent connections have no gradient; frozen ones have one, which
+            # training does not apply (Network.train_mask).
             node.op = Dense([sizes[s] for s in node.sources], len(neurons), act,
                             [blk.name for blk in node.inputs], bias_name,
-                            [blk.grad_mask for blk in node.inputs])
+                            [None if blk.mask is None else blk.mask.astype(dtype) for blk in node.inputs])
             values[bias_name] = np.array([n.bias for n in neurons], dtype=dtype)
         nodes.append(node)
     _set_columns(design, nodes, layer_index)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from nnsim.design.model import Connection, Design, Layer, Neuron
+from nnsim.design.names import NeuronNames
 
 COLLECTIONS = ("layers", "neurons", "connections")
 
@@ -112,6 +113,7 @@ class Index:
         self._layers = {layer.id: layer for layer in d.layers}
         self._neurons = {n.id: n for n in d.neurons}
         self._conns = {(c.source, c.target): c for c in d.connections}
+        self._names: NeuronNames | None = None  # made on the first name asked for
         self._dirty = False
 
     def layer(self, layer_id: int) -> Layer:
@@ -128,6 +130,14 @@ class Index:
         if self._dirty:
             self._build()
         return self._conns.get(tuple(pair))
+
+    def neuron_name(self, neuron_id: int) -> str:
+        """The neuron's name (``nnsim.design.names``), O(1) after the first."""
+        if self._dirty:
+            self._build()
+        if self._names is None:
+            self._names = NeuronNames(self.design)
+        return self._names(neuron_id)
 
     def has_neuron(self, neuron_id: int) -> bool:
         if self._dirty:

@@ -7,6 +7,12 @@ data set. It knows nothing about Qt or NumPy arrays; the engine compiles it
 (``nnsim.io``).
 
 Ids are small positive integers, unique across layers and neurons of one design.
+
+Look-ups by id (``Design.layer``, ``neuron``, ``neurons_of``, ``next_id``) take
+constant time: the design keeps an index, built when first needed and built
+again after any change that could make it wrong (an item added to or removed
+from ``layers`` or ``neurons``, one of those lists replaced, or the ``id`` or
+``layer`` of any layer or neuron set). Nothing of it is stored in files.
 """
 
 from __future__ import annotations
@@ -27,12 +33,84 @@ from nnsim.engine.vocab import (  # noqa: F401 - the design's words are the engi
 )
 
 
+
 class LayerKind(str, enum.Enum):
     """Where a layer sits in the network."""
 
     INPUT = "input"
     HIDDEN = "hidden"
     OUTPUT = "output"
+
+
+# Counts every change to an ``id`` or a neuron's ``layer``, in any design: the
+# indexes built before such a change are stale.
+_key_edits = 0
+
+
+def _note_key_edit() -> None:
+    global _key_edits
+    _key_edits += 1
+
+
+class _Parts(list):
+    """A design's list of layers, neurons or connections that counts its own
+    changes, so that the design's index knows when to rebuild."""
+
+    changes = 0
+
+    def _changed(self) -> None:
+        self.changes += 1
+
+    def append(self, item):
+        self._changed()
+        super().append(item)
+
+    def extend(self, items):
+        self._changed()
+        super().extend(items)
+
+    def insert(self, i, item):
+        self._changed()
+        super().insert(i, item)
+
+    def remove(self, item):
+        self._changed()
+        super().remove(item)
+
+    def pop(self, *args):
+        self._changed()
+        return super().pop(*args)
+
+    def clear(self):
+        self._changed()
+        super().clear()
+
+    def sort(self, *args, **kwargs):
+        self._changed()
+        super().sort(*args, **kwargs)
+
+    def reverse(self):
+        self._changed()
+        super().reverse()
+
+    def __setitem__(self, i, value):
+        self._changed()
+        super().__setitem__(i, value)
+
+    def __delitem__(self, i):
+        self._changed()
+        super().__delitem__(i)
+
+    def __iadd__(self, items):
+        self._changed()
+        return super().__iadd__(items)
+
+    def __imul__(self, n):
+        self._changed()
+        return super().__imul__(n)
+
+
+_PART_LISTS = frozenset(("layers", "neurons", "connections"))
 
 
 @dataclass
@@ -44,6 +122,11 @@ class Layer:
     name: str
     kind: LayerKind
     activation: Activation = Activation.TANH
+
+    def __setattr__(self, name, value):
+        if name == "id":
+            _note_key_edit()
+        object.__setattr__(self, name, value)
 
 
 @dataclass
@@ -60,6 +143,11 @@ class Neuron:
     threshold: float = 0.0
     x: float = 0.0
     y: float = 0.0
+
+    def __setattr__(self, name, value):
+        if name == "id" or name == "layer":
+            _note_key_edit()
+        object.__setattr__(self, name, value)
 
 
 @dataclass
@@ -107,22 +195,48 @@ class Design:
     dataset: DatasetSpec = field(default_factory=DatasetSpec)
     history: list[HistoryRecord] = field(default_factory=list)
 
+    def __setattr__(self, name, value):
+        if name in _PART_LISTS and type(value) is not _Parts:
+            value = _Parts(value)
+        object.__setattr__(self, name, value)
+
+    def __getstate__(self):
+        # Copies (copy.copy, copy.deepcopy) build their own index.
+        state = dict(self.__dict__)
+        state.pop("_index", None)
+        return state
+
     # -- look-ups -------------------------------------------------------------
+    def _lookup(self) -> _Index:
+        index = self.__dict__.get("_index")
+        if index is None or not index.fits(self):
+            index = _Index(self)
+            object.__setattr__(self, "_index", index)
+        return index
+
     def layer(self, layer_id: int) -> Layer:
-        for layer in self.layers:
-            if layer.id == layer_id:
-                return layer
-        raise KeyError(f"no layer {layer_id}")
+        try:
+            return self._lookup().layers[layer_id]
+        except (KeyError, TypeError):
+            raise KeyError(f"no layer {layer_id}") from None
 
     def neuron(self, neuron_id: int) -> Neuron:
-        for neuron in self.neurons:
-            if neuron.id == neuron_id:
-                return neuron
-        raise KeyError(f"no neuron {neuron_id}")
+        try:
+            return self._lookup().neurons[neuron_id]
+        except (KeyError, TypeError):
+            raise KeyError(f"no neuron {neuron_id}") from None
 
     def neurons_of(self, layer_id: int) -> list[Neuron]:
         """The neurons of a layer, in design order (their order in the layer)."""
-        return [n for n in self.neurons if n.layer == layer_id]
+        try:
+            return list(self._lookup().members.get(layer_id, ()))
+        except TypeError:  # an unhashable id
+            return []
+
+    def layer_sizes(self) -> dict[int, int]:
+        """Layer id -> number of neurons, for every layer."""
+        members = self._lookup().members
+        return {layer.id: len(members.get(layer.id, ())) for layer in self.layers}
 
     def layers_of_kind(self, kind: LayerKind) -> list[Layer]:
         return [layer for layer in self.layers if layer.kind == kind]
@@ -137,28 +251,57 @@ class Design:
         return neuron.activation or self.layer(neuron.layer).activation
 
     def next_id(self) -> int:
-        ids = [layer.id for layer in self.layers] + [n.id for n in self.neurons]
-        return max(ids, default=0) + 1
+        return self._lookup().max_id + 1
 
     def describe_neuron(self, neuron_id: int) -> str:
-        """A short human name for messages: the label or 'neuron 7 (hidden 1)'."""
-        try:
-            n = self.neuron(neuron_id)
-        except KeyError:
-            return f"neuron {neuron_id}"
-        try:
-            layer_name = self.layer(n.layer).name
-        except KeyError:
-            layer_name = f"layer {n.layer}"
-        return f"'{n.label}'" if n.label else f"neuron {n.id} ({layer_name})"
+        """The neuron's name as every text shows it (``nnsim.design.names``):
+        its label, or its layer and place, 'hidden 1 neuron 3'."""
+        from nnsim.design.names import neuron_name  # names builds on this module
+
+        return neuron_name(self, neuron_id)
 
     @property
     def input_size(self) -> int:
-        return sum(len(self.neurons_of(layer.id)) for layer in self.layers_of_kind(LayerKind.INPUT))
+        members = self._lookup().members
+        return sum(len(members.get(layer.id, ())) for layer in self.layers_of_kind(LayerKind.INPUT))
 
     @property
     def output_size(self) -> int:
-        return sum(len(self.neurons_of(layer.id)) for layer in self.layers_of_kind(LayerKind.OUTPUT))
+        members = self._lookup().members
+        return sum(len(members.get(layer.id, ())) for layer in self.layers_of_kind(LayerKind.OUTPUT))
 
     def copy(self) -> Design:
         return copy.deepcopy(self)
+
+
+class _Index:
+    """Id -> layer, id -> neuron and layer id -> its neurons for one state of a
+    design; ``fits`` says whether the design is still in that state."""
+
+    def __init__(self, design: Design):
+        self.layers_list, self.neurons_list = design.layers, design.neurons
+        self.stamp = self._stamp(design)
+        # Where an id is used twice (a design the checks refuse), the first wins,
+        # as a search of the list would find it.
+        self.layers = {layer.id: layer for layer in reversed(design.layers)}
+        self.neurons = {n.id: n for n in reversed(design.neurons)}
+        self.members: dict[int, list[Neuron]] = {}
+        for n in design.neurons:
+            group = self.members.get(n.layer)
+            if group is None:
+                self.members[n.layer] = [n]
+            else:
+                group.append(n)
+        ids = [i for i in (*self.layers, *self.neurons) if isinstance(i, int)]
+        self.max_id = max(ids, default=0)
+
+    @staticmethod
+    def _stamp(design: Design) -> tuple[int, int, int]:
+        return design.layers.changes, design.neurons.changes, _key_edits
+
+    def fits(self, design: Design) -> bool:
+        return (
+            design.layers is self.layers_list
+            and design.neurons is self.neurons_list
+            and self._stamp(design) == self.stamp
+        )

@@ -26,13 +26,32 @@ from nnsim.design.edits import (
     set_fields,
 )
 from nnsim.design.model import Activation, Connection, Design, Init, Layer, LayerKind, Neuron
-from nnsim.design.validate import DesignError, _layer_graph, check_design, connection_problem
+from nnsim.design.validate import DesignError, _layer_graph, check_design, connection_problem, matrix_problem
+from nnsim.text import one_line, quote
 
 MAX_LAYER_SIZE = 10_000
 
 
 class EditError(ValueError):
     """An edit was refused; the message says why in one line."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(one_line(message))
+
+
+def _check_matrices(design: Design, grow: dict[int, int] | None = None, layers=(), neurons=(), connections=()):
+    """Refuse an edit after which the design's weight matrices would pass
+    the memory budget (``MAX_MATRIX_ENTRIES``): the design plus new layers,
+    neurons and connections, and layers grown by ``grow[layer id]`` neurons."""
+    trial = copy.copy(design)
+    trial.layers = [*design.layers, *layers]
+    trial.neurons = [*design.neurons, *neurons]
+    sizes = trial.layer_sizes()
+    for lid, extra in (grow or {}).items():
+        sizes[lid] += extra
+    problem = matrix_problem(trial, sizes, _layer_graph(trial, [*design.connections, *connections]))
+    if problem:
+        raise EditError(problem)
 
 
 def _new_ids(design: Design, count: int) -> list[int]:
@@ -126,7 +145,13 @@ def add_neuron(
     index = index or Index(design)
     layer = index.layer(layer_id)
     if len(design.neurons_of(layer_id)) >= MAX_LAYER_SIZE:
-        raise EditError(f"layer '{layer.name}' already holds {MAX_LAYER_SIZE} neurons")
+        raise EditError(f"layer {quote(layer.name)} already holds {MAX_LAYER_SIZE} neurons")
+    _check_matrices(design, grow={layer_id: 1})
+    return _add_neuron(design, layer_id, x, y, rng, index)
+
+
+def _add_neuron(design: Design, layer_id: int, x: float, y: float, rng: np.random.Generator, index: Index):
+    layer = index.layer(layer_id)
     (nid,) = _new_ids(design, 1)
     siblings = design.neurons_of(layer_id)
     bias = siblings[-1].bias if siblings and layer.kind != LayerKind.INPUT else 0.0
@@ -180,7 +205,7 @@ def connect_layers(design: Design, source_layer: int, target_layer: int, rng: np
     missing = _missing(design, pairs)
     if not missing:
         s_name, t_name = design.layer(source_layer).name, design.layer(target_layer).name
-        raise EditError(f"'{s_name}' and '{t_name}' are already fully connected")
+        raise EditError(f"{quote(s_name)} and {quote(t_name)} are already fully connected")
     return connect(design, missing, rng)
 
 
@@ -219,15 +244,16 @@ def resize_layer(design: Design, layer_id: int, size: int, rng: np.random.Genera
     layer = design.layer(layer_id)
     members = design.neurons_of(layer_id)
     if not 1 <= size <= MAX_LAYER_SIZE:
-        raise EditError(f"layer '{layer.name}' can hold 1 to {MAX_LAYER_SIZE} neurons, not {size}")
+        raise EditError(f"layer {quote(layer.name)} can hold 1 to {MAX_LAYER_SIZE} neurons, not {size}")
     if size < len(members):
         return remove(design, neurons=[n.id for n in members[size:]])
+    _check_matrices(design, grow={layer_id: size - len(members)})
     work = copy.deepcopy(design)
     index = Index(work)
     ops: list = []
     for _ in range(size - len(members)):
         last = work.neurons_of(layer_id)[-1]
-        _, step = add_neuron(work, layer_id, last.x, last.y + ROW_SPACING, rng, index)
+        _, step = _add_neuron(work, layer_id, last.x, last.y + ROW_SPACING, rng, index)
         apply_ops(work, step, index)
         ops += step
     return ops
@@ -251,7 +277,7 @@ def set_neuron(design: Design, neuron_id: int, index: Index | None = None, **val
         mine = Activation(own) if own is not None else layer.activation
         kinds = {design.activation_of(m) for m in design.neurons_of(layer.id) if m.id != neuron_id} | {mine}
         if Activation.SOFTMAX in kinds and len(kinds) > 1:
-            raise EditError(f"layer '{layer.name}': softmax must be the activation of all its neurons")
+            raise EditError(f"layer {quote(layer.name)}: softmax must be the activation of all its neurons")
     return set_fields(("neuron", neuron_id), n, **values)
 
 
@@ -332,6 +358,7 @@ def paste(design: Design, frag: dict, dx: float, dy: float) -> tuple[list[int], 
         for c in frag["connections"]
         if c.source in neuron_map and c.target in neuron_map
     ]
+    _check_matrices(design, layers=new_layers, neurons=new_neurons, connections=new_conns)
     ops = [insert_at_end(design, "layers", new_layers), insert_at_end(design, "neurons", new_neurons)]
     if new_conns:
         ops.append(insert_at_end(design, "connections", new_conns))

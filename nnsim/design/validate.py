@@ -2,41 +2,81 @@
 
 The editor asks ``connection_problem`` before it draws a connection; the
 compiler and the file loader call ``check_design``. Messages name the neurons
-and layers involved the way the user sees them.
+and layers involved the way the user sees them. Every check is near-linear in
+the size of the design (the cycle check is a topological sort; only when it
+finds a cycle does a binary search over the connections find the one that
+closes it, for the message).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 
 from nnsim.design.model import Activation, Connection, Design, LayerKind
+from nnsim.text import one_line, quote
+
+
+# The engine computes each pair of joined layers as a dense matrix of
+# size(source) x size(target), however few connections the pair has. The
+# matrices of a design may hold at most this many entries in total: 80 MB per
+# copy as 64-bit floats, and training keeps a few copies (gradients, masks,
+# optimizer state), about 600 MB at the limit.
+MAX_MATRIX_ENTRIES = 10_000_000
 
 
 class DesignError(ValueError):
-    """A design breaks a rule; the message is one line for the user."""
+    """A design breaks a rule; the message is one line for the user (text
+    from the design in it is shown escaped)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(one_line(message))
 
 
 def _layer_graph(design: Design, connections) -> dict[int, set[int]]:
-    layer_of = {n.id: n.layer for n in design.neurons}
-    graph: dict[int, set[int]] = {}
-    for c in connections:
-        graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
-    return graph
+    return _layer_graph_by({n.id: n.layer for n in design.neurons}, connections)
 
 
 def _path(graph: dict[int, set[int]], start: int, goal: int) -> list[int] | None:
-    """A path of layer ids from start to goal, or None."""
-    stack = [(start, [start])]
-    seen = {start}
+    """A path of layer ids from start to goal, or None. Linear in the size of
+    the graph: each layer remembers the one it was reached from."""
+    came_from = {start: start}
+    stack = [start]
     while stack:
-        node, path = stack.pop()
+        node = stack.pop()
         if node == goal:
-            return path
+            path = [node]
+            while node != start:
+                node = came_from[node]
+                path.append(node)
+            return path[::-1]
         for nxt in graph.get(node, ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, path + [nxt]))
+            if nxt not in came_from:
+                came_from[nxt] = node
+                stack.append(nxt)
     return None
+
+
+def layer_order(layer_ids: list[int], graph: dict[int, set[int]]) -> list[int] | None:
+    """The layer ids in topological order (each after every layer feeding
+    it; ties keep the order of ``layer_ids``), or None if the graph has a
+    cycle. Kahn's algorithm with a heap: O((layers + edges) log layers)."""
+    rank = {lid: i for i, lid in enumerate(layer_ids)}
+    waiting = dict.fromkeys(layer_ids, 0)  # layer -> sources not yet placed
+    for targets in graph.values():
+        for t in targets:
+            waiting[t] += 1
+    ready = [rank[lid] for lid, k in waiting.items() if k == 0]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while ready:
+        lid = layer_ids[heapq.heappop(ready)]
+        order.append(lid)
+        for t in graph.get(lid, ()):
+            waiting[t] -= 1
+            if waiting[t] == 0:
+                heapq.heappush(ready, rank[t])
+    return order if len(order) == len(layer_ids) else None
 
 
 def connection_problem(design: Design, source: int, target: int, graph=None) -> str | None:
@@ -54,7 +94,14 @@ def connection_problem(design: Design, source: int, target: int, graph=None) -> 
         )
     if graph is None:
         graph = _layer_graph(design, design.connections)
-    return _structural_problem(design, Connection(source, target), graph)
+    problem = _structural_problem(design, Connection(source, target), graph)
+    if problem is None:
+        ls, lt = design.neuron(source).layer, design.neuron(target).layer
+        if lt not in graph.get(ls, ()):  # a new pair of joined layers: a new matrix
+            trial = {k: set(v) for k, v in graph.items()}
+            trial.setdefault(ls, set()).add(lt)
+            problem = matrix_problem(design, design.layer_sizes(), trial)
+    return problem
 
 
 def check_design(design: Design) -> None:
@@ -80,12 +127,12 @@ def check_design(design: Design) -> None:
     for layer in design.layers:
         kinds = kinds_in.get(layer.id, set())
         if Activation.SOFTMAX in kinds and len(kinds) > 1:
-            raise DesignError(f"layer '{layer.name}': softmax must be the activation of all its neurons")
+            raise DesignError(f"layer {quote(layer.name)}: softmax must be the activation of all its neurons")
     pairs: set[tuple[int, int]] = set()
     graph: dict[int, set[int]] = {}
     layer_of = {n.id: n.layer for n in design.neurons}
     kind_of = {lid: layer.kind for lid, layer in layer_by_id.items()}
-    for k, c in enumerate(design.connections):
+    for k, c in enumerate(design.connections):  # rules 4 to 6
         for end in (c.source, c.target):
             if end not in layer_of:
                 raise DesignError(f"connection {k + 1} ({c.source} → {c.target}): there is no neuron {end}")
@@ -101,21 +148,77 @@ def check_design(design: Design) -> None:
                 "appears twice"
             )
         ls, lt = layer_of[c.source], layer_of[c.target]
-        new_edge = lt not in graph.get(ls, ())
         # Cheap tests first; the full check (with names for the message) runs
-        # only when a rule may be broken. Checking against the connections
-        # accepted so far makes the message name the connection that closes a cycle.
-        if (
-            ls == lt
-            or kind_of[lt] == LayerKind.INPUT
-            or kind_of[ls] == LayerKind.OUTPUT
-            or (new_edge and _path(graph, lt, ls) is not None)
-        ):
-            problem = _structural_problem(design, c, graph if new_edge else None)
+        # only when a rule is broken.
+        if ls == lt or kind_of[lt] == LayerKind.INPUT or kind_of[ls] == LayerKind.OUTPUT:
+            problem = _structural_problem(design, c, None)
             if problem:
                 raise DesignError(problem)
         pairs.add(pair)
         graph.setdefault(ls, set()).add(lt)
+    if layer_order(layer_ids, graph) is None:  # rule 7
+        raise DesignError(_first_cycle(design, layer_of))
+    sizes: dict[int, int] = dict.fromkeys(layer_ids, 0)
+    for n in design.neurons:
+        sizes[n.layer] += 1
+    problem = matrix_problem(design, sizes, graph)  # rule 8
+    if problem:
+        raise DesignError(problem)
+
+
+def matrix_entries(sizes: dict[int, int], graph: dict[int, set[int]]) -> tuple[int, tuple[int, int] | None]:
+    """(entries of all the weight matrices, the pair of layers with the
+    largest one) for layer sizes and a layer graph."""
+    total, largest, biggest = 0, None, -1
+    for s, targets in graph.items():
+        for t in targets:
+            cells = sizes[s] * sizes[t]
+            total += cells
+            if cells > biggest:
+                largest, biggest = (s, t), cells
+    return total, largest
+
+
+def matrix_problem(design: Design, sizes: dict[int, int], graph: dict[int, set[int]]) -> str | None:
+    """Why the weight matrices of a design with these layer sizes and this
+    layer graph would not fit the memory budget (None if they fit)."""
+    total, largest = matrix_entries(sizes, graph)
+    if total <= MAX_MATRIX_ENTRIES:
+        return None
+    s, t = largest
+    return (
+        f"the joined layers need weight matrices of {total:,} entries in all, more than nnsim's budget of "
+        f"{MAX_MATRIX_ENTRIES:,} (each pair of joined layers costs size × size, however few connections "
+        f"join them; the largest: {_layer_names(design, [s, t])}, {sizes[s]:,} × {sizes[t]:,}): "
+        "join smaller layers or split the big ones"
+    )
+
+
+def _first_cycle(design: Design, layer_of: dict[int, int]) -> str:
+    """The message for the first connection, in design order, that closes a
+    cycle. Whether the first k connections hold a cycle only grows with k, so
+    a binary search finds it with O(log n) topological sorts."""
+    layer_ids = [layer.id for layer in design.layers]
+    conns = design.connections
+
+    def graph_of(k: int) -> dict[int, set[int]]:
+        return _layer_graph_by(layer_of, conns[:k])
+
+    low, high = 0, len(conns)  # the first `low` are acyclic, the first `high` are not
+    while high - low > 1:
+        mid = (low + high) // 2
+        if layer_order(layer_ids, graph_of(mid)) is None:
+            high = mid
+        else:
+            low = mid
+    return _structural_problem(design, conns[high - 1], graph_of(high - 1)) or "the layers form a cycle"
+
+
+def _layer_graph_by(layer_of: dict[int, int], connections) -> dict[int, set[int]]:
+    graph: dict[int, set[int]] = {}
+    for c in connections:
+        graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
+    return graph
 
 
 def _structural_problem(design: Design, c: Connection, graph) -> str | None:
@@ -128,16 +231,25 @@ def _structural_problem(design: Design, c: Connection, graph) -> str | None:
     if design.layer(s.layer).kind == LayerKind.OUTPUT:
         return f"connection {name_s} → {name_t} starts at an output neuron, which feeds nothing"
     if s.layer == t.layer:
-        return f"connection {name_s} → {name_t} joins two neurons of layer '{design.layer(s.layer).name}'"
+        return f"connection {name_s} → {name_t} joins two neurons of layer {quote(design.layer(s.layer).name)}"
     if graph is not None:
         back = _path(graph, t.layer, s.layer)
         if back is not None:
-            names = " → ".join(design.layer(i).name for i in back + [t.layer])
+            names = _layer_names(design, back + [t.layer])
             return (
                 f"connection {name_s} → {name_t} closes a cycle ({names}); "
                 "networks here are feed-forward"
             )
     return None
+
+
+def _layer_names(design: Design, ids: list[int], most: int = 8) -> str:
+    """'a → b → c', with the middle of a long path left out."""
+    names = [one_line(design.layer(i).name) or f"layer {i}" for i in ids]
+    names = [n if len(n) <= 30 else n[:29] + "…" for n in names]
+    if len(names) > most:
+        names = names[:3] + [f"… {len(names) - 6:,} more …"] + names[-3:]
+    return " → ".join(names)
 
 
 def check_trainable(design: Design) -> None:

@@ -5,13 +5,18 @@ outputs; ``thr`` is the per-neuron threshold, shape (n,), used by step and sign.
 ``backward(a, grad_a)`` maps the gradient of the loss with respect to the
 outputs ``a`` to the gradient with respect to ``z``, using only the outputs
 (every function here can recover its derivative from its output), so training
-never has to keep ``z``.
+never has to keep ``z`` for that (output layers keep it for their loss).
+
+None of them warns: the sigmoid is computed from e^−|z|, and softmax takes the
+limit where weighted sums are infinite.
 
 Step and sign have derivative 0 wherever it exists: gradient descent cannot
 train them, which is why the perceptron learning rule exists.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -33,8 +38,12 @@ def _linear(z, thr):
 
 
 def _sigmoid(z, thr):
-    # The tanh form equals 1 / (1 + e^-z) and never overflows.
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    # 1 / (1 + e^-z) for z >= 0 and e^z / (1 + e^z) for z < 0: both only need
+    # e^-|z|, which never overflows (it underflows quietly to 0 past |z| = 745,
+    # where that is the answer), and each keeps full relative accuracy on its
+    # side (0.5·(1 + tanh(z/2)) loses it below z = -30 and is 0 below -38).
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def _tanh(z, thr):
@@ -49,8 +58,26 @@ def _leaky_relu(z, thr):
     return np.where(z > 0, z, LEAKY_SLOPE * z)
 
 
+def softmax_shifted(z: np.ndarray) -> np.ndarray:
+    """``z`` minus its row maximum, the form softmax and log-softmax take
+    exponentials of without overflow. Where a row's maximum is not finite its
+    limit is taken: a row with +inf entries puts all its weight on them (split
+    evenly), a row of -inf only is even (its entries are all equal), and a row
+    with NaN stays NaN. Never warns."""
+    m = z.max(axis=-1, keepdims=True)  # (batch, 1)
+    # Python floats: inf or NaN here means an infinite or NaN entry, or a
+    # spread past the float range, where z - m would warn.
+    if not z.size or math.isfinite(float(m.max()) - float(z.min())):
+        return z - m
+    finite = np.isfinite(m)
+    with np.errstate(over="ignore", invalid="ignore"):  # a spread past the float range gives -inf: e^-inf = 0
+        zz = z - np.where(finite, m, 0.0)
+    zz = np.where(np.isposinf(m), np.where(np.isposinf(z), 0.0, -np.inf), zz)
+    return np.where(np.isneginf(m), 0.0, zz)
+
+
 def _softmax(z, thr):
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    e = np.exp(softmax_shifted(z))
     return e / e.sum(axis=-1, keepdims=True)
 
 

@@ -29,7 +29,7 @@ def supports(net) -> bool:
 class _Step:
     """One dense node's part of the plan."""
 
-    __slots__ = ("i", "op", "sources", "out", "d", "tmp", "output", "columns", "multi", "parts", "send",
+    __slots__ = ("i", "op", "sources", "out", "z", "d", "tmp", "output", "columns", "multi", "parts", "send",
                  "fwd", "bwd", "W", "b", "gw", "gb")
 
     def __init__(self, node, n, dt):
@@ -37,6 +37,8 @@ class _Step:
         self.op = node.op
         self.sources = tuple(node.sources)
         self.out = np.empty((n, node.size), dt)
+        # Output nodes keep their weighted sums apart: fused losses use them.
+        self.z = np.empty((n, node.size), dt) if node.kind == "output" else self.out
         self.d = np.empty((n, node.size), dt)
         self.tmp = np.empty((n, node.size), dt)
         self.output = node.kind == "output"
@@ -76,7 +78,7 @@ class DensePlan:
                     if step.multi:
                         step.parts[s.i] = np.empty((n, net.layers[src].size), dt)
         self.inputs = [(node.index, node.columns) for node in net.input_layers]
-        self.mse = net.loss == Loss.MSE
+        self.softmax_ce = net.loss == Loss.SOFTMAX_CROSS_ENTROPY
         self._grads = None  # the gradient store the steps' views point into
 
     def step(self, X, Y, grads) -> float:
@@ -92,19 +94,19 @@ class DensePlan:
             acts[i] = X[:, cols]
         matmul = np.matmul
         for s in self.steps:
-            out, W = s.out, s.W
+            out, z, W = s.out, s.z, s.W
             src = s.sources
             if len(src) == 1:
-                matmul(acts[src[0]], W[0], out=out)
+                matmul(acts[src[0]], W[0], out=z)
             else:
-                s.op.forward_into([acts[j] for j in src], out, out)
+                s.op.forward_into([acts[j] for j in src], z, out)
                 acts[s.i] = out
                 continue
-            out += s.b
+            z += s.b
             if s.fwd is not None:
-                s.fwd(out, out)
+                s.fwd(z, out)
             else:
-                s.op.act.forward_into(out, out)
+                s.op.act.forward_into(z, out)
             acts[s.i] = out
         loss = 0.0
         single = len(net.output_layers) == 1
@@ -114,13 +116,19 @@ class DensePlan:
             out, d = s.out, s.d
             if s.output:
                 y = Y if single else Y[:, s.columns]
-                np.subtract(out, y, out=d)
-                if self.mse:  # ½ Σ (a − y)² / batch, from the difference already made
-                    loss += 0.5 * float(np.vdot(d, d)) / n
+                fused = net.layers[s.i].fused
+                if fused:
+                    loss += losses.value_from_z(net.loss, s.z, y)
+                    if self.softmax_ce:  # (a·Σy − y)/batch, as losses.fused_delta
+                        np.multiply(out, y.sum(axis=1, keepdims=True), out=d)
+                        d -= y
+                    else:  # (a − y)/batch
+                        np.subtract(out, y, out=d)
                 else:
-                    loss += losses.VALUE[net.loss](out, y)
-                d /= n  # fused: (a − y)/batch; otherwise ∂L/∂a of the MSE
-                if not net.layers[s.i].fused:
+                    np.subtract(out, y, out=d)
+                    loss += 0.5 * float(np.vdot(d, d)) / n  # the MSE, ½ Σ (a − y)² / batch
+                d /= n
+                if not fused:
                     if s.bwd is not None:
                         s.bwd(out, d, d, s.tmp)
                     else:

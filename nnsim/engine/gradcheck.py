@@ -11,7 +11,7 @@ def numerical_gradients(net: Network, X, Y, h: float = 1e-6) -> list[np.ndarray]
     """Central differences of the mean batch loss for every drawn entry
     (entries of absent connections get 0, as in backpropagation)."""
     grads = []
-    for p, mask in zip(net.params, net.grad_masks()):
+    for p, mask in zip(net.params, net.drawn_masks()):
         g = np.zeros_like(p)
         flat, gflat = p.reshape(-1), g.reshape(-1)
         mflat = None if mask is None else mask.reshape(-1)
@@ -20,9 +20,9 @@ def numerical_gradients(net: Network, X, Y, h: float = 1e-6) -> list[np.ndarray]
                 continue
             old = flat[i]
             flat[i] = old + h
-            up = net.loss_value(net.predict(X), Y)
+            up = net.loss_of(net.forward(X), Y)
             flat[i] = old - h
-            down = net.loss_value(net.predict(X), Y)
+            down = net.loss_of(net.forward(X), Y)
             flat[i] = old
             gflat[i] = (up - down) / (2 * h)
         grads.append(g)

@@ -4,6 +4,9 @@ For the learn mode and ``nnsim predict --trace``: each layer's weighted sums
 z and outputs a, each neuron's error term δ = ∂L/∂z, each connection's
 gradient ∂L/∂w = a_source · δ_target, and the change the optimizer would make
 (with the current learning rate, regularisation and optimizer state).
+
+A frozen connection shows its true gradient (what it would learn), but the
+optimizer is given 0 for it, so its change is 0: training never moves it.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ class Inspection:
     target: np.ndarray | None  # (n_outputs,)
     loss: float | None
     delta: list[np.ndarray | None] | None  # per layer (size,): ∂L/∂z
-    dW: list[np.ndarray] | None  # per block (n_src, n_dst): ∂L/∂w of the data loss
+    dW: list[np.ndarray] | None  # per block (n_src, n_dst): ∂L/∂w of the data loss, frozen connections too
     db: list[np.ndarray | None] | None  # per layer (size,)
     change_W: list[np.ndarray] | None  # per block: what the optimizer would add
     change_b: list[np.ndarray | None] | None  # per layer
@@ -46,7 +49,7 @@ def inspect_sample(net: Network, x, target=None, optimizer=None, settings=None) 
         if target is None:
             return Inspection(X[0].copy(), z, a, out, None, None, None, None, None, None, None)
         Y = np.asarray(target, dtype=net.dtype).reshape(1, -1)
-        g = net.backward(trace, Y)
+        g = net.backward(trace, Y, mask_frozen=False)
         delta = [None if d is None or op.kind == "input" else d[0].copy() for d, op in zip(g.delta, net.layers)]
         change_W = change_b = None
         if optimizer is not None and settings is not None:

@@ -73,8 +73,10 @@ class Node:
 
 @dataclass
 class Trace:
-    """Every node's kept values ``z`` (a dense layer's weighted sums; None
-    unless asked for) and outputs ``a`` for a batch."""
+    """Every node's kept values ``z`` (a dense layer's weighted sums) and
+    outputs ``a`` for a batch. ``z`` is always kept for output nodes (the
+    loss is computed from it where it can be, see ``Network.loss_of``), for
+    the others only when asked."""
 
     z: list
     a: list[np.ndarray]
@@ -119,14 +121,18 @@ class Network:
         self.n_outputs = sum(n.size for n in self.output_layers)
         self.blocks = sorted((blk for n in layers for blk in n.inputs), key=lambda b: (b.src, b.dst))
         for n in layers:
-            n.outputs = [blk for blk in self.blocks if blk.src == n.index]
+            n.outputs = []
+        for blk in self.blocks:
+            layers[blk.src].outputs.append(blk)
         specs = {}
         for n in layers:
             if n.op is not None:
                 specs.update(n.op.parameter_specs())
         # Weights in block order, then biases and the rest in node order: the
         # order the flat vector (and ``params``) keeps.
-        order = [blk.name for blk in self.blocks] + [k for k in specs if k not in {b.name for b in self.blocks}]
+        weights = [blk.name for blk in self.blocks]
+        named = set(weights)
+        order = weights + [k for k in specs if k not in named]
         self.layout = ParameterLayout([(k, specs[k]) for k in order])
         self.parameters = Parameters(self.layout, self.dtype)
         for n in layers:
@@ -206,7 +212,7 @@ class Network:
             if n.op is None:
                 a[n.index] = X[:, n.columns]
                 continue
-            z[n.index], a[n.index] = n.op.forward([a[s] for s in n.sources], len(X), keep_z)
+            z[n.index], a[n.index] = n.op.forward([a[s] for s in n.sources], len(X), keep_z or n.kind == OUTPUT)
         return Trace(z=z, a=a)
 
     def outputs(self, trace: Trace) -> np.ndarray:
@@ -219,16 +225,32 @@ class Network:
         return self.outputs(self.forward(X))
 
     def loss_value(self, out: np.ndarray, Y: np.ndarray) -> float:
+        """The mean loss from outputs alone: cross-entropies clip the outputs
+        inside their logarithms. ``loss_of`` is exact where outputs saturate."""
         return losses.VALUE[self.loss](out, Y)
+
+    def loss_of(self, trace: Trace, Y: np.ndarray) -> float:
+        """The mean batch loss of a forward pass, summed over output nodes;
+        fused ones (sigmoid with binary cross-entropy, softmax with softmax
+        cross-entropy) compute it from their weighted sums, exactly."""
+        single = len(self.output_layers) == 1
+        return sum(self._layer_loss(n, trace.z[n.index], trace.a[n.index], Y if single else Y[:, n.columns])
+                   for n in self.output_layers)
+
+    def _layer_loss(self, node: Node, z, a, y: np.ndarray) -> float:
+        if node.fused:
+            return losses.value_from_z(self.loss, z, y)
+        return losses.VALUE[self.loss](a, y)
 
     # -- backward --------------------------------------------------------------
     def backward(self, trace: Trace, Y: np.ndarray, need_input_delta: bool = False,
-                 grads: Parameters | None = None) -> Gradients:
+                 grads: Parameters | None = None, mask_frozen: bool = True) -> Gradients:
         """Gradients of the mean loss over the batch, not applied; written
-        into ``grads`` (a new store when None)."""
+        into ``grads`` (a new store when None). Frozen connections get 0, as
+        training needs; with ``mask_frozen=False`` they get their true ∂L/∂w
+        (what they would learn), for showing. Absent connections always get 0."""
         grads = Parameters(self.layout, self.dtype) if grads is None else grads
         a = trace.a
-        n_batch = a[self.layers[0].index].shape[0]
         delta: list = [None] * len(self.layers)
         # Gradients arriving at each node's output: (consumer index, array),
         # summed in consumer order so that the arithmetic is fixed.
@@ -239,9 +261,9 @@ class Network:
             out = a[n.index]
             if n.kind == OUTPUT:
                 y = Y if single_output else Y[:, n.columns]
-                loss += losses.VALUE[self.loss](out, y)
+                loss += self._layer_loss(n, trace.z[n.index], out, y)
                 if n.fused:
-                    d = (out - y) / n_batch
+                    d = losses.fused_delta(self.loss, out, y)
                 else:
                     d = n.op.delta(out, losses.GRAD[self.loss](out, y))
             else:
@@ -265,11 +287,14 @@ class Network:
             for s, gx in zip(n.sources, back):
                 if gx is not None:
                     arriving[s].append((n.index, gx))
+        if mask_frozen and self.train_mask is not None:
+            grads.flat *= self.train_mask
         return Gradients(loss=loss, params=grads, delta=delta, net=self)
 
     def train_grads(self, X: np.ndarray, Y: np.ndarray, grads: Parameters) -> float:
         """The trainer's step: the batch's loss, and its gradients written
-        into ``grads`` (the same numbers as ``backward(forward(X), Y)``)."""
+        into ``grads`` (the same numbers as ``backward(forward(X), Y,
+        mask_frozen=False)``: the trainer masks frozen entries itself)."""
         if self._fast:
             plan = self._plans.get(len(X))
             if plan is None:
@@ -277,10 +302,11 @@ class Network:
                     self._plans.clear()
                 plan = self._plans[len(X)] = fastpath.DensePlan(self, len(X))
             return plan.step(X, Y, grads)
-        return self.backward(self.forward(X), Y, grads=grads).loss
+        return self.backward(self.forward(X), Y, grads=grads, mask_frozen=False).loss
 
     def loss_and_grads(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
-        return self.backward(self.forward(X), Y)
+        """The loss and its true gradients (frozen connections' too)."""
+        return self.backward(self.forward(X), Y, mask_frozen=False)
 
     # -- checks ----------------------------------------------------------------
     def all_finite(self) -> bool:

@@ -9,6 +9,9 @@ Samples are taken in their fixed order, epoch after epoch. The state at the
 start of an epoch then decides everything that follows, so when the weights
 at the end of an epoch equal those at the end of an earlier one, the updates
 will cycle forever: the data is not linearly separable (as XOR is not).
+
+A rate so large that a weight overflows to ±inf (or NaN) is divergence, as in
+backpropagation: the weights after the last whole epoch are put back.
 """
 
 from __future__ import annotations
@@ -65,49 +68,62 @@ class PerceptronTrainer(EpochRunner):
         return len(self.data.x_train) - self._pos
 
     def _state_key(self) -> bytes:
-        # Rounded so that float noise in repeated additions cannot hide a cycle.
-        return np.round(self.net.parameters.flat, 9).tobytes()
+        # Rounded so that float noise in repeated additions cannot hide a cycle;
+        # numbers too large to have decimals are kept as they are (rounding
+        # them would overflow, and every huge weight would look the same).
+        values = self.net.parameters.flat.copy()
+        small = np.abs(values) < 1e15
+        values[small] = np.round(values[small], 9)
+        return values.tobytes()
 
     def train_steps(self, n: int, evaluate: bool = True) -> int:
         done = 0
         while done < n and self.status == READY:
+            if self.at_limit():
+                break
             self.step_one()
             done += 1
-            if self._pos >= len(self.data.x_train):
+            if self.status == READY and self._pos >= len(self.data.x_train):
                 self._end_epoch(evaluate)
         return done
 
     def step_one(self) -> PerceptronUpdate:
-        """Apply the rule to the next sample."""
+        """Apply the rule to the next sample (a step that makes a weight
+        overflow stops training as diverged, the last finite weights back)."""
         i = self._pos
         x = self.data.x_train[i : i + 1]
         y = self.data.y_train[i]
-        trace = self.net.forward(x)
-        out = self.net.outputs(trace)[0]
-        err = y - out
-        rate = self.settings.learning_rate
-        for op in self.net.output_layers:
-            e = err[op.columns]
-            for blk in op.inputs:
-                change = rate * np.outer(trace.a[blk.src][0], e)
-                if blk.grad_mask is not None:
-                    change *= blk.grad_mask
-                elif blk.mask is not None:
-                    change *= blk.mask
-                blk.W += change
-            b = op.b
-            b += rate * e
+        with np.errstate(all="ignore"):  # overflow is caught below as divergence
+            trace = self.net.forward(x)
+            out = self.net.outputs(trace)[0]
+            err = y - out
+            rate = self.settings.learning_rate
+            for op in self.net.output_layers:
+                e = err[op.columns]
+                for blk in op.inputs:
+                    change = rate * np.outer(trace.a[blk.src][0], e)
+                    if blk.grad_mask is not None:
+                        change *= blk.grad_mask
+                    elif blk.mask is not None:
+                        change *= blk.mask
+                    blk.W += change
+                b = op.b
+                b += rate * e
         if np.any(err != 0):
             self._mistakes += 1
         self.last_loss = 0.5 * float(err @ err)
         self.last_update = PerceptronUpdate(i, out.copy(), y.copy(), err.copy())
         self._pos += 1
         self.step_count += 1
+        if not self.net.all_finite():
+            self._restore_good("a weight became infinite or not a number", self.step_count, self.epoch + 1)
+            self._pos = 0
         return self.last_update
 
     def _end_epoch(self, evaluate: bool) -> None:
         self.epoch += 1
         self._pos = 0
+        self._keep_good()
         if evaluate:
             self.history.append(self.evaluate())
         if self._mistakes == 0:
@@ -127,11 +143,12 @@ class PerceptronTrainer(EpochRunner):
 
     def evaluate(self) -> HistoryRecord:
         d, net = self.data, self.net
-        out = net.predict(d.x_train)
+        with np.errstate(all="ignore"):  # huge weights: step outputs stay 0 or 1 whatever z is
+            out = net.predict(d.x_train)
+            out_test = net.predict(d.x_test) if len(d.x_test) else None
         diff = out - d.y_train
         test_loss = test_acc = None
-        if len(d.x_test):
-            out_test = net.predict(d.x_test)
+        if out_test is not None:
             dt = out_test - d.y_test
             test_loss = 0.5 * float(np.sum(dt * dt)) / len(dt)
             test_acc = d.coding.accuracy(out_test, d.labels_test)

@@ -31,7 +31,8 @@ class TargetCoding:
     def encode(self, y: np.ndarray) -> np.ndarray:
         """Targets (n, n_outputs) from class indices (n,) or regression values (n, k)."""
         if not self.is_classification:
-            return np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+            y = np.asarray(y, dtype=np.float64)
+            return y[:, None] if y.ndim == 1 else y  # an empty test set stays (0, k)
         y = np.asarray(y)
         if self.n_outputs == 1:
             return np.where(y == 1, self.high, self.low).astype(np.float64)[:, None]

@@ -1,4 +1,5 @@
-"""Mini-batch training by backpropagation, with divergence caught.
+"""Mini-batch training by backpropagation, with divergence caught and
+training that goes nowhere noticed (``nnsim.engine.stall``).
 
 The trainer owns the optimizer state, the position in the current epoch and
 the history. It runs a given number of steps or epochs and can be called again
@@ -14,14 +15,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnsim.engine.vocab import HistoryRecord, Regularization, TrainingSettings
+from nnsim.engine.vocab import MAX_EPOCHS, MAX_STEPS, HistoryRecord, Regularization, TrainingSettings
 from nnsim.engine.network import Network
 from nnsim.engine.optimizers import make_optimizer
+from nnsim.engine.stall import SATURATED_SHARE, STALL_EPOCHS, ProgressWatch, saturated_share, stall_message
 from nnsim.engine.targets import TargetCoding
 
 READY = "ready"
 DIVERGED = "diverged"
 REACHED_TARGET = "reached_target"
+STALLED = "stalled"  # the loss stopped improving with the neurons saturated
+AT_LIMIT = "at_limit"  # the epoch or step count reached what a design file records
 
 
 @dataclass
@@ -93,6 +97,8 @@ class EpochRunner:
         self.message = ""
         self.last_loss = math.nan
         self._pos = 0
+        self._good = network.copy_params()  # the last weights known to be finite
+        self._good_epoch = 0
 
     def train_epochs(self, n: int, evaluate: bool = True, callback=None) -> int:
         """Run ``n`` whole epochs (finishing the current one first counts as
@@ -104,11 +110,45 @@ class EpochRunner:
                 callback(self)
         return n - (target - self.epoch)
 
+    def at_limit(self) -> bool:
+        """Whether the next step would count past what a design's history can
+        record (MAX_EPOCHS epochs, MAX_STEPS steps); if so, training stops
+        there, so that the result can always be saved."""
+        if self.epoch < MAX_EPOCHS and self.step_count < MAX_STEPS:
+            return False
+        what = f"epoch {self.epoch:,}" if self.epoch >= MAX_EPOCHS else f"step {self.step_count:,}"
+        self.status = AT_LIMIT
+        self.message = (
+            f"stopped at {what}, the most a design's history can count; clear the history "
+            "(Reset, or --reinit on the command line) to train on"
+        )
+        return True
+
     def resume(self) -> None:
         """Allow training again after it stopped (e.g. after the user lowered
         the learning rate or the target)."""
         self.status = READY
         self.message = ""
+
+    @property
+    def good_epoch(self) -> int:
+        """The epoch whose weights divergence puts back (the last finite ones)."""
+        return self._good_epoch
+
+    def _keep_good(self) -> None:
+        """Remember the current weights as the ones to go back to."""
+        self._good = self.net.copy_params()
+        self._good_epoch = self.epoch
+
+    def _restore_good(self, what: str, step: int, epoch: int) -> None:
+        """Stop as diverged, with the last finite weights put back."""
+        self.net.set_params(self._good)
+        self.status = DIVERGED
+        self.message = (
+            f"training diverged at step {step} (epoch {epoch}): {what}; "
+            f"the weights were restored to those after epoch {self._good_epoch}. "
+            f"Try a smaller learning rate than {self.settings.learning_rate:g}."
+        )
 
 
 class Trainer(EpochRunner):
@@ -119,9 +159,8 @@ class Trainer(EpochRunner):
         self.rng = rng
         self.optimizer = make_optimizer(network.parameters, settings)
         self._xs = self._ys = None
-        self._good = network.copy_params()  # last weights known to be finite
-        self._good_epoch = 0
         self._grads = network.parameters.like()
+        self._progress = ProgressWatch()
 
     # -- running ---------------------------------------------------------------
     def train_steps(self, n: int, evaluate: bool = True) -> int:
@@ -136,6 +175,8 @@ class Trainer(EpochRunner):
         n_train = len(self.data.x_train)
         done = 0
         while done < n and self.status == READY:
+            if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
+                break
             if self._xs is None:
                 order = self.rng.permutation(n_train)
                 self._xs = self.data.x_train[order]
@@ -182,26 +223,36 @@ class Trainer(EpochRunner):
                 self._diverged(f"the training loss became {rec.train_loss}", epoch_done=True)
                 return
         # Only weights whose loss is finite are good to go back to.
-        self._good = self.net.copy_params()
-        self._good_epoch = self.epoch
+        self._keep_good()
         if evaluate:
             target = self.settings.target_loss
             if target is not None and rec.train_loss <= target:
                 self.status = REACHED_TARGET
                 self.message = f"reached the target loss {target:g} at epoch {self.epoch}"
+            else:
+                self._check_progress(rec)
+
+    def _check_progress(self, rec: HistoryRecord) -> None:
+        """Stop as stalled when the loss has not improved for STALL_EPOCHS and
+        nearly every neuron is saturated (not when every sample is right)."""
+        flat = self._progress.stalled_for(self.epoch, rec.train_loss)
+        if flat < STALL_EPOCHS or rec.train_accuracy == 1.0:
+            return
+        share = saturated_share(self.net, self.data.x_train)
+        if share >= SATURATED_SHARE:
+            self.status = STALLED
+            self.message = stall_message(self.epoch, flat, self._progress.best, share, self.settings.learning_rate)
+
+    def resume(self) -> None:
+        super().resume()
+        self._progress.reset()  # settings may have changed: watch afresh
 
     def _diverged(self, what: str, epoch_done: bool = False) -> None:
         """Stop, and put back the last weights that were finite. ``epoch_done``:
         found at the end of an epoch, after its last step was counted."""
-        self.net.set_params(self._good)
-        self.optimizer.reset()
-        self.status = DIVERGED
         step, epoch = (self.step_count, self.epoch) if epoch_done else (self.step_count + 1, self.epoch + 1)
-        self.message = (
-            f"training diverged at step {step} (epoch {epoch}): {what}; "
-            f"the weights were restored to those after epoch {self._good_epoch}. "
-            f"Try a smaller learning rate than {self.settings.learning_rate:g}."
-        )
+        self._restore_good(what, step, epoch)
+        self.optimizer.reset()
         self._xs = None
 
     # -- measuring -------------------------------------------------------------
@@ -209,13 +260,14 @@ class Trainer(EpochRunner):
         """Loss and accuracy over the whole training and test sets."""
         d, net = self.data, self.net
         with np.errstate(all="ignore"):
-            out_train = net.predict(d.x_train)
-            train_loss = net.loss_value(out_train, d.y_train)
+            trace = net.forward(d.x_train)
+            out_train = net.outputs(trace)
+            train_loss = net.loss_of(trace, d.y_train)
             test_loss = test_acc = None
             if len(d.x_test):
-                out_test = net.predict(d.x_test)
-                test_loss = net.loss_value(out_test, d.y_test)
-                test_acc = d.coding.accuracy(out_test, d.labels_test)
+                trace = net.forward(d.x_test)
+                test_loss = net.loss_of(trace, d.y_test)
+                test_acc = d.coding.accuracy(net.outputs(trace), d.labels_test)
         return HistoryRecord(
             epoch=self.epoch,
             step=self.step_count,

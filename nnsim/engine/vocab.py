@@ -55,6 +55,12 @@ class LearningRule(str, enum.Enum):
     PERCEPTRON = "perceptron"
 
 
+# The largest epoch and step counts a training history records (a design file
+# holds them as whole numbers up to these); training stops there.
+MAX_EPOCHS = 1_000_000_000
+MAX_STEPS = 2**63 - 1
+
+
 @dataclass
 class TrainingSettings:
     """How a network is trained. Trainers read it live: a rate changed while
@@ -72,9 +78,10 @@ class TrainingSettings:
     regularization: Regularization = Regularization.NONE
     regularization_rate: float = 0.0
     init: Init = Init.UNIFORM
-    epochs: int = 100
+    epochs: int = 100  # the budget when stop_after_epochs, and `nnsim train`'s default
     seed: int = 0
     target_loss: float | None = None
+    stop_after_epochs: bool = False  # the window's Play stops after `epochs` (else it runs until paused)
 
 
 @dataclass

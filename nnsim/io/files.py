@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from nnsim.design.model import Design
@@ -14,6 +16,10 @@ from nnsim.io.format import FormatError, design_from_dict, design_to_dict
 
 # A design file larger than this is refused before it is parsed.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+
+# A temporary file left by a save is stale when the process that wrote it has
+# ended, or (where that cannot be told) when it is older than this.
+STALE_SECONDS = 3600
 
 
 class _Constant:
@@ -126,7 +132,8 @@ def save(design: Design, path: str | os.PathLike, include_history: bool = True) 
     if path.is_symlink():  # replace the file the link points to, not the link
         path = Path(os.path.realpath(path))
     text = dumps(design, include_history)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    _remove_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
@@ -144,6 +151,56 @@ def save(design: Design, path: str | os.PathLike, include_history: bool = True) 
             pass
         raise
     _fsync_dir(path.parent)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporary files of earlier saves of ``path`` that were
+    killed half-way: ``.NAME.PID.xxxxxxxx.tmp`` whose process has ended (or
+    that are a day old), and ``.NAME.xxxxxxxx.tmp`` (older nnsims, no pid)
+    older than STALE_SECONDS. Only regular files of exactly that name are
+    touched; a save running in another process is left alone."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.tmp")
+    folder = path.parent if str(path.parent) else Path(".")
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            age = now - info.st_mtime
+            pid = match.group(1)
+            if pid is None or not _can_tell_processes():
+                stale = age > STALE_SECONDS
+            else:
+                stale = age > 24 * STALE_SECONDS or not _running(int(pid))
+            if stale:
+                os.unlink(entry.path)
+        except OSError:
+            continue  # gone already, or not ours to remove
+
+
+def _can_tell_processes() -> bool:
+    # On Windows os.kill(pid, 0) would end the process, not test for it.
+    return os.name == "posix"
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # a save in another thread of this process
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's process, or cannot tell: leave it
+    return True
 
 
 def _fsync_dir(folder: Path) -> None:

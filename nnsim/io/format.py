@@ -31,19 +31,16 @@ from nnsim.design.model import (
     Regularization,
     TrainingSettings,
 )
+from nnsim.design.settings import MAX_BATCH, MAX_EPOCHS, MAX_STEPS, NUMBERS, WHOLE, path_problem
 from nnsim.design.validate import DesignError, check_design
+from nnsim.text import cut, one_line, quote
 
 FORMAT_VERSION = 1
 
 # Sizes beyond which a file is refused as absurd rather than read.
 LIMITS = {"layers": 10_000, "neurons": 100_000, "connections": 2_000_000, "history": 1_000_000}
-MAX_BATCH = 1_000_000
-MAX_EPOCHS = 1_000_000_000
 MAX_ID = 2**31 - 1
-
-
-# Characters str.splitlines() breaks a line at; a message shows them escaped.
-_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+__all__ = ["FORMAT_VERSION", "LIMITS", "MAX_BATCH", "MAX_EPOCHS", "MAX_ID", "MAX_STEPS", "FormatError", "MIGRATIONS"]
 
 
 class FormatError(ValueError):
@@ -51,7 +48,7 @@ class FormatError(ValueError):
     (line breaks from the file, e.g. in a label, are shown escaped)."""
 
     def __init__(self, message: str = ""):
-        super().__init__(str(message).translate(_LINE_BREAKS))
+        super().__init__(one_line(message))
 
 
 # Version n -> function turning a version-n dict into a version n+1 dict.
@@ -209,20 +206,6 @@ def _opt_int_in(low, high):
     return lambda v, where: None if v is None else inner(v, where)
 
 
-def _positive_float(v, where):
-    v = _float(v, where)
-    if v <= 0:
-        raise FormatError(f"{where}: {v} must be greater than 0")
-    return v
-
-
-def _nonnegative_float(v, where):
-    v = _float(v, where)
-    if v < 0:
-        raise FormatError(f"{where}: {v} must not be negative")
-    return v
-
-
 def _enum(cls: type[enum.Enum], what: str, optional: bool = False):
     def check(v, where):
         if v is None and optional:
@@ -231,7 +214,8 @@ def _enum(cls: type[enum.Enum], what: str, optional: bool = False):
             return cls(v)
         except ValueError:
             known = ", ".join(m.value for m in cls)
-            raise FormatError(f"{where}: unknown {what} {v!r} (known: {known})") from None
+            shown = quote(v) if isinstance(v, str) else cut(repr(v))
+            raise FormatError(f"{where}: unknown {what} {shown} (known: {known})") from None
 
     return check
 
@@ -273,25 +257,56 @@ def _connection(obj, path) -> Connection:
     )
 
 
+def _ranged(key: str, optional: bool = False):
+    """The check of a number setting, from the table in nnsim.design.settings."""
+    allowed = NUMBERS[key]
+
+    def check(v, where):
+        if v is None and optional:
+            return None
+        v = _float(v, where)
+        problem = allowed.problem(v)
+        if problem:
+            raise FormatError(f"{where}: {problem}")
+        return v
+
+    return check
+
+
+def _whole(key: str, optional: bool = False):
+    return (_opt_int_in if optional else _int_in)(*WHOLE[key])
+
+
+def _path(v, where):
+    v = _str(v, where)
+    problem = path_problem(v)
+    if problem:
+        raise FormatError(f"{where}: {problem}")
+    return v
+
+
 def _training(obj, path) -> TrainingSettings:
     r = _Reader(obj, path)
     d = TrainingSettings()
     return TrainingSettings(
         rule=r.get("rule", _enum(LearningRule, "learning rule"), d.rule),
-        learning_rate=r.get("learning_rate", _positive_float, d.learning_rate),
-        batch_size=r.get("batch_size", _int_in(1, MAX_BATCH), d.batch_size),
+        learning_rate=r.get("learning_rate", _ranged("training.learning_rate"), d.learning_rate),
+        batch_size=r.get("batch_size", _whole("training.batch_size"), d.batch_size),
         optimizer=r.get("optimizer", _enum(Optimizer, "optimizer"), d.optimizer),
-        momentum=r.get("momentum", _nonnegative_float, d.momentum),
-        beta1=r.get("beta1", _nonnegative_float, d.beta1),
-        beta2=r.get("beta2", _nonnegative_float, d.beta2),
-        epsilon=r.get("epsilon", _positive_float, d.epsilon),
+        momentum=r.get("momentum", _ranged("training.momentum"), d.momentum),
+        beta1=r.get("beta1", _ranged("training.beta1"), d.beta1),
+        beta2=r.get("beta2", _ranged("training.beta2"), d.beta2),
+        epsilon=r.get("epsilon", _ranged("training.epsilon"), d.epsilon),
         loss=r.get("loss", _enum(Loss, "loss"), d.loss),
         regularization=r.get("regularization", _enum(Regularization, "regularization"), d.regularization),
-        regularization_rate=r.get("regularization_rate", _nonnegative_float, d.regularization_rate),
+        regularization_rate=r.get(
+            "regularization_rate", _ranged("training.regularization_rate"), d.regularization_rate
+        ),
         init=r.get("init", _enum(Init, "initialisation"), d.init),
-        epochs=r.get("epochs", _int_in(0, MAX_EPOCHS), d.epochs),
-        seed=r.get("seed", _int_in(0, 2**63 - 1), d.seed),
-        target_loss=r.get("target_loss", _opt_float, d.target_loss),
+        epochs=r.get("epochs", _whole("training.epochs"), d.epochs),
+        seed=r.get("seed", _whole("training.seed"), d.seed),
+        target_loss=r.get("target_loss", _ranged("training.target_loss", optional=True), d.target_loss),
+        stop_after_epochs=r.get("stop_after_epochs", _bool, d.stop_after_epochs),
     )
 
 
@@ -302,11 +317,11 @@ def _dataset(obj, path) -> DatasetSpec:
     return DatasetSpec(
         source=r.get("source", _str, d.source),
         name=r.get("name", _str, d.name),
-        noise=r.get("noise", _nonnegative_float, d.noise),
-        train_ratio=r.get("train_ratio", _positive_float, d.train_ratio),
-        seed=r.get("seed", _int_in(0, 2**63 - 1), d.seed),
-        points=r.get("points", _opt_int_in(1, 10_000_000), d.points),
-        path=r.get("path", _str, d.path),
+        noise=r.get("noise", _ranged("dataset.noise"), d.noise),
+        train_ratio=r.get("train_ratio", _ranged("dataset.train_ratio"), d.train_ratio),
+        seed=r.get("seed", _whole("dataset.seed"), d.seed),
+        points=r.get("points", _whole("dataset.points", optional=True), d.points),
+        path=r.get("path", _path, d.path),
         targets=[_str(t, f"{r._where('targets')}[{i}]") for i, t in enumerate(targets)],
         task=r.get("task", _str, d.task),
         normalize=r.get("normalize", _bool, d.normalize),
@@ -317,7 +332,7 @@ def _history(obj, path) -> HistoryRecord:
     r = _Reader(obj, path)
     return HistoryRecord(
         epoch=r.get("epoch", _int_in(0, MAX_EPOCHS)),
-        step=r.get("step", _int_in(0, 2**63 - 1)),
+        step=r.get("step", _int_in(0, MAX_STEPS)),
         train_loss=r.get("train_loss", _float),
         test_loss=r.get("test_loss", _opt_float, None),
         train_accuracy=r.get("train_accuracy", _opt_float, None),

@@ -49,6 +49,19 @@ def test_train_regression_reports_null_accuracy(tmp_path, capsys):
     assert summary["train_accuracy"] is None and summary["test_accuracy"] is None
 
 
+@pytest.mark.parametrize("stop_after_epochs", [False, True])
+def test_train_defaults_to_the_design_s_epochs_whether_or_not_the_window_stops_there(tmp_path, capsys,
+                                                                                       stop_after_epochs):
+    from nnsim.resources import example_path
+
+    d = load(example_path("xor-mlp"))
+    d.training.epochs, d.training.stop_after_epochs = 7, stop_after_epochs
+    path = tmp_path / "xor.nnsim"
+    save(d, path)
+    code, out, _ = run(capsys, "train", str(path), "--json")
+    assert code == cli.EXIT_OK and json.loads(out)["epochs"] == 7
+
+
 def test_train_saves_trained_weights(tmp_path, capsys):
     out_path = tmp_path / "trained.nnsim"
     code, out, _ = run(capsys, "train", "xor-mlp", "--epochs", "300", "--save", str(out_path))
@@ -153,7 +166,7 @@ def test_predict_trace_writes_the_arithmetic(capsys):
 
 def test_predict_trace_of_a_hidden_layer_lists_every_neuron_in_order(capsys):
     code, out, _ = run(capsys, "predict", "xor-mlp", "1", "0", "--trace")
-    names = [line.split(":")[0] for line in out.splitlines() if not line.startswith(("output", " "))]
+    names = [line.split(":")[0] for line in out.splitlines() if not line.startswith(("output:", " "))]
     assert len(names) == 2 + 3 + 1
     assert "tanh gives" in out and "sigmoid gives" in out
 
@@ -186,3 +199,24 @@ def test_perceptron_rule_refused_for_hidden_layers(tmp_path, capsys):
     save(d, path)
     code, _, err = run(capsys, "train", str(path))
     assert code == 2 and "single layer" in err
+
+
+def test_reset_layout_opens_the_window_with_the_default_layout(monkeypatch):
+    """``nnsim --reset-layout [DESIGN]``: a start after a crash can always get out."""
+    import nnsim.app.main
+
+    opened = []
+    monkeypatch.setattr(nnsim.app.main, "run_app", lambda path=None, reset_layout=False: opened.append(
+        (path, reset_layout)) or 0)
+    assert cli.main(["--reset-layout"]) == 0
+    assert cli.main(["--reset-layout", "xor-mlp"]) == 0
+    assert cli.main(["xor-mlp"]) == 0
+    assert opened[0] == (None, True)
+    assert opened[1][0].endswith("xor-mlp.nnsim") and opened[1][1] is True
+    assert opened[2][1] is False
+
+
+def test_help_mentions_reset_layout(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "--reset-layout" in capsys.readouterr().out

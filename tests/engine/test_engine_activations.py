@@ -34,10 +34,36 @@ def test_sigmoid_at_plus_minus_1000_without_warnings():
     z = np.array([[-1000.0, 1000.0, -750.0, 750.0]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with np.errstate(all="raise"):
+        # Underflow to 0 (e^-1000) is the right answer and NumPy never warns of it.
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
             a = layer(Activation.SIGMOID, 4)(z)
     assert np.all(np.isfinite(a))
     np.testing.assert_array_equal(a, [[0.0, 1.0, 0.0, 1.0]])
+
+
+def test_sigmoid_keeps_relative_accuracy_in_both_tails():
+    """log σ(z) = z − log(1 + e^z) ≈ z far below 0; 1 − σ(z) = σ(−z) above."""
+    sig = layer(Activation.SIGMOID, 1)
+    for z in (-30.0, -38.5, -50.0, -300.0, -700.0, -708.0):
+        a = sig(np.array([[z]]))[0, 0]
+        assert a > 0.0
+        assert np.log(a) == pytest.approx(z - np.log1p(np.exp(z)), rel=1e-14)
+    for z in (-5.0, -0.3, 0.0, 0.3, 5.0, 30.0):
+        assert sig(np.array([[z]]))[0, 0] == pytest.approx(1.0 / (1.0 + np.exp(-z)), rel=1e-15)
+    # σ(z) + σ(−z) = 1 to the last bit where σ(z) is not tiny
+    z = np.linspace(-20, 20, 81)[None, :]
+    np.testing.assert_allclose(sig(z) + sig(-z), 1.0, rtol=0, atol=2.3e-16)
+
+
+def test_sigmoid_of_infinities_and_nan_without_warnings():
+    z = np.array([[-np.inf, np.inf, np.nan, -800.0, 800.0, -740.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            a = layer(Activation.SIGMOID, 6)(z)
+    np.testing.assert_array_equal(a[0, [0, 1, 3, 4]], [0.0, 1.0, 0.0, 1.0])
+    assert np.isnan(a[0, 2])
+    assert a[0, 5] == np.exp(-740.0)  # a subnormal number, still right
 
 
 def test_tanh_matches_formula():
@@ -81,6 +107,26 @@ def test_softmax_rows_sum_to_one_and_are_shift_invariant():
     with np.errstate(over="raise", invalid="raise"):
         huge = sm(np.array([[1000.0, 999.0, -1000.0]]))
     np.testing.assert_allclose(huge, [[1 / (1 + np.exp(-1)), 1 / (1 + np.e), 0.0]], rtol=1e-12, atol=1e-300)
+
+
+def test_softmax_takes_the_limit_where_weighted_sums_are_infinite():
+    z = np.array(
+        [
+            [np.inf, 1.0, 0.0],  # one infinite sum takes everything
+            [np.inf, np.inf, 0.0],  # two share it
+            [-np.inf, -np.inf, -np.inf],  # all equal: even
+            [1e308, -1e308, 0.0],  # a spread past the float range
+            [1e308, 1e308, -np.inf],
+        ]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            a = layer(Activation.SOFTMAX, 3)(z)
+    np.testing.assert_array_equal(a, [[1, 0, 0], [0.5, 0.5, 0], [1 / 3, 1 / 3, 1 / 3], [1, 0, 0], [0.5, 0.5, 0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(layer(Activation.SOFTMAX, 2)(np.array([[np.nan, 1.0]]))).all()
 
 
 def test_mixed_layer_applies_each_neurons_function_to_its_column():
@@ -193,3 +239,99 @@ def test_cross_entropies_stay_finite_at_zero_and_one():
         assert np.isfinite(losses.sce(a, y))
         assert np.all(np.isfinite(losses.bce_grad(a, y)))
         assert np.all(np.isfinite(losses.sce_grad(a, y)))
+
+
+# -- loss values from the weighted sums ----------------------------------------------------
+
+
+def _net(output: Activation, loss: Loss, n_out: int, weights):
+    d = layered([1, n_out], output=output)
+    d.training.loss = loss
+    net = compile_design(d).network
+    net.blocks[0].W[...] = [weights]
+    return net
+
+
+def test_a_confidently_wrong_sigmoid_reports_its_true_cross_entropy():
+    """At z = 40 with target 0 the loss is −log(1 − σ(40)) = log(1 + e^40) = 40,
+    not the 27.63 of a probability clipped at 1e-12."""
+    net = _net(Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 1, [40.0])
+    X = np.array([[1.0]])
+    trace = net.forward(X)
+    assert net.loss_of(trace, np.array([[0.0]])) == pytest.approx(40.0, rel=1e-15)
+    assert net.loss_and_grads(X, np.array([[0.0]])).loss == pytest.approx(40.0, rel=1e-15)
+    # confidently right: e^-40, not 0 and not the clip's 1e-12
+    assert net.loss_of(trace, np.array([[1.0]])) == pytest.approx(np.exp(-40.0), rel=1e-12)
+    # a soft target: 0.25·softplus(−40) + 0.75·softplus(40)
+    assert net.loss_of(trace, np.array([[0.25]])) == pytest.approx(0.75 * 40.0, rel=1e-14)
+
+
+def test_a_confidently_wrong_softmax_reports_its_true_cross_entropy():
+    net = _net(Activation.SOFTMAX, Loss.SOFTMAX_CROSS_ENTROPY, 3, [30.0, -30.0, 0.0])
+    trace = net.forward(np.array([[1.0]]))
+    exact = 60.0 + np.log1p(np.exp(-60.0) + np.exp(-30.0))  # −log softmax(z)[1]
+    assert net.loss_of(trace, np.array([[0.0, 1.0, 0.0]])) == pytest.approx(exact, rel=1e-15)
+    # soft targets: −Σ y·log softmax(z)
+    y = np.array([[0.5, 0.2, 0.0]])
+    log_a = trace.z[net.output_layers[0].index] - (30.0 + np.log1p(np.exp(-60.0) + np.exp(-30.0)))
+    assert net.loss_of(trace, y) == pytest.approx(-(y * log_a).sum(), rel=1e-14)
+
+
+def test_training_reports_the_exact_loss_too():
+    """The loss an epoch records is the same exact value."""
+    from nnsim.engine.targets import TargetCoding
+    from nnsim.engine.trainer import Trainer, TrainingData
+
+    net = _net(Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 1, [40.0])
+    d = layered([1, 1], output=Activation.SIGMOID)
+    X, Y = np.array([[1.0]]), np.array([[0.0]])
+    data = TrainingData(X, Y, X[:0], Y[:0], np.array([0]), np.array([], dtype=int), TargetCoding("classification", 1))
+    d.training.learning_rate = 0.0
+    rec = Trainer(net, d.training, data, np.random.default_rng(0)).evaluate()
+    assert rec.train_loss == pytest.approx(40.0, rel=1e-15)
+
+
+def test_losses_from_weighted_sums_agree_with_the_formulas_where_nothing_saturates():
+    rng = np.random.default_rng(4)
+    z = rng.normal(0, 2, size=(5, 3))
+    y = rng.uniform(0, 1, size=(5, 3))
+    a = layer(Activation.SIGMOID, 3)(z)
+    np.testing.assert_allclose(
+        losses.per_sample_from_z(Loss.BINARY_CROSS_ENTROPY, z, y),
+        losses.per_sample(Loss.BINARY_CROSS_ENTROPY, a, y),
+        rtol=1e-13,
+    )
+    a = layer(Activation.SOFTMAX, 3)(z)
+    np.testing.assert_allclose(
+        losses.per_sample_from_z(Loss.SOFTMAX_CROSS_ENTROPY, z, y),
+        losses.per_sample(Loss.SOFTMAX_CROSS_ENTROPY, a, y),
+        rtol=1e-13,
+    )
+    # the batch mean takes a shorter route to the same numbers, saturated or not
+    for loss in (Loss.BINARY_CROSS_ENTROPY, Loss.SOFTMAX_CROSS_ENTROPY):
+        for scale in (1.0, 50.0):
+            zs = z * scale
+            mean = losses.per_sample_from_z(loss, zs, y).mean()
+            assert losses.value_from_z(loss, zs, y) == pytest.approx(mean, rel=1e-13)
+            hard = (y > 0.5).astype(float)
+            mean = losses.per_sample_from_z(loss, zs, hard).mean()
+            assert losses.value_from_z(loss, zs, hard) == pytest.approx(mean, rel=1e-13)
+
+
+def test_losses_from_infinite_weighted_sums_without_warnings():
+    z = np.array([[np.inf, -np.inf]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            right = losses.per_sample_from_z(Loss.BINARY_CROSS_ENTROPY, z, np.array([[1.0, 0.0]]))
+            wrong = losses.per_sample_from_z(Loss.BINARY_CROSS_ENTROPY, z, np.array([[0.0, 0.0]]))
+            sm_right = losses.per_sample_from_z(Loss.SOFTMAX_CROSS_ENTROPY, z, np.array([[1.0, 0.0]]))
+            sm_wrong = losses.per_sample_from_z(Loss.SOFTMAX_CROSS_ENTROPY, z, np.array([[0.0, 1.0]]))
+    assert right[0] == 0.0 and wrong[0] == np.inf
+    assert sm_right[0] == 0.0 and sm_wrong[0] == np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert losses.value_from_z(Loss.BINARY_CROSS_ENTROPY, z, np.array([[1.0, 0.0]])) == 0.0
+        assert losses.value_from_z(Loss.BINARY_CROSS_ENTROPY, z, np.array([[0.0, 0.0]])) == np.inf
+        assert losses.value_from_z(Loss.SOFTMAX_CROSS_ENTROPY, z, np.array([[1.0, 0.0]])) == 0.0
+        assert losses.value_from_z(Loss.SOFTMAX_CROSS_ENTROPY, z, np.array([[0.0, 1.0]])) == np.inf

@@ -12,6 +12,7 @@ import nnsim
 from nnsim.design.build import add_layer
 from nnsim.design.compile import compile_design
 from nnsim.design.model import Activation, Connection, Design, LayerKind, Loss, Optimizer, TrainingSettings
+from nnsim.engine.gradcheck import numerical_gradients
 from nnsim.engine.inspect import inspect_sample
 from nnsim.engine.optimizers import make_optimizer
 from nnsim.engine.params import Parameters
@@ -127,7 +128,7 @@ def by_hand(design: Design, compiled, x, y):
         else:
             for nid in ids:
                 delta[nid] = df(design.activation_of(design.neuron(nid)), z[nid]) * g[nid]
-    dW = [0.0 if c.frozen else a[c.source] * delta[c.target] for c in design.connections]
+    dW = [a[c.source] * delta[c.target] for c in design.connections]  # frozen ones too: their true gradient
     return z, a, delta, dW
 
 
@@ -168,12 +169,10 @@ def test_forward_and_backward_numbers_match_a_hand_computation(seed):
     for k, c in enumerate(design.connections):
         b, r, col = compiled.conn_block[k], compiled.conn_row[k], compiled.conn_col[k]
         assert ins.dW[b][r, col] == pytest.approx(dW[k], rel=1e-9, abs=1e-12)
-        if c.frozen:
-            assert ins.dW[b][r, col] == 0.0
-    # dW is the outer product a_src ⊗ δ_dst on every existing, trainable entry, 0 elsewhere
+    # dW is the outer product a_src ⊗ δ_dst on every existing entry (frozen too), 0 where none is drawn
     for blk, g in zip(net.blocks, ins.dW):
         full = np.outer(ins.a[blk.src], ins.delta[blk.dst])
-        keep = np.ones(blk.W.shape) if blk.grad_mask is None else blk.grad_mask
+        keep = np.ones(blk.W.shape) if blk.mask is None else blk.mask
         np.testing.assert_allclose(g, full * keep, rtol=1e-12, atol=1e-15)
     # the output's δ is the loss derivative (the fused pairs: simply a − y)
     out = ins.output
@@ -211,13 +210,14 @@ def test_sgd_preview_is_minus_rate_times_gradient_and_applying_it_lowers_the_los
     ins = inspect_sample(net, x, y, opt, design.training)
     for p, q in zip(net.params, before):  # inspecting changes nothing
         assert np.array_equal(p, q)
-    for change, g in zip(ins.change_W, ins.dW):
+    applied = [g if blk.grad_mask is None else g * blk.grad_mask for blk, g in zip(net.blocks, ins.dW)]
+    for change, g in zip(ins.change_W, applied):
         np.testing.assert_allclose(change, -1e-3 * g, rtol=1e-15)
     for op in net.trainable_layers:
         np.testing.assert_allclose(ins.change_b[op.index], -1e-3 * ins.db[op.index], rtol=1e-15)
     for op in net.input_layers:
         assert ins.change_b[op.index] is None
-    grads = ins.dW + [ins.db[op.index] for op in net.trainable_layers]
+    grads = applied + [ins.db[op.index] for op in net.trainable_layers]
     preview = ins.change_W + [ins.change_b[op.index] for op in net.trainable_layers]
     opt.apply(net.parameters, Parameters.of(dict(zip(net.parameters, grads))))
     for p, q, c in zip(net.params, before, preview):
@@ -255,12 +255,50 @@ def test_api_inspect_maps_gradients_onto_the_design_connections():
     trace = nnsim.inspect(design, x, target=y)
     z, a, delta, dW = by_hand(design, compiled, x, y)
     assert len(trace.connections) == len(design.connections)
+    assert any(c.frozen for c in design.connections)
     for step, c, g in zip(trace.connections, design.connections, dW):
-        assert (step.source, step.target, step.weight) == (c.source, c.target, c.weight)
+        assert (step.source, step.target, step.weight, step.frozen) == (c.source, c.target, c.weight, c.frozen)
         assert step.gradient == pytest.approx(g, rel=1e-9, abs=1e-12)
-        assert step.change == pytest.approx(-0.05 * g, rel=1e-9, abs=1e-12)
+        assert step.change == pytest.approx(0.0 if c.frozen else -0.05 * g, rel=1e-9, abs=1e-12)
     for step in trace.neurons:
         assert step.a == pytest.approx(a[step.id], rel=1e-12, abs=1e-14)
         if step.kind != LayerKind.INPUT:
             assert step.z == pytest.approx(z[step.id], rel=1e-12, abs=1e-14)
             assert step.delta == pytest.approx(delta[step.id], rel=1e-9, abs=1e-12)
+
+
+def test_a_frozen_connection_shows_its_true_gradient_but_does_not_change():
+    """The gradient shown for a frozen connection is ∂L/∂w by finite
+    differences (with the connection unfrozen); its change is 0, and
+    training on the sample leaves it where it is."""
+    for seed in SEEDS:
+        design = random_design(seed)
+        design.training.optimizer = Optimizer.SGD
+        compiled = compile_design(design)
+        x, y = sample(design, compiled, seed)
+        trace = nnsim.inspect(design, x, target=y)
+        frozen = [k for k, step in enumerate(trace.connections) if step.frozen and abs(step.gradient) > 1e-3]
+        if frozen:
+            break
+    else:
+        raise AssertionError("no frozen connection with a clear gradient")
+    thawed = compile_design(design).network
+    for blk in thawed.blocks:
+        blk.grad_mask = None if blk.mask is None else blk.mask.astype(float)
+    numeric = numerical_gradients(thawed, x[None, :], y[None, :])
+    for k in frozen:
+        step = trace.connections[k]
+        b, r, col = compiled.conn_block[k], compiled.conn_row[k], compiled.conn_col[k]
+        assert step.gradient == pytest.approx(numeric[b][r, col], rel=1e-6)
+        assert step.change == 0.0
+    net = compiled.network
+    opt = make_optimizer(net.parameters, design.training)
+    before = compiled.connection_weights()
+    ins = inspect_sample(net, x, y, opt, design.training)
+    g = net.backward(net.forward(x[None, :]), y[None, :])
+    opt.apply(net.parameters, g.params)
+    after = compiled.connection_weights()
+    for k in frozen:
+        assert after[k] == before[k]
+        b, r, col = compiled.conn_block[k], compiled.conn_row[k], compiled.conn_col[k]
+        assert ins.change_W[b][r, col] == 0.0 and g.dW[b][r, col] == 0.0

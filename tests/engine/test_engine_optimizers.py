@@ -233,6 +233,6 @@ def test_regularization_in_the_preview_skips_frozen_and_missing():
     ins = inspect_sample(net, [0.3, -0.4], [0.1, 0.2], opt, d.training)
     for blk, dW, change in zip(net.blocks, ins.dW, ins.change_W):
         trainable = np.ones(blk.W.shape) if blk.grad_mask is None else blk.grad_mask
-        np.testing.assert_allclose(change, -0.1 * (dW + 0.3 * blk.W * trainable), rtol=1e-13, atol=1e-16)
+        np.testing.assert_allclose(change, -0.1 * (dW + 0.3 * blk.W) * trainable, rtol=1e-13, atol=1e-16)
     k = frozen[0]
     assert ins.change_W[compiled.conn_block[k]][compiled.conn_row[k], compiled.conn_col[k]] == 0.0

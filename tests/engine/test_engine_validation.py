@@ -51,7 +51,7 @@ def test_a_cycle_is_refused_naming_the_connection_that_closes_it():
     d = four_layers()
     d.connections.append(Connection(nid(d, "b2"), nid(d, "a1"), 0.5))
     message = refused(d)
-    assert "'b2' → 'a1'" in message
+    assert "connection “b2” → “a1” " in message
     assert "cycle" in message
     assert "hidden 1 → hidden 2 → hidden 1" in message
     assert connection_problem(four_layers(), nid(d, "b2"), nid(d, "a1")) == message
@@ -63,7 +63,7 @@ def test_a_longer_cycle_is_named_by_its_last_connection():
     d.connections.append(Connection(nid(d, "b1"), nid(d, "c")))
     d.connections.append(Connection(nid(d, "c"), nid(d, "a2")))
     message = refused(d)
-    assert "'c' → 'a2'" in message
+    assert "connection “c” → “a2” " in message
     assert "hidden 1 → hidden 2 → hidden 3 → hidden 1" in message
     assert h3.name == "hidden 3"
 
@@ -75,14 +75,14 @@ def test_cycle_message_names_the_closing_connection_even_when_listed_first():
     d.connections.insert(0, Connection(nid(d, "b1"), nid(d, "a1")))
     message = refused(d)
     assert "cycle" in message
-    assert "'a1' → 'b1'" in message
+    assert "connection “a1” → “b1” " in message
 
 
 def test_connection_into_an_input_neuron():
     d = four_layers()
     d.connections.append(Connection(nid(d, "a1"), nid(d, "x2")))
     message = refused(d)
-    assert "'a1' → 'x2'" in message and "input neuron" in message
+    assert "connection “a1” → “x2” " in message and "input neuron" in message
     assert connection_problem(four_layers(), nid(d, "a1"), nid(d, "x2")) == message
 
 
@@ -90,28 +90,28 @@ def test_connection_out_of_an_output_neuron():
     d = four_layers()
     d.connections.append(Connection(nid(d, "y"), nid(d, "b1")))
     message = refused(d)
-    assert "'y' → 'b1'" in message and "output neuron" in message
+    assert "connection “y” → “b1” " in message and "output neuron" in message
 
 
 def test_connection_within_one_layer():
     d = four_layers()
     d.connections.append(Connection(nid(d, "a1"), nid(d, "a2")))
     message = refused(d)
-    assert "'a1' → 'a2'" in message and "'hidden 1'" in message
+    assert "connection “a1” → “a2” " in message and "'hidden 1'" in message
     assert "cycle" not in message
 
 
 def test_connection_to_itself():
     d = four_layers()
     d.connections.append(Connection(nid(d, "a1"), nid(d, "a1")))
-    assert "'a1' cannot connect to itself" in refused(d)
+    assert "“a1” cannot connect to itself" in refused(d)
 
 
 def test_duplicate_connection():
     d = four_layers()
     d.connections.append(Connection(nid(d, "a1"), nid(d, "b2"), 0.9))
     message = refused(d)
-    assert "'a1' → 'b2'" in message and "twice" in message
+    assert "connection “a1” → “b2” " in message and "twice" in message
     assert "already connected" in connection_problem(four_layers(), nid(d, "a1"), nid(d, "b2"))
 
 

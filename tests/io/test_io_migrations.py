@@ -217,3 +217,16 @@ def test_a_migration_must_give_an_object(pretend):
     with pytest.raises(FormatError) as e:
         load(SAMPLE)
     assert "expected an object" in str(e.value)
+
+
+def test_a_file_without_the_budget_switch_trains_until_paused():
+    """Files written before ``stop_after_epochs`` existed keep their
+    ``epochs`` (the command line's default) and read as 'no budget' in the
+    window."""
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    assert "stop_after_epochs" not in data["training"]
+    design = load(SAMPLE)
+    assert design.training.epochs == 20 and design.training.stop_after_epochs is False
+    data["training"]["stop_after_epochs"] = True
+    assert loads(json.dumps(data)).training.stop_after_epochs is True
+

@@ -226,6 +226,10 @@ CASES = {
         ["connections[0].frozen: expected true or false, found a number"],
     ),
     "normalize text": (_put(["dataset", "normalize"], "yes"), ["dataset.normalize: expected true or false"]),
+    "budget switch 0": (
+        _put(["training", "stop_after_epochs"], 0),
+        ["training.stop_after_epochs: expected true or false, found a number"],
+    ),
     # Enumerations list what they know.
     "unknown activation": (
         _put(["neurons", 2, "activation"], "swish"),
@@ -247,7 +251,7 @@ CASES = {
     "batch zero": (_put(["training", "batch_size"], 0), ["training.batch_size: 0 is outside"]),
     "epochs negative": (_put(["training", "epochs"], -1), ["training.epochs: -1 is outside"]),
     "seed negative": (_put(["dataset", "seed"], -1), ["dataset.seed: -1 is outside"]),
-    "noise negative": (_put(["dataset", "noise"], -0.1), ["dataset.noise", "must not be negative"]),
+    "noise negative": (_put(["dataset", "noise"], -0.1), ["dataset.noise", "is outside [0, 0.5]"]),
     "points zero": (_put(["dataset", "points"], 0), ["dataset.points: 0 is outside"]),
     "too large for a float": (_put(["neurons", 0, "x"], 10**400), ["neurons[0].x", "too large"]),
     # Structure.

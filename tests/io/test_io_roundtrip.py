@@ -71,7 +71,14 @@ nonnegative = st.one_of(
     st.floats(min_value=0.0, allow_infinity=False),
     st.sampled_from([x for x in TRICKY if x >= 0] + [-0.0]),
 )
+below_one = st.one_of(  # [0, 1): momentum and Adam's betas
+    st.floats(min_value=0.0, max_value=1.0, exclude_max=True),
+    st.sampled_from([x for x in TRICKY if 0 <= x < 1] + [-0.0, 0.999, 1 - 2**-53]),
+)
+ratios = st.one_of(st.floats(min_value=0.0, max_value=1.0, exclude_min=True), st.sampled_from([5e-324, 1.0, 0.1]))
+noises = st.one_of(st.floats(min_value=0.0, max_value=0.5), st.sampled_from([-0.0, 5e-324, 0.5]))
 text = st.text(max_size=12)
+paths = text.filter(lambda s: "\0" not in s)  # no file name holds a NUL
 seeds = st.integers(0, SEED_MAX)
 NON_SOFTMAX = [a for a in Activation if a != Activation.SOFTMAX]
 
@@ -83,9 +90,9 @@ def training_settings(draw) -> TrainingSettings:
         learning_rate=draw(positive),
         batch_size=draw(st.integers(1, MAX_BATCH)),
         optimizer=draw(st.sampled_from(Optimizer)),
-        momentum=draw(nonnegative),
-        beta1=draw(nonnegative),
-        beta2=draw(nonnegative),
+        momentum=draw(below_one),
+        beta1=draw(below_one),
+        beta2=draw(below_one),
         epsilon=draw(positive),
         loss=draw(st.sampled_from(Loss)),
         regularization=draw(st.sampled_from(Regularization)),
@@ -93,15 +100,16 @@ def training_settings(draw) -> TrainingSettings:
         init=draw(st.sampled_from(Init)),
         epochs=draw(st.integers(0, MAX_EPOCHS)),
         seed=draw(seeds),
-        target_loss=draw(st.none() | finite),
+        target_loss=draw(st.none() | nonnegative),
+        stop_after_epochs=draw(st.booleans()),
     )
 
 
 def _spec(**kw):
     return st.builds(
         DatasetSpec,
-        noise=nonnegative,
-        train_ratio=positive,
+        noise=noises,
+        train_ratio=ratios,
         seed=seeds,
         points=st.none() | st.integers(1, 10_000_000),
         normalize=st.booleans(),
@@ -115,12 +123,12 @@ dataset_specs = st.one_of(
     _spec(source=st.just("iris")),
     _spec(
         source=st.just("csv"),
-        path=text,
+        path=paths,
         targets=st.lists(text, max_size=3),
         task=st.sampled_from(["classification", "regression"]),
     ),
     # The loader keeps any text here (training refuses unknown sources).
-    _spec(source=text, name=text, path=text, targets=st.lists(text, max_size=3), task=text),
+    _spec(source=text, name=text, path=paths, targets=st.lists(text, max_size=3), task=text),
 )
 
 history_records = st.builds(

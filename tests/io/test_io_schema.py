@@ -6,8 +6,8 @@ shipped examples, the documented examples, the v1 sample) must satisfy the
 schema; and files the loader refuses for their shape are refused by the
 schema too. The check uses a small validator written here (type, required,
 enum, const, properties, additionalProperties, items, anyOf, $ref, minimum,
-maximum, exclusiveMinimum, maxItems); jsonschema, when installed, checks as
-well.
+maximum, exclusiveMinimum, exclusiveMaximum, maxItems, maxLength, pattern);
+jsonschema, when installed, checks as well.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ SAMPLES = sorted((Path(__file__).parent / "samples").glob("*.nnsim"))
 ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description", "default", "examples", "$comment"}
 KEYWORDS = {
     "type", "required", "enum", "const", "properties", "additionalProperties", "items",
-    "anyOf", "$ref", "minimum", "maximum", "exclusiveMinimum", "maxItems",
+    "anyOf", "$ref", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "maxItems",
+    "maxLength", "pattern",
 }  # fmt: skip
 
 
@@ -109,6 +110,13 @@ def errors(value, schema: dict, root: dict = SCHEMA, where: str = "") -> list[st
         out.append(f"{at}: {value!r} > maximum {schema['maximum']}")
     if numeric and "exclusiveMinimum" in schema and not value > schema["exclusiveMinimum"]:
         out.append(f"{at}: {value!r} <= exclusiveMinimum {schema['exclusiveMinimum']}")
+    if numeric and "exclusiveMaximum" in schema and not value < schema["exclusiveMaximum"]:
+        out.append(f"{at}: {value!r} >= exclusiveMaximum {schema['exclusiveMaximum']}")
+    if isinstance(value, str):
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            out.append(f"{at}: longer than {schema['maxLength']} characters")
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            out.append(f"{at}: does not match {schema['pattern']!r}")
     if isinstance(value, list):
         if "maxItems" in schema and len(value) > schema["maxItems"]:
             out.append(f"{at}: more than {schema['maxItems']} items")
@@ -232,12 +240,34 @@ def test_ranges_match_the_loader():
     assert d["historyRecord"]["properties"]["epoch"]["maximum"] == fmt.MAX_EPOCHS
 
 
+def test_setting_ranges_match_the_loaders_table():
+    import math
+
+    from nnsim.design.settings import NUMBERS, WHOLE
+
+    d = SCHEMA["$defs"]
+    for key, allowed in NUMBERS.items():
+        section, name = key.split(".")
+        prop = d[section]["properties"][name]
+        assert prop.get("exclusiveMinimum" if allowed.low_open else "minimum") == allowed.low, key
+        if allowed.high == math.inf:
+            assert "maximum" not in prop and "exclusiveMaximum" not in prop, key
+        else:
+            assert prop.get("exclusiveMaximum" if allowed.high_open else "maximum") == allowed.high, key
+    for key, (low, high) in WHOLE.items():
+        section, name = key.split(".")
+        prop = d[section]["properties"][name]
+        prop = next((p for p in prop.get("anyOf", [prop]) if p.get("type") == "integer"), prop)
+        assert (prop["minimum"], prop["maximum"]) == (low, high), key
+
+
 def _full_dict() -> dict:
     """A design dict with every optional field present and a history record."""
     d = layered([2, 2, 1])
     d.history = [HistoryRecord(1, 5, 0.5, 0.4, 0.75, 0.5)]
     d.dataset.points = 100
     d.training.target_loss = 0.01
+    d.training.stop_after_epochs = True
     d.neurons[-1].activation = Activation.SIGMOID
     return design_to_dict(d)
 

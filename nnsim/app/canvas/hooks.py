@@ -112,7 +112,9 @@ class HooksMixin:
 
     def set_neuron_thumbnails(self, images: dict[int, QImage] | None) -> None:
         """Small images (e.g. each neuron's output over the input plane) shown
-        inside the hidden and output neurons; None removes them."""
+        inside the hidden and output neurons; None removes them. Images with
+        an alpha channel are drawn as they are (make them round), others are
+        clipped to the circle (``NeuronItem.set_thumbnail``)."""
         images = images or {}
         for nid, item in self.neuron_items.items():
             item.set_thumbnail(images.get(nid))

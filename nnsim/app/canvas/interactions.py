@@ -7,6 +7,7 @@ near the cursor and as ``scene.message``.
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 from PySide6.QtCore import QLineF, QMimeData, QPointF, QTimer
 from PySide6.QtWidgets import QMenu
@@ -16,6 +17,7 @@ from nnsim.app.canvas.feedback import RubberLine, ToastItem
 from nnsim.app.canvas.frames import LayerItem
 from nnsim.app.canvas.items import NeuronItem
 from nnsim.design.model import LayerKind
+from nnsim.design.placement import free_row
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import connection_problem
 
@@ -26,22 +28,34 @@ CLICK_SLOP = 6.0  # a port pressed and released this close is a click, not a dra
 MAX_PART_SIZE = 10_000
 
 
-def part_mime(kind: str, size: int) -> QMimeData:
+class Part(NamedTuple):
+    """A palette part: a single neuron (which joins a layer it is dropped on)
+    or a layer of ``size`` (always a new layer, also of one neuron)."""
+
+    kind: LayerKind
+    size: int
+    layer: bool = False
+
+
+def part_mime(kind: str, size: int, layer: bool = False) -> QMimeData:
     """Mime data of a palette part (what the palette puts in its QDrag)."""
+    data = {"kind": kind, "size": size}
+    if layer:
+        data["layer"] = True
     mime = QMimeData()
-    mime.setData(PART_MIME, json.dumps({"kind": kind, "size": size}).encode("utf-8"))
+    mime.setData(PART_MIME, json.dumps(data).encode("utf-8"))
     return mime
 
 
-def part_from_mime(mime: QMimeData | None) -> tuple[LayerKind, int] | None:
+def part_from_mime(mime: QMimeData | None) -> Part | None:
     if mime is None or not mime.hasFormat(PART_MIME):
         return None
     try:
         data = json.loads(bytes(mime.data(PART_MIME).data()).decode("utf-8"))
-        kind, size = LayerKind(data["kind"]), int(data.get("size", 1))
+        part = Part(LayerKind(data["kind"]), int(data.get("size", 1)), data.get("layer", False) is True)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
-    return (kind, size) if 1 <= size <= MAX_PART_SIZE else None
+    return part if 1 <= part.size <= MAX_PART_SIZE else None
 
 
 class CanvasTools:
@@ -210,9 +224,8 @@ class CanvasTools:
 
     def _name(self, ref) -> str:
         kind, ident = ref
-        design = self.scene.design
         if kind == "neuron":
-            return design.describe_neuron(ident)
+            return self.doc.index.neuron_name(ident)
         return f"'{self.doc.index.layer(ident).name}'"
 
     # -- layer size ----------------------------------------------------------------------
@@ -229,8 +242,8 @@ class CanvasTools:
         return True
 
     # -- parts dropped from the palette -----------------------------------------------------
-    def _drop_target(self, kind: LayerKind, size: int, pos: QPointF) -> LayerItem | None:
-        return self.scene.layer_at(pos, NEAR_LAYER) if size == 1 else None
+    def _drop_target(self, kind: LayerKind, size: int, layer: bool, pos: QPointF) -> LayerItem | None:
+        return self.scene.layer_at(pos, NEAR_LAYER) if size == 1 and not layer else None
 
     def drag_part(self, mime: QMimeData, pos: QPointF) -> bool:
         """A palette part hovers at ``pos``: mark the layer it would join."""
@@ -259,8 +272,8 @@ class CanvasTools:
         part = part_from_mime(mime)
         if part is None:
             return False
-        kind, size = part
-        layer = self._drop_target(kind, size, pos)
+        kind, size, _ = part
+        layer = self._drop_target(*part, pos)
         try:
             if layer is not None:
                 if layer.kind != kind:
@@ -270,9 +283,12 @@ class CanvasTools:
                         pos,
                     )
                     return False
-                xs = [n.x for n in self.scene.design.neurons_of(layer.lid)]
-                x = sorted(xs)[len(xs) // 2] if xs else pos.x()
-                nid = self.doc.add_neuron(layer.lid, x, pos.y())
+                members = self.scene.design.neurons_of(layer.lid)
+                xs = sorted(n.x for n in members)
+                x = xs[len(xs) // 2] if xs else pos.x()
+                # Where it was dropped, or the nearest free place in the column.
+                y = free_row([n.y for n in members], pos.y())
+                nid = self.doc.add_neuron(layer.lid, x, y)
                 self.scene.select(neurons=[nid])
                 self.notify(f"Added a neuron to '{layer.name}'")
             else:
@@ -299,4 +315,4 @@ def _ident(item) -> int:
     return item.nid if isinstance(item, NeuronItem) else item.lid
 
 
-__all__ = ["CanvasTools", "PART_MIME", "part_mime", "part_from_mime"]
+__all__ = ["CanvasTools", "Part", "PART_MIME", "part_mime", "part_from_mime"]

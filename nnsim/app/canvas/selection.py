@@ -224,7 +224,8 @@ def tooltip_at(scene, pos: QPointF, scale: float) -> str:
             n = index.neuron(item.nid)
             layer = index.layer(n.layer)
             act = design.activation_of(n)
-            lines = [f"{design.describe_neuron(n.id)} in '{layer.name}'"]
+            name = index.neuron_name(n.id)
+            lines = [f"{name} (in '{layer.name}')" if n.label.strip() else name]
             if layer.kind != LayerKind.INPUT:
                 detail = f"activation {act.value} · bias {format_number(n.bias)}"
                 if act in (Activation.STEP, Activation.SIGN):
@@ -248,7 +249,7 @@ def tooltip_at(scene, pos: QPointF, scale: float) -> str:
         return ""
     weight, frozen = scene.weight_of(pair)
     s, t = pair
-    text = f"w = {weight:.4g}   {design.describe_neuron(s)} → {design.describe_neuron(t)}"
+    text = f"w = {weight:.4g}   {index.neuron_name(s)} → {index.neuron_name(t)}"
     if frozen:
         text += "\nfrozen: training leaves this weight alone"
     return text

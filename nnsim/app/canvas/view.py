@@ -3,8 +3,11 @@
 An endless canvas: no scroll bars; the wheel zooms around the cursor, the
 middle button or Space + left button pans, F (or Home) fits the design. A
 tap of Space that pans nothing emits ``space_tapped`` (the window's
-play/pause). The design is fitted into view whenever a new one opens, and
-again as the view changes size until the user zooms or pans.
+play/pause). The design is fitted into view when a new one opens (once the
+view has its size) and when asked (``fit_all``, ``fit_when_settled``); a
+change of the view's size keeps the zoom and the point in the middle, so a
+dock that opens, closes or widens never rescales the network under the
+pointer.
 Antialiasing is off while something is dragged, and items draw less detail
 when zoomed out.
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QCursor, QKeySequence, QPainter, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsView, QLabel
 
@@ -79,8 +82,13 @@ class CanvasView(QGraphicsView):
         self._space_panned = False  # the held Space was used to pan
         self._space_held = QElapsedTimer()
         self._dragging = False
-        self._fitted = False
-        self._auto_fit = True  # refit on resize until the user zooms or pans
+        # A fit asked for before the view has its final size (a design opened at
+        # start-up, a workspace switched) waits until its resizes settle.
+        self._fit_pending = True
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._settled_fit)
         scene.message.connect(self.message)
         scene.rebuilt.connect(self._on_rebuilt)
         scene.shown_connections_changed.connect(self._update_lod_note)
@@ -145,11 +153,11 @@ class CanvasView(QGraphicsView):
         self._lod_note.move(vp.left() + 8, vp.bottom() - self._lod_note.height() - 8)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
+        super().resizeEvent(event)  # the resize anchor keeps the middle in the middle
         self._place_lod_note()
         self._empty_note.setGeometry(self.viewport().geometry())
-        if self._auto_fit and self.isVisible():
-            self.fit_all()
+        if self._fit_pending and self.isVisible():
+            self._fit_timer.start()  # still settling: fit once it has
 
     def _scroll_by(self, dx: float, dy: float) -> None:
         h, v = self.horizontalScrollBar(), self.verticalScrollBar()
@@ -157,21 +165,32 @@ class CanvasView(QGraphicsView):
         v.setValue(v.value() + round(dy))
 
     def zoom_in(self) -> None:
-        self._auto_fit = False
+        self._fit_pending = False
         self.set_zoom(self.zoom * KEY_STEP)
 
     def zoom_out(self) -> None:
-        self._auto_fit = False
+        self._fit_pending = False
         self.set_zoom(self.zoom / KEY_STEP)
 
     def zoom_reset(self) -> None:
-        self._auto_fit = False
+        self._fit_pending = False
         self.set_zoom(1.0)
 
+    def fit_when_settled(self) -> None:
+        """Fit the design once the view's size has settled (after a layout
+        change the window makes on purpose, or before the view is shown)."""
+        self._fit_pending = True
+        if self.isVisible():
+            self._fit_timer.start()
+
+    def _settled_fit(self) -> None:
+        if self._fit_pending and self.isVisible():
+            self._fit_pending = False
+            self.fit_all()
+
     def fit_all(self) -> None:
-        """Show the whole design (never magnified beyond FIT_MAX_ZOOM); it stays
-        fitted as the view changes size, until the user zooms or pans."""
-        self._auto_fit = True
+        """Show the whole design (never magnified beyond FIT_MAX_ZOOM)."""
+        self._fit_pending = False
         rect = self._scene.content_rect()
         if rect.isEmpty():
             self.set_zoom(1.0)
@@ -184,17 +203,17 @@ class CanvasView(QGraphicsView):
         self.centerOn(rect.center())
 
     def _on_rebuilt(self) -> None:
-        self._fitted = self.isVisible()
-        self.fit_all()
+        if self.isVisible():
+            self.fit_all()  # at once, so what follows (a drop, a test) sees it fitted
+        self.fit_when_settled()  # and again if the view is still taking its size
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        if not self._fitted:
-            self._fitted = True
-            self.fit_all()
+        if self._fit_pending:
+            self._fit_timer.start()
 
     def wheelEvent(self, event) -> None:  # noqa: N802
-        self._auto_fit = False
+        self._fit_pending = False
         delta = event.angleDelta()
         if event.modifiers() & Qt.ShiftModifier:  # pan sideways
             self._scroll_by(-(delta.y() or delta.x()) / 2, 0)
@@ -228,7 +247,7 @@ class CanvasView(QGraphicsView):
             p = event.position().toPoint()
             d = p - self._pan_from
             self._pan_from = p
-            self._auto_fit = False
+            self._fit_pending = False
             self._scroll_by(-d.x(), -d.y())
             event.accept()
             return

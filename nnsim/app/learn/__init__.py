@@ -196,6 +196,10 @@ def install_learn_mode(window: QMainWindow, training=None, lessons=None) -> Lear
             partners[area] = object_name
 
         def show(d=dock, a=area):
+            bring = getattr(window, "bring_dock", None)
+            if bring is not None:  # the window's workspaces know where it belongs
+                bring(d)
+                return
             first = not d.isVisible() and not d.property("learn_sized")
             d.show()
             d.raise_()

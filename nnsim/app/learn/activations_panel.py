@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
 
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
-from nnsim.app.learn.walkthrough import neuron_name
 from nnsim.app.learn.widgets import DockPanel, button, column, message_box, note, scroll_column, set_box
 from nnsim.design.model import Activation, LayerKind
 from nnsim.design.recipes import EditError
@@ -149,7 +148,6 @@ class ActivationsPanel(DockPanel):
             "shares that add up to 1 (one per class). It has no curve of its own."
         )
         softmax.setStyleSheet("QLabel { background: white; padding: 4px; }")
-        softmax.setMinimumWidth(110)
         self.softmax = scroll_column(softmax, name="softmax_note")
         grid.addWidget(self.softmax, 1, 3)
         for c in range(4):
@@ -232,7 +230,7 @@ class ActivationsPanel(DockPanel):
                 tile.mark_line.hide()
                 tile.mark.setData([], [])
         if self.z is not None and self.neuron is not None:
-            name = escape(neuron_name(d, self.neuron))
+            name = escape(self.document.index.neuron_name(self.neuron))
             values = ", ".join(
                 f"{ACTIVATION_NAMES[k]} "
                 f"{fmt(curve(k, np.array([self.z]), threshold if k == Activation.STEP else 0.0)[0][0])}"
@@ -262,7 +260,7 @@ class ActivationsPanel(DockPanel):
             self.use_button.hide()
             return
         d = self.document.design
-        name = neuron_name(d, nid)
+        name = self.document.index.neuron_name(nid)
         current = d.activation_of(d.neuron(nid))
         self.use_button.setText(f"Use {ACTIVATION_NAMES[self.chosen]} for {name}")
         self.use_button.setEnabled(current != self.chosen)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidge
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.widgets import DockPanel, button, column, message_box, note, scroll_column, set_box
+from nnsim.app.views.common import LogAxis
 from nnsim.data import DataError
 from nnsim.design.model import Design, LayerKind
 from nnsim.design.validate import DesignError
@@ -67,7 +68,7 @@ class ComparePanel(DockPanel):
         self.open_buttons = [
             button("Open on the canvas", "Open this network as the design", f"open_compare_{i}") for i in range(2)
         ]
-        self.curves_plot = pg.PlotWidget(background="w")
+        self.curves_plot = pg.PlotWidget(background="w", axisItems={"left": LogAxis("left")})
         self.curves_plot.setObjectName("compare_curves")
         self.curves_plot.setMinimumSize(180, 130)
         self.curves_plot.setLabel("bottom", "epoch")
@@ -163,8 +164,9 @@ class ComparePanel(DockPanel):
             self.epochs.setValue(epochs)
         for i, d in enumerate(self.designs):
             self.names[i].setText(f"{escape(d.name)} ({describe_shape(d)})")
-        self.key.setText(" &nbsp; ".join(
-            f"<span style='color:{COLOURS[i]}'><b>—</b> {escape(describe_shape(d))}</span>"
+        # One network a line: a shape is never broken across lines.
+        self.key.setText("<br>".join(
+            f"<span style='color:{COLOURS[i]}'><b>—</b> {escape(describe_shape(d)).replace(' ', '&nbsp;')}</span>"
             for i, d in enumerate(self.designs)))
         self.sessions = [None, None]
         for c in self.curves:

@@ -25,6 +25,7 @@ class LearnHub(QObject):
     lesson_requested = Signal(str)  # a lesson id
     trace_changed = Signal()  # the step-through's sample numbers changed (``trace``)
     step_started = Signal(object)  # a lesson step began (nnsim.lessons.Step): tools apply its presets
+    design_opened = Signal()  # the learner opened another design (New, Open, Revert...), not a lesson
 
     def __init__(self, document: Document, scene=None, window=None, parent: QObject | None = None):
         super().__init__(parent)
@@ -70,6 +71,7 @@ class LearnHub(QObject):
         self.select_neuron(None)
         if not self._replacing:
             self._owned = False
+            self.design_opened.emit()
 
     def _path_changed(self) -> None:
         if self.document.path is not None:

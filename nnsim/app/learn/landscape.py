@@ -17,6 +17,7 @@ import numpy as np
 
 from nnsim.design.compile import compile_design
 from nnsim.design.model import Design
+from nnsim.design.names import NeuronNames
 from nnsim.explain import fmt
 
 
@@ -31,17 +32,16 @@ class Param:
 
 def params_of(design: Design) -> list[Param]:
     """Every trainable number of the design, named for people."""
-    from nnsim.app.learn.walkthrough import neuron_name
-
+    names = NeuronNames(design)
     out = []
     for c in design.connections:
         if not c.frozen:
-            name = f"weight {neuron_name(design, c.source)} → {neuron_name(design, c.target)}"
+            name = f"weight {names(c.source)} → {names(c.target)}"
             out.append(Param("w", (c.source, c.target), name))
     inputs = {layer.id for layer in design.layers if layer.kind.value == "input"}
     for n in design.neurons:
         if n.layer not in inputs:
-            out.append(Param("b", n.id, f"bias of {neuron_name(design, n.id)}"))
+            out.append(Param("b", n.id, f"bias of {names(n.id)}"))
     return out
 
 
@@ -95,7 +95,7 @@ class Landscape:
 
     def loss(self) -> float:
         with np.errstate(all="ignore"):
-            return float(self.net.loss_value(self.net.predict(self.x), self.y))
+            return float(self.net.loss_of(self.net.forward(self.x), self.y))
 
     def loss_at(self, u: float, v: float) -> float:
         keep = self.values()

@@ -25,6 +25,7 @@ from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.samples import load_samples
 from nnsim.app.learn.widgets import DockPanel, button, column, message_box, note, scroll_column, set_box
 from nnsim.app.panels.fields import NumberField
+from nnsim.app.panels.flow import FlowLayout
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.explain import count, fmt
@@ -87,10 +88,9 @@ class LandscapePanel(DockPanel):
         self.redraw_button = button(
             "Redraw here", "Draw the map again around the current point", "redraw_button"
         )
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # onto a second row, rather than squeezed, in a narrow column
         for b in (self.step_button, self.run_button, self.stop_button, self.redraw_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
 
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("landscape_plot")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextBrowser, QVBo
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, heading, message_box, set_box
+from nnsim.app.responsive import ElidedButton
 from nnsim.lessons import Lesson, LessonError, LessonRun, StepStatus, load_lessons
 
 SETTINGS_KEY = "learn/completed_lessons"
@@ -41,6 +42,7 @@ class LessonsPanel(DockPanel):
         self.lessons = lessons
         self.run: LessonRun | None = None
         self.status: StepStatus | None = None
+        self.left_note = ""  # why the last lesson stopped, shown above the list
         self.completed_lessons: set[str] = set(self._stored())
 
         self.chooser = QComboBox()
@@ -75,9 +77,9 @@ class LessonsPanel(DockPanel):
         self.reopen_button = button("Restart step", "Start this step again: open its design afresh", "reopen_button")
         self.back_button = button("◀ Back", "The previous step", "lesson_back_button")
         self.next_button = button("Next ▶", "The next step", "lesson_next_button")
-        self.next_lesson_button = button("", "", "next_lesson_button")
+        # Its text (the next lesson's title) is shortened with … in a narrow dock.
+        self.next_lesson_button = ElidedButton(name="next_lesson_button")
         self.next_lesson_button.hide()
-        self._next_text = ""
         self.all_lessons_button = button("◀ All lessons", "Back to the list of lessons", "all_lessons_button")
         self.all_lessons_button.hide()
         self.last_note = QLabel("This is the last lesson, for now.")
@@ -123,6 +125,7 @@ class LessonsPanel(DockPanel):
         self.all_lessons_button.clicked.connect(self.show_list)
         hub.event_recorded.connect(self._event)
         hub.lesson_requested.connect(self.open_lesson)
+        hub.design_opened.connect(self._design_opened)
         self.document.changed.connect(self.evaluate)
         self._show_intro()
 
@@ -170,6 +173,8 @@ class LessonsPanel(DockPanel):
             for lesson in self.lessons
         )
         problem = f"<p style='color:#c62828'>{escape(self.error)}</p>" if self.error else ""
+        if self.left_note:
+            problem += f"<p style='color:#6b4f00'>{self.left_note}</p>"
         self.text.setHtml(
             "<p>Short guided lessons, from one neuron to backpropagation. Each opens a prepared design, "
             "says what to look at and what to try, and notices when you have done it.</p>"
@@ -187,6 +192,7 @@ class LessonsPanel(DockPanel):
         if lesson is None:
             return False
         self.run = LessonRun(lesson)
+        self.left_note = ""
         with QSignalBlocker(self.chooser):
             self.chooser.setCurrentIndex(self.lessons.index(lesson))
         self.hub.show_tool("lessons")
@@ -288,28 +294,30 @@ class LessonsPanel(DockPanel):
         the way back to the list."""
         nxt = self.lesson(self.run.lesson.next) if last_step and self.run.lesson.next else None
         final = last_step and nxt is None
-        self._next_text = f"Next lesson: {nxt.title} ▶" if nxt is not None else ""
+        self.next_lesson_button.set_full_text(f"Next lesson: {nxt.title} ▶" if nxt is not None else "")
         self.next_lesson_button.setToolTip(nxt.summary if nxt is not None else "")
-        self._fit_next_text()
         self.next_lesson_button.setVisible(nxt is not None)
         self.last_note.setVisible(final)
         self.all_lessons_button.setVisible(final)
 
-    def _fit_next_text(self) -> None:
-        """The next lesson's title, shortened with … when the dock is narrow."""
-        if not self._next_text:
-            return
-        room = max(80, self.width() - 40)
-        metrics = self.next_lesson_button.fontMetrics()
-        self.next_lesson_button.setText(metrics.elidedText(self._next_text, Qt.TextElideMode.ElideMiddle, room))
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._fit_next_text()
-
     def _open_next_lesson(self) -> None:
         if self.run is not None and self.run.lesson.next:
             self.open_lesson(self.run.lesson.next)
+
+    def _design_opened(self) -> None:
+        """Another design than the lesson's is open now: its steps and checks
+        no longer fit what the canvas shows, so the lesson stops and the list
+        says so."""
+        run = self.run
+        if run is None:
+            return
+        lesson = run.lesson
+        self.show_list()
+        self.left_note = (
+            f"You opened another design, so the lesson <b>{escape(lesson.title)}</b> stopped at step "
+            f"{run.index + 1} of {len(lesson.steps)}. <a href='lesson:{escape(lesson.id)}'>Begin it again</a> "
+            "when you want to go on.")
+        self._show_intro()
 
     def show_list(self) -> None:
         """Back to the list of lessons (the panel's first page)."""

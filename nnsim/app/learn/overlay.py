@@ -4,14 +4,17 @@ The overlay adds its own items to the canvas scene (above everything, never
 taking the mouse) at the neurons' design positions, and asks the scene to
 light up neurons and connections and to show neuron values when the scene
 offers that (``highlight``, ``set_neuron_values``). It never touches the
-design. Text keeps its size when the canvas is zoomed.
+design. Text keeps its size when the canvas is zoomed, and a callout whose
+neuron is in view is kept inside the view (the one above the network goes
+below it when there is no room above); scrolling or zooming the view lays
+the callouts out again.
 """
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene
 
@@ -23,6 +26,7 @@ NEURON_RADIUS = 18.0  # the canvas draws neurons this big; callouts keep clear o
 ABOVE_LAYER = NEURON_RADIUS + 11 + 22
 BELOW_LAYER = NEURON_RADIUS + 11 + 36
 MAX_WIRE_LABELS = 12
+EDGE = 4.0  # pixels kept between a callout and the view's edge
 WIRE_T = 0.4  # where along a connection (from its source) its label sits
 
 STYLES = {
@@ -129,6 +133,39 @@ class FocusRing(QGraphicsItem):
         painter.drawEllipse(QRectF(-r, -r, 2 * r, 2 * r))
 
 
+class _ViewWatch(QObject):
+    """Calls back (once, shortly after) when a view scrolls, zooms or resizes."""
+
+    def __init__(self, callback):
+        super().__init__()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(30)
+        self._timer.timeout.connect(callback)
+        self._view = None
+
+    def watch(self, view) -> None:
+        if view is self._view:
+            return
+        self._view = view
+        if view is None:
+            return
+        view.horizontalScrollBar().valueChanged.connect(self._changed)
+        view.verticalScrollBar().valueChanged.connect(self._changed)
+        view.viewport().installEventFilter(self)
+        zoom_changed = getattr(view, "zoom_changed", None)
+        if zoom_changed is not None:
+            zoom_changed.connect(self._changed)
+
+    def _changed(self, *_) -> None:
+        self._timer.start()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self._timer.start()
+        return False
+
+
 class Overlay:
     """The learn mode's items on one scene."""
 
@@ -137,6 +174,9 @@ class Overlay:
         self.items: list[QGraphicsItem] = []
         self.callouts: dict[int, CalloutItem] = {}
         self.labels: dict[tuple[int, int], CalloutItem] = {}
+        self._shown = None  # (design, frame, backward) on the canvas now
+        self._shown_state = None  # the view's transform, scroll and size it was laid out for
+        self._watch = _ViewWatch(self._relayout)
 
     # -- drawing -----------------------------------------------------------------------
     def _remove_items(self) -> None:
@@ -149,6 +189,7 @@ class Overlay:
         self.labels.clear()
 
     def clear(self) -> None:
+        self._shown = None
         self._remove_items()
         self._scene_call("highlight", [], [])
         self._scene_call("set_neuron_values", None)
@@ -158,6 +199,9 @@ class Overlay:
         self._remove_items()
         if self.scene is None:
             return
+        self._shown = (design, frame, backward)
+        self._shown_state = self._view_state()
+        self._watch.watch(self._view())
         pos = {n.id: (n.x, n.y) for n in design.neurons}
         inputs = {n.id for n in design.neurons if _kind(design, n.layer) == LayerKind.INPUT}
         # A canvas that shows neuron values itself needs no value badges from us.
@@ -175,6 +219,7 @@ class Overlay:
                 item = CalloutItem(lines, style, "left" if nid in inputs else "right")
                 item.setPos(*pos[nid])
                 self._add(item)
+                self._keep_in_view(item, QPointF(*pos[nid]))
             self.callouts[nid] = item
         wires = []
         labels = frame.conn_labels
@@ -191,6 +236,8 @@ class Overlay:
             self.labels[(s, t)] = item
             wires.append(item)
         self._spread(wires)
+        for item in wires:
+            self._keep_in_view(item, item.pos())
         has_highlight = self._scene_call("highlight", list(frame.focus), list(frame.connections))
         if not has_highlight:
             for nid in frame.focus:
@@ -203,24 +250,45 @@ class Overlay:
     def _focus_callout(self, design: Design, nid: int, lines: list[str], style: str) -> CalloutItem:
         """The neuron being computed gets its callout just above the whole
         network (or below it, when the neuron sits in the lower half of its
-        layer), so it covers no neuron, with a leader line down to it."""
+        layer), so it covers no neuron, with a leader line to it. When the view
+        has no room there, it goes on the other side of the network, else
+        beside the neuron, else where it has to move least to fit."""
         n = design.neuron(nid)
+        at = QPointF(n.x, n.y)
         column = [m for m in design.neurons if m.layer == n.layer] or [n]
         top, bottom = min(m.y for m in column), max(m.y for m in column)
-        below = len(column) > 1 and n.y > (top + bottom) / 2
         ys = [m.y for m in design.neurons]
-        edge = max(ys) if below else min(ys)
         scale = self._scale()
-        # Clear of the layer's frame and title, which zoom with the canvas.
-        gap = (BELOW_LAYER if below else ABOVE_LAYER) * scale + 4
-        item = CalloutItem(lines, style, "below" if below else "above", gap=gap)
-        item.setPos(n.x, edge)
+
+        def callout(side: str) -> CalloutItem:
+            if side in ("right", "left"):
+                item = CalloutItem(lines, style, side, gap=(NEURON_RADIUS + 14) * scale + 4)
+                item.setPos(at)
+                return item
+            # Clear of the layer's frame and title, which zoom with the canvas.
+            gap = (BELOW_LAYER if side == "below" else ABOVE_LAYER) * scale + 4
+            item = CalloutItem(lines, style, side, gap=gap)
+            item.setPos(n.x, max(ys) if side == "below" else min(ys))
+            return item
+
+        first = "below" if len(column) > 1 and n.y > (top + bottom) / 2 else "above"
+        order = [first, "above" if first == "below" else "below", "right", "left"]
+        candidates = [callout(side) for side in order]
+
+        def covering(c: CalloutItem) -> float:
+            """How far it must move towards the network to fit (sliding along it costs nothing)."""
+            shift = self._shift(c, at)
+            return abs(shift.y()) if c.side in ("above", "below") else abs(shift.x())
+
+        item = min(candidates, key=covering)  # the first that fits, if one does
+
+        edge = item.pos().y()  # the network's top or bottom (or the neuron, beside it)
         self._add(item)
-        if n.y != edge or len(column) == 1:
+        self._keep_in_view(item, at)
+        if item.side in ("above", "below") and (n.y != edge or item.pos().y() != edge or len(column) == 1):
+            box = item.boundingRect()
+            end = item.pos().y() + (box.top() if item.side == "below" else box.bottom()) / scale  # its near side
             x = n.x + NEURON_RADIUS + 5
-            # Reach up (or down) to the callout.
-            reach = gap / scale
-            end = (edge + reach) if below else (edge - reach)
             path = QPainterPath(QPointF(n.x + NEURON_RADIUS, n.y))
             path.lineTo(x, n.y)
             path.lineTo(x, end)
@@ -233,10 +301,63 @@ class Overlay:
             self._add(leader)
         return item
 
+    # -- staying in view ---------------------------------------------------------------------
+    def _view(self):
+        views = self.scene.views() if self.scene is not None else []
+        return views[0] if views else None
+
+    def screen_rect(self, item: CalloutItem) -> QRectF | None:
+        """Where a callout is drawn in the first view's viewport (pixels)."""
+        view = self._view()
+        if view is None:
+            return None
+        p = view.mapFromScene(item.pos())
+        return item.boundingRect().translated(p.x(), p.y())
+
+    def _room(self) -> QRectF | None:
+        view = self._view()
+        if view is None:
+            return None
+        return QRectF(view.viewport().rect()).adjusted(EDGE, EDGE, -EDGE, -EDGE)
+
+    def _anchored_in_view(self, anchor: QPointF) -> bool:
+        view, room = self._view(), self._room()
+        return view is not None and room is not None and room.contains(QPointF(view.mapFromScene(anchor)))
+
+    def _shift(self, item: CalloutItem, anchor: QPointF) -> QPointF:
+        """How far (pixels) a callout must move to lie inside the view; none
+        for a callout whose neuron is out of view."""
+        if not self._anchored_in_view(anchor):
+            return QPointF()
+        room, rect = self._room(), self.screen_rect(item)
+        dx = room.left() - rect.left() if rect.left() < room.left() or rect.width() > room.width() else \
+            min(0.0, room.right() - rect.right())
+        dy = room.top() - rect.top() if rect.top() < room.top() or rect.height() > room.height() else \
+            min(0.0, room.bottom() - rect.bottom())
+        return QPointF(dx, dy)
+
+    def _keep_in_view(self, item: CalloutItem, anchor: QPointF) -> None:
+        """Move a callout whose neuron is in view inside the view's edges."""
+        shift = self._shift(item, anchor)
+        if not shift.isNull():
+            item.setPos(item.pos() + shift / self._scale())
+
+    def _relayout(self) -> None:
+        """The view moved: draw the frame on the canvas again, fitted to it."""
+        if self._shown is not None and self.items and self._view_state() != self._shown_state:
+            self.show(*self._shown)
+
+    def _view_state(self):
+        view = self._view()
+        if view is None:
+            return None
+        return (view.transform(), view.horizontalScrollBar().value(), view.verticalScrollBar().value(),
+                view.viewport().size())
+
     def _scale(self) -> float:
         """Screen pixels per scene unit in the first view (1 without a view)."""
-        views = self.scene.views() if self.scene is not None else []
-        scale = views[0].transform().m11() if views else 1.0
+        view = self._view()
+        scale = view.transform().m11() if view is not None else 1.0
         return scale if scale > 0 else 1.0
 
     def _spread(self, labels: list[CalloutItem]) -> None:

@@ -18,14 +18,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from nnsim.app.learn.commands import new_run_id, push_numbers
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
-from nnsim.app.learn.walkthrough import neuron_name
 from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, column, message_box, note, set_box, text_pane
 from nnsim.data import DataError
 from nnsim.design.model import LayerKind, LearningRule
+from nnsim.design.names import NeuronNames
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.engine.perceptron import CONVERGED, NOT_SEPARABLE, PerceptronTrainer, perceptron_problem
-from nnsim.engine.trainer import READY
+from nnsim.engine.trainer import DIVERGED, READY
 from nnsim.explain import count, factor, fmt
 from nnsim.session import Session
 
@@ -296,6 +296,9 @@ class PerceptronPanel(DockPanel):
                 "bad",
             )
             self.next_lesson_button.show()
+        elif status == DIVERGED:
+            set_box(self.status_box, f"<b>Diverged.</b> {escape(trainer.message[:1].upper() + trainer.message[1:])}",
+                    "bad")
         else:
             set_box(
                 self.status_box,
@@ -314,13 +317,16 @@ class PerceptronPanel(DockPanel):
         x = session.data.x_train[update.sample]
         xs = ", ".join(fmt(v) for v in x)
         w_after = compiled.connection_weights()
+        # A step that overflowed was undone: show what it computed, not the weights put back.
+        overflowed = self.trainer is not None and self.trainer.status == DIVERGED
         rows = [f"<p><b>Sample #{update.sample + 1}</b>: inputs ({xs})</p><ul>"]
         outputs = [n for layer in d.layers_of_kind(LayerKind.OUTPUT) for n in d.neurons_of(layer.id)]
         in_ids = [n.id for layer in d.layers_of_kind(LayerKind.INPUT) for n in d.neurons_of(layer.id)]
         inputs = {nid: k for k, nid in enumerate(in_ids)}
+        names = NeuronNames(d)
         for k, out in enumerate(outputs):
             e = float(update.error[k])
-            name = escape(neuron_name(d, out.id))
+            name = escape(names(out.id))
             rows.append(
                 f"<li>{name}: wanted {fmt(update.target[k])}, got {fmt(update.output[k])} → "
                 f"error = {fmt(update.target[k])} − {factor(update.output[k])} = <b>{fmt(e)}</b></li>"
@@ -332,14 +338,21 @@ class PerceptronPanel(DockPanel):
                 if c.target != out.id or c.source not in inputs:
                     continue
                 xi = x[inputs[c.source]]
-                src = escape(neuron_name(d, c.source))
+                src = escape(names(c.source))
+                with np.errstate(all="ignore"):
+                    after = w_before[idx] + rate * e * xi if overflowed and not c.frozen else w_after[idx]
                 rows.append(
                     f"<li>weight from {src}: {fmt(w_before[idx])} + {fmt(rate)} × {factor(e)} × {factor(xi)} = "
-                    f"<b>{fmt(w_after[idx])}</b></li>"
+                    f"<b>{fmt(after)}</b></li>"
                 )
             li, col = compiled.neuron_pos[out.id]
             b_old = float(b_before[li][col])
-            rows.append(f"<li>bias: {fmt(b_old)} + {fmt(rate)} × {factor(e)} = <b>{fmt(out.bias)}</b></li>")
+            with np.errstate(all="ignore"):
+                b_new = b_old + rate * e if overflowed else out.bias
+            rows.append(f"<li>bias: {fmt(b_old)} + {fmt(rate)} × {factor(e)} = <b>{fmt(b_new)}</b></li>")
+        if overflowed:
+            rows.append("<li>a number overflowed (inf is past the largest one a computer holds): "
+                        f"the weights go back to those after epoch {self.trainer.good_epoch}</li>")
         rows.append("</ul>")
         return "".join(rows)
 
@@ -365,8 +378,9 @@ class PerceptronPanel(DockPanel):
         data, net = session.data, session.network
         d = session.design
         ins = [n.id for layer in d.layers_of_kind(LayerKind.INPUT) for n in d.neurons_of(layer.id)]
-        self.plot.setLabel("bottom", neuron_name(d, ins[0]))
-        self.plot.setLabel("left", neuron_name(d, ins[1]))
+        names = NeuronNames(d)
+        self.plot.setLabel("bottom", names(ins[0]))
+        self.plot.setLabel("left", names(ins[1]))
         (x0, x1), (y0, y1) = session.dataset.input_range or ((-0.5, 1.5), (-0.5, 1.5))
         labels = data.labels_train if data.labels_train is not None else (data.y_train[:, 0] > 0.5).astype(int)
         for k, item in self.points.items():
@@ -380,13 +394,16 @@ class PerceptronPanel(DockPanel):
         gx = np.linspace(x0, x1, GRID)
         gy = np.linspace(y0, y1, GRID)
         X = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)  # (GRID*GRID, 2), row = x2
-        out = net.predict(X)[:, 0]
+        with np.errstate(all="ignore"):  # weights near the float limit (a rate of 1e308): step outputs stay 0/1
+            out = net.predict(X)[:, 0]
+            line = self._line(self._numbers(), (x0, x1), (y0, y1))
+            old = None if w_before is None else self._line(self._numbers(w_before, b_before), (x0, x1), (y0, y1))
         fires = (out > 0.5 * (data.coding.low + data.coding.high)).astype(int).reshape(GRID, GRID)
         self.region.setImage(REGION_COLOURS[fires.T], autoLevels=False)
         self.region.setRect(pg.QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
-        self.line.setData(*self._line(self._numbers(), (x0, x1), (y0, y1)))
-        if w_before is not None:
-            self.old_line.setData(*self._line(self._numbers(w_before, b_before), (x0, x1), (y0, y1)))
+        self.line.setData(*line)
+        if old is not None:
+            self.old_line.setData(*old)
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
 
     def _numbers(self, weights=None, biases=None):

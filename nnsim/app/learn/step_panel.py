@@ -10,7 +10,7 @@ undoable edit) and shows the loss of the sample before and after.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -37,16 +37,16 @@ from nnsim.app.learn.walkthrough import (
     UPDATE,
     Walkthrough,
     build_walkthrough,
-    neuron_name,
 )
 from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, message_box, scroll_column, set_box
+from nnsim.app.responsive import WidthSwitch
 from nnsim.design.model import LayerKind
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.explain import fmt
 
 OWN_INPUTS = "Your own inputs"
-WIDE = 620  # px from which the controls and the story stand side by side
+WIDE = 620  # px from which the controls and the story stand side by side (see ``nnsim.app.responsive``)
 BIG_DESIGN = 2000  # connections: a hidden panel does not keep the numbers of bigger designs fresh
 PHASE_NAMES = {FORWARD: "Forward pass", LOSS: "The loss", BACKWARD_PHASE: "Backward pass", UPDATE: "The update"}
 PHASE_COLOURS = {FORWARD: "#b07d00", LOSS: "#5e35b1", BACKWARD_PHASE: "#c2185b", UPDATE: "#2e7d32"}
@@ -161,7 +161,7 @@ class StepThroughPanel(DockPanel):
         self.news = scroll_column(self.problem_box, self.result_box, name="step_news", minimum=0)
         left.addWidget(self.news, 1)
         self.controls = controls
-        story = QWidget()
+        self.story = story = QWidget()
         right = QVBoxLayout(story)
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.phase_label)
@@ -170,6 +170,9 @@ class StepThroughPanel(DockPanel):
         self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self.body.addWidget(controls)
         self.body.addWidget(story, 1)
+        # Decided after resizes settle, with hysteresis: never from inside Qt's layout pass.
+        self.switch = WidthSwitch(self, self._wide_threshold)
+        self.switch.switched.connect(self._arrange)
 
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
@@ -187,11 +190,37 @@ class StepThroughPanel(DockPanel):
         self._speed_changed()
         self._design_reset()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        wide = self.width() >= WIDE
+    # -- arrangement: side by side in a wide dock (under the canvas), stacked in a narrow one ---------
+    def _margins(self) -> QSize:
+        m = self.body.contentsMargins()
+        return QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _wide_threshold(self) -> int:
+        """The width from which the two columns stand side by side: WIDE, or
+        more when they need more to stand beside each other (they turn narrow
+        again only below this less the hysteresis, and never below their need)."""
+        c, t = self.controls.minimumSizeHint(), self.story.minimumSizeHint()
+        need = c.width() + self.body.spacing() + t.width() + self._margins().width()
+        return max(WIDE, need + self.switch.margin)
+
+    def _arrange(self, wide: bool) -> None:
         self.body.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
-        self.controls.setMaximumWidth(min(440, max(360, self.width() // 2)) if wide else 16777215)
+        self.controls.setMaximumWidth(440 if wide else 16777215)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """As narrow as the stacked arrangement in both arrangements, so a
+        switch never changes the width the dock's scroll area gives the panel
+        (the height is the arrangement's own: a scroll bar that comes or goes
+        changes the width by less than the switch's hysteresis)."""
+        c, t = self.controls.minimumSizeHint(), self.story.minimumSizeHint()
+        wide = self.body.direction() == QBoxLayout.Direction.LeftToRight
+        height = max(c.height(), t.height()) if wide else c.height() + self.body.spacing() + t.height()
+        return QSize(max(c.width(), t.width()), height) + self._margins()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """The same in both arrangements."""
+        c, t = self.controls.sizeHint(), self.story.sizeHint()
+        return QSize(max(c.width(), t.width()), max(c.height(), t.height())) + self._margins()
 
     # -- visibility: only a visible panel draws on the canvas ------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -256,8 +285,9 @@ class StepThroughPanel(DockPanel):
         d = self.document.design
         ins = [n.id for layer in d.layers_of_kind(LayerKind.INPUT) for n in d.neurons_of(layer.id)]
         outs = [n.id for layer in d.layers_of_kind(LayerKind.OUTPUT) for n in d.neurons_of(layer.id)]
-        names_in = [neuron_name(d, i) for i in ins]
-        names_out = [neuron_name(d, i) for i in outs]
+        names = self.document.index.neuron_name
+        names_in = [names(i) for i in ins]
+        names_out = [names(i) for i in outs]
         if ins != self._input_ids or names_in != [s.property("name") for s in self.input_spins]:
             old = [s.value() for s in self.input_spins]
             for s in self.input_spins:
@@ -299,6 +329,7 @@ class StepThroughPanel(DockPanel):
                 self.target_spins.append(spin)
             self.targets_row.addStretch(1)
             self._output_ids = outs
+        self.switch.timer.start()  # the fields' room may call for the other arrangement
 
     def choose_sample(self, i: int | None) -> None:
         """Show training sample ``i`` (None: the typed inputs)."""

@@ -63,7 +63,10 @@ class Walkthrough:
     derivatives: dict[int, float | None]  # neuron id -> f'(z) (None: softmax or input)
     back_sums: dict[int, float]  # hidden neuron id -> Σ w·δ of the neurons it feeds
     loss_grads: dict[int, float]  # output neuron id -> ∂L/∂a (where not fused)
-    names: dict[int, str] = field(default_factory=dict)  # neuron id -> neuron_name
+    names: dict[int, str] = field(default_factory=dict)  # neuron id -> its name (nnsim.design.names)
+    # Output neuron id -> its target: the target's columns follow the design's
+    # order of output layers, which need not be the order they are computed in.
+    wanted: dict[int, float] = field(default_factory=dict)
 
     def step(self, neuron_id: int) -> NeuronStep:
         """The trace of one neuron (by id, without a search)."""
@@ -124,7 +127,12 @@ def build_walkthrough(design: Design, inputs, target=None, compiled: Compiled | 
     ins = inspect_sample(net, x, target, optimizer, design.training)
     trace = trace_sample(design, compiled, ins)
     w = Walkthrough(design, compiled, ins, trace, [], {}, {}, {})
-    w.names = neuron_names(design)
+    w.names = {step.id: step.name for step in trace.neurons}
+    if trace.target is not None:
+        for step in trace.neurons:
+            if step.kind == LayerKind.OUTPUT:
+                li, col = compiled.neuron_pos[step.id]
+                w.wanted[step.id] = trace.target[net.layers[li].columns.start + col]
     _derivatives(w)
     w.frames = _forward_frames(w)
     if trace.target is not None:
@@ -152,8 +160,8 @@ def _derivatives(w: Walkthrough) -> None:
     if trace.target is not None:
         outputs = [s for s in trace.neurons if s.kind == LayerKind.OUTPUT]
         loss = design.training.loss
-        for k, step in enumerate(outputs):
-            a, y = step.a, trace.target[k]
+        for step in outputs:
+            a, y = step.a, w.wanted[step.id]
             if loss == Loss.MSE:
                 w.loss_grads[step.id] = a - y
             elif loss == Loss.BINARY_CROSS_ENTROPY:
@@ -161,43 +169,6 @@ def _derivatives(w: Walkthrough) -> None:
                 w.loss_grads[step.id] = (p - y) / (p * (1 - p))
             else:
                 w.loss_grads[step.id] = -y / max(a, 1e-12)
-
-
-def neuron_name(design: Design, nid: int) -> str:
-    """A name a newcomer can find on the canvas: the label in quotes, or the
-    layer's name and the neuron's place in it ("hidden 1 #2")."""
-    n = design.neuron(nid)
-    if n.label:
-        return f"“{n.label}”"
-    try:
-        layer = design.layer(n.layer)
-    except KeyError:
-        return f"neuron {n.id}"
-    members = design.neurons_of(layer.id)
-    if len(members) == 1:
-        return layer.name
-    return f"{layer.name} #{[m.id for m in members].index(nid) + 1}"
-
-
-def neuron_names(design: Design) -> dict[int, str]:
-    """``neuron_name`` of every neuron at once (no search per neuron)."""
-    by_layer: dict[int, list] = {}
-    for n in design.neurons:
-        by_layer.setdefault(n.layer, []).append(n)
-    layers = {layer.id: layer for layer in design.layers}
-    out = {}
-    for lid, members in by_layer.items():
-        layer = layers.get(lid)
-        for k, n in enumerate(members):
-            if n.label:
-                out[n.id] = f"“{n.label}”"
-            elif layer is None:
-                out[n.id] = f"neuron {n.id}"
-            elif len(members) == 1:
-                out[n.id] = layer.name
-            else:
-                out[n.id] = f"{layer.name} #{k + 1}"
-    return out
 
 
 def activation_text(step: NeuronStep, short: bool = False) -> str:
@@ -284,9 +255,8 @@ def _forward_frames(w: Walkthrough) -> list[Frame]:
 def _loss_frame(w: Walkthrough) -> Frame:
     design, trace = w.design, w.trace
     outputs = [s for s in trace.neurons if s.kind == LayerKind.OUTPUT]
-    ys = trace.target
     loss = design.training.loss
-    pairs = [(s, ys[k]) for k, s in enumerate(outputs)]
+    pairs = [(s, w.wanted[s.id]) for s in outputs]
     lines = ["wanted: " + ", ".join(f"{w.names[s.id]} = {fmt(y)}" for s, y in pairs)]
     lines.append("got: " + ", ".join(f"{w.names[s.id]} = {fmt(s.a)}" for s, _ in pairs))
     if loss == Loss.MSE:
@@ -295,15 +265,17 @@ def _loss_frame(w: Walkthrough) -> Frame:
     elif loss == Loss.BINARY_CROSS_ENTROPY:
         parts = []
         for s, y in pairs:
+            a = _probability(s)
             if y == 1:
-                parts.append(f"−log({fmt(s.a)})")
+                parts.append(f"−log({a})")
             elif y == 0:
-                parts.append(f"−log(1 − {fmt(s.a)})")
+                parts.append(f"−log(1 − {a})")
             else:
-                parts.append(f"−[{fmt(y)}·log({fmt(s.a)}) + {fmt(1 - y)}·log(1 − {fmt(s.a)})]")
+                parts.append(f"−[{fmt(y)}·log({a}) + {fmt(1 - y)}·log(1 − {a})]")
         lines.append(f"loss (cross-entropy) = {' + '.join(parts)} = {fmt(trace.loss)}")
     else:
-        parts = [f"−log({fmt(s.a)})" if y == 1 else f"−{fmt(y)}·log({fmt(s.a)})" for s, y in pairs if y != 0]
+        parts = [f"−log({_probability(s)})" if y == 1 else f"−{fmt(y)}·log({_probability(s)})" for s, y in pairs]
+        parts = [part for part, (_, y) in zip(parts, pairs) if y != 0]
         lines.append(f"loss (cross-entropy) = {' + '.join(parts) or '0'} = {fmt(trace.loss)}")
     callouts = {s.id: [f"wanted {fmt(y)}, got {fmt(s.a)}"] for s, y in pairs}
     if pairs:
@@ -321,6 +293,15 @@ def _loss_frame(w: Walkthrough) -> Frame:
     )
 
 
+def _probability(s: NeuronStep) -> str:
+    """An output inside a logarithm: its value, or, where it shows as 0 or 1
+    (the engine takes the logarithm from z, exactly), σ(z) or softmax(z)."""
+    text = fmt(s.a)
+    if text not in ("0", "1"):
+        return text
+    return f"σ({fmt(s.z)})" if s.activation == Activation.SIGMOID else f"softmax({fmt(s.z)}, …)"
+
+
 def _delta_lines(w: Walkthrough, s: NeuronStep) -> tuple[list[str], str]:
     """The words for a neuron's error term, and a short form for the canvas."""
     d = s.delta
@@ -331,11 +312,17 @@ def _delta_lines(w: Walkthrough, s: NeuronStep) -> tuple[list[str], str]:
     lines: list[str] = []
     if s.kind == LayerKind.OUTPUT:
         op = w.compiled.network.layers[w.compiled.neuron_pos[s.id][0]]
-        y = w.trace.target[[o.id for o in w.trace.neurons if o.kind == LayerKind.OUTPUT].index(s.id)]  # few outputs
-        if op.fused:
+        y = w.wanted[s.id]
+        total = float(sum(w.wanted[o] for o in w.compiled.neuron_ids(op.index))) if kind == Activation.SOFTMAX else 1.0
+        if op.fused and abs(total - 1.0) < 1e-12:
             lines.append(
                 f"for {'sigmoid' if kind == Activation.SIGMOID else 'softmax'} with cross-entropy the error term is "
                 f"simply output − wanted: δ = {fmt(s.a)} − {_p(y)} = {fmt(d)}"
+            )
+        elif op.fused:
+            lines.append(
+                f"for softmax with cross-entropy the error term is output × (this layer's wanted values added up) "
+                f"− wanted: δ = {fmt(s.a)} × {fmt(total)} − {_p(y)} = {fmt(d)}"
             )
         elif kind == Activation.SOFTMAX:
             lines.append(f"softmax ties the layer's outputs together: δ = a·(g − Σ g·a) = {fmt(d)}")
@@ -410,7 +397,6 @@ def _backward_frames(w: Walkthrough) -> list[Frame]:
     incoming: dict[int, list[tuple[int, ConnectionStep]]] = {}
     for k, c in enumerate(trace.connections):
         incoming.setdefault(c.target, []).append((k, c))
-    frozen = {(c.source, c.target) for c in design.connections if c.frozen}
     for s in reversed(trace.neurons):
         if s.z is None:
             continue
@@ -421,16 +407,16 @@ def _backward_frames(w: Walkthrough) -> list[Frame]:
             pair = (c.source, c.target)
             conns.append(pair)
             src = w.step(c.source)
-            if pair in frozen:
-                lines.append(f"weight {w.names[c.source]}→{w.names[s.id]} is frozen: it stays {fmt(c.weight)}")
-                labels[pair] = "frozen"
-                continue
             grad = c.gradient if c.gradient is not None else 0.0
             change = c.change if c.change is not None else 0.0
             text = (
                 f"weight {w.names[c.source]}→{w.names[s.id]}: gradient ∂L/∂w = input × δ = "
                 f"{_p(src.a)} × {_p(s.delta or 0.0)} = {fmt(grad)}; "
             )
+            if c.frozen:
+                lines.append(text + f"not applied, because the connection is frozen: it stays {fmt(c.weight)}")
+                labels[pair] = f"∂L/∂w {fmt(grad)}\nfrozen: not applied"
+                continue
             if plain:
                 text += f"change = −{fmt(rate)} × {_p(grad)} = {_signed(change)}"
             else:

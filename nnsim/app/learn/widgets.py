@@ -125,6 +125,8 @@ def scroll_column(*widgets, name: str = "", minimum: int = 40) -> QScrollArea:
     inner = column(*widgets)
     inner.layout().addStretch(1)
     inner.setAutoFillBackground(False)
+    # As wide as the area, whatever its words would like: they wrap instead.
+    inner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     area = QScrollArea()
     if name:
         area.setObjectName(name)

@@ -74,6 +74,7 @@ class Inspector(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.title.setFont(font)
         self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # names and labels are the user's text
         self.subtitle = _note()
 
         self.stack = QStackedWidget()
@@ -139,12 +140,12 @@ class Inspector(QWidget):
         self.neuron_label.textEdited.connect(lambda text: self._set_neuron(label=text))
         self.bias = NumberField()
         self.bias.setToolTip("Added to the weighted sum before the activation")
-        self.bias.valueChanged.connect(lambda v: self._set_neuron(bias=v))
+        self.bias.edited.connect(lambda v: self._set_neuron(bias=v))
         self.activation = ActivationBox(with_default=True)
         self.activation.activated.connect(lambda _: self._set_neuron(activation=self.activation.activation()))
         self.threshold = NumberField()
         self.threshold.setToolTip("Step and sign neurons fire when the weighted sum plus bias exceeds this")
-        self.threshold.valueChanged.connect(lambda v: self._set_neuron(threshold=v))
+        self.threshold.edited.connect(lambda v: self._set_neuron(threshold=v))
         form.addRow("Label", self.neuron_label)
         form.addRow("Bias", self.bias)
         form.addRow("Activation", self.activation)
@@ -177,7 +178,7 @@ class Inspector(QWidget):
         page = QWidget()
         form = _form(page)
         self.weight = NumberField()
-        self.weight.valueChanged.connect(lambda v: self._set_connection(weight=v))
+        self.weight.edited.connect(lambda v: self._set_connection(weight=v))
         self.frozen = QCheckBox("Frozen (training leaves it alone)")
         self.frozen.clicked.connect(lambda checked: self._set_connection(frozen=bool(checked)))
         form.addRow("Weight", self.weight)
@@ -190,14 +191,14 @@ class Inspector(QWidget):
         self.multi_neuron_title = QLabel("<b>All selected neurons</b>")
         self.multi_bias = NumberField()
         self.multi_bias.setKeyboardTracking(False)  # one undo step per committed value
-        self.multi_bias.valueChanged.connect(lambda v: self._set_neurons(bias=v))
+        self.multi_bias.edited.connect(lambda v: self._set_neurons(bias=v))
         self.multi_activation = ActivationBox(with_default=True)
         self.multi_activation.activated.connect(
             lambda _: self._set_neurons(activation=self.multi_activation.activation()))
         self.multi_conn_title = QLabel("<b>All selected connections</b>")
         self.multi_weight = NumberField()
         self.multi_weight.setKeyboardTracking(False)
-        self.multi_weight.valueChanged.connect(lambda v: self._set_connections(weight=v))
+        self.multi_weight.edited.connect(lambda v: self._set_connections(weight=v))
         self.multi_frozen = QCheckBox("Frozen")
         self.multi_frozen.clicked.connect(lambda checked: self._set_connections(frozen=bool(checked)))
         form.addRow(self.multi_neuron_title)
@@ -273,8 +274,8 @@ class Inspector(QWidget):
         d = self.document.design
         n = self.document.index.neuron(self.neurons[0])
         layer = self.document.index.layer(n.layer)
-        self.title.setText(f"Neuron “{n.label}”" if n.label else f"Neuron {n.id}")
-        self.subtitle.setText(f"in {layer.kind.value} layer “{layer.name}”")
+        self.title.setText(self.document.index.neuron_name(n.id))
+        self.subtitle.setText(f"{layer.kind.value} neuron in layer “{layer.name}”")
         _set_text(self.neuron_label, n.label)
         is_input = layer.kind == LayerKind.INPUT
         self.bias.show_value(n.bias)
@@ -312,7 +313,8 @@ class Inspector(QWidget):
         d = self.document.design
         c = self.document.index.connection(self.connections[0])
         self.title.setText("Connection")
-        self.subtitle.setText(f"{d.describe_neuron(c.source)} → {d.describe_neuron(c.target)}")
+        names = self.document.index.neuron_name
+        self.subtitle.setText(f"{names(c.source)} → {names(c.target)}")
         self.weight.show_value(c.weight)
         with QSignalBlocker(self.frozen):
             self.frozen.setChecked(c.frozen)
@@ -342,7 +344,10 @@ class Inspector(QWidget):
             self.multi_form.setRowVisible(w, bool(editable))
         if editable:
             biases = {n.bias for n in editable}
-            self.multi_bias.show_value(editable[0].bias)
+            if len(biases) == 1:
+                self.multi_bias.show_value(editable[0].bias)
+            else:
+                self.multi_bias.show_mixed()
             self.multi_bias.setToolTip("" if len(biases) == 1 else "The biases differ; a new value sets them all")
             acts = {n.activation for n in editable}
             if len(acts) == 1:
@@ -352,7 +357,12 @@ class Inspector(QWidget):
         for w in (self.multi_conn_title, self.multi_weight, self.multi_frozen):
             self.multi_form.setRowVisible(w, bool(conns))
         if conns:
-            self.multi_weight.show_value(conns[0].weight)
+            weights = {c.weight for c in conns}
+            if len(weights) == 1:
+                self.multi_weight.show_value(conns[0].weight)
+            else:
+                self.multi_weight.show_mixed()
+            self.multi_weight.setToolTip("" if len(weights) == 1 else "The weights differ; a new value sets them all")
             frozen = {c.frozen for c in conns}
             with QSignalBlocker(self.multi_frozen):
                 self.multi_frozen.setTristate(len(frozen) > 1)

@@ -30,12 +30,12 @@ KINDS = ("input", "hidden", "output")
 MAX_PART_SIZE = 10_000
 
 
-def part_mime_data(kind: str, size: int) -> QMimeData:
+def part_mime_data(kind: str, size: int, layer: bool = False) -> QMimeData:
     """The data a palette drag carries (the canvas defines the format)."""
-    return part_mime(kind, int(size))
+    return part_mime(kind, int(size), layer)
 
 
-def part_pixmap(kind: str, size: int, extent: int = 28, ratio: float = 1.0) -> QPixmap:
+def part_pixmap(kind: str, size: int, extent: int = 28, ratio: float = 1.0, layer: bool = False) -> QPixmap:
     """A neuron (one circle) or a layer (a column of circles) in the kind's colour."""
     pix = QPixmap(int(extent * ratio), int(extent * ratio))
     pix.setDevicePixelRatio(ratio)
@@ -45,7 +45,7 @@ def part_pixmap(kind: str, size: int, extent: int = 28, ratio: float = 1.0) -> Q
     style = KIND_STYLE[LayerKind(kind)]
     p.setPen(QPen(style.ring, 1.6))
     p.setBrush(style.fill)
-    if size == 1:
+    if size == 1 and not layer:
         r = extent * 0.36
         p.drawEllipse(QPointF(extent / 2, extent / 2), r, r)
     else:
@@ -57,13 +57,14 @@ def part_pixmap(kind: str, size: int, extent: int = 28, ratio: float = 1.0) -> Q
 
 
 class PartButton(QToolButton):
-    """One draggable part."""
+    """One draggable part: a neuron, or (``layer``) a layer of any size."""
 
     activated = Signal(str, int)
 
-    def __init__(self, kind: str, size: int = 1, parent: QWidget | None = None):
+    def __init__(self, kind: str, size: int = 1, parent: QWidget | None = None, layer: bool = False):
         super().__init__(parent)
         self.kind = kind
+        self.layer = layer
         self._size = size
         self._press: QPoint | None = None
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -81,14 +82,14 @@ class PartButton(QToolButton):
     def set_size(self, size: int) -> None:
         self._size = size
         name = self.kind.capitalize()
-        self.setText(f"{name} neuron" if size == 1 else f"{name} layer of {size}")
-        self.setIcon(QIcon(part_pixmap(self.kind, size, ratio=self.devicePixelRatioF())))
+        self.setText(f"{name} layer of {size}" if self.layer else f"{name} neuron")
+        self.setIcon(QIcon(part_pixmap(self.kind, size, ratio=self.devicePixelRatioF(), layer=self.layer)))
         self.setToolTip(f"Drag onto the canvas, or double-click / press Enter to add {self.text().lower()} "
                         "at the centre")
         self.setAccessibleName(self.text())
 
     def mime_data(self) -> QMimeData:
-        return part_mime_data(self.kind, self._size)
+        return part_mime_data(self.kind, self._size, self.layer)
 
     # -- mouse and keyboard -------------------------------------------------------------
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -124,7 +125,7 @@ class PartButton(QToolButton):
     def start_drag(self) -> Qt.DropAction:
         drag = QDrag(self)
         drag.setMimeData(self.mime_data())
-        pix = part_pixmap(self.kind, self._size, 36, self.devicePixelRatioF())
+        pix = part_pixmap(self.kind, self._size, 36, self.devicePixelRatioF(), self.layer)
         drag.setPixmap(pix)
         drag.setHotSpot(QPoint(18, 18))
         return drag.exec(Qt.DropAction.CopyAction)
@@ -151,13 +152,13 @@ class Palette(QWidget):
         form = QFormLayout()
         form.setContentsMargins(4, 2, 4, 4)
         self.size_box = QSpinBox()
-        self.size_box.setRange(2, MAX_PART_SIZE)
+        self.size_box.setRange(1, MAX_PART_SIZE)
         self.size_box.setValue(4)
         self.size_box.setAccelerated(True)
         self.size_box.setToolTip("How many neurons a new layer holds")
         form.addRow("Neurons per layer", self.size_box)
         layout.addLayout(form)
-        self.layer_parts = {kind: PartButton(kind, self.size_box.value()) for kind in KINDS}
+        self.layer_parts = {kind: PartButton(kind, self.size_box.value(), layer=True) for kind in KINDS}
         for part in self.layer_parts.values():
             layout.addWidget(part)
         self.size_box.valueChanged.connect(self._size_changed)

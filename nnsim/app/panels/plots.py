@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLa
 from nnsim.app.flow import FlowLayout
 from nnsim.app.training.colors import NEGATIVE
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.views.common import LogAxis
 
 TRAIN_COLOR = (40, 40, 40)
 TEST_COLOR = NEGATIVE
@@ -25,6 +26,7 @@ TRAIN_FADED = (190, 190, 190)
 TEST_FADED = (246, 206, 160)
 MAX_OLD_RUNS = 4
 LOG_FLOOR = 1e-9
+EMPTY_X = {"epoch": 10.0, "step": 100.0}  # the x range's end before anything is trained
 AXIS_LINE = (170, 170, 170)
 AXIS_TEXT = (90, 90, 90)
 
@@ -123,7 +125,7 @@ class CostPlot(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         # Side by side: the dock is usually wide and short.
-        self.loss_plot = self.graphics.addPlot(row=0, col=0)
+        self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         self.acc_plot = self.graphics.addPlot(row=0, col=1)
         self.graphics.ci.layout.setColumnStretchFactor(0, 3)
         self.graphics.ci.layout.setColumnStretchFactor(1, 2)
@@ -211,27 +213,36 @@ class CostPlot(QWidget):
         self._fit()
 
     def _fit(self) -> None:
-        """Keep every curve in view, changing the ranges only in steps."""
-        runs = [self.series] + [s for s, _c in self._old_runs]
-        xs = [s.column(self.x_name) for s in runs if s.n]
-        if not xs:
-            return
-        x_hi = max(float(x[-1]) for x in xs)
-        x_lo = min(float(x[0]) for x in xs)
+        """Keep the current run in view, changing the ranges only in steps.
+        The x range follows this run alone (an earlier, longer run is drawn
+        as far as it goes into it), so a new run starts at a readable scale;
+        with nothing trained yet it shows the first few epochs or steps."""
+        x_name = self.x_name
+        if self.series.n:
+            x = self.series.column(x_name)
+            x_hi, x_lo = float(x[-1]), float(x[0])
+        else:
+            x_hi, x_lo = EMPTY_X[x_name], 0.0
         x_lo = 0.0 if x_lo <= 1 else x_lo
         if self._x_range is None or x_hi > self._x_range[1] or x_lo < self._x_range[0] \
                 or x_hi < 0.5 * self._x_range[1]:
             top = max(nice_ceil(max(x_hi, 1.0) * 1.15), x_lo + 1)
             self._x_range = (x_lo, top)
             self.loss_plot.setXRange(x_lo, top, padding=0.01)
+        top = self._x_range[1]
         ys = []
-        for s in runs:
+        for s in [self.series] + [s for s, _c in self._old_runs]:
+            if not s.n:
+                continue
+            shown = s.column(x_name) <= top
             for col in ("train_loss", "test_loss"):
-                y = s.column(col)
+                y = s.column(col)[shown]
                 y = y[np.isfinite(y)]
                 if y.size:
                     ys.append(y)
         if not ys:
+            self._y_range = None
+            self.loss_plot.setYRange(*((-1.0, 0.0) if self.log_scale.isChecked() else (0.0, 1.0)), padding=0.02)
             return
         y_hi = max(float(y.max()) for y in ys)
         if self.log_scale.isChecked():
@@ -301,6 +312,8 @@ class CostPlot(QWidget):
             self._drop(run)
         self._old_runs = []
         self.clear_button.setEnabled(False)
+        self._y_range = None  # the earlier runs may have set it
+        self._fit()
 
     def _drop(self, run) -> None:
         _s, faded = run

@@ -1,5 +1,5 @@
-"""The training panel: play/pause/step/reset/restart, the epoch counter and
-speed, the data set, and every training setting.
+"""The training panel: play/pause/step/reset/restart, the speed control, the
+epoch counter and steps per second, the data set, and every training setting.
 
 Settings go through the Document (undoable) and the trainer reads them live,
 so a change takes effect at once, also while training. The widgets follow
@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnsim.app.panels.speed import SpeedControl
 from nnsim.app.panels.training_data import DataChooser
+from nnsim.app.responsive import StatusLine, hold_width
 from nnsim.app.training.actions import TrainingActions
 from nnsim.app.training.controller import TrainingController
 from nnsim.design.model import LearningRule, Loss, Optimizer, Regularization
@@ -131,37 +133,40 @@ class TrainingPanel(QWidget):
             b.setDefaultAction(action)
             b.setObjectName(f"button_{name}")
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            # Equal shares of the row, each at least as wide as its widest label
+            # (Play or Pause): starting or stopping moves no button.
+            b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            hold_width(b, ["Play", "Pause"] if name == "play" else [action.iconText()])
             self.buttons[name] = b
-            row.addWidget(b)
+            row.addWidget(b, 1)
         outer.addLayout(row)
         self.play_button = self.buttons["play"]
+        self.speed = SpeedControl(controller)
+        outer.addWidget(self.speed)
 
-        # Epoch (large), then step and speed, then the loss: each on its own
-        # line, wrapping rather than clipping in a narrow dock.
-        self.epoch_label = QLabel()
-        self.epoch_label.setObjectName("epoch_label")
+        # Epoch (large), then step and speed, then the loss: fixed room for
+        # each, shortened with … in a narrow dock, so that nothing below moves
+        # as the numbers change, or when training starts or stops.
+        self.epoch_label = StatusLine(1, "epoch_label")
         big = QFont(self.epoch_label.font())
         big.setPointSizeF(big.pointSizeF() * 1.35)
         big.setBold(True)
         self.epoch_label.setFont(big)
         outer.addWidget(self.epoch_label)
-        self.speed_label = QLabel()
-        self.speed_label.setObjectName("speed_label")
-        self.speed_label.setWordWrap(True)
+        self.speed_label = StatusLine(1, "speed_label")
         self.speed_label.setStyleSheet("color: palette(placeholder-text);")
         outer.addWidget(self.speed_label)
-        self.loss_label = QLabel()
-        self.loss_label.setObjectName("loss_label")
-        self.loss_label.setWordWrap(True)
+        self.loss_label = StatusLine(2, "loss_label")
         outer.addWidget(self.loss_label)
 
+        # Messages (a problem, why training stopped) come under the tabs: the
+        # room they take comes from the tabs' bottom, so no control moves.
         self.banner = QLabel()
         self.banner.setObjectName("training_message")
         self.banner.setWordWrap(True)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.hide()
-        outer.addWidget(self.banner)
 
         # Two tabs (data, settings) that scroll when the dock is short.
         self.tabs = QTabWidget()
@@ -201,13 +206,27 @@ class TrainingPanel(QWidget):
         form.addRow("Penalty rate", self.reg_rate)
         self.rule = self._combo("rule", RULES, "Backpropagation trains any network; the perceptron rule one layer of step neurons")
         form.addRow("Learning rule", self.rule)
+        # The epoch budget: off, Play trains until paused. The number stays
+        # in the design either way (it is also `nnsim train`'s default).
+        budget_row = QHBoxLayout()
+        self.use_budget = QCheckBox("Stop after")
+        self.use_budget.setObjectName("use_budget")
+        self.use_budget.setToolTip("Pause Play after this many epochs; unticked, training runs until you pause it")
         self.epochs = QSpinBox()
         self.epochs.setObjectName("epochs")
         self.epochs.setRange(1, MAX_EPOCHS)
         self.epochs.setGroupSeparatorShown(True)
-        self.epochs.setToolTip("Play stops after this many epochs (an epoch: every training sample once)")
+        # Sized for the number it holds, not for the largest it could: the row
+        # must fit a narrow dock without a horizontal scroll bar.
+        self.epochs.setMinimumWidth(self.epochs.fontMetrics().horizontalAdvance("100,000") + 28)
+        self.epochs.setToolTip("The epoch budget (an epoch: every training sample once); "
+                               "also what `nnsim train` trains by default")
         self.epochs.valueChanged.connect(lambda v: self._set(epochs=int(v)))
-        form.addRow("Epoch budget", self.epochs)
+        self.use_budget.toggled.connect(lambda on: self._set(stop_after_epochs=bool(on)))
+        budget_row.addWidget(self.use_budget)
+        budget_row.addWidget(self.epochs, 1)
+        budget_row.addWidget(QLabel("epochs"))
+        form.addRow(budget_row)
         target_row = QHBoxLayout()
         self.use_target = QCheckBox("Stop at loss")
         self.use_target.setObjectName("use_target")
@@ -224,6 +243,7 @@ class TrainingPanel(QWidget):
         form.addRow(target_row)
         self.tabs.addTab(_scrolling(box), "Settings")
         outer.addWidget(self.tabs, 1)
+        outer.addWidget(self.banner)
 
         self.document.settings_changed.connect(self.refresh_settings)
         self.document.reset.connect(self.refresh_settings)
@@ -281,6 +301,10 @@ class TrainingPanel(QWidget):
         backprop = LearningRule(t.rule) == LearningRule.BACKPROP
         for w in (self.batch_size, self.optimizer, self.loss, self.regularization):
             w.setEnabled(backprop)
+        self.use_budget.blockSignals(True)
+        self.use_budget.setChecked(bool(t.stop_after_epochs))
+        self.use_budget.blockSignals(False)
+        self.epochs.setEnabled(bool(t.stop_after_epochs))
         for w in (self.use_target, self.target):
             w.blockSignals(True)
         self.use_target.setChecked(t.target_loss is not None)
@@ -306,21 +330,26 @@ class TrainingPanel(QWidget):
 
     def refresh_counters(self) -> None:
         c = self.controller
-        self.epoch_label.setText(f"Epoch {c.epoch:,}")
+        self.epoch_label.set_lines(f"Epoch {c.epoch:,}")
         if c.playing:
-            self.speed_label.setText(f"step {c.step:,} · {c.steps_per_second:,.0f} steps/s")
+            self.speed_label.set_lines(f"step {c.step:,} · {c.steps_per_second:,.0f} steps/s")
         else:
-            self.speed_label.setText(f"step {c.step:,} · paused")
+            self.speed_label.set_lines(f"step {c.step:,} · paused")
+        # While paused, the network as it is now (after an edit, say), not
+        # the last epoch measured; while playing, the newest epoch.
+        latest = c.latest
+        now = None if c.playing or latest is None or latest.session_id != c.session_id else latest.now
         hist = c.history
         if hist:
-            r = hist[-1]
-            parts = [f"loss: train {r.train_loss:.4f}"]
+            r = now if now is not None else hist[-1]
+            loss = f"loss: train {r.train_loss:.4f}"
             if r.test_loss is not None and math.isfinite(r.test_loss):
-                parts.append(f"test {r.test_loss:.4f}")
+                loss += f" · test {r.test_loss:.4f}"
+            accuracy = ""
             if r.test_accuracy is not None:
-                parts.append(f"test accuracy {r.test_accuracy:.0%}")
+                accuracy = f"test accuracy {r.test_accuracy:.0%}"
             elif r.train_accuracy is not None:
-                parts.append(f"accuracy {r.train_accuracy:.0%}")
-            self.loss_label.setText(" · ".join(parts))
+                accuracy = f"accuracy {r.train_accuracy:.0%}"
+            self.loss_label.set_lines(loss, accuracy)
         else:
-            self.loss_label.setText("Not trained yet: press Play" if c.can_train else "")
+            self.loss_label.set_lines("Not trained yet: press Play" if c.can_train else "")

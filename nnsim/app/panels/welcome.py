@@ -252,8 +252,7 @@ class WelcomePage(QWidget):
         part = part_from_mime(event.mimeData())
         if part is not None:
             event.acceptProposedAction()
-            kind, size = part
-            self.part_dropped.emit(kind.value, size)
+            self.part_dropped.emit(part.kind.value, part.size)
 
 
 __all__ = ["WelcomePage", "ExampleCard", "Example", "shipped_examples", "thumbnail"]

@@ -18,16 +18,17 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
 from nnsim.app.document import Document
 from nnsim.app.training.commands import TrainCommand
+from nnsim.app.training.frames import FrameScheduler
 from nnsim.app.training.numbers import Keys, NumberMap, compile_key, members_key, merge, remap
+from nnsim.app.training.pace import DEFAULT_PACE, Pace, pace_by_key
 from nnsim.app.training.probes import Probe
 from nnsim.app.training.snapshot import Heavy, Measure, Snapshot
 from nnsim.app.training.worker import (
@@ -47,13 +48,12 @@ from nnsim.data import DataError
 from nnsim.design import recipes
 from nnsim.design.build import initialize
 from nnsim.design.edits import numbers_of, set_fields
-from nnsim.design.model import Design, HistoryRecord
+from nnsim.design.model import Design, HistoryRecord, LearningRule, Loss
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
-from nnsim.engine.trainer import DIVERGED, READY, REACHED_TARGET
+from nnsim.engine.trainer import DIVERGED, READY, REACHED_TARGET, STALLED
 from nnsim.session import Session
 
-FRAME_MS = 33  # views redraw at most ~30 times a second
 # While the worker runs pure-Python training steps it holds the GIL; the GUI
 # thread needs it for every Python paint() and slot. With CPython's default
 # 5 ms switch interval each of those can wait 5 ms (a frame of 20 Python
@@ -61,7 +61,6 @@ FRAME_MS = 33  # views redraw at most ~30 times a second
 # 245-540 ms -> 30-45 ms) at no clear cost in training speed. Process-wide
 # while a controller lives; the worker also steps aside (worker._give_way).
 SWITCH_INTERVAL = 0.0005
-FRAME_HOLD = 0.004  # s the worker pauses after a frame that redrew something
 
 
 class TrainingController(QObject):
@@ -72,6 +71,7 @@ class TrainingController(QObject):
     run_started = Signal()  # reset or restart: a new run begins (old curves fade)
     design_replaced = Signal()  # New, Open, Revert: earlier runs were of another design
     neuron_selected = Signal(int)  # the neuron to show large (-1: none)
+    pace_changed = Signal()
 
     _job_requested = Signal(object)
 
@@ -97,10 +97,7 @@ class TrainingController(QObject):
         self._rng = np.random.default_rng()
         self._job_id = 0
         self._pushing = False
-        self._fresh = False
-        self._heavy_views: list = []
-        self.frame_hold = FRAME_HOLD
-        self._turn = 0
+        self.pace: Pace = pace_by_key(DEFAULT_PACE)
         self._carry = None  # progress kept while the design cannot be trained
         self._design: Design | None = None
         self._path = document.path
@@ -121,10 +118,7 @@ class TrainingController(QObject):
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
 
-        self._timer = QTimer(self)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self._frame)
-        self._timer.start()
+        self.scheduler = FrameScheduler(self)  # when the views redraw
 
         document.changed.connect(self._on_document_changed)
         document.path_changed.connect(self._on_document_changed)
@@ -138,7 +132,7 @@ class TrainingController(QObject):
         if not self.thread.isRunning():
             return
         self.playing = False
-        self._timer.stop()
+        self.scheduler.stop()
         self.worker.stop_and_wait(10.0)
         self.thread.quit()
         self.thread.wait(10_000)
@@ -174,6 +168,20 @@ class TrainingController(QObject):
     @property
     def steps_per_epoch(self) -> int:
         return self.session.trainer.steps_per_epoch if self.session is not None else 0
+
+    def set_pace(self, key: str) -> None:
+        """How fast Play trains (a key of ``pace.PACES``); takes effect at
+        once, also while training."""
+        pace = pace_by_key(key)
+        if pace == self.pace:
+            return
+        old, self.pace = self.pace, pace
+        self.worker.pace = pace
+        if self.playing and old.paced != pace.paced:
+            # Paced -> full speed: the worker may be waiting for its next
+            # frame; full speed -> paced: its first paced frame needs no wait.
+            self.worker.grant_frame()
+        self.pace_changed.emit()
 
     def select_neuron(self, neuron_id: int) -> None:
         if neuron_id != self.selected_neuron:
@@ -270,6 +278,7 @@ class TrainingController(QObject):
             self._set_message(str(e), "error")
             return
         ops += set_fields(("design", None), design, history=[])
+        self._set_message("")  # what was said about the run before (budget spent, diverged) is over
         self.run_started.emit()
         self._pushing = True
         try:
@@ -373,7 +382,12 @@ class TrainingController(QObject):
             and self.document.path == self._path
             and compile_key(design) == self._compile_key
         ):
-            return  # training settings: the trainer reads them live
+            # Training settings: the trainer reads them live. A different
+            # loss scores the same network differently: measure it again.
+            if not self.playing and self.session is not None and design.training.rule == LearningRule.BACKPROP \
+                    and Loss(design.training.loss) != self.session.network.loss:
+                self._start(REFRESH)
+            return
         structural = members_key(design) != self._members_key
         was_playing = self.playing
         self._rebuild(keep_progress=True, history_changed=history_changed, now=now)
@@ -425,6 +439,7 @@ class TrainingController(QObject):
         except (DesignError, DataError, EditError, ValueError) as e:
             if keep_progress and self.session is not None:
                 self._carry = carry  # keep what training did for when the design works again
+            before = (self.session is not None, self.error)
             self.session = self.probe = self.numbers = self.measure = None
             self.worker.session = self.worker.measure = None
             self.playing = False
@@ -442,6 +457,13 @@ class TrainingController(QObject):
                 self.history_version += 1
                 self.session_changed.emit()
                 self.history_reset.emit()
+                self.state_changed.emit()
+            elif before != (False, self.error):
+                # The network went away, or why it cannot train changed: the
+                # views say why now (the curves and counters stay, for when
+                # the design works again).
+                self.heavy = None
+                self.session_changed.emit()
                 self.state_changed.emit()
             return
         trainer = session.trainer
@@ -501,6 +523,7 @@ class TrainingController(QObject):
             return
         self._stop_worker()
         self._job_id += 1
+        self.scheduler.job_started()
         job = Job(self._job_id, self.session_id, mode, count, self.session.trainer.epoch)
         self.worker.begin_job()
         self._job_requested.emit(job)
@@ -526,7 +549,7 @@ class TrainingController(QObject):
         self.latest = snap
         if snap.heavy is not None:
             self.heavy = snap.heavy
-        self._fresh = True
+        self.scheduler.arrived(snap.paced and snap.job_id == self._job_id and self.playing)
 
     @Slot(object)
     def _on_job_finished(self, outcome: Outcome) -> None:
@@ -551,10 +574,12 @@ class TrainingController(QObject):
             self._set_message(text, "error")
         elif reason == REACHED_TARGET:
             self._set_message(f"{text} Untick 'Stop at loss' or lower it to go on.", "info")
+        elif reason == STALLED:
+            self._set_message(text, "warning")
         elif reason == BUDGET:
             budget = self.document.design.training.epochs
-            self._set_message(f"Paused: {text[:-1].lower()}. Press Play to train {budget} more, or raise the budget.",
-                              "info")
+            self._set_message(f"Paused: {text[:-1].lower()}. Press Play to train {budget:,} more, "
+                              "or untick 'Stop after' to train until you pause.", "info")
         elif reason == FAILED:
             self._set_message(text, "error")
         else:
@@ -567,36 +592,23 @@ class TrainingController(QObject):
         self.message, self.message_kind = text, kind if text else ""
         self.state_changed.emit()
 
-    def add_heavy_view(self, refresh) -> None:
+    def add_heavy_view(self, refresh, every_frame: bool = False) -> None:
         """Register a view of the heavy measurements (maps, histograms...).
-        ``refresh()`` returns whether it drew anything; the frame timer gives
-        such views one turn per frame, round robin, so their redraws spread
-        over frames instead of all landing in the same one."""
-        self._heavy_views.append(refresh)
+        ``refresh()`` returns whether it drew anything. At full speed such
+        views take turns, one a frame; at a paced speed an ``every_frame``
+        view (the canvas, the maps) draws every frame and the others (tables,
+        histograms) about ten times a second (see ``frames``)."""
+        self.scheduler.add(refresh, every_frame)
 
-    @Slot()
-    def _frame(self) -> None:
-        drew = False
-        if self._fresh:
-            self._fresh = False
-            self.updated.emit()
-            drew = True
-        views = self._heavy_views
-        for k in range(len(views)):
-            i = (self._turn + k) % len(views)
-            try:
-                did = views[i]()
-            except RuntimeError:  # the view's C++ side is gone
-                views.pop(i)
-                break
-            if did:
-                self._turn = i + 1
-                drew = True
-                break
-        if drew and self.playing:
-            # The repaint that follows runs Python paint code; the worker
-            # steps aside for a moment so that it need not fight for the GIL.
-            self.worker.hold_until = time.perf_counter() + self.frame_hold
+    @property
+    def frames(self) -> int:
+        """Paced frames drawn so far."""
+        return self.scheduler.frames
+
+    @property
+    def paced(self) -> bool:
+        """Whether Play runs at a paced speed right now."""
+        return self.playing and self.pace.paced
 
     # -- for the views -----------------------------------------------------------------------
     @property

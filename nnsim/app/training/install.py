@@ -14,9 +14,12 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QWidget
 
 from nnsim.app.panels.plots import CostPlot
+from nnsim.app.panels.speed import SpeedMenu
 from nnsim.app.panels.training_panel import TrainingPanel
+from nnsim.app.responsive import hold_width
 from nnsim.app.training.actions import TrainingActions
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.training.pace import SETTINGS_KEY
 from nnsim.app.views.confusion import ConfusionView
 from nnsim.app.views.histograms import ActivationHistograms
 from nnsim.app.views.neuron_maps import NeuronMapsView
@@ -36,6 +39,10 @@ class TrainingUI(QObject):
         self.window = window
         document = document if document is not None else window.document
         self.controller = TrainingController(document, self)
+        self._settings = getattr(window, "settings", None)  # the app's QSettings, if the window has them
+        if self._settings is not None:
+            self.controller.set_pace(str(self._settings.value(SETTINGS_KEY, "") or ""))
+            self.controller.pace_changed.connect(self._remember_pace)
         self.actions = TrainingActions(self.controller, self)
         self.panel = TrainingPanel(self.controller, self.actions)
         self.cost = CostPlot(self.controller)
@@ -127,6 +134,10 @@ class TrainingUI(QObject):
         maps = (d["training_output_dock"], d["training_neurons_dock"])
         tables = (d["training_confusion_dock"], d["training_sample_dock"])
         shown, hidden = (maps, tables) if two_d else (tables, maps)
+        place = getattr(self.window, "show_data_views", None)
+        if place is not None:  # the window's workspaces show them where they belong
+            place(list(shown), list(hidden))
+            return
         for dock in shown:
             dock.show()
         for dock in hidden:
@@ -141,6 +152,7 @@ class TrainingUI(QObject):
         menu.addAction(a.play)
         menu.addSeparator()
         menu.addActions([a.step_batch, a.step_epoch])
+        self.speed_menu = SpeedMenu(self.controller, menu.addMenu("Spee&d"))
         menu.addSeparator()
         menu.addActions([a.reset, a.restart])
         self.menu = menu
@@ -153,7 +165,16 @@ class TrainingUI(QObject):
             w.addToolBar(bar)
         bar.addSeparator()
         bar.addActions([a.play, a.step_batch, a.reset])
+        play = bar.widgetForAction(a.play)
+        if play is not None:  # Play and Pause take the same room: the buttons after it stay put
+            hold_width(play, ["Play", "Pause"])
         self.toolbar = bar
+
+    @Slot()
+    def _remember_pace(self) -> None:
+        """The speed is how this user likes to watch, kept with the app's
+        settings (not in the design: it changes no number)."""
+        self._settings.setValue(SETTINGS_KEY, self.controller.pace.key)
 
     # -- files --------------------------------------------------------------------------------
     def _hook_files(self) -> None:
@@ -187,9 +208,10 @@ class TrainingUI(QObject):
         hovered = getattr(scene, "neuron_hovered", None)  # optional
         if hovered is not None:
             hovered.connect(self._canvas_hover)
-        # Through the frame scheduler (one heavy redraw per frame) and at most
-        # ~5 times a second while training: a canvas repaint is not cheap.
-        self.controller.add_heavy_view(self._feed_canvas)
+        # Through the frame scheduler: every frame of paced training; at full
+        # speed one heavy redraw per frame and at most ~5 times a second (a
+        # canvas repaint is not cheap).
+        self.controller.add_heavy_view(self._feed_canvas, every_frame=True)
         self.controller.session_changed.connect(self._clear_canvas)
 
     @Slot(list, list, list)
@@ -223,20 +245,20 @@ class TrainingUI(QObject):
         if snap is None or snap.session_id != c.session_id:
             return False
         heavy = c.heavy
-        new_thumbs = heavy is not None and heavy.thumbnails is not None and heavy is not self._thumbs_sent
+        new_thumbs = heavy is not None and heavy.round_thumbnails is not None and heavy is not self._thumbs_sent
         # Live weights only while training runs; once it stops, the Document
         # holds the trained numbers and the canvas shows the Document's.
         new_weights = snap.weights is not None and snap is not self._weights_sent and (snap.running or self._live_on)
         if not (new_thumbs or new_weights):
             return False
         now = time.perf_counter()
-        if snap.running and now - self._canvas_at < CANVAS_INTERVAL:
-            return False
+        if snap.running and not snap.paced and now - self._canvas_at < CANVAS_INTERVAL:
+            return False  # at full speed (a paced frame always reaches the canvas)
         self._canvas_at = now
         set_thumbs = getattr(scene, "set_neuron_thumbnails", None)
         if new_thumbs and set_thumbs is not None:
             self._thumbs_sent = heavy
-            set_thumbs(heavy.thumbnails)
+            set_thumbs(heavy.round_thumbnails)
         set_weights = getattr(scene, "set_live_weights", None)
         set_biases = getattr(scene, "set_live_biases", None)
         if new_weights and set_weights is not None:
@@ -265,11 +287,18 @@ class TrainingUI(QObject):
 
     @Slot()
     def _tell_message(self) -> None:
+        """Training's message in the status bar too; gone from there as soon
+        as it no longer holds (an output neuron was added, say)."""
         show = getattr(self.window, "show_message", None)
         c = self.controller
-        if show is not None and c.message and c.message != getattr(self, "_told", ""):
-            self._told = c.message
+        told = getattr(self, "_told", "")
+        if show is None or c.message == told:
+            return
+        self._told = c.message
+        if c.message:
             show(c.message)
+        elif isinstance(self.window, QMainWindow) and self.window.statusBar().currentMessage() == told:
+            self.window.statusBar().clearMessage()
 
     # -- for the window --------------------------------------------------------------------
     def sync_to_document(self) -> bool:

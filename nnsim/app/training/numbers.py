@@ -68,7 +68,7 @@ class NumberMap:
         for li, (pos, cols) in by_layer.items():
             self._bias_slots.append((li, np.array(pos, dtype=np.intp), np.array(cols, dtype=np.intp)))
         self._fixed_biases = numbers_of(design)[1]  # input neurons keep theirs
-        self._block_sel = [np.flatnonzero(self.conn_block == b) for b in range(len(self.net.blocks))]
+        self._block_sel = comp.block_connections()  # one sort, not one scan per block
 
     def read(self) -> tuple[np.ndarray, np.ndarray]:
         """(weights (n_connections,), biases (n_neurons,)) as new float64 arrays."""

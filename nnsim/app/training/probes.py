@@ -21,7 +21,11 @@ from nnsim.session import Session
 # for big networks; Playground-sized ones get the full 100 x 100 grid).
 MAX_GRID_VALUES = 2_000_000
 GRID = 100  # Playground draws its heatmaps on a 100 x 100 grid
-HIST_BINS = 24
+HIST_BINS = 20
+# Saturated: the outer 5% of tanh's or sigmoid's range at either end, where the
+# gradient is under a fifth of its peak. With 20 bins that is exactly the first
+# and the last bin, so the share in the note is the share in the red bars.
+SATURATION = 0.05
 HIST_SAMPLES = 1000
 
 # The value range each activation's heatmap colours span (fixed levels).
@@ -69,8 +73,9 @@ class LayerHistogram:
     activation: str  # e.g. "tanh", or "mixed"
     edges: np.ndarray  # (bins + 1,)
     counts: np.ndarray  # (bins,)
-    note: str  # "12% saturated", "3 of 8 neurons dead"
-    bad_fraction: float  # saturated or dead share, 0..1
+    note: str  # "12% saturated", "30% of outputs 0 · 3 of 8 neurons dead"
+    bad_fraction: float  # saturated (or, for ReLU, zero) share of the outputs, 0..1
+    bad: np.ndarray  # (bins,) bool: the bins that hold those outputs (drawn red)
 
 
 @dataclass
@@ -121,7 +126,7 @@ class Probe:
         self.feature_names = list(ds.feature_names)
         coding = session.coding
         if not self.is_classification:
-            y = np.concatenate([ds.y_train.reshape(len(ds.y_train), -1)[:, :1], ds.y_test.reshape(len(ds.y_test), -1)[:, :1]])
+            y = np.concatenate([ds.y_train[:, :1], ds.y_test[:, :1]])  # (n, n_targets) each; the test set may be empty
             m = float(np.max(np.abs(y))) if y.size else 1.0
             self.output_spec = OutputSpec("regression", -max(m, 1e-9), max(m, 1e-9), 0)
         elif net.n_outputs == 1:
@@ -188,21 +193,11 @@ class Probe:
             kinds = set(info.activations)
             kind = next(iter(kinds)) if len(kinds) == 1 else None
             finite = a[np.isfinite(a)]
-            if kind is not None and kind in _UNIT:
-                lo, hi = 0.0, 1.0
-            elif kind in (Activation.TANH, Activation.SIGN):
-                lo, hi = -1.0, 1.0
-            elif kind == Activation.RELU:
-                lo, hi = 0.0, max(1.0, float(np.percentile(finite, 99))) if finite.size else 1.0
-            else:
-                m = float(np.percentile(np.abs(finite), 99)) if finite.size else 1.0
-                lo, hi = -max(m, 1.0), max(m, 1.0)
-            edges = np.linspace(lo, hi, HIST_BINS + 1)
-            counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
-            note, bad = _health(a, kind)
-            out.append(
-                LayerHistogram(info.layer_id, info.name, kind.value if kind else "mixed", edges, counts, note, bad)
-            )
+            edges, values, bad = _bins(kind, finite)
+            counts, _ = np.histogram(values, bins=edges)
+            note, fraction = _health(a, kind, counts, bad)
+            out.append(LayerHistogram(info.layer_id, info.name, kind.value if kind else "mixed", edges, counts,
+                                      note, fraction, bad))
         return out
 
     # -- classification -------------------------------------------------------------------
@@ -249,21 +244,49 @@ class Probe:
         return SampleNumbers(which, index, len(x_all), np.array(x_all[index], dtype=np.float64), true, predicted, layers)
 
 
-def _health(a: np.ndarray, kind: Activation | None) -> tuple[str, float]:
-    """A one-line note on saturated (sigmoid, tanh) or dead (ReLU) neurons."""
-    if a.size == 0:
-        return "", 0.0
-    if kind in (Activation.RELU, Activation.LEAKY_RELU):
-        dead = int(np.sum(np.all(a <= 0, axis=0)))
-        n = a.shape[1]
-        return (f"{dead} of {n} neurons dead (never positive)" if dead else "no dead neurons"), dead / n
-    if kind == Activation.TANH:
-        frac = float(np.mean(np.abs(a) > 0.97))
-    elif kind == Activation.SIGMOID:
-        frac = float(np.mean((a < 0.03) | (a > 0.97)))
+def _bins(kind: Activation | None, finite: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bin edges, the values to count in them, and which bins are bad. Bad
+    values fill whole bins, so counting bins counts exactly the bad values."""
+    bad = np.zeros(HIST_BINS, dtype=bool)
+    if kind in (Activation.SIGMOID, Activation.TANH):
+        lo, hi = activation_levels(kind)
+        k = round(SATURATION * HIST_BINS)
+        bad[:k] = bad[-k:] = True
+        return np.linspace(lo, hi, HIST_BINS + 1), np.clip(finite, lo, hi), bad
+    if kind == Activation.RELU:
+        # The first bin holds exactly the outputs at 0 (no gradient), left of 0.
+        hi = max(1.0, float(np.percentile(finite, 99))) if finite.size else 1.0
+        width = hi / (HIST_BINS - 1)
+        edges = np.concatenate([[-width], np.linspace(0.0, hi, HIST_BINS)])
+        bad[0] = True
+        return edges, np.where(finite <= 0, -width / 2, np.minimum(finite, hi)), bad
+    if kind is not None and kind in _UNIT:
+        lo, hi = 0.0, 1.0
+    elif kind == Activation.SIGN:
+        lo, hi = -1.0, 1.0
     else:
+        m = max(float(np.percentile(np.abs(finite), 99)) if finite.size else 1.0, 1.0)
+        lo, hi = -m, m
+    return np.linspace(lo, hi, HIST_BINS + 1), np.clip(finite, lo, hi), bad
+
+
+def _percent(fraction: float) -> str:
+    """A share as the note says it: never "0%" for a bar that is there."""
+    return "<1%" if 0 < fraction < 0.005 else f"{fraction:.0%}"
+
+
+def _health(a: np.ndarray, kind: Activation | None, counts: np.ndarray, bad: np.ndarray) -> tuple[str, float]:
+    """A one-line note on saturated (sigmoid, tanh) or zero and dead (ReLU)
+    outputs, and their share: the share of the counts in the bad bins."""
+    total = int(counts.sum())
+    if total == 0 or not bad.any():
         return "", 0.0
-    return f"{frac:.0%} saturated", frac
+    fraction = float(counts[bad].sum()) / total
+    if kind == Activation.RELU:
+        dead = int(np.sum(np.all(~(a > 0), axis=0)))
+        note = f"{_percent(fraction)} of outputs 0"
+        return note + (f" · {dead} of {a.shape[1]} neurons dead (never positive)" if dead else ""), fraction
+    return f"{_percent(fraction)} saturated", fraction
 
 
 def plane_extent(dataset) -> tuple[tuple[float, float], tuple[float, float]]:

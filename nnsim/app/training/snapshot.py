@@ -1,9 +1,11 @@
 """Snapshots: read-only copies of a training session's state for the views.
 
 The worker makes them; the GUI never sees an array the worker still writes.
-A light snapshot (counters, new history records, the weights) goes out about
-30 times a second; the heavy parts (heatmaps, histograms, confusion matrix,
-one sample's numbers) about 10 times a second and whenever training stops.
+At a paced speed every snapshot is complete and stands for one frame. At full
+speed a light snapshot (counters, new history records, the weights) goes out
+about 30 times a second; the heavy parts (heatmaps, histograms, confusion
+matrix, one sample's numbers) about 10 times a second and whenever training
+stops.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtGui import QImage
 
-from nnsim.app.training.colors import BACKGROUND_LUT, classes_rgba, image_from_rgba, to_rgba
+from nnsim.app.training.colors import BACKGROUND_LUT, classes_rgba, image_from_rgba, round_images, to_rgba
 from nnsim.app.training.numbers import NumberMap
 from nnsim.app.training.probes import LayerHistogram, NeuronMaps, Probe, SampleNumbers
 from nnsim.design.model import HistoryRecord
@@ -25,10 +27,10 @@ THUMB_STEP = 2  # canvas thumbnails take every 2nd grid point (50 x 50)
 class Heavy:
     """The expensive measurements, all copies."""
 
-    maps: NeuronMaps | None = None
-    neuron_rgba: np.ndarray | None = None  # (n, res, res, 4) uint8, row 0 = lowest x2
+    maps: NeuronMaps | None = None  # the values; a view colours the one neuron it shows large
     output_rgba: np.ndarray | None = None  # (res, res, 4) uint8
     thumbnails: dict[int, QImage] | None = None  # neuron id -> image (top = highest x2)
+    round_thumbnails: dict[int, QImage] | None = None  # the same, round, for the canvas's neurons
     histograms: list[LayerHistogram] | None = None
     confusion: tuple[np.ndarray, str] | None = None
     sample: SampleNumbers | None = None
@@ -51,6 +53,8 @@ class Snapshot:
     heavy: Heavy | None = None
     final: bool = False  # the job ended with this snapshot
     running: bool = False
+    paced: bool = False  # a paced frame: the worker waits until the GUI took it (``grant_frame``)
+    now: HistoryRecord | None = None  # the network as it is (final snapshots: after a job, after an edit)
 
 
 class Measure:
@@ -63,7 +67,8 @@ class Measure:
         self.sent = 0  # history records already delivered
         self.sample_request = ("train", 0)  # set by the GUI (a plain attribute: atomic)
 
-    def snapshot(self, job_id: int, steps_per_second: float, heavy: bool, final: bool, running: bool) -> Snapshot:
+    def snapshot(self, job_id: int, steps_per_second: float, heavy: bool, final: bool, running: bool,
+                 paced: bool = False) -> Snapshot:
         trainer = self.probe.session.trainer
         hist = trainer.history
         start = min(self.sent, len(hist))
@@ -85,7 +90,10 @@ class Measure:
             biases=biases,
             final=final,
             running=running,
+            paced=paced,
         )
+        if final:
+            snap.now = trainer.evaluate()
         if heavy:
             snap.heavy = self.heavy()
         return snap
@@ -97,16 +105,16 @@ class Measure:
         if maps is not None:
             out.maps = maps
             lo, hi = maps.levels[:, 0], maps.levels[:, 1]
-            out.neuron_rgba = to_rgba(maps.values, lo, hi)
+            # Only at the thumbnails' resolution: colouring every full map
+            # cost as much as computing them (a large view colours its own).
+            small = to_rgba(maps.values[:, ::THUMB_STEP, ::THUMB_STEP], lo, hi)  # (n, 50, 50, 4)
             spec = probe.output_spec
             if spec.mode == "classes":
                 out.output_rgba = classes_rgba(maps.output)
             else:
                 out.output_rgba = to_rgba(maps.output, spec.low, spec.high, BACKGROUND_LUT)
-            out.thumbnails = {
-                nid: image_from_rgba(out.neuron_rgba[i, ::THUMB_STEP, ::THUMB_STEP])
-                for i, nid in enumerate(maps.neuron_ids)
-            }
+            out.thumbnails = {nid: image_from_rgba(small[i]) for i, nid in enumerate(maps.neuron_ids)}
+            out.round_thumbnails = dict(zip(maps.neuron_ids, round_images(small)))
         out.histograms = probe.histograms()
         out.confusion = probe.confusion()
         which, index = self.sample_request

@@ -4,8 +4,11 @@ with the mouse read back as a point and a grid cell."""
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 
@@ -16,11 +19,12 @@ class HeavyView(QWidget):
 
     _heavy = None  # the snapshot drawn last
 
-    def follow(self, controller, load) -> None:
+    def follow(self, controller, load, every_frame: bool = False) -> None:
         """Call ``load`` for the controller's session now and for each new one,
-        and have the controller give ``refresh`` its turns."""
+        and have the controller give ``refresh`` its turns (``every_frame``:
+        a map that follows every frame of paced training)."""
         controller.session_changed.connect(load)
-        controller.add_heavy_view(self.refresh)
+        controller.add_heavy_view(self.refresh, every_frame)
         load()
 
     def refresh(self) -> bool:
@@ -30,6 +34,31 @@ class HeavyView(QWidget):
         super().showEvent(event)
         self._heavy = None
         self.refresh()
+
+
+class LogAxis(pg.AxisItem):
+    """A logarithmic axis labelled at 1, 2 and 5 times a power of ten, or at
+    fewer of them when the axis is short: pyqtgraph labels 1 to 9 in every
+    decade, which pile up on one another in a short plot."""
+
+    STEPS = ((1, 2, 5), (1, 3), (1,))
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 - pyqtgraph's names
+        if not (math.isfinite(minVal) and math.isfinite(maxVal)) or maxVal <= minVal or size <= 0:
+            return super().logTickValues(minVal, maxVal, size, stdTicks)
+        per_decade = size / (maxVal - minVal)  # px
+        room = 1.6 * QFontMetrics(self.style.get("tickFont") or self.font()).height()  # px between labels
+        first, last = math.floor(minVal), math.ceil(maxVal)
+        decades = range(first, last + 1)
+        if per_decade < room:  # not even one label a decade: every so many decades
+            every = math.ceil(room / per_decade)
+            return [(None, [float(v) for v in decades if v % every == 0 and minVal <= v <= maxVal])]
+        for steps in self.STEPS:
+            marks = [math.log10(m) for m in steps] + [1.0]
+            if min(b - a for a, b in zip(marks, marks[1:])) * per_decade >= room:
+                break
+        values = [v + math.log10(m) for v in decades for m in steps]
+        return [(None, [x for x in values if minVal <= x <= maxVal])]
 
 
 def map_plot() -> tuple[pg.PlotWidget, pg.PlotItem, pg.ImageItem]:

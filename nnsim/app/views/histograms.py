@@ -8,12 +8,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
+from nnsim.app.responsive import Settled
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView
 
 MAX_LAYERS = 8
 BAR = (8, 119, 189)
 BAD = (214, 69, 50)
+BRUSHES = {False: pg.mkBrush(*BAR), True: pg.mkBrush(*BAD)}
 
 
 class ActivationHistograms(HeavyView):
@@ -22,10 +24,11 @@ class ActivationHistograms(HeavyView):
         self.controller = controller
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        intro = QLabel("Each layer's outputs over the training data. Red: saturated or dead.")
+        intro = QLabel("Each layer's outputs over the training data. Red: saturated, or ReLU at 0.")
         intro.setToolTip("How often each output value occurs in every layer, over the training data. Red bars: "
-                         "saturated (the flat part of sigmoid or tanh, where the gradient is near 0) or dead "
-                         "(ReLU at 0, no gradient at all).")
+                         "saturated (the outer 5% of sigmoid's or tanh's range, where the gradient is near 0) or "
+                         "ReLU outputs at 0 (no gradient at all; a neuron always at 0 is dead). The share in a "
+                         "plot's title is the share in its red bars.")
         intro.setWordWrap(True)
         intro.setStyleSheet("color: #555;")
         lay.addWidget(intro)
@@ -36,6 +39,10 @@ class ActivationHistograms(HeavyView):
         self.bars: list[pg.BarGraphItem] = []
         self._layers: list[int] = []
         self._cols = 1
+        # The plots' grid follows the panel's shape once a resize settles (a
+        # rebuild never changes the panel's size, and runs once per drag).
+        self._settled = Settled(self.graphics, self._reshape)
+        self._shown: dict[int, dict] = {}
         self.follow(controller, self.build)
 
     def _best_columns(self) -> int:
@@ -48,8 +55,7 @@ class ActivationHistograms(HeavyView):
         w, h = max(1, self.graphics.width()), max(1, self.graphics.height())
         return max(range(1, n + 1), key=lambda c: (min(w / c / 2.0, h / -(-n // c)), -c))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
+    def _reshape(self) -> None:
         if self._layers and self._best_columns() != self._cols:
             self.build()
 
@@ -57,6 +63,7 @@ class ActivationHistograms(HeavyView):
     def build(self) -> None:
         self.graphics.clear()
         self.plots, self.bars = [], []
+        self._shown: dict[int, dict] = {}  # per plot: what its ranges, colours and title show
         self._heavy = None
         probe = self.controller.probe
         self._layers = [] if probe is None else [info.layer_id for info in probe.mapped][:MAX_LAYERS]
@@ -82,25 +89,34 @@ class ActivationHistograms(HeavyView):
         if [h.layer_id for h in hists] != self._layers:
             return False  # from an older session
         self._heavy = heavy
-        for plot, bars, h in zip(self.plots, self.bars, hists):
+        # Ranges, colours and titles only when they change: while training
+        # plays this runs every frame, and each of them costs a relayout.
+        shown = self._shown
+        for k, (plot, bars, h) in enumerate(zip(self.plots, self.bars, hists)):
             edges = h.edges
             share = h.counts / max(1, h.counts.sum())
-            brushes = [pg.mkBrush(*(BAD if bad else BAR)) for bad in _bad_bins(h)]
-            bars.setOpts(x0=edges[:-1], width=np.diff(edges) * 0.92, height=share, brushes=brushes)
-            plot.setXRange(edges[0], edges[-1], padding=0.02)
-            plot.setYRange(0, max(0.05, float(share.max()) * 1.1), padding=0)
+            bad = tuple(h.bad.tolist())
+            before = shown.get(k, {})
+            opts = {"x0": edges[:-1], "width": np.diff(edges) * 0.92, "height": share}
+            if before.get("bad") != bad:
+                opts["brushes"] = [BRUSHES[b] for b in bad]
+            bars.setOpts(**opts)
+            x = (float(edges[0]), float(edges[-1]))
+            top = _nice_top(float(share.max()))
             note = f" · {h.note}" if h.note else ""
             color = "#b03020" if h.bad_fraction > 0.3 else "#333"
-            plot.setTitle(f"<span style='color:{color}'>{h.name} ({h.activation}){note}</span>", size="9pt")
+            title = f"<span style='color:{color}'>{h.name} ({h.activation}){note}</span>"
+            if before.get("x") != x:
+                plot.setXRange(*x, padding=0.02)
+            if before.get("top") != top:
+                plot.setYRange(0, top, padding=0)
+            if before.get("title") != title:
+                plot.setTitle(title, size="9pt")
+            shown[k] = {"bad": bad, "x": x, "top": top, "title": title}
         return True
 
 
-def _bad_bins(h) -> list[bool]:
-    centers = 0.5 * (h.edges[:-1] + h.edges[1:])
-    if h.activation == "tanh":
-        return (np.abs(centers) > 0.9).tolist()
-    if h.activation == "sigmoid":
-        return ((centers < 0.05) | (centers > 0.95)).tolist()
-    if h.activation in ("relu", "leaky_relu"):
-        return (h.edges[:-1] <= 0).tolist()
-    return [False] * len(centers)
+def _nice_top(peak: float) -> float:
+    """The top of a histogram's y range: a little above the tallest bar,
+    rounded up to a step of 0.05, so it moves only now and then."""
+    return max(0.05, float(np.ceil(peak * 1.1 / 0.05)) * 0.05)

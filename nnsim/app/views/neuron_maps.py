@@ -7,13 +7,16 @@ shows the selected neuron's map large (the canvas selection drives it too).
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Slot
+from PySide6.QtCore import QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE
+from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE, TRAIN_RING, to_rgba
+from nnsim.app.panels.square import SquareLayout
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView, grid_cell, map_plot, plane_point
 from nnsim.app.views.output_map import point_brushes
@@ -36,7 +39,7 @@ class NeuronMosaic(HeavyView):
         self._images: dict[int, QImage] = {}
         self.note = ""
         controller.neuron_selected.connect(lambda _n: self.update())
-        self.follow(controller, self.layout_tiles)
+        self.follow(controller, self.layout_tiles, every_frame=True)
 
     @Slot()
     def layout_tiles(self) -> None:
@@ -51,7 +54,13 @@ class NeuronMosaic(HeavyView):
             self.note = ""
             self._layers = [(info.name, list(info.neuron_ids[:MAX_ROWS])) for info in probe.mapped]
         self._place()
+        self.updateGeometry()  # the hint follows the number of layers
         self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Room for tiles of about 32 pixels, a row per layer (it does not
+        depend on the widget's own size)."""
+        return QSize(240, max(80, min(240, 8 + 40 * len(self._layers))))
 
     def _place(self) -> None:
         """Tile rectangles for the current size."""
@@ -143,8 +152,8 @@ class NeuronMosaic(HeavyView):
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
         nid = self.neuron_at(event.position())
-        design = self.controller.document.design
-        self.setToolTip(design.describe_neuron(nid) if nid is not None else "")
+        index = self.controller.document.index
+        self.setToolTip(index.neuron_name(nid) if nid is not None and index.has_neuron(nid) else "")
 
 
 class NeuronDetail(HeavyView):
@@ -160,17 +169,22 @@ class NeuronDetail(HeavyView):
         self.title.setWordWrap(True)
         lay.addWidget(self.title)
         self.plot_widget, self.plot, self.image = map_plot()
-        self.points = pg.ScatterPlotItem(size=4, pen=pg.mkPen(TRAIN_EDGE, width=0.5))
+        self.plot.setMouseEnabled(False, False)  # always the whole input plane, in its own units
+        self.points = pg.ScatterPlotItem(size=4, pen=pg.mkPen(TRAIN_EDGE, width=TRAIN_RING / 2))
         self.points.setZValue(5)
         self.plot.addItem(self.points)
-        lay.addWidget(self.plot_widget, 1)
+        # Square whatever the dock's shape: equal units on both axes, the plane filling the plot.
+        self.plot_box = QWidget()
+        SquareLayout(self.plot_box).addWidget(self.plot_widget)
+        lay.addWidget(self.plot_box, 1)
         self.readout = QLabel(" ")
         self.readout.setWordWrap(True)
         lay.addWidget(self.readout)
+        self._scale_text = " "
         self._rect = QRectF(0, 0, 1, 1)
         self._mouse = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
         controller.neuron_selected.connect(lambda _n: self.refresh(force=True))
-        self.follow(controller, self.load)
+        self.follow(controller, self.load, every_frame=True)
 
     def neuron(self) -> int:
         """The neuron shown: the selected one, or the first output neuron."""
@@ -185,15 +199,20 @@ class NeuronDetail(HeavyView):
         probe = self.controller.probe
         self._heavy = None
         if probe is None or not probe.two_d:
-            self.plot_widget.hide()
+            self.plot_box.hide()
             self.title.setText("" if probe is None else "Neuron maps need data with exactly two inputs.")
+            self.readout.setText(" ")
             return
-        self.plot_widget.show()
+        self.plot_box.show()
         ds = self.controller.session.dataset
         (x0, x1), (y0, y1) = probe.extent
         self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
-        self.plot.getViewBox().setDefaultPadding(0.02)
-        self.plot.enableAutoRange()
+        view = self.plot.getViewBox()
+        view.disableAutoRange()
+        view.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+        names = ds.feature_names or ["x1", "x2"]
+        self.plot.setLabel("bottom", names[0])
+        self.plot.setLabel("left", names[1])
         y = ds.y_train if probe.is_classification else ds.y_train[:, 0]
         self.points.setData(x=ds.x_train[:, 0], y=ds.x_train[:, 1],
                             brush=point_brushes(y, probe.is_classification,
@@ -206,7 +225,7 @@ class NeuronDetail(HeavyView):
     def refresh(self, force: bool = False) -> bool:
         heavy = self.controller.heavy
         probe = self.controller.probe
-        if probe is None or heavy is None or heavy.neuron_rgba is None:
+        if probe is None or heavy is None or heavy.maps is None:
             return False
         if (heavy is self._heavy and not force) or not self.isVisible():
             return False
@@ -216,16 +235,20 @@ class NeuronDetail(HeavyView):
         except ValueError:
             return False
         self._heavy = heavy
-        self.image.setImage(heavy.neuron_rgba[k].transpose(1, 0, 2), autoLevels=False)
+        lo, hi = heavy.maps.levels[k]
+        rgba = to_rgba(heavy.maps.values[k], lo, hi)  # (res, res, 4), row 0 = lowest x2
+        self.image.setImage(rgba.transpose(1, 0, 2), autoLevels=False)
         self.image.setRect(self._rect)  # after setImage: the rect scales the image's pixels
         info = next(i for i in probe.mapped if nid in i.neuron_ids)
         act = info.activations[info.neuron_ids.index(nid)].value
-        design = self.controller.document.design
-        lo, hi = heavy.maps.levels[k]
-        self.title.setText(
-            f"<b>{design.describe_neuron(nid)}</b> · {act} · its output over the input plane "
-            f"(orange {lo:g} … blue {hi:g})"
-        )
+        index = self.controller.document.index
+        name = html.escape(index.neuron_name(nid)) if index.has_neuron(nid) else ""
+        title = f"<b>{name}</b> · {act} · its output over the input plane"
+        if title != self.title.text():  # a new text costs a relayout; while training plays this runs every frame
+            self.title.setText(title)
+        self._scale_text = f"orange {lo:g} … blue {hi:g}; point at the map to read it"
+        if not self.readout.text().startswith("at (") and self.readout.text() != self._scale_text:
+            self.readout.setText(self._scale_text)
         return True
 
     def _hover(self, event) -> None:
@@ -235,7 +258,7 @@ class NeuronDetail(HeavyView):
             return
         p = plane_point(self.plot, event, probe.extent)
         if p is None:
-            self.readout.setText(" ")
+            self.readout.setText(self._scale_text)
             return
         nid = self.neuron()
         if nid not in heavy.maps.neuron_ids:

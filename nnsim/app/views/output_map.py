@@ -12,7 +12,9 @@ from nnsim.app.flow import FlowLayout
 from nnsim.app.training.colors import (
     BACKGROUND_LUT,
     TEST_EDGE,
+    TEST_RING,
     TRAIN_EDGE,
+    TRAIN_RING,
     class_color,
     classes_rgba,
     to_rgba,
@@ -56,8 +58,8 @@ class OutputMap(HeavyView):
         self.stack = QStackedWidget()
         self.plot_widget, self.plot, self.image = map_plot()
         self.plot_widget.setMinimumHeight(150)  # a squashed map shows nothing
-        self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(TRAIN_EDGE, width=1))
-        self.test_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(TEST_EDGE, width=1))
+        self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(TRAIN_EDGE, width=TRAIN_RING))
+        self.test_points = pg.ScatterPlotItem(size=8, pen=pg.mkPen(TEST_EDGE, width=TEST_RING))
         self.train_points.setZValue(5)
         self.test_points.setZValue(6)
         self.plot.addItem(self.train_points)
@@ -83,7 +85,7 @@ class OutputMap(HeavyView):
         self._extent = None
         self._rect = QRectF(0, 0, 1, 1)
 
-        self.follow(controller, self.load_data)
+        self.follow(controller, self.load_data, every_frame=True)
 
     # -- data points -------------------------------------------------------------------------
     @Slot()
@@ -115,7 +117,7 @@ class OutputMap(HeavyView):
         size = 6 if n > 200 else 9 if n > 30 else 14  # a truth table's 4 points must stand out
         self.train_points.setData(x=ds.x_train[:, 0], y=ds.x_train[:, 1], size=size,
                                   brush=point_brushes(y_train, classification, levels))
-        self.test_points.setData(x=ds.x_test[:, 0], y=ds.x_test[:, 1], size=size,
+        self.test_points.setData(x=ds.x_test[:, 0], y=ds.x_test[:, 1], size=size + 1,
                                  brush=point_brushes(y_test, classification, levels))
         (x0, x1), (y0, y1) = probe.extent
         self._extent = probe.extent
@@ -129,21 +131,28 @@ class OutputMap(HeavyView):
         names = ds.feature_names or ["x1", "x2"]
         self.plot.setLabel("bottom", names[0])
         self.plot.setLabel("left", names[1])
-        self.legend.setText(self._legend_text(probe, ds))
+        self._update_legend()
 
-    def _legend_text(self, probe, ds) -> str:
+    def _update_legend(self) -> None:
+        probe = self.controller.probe
+        self.legend.setText("" if probe is None or not probe.two_d else self._legend_text(probe))
+
+    def _legend_text(self, probe) -> str:
         def dot(rgb):
             return f"<span style='color: rgb{tuple(rgb)}; font-size: 14pt'>●</span>"
 
+        points = "Thin dark rings: training points"
+        points += "; thick black rings: test points." if self.show_test.isChecked() else \
+            " (Show test data adds test points, in thick black rings)."
         if probe.is_classification:
             classes = " &nbsp; ".join(f"{dot(class_color(i))} {name}" for i, name in enumerate(probe.class_names))
             what = "class colours; the background shows what the network predicts there, paler where it is unsure"
-            return f"{classes} &nbsp;— {what}. White rings: training points; dark rings: test points."
-        return ("Orange: negative, blue: positive output (and target). "
-                "White rings: training points; dark rings: test points.")
+            return f"{classes} &nbsp;— {what}. {points}"
+        return f"Orange: negative, blue: positive output (and target). {points}"
 
     def _toggle_test(self, on: bool) -> None:
         self.test_points.setVisible(on)
+        self._update_legend()
 
     # -- the map ---------------------------------------------------------------------------------
     @Slot()

@@ -119,6 +119,7 @@ class SampleView(HeavyView):
         )
         layers = s.layers
         labels = {n.id: n.label for n in self.controller.document.design.neurons if n.label}
+        index = self.controller.document.index
         rows = min(MAX_ROWS, max(len(ids) for _n, ids, _a, _z in layers))
         self.table.setColumnCount(len(layers))
         self.table.setRowCount(rows)
@@ -135,7 +136,8 @@ class SampleView(HeavyView):
                 item.setBackground(QBrush(color))
                 light = color.lightness() > 150
                 item.setForeground(QBrush(QColor(20, 20, 20) if light else QColor(255, 255, 255)))
-                tip = f"neuron {ids[i]}: output a = {a[i]:.4g}"
+                name = index.neuron_name(ids[i]) if index.has_neuron(ids[i]) else f"neuron {ids[i]}"
+                tip = f"{name}: output a = {a[i]:.4g}"
                 if z is not None:
                     tip += f", weighted sum z = {z[i]:.4g}"
                 item.setToolTip(tip)

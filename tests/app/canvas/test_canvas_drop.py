@@ -29,7 +29,7 @@ class PaletteLikeSource(QLabel):
 def test_part_mime_round_trip():
     mime = part_mime("hidden", 4)
     assert json.loads(bytes(mime.data(PART_MIME).data())) == {"kind": "hidden", "size": 4}
-    assert part_from_mime(mime) == (LayerKind.HIDDEN, 4)
+    assert part_from_mime(mime) == (LayerKind.HIDDEN, 4, False)
     bad = QMimeData()
     bad.setData(PART_MIME, b'{"kind": "nonsense", "size": 1}')
     assert part_from_mime(bad) is None
@@ -103,3 +103,29 @@ def test_other_mime_data_is_not_accepted(qtbot):
     mime.setText("hello")
     assert not deliver_drop(view, mime, QPointF(0, 0))
     assert doc.undo_stack.count() == 0
+
+
+def _overlapping(design, layer_id) -> list:
+    ys = sorted(n.y for n in design.neurons_of(layer_id))
+    return [(a, b) for a, b in zip(ys, ys[1:]) if b - a < 2 * 18]  # neurons drawn 18 px in radius
+
+
+def test_a_neuron_dropped_on_a_neuron_of_a_layer_lands_beside_it(qtbot):
+    doc, scene, view = open_view(qtbot)
+    hidden = [lay for lay in doc.design.layers if lay.kind == LayerKind.HIDDEN][0]
+    members = doc.design.neurons_of(hidden.id)
+    for target in (members[1], members[0], members[-1]):
+        assert deliver_drop(view, part_mime("hidden", 1), QPointF(target.x + 3, target.y - 4))
+        assert not _overlapping(doc.design, hidden.id)
+    new = doc.design.neurons_of(hidden.id)[-1]
+    assert abs(new.y - (members[-1].y - 4)) <= 2 * 60  # the nearest free place to where it was dropped
+    assert_mirrors(scene, doc.design)
+
+
+def test_a_layer_part_of_one_neuron_makes_a_new_layer_even_over_a_layer(qtbot):
+    doc, scene, view = open_view(qtbot)
+    hidden = [lay for lay in doc.design.layers if lay.kind == LayerKind.HIDDEN][0]
+    count = len(doc.design.neurons_of(hidden.id))
+    frame = scene.layer_items[hidden.id].scene_frame()
+    assert deliver_drop(view, part_mime("hidden", 1, layer=True), QPointF(frame.center().x(), frame.bottom() + 20))
+    assert len(doc.design.layers) == 4 and len(doc.design.neurons_of(hidden.id)) == count

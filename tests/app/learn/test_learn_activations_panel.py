@@ -64,4 +64,4 @@ def test_without_a_neuron_there_is_no_use_button(tool, qtbot):
     click(panel.tiles[Activation.TANH])
     assert panel.use_button.isVisible()  # the single output neuron
     t.hub.select_neuron(5)
-    assert "hidden 1 #1" in panel.use_button.text()
+    assert "hidden 1 neuron 1" in panel.use_button.text()

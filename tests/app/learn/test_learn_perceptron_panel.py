@@ -113,3 +113,23 @@ def test_a_design_with_hidden_neurons_is_explained(tool, qtbot):
     assert panel.trainer is None
     assert "single layer" in panel.status_box.text() and "hidden" in panel.status_box.text()
     assert not panel.one_button.isEnabled()
+
+
+def test_a_rate_that_overflows_the_weights_is_divergence(tool, qtbot):
+    """Learning rate 1e308 on AND: a weight becomes ±inf within two epochs.
+    The panel says it diverged (not 'not linearly separable') and the
+    document keeps finite weights."""
+    design = nnsim.example("perceptron-and")
+    design.training.learning_rate = 1e308
+    t, panel = perceptron(tool, design)
+    panel.timer.setInterval(1)
+    settle(panel, qtbot)
+    assert panel.trainer.status == "diverged"
+    text = panel.status_box.text()
+    assert "Diverged" in text and "smaller learning rate" in text and "separable" not in text
+    rule = panel.rule_text.toPlainText()  # the step that overflowed, as computed
+    assert "= inf" in rule and "the weights go back to those after epoch" in rule
+    d = t.document.design
+    assert all(np.isfinite(c.weight) for c in d.connections) and all(np.isfinite(n.bias) for n in d.neurons)
+    (finished,) = t.named("perceptron_finished")
+    assert finished.data["status"] == "diverged"

@@ -165,3 +165,24 @@ def test_a_wide_layer_labels_only_the_connections_that_matter(tool, qtbot):
     assert len(shown) == MAX_WIRE_LABELS
     top = sorted(frame.weights_of_interest, key=lambda p: -frame.weights_of_interest[p])[:MAX_WIRE_LABELS]
     assert set(shown) == set(top)
+
+
+def test_a_frozen_connection_shows_its_true_gradient_and_says_it_is_not_applied(tool, qtbot):
+    import nnsim
+
+    design = nnsim.example("xor-mlp")
+    frozen = next(c for c in design.connections if c.target == 9)  # into the output neuron
+    frozen.frozen = True
+    pair = (frozen.source, frozen.target)
+    t = tool(design)
+    panel = t.show(StepThroughPanel(t.hub))
+    panel.choose_sample(1)
+    walk = build_walkthrough(t.document.design, [0, 1], [1])
+    true = next(c for c in walk.trace.connections if (c.source, c.target) == pair)
+    assert abs(true.gradient) > 1e-3 and true.change == 0.0
+    while not (panel.walk.frames[panel.index].phase == BACKWARD_PHASE and panel.walk.frames[panel.index].neuron == 9):
+        click(panel.next_button)
+    label = panel.overlay.texts()["connections"][pair]
+    assert label == f"∂L/∂w {fmt(true.gradient)}\nfrozen: not applied"
+    text = panel.text.toPlainText()
+    assert f"= {fmt(true.gradient)}; not applied, because the connection is frozen: it stays {fmt(frozen.weight)}" in text

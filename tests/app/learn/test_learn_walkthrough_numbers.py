@@ -143,6 +143,7 @@ def test_every_number_is_the_engines(seed):
 
     # Each frame shows the engine's numbers, as written by fmt().
     by_id = {s.id: s for s in walk.trace.neurons}
+    frozen = {(c.source, c.target) for c in design.connections if c.frozen}
     for frame in walk.frames:
         text = "\n".join(frame.lines)
         if frame.phase == FORWARD:
@@ -160,8 +161,11 @@ def test_every_number_is_the_engines(seed):
             for pair in frame.connections:
                 grad, change = conns[pair]
                 label = frame.conn_labels[pair]
-                if label != "frozen":
-                    assert fmt(grad) in label and fmt(abs(change)) in label
+                assert fmt(grad) in label
+                if pair in frozen:
+                    assert "frozen: not applied" in label and change == 0.0
+                else:
+                    assert fmt(abs(change)) in label
 
     # The update adds exactly the engine's changes.
     weights, biases = walk.new_numbers()
@@ -215,3 +219,66 @@ def test_forward_frames_follow_the_computation_order():
 def test_wrong_number_of_inputs_is_refused():
     with pytest.raises(ValueError, match="2 inputs"):
         build_walkthrough(nnsim.example("xor-mlp"), [1, 0, 1])
+
+
+def test_output_layers_computed_out_of_their_declared_order_get_their_own_targets():
+    """Output layer B is declared first (the target's first column) but is
+    computed last: the words pair each output with its own wanted value."""
+    from nnsim.design.build import add_layer, connect_all
+    from nnsim.design.model import Design
+
+    d = Design()
+    inp = add_layer(d, LayerKind.INPUT, 2)
+    out_b = add_layer(d, LayerKind.OUTPUT, 1, Activation.LINEAR, name="B")
+    out_a = add_layer(d, LayerKind.OUTPUT, 2, Activation.LINEAR, name="A")
+    hid = add_layer(d, LayerKind.HIDDEN, 2, Activation.TANH)
+    connect_all(d, inp.id, hid.id)
+    connect_all(d, hid.id, out_b.id)
+    connect_all(d, inp.id, out_a.id)
+    for k, c in enumerate(d.connections):
+        c.weight = 0.3 * (k + 1)
+    walk = build_walkthrough(d, [1.0, 0.5], [10.0, 20.0, 30.0])
+    b_id = d.neurons_of(out_b.id)[0].id
+    assert walk.wanted[b_id] == 10.0
+    loss = next(f for f in walk.frames if f.phase == LOSS)
+    assert "B neuron 1 = 10" in loss.lines[0] and "A neuron 1 = 20" in loss.lines[0] and "A neuron 2 = 30" in loss.lines[0]
+    for step in walk.trace.neurons:
+        if step.kind == LayerKind.OUTPUT:
+            assert walk.loss_grads[step.id] * walk.derivatives[step.id] == pytest.approx(step.delta, rel=1e-12)
+
+
+def test_a_softmax_layer_whose_targets_do_not_add_up_to_one_explains_its_error():
+    """Two softmax output layers share the classes: target (1, 0, 0, 0) leaves
+    the second layer nothing to learn, and the words say why δ is 0 there."""
+    from nnsim.design.build import add_layer, connect_all
+    from nnsim.design.model import Design
+
+    d = Design()
+    inp = add_layer(d, LayerKind.INPUT, 1)
+    first = add_layer(d, LayerKind.OUTPUT, 2, Activation.SOFTMAX, name="first")
+    second = add_layer(d, LayerKind.OUTPUT, 2, Activation.SOFTMAX, name="second")
+    connect_all(d, inp.id, first.id)
+    connect_all(d, inp.id, second.id)
+    for c, w in zip(d.connections, (1.0, -1.0, 0.5, -0.5)):
+        c.weight = w
+    d.training.loss = Loss.SOFTMAX_CROSS_ENTROPY
+    walk = build_walkthrough(d, [1.0], [1.0, 0.0, 0.0, 0.0])
+    back = {f.neuron: f for f in walk.frames if f.phase == BACKWARD_PHASE}
+    s1, s2 = d.neurons_of(second.id)
+    assert walk.step(s1.id).delta == 0.0 and walk.step(s2.id).delta == 0.0
+    assert "δ = 0.7311 × 0 − 0 = 0" in back[s1.id].lines[0]
+    f1 = d.neurons_of(first.id)[0]
+    assert "simply output − wanted: δ = 0.8808 − 1 = −0.1192" in back[f1.id].lines[0]
+    gradients = {(c.source, c.target): c.gradient for c in walk.trace.connections}
+    assert gradients[(d.neurons_of(inp.id)[0].id, s1.id)] == 0.0
+
+
+def test_a_saturated_output_shows_its_exact_loss():
+    """σ(40) shows as 1, and log(1 − 1) would be −∞: the words write σ(z), and
+    the loss is the exact log(1 + e^40) = 40."""
+    design = layered([1, 1], output=Activation.SIGMOID)
+    design.training.loss = Loss.BINARY_CROSS_ENTROPY
+    design.connections[0].weight = 40.0
+    walk = build_walkthrough(design, [1.0], [0.0])
+    loss = next(f for f in walk.frames if f.phase == LOSS)
+    assert loss.lines[-1] == "loss (cross-entropy) = −log(1 − σ(40)) = 40"

@@ -11,8 +11,9 @@ from training_testkit import WAIT, training_window
 import nnsim
 from nnsim.design.build import initialize, layered
 from nnsim.design.edits import numbers_of
-from nnsim.design.model import Activation, DatasetSpec, Optimizer
+from nnsim.design.model import Activation, DatasetSpec, Loss, Optimizer
 from nnsim.io import load, save
+from nnsim.session import Session
 
 
 def regression_design():
@@ -137,10 +138,66 @@ def test_reset_clears_history_and_changes_weights(qtbot, xor):
     assert ui.cost.old_run_count == 0
 
 
+@pytest.mark.parametrize("button", ["reset", "restart"])
+def test_a_new_run_clears_what_was_said_about_the_last(qtbot, xor, button):
+    window, ui = xor
+    c = ui.controller
+    window.document.set_training(epochs=5, stop_after_epochs=True)
+    qtbot.mouseClick(ui.panel.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not c.playing, timeout=WAIT)
+    assert "epoch budget" in c.message and ui.panel.banner.isVisible()
+    qtbot.mouseClick(ui.panel.buttons[button], Qt.MouseButton.LeftButton)
+    assert c.history == []
+    assert c.message == "" and not ui.panel.banner.isVisible()
+
+
+def test_a_new_run_starts_the_cost_plot_at_its_own_scale(qtbot, xor):
+    window, ui = xor
+    c, cost = ui.controller, ui.cost
+    c.play()
+    qtbot.waitUntil(lambda: c.epoch > 300, timeout=WAIT)
+    c.pause()
+    qtbot.waitUntil(lambda: cost.series.n == len(c.history), timeout=WAIT)
+    assert cost.loss_plot.viewRange()[0][1] > 300
+    qtbot.mouseClick(ui.panel.buttons["reset"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cost.series.n == 0, timeout=WAIT)
+    assert cost.old_run_count == 1  # drawn faded, as far as it goes into the new run's range
+    assert cost.loss_plot.viewRange()[0][1] < 15
+    ui.actions.step_epoch.trigger()
+    qtbot.waitUntil(lambda: cost.series.n == 1, timeout=WAIT)
+    assert cost.loss_plot.viewRange()[0][1] < 15
+    ui.cost.clear_button.click()
+    assert cost.loss_plot.viewRange()[0][1] < 15
+
+
+def test_the_loss_shown_is_the_network_s_own_after_an_edit(qtbot, xor):
+    window, ui = xor
+    c, doc, label = ui.controller, window.document, ui.panel.loss_label
+    c.play()
+    qtbot.waitUntil(lambda: c.epoch > 200, timeout=WAIT)
+    c.pause()
+    qtbot.waitUntil(lambda: c.latest is not None and c.latest.final, timeout=WAIT)
+    assert f"train {c.history[-1].train_loss:.4f}" in label.text()
+
+    def loss_now():
+        return Session(doc.design.copy()).trainer.evaluate().train_loss
+
+    first = doc.design.connections[0]
+    doc.set_connection((first.source, first.target), weight=first.weight - 3.0)  # as the inspector does
+    fresh = f"train {loss_now():.4f}"
+    assert fresh != f"train {c.history[-1].train_loss:.4f}"
+    qtbot.waitUntil(lambda: fresh in label.text(), timeout=WAIT)
+    # A different loss function scores the same network differently.
+    assert doc.design.training.loss == Loss.BINARY_CROSS_ENTROPY
+    doc.set_training(loss=Loss.MSE)
+    fresh = f"train {loss_now():.4f}"
+    qtbot.waitUntil(lambda: fresh in label.text(), timeout=WAIT)
+
+
 def test_restart_repeats_the_run_exactly(qtbot, xor):
     window, ui = xor
     c = ui.controller
-    window.document.set_training(epochs=30)
+    window.document.set_training(epochs=30, stop_after_epochs=True)
     c.play()
     qtbot.waitUntil(lambda: not c.playing, timeout=WAIT)  # the budget stops it
     assert c.epoch == 30 and c.history[-1].epoch == 30

@@ -69,7 +69,7 @@ def test_dead_relus_are_counted():
             n.bias = -100.0  # never positive on the data: dead
     session = Session(design)
     hist = Probe(session, design).histograms()[0]
-    assert hist.note == "4 of 4 neurons dead (never positive)"
+    assert hist.note == "100% of outputs 0 · 4 of 4 neurons dead (never positive)"
     assert hist.bad_fraction == 1.0
 
 

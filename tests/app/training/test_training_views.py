@@ -203,7 +203,7 @@ def test_views_for_data_with_four_inputs(qtbot):
 def test_train_menu_and_toolbar(qtbot, circle):
     window, ui = circle
     texts = [a.text() for a in ui.menu.actions() if not a.isSeparator()]
-    assert texts == ["&Play", "Step &Batch", "Step &Epoch", "&Reset Weights", "Re&start Run"]
+    assert texts == ["&Play", "Step &Batch", "Step &Epoch", "Spee&d", "&Reset Weights", "Re&start Run"]
     assert ui.actions.play.shortcut().toString() == "Space"
     ui.actions.play.trigger()
     assert ui.controller.playing and ui.actions.play.text() == "&Pause"
@@ -277,3 +277,18 @@ def test_bias_readouts_follow_training_live(qtbot, tmp_path):
     finally:
         ui.shutdown()
         window.document.undo_stack.setClean()
+
+
+def test_settings_fit_the_narrowest_training_dock(qtbot, circle):
+    """The 'Stop after N epochs' row (and every other) fits the Training dock
+    at its narrowest: no horizontal scroll bar on the Settings page."""
+    window, ui = circle
+    panel = ui.panel
+    panel.tabs.setCurrentIndex(1)
+    dock = ui.docks["training_dock"]
+    window.resizeDocks([dock], [1], Qt.Orientation.Horizontal)  # as narrow as it goes
+    qtbot.waitUntil(lambda: dock.width() < 340, timeout=WAIT)
+    qtbot.wait(50)
+    scroll = panel.tabs.widget(1)
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert panel.use_budget.isVisible() and panel.epochs.isVisible()

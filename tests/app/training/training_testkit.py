@@ -11,8 +11,10 @@ from nnsim.app.training import install_training
 WAIT = 15_000  # ms; training itself takes well under a second
 
 
-def training_window(qtbot, design, scene=None):
-    """(window, TrainingUI), shown, once the first heavy snapshot arrived."""
+def training_window(qtbot, design, scene=None, pace="fastest"):
+    """(window, TrainingUI), shown, once the first heavy snapshot arrived.
+    Play runs as fast as possible unless ``pace`` says otherwise (the tests
+    of other things need not wait for frames)."""
     window = QMainWindow()
     window.document = Document(design)
     window.setCentralWidget(QLabel("canvas"))
@@ -20,6 +22,7 @@ def training_window(qtbot, design, scene=None):
         window.scene = scene
     qtbot.addWidget(window)
     ui = install_training(window)
+    ui.controller.set_pace(pace)
     window.resize(1400, 900)
     window.show()
     qtbot.waitUntil(lambda: ui.controller.heavy is not None, timeout=WAIT)

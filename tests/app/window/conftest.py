@@ -31,12 +31,14 @@ class Answers:
         self.export_path = None
         self.revert = True
         self.recover = True
+        self.reset_layout = False  # the recovery question's "also reset the window layout"
         monkeypatch.setattr(files, "ask_unsaved", self._unsaved)
         monkeypatch.setattr(files, "ask_open_path", lambda: self._log("open", self.open_path))
         monkeypatch.setattr(files, "ask_save_path", lambda: self._log("save", self.save_path))
         monkeypatch.setattr(files, "ask_export_path", lambda kind: self._log("export", self.export_path))
         monkeypatch.setattr(files, "ask_revert", lambda: self._log("revert", self.revert))
-        monkeypatch.setattr(files, "ask_recover", lambda orphan: self._log("recover", self.recover))
+        monkeypatch.setattr(files, "ask_recover",
+                            lambda orphan: (self._log("recover", self.recover), self.reset_layout))
         monkeypatch.setattr(files, "show_error", lambda text, detail: self.errors.append((text, detail)))
 
     def _log(self, what, value):

@@ -99,3 +99,47 @@ def test_declined_recovery_deletes_the_orphan(make_window, private_dirs):
     assert not crashed.autosaver.design_path.exists()
     assert window.files.recover_autosaves() is False
     assert answers.asked == ["recover"]  # asked once only
+
+
+def test_recovery_offers_to_reset_the_window_layout(make_window, qtbot, private_dirs):
+    """A layout that made the window stop responding must not come back with
+    the recovered design: the question offers (ticked) to reset the layout,
+    which happens before the design returns."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    crashed, _ = make_window()
+    crashed.show()
+    crashed.workspaces.switch("learn")
+    crashed.learn_mode.docks["lessons"].hide()
+    crashed.save_layout()  # remembered, as at a switch or an earlier clean exit
+    crashed.document.add_layer(LayerKind.HIDDEN, 3, 0, 0)
+    crashed.autosaver.autosave_now()
+    crashed.autosaver.detach()  # the process "dies"
+
+    window, answers = make_window()
+    window.show()
+    assert window.workspaces.current == "learn" and window.learn_mode.docks["lessons"].isHidden()
+    orphan = window.autosaver.orphans()[0]
+    seen = {}
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen["offered"] = box.checkBox() is not None and box.checkBox().isChecked()
+        recover = next(b for b in box.buttons() if b.text() == "Recover")
+        recover.click()
+
+    QTimer.singleShot(0, answer)
+    assert type(window.files).ask_recover(window.files, orphan) == (True, True)  # the real question
+    assert seen == {"offered": True}
+
+    order = []
+    window.document.reset.connect(lambda: order.append("design"))
+    reset = window.reset_layout
+    window.reset_layout = lambda: (order.append("layout"), reset())
+    answers.reset_layout = True
+    assert window.files.recover_autosaves() is True
+    assert order == ["layout", "design"]
+    assert not window.learn_mode.docks["lessons"].isHidden()  # the Learn workspace as at first start
+    assert len(window.document.design.layers) == 1

@@ -47,6 +47,23 @@ def test_another_design_does_not_keep_the_old_curves_as_earlier_runs(make_window
     assert window.training.cost.series.n == 0
 
 
+def test_another_design_starts_the_cost_plot_at_its_own_scale(make_window, qtbot):
+    window, answers = make_window(example_path("circle"))
+    window.show()
+    qtbot.waitExposed(window)
+    c, cost = window.training.controller, window.training.cost
+    c.set_pace("fastest")
+    c.play()
+    qtbot.waitUntil(lambda: c.epoch > 150, timeout=WAIT)
+    c.pause()
+    qtbot.waitUntil(lambda: cost.series.n == len(c.history), timeout=WAIT)
+    assert cost.loss_plot.viewRange()[0][1] > 150
+    answers.unsaved = "discard"
+    assert window.files.open(example_path("xor-mlp"))
+    qtbot.waitUntil(lambda: c.session is not None and cost.series.n == 0, timeout=WAIT)
+    assert cost.loss_plot.viewRange()[0][1] < 15  # the first epochs, not the old run's 150
+
+
 def test_new_design_forgets_the_last_snapshot(make_window, qtbot):
     window, answers = make_window(example_path("circle"))
     window.show()
@@ -82,3 +99,34 @@ def test_messages_keep_file_names_as_they_are():
     assert _capitalised("the design has no input neurons") == "The design has no input neurons"
     assert _capitalised("data.csv: no such file") == "data.csv: no such file"
     assert _capitalised("") == ""
+
+
+def test_what_a_design_lacks_is_said_until_it_is_added(make_window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window, _answers = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    c, ui = window.training.controller, window.training
+    bar = window.statusBar()
+
+    def add(part):  # a focused palette part adds itself on Space
+        part.setFocus()
+        QTest.keyClick(part, Qt.Key.Key_Space)
+
+    palette = window.palette
+    palette.size_box.setValue(2)  # XOR's two features
+    add(palette.layer_parts["input"])
+    assert c.message == "The design has no output neurons"
+    assert bar.currentMessage() == c.message
+    # The views say what is wrong now, not what was wrong before.
+    assert ui.output.stack.currentWidget() is ui.output.note and ui.output.note.text() == c.message
+    assert ui.neurons.mosaic.note == c.message
+    add(palette.neuron_parts["output"])
+    assert c.session is not None and c.message == ""
+    assert "no output neurons" not in bar.currentMessage()
+    assert not ui.panel.banner.isVisible()
+    assert ui.output.stack.currentWidget() is ui.output.plot_widget
+    window.acts.undo.trigger()  # the same problem again is said again
+    assert c.message == "The design has no output neurons" and bar.currentMessage() == c.message

@@ -186,4 +186,4 @@ def test_clicking_a_neuron_on_the_canvas_shows_it(xor, qtbot):
                      view.mapFromScene(QPointF(neuron.x, neuron.y)))
     assert xor.selection[0] == [neuron.id]
     assert xor.inspector.stack.currentWidget() is xor.inspector.neuron_page
-    assert xor.inspector.title.text() in (f"Neuron {neuron.id}", f"Neuron “{neuron.label}”")
+    assert xor.inspector.title.text() == xor.document.index.neuron_name(neuron.id)

@@ -1,0 +1,28 @@
+"""Checking that work grows about linearly with the size of the input, without
+timed assertions: the ratio of two measured times is compared with generous
+slack, so a loaded machine slows both sizes alike and the test cannot flake,
+while a quadratic step (64 times slower for 8 times the input) still fails."""
+
+from __future__ import annotations
+
+import gc
+import time
+
+
+def best_time(fn, repeats: int = 3) -> float:
+    """The shortest of ``repeats`` runs of ``fn()``, in seconds."""
+    best = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def growth(make, run, small: int, large: int, repeats: int = 3) -> float:
+    """How many times longer ``run(make(large))`` takes than ``run(make(small))``.
+    ``make`` builds the input (not timed)."""
+    a, b = make(small), make(large)
+    run(a)  # warm up imports and caches
+    return best_time(lambda: run(b), repeats) / max(best_time(lambda: run(a), repeats), 1e-6)
