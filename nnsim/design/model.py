@@ -2,9 +2,12 @@
 
 A design holds layers, neurons (each in one layer, with a canvas position),
 connections between individual neurons, the training settings and the choice of
-data set. It knows nothing about Qt or NumPy arrays; the engine compiles it
-(``nnsim.design.compile``) and the file format reads and writes it
-(``nnsim.io``).
+data set. A layer has a role (``kind``: input, hidden, output) and a ``type``
+(``nnsim.design.layer_types``: dense today) with the type's ``options``;
+parametric types keep their numbers in ``arrays`` (read-only ``ArrayValue``s),
+where dense layers keep theirs in connections and neurons. It knows nothing
+about Qt; the engine compiles it (``nnsim.design.compile``) and the file format
+reads and writes it (``nnsim.io``).
 
 Ids are small positive integers, unique across layers and neurons of one design.
 
@@ -20,6 +23,9 @@ from __future__ import annotations
 import copy
 import enum
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 from nnsim.engine.vocab import (  # noqa: F401 - the design's words are the engine's
     Activation,
@@ -113,15 +119,60 @@ class _Parts(list):
 _PART_LISTS = frozenset(("layers", "neurons", "connections"))
 
 
+class ArrayValue:
+    """A read-only array of numbers kept in a design (a kernel, gate weights):
+    compared by value, shared rather than copied (nothing can change it; an
+    edit puts a new one in its place)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values):
+        a = np.array(values, dtype=np.float64)
+        a.flags.writeable = False
+        object.__setattr__(self, "values", a)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("an ArrayValue cannot be changed; put a new one in its place")
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.values.shape
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ArrayValue) and self.shape == other.shape and bool(
+            np.array_equal(self.values, other.values))
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"ArrayValue(shape={self.shape})"
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return ArrayValue, (self.values,)
+
+
 @dataclass
 class Layer:
     """A group of neurons computed together; its ``activation`` is the default
-    for neurons that do not set their own."""
+    for neurons that do not set their own. ``type`` names its layer type
+    (``nnsim.design.layer_types``), ``options`` that type's settings and
+    ``arrays`` a parametric type's numbers; ``group`` names the network it
+    belongs to in a design of several (empty: the only one)."""
 
     id: int
     name: str
     kind: LayerKind
     activation: Activation = Activation.TANH
+    type: str = "dense"
+    options: dict[str, Any] = field(default_factory=dict)
+    arrays: dict[str, ArrayValue] = field(default_factory=dict)
+    group: str = ""
 
     def __setattr__(self, name, value):
         if name == "id":
@@ -153,12 +204,14 @@ class Neuron:
 @dataclass
 class Connection:
     """A weighted link from ``source`` to ``target`` (neuron ids). A frozen
-    connection keeps its weight during training."""
+    connection keeps its weight during training. ``delay`` 0 carries the value
+    of the same time step; 1 the value of the step before (a loop)."""
 
     source: int
     target: int
     weight: float = 0.0
     frozen: bool = False
+    delay: int = 0  # time steps the value takes to arrive (1: a recurrent connection)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 
+from nnsim.design.layer_types import check_layer
 from nnsim.design.model import Activation, Connection, Design, LayerKind
 from nnsim.text import one_line, quote
 
@@ -125,6 +126,9 @@ def check_design(design: Design) -> None:
     for n in design.neurons:
         kinds_in.setdefault(n.layer, set()).add(n.activation or layer_by_id[n.layer].activation)
     for layer in design.layers:
+        problem = check_layer(design, layer)
+        if problem:
+            raise DesignError(problem)
         kinds = kinds_in.get(layer.id, set())
         if Activation.SOFTMAX in kinds and len(kinds) > 1:
             raise DesignError(f"layer {quote(layer.name)}: softmax must be the activation of all its neurons")
@@ -140,6 +144,12 @@ def check_design(design: Design) -> None:
             raise DesignError(
                 f"connection {design.describe_neuron(c.source)} → {design.describe_neuron(c.target)}: "
                 f"weight is {c.weight}, not a finite number"
+            )
+        if c.delay != 0:
+            raise DesignError(
+                f"connection {design.describe_neuron(c.source)} → {design.describe_neuron(c.target)}: "
+                f"a delay of {c.delay} step(s) makes a recurrent loop, which needs sequence data; "
+                "this version of nnsim trains feed-forward networks only"
             )
         pair = (c.source, c.target)
         if pair in pairs:

@@ -15,8 +15,12 @@ import re
 from dataclasses import fields
 from typing import Any, Callable
 
+import numpy as np
+
+from nnsim.design.layer_types import MAX_ARRAY_SIZE, TYPES
 from nnsim.design.model import (
     Activation,
+    ArrayValue,
     Connection,
     DatasetSpec,
     Design,
@@ -35,7 +39,7 @@ from nnsim.design.settings import MAX_BATCH, MAX_EPOCHS, MAX_STEPS, NUMBERS, WHO
 from nnsim.design.validate import DesignError, check_design
 from nnsim.text import cut, one_line, quote
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # Sizes beyond which a file is refused as absurd rather than read.
 LIMITS = {"layers": 10_000, "neurons": 100_000, "connections": 2_000_000, "history": 1_000_000}
@@ -51,8 +55,18 @@ class FormatError(ValueError):
         super().__init__(one_line(message))
 
 
+def _v1_to_v2(data: dict) -> dict:
+    """Version 2 gave layers a type (every layer of version 1 is dense) and
+    added optional fields with defaults: a layer's options, arrays and group,
+    a connection's delay, a history record's named losses."""
+    for layer in _Reader(data, "").get("layers", _list, []):
+        if isinstance(layer, dict):
+            layer.setdefault("type", "dense")
+    return data
+
+
 # Version n -> function turning a version-n dict into a version n+1 dict.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 
 
 # -- writing -------------------------------------------------------------------
@@ -62,14 +76,35 @@ def _plain(value):
     return value
 
 
-def _record(obj) -> dict:
-    return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
+def _record(obj, skip: tuple[str, ...] = ()) -> dict:
+    return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj) if f.name not in skip}
+
+
+def _layer_record(layer: Layer) -> dict:
+    """Type and options always (a type's options, defaults filled in);
+    arrays and group only where there are any."""
+    out = _record(layer, skip=("options", "arrays", "group"))
+    kind = TYPES.get(layer.type)
+    if kind is not None and kind.options:
+        out["options"] = {**kind.defaults(), **layer.options}
+    elif layer.options:
+        out["options"] = dict(layer.options)
+    if layer.arrays:
+        out["arrays"] = {name: {"shape": list(a.shape), "values": a.values.ravel().tolist()}
+                         for name, a in layer.arrays.items()}
+    if layer.group:
+        out["group"] = layer.group
+    return out
+
+
+def _connection_record(c: Connection) -> dict:
+    return _record(c, skip=() if c.delay else ("delay",))
 
 
 def _history_record(h: HistoryRecord) -> dict:
     # An optional measurement that is not finite (a test loss that overflowed)
     # is written as null: JSON has no NaN or Infinity.
-    out = _record(h)
+    out = _record(h, skip=() if h.losses else ("losses",))
     for name in ("test_loss", "train_accuracy", "test_accuracy"):
         v = out[name]
         if isinstance(v, float) and not math.isfinite(v):
@@ -86,9 +121,9 @@ def design_to_dict(design: Design, include_history: bool = True) -> dict:
         "format_version": FORMAT_VERSION,
         "name": design.name,
         "description": design.description,
-        "layers": [_record(layer) for layer in design.layers],
+        "layers": [_layer_record(layer) for layer in design.layers],
         "neurons": [_record(n) for n in design.neurons],
-        "connections": [_record(c) for c in design.connections],
+        "connections": [_connection_record(c) for c in design.connections],
         "training": _record(design.training),
         "dataset": {**_record(design.dataset), "targets": list(design.dataset.targets)},
     }
@@ -225,12 +260,67 @@ _ID = _int_in(1, MAX_ID)
 
 def _layer(obj, path) -> Layer:
     r = _Reader(obj, path)
+    type_name = r.get("type", _str, "dense")
+    if type_name not in TYPES:
+        raise FormatError(f"{r._where('type')}: unknown layer type {quote(type_name)} (known: {', '.join(TYPES)})")
     return Layer(
         id=r.get("id", _ID),
         name=r.get("name", _str, ""),
         kind=r.get("kind", _enum(LayerKind, "layer kind")),
         activation=r.get("activation", _enum(Activation, "activation"), Activation.TANH),
+        type=type_name,
+        options=r.get("options", _options(TYPES[type_name]), {}),
+        arrays=r.get("arrays", _arrays, {}),
+        group=r.get("group", _str, ""),
     )
+
+
+def _options(kind):
+    """A layer type's options: only those it has, each in its range."""
+    def check(v, where):
+        if not isinstance(v, dict):
+            raise FormatError(f"{where}: expected an object, found {_kind(v)}")
+        out = {}
+        for name, value in v.items():
+            option = kind.option(name)
+            if option is None:
+                known = ", ".join(o.name for o in kind.options) or "none"
+                raise FormatError(f"{where}: {kind.title.lower()}s have no option {quote(name)} (their options: {known})")
+            problem = option.problem(value)
+            if problem:
+                raise FormatError(f"{where}.{name}: {problem}")
+            out[name] = int(value) if option.kind is int else value
+        return out
+
+    return check
+
+
+def _arrays(v, where) -> dict[str, ArrayValue]:
+    """Named arrays, each ``{"shape": [...], "values": [...]}`` with the
+    values in row-major order. Checked in time linear in their size."""
+    if not isinstance(v, dict):
+        raise FormatError(f"{where}: expected an object, found {_kind(v)}")
+    out = {}
+    for name, item in v.items():
+        at = f"{where}.{name}"
+        r = _Reader(item, at)
+        shape = r.get("shape", _list)
+        if not 1 <= len(shape) <= 6:
+            raise FormatError(f"{at}.shape: {len(shape)} dimensions; an array has 1 to 6")
+        dims = [_int_in(1, MAX_ARRAY_SIZE)(s, f"{at}.shape[{i}]") for i, s in enumerate(shape)]
+        size = 1
+        for d in dims:
+            size *= d
+            if size > MAX_ARRAY_SIZE:
+                raise FormatError(f"{at}.shape: more than {MAX_ARRAY_SIZE:,} numbers")
+        values = r.get("values", _list)
+        if len(values) != size:
+            raise FormatError(f"{at}.values: {len(values):,} numbers for a shape of {size:,}")
+        for i, x in enumerate(values):
+            if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+                _float(x, f"{at}.values[{i}]")  # says what is wrong
+        out[name] = ArrayValue(np.array(values, dtype=np.float64).reshape(dims))
+    return out
 
 
 def _neuron(obj, path) -> Neuron:
@@ -254,6 +344,7 @@ def _connection(obj, path) -> Connection:
         target=r.get("target", _ID),
         weight=r.get("weight", _float),
         frozen=r.get("frozen", _bool, False),
+        delay=r.get("delay", _int_in(0, 1), 0),
     )
 
 
@@ -337,7 +428,14 @@ def _history(obj, path) -> HistoryRecord:
         test_loss=r.get("test_loss", _opt_float, None),
         train_accuracy=r.get("train_accuracy", _opt_float, None),
         test_accuracy=r.get("test_accuracy", _opt_float, None),
+        losses=r.get("losses", _losses, {}),
     )
+
+
+def _losses(v, where) -> dict[str, float]:
+    if not isinstance(v, dict):
+        raise FormatError(f"{where}: expected an object, found {_kind(v)}")
+    return {_str(k, where): _float(x, f"{where}.{k}") for k, x in v.items()}
 
 
 def migrate(data: dict) -> dict:

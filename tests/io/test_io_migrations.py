@@ -1,6 +1,7 @@
-"""Format versions: the real version-1 sample loads; the migration mechanism
-(empty at version 1) is exercised by pretending the current version is 2 or
-3, with a reader for the pretend version that wants a renamed field."""
+"""Format versions: the real version-1 sample loads through the real
+migration to version 2; the migration mechanism itself is exercised by
+pretending the current version is 2 or 3, with a reader for the pretend
+version that wants a renamed field."""
 
 from __future__ import annotations
 
@@ -54,9 +55,29 @@ def expected_sample() -> Design:
     )
 
 
-def test_real_code_is_at_version_1_with_no_migrations():
-    assert fmt.FORMAT_VERSION == 1
-    assert fmt.MIGRATIONS == {}
+def test_real_code_is_at_version_2_with_one_migration():
+    assert fmt.FORMAT_VERSION == 2
+    assert sorted(fmt.MIGRATIONS) == [1]
+
+
+def test_the_real_migration_gives_every_layer_the_dense_type():
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    assert all("type" not in layer for layer in data["layers"])
+    migrated = fmt.migrate(data)
+    assert migrated["format_version"] == 2
+    assert [layer["type"] for layer in migrated["layers"]] == ["dense", "dense"]
+    written = json.loads(dumps(load(SAMPLE)))
+    assert written["format_version"] == 2
+    assert [layer["type"] for layer in written["layers"]] == ["dense", "dense"]
+    assert all("delay" not in c for c in written["connections"])  # 0, the default, is not written
+
+
+def test_a_v1_file_with_a_malformed_layer_list_is_refused_in_one_line():
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    data["layers"] = {"not": "a list"}
+    with pytest.raises(FormatError) as e:
+        loads(json.dumps(data), "old.nnsim")
+    assert "layers" in str(e.value) and "\n" not in str(e.value)
 
 
 def test_v1_sample_loads_with_the_real_code():

@@ -139,6 +139,7 @@ history_records = st.builds(
     test_loss=st.none() | finite,
     train_accuracy=st.none() | finite,
     test_accuracy=st.none() | finite,
+    losses=st.dictionaries(st.sampled_from(["generator", "discriminator", "x"]), finite, max_size=2),
 )
 
 
@@ -151,7 +152,8 @@ def designs(draw, max_layers: int = 6, max_size: int = 4) -> Design:
     ids = draw(st.lists(st.integers(1, MAX_ID), min_size=total, max_size=total, unique=True))
     layers, neurons, order = [], [], {}
     for index, kind in enumerate(kinds):
-        layer = Layer(id=ids.pop(), name=draw(text), kind=kind, activation=draw(st.sampled_from(Activation)))
+        layer = Layer(id=ids.pop(), name=draw(text), kind=kind, activation=draw(st.sampled_from(Activation)),
+                      group=draw(st.sampled_from(["", "generator", "discriminator"])))
         layers.append(layer)
         order[layer.id] = index
         # A softmax layer's neurons must all be softmax; others must not be.
@@ -234,7 +236,7 @@ def test_text_round_trip_is_exact(design):
 @given(designs())
 def test_dict_round_trip_is_exact(design):
     data = design_to_dict(design)
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     back = design_from_dict(json.loads(json.dumps(data, allow_nan=False)))
     assert_identical(back, design)
 

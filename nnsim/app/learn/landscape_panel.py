@@ -25,7 +25,7 @@ from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.samples import load_samples
 from nnsim.app.learn.widgets import DockPanel, button, column, message_box, note, scroll_column, set_box
 from nnsim.app.panels.fields import NumberField
-from nnsim.app.panels.flow import FlowLayout
+from nnsim.app.flow import FlowLayout
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.explain import count, fmt

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE, TRAIN_RING, to_rgba
-from nnsim.app.panels.square import SquareLayout
+from nnsim.app.square import SquareLayout
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView, grid_cell, map_plot, plane_point
 from nnsim.app.views.output_map import point_brushes

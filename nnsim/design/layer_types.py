@@ -1,0 +1,137 @@
+"""Layer types: what kinds of layer a design can hold, as data.
+
+A layer has a role (``Layer.kind``: input, hidden, output) and a type. Each
+type is one row of ``TYPES``: its name (as the file stores it), its options
+(the type's settings, with defaults and ranges, read and checked the same way
+everywhere), the parameter arrays it keeps in the design (parametric types),
+the roles it may take, and its own structural check.
+
+The other places a type needs a row, each a table keyed by the type's name:
+the compile step (``nnsim.design.compile.NODE_BUILDERS``), the canvas item
+(``nnsim.app.canvas.scene.LAYER_ITEMS``) and the inspector page
+(``nnsim.app.panels.inspector`` ``LAYER_PAGES``). docs/architecture.md,
+"Adding a network kind", walks through them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nnsim.design.model import Design, Layer, LayerKind
+from nnsim.text import quote
+
+# The most numbers one array of a layer may hold (read from a file or made).
+MAX_ARRAY_SIZE = 10_000_000
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting of a layer type: a whole number, a number or a choice."""
+
+    name: str
+    label: str
+    kind: type  # int, float or str
+    default: Any
+    choices: tuple[str, ...] = ()
+    low: float = -math.inf
+    high: float = math.inf
+
+    def problem(self, value) -> str | None:
+        """Why ``value`` is not allowed for this option (None if it is)."""
+        if self.kind is str:
+            if not isinstance(value, str) or value not in self.choices:
+                return f"{quote(str(value))} is not one of {', '.join(self.choices)}"
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"expected a number, found {type(value).__name__}"
+        if self.kind is int and not float(value).is_integer():
+            return f"{value} is not a whole number"
+        if not math.isfinite(value):
+            return f"{value} is not a finite number"
+        if not self.low <= value <= self.high:
+            return f"{value:g} is outside {self.low:g}..{self.high:g}"
+        return None
+
+
+def _no_arrays(design: Design, layer: Layer) -> list[tuple[str, tuple[int, ...]]]:
+    return []
+
+
+def _no_problem(design: Design, layer: Layer) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class LayerType:
+    """One kind of layer (see the module docstring)."""
+
+    name: str
+    title: str  # for people: "Dense layer"
+    description: str
+    drawn: str = "neurons"  # "neurons": a column of neurons joined by connections; "block": one item
+    options: tuple[Option, ...] = ()
+    roles: frozenset[LayerKind] = frozenset(LayerKind)
+    # The parameter arrays a layer of this type keeps in ``Layer.arrays``:
+    # (name, shape) for the layer as it is (its options and inputs).
+    arrays: Callable[[Design, Layer], list[tuple[str, tuple[int, ...]]]] = _no_arrays
+    # The type's own rules (beyond options and arrays), in one line, or None.
+    check: Callable[[Design, Layer], str | None] = _no_problem
+
+    def defaults(self) -> dict[str, Any]:
+        return {o.name: o.default for o in self.options}
+
+    def option(self, name: str) -> Option | None:
+        return next((o for o in self.options if o.name == name), None)
+
+
+DENSE = LayerType(
+    name="dense",
+    title="Dense layer",
+    description="Neurons that each take a weighted sum of the neurons they are connected to, plus a bias, "
+                "through an activation: the article's neuron, as many as you like.",
+)
+
+#: Every layer type, by the name files use.
+TYPES: dict[str, LayerType] = {t.name: t for t in (DENSE,)}
+
+
+def layer_type(name: str) -> LayerType | None:
+    return TYPES.get(name)
+
+
+def check_layer(design: Design, layer: Layer) -> str | None:
+    """Why a layer's type, options or arrays are wrong (None if they are
+    right), in one line naming the layer."""
+    where = f"layer {quote(layer.name)}" if layer.name else f"layer {layer.id}"
+    kind = TYPES.get(layer.type)
+    if kind is None:
+        return f"{where}: unknown layer type {quote(str(layer.type))} (known: {', '.join(TYPES)})"
+    if layer.kind not in kind.roles:
+        return f"{where}: a {kind.title.lower()} cannot be an {layer.kind.value} layer"
+    for name, value in layer.options.items():
+        option = kind.option(name)
+        if option is None:
+            known = ", ".join(o.name for o in kind.options) or "none"
+            return f"{where}: {kind.title.lower()}s have no option {quote(str(name))} (their options: {known})"
+        problem = option.problem(value)
+        if problem:
+            return f"{where}: {option.label}: {problem}"
+    expected = dict(kind.arrays(design, layer))
+    for name, array in layer.arrays.items():
+        if name not in expected:
+            return f"{where}: a {kind.title.lower()} keeps no array {quote(str(name))}"
+        if tuple(array.shape) != tuple(expected[name]):
+            return f"{where}: array {quote(name)} has shape {tuple(array.shape)}, the layer needs {tuple(expected[name])}"
+    missing = [name for name in expected if name not in layer.arrays]
+    if missing:
+        return f"{where}: array {quote(missing[0])} is missing"
+    return kind.check(design, layer)
+
+
+def options_of(layer: Layer) -> dict[str, Any]:
+    """The layer's options with the type's defaults for those it does not set."""
+    kind = TYPES[layer.type]
+    return {**kind.defaults(), **layer.options}
