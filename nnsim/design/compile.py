@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnsim.design.model import Design, LayerKind
+from nnsim.design.model import Design, Layer, LayerKind, Neuron
 from nnsim.design.validate import DesignError, check_trainable, layer_order
 from nnsim.engine.activations import LayerActivation
 from nnsim.engine.network import Block, Network, Node
@@ -143,31 +143,54 @@ def compile_design(design: Design, dtype=np.float64) -> Compiled:
     into: list[list[Block]] = [[] for _ in order]
     for blk in blocks:
         into[blk.dst].append(blk)
+    ctx = _Context(dtype, sizes, into, values)
     nodes: list[Node] = []
     for i, lid in enumerate(order):
         layer = layer_by_id[lid]
-        neurons = members[lid]
-        node = Node(index=i, key=keys[i], kind=layer.kind.value, size=len(neurons))
+        node = Node(index=i, key=keys[i], kind=layer.kind.value, size=sizes[i])
         if layer.kind != LayerKind.INPUT:
-            act = LayerActivation(
-                [n.activation or layer.activation for n in neurons],
-                np.array([n.threshold for n in neurons], dtype=dtype),
-            )
-            node.inputs = into[i]
-            node.sources = [blk.src for blk in node.inputs]
-            bias_name = f"{keys[i]}/bias"
-            # Absent connections have no gradient; frozen ones have one, which
-            # training does not apply (Network.train_mask).
-            node.op = Dense([sizes[s] for s in node.sources], len(neurons), act,
-                            [blk.name for blk in node.inputs], bias_name,
-                            [None if blk.mask is None else blk.mask.astype(dtype) for blk in node.inputs])
-            values[bias_name] = np.array([n.bias for n in neurons], dtype=dtype)
+            NODE_BUILDERS[layer.type](ctx, node, layer, members[lid])
         nodes.append(node)
     _set_columns(design, nodes, layer_index)
 
     net = Network(nodes, design.training.loss, dtype=dtype)
     net.parameters.assign(values)
     return Compiled(net, layer_index, neuron_pos, conn_block, row, col)
+
+
+@dataclass
+class _Context:
+    """What a layer type's compile step may use: the dtype, every node's
+    size, the blocks of connections into each node, and the starting values
+    of the parameter arrays (it adds its own)."""
+
+    dtype: np.dtype
+    sizes: list[int]
+    into: list[list[Block]]
+    values: dict[str, np.ndarray]
+
+
+def _dense_node(ctx: _Context, node: Node, layer: Layer, neurons: list[Neuron]) -> None:
+    """A dense layer: its blocks of connections in, its neurons' biases,
+    their activations and thresholds."""
+    act = LayerActivation(
+        [n.activation or layer.activation for n in neurons],
+        np.array([n.threshold for n in neurons], dtype=ctx.dtype),
+    )
+    node.inputs = ctx.into[node.index]
+    node.sources = [blk.src for blk in node.inputs]
+    bias_name = f"{node.key}/bias"
+    # Absent connections have no gradient; frozen ones have one, which
+    # training does not apply (Network.train_mask).
+    node.op = Dense([ctx.sizes[s] for s in node.sources], node.size, act,
+                    [blk.name for blk in node.inputs], bias_name,
+                    [None if blk.mask is None else blk.mask.astype(ctx.dtype) for blk in node.inputs])
+    ctx.values[bias_name] = np.array([n.bias for n in neurons], dtype=ctx.dtype)
+
+
+#: Each layer type's compile step (``nnsim.design.layer_types``): it fills in
+#: the node's operation, its sources and its parameters' starting values.
+NODE_BUILDERS = {"dense": _dense_node}
 
 
 def _set_columns(design: Design, ops: list[Node], layer_index: dict[int, int]) -> None:
