@@ -74,7 +74,7 @@ def _train(args) -> int:
     import numpy as np
 
     from nnsim.design.build import initialize
-    from nnsim.engine.trainer import STALLED
+    from nnsim.engine.program import STALLED
     from nnsim.session import Session
 
     path, design = _load(args.design)

@@ -14,14 +14,14 @@ import numpy as np
 
 from nnsim.data import CLASSIFICATION, Dataset, load_dataset
 from nnsim.design.compile import Compiled, compile_design
-from nnsim.design.model import Activation, Design, LearningRule, Loss
+from nnsim.design.model import Activation, Design, Loss
 from nnsim.design.settings import settings_problem
 from nnsim.design.validate import DesignError
 from nnsim.engine.inspect import Inspection, inspect_sample
 from nnsim.engine.network import Network
-from nnsim.engine.perceptron import PerceptronTrainer, perceptron_problem
+from nnsim.engine.program import DIVERGED, READY, TrainingData, TrainingProgram
+from nnsim.engine.programs import make_program, program_problem
 from nnsim.engine.targets import TargetCoding
-from nnsim.engine.trainer import DIVERGED, READY, Trainer, TrainingData
 from nnsim.text import quote
 
 COMPLETED = "completed"  # the epoch budget ran out with nothing else to report
@@ -113,19 +113,14 @@ class Session:
         )
         self.seed = design.training.seed if seed is None else seed
         rng = np.random.default_rng(self.seed)
-        if design.training.rule == LearningRule.PERCEPTRON:
-            problem = perceptron_problem(net)
-            if problem:
-                raise DesignError(problem)
-            self.trainer = PerceptronTrainer(net, design.training, self.data, rng)
-        else:
-            self.trainer = Trainer(net, design.training, self.data, rng)
+        problem = program_problem(design.training.rule, net)
+        if problem:
+            raise DesignError(problem)
+        self.trainer: TrainingProgram = make_program(net, design.training, self.data, rng)
         # Continue the design's history where it left off.
         self._history_before = list(design.history)
         if design.history:
-            self.trainer.epoch = design.history[-1].epoch
-            self.trainer.step_count = design.history[-1].step
-            self.trainer._good_epoch = self.trainer.epoch
+            self.trainer.continue_from(design.history[-1].epoch, design.history[-1].step)
 
     @property
     def network(self) -> Network:
@@ -164,6 +159,19 @@ class Session:
     def inspect(self, x, target=None) -> Inspection:
         """Forward and (with a target) backward numbers for one sample; the
         target is given as the network's output values."""
-        trainer = self.trainer
-        optimizer = getattr(trainer, "optimizer", None)
-        return inspect_sample(self.network, x, target, optimizer, self.design.training)
+        optimizers = self.trainer.optimizers
+        return inspect_sample(self.network, x, target, optimizers[0] if optimizers else None, self.design.training)
+
+    def follow_settings(self) -> str:
+        """Apply settings changed while training, between steps: the
+        program's own (another optimizer) and a changed loss, which must
+        still fit the outputs. Returns a problem to stop with, or ''."""
+        self.trainer.apply_settings()
+        net, loss = self.network, Loss(self.design.training.loss)
+        if self.trainer.uses_loss and loss != net.loss:
+            try:
+                coding_for(self.dataset, net, self.design)
+            except DesignError as e:
+                return str(e)
+            net.set_loss(loss)
+        return ""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnsim.engine.network import Network
-from nnsim.engine.trainer import add_regularization
+from nnsim.engine.program import add_regularization
 
 
 @dataclass

@@ -22,7 +22,7 @@ import numpy as np
 
 from nnsim.engine.vocab import Activation, HistoryRecord, TrainingSettings
 from nnsim.engine.network import Network
-from nnsim.engine.trainer import READY, EpochRunner, TrainingData
+from nnsim.engine.program import READY, TrainingData, TrainingProgram
 
 CONVERGED = "converged"
 NOT_SEPARABLE = "not_separable"
@@ -50,7 +50,12 @@ class PerceptronUpdate:
     error: np.ndarray  # (n_outputs,)
 
 
-class PerceptronTrainer(EpochRunner):
+class PerceptronTrainer(TrainingProgram):
+    """The perceptron rule (see the module docstring): no loss, no optimizer."""
+
+    uses_loss = False
+    problem = staticmethod(lambda network: perceptron_problem(network))
+
     def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData, rng=None):
         problem = perceptron_problem(network)
         if problem:

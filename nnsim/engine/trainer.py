@@ -15,143 +15,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnsim.engine.vocab import MAX_EPOCHS, MAX_STEPS, HistoryRecord, Regularization, TrainingSettings
 from nnsim.engine.network import Network
-from nnsim.engine.optimizers import make_optimizer
+from nnsim.engine.optimizers import KINDS, make_optimizer
+from nnsim.engine.program import (  # noqa: F401 - the statuses, for those who import them from here
+    AT_LIMIT,
+    DIVERGED,
+    READY,
+    REACHED_TARGET,
+    STALLED,
+    TrainingData,
+    TrainingProgram,
+    add_regularization,
+    regularization_grad,
+)
 from nnsim.engine.stall import SATURATED_SHARE, STALL_EPOCHS, ProgressWatch, saturated_share, stall_message
-from nnsim.engine.targets import TargetCoding
+from nnsim.engine.vocab import MAX_EPOCHS, MAX_STEPS, HistoryRecord, Optimizer, TrainingSettings
 
-READY = "ready"
-DIVERGED = "diverged"
-REACHED_TARGET = "reached_target"
-STALLED = "stalled"  # the loss stopped improving with the neurons saturated
-AT_LIMIT = "at_limit"  # the epoch or step count reached what a design file records
-
-
-@dataclass
-class TrainingData:
-    """Encoded arrays for training: inputs (n, n_inputs), targets
-    (n, n_outputs) and, for classification, class labels (n,)."""
-
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    labels_train: np.ndarray | None
-    labels_test: np.ndarray | None
-    coding: TargetCoding
-
-    def astype(self, dtype) -> TrainingData:
-        return TrainingData(
-            self.x_train.astype(dtype),
-            self.y_train.astype(dtype),
-            self.x_test.astype(dtype),
-            self.y_test.astype(dtype),
-            self.labels_train,
-            self.labels_test,
-            self.coding,
-        )
-
-
-def regularization_grad(kind: Regularization, rate: float, W: np.ndarray) -> np.ndarray | None:
-    """Gradient of the penalty: L1 rate·Σ|w| gives rate·sign(w); L2 rate·½Σw²
-    gives rate·w."""
-    kind = Regularization(kind)
-    if kind == Regularization.L1 and rate:
-        return rate * np.sign(W)
-    if kind == Regularization.L2 and rate:
-        return rate * W
-    return None
-
-
-def add_regularization(net: Network, settings: TrainingSettings, grads) -> None:
-    """Add the penalty's gradient to ``grads`` (a store of the network's
-    layout): on the weights only, never on biases, and never on entries that
-    do not train. The trainer and the learn mode's preview both use this."""
-    rate = settings.regularization_rate
-    span = net.weight_span
-    if not rate or settings.regularization == Regularization.NONE or span.stop == span.start:
-        return
-    r = regularization_grad(settings.regularization, settings.regularization_rate, net.parameters.flat[span])
-    if r is None:
-        return
-    if net.train_mask is not None:
-        r *= net.train_mask[span]
-    grads.flat[span] += r
-
-
-class EpochRunner:
-    """What both trainers share: the state they start from, running whole
-    epochs and resuming. A trainer provides ``train_steps`` and
-    ``steps_left_in_epoch``."""
-
-    def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData):
-        """The state both trainers start from: nothing trained yet."""
-        self.net = network
-        self.settings = settings  # read live: a changed rate applies at the next step
-        self.data = data.astype(network.dtype)
-        self.step_count = 0
-        self.epoch = 0
-        self.history: list[HistoryRecord] = []
-        self.status = READY
-        self.message = ""
-        self.last_loss = math.nan
-        self._pos = 0
-        self._good = network.copy_params()  # the last weights known to be finite
-        self._good_epoch = 0
-
-    def train_epochs(self, n: int, evaluate: bool = True, callback=None) -> int:
-        """Run ``n`` whole epochs (finishing the current one first counts as
-        one); ``callback(trainer)`` after each. Returns epochs completed."""
-        target = self.epoch + n
-        while self.epoch < target and self.status == READY:
-            self.train_steps(self.steps_left_in_epoch(), evaluate)
-            if callback is not None:
-                callback(self)
-        return n - (target - self.epoch)
-
-    def at_limit(self) -> bool:
-        """Whether the next step would count past what a design's history can
-        record (MAX_EPOCHS epochs, MAX_STEPS steps); if so, training stops
-        there, so that the result can always be saved."""
-        if self.epoch < MAX_EPOCHS and self.step_count < MAX_STEPS:
-            return False
-        what = f"epoch {self.epoch:,}" if self.epoch >= MAX_EPOCHS else f"step {self.step_count:,}"
-        self.status = AT_LIMIT
-        self.message = (
-            f"stopped at {what}, the most a design's history can count; clear the history "
-            "(Reset, or --reinit on the command line) to train on"
-        )
-        return True
-
-    def resume(self) -> None:
-        """Allow training again after it stopped (e.g. after the user lowered
-        the learning rate or the target)."""
-        self.status = READY
-        self.message = ""
-
-    @property
-    def good_epoch(self) -> int:
-        """The epoch whose weights divergence puts back (the last finite ones)."""
-        return self._good_epoch
-
-    def _keep_good(self) -> None:
-        """Remember the current weights as the ones to go back to."""
-        self._good = self.net.copy_params()
-        self._good_epoch = self.epoch
-
-    def _restore_good(self, what: str, step: int, epoch: int) -> None:
-        """Stop as diverged, with the last finite weights put back."""
-        self.net.set_params(self._good)
-        self.status = DIVERGED
-        self.message = (
-            f"training diverged at step {step} (epoch {epoch}): {what}; "
-            f"the weights were restored to those after epoch {self._good_epoch}. "
-            f"Try a smaller learning rate than {self.settings.learning_rate:g}."
-        )
-
-
-class Trainer(EpochRunner):
+class Trainer(TrainingProgram):
     """Backpropagation with mini-batch gradient descent on a compiled network."""
 
     def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData, rng: np.random.Generator):
@@ -246,6 +126,16 @@ class Trainer(EpochRunner):
     def resume(self) -> None:
         super().resume()
         self._progress.reset()  # settings may have changed: watch afresh
+
+    @property
+    def optimizers(self) -> list:
+        return [self.optimizer]
+
+    def apply_settings(self) -> None:
+        """Another optimizer chosen while training: a fresh one of that kind
+        (a changed rate or β needs nothing: optimizers read them live)."""
+        if type(self.optimizer) is not KINDS[Optimizer(self.settings.optimizer)]:
+            self.optimizer = make_optimizer(self.net.parameters, self.settings)
 
     def _diverged(self, what: str, epoch_done: bool = False) -> None:
         """Stop, and put back the last weights that were finite. ``epoch_done``:

@@ -25,7 +25,7 @@ from nnsim.design.names import NeuronNames
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.engine.perceptron import CONVERGED, NOT_SEPARABLE, PerceptronTrainer, perceptron_problem
-from nnsim.engine.trainer import DIVERGED, READY
+from nnsim.engine.program import DIVERGED, READY
 from nnsim.explain import count, factor, fmt
 from nnsim.session import Session
 

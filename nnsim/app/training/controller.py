@@ -48,10 +48,10 @@ from nnsim.data import DataError
 from nnsim.design import recipes
 from nnsim.design.build import initialize
 from nnsim.design.edits import numbers_of, set_fields
-from nnsim.design.model import Design, HistoryRecord, LearningRule, Loss
+from nnsim.design.model import Design, HistoryRecord, Loss
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
-from nnsim.engine.trainer import DIVERGED, READY, REACHED_TARGET, STALLED
+from nnsim.engine.program import DIVERGED, READY, REACHED_TARGET, STALLED
 from nnsim.session import Session
 
 # While the worker runs pure-Python training steps it holds the GIL; the GUI
@@ -384,7 +384,7 @@ class TrainingController(QObject):
         ):
             # Training settings: the trainer reads them live. A different
             # loss scores the same network differently: measure it again.
-            if not self.playing and self.session is not None and design.training.rule == LearningRule.BACKPROP \
+            if not self.playing and self.session is not None and self.session.trainer.uses_loss \
                     and Loss(design.training.loss) != self.session.network.loss:
                 self._start(REFRESH)
             return

@@ -34,11 +34,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from nnsim.app.training.pace import DEFAULT_PACE, Pace, pace_by_key
 from nnsim.app.training.snapshot import Measure, Snapshot
-from nnsim.design.model import Loss, Optimizer
-from nnsim.design.validate import DesignError
-from nnsim.engine.optimizers import KINDS, make_optimizer
-from nnsim.engine.trainer import READY
-from nnsim.session import Session, coding_for
+from nnsim.engine.program import READY
+from nnsim.session import Session
 
 PLAY, STEPS, EPOCHS, REFRESH = "play", "steps", "epochs", "refresh"
 FULL_HISTORY = 1000  # epochs of a session measured one by one before thinning
@@ -281,21 +278,7 @@ class TrainingWorker(QObject):
     def _follow_settings(self, session: Session) -> str:
         """Apply an optimizer or loss change made while training (between
         chunks); returns a problem to stop with, or ''."""
-        trainer = session.trainer
-        settings = trainer.settings
-        optimizer = getattr(trainer, "optimizer", None)
-        if optimizer is not None:
-            kind = Optimizer(settings.optimizer)
-            if type(optimizer) is not KINDS[kind]:
-                trainer.optimizer = make_optimizer(session.network.parameters, settings)
-        net = session.network
-        if hasattr(trainer, "optimizer") and Loss(settings.loss) != net.loss:
-            try:
-                coding_for(session.dataset, net, session.design)
-            except DesignError as e:
-                return str(e)
-            net.set_loss(settings.loss)
-        return ""
+        return session.follow_settings()
 
 
 def budget_end(start_epoch: int, budget: int) -> int:
