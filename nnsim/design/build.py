@@ -52,12 +52,15 @@ def _default_name(design: Design, kind: LayerKind) -> str:
     return kind.value if same == 0 else f"{kind.value} {same + 1}"
 
 
-def connect_all(design: Design, source_layer: int, target_layer: int, weight: float = 0.0) -> list[Connection]:
+def connect_all(design: Design, source_layer: int, target_layer: int, weight: float = 0.0,
+                delay: int = 0) -> list[Connection]:
     """Connect every neuron of one layer to every neuron of another (pairs
-    already connected are left alone). Returns the new connections."""
+    already connected are left alone); ``delay`` 1 makes the connections
+    recurrent (a layer may then connect to itself). Returns the new
+    connections."""
     existing = {(c.source, c.target) for c in design.connections}
     new = [
-        Connection(s.id, t.id, weight)
+        Connection(s.id, t.id, weight, delay=delay)
         for s in design.neurons_of(source_layer)
         for t in design.neurons_of(target_layer)
         if (s.id, t.id) not in existing

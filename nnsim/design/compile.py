@@ -76,11 +76,14 @@ def _groups(keys: np.ndarray, n_groups: int) -> list[np.ndarray]:
 
 
 def _topological_layers(design: Design) -> list[int]:
-    """Layer ids, each after every layer feeding it; ties keep design order."""
+    """Layer ids, each after every layer feeding it in the same time step;
+    ties keep design order. (A delayed connection feeds the next step, so it
+    orders nothing.)"""
     layer_of = {n.id: n.layer for n in design.neurons}
     graph: dict[int, set[int]] = {}
     for c in design.connections:
-        graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
+        if not c.delay:
+            graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
     order = layer_order([layer.id for layer in design.layers], graph)
     if order is None:  # check_design refuses cycles first; this guards the invariant
         raise DesignError("the layers form a cycle")
@@ -106,11 +109,13 @@ def compile_design(design: Design, dtype=np.float64) -> Compiled:
     col = np.empty(n_conn, dtype=np.intp)
     weight = np.empty(n_conn, dtype=np.float64)
     frozen = np.empty(n_conn, dtype=bool)
+    delay = np.empty(n_conn, dtype=np.intp)
     for k, c in enumerate(design.connections):
         src[k], row[k] = neuron_pos[c.source]
         dst[k], col[k] = neuron_pos[c.target]
         weight[k] = c.weight
         frozen[k] = c.frozen
+        delay[k] = c.delay
 
     sizes = [len(members[lid]) for lid in order]
     keys = [f"layer:{lid}" for lid in order]
@@ -118,11 +123,11 @@ def compile_design(design: Design, dtype=np.float64) -> Compiled:
     values: dict[str, np.ndarray] = {}
     conn_block = np.empty(n_conn, dtype=np.intp)
     n_nodes = len(order)
-    pair_key = src * n_nodes + dst
+    pair_key = (src * n_nodes + dst) * 2 + delay  # one block per pair of layers and delay
     keys_found, key_of = np.unique(pair_key, return_inverse=True)  # sorted: blocks in topological order of source
     for b, sel in enumerate(_groups(key_of.reshape(-1), len(keys_found))):
-        key = keys_found[b]
-        s, d = int(key // n_nodes), int(key % n_nodes)
+        key, lag = divmod(int(keys_found[b]), 2)
+        s, d = key // n_nodes, key % n_nodes
         W = np.zeros((sizes[s], sizes[d]), dtype=dtype)
         mask = np.zeros(W.shape, dtype=bool)
         trainable = np.zeros(W.shape, dtype=bool)
@@ -132,7 +137,8 @@ def compile_design(design: Design, dtype=np.float64) -> Compiled:
         blk = Block(
             src=s,
             dst=d,
-            name=f"{keys[s]}->{keys[d]}/weight",
+            name=f"{keys[s]}->{keys[d]}{'@1' if lag else ''}/weight",
+            delay=lag,
             mask=None if mask.all() else mask,
             grad_mask=None if trainable.all() else trainable.astype(dtype),
         )
@@ -179,6 +185,7 @@ def _dense_node(ctx: _Context, node: Node, layer: Layer, neurons: list[Neuron]) 
     )
     node.inputs = ctx.into[node.index]
     node.sources = [blk.src for blk in node.inputs]
+    node.delays = [blk.delay for blk in node.inputs]
     bias_name = f"{node.key}/bias"
     # Absent connections have no gradient; frozen ones have one, which
     # training does not apply (Network.train_mask).

@@ -80,10 +80,11 @@ def layer_order(layer_ids: list[int], graph: dict[int, set[int]]) -> list[int] |
     return order if len(order) == len(layer_ids) else None
 
 
-def connection_problem(design: Design, source: int, target: int, graph=None) -> str | None:
-    """Why a connection from ``source`` to ``target`` cannot be added to the
-    design (None if it can). ``graph`` is the layer graph of the design's
-    connections, when the caller already has it."""
+def connection_problem(design: Design, source: int, target: int, graph=None, delay: int = 0) -> str | None:
+    """Why a connection from ``source`` to ``target`` (with ``delay``)
+    cannot be added to the design (None if it can). ``graph`` is the layer
+    graph of the design's undelayed connections, when the caller already has
+    it."""
     try:
         design.neuron(source), design.neuron(target)
     except KeyError as e:
@@ -95,13 +96,16 @@ def connection_problem(design: Design, source: int, target: int, graph=None) -> 
         )
     if graph is None:
         graph = _layer_graph(design, design.connections)
-    problem = _structural_problem(design, Connection(source, target), graph)
+    problem = _structural_problem(design, Connection(source, target, delay=delay), graph)
     if problem is None:
         ls, lt = design.neuron(source).layer, design.neuron(target).layer
-        if lt not in graph.get(ls, ()):  # a new pair of joined layers: a new matrix
-            trial = {k: set(v) for k, v in graph.items()}
+        joined = _loop_graph(design) if delay else graph
+        if lt not in joined.get(ls, ()):  # a new pair of joined layers: a new matrix
+            loops = joined if delay else _loop_graph(design)
+            trial = {k: set(v) for k, v in joined.items()}
             trial.setdefault(ls, set()).add(lt)
-            problem = matrix_problem(design, design.layer_sizes(), trial)
+            trial_graph, trial_loops = (graph, trial) if delay else (trial, loops)
+            problem = matrix_problem(design, design.layer_sizes(), trial_graph, trial_loops)
     return problem
 
 
@@ -133,7 +137,8 @@ def check_design(design: Design) -> None:
         if Activation.SOFTMAX in kinds and len(kinds) > 1:
             raise DesignError(f"layer {quote(layer.name)}: softmax must be the activation of all its neurons")
     pairs: set[tuple[int, int]] = set()
-    graph: dict[int, set[int]] = {}
+    graph: dict[int, set[int]] = {}  # layers joined by undelayed connections
+    loops: dict[int, set[int]] = {}  # ... by delayed ones
     layer_of = {n.id: n.layer for n in design.neurons}
     kind_of = {lid: layer.kind for lid, layer in layer_by_id.items()}
     for k, c in enumerate(design.connections):  # rules 4 to 6
@@ -145,12 +150,6 @@ def check_design(design: Design) -> None:
                 f"connection {design.describe_neuron(c.source)} → {design.describe_neuron(c.target)}: "
                 f"weight is {c.weight}, not a finite number"
             )
-        if c.delay != 0:
-            raise DesignError(
-                f"connection {design.describe_neuron(c.source)} → {design.describe_neuron(c.target)}: "
-                f"a delay of {c.delay} step(s) makes a recurrent loop, which needs sequence data; "
-                "this version of nnsim trains feed-forward networks only"
-            )
         pair = (c.source, c.target)
         if pair in pairs:
             raise DesignError(
@@ -160,39 +159,42 @@ def check_design(design: Design) -> None:
         ls, lt = layer_of[c.source], layer_of[c.target]
         # Cheap tests first; the full check (with names for the message) runs
         # only when a rule is broken.
-        if ls == lt or kind_of[lt] == LayerKind.INPUT or kind_of[ls] == LayerKind.OUTPUT:
+        if kind_of[lt] == LayerKind.INPUT or (not c.delay and (ls == lt or kind_of[ls] == LayerKind.OUTPUT)):
             problem = _structural_problem(design, c, None)
             if problem:
                 raise DesignError(problem)
         pairs.add(pair)
-        graph.setdefault(ls, set()).add(lt)
-    if layer_order(layer_ids, graph) is None:  # rule 7
+        (loops if c.delay else graph).setdefault(ls, set()).add(lt)
+    if layer_order(layer_ids, graph) is None:  # rule 7: loops only through delayed connections
         raise DesignError(_first_cycle(design, layer_of))
     sizes: dict[int, int] = dict.fromkeys(layer_ids, 0)
     for n in design.neurons:
         sizes[n.layer] += 1
-    problem = matrix_problem(design, sizes, graph)  # rule 8
+    problem = matrix_problem(design, sizes, graph, loops)  # rule 8
     if problem:
         raise DesignError(problem)
 
 
-def matrix_entries(sizes: dict[int, int], graph: dict[int, set[int]]) -> tuple[int, tuple[int, int] | None]:
+def matrix_entries(sizes: dict[int, int], *graphs: dict[int, set[int]]) -> tuple[int, tuple[int, int] | None]:
     """(entries of all the weight matrices, the pair of layers with the
-    largest one) for layer sizes and a layer graph."""
+    largest one) for layer sizes and layer graphs (undelayed, delayed: each
+    joined pair of each is a matrix)."""
     total, largest, biggest = 0, None, -1
-    for s, targets in graph.items():
-        for t in targets:
-            cells = sizes[s] * sizes[t]
-            total += cells
-            if cells > biggest:
-                largest, biggest = (s, t), cells
+    for graph in graphs:
+        for s, targets in graph.items():
+            for t in targets:
+                cells = sizes[s] * sizes[t]
+                total += cells
+                if cells > biggest:
+                    largest, biggest = (s, t), cells
     return total, largest
 
 
-def matrix_problem(design: Design, sizes: dict[int, int], graph: dict[int, set[int]]) -> str | None:
-    """Why the weight matrices of a design with these layer sizes and this
-    layer graph would not fit the memory budget (None if they fit)."""
-    total, largest = matrix_entries(sizes, graph)
+def matrix_problem(design: Design, sizes: dict[int, int], graph: dict[int, set[int]],
+                   loops: dict[int, set[int]] | None = None) -> str | None:
+    """Why the weight matrices of a design with these layer sizes and these
+    layer graphs would not fit the memory budget (None if they fit)."""
+    total, largest = matrix_entries(sizes, graph, loops or {})
     if total <= MAX_MATRIX_ENTRIES:
         return None
     s, t = largest
@@ -224,31 +226,48 @@ def _first_cycle(design: Design, layer_of: dict[int, int]) -> str:
     return _structural_problem(design, conns[high - 1], graph_of(high - 1)) or "the layers form a cycle"
 
 
+def _loop_graph(design: Design) -> dict[int, set[int]]:
+    """The layers joined by delayed connections."""
+    layer_of = {n.id: n.layer for n in design.neurons}
+    loops: dict[int, set[int]] = {}
+    for c in design.connections:
+        if c.delay:
+            loops.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
+    return loops
+
+
 def _layer_graph_by(layer_of: dict[int, int], connections) -> dict[int, set[int]]:
+    """The layers joined by undelayed connections (delayed ones close no
+    cycle: they carry a value to the next time step)."""
     graph: dict[int, set[int]] = {}
     for c in connections:
-        graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
+        if not c.delay:
+            graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
     return graph
 
 
 def _structural_problem(design: Design, c: Connection, graph) -> str | None:
     s, t = design.neuron(c.source), design.neuron(c.target)
     name_s, name_t = design.describe_neuron(c.source), design.describe_neuron(c.target)
-    if c.source == c.target:
-        return f"{name_s} cannot connect to itself"
     if design.layer(t.layer).kind == LayerKind.INPUT:
         return f"connection {name_s} → {name_t} ends at an input neuron, which only reads the data"
+    if c.delay:
+        return None  # a loop to the next time step: into itself, its own layer or back, all allowed
+    if c.source == c.target:
+        return f"{name_s} cannot connect to itself without a delay (a recurrent connection)"
     if design.layer(s.layer).kind == LayerKind.OUTPUT:
-        return f"connection {name_s} → {name_t} starts at an output neuron, which feeds nothing"
+        return (f"connection {name_s} → {name_t} starts at an output neuron, which feeds nothing "
+                "in the same time step (a recurrent connection, with a delay, can)")
     if s.layer == t.layer:
-        return f"connection {name_s} → {name_t} joins two neurons of layer {quote(design.layer(s.layer).name)}"
+        return (f"connection {name_s} → {name_t} joins two neurons of layer {quote(design.layer(s.layer).name)} "
+                "in the same time step (a recurrent connection, with a delay, can)")
     if graph is not None:
         back = _path(graph, t.layer, s.layer)
         if back is not None:
             names = _layer_names(design, back + [t.layer])
             return (
-                f"connection {name_s} → {name_t} closes a cycle ({names}); "
-                "networks here are feed-forward"
+                f"connection {name_s} → {name_t} closes a cycle ({names}) within one time step; "
+                "a loop needs a delayed (recurrent) connection"
             )
     return None
 

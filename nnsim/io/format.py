@@ -398,6 +398,8 @@ def _training(obj, path) -> TrainingSettings:
         seed=r.get("seed", _whole("training.seed"), d.seed),
         target_loss=r.get("target_loss", _ranged("training.target_loss", optional=True), d.target_loss),
         stop_after_epochs=r.get("stop_after_epochs", _bool, d.stop_after_epochs),
+        bptt_steps=r.get("bptt_steps", _whole("training.bptt_steps"), d.bptt_steps),
+        gradient_clip=r.get("gradient_clip", _ranged("training.gradient_clip"), d.gradient_clip),
     )
 
 
