@@ -48,6 +48,8 @@ from nnsim.engine.vocab import Activation
 # The most bytes of patches gathered at once: a larger batch (a whole data
 # set evaluated) is run in chunks of samples, so memory stays bounded.
 MAX_PATCH_BYTES = 32 * 2**20
+# Scratch buffers up to this size are kept from one batch to the next.
+KEEP_SCRATCH_BYTES = 4 * 2**20
 
 
 def single_activation(act) -> LayerActivation:
@@ -92,7 +94,7 @@ class Conv2D(Operation):
         self.K: np.ndarray | None = None  # (F, C, kh, kw)
         self.b: np.ndarray | None = None  # (F,)
         self._K2: np.ndarray | None = None  # (F, C·kh·kw), a view of K
-        self._padded: dict[tuple, np.ndarray] = {}  # (n, dtype) -> zero-bordered input buffer
+        self._scratches: dict[tuple, _Scratch] = {}  # by (batch size, dtype)
         self._last: tuple | None = None  # (input array, its patches) of the last forward pass
 
     def parameter_specs(self):
@@ -110,35 +112,30 @@ class Conv2D(Operation):
         return self._K2 if self._K2 is not None else self.K.reshape(self.filters, self.n_patch)
 
     # -- patches ---------------------------------------------------------------------------
-    def _pad(self, x4: np.ndarray) -> np.ndarray:
-        """``x4`` with its zero border (a kept buffer per batch size and dtype)."""
-        if not self.plan.padded:
-            return x4
-        n, key = len(x4), (len(x4), x4.dtype)
-        buf = self._padded.get(key)
-        if buf is None:
-            if len(self._padded) > 4:  # a few batch sizes at most (the last batch of an epoch)
-                self._padded.clear()
-            top, bottom, left, right = self.plan.pads
-            C, H, W = self.plan.in_shape
-            buf = self._padded[key] = np.zeros((n, C, H + top + bottom, W + left + right), x4.dtype)
-        top, _, left, _ = self.plan.pads
-        _, H, W = self.plan.in_shape
-        buf[:, :, top : top + H, left : left + W] = x4
-        return buf
+    def _scratch(self, n: int, dtype) -> _Scratch:
+        """The buffers for ``n`` samples: kept for training batches, made
+        afresh for large ones (a data set evaluated), whose copying costs
+        more than making them."""
+        key = (n, np.dtype(dtype))
+        scratch = self._scratches.get(key)
+        if scratch is None:
+            scratch = _Scratch(self.plan, n, dtype)
+            if scratch.cols.nbytes <= KEEP_SCRATCH_BYTES:
+                if len(self._scratches) > 4:  # a few batch sizes at most (the last batch of an epoch)
+                    self._scratches.clear()
+                self._scratches[key] = scratch
+        return scratch
 
-    def patches(self, x4: np.ndarray) -> np.ndarray:
+    def patches(self, x4: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """(n, C·kh·kw, P): the input under the kernel at every output
-        position, in the order (channel, kernel row, kernel column)."""
-        n = len(x4)
-        xp = self._pad(x4)
-        kh, kw = self.plan.kernel
-        sh, sw = self.plan.stride
-        Ho, Wo = self.plan.out_shape[1:]
-        view = sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, : (Ho - 1) * sh + 1 : sh, : (Wo - 1) * sw + 1 : sw]
-        cols = np.empty((n, self.plan.in_shape[0], kh, kw, Ho, Wo), x4.dtype)
-        np.copyto(cols, view.transpose(0, 1, 4, 5, 2, 3))
-        return cols.reshape(n, self.n_patch, self.n_pos)
+        position, in the order (channel, kernel row, kernel column), written
+        into ``out`` when given (else a new array)."""
+        scratch = self._scratch(len(x4), x4.dtype)
+        scratch.load(x4)
+        if out is None:
+            out = np.empty((len(x4), self.n_patch, self.n_pos), x4.dtype)
+        np.copyto(out.reshape(scratch.windows.shape), scratch.windows)
+        return out
 
     def _chunk(self, itemsize: int) -> int:
         return max(1, MAX_PATCH_BYTES // (self.n_patch * self.n_pos * itemsize))
@@ -151,11 +148,13 @@ class Conv2D(Operation):
         step = self._chunk(x.dtype.itemsize)
         K2 = self._kernels()
         self._last = None
-        for start in range(0, n, step):
-            cols = self.patches(x4[start : start + step])
-            np.matmul(K2, cols, out=z[start : start + step])
-            if n <= step:
-                self._last = (x, cols)
+        if n <= step:  # the patches go to a kept buffer, for the backward pass
+            cols = self.patches(x4, self._scratch(n, x.dtype).cols)
+            np.matmul(K2, cols, out=z)
+            self._last = (x, cols)
+        else:
+            for start in range(0, n, step):
+                np.matmul(K2, self.patches(x4[start : start + step]), out=z[start : start + step])
         z += self.b[:, None]
         z = z.reshape(n, *self.out_shape)
         if keep:
@@ -233,6 +232,28 @@ class Conv2D(Operation):
         """(C, kh, kw): the patch at output (row, col) times kernel ``filt``;
         their sum plus ``b[filt]`` is that output's weighted sum."""
         return self.patch(x, sample, row, col) * self.K[filt]
+
+
+class _Scratch:
+    """Buffers of one batch size: the input with its zero border, a view of
+    every kernel window in it (made once: making it costs more than copying
+    a small batch), and the patches of the last forward pass."""
+
+    def __init__(self, plan: ImagePlan, n: int, dtype):
+        C, H, W = plan.in_shape
+        top, bottom, left, right = plan.pads
+        kh, kw = plan.kernel
+        sh, sw = plan.stride
+        Ho, Wo = plan.out_shape[1:]
+        self.padded = np.zeros((n, C, H + top + bottom, W + left + right), dtype)
+        self.inside = self.padded[:, :, top : top + H, left : left + W]
+        view = sliding_window_view(self.padded, (kh, kw), axis=(2, 3))[:, :, : (Ho - 1) * sh + 1 : sh,
+                                                                           : (Wo - 1) * sw + 1 : sw]
+        self.windows = view.transpose(0, 1, 4, 5, 2, 3)  # (n, C, kh, kw, Ho, Wo)
+        self.cols = np.empty((n, C * kh * kw, Ho * Wo), dtype)
+
+    def load(self, x4: np.ndarray) -> None:
+        self.inside[...] = x4
 
 
 class Flatten(Operation):

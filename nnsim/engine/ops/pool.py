@@ -18,7 +18,6 @@ output took.
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from nnsim.engine.ops.base import Operation
 from nnsim.engine.ops.shapes import ImagePlan, pool2d_plan
@@ -35,24 +34,17 @@ class _Pool2D(Operation):
         ph, pw = plan.kernel
         sh, sw = plan.stride
         self.overlapping = sh < ph or sw < pw
+        self.tiled = (sh, sw) == (ph, pw)  # the windows tile the input
 
-    def _windows(self, x4: np.ndarray) -> np.ndarray:
-        """(n, C, Ho, Wo, ph, pw): a view of every window."""
+    def _flat_tiles(self, x4: np.ndarray) -> np.ndarray:
+        """The pixels the windows cover, flat and contiguous (a copy only
+        when rows or columns are left over): with tiling windows, column j
+        of every window row is every pw-th number from j, and window row i
+        of every window is ``[:, i]`` of this reshaped to (n·C·Ho, ph,
+        Wo·pw)."""
         ph, pw = self.plan.kernel
-        sh, sw = self.plan.stride
         Ho, Wo = self.out_shape[1:]
-        view = sliding_window_view(x4, (ph, pw), axis=(2, 3))
-        return view[:, :, : (Ho - 1) * sh + 1 : sh, : (Wo - 1) * sw + 1 : sw]
-
-    def _tiles(self, x4: np.ndarray) -> np.ndarray | None:
-        """(n, C, Ho, ph, Wo, pw): a view of the windows when they tile the
-        input (stride = pool), which reductions run over faster; else None."""
-        ph, pw = self.plan.kernel
-        if self.plan.stride != (ph, pw):
-            return None
-        n, C = x4.shape[:2]
-        Ho, Wo = self.out_shape[1:]
-        return x4[:, :, : Ho * ph, : Wo * pw].reshape(n, C, Ho, ph, Wo, pw)
+        return np.ascontiguousarray(x4[:, :, : Ho * ph, : Wo * pw]).reshape(-1)
 
 
 class MaxPool2D(_Pool2D):
@@ -71,23 +63,57 @@ class MaxPool2D(_Pool2D):
         self._within = (np.arange(ph)[:, None] * W + np.arange(pw)[None, :]).reshape(-1).astype(np.intp)
         self._last: tuple | None = None  # (input array, winners) of the last forward pass
 
-    def _argmax(self, x4: np.ndarray) -> np.ndarray:
-        """(n, C, Ho, Wo): each window's winner as ph-row, pw-column index."""
-        n, C = x4.shape[:2]
-        Ho, Wo = self.out_shape[1:]
+    def _pick(self, x4: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(maxima, winners), both (n, C, Ho, Wo); a winner is its window's
+        ph-row, pw-column index. A window is scanned in reading order and
+        only a larger value takes over, so the first of tied maxima wins."""
+        if self.tiled:
+            return self._pick_tiled(x4)
         ph, pw = self.plan.kernel
-        win = self._windows(x4).reshape(n, C, Ho, Wo, ph * pw)  # a copy: one pass over the input
-        return win.argmax(axis=-1)
+        sh, sw = self.plan.stride
+        Ho, Wo = self.out_shape[1:]
+        best = arg = None
+        for i in range(ph):  # one pass per offset within the window, over every window at once
+            for j in range(pw):
+                v = x4[:, :, i : i + (Ho - 1) * sh + 1 : sh, j : j + (Wo - 1) * sw + 1 : sw]
+                if best is None:
+                    best, arg = v.copy(), np.zeros(v.shape, np.intp)
+                    continue
+                better = v > best
+                np.maximum(best, v, out=best)
+                np.copyto(arg, i * pw + j, where=better)
+        return best, arg
+
+    def _pick_tiled(self, x4: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``_pick`` for windows that tile the input: first the largest of
+        each window row (the pixels of a window column are every pw-th
+        number of the flat input, one long strided pass each), then the
+        largest of those rows."""
+        n, C = x4.shape[:2]
+        ph, pw = self.plan.kernel
+        Ho, Wo = self.out_shape[1:]
+        flat = self._flat_tiles(x4)
+        row_best = flat[0::pw].copy()  # (n·C·Ho·ph·Wo,)
+        row_arg = np.zeros(row_best.shape, np.intp)
+        for j in range(1, pw):
+            v = flat[j::pw]
+            better = v > row_best
+            np.maximum(row_best, v, out=row_best)
+            np.copyto(row_arg, j, where=better)
+        rows = row_best.reshape(n * C * Ho, ph, Wo)
+        cols = row_arg.reshape(n * C * Ho, ph, Wo)
+        best, arg = rows[:, 0].copy(), cols[:, 0].copy()
+        for i in range(1, ph):
+            better = rows[:, i] > best
+            np.maximum(best, rows[:, i], out=best)
+            np.copyto(arg, cols[:, i] + i * pw, where=better)
+        return best.reshape(n, C, Ho, Wo), arg.reshape(n, C, Ho, Wo)
 
     def forward(self, xs, n, keep=False):
         x = xs[0]
-        x4 = x.reshape(n, *self.plan.in_shape)
-        arg = self._argmax(x4)
+        best, arg = self._pick(x.reshape(n, *self.plan.in_shape))
         self._last = (x, arg)
-        return None, self._gather(x4, arg)
-
-    def _gather(self, x4: np.ndarray, arg: np.ndarray) -> np.ndarray:
-        return x4.reshape(-1)[self._flat_index(len(x4), arg)]
+        return None, best
 
     def _flat_index(self, n: int, arg: np.ndarray) -> np.ndarray:
         """(n, C, Ho, Wo): the winners' positions in the flattened input."""
@@ -101,7 +127,7 @@ class MaxPool2D(_Pool2D):
         x = xs[0]
         n = len(x)
         x4 = x.reshape(n, *self.plan.in_shape)
-        arg = self._last[1] if self._last is not None and self._last[0] is x else self._argmax(x4)
+        arg = self._last[1] if self._last is not None and self._last[0] is x else self._pick(x4)[1]
         idx = self._flat_index(n, arg).reshape(-1)
         d = d.reshape(-1)
         size = n * int(np.prod(self.plan.in_shape))
@@ -114,8 +140,7 @@ class MaxPool2D(_Pool2D):
 
     def winners(self, x: np.ndarray) -> np.ndarray:
         """(n, C, Ho, Wo, 2): the input (row, column) each output took."""
-        x4 = np.asarray(x).reshape(-1, *self.plan.in_shape)
-        arg = self._argmax(x4)
+        arg = self._pick(np.asarray(x).reshape(-1, *self.plan.in_shape))[1]
         pw = self.plan.kernel[1]
         sh, sw = self.plan.stride
         Ho, Wo = self.out_shape[1:]
@@ -131,12 +156,25 @@ class AvgPool2D(_Pool2D):
 
     def forward(self, xs, n, keep=False):
         x4 = xs[0].reshape(n, *self.plan.in_shape)
-        tiles = self._tiles(x4)
+        C = self.plan.in_shape[0]
         ph, pw = self.plan.kernel
-        if tiles is not None:
-            s = tiles.sum(axis=(3, 5))
-        else:
-            s = self._windows(x4).sum(axis=(4, 5))
+        sh, sw = self.plan.stride
+        Ho, Wo = self.out_shape[1:]
+        if self.tiled:  # sums of window rows (long strided passes), then of those rows
+            flat = self._flat_tiles(x4)
+            rows = flat[0::pw].copy()
+            for j in range(1, pw):
+                rows += flat[j::pw]
+            rows = rows.reshape(n * C * Ho, ph, Wo)
+            s = rows[:, 0].copy()
+            for i in range(1, ph):
+                s += rows[:, i]
+            s = s.reshape(n, C, Ho, Wo)
+        else:  # one pass per offset within the window
+            s = np.zeros((n, C, Ho, Wo), x4.dtype)
+            for i in range(ph):
+                for j in range(pw):
+                    s += x4[:, :, i : i + (Ho - 1) * sh + 1 : sh, j : j + (Wo - 1) * sw + 1 : sw]
         s *= 1.0 / (ph * pw)
         return None, s
 
@@ -151,11 +189,7 @@ class AvgPool2D(_Pool2D):
         Ho, Wo = self.out_shape[1:]
         share = d.reshape(n, C, Ho, Wo) * (1.0 / (ph * pw))
         dx = np.zeros((n, C, H, W), d.dtype)
-        tiles = self._tiles(dx)
-        if tiles is not None:
-            tiles[...] = share[:, :, :, None, :, None]
-        else:  # one strided addition per offset within the window
-            for i in range(ph):
-                for j in range(pw):
-                    dx[:, :, i : i + (Ho - 1) * sh + 1 : sh, j : j + (Wo - 1) * sw + 1 : sw] += share
+        for i in range(ph):  # one strided addition per offset within the window
+            for j in range(pw):
+                dx[:, :, i : i + (Ho - 1) * sh + 1 : sh, j : j + (Wo - 1) * sw + 1 : sw] += share
         return [dx.reshape(x.shape)], {}
