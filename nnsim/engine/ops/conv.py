@@ -19,8 +19,9 @@ The patches of a batch are gathered once ("im2col": one copy through a
 sliding-window view), so the forward pass is one matrix product per
 sample (one NumPy call for the batch), and the backward pass two; the input
 gradient adds the patches' gradients back one kernel offset at a time (kh·kw
-strided additions, measured faster than a transposed convolution on the
-digits network). There is no Python loop over pixels, filters or samples.
+strided additions: measured faster than a transposed convolution, a second
+gathering of patches, in five of six layer sizes tried). There is no Python
+loop over pixels, filters or samples.
 
 A step-through (the learn mode) needs the numbers of one output position:
 ``Conv2D.patch(x, i, row, col)`` is the input under the kernel there,
@@ -189,31 +190,35 @@ class Conv2D(Operation):
             else:
                 gK += g
             if dx is not None:
-                self._add_patch_grads(np.matmul(K2.T, d3[part]), dx[part])
+                self._input_grads(K2, d3[part], dx[part])
         np.add.reduce(d3, axis=(0, 2), out=grads[self.bias_name])
         if not np.shares_memory(gK, grads[self.kernel_name]):
             grads[self.kernel_name][...] = gK.reshape(grads[self.kernel_name].shape)
         inputs = [None if dx is None else dx.reshape(x.shape)]
         return inputs, {self.kernel_name: grads[self.kernel_name], self.bias_name: grads[self.bias_name]}
 
-    def _add_patch_grads(self, dcols: np.ndarray, dx4: np.ndarray) -> None:
-        """Add the gradients of the patches (n, C·kh·kw, P) into ``dx4`` (n,
-        C, H, W) where the patches were taken: one strided addition per
-        kernel offset, into a padded buffer when the input was padded."""
+    def _input_grads(self, K2: np.ndarray, d3: np.ndarray, dx4: np.ndarray) -> None:
+        """Write into ``dx4`` (n, C, H, W) the input's gradient from the
+        error terms ``d3`` (n, F, P): every patch value's gradient is
+        Σ_f K[f, k]·δ[f, p] (one matrix product), added where the patch was
+        taken, one strided addition per kernel offset. The batch is the last
+        axis meanwhile, so that each addition runs over long stretches of
+        memory (measured 1.2 to 3 times faster than batch first, except with
+        one input channel, where the input's gradient is rarely wanted)."""
         n = len(dx4)
         C, H, W = self.plan.in_shape
         kh, kw = self.plan.kernel
         sh, sw = self.plan.stride
         Ho, Wo = self.plan.out_shape[1:]
         top, bottom, left, right = self.plan.pads
-        target = np.zeros((n, C, H + top + bottom, W + left + right), dx4.dtype) if self.plan.padded else dx4
-        d6 = dcols.reshape(n, C, kh, kw, Ho, Wo)
+        d_last = np.ascontiguousarray(d3.transpose(1, 2, 0)).reshape(self.filters, self.n_pos * n)
+        dcols = (K2.T @ d_last).reshape(C, kh, kw, Ho, Wo, n)
+        target = np.zeros((C, H + top + bottom, W + left + right, n), dx4.dtype)  # (C, Hp, Wp, n)
         for i in range(kh):
             rows = slice(i, i + (Ho - 1) * sh + 1, sh)
             for j in range(kw):
-                target[:, :, rows, j : j + (Wo - 1) * sw + 1 : sw] += d6[:, :, i, j]
-        if self.plan.padded:
-            dx4[...] = target[:, :, top : top + H, left : left + W]
+                target[:, rows, j : j + (Wo - 1) * sw + 1 : sw] += dcols[:, i, j]
+        dx4[...] = target[:, top : top + H, left : left + W].transpose(3, 0, 1, 2)
 
     # -- one position, for a step-through --------------------------------------------------
     def patch(self, x: np.ndarray, sample: int, row: int, col: int) -> np.ndarray:
