@@ -5,6 +5,8 @@ is installed."""
 from __future__ import annotations
 
 import re
+import sys
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -380,3 +382,68 @@ def test_a_float32_network_trains_its_kernels():
     g = net.loss_and_grads(X, Y)
     assert g.params.flat.dtype == np.float32
     assert np.abs(g.params["layer:1/kernel"]).sum() > 0
+
+
+# -- vectorised, and safe to keep ---------------------------------------------------------------
+def test_python_and_numpy_calls_do_not_grow_with_pixels_channels_filters_or_samples():
+    """Every Python-level and C call of a forward and backward pass through a
+    convolution and both poolings, counted: the same for a small and a large
+    layer with the same kernel (the loops are over kernel offsets only)."""
+
+    def profile(n, C, H, F):
+        rng = np.random.default_rng(12)
+        conv = Conv2D((C, H, H), F, 3, Activation.RELU, "k", "b", stride=1, padding="same")
+        bound(conv, rng)
+        pools = [MaxPool2D(conv.out_shape, 2), MaxPool2D(conv.out_shape, 3, 2), AvgPool2D(conv.out_shape, 2)]
+        x = rng.normal(size=(n, C * H * H))
+        calls = Counter()
+
+        def hook(frame, event, arg):
+            if event == "call":
+                calls[frame.f_code.co_qualname] += 1
+            elif event == "c_call":
+                calls["C:" + getattr(arg, "__qualname__", str(arg))] += 1
+
+        def step():
+            _, a = conv.forward([x], n)
+            g = np.zeros_like(a)
+            for pool in pools:
+                _, p = pool.forward([a], n)
+                (ga,), _ = pool.backward(np.ones_like(p), [a], None, [True])
+                g += ga
+            conv.backward(conv.delta(a, g), [x], None, [True])
+
+        step()  # buffers made
+        sys.setprofile(hook)
+        try:
+            step()
+        finally:
+            sys.setprofile(None)
+        return calls
+
+    small, big = profile(3, 2, 6, 3), profile(40, 7, 12, 16)  # patches under KEEP_SCRATCH_BYTES
+    assert small == big
+    assert sum(small.values()) < 1000
+
+
+def test_outputs_of_a_forward_pass_survive_the_next_one():
+    """Kept buffers are scratch only: what a forward pass returns is its own."""
+    rng = np.random.default_rng(13)
+    conv = Conv2D((2, 6, 6), 3, 3, Activation.RELU, "k", "b", padding="same")
+    bound(conv, rng)
+    x1, x2 = rng.normal(size=(2, 4, 2, 6, 6))
+    for op in (conv, MaxPool2D((2, 6, 6), 2), AvgPool2D((2, 6, 6), 2), Flatten((2, 6, 6))):
+        a1 = op.forward([x1], 4)[1]
+        kept = a1.copy()
+        op.forward([x2], 4)
+        np.testing.assert_array_equal(a1, kept)
+
+
+def test_a_not_a_number_stays_visible_through_max_pooling():
+    """Training notices divergence by its not-a-number values: pooling must
+    not drop them."""
+    for op in (MaxPool2D((1, 4, 4), 2), MaxPool2D((1, 4, 4), 3, 1)):
+        x = np.zeros((1, 1, 4, 4))
+        x[0, 0, 1, 1] = np.nan
+        _, a = op.forward([x], 1)
+        assert np.isnan(a[0, 0, 0, 0])
