@@ -8,7 +8,8 @@ Max pooling passes the gradient of an output to the pixel that won its
 window; where several pixels tie for the maximum, the first in reading order
 (top row first, left to right) wins alone, as in PyTorch. Where windows
 overlap (a stride smaller than the pool), a pixel gets the sum over the
-windows it won. Average pooling passes each output's gradient, divided by
+windows it won. A window holding a not-a-number gives a not-a-number, so
+that training still notices it has diverged. Average pooling passes each output's gradient, divided by
 ph·pw, to every pixel of its window.
 
 ``MaxPool2D.winners(x)`` gives, for a step-through, the input pixel each
