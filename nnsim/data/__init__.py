@@ -1,4 +1,5 @@
-"""Data sources: TensorFlow Playground sets, logic gates, Iris and CSV files.
+"""Data sources: TensorFlow Playground sets, logic gates, Iris, CSV files,
+the 8×8 handwritten digits and synthetic shapes (images).
 
 ``load_dataset(spec)`` turns a design's ``DatasetSpec`` into a ``Dataset``;
 the same spec always gives bit-identical arrays (the spec's seed drives every
@@ -17,9 +18,10 @@ from ..text import quote
 from . import logic, playground
 from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, split
 from .csv_file import load_csv
+from .images import SHAPES_POINTS, load_digits, load_shapes
 from .iris import IRIS_ROWS, IRIS_SPECIES, load_iris
 
-SOURCES = ("playground", "logic", "iris", "csv")
+SOURCES = ("playground", "logic", "iris", "csv", "digits", "shapes")
 
 __all__ = [
     "CLASSIFICATION",
@@ -49,6 +51,10 @@ def load_dataset(spec: DatasetSpec, base_dir: Path | None = None) -> Dataset:
     train_ratio = _train_ratio(spec)
     if source == "iris":
         return load_iris(train_ratio, rng, normalize=bool(spec.normalize))
+    if source == "digits":
+        return load_digits(train_ratio, rng)
+    if source == "shapes":
+        return load_shapes(spec.points or SHAPES_POINTS, float(spec.noise), train_ratio, rng)
     if source == "csv":
         if not str(spec.path or "").strip():
             raise DataError("no CSV file chosen for the data set")
@@ -76,6 +82,11 @@ def describe(spec: DatasetSpec) -> str:
         return f"Logic gate {str(spec.name).strip().upper()}"
     if source == "iris":
         return f"Iris ({IRIS_ROWS} flowers, {len(IRIS_SPECIES)} species)"
+    if source == "digits":
+        return f"Handwritten digits (8×8 pixels, 1,797 images), {_percent(spec.train_ratio)} training"
+    if source == "shapes":
+        return (f"Shapes ({spec.points or SHAPES_POINTS} images of 10×10 pixels, 5 kinds), "
+                f"noise {_percent(spec.noise)}, {_percent(spec.train_ratio)} training")
     if source == "csv":
         name = Path(str(spec.path)).name if str(spec.path or "").strip() else "(no file chosen)"
         targets = ", ".join(spec.targets) if spec.targets else "(no target chosen)"

@@ -13,8 +13,11 @@ from __future__ import annotations
 import heapq
 import math
 
-from nnsim.design.layer_types import check_layer
+import numpy as np
+
+from nnsim.design.layer_types import TYPES, check_layer, shape_problem
 from nnsim.design.model import Activation, Connection, Design, LayerKind
+from nnsim.design.shapes import layer_shapes
 from nnsim.text import one_line, quote
 
 
@@ -129,8 +132,16 @@ def check_design(design: Design) -> None:
     kinds_in: dict[int, set] = {}
     for n in design.neurons:
         kinds_in.setdefault(n.layer, set()).add(n.activation or layer_by_id[n.layer].activation)
+    blocks = {lid for lid, layer in layer_by_id.items() if layer.type in TYPES and TYPES[layer.type].drawn == "block"}
+    for lid in kinds_in:
+        if lid in blocks:
+            layer = layer_by_id[lid]
+            raise DesignError(f"layer {quote(layer.name)}: a {TYPES[layer.type].title.lower()} holds no neurons")
+    link_graph = _check_links(design, layer_by_id, blocks)
+    shapes = layer_shapes(design)
+    _check_link_weights(design, layer_by_id, blocks, shapes)
     for layer in design.layers:
-        problem = check_layer(design, layer)
+        problem = check_layer(design, layer, shapes)
         if problem:
             raise DesignError(problem)
         kinds = kinds_in.get(layer.id, set())
@@ -167,12 +178,59 @@ def check_design(design: Design) -> None:
         (loops if c.delay else graph).setdefault(ls, set()).add(lt)
     if layer_order(layer_ids, graph) is None:  # rule 7: loops only through delayed connections
         raise DesignError(_first_cycle(design, layer_of))
-    sizes: dict[int, int] = dict.fromkeys(layer_ids, 0)
-    for n in design.neurons:
-        sizes[n.layer] += 1
-    problem = matrix_problem(design, sizes, graph, loops)  # rule 8
+    joined = {k: set(v) for k, v in graph.items()}
+    for s, targets in link_graph.items():
+        joined.setdefault(s, set()).update(targets)
+    if layer_order(layer_ids, joined) is None:
+        raise DesignError("the links and connections form a cycle: a layer feeds itself within one time step")
+    sizes = {lid: shapes.size(lid) for lid in layer_ids}
+    dense_links = {s: {t for t in ts if t not in blocks} for s, ts in link_graph.items()}
+    problem = matrix_problem(design, sizes, graph, loops, dense_links)  # rule 8
     if problem:
         raise DesignError(problem)
+
+
+def _check_links(design: Design, layer_by_id: dict, blocks: set[int]) -> dict[int, set[int]]:
+    """The rules of links (one line each); returns the layers they join."""
+    graph: dict[int, set[int]] = {}
+    for k, link in enumerate(design.links):
+        where = f"link {k + 1} ({link.source} → {link.target})"
+        for end in (link.source, link.target):
+            if end not in layer_by_id:
+                raise DesignError(f"{where}: there is no layer {end}")
+        s, t = layer_by_id[link.source], layer_by_id[link.target]
+        names = f"link {quote(s.name)} → {quote(t.name)}"
+        if s.id == t.id:
+            raise DesignError(f"{names}: a layer cannot feed itself")
+        if t.kind == LayerKind.INPUT:
+            raise DesignError(f"{names} ends at an input layer, which only reads the data")
+        if s.kind == LayerKind.OUTPUT:
+            raise DesignError(f"{names} starts at an output layer, which feeds nothing")
+        if t.id not in blocks and s.id not in blocks:
+            raise DesignError(f"{names}: two layers of neurons are joined by connections, not a link")
+        if t.id in graph.get(s.id, ()):
+            raise DesignError(f"{names} appears twice")
+        if t.id in blocks and link.weights is not None:
+            raise DesignError(f"{names}: a link into a {TYPES[t.type].title.lower()} has no weights of its own")
+        if link.weights is not None and not np.isfinite(link.weights.values).all():
+            raise DesignError(f"{names}: a weight is not a finite number")
+        graph.setdefault(s.id, set()).add(t.id)
+    return graph
+
+
+def _check_link_weights(design: Design, layer_by_id: dict, blocks: set[int], shapes) -> None:
+    """A link into a dense layer holds (values of its source) × (neurons of
+    its target) weights, once its source's shape is known."""
+    sizes = design.layer_sizes()
+    for link in design.links:
+        if link.target in blocks or link.source not in shapes.of:
+            continue
+        need = (shapes.size(link.source), sizes[link.target])
+        if link.weights is None or tuple(link.weights.shape) != need:
+            s, t = layer_by_id[link.source], layer_by_id[link.target]
+            has = "none" if link.weights is None else f"{tuple(link.weights.shape)}"
+            raise DesignError(f"link {quote(s.name)} → {quote(t.name)}: the weights must be {need[0]} × {need[1]} "
+                              f"(values of the source × neurons of the target), not {has}")
 
 
 def matrix_entries(sizes: dict[int, int], *graphs: dict[int, set[int]]) -> tuple[int, tuple[int, int] | None]:
@@ -191,10 +249,10 @@ def matrix_entries(sizes: dict[int, int], *graphs: dict[int, set[int]]) -> tuple
 
 
 def matrix_problem(design: Design, sizes: dict[int, int], graph: dict[int, set[int]],
-                   loops: dict[int, set[int]] | None = None) -> str | None:
+                   loops: dict[int, set[int]] | None = None, links: dict[int, set[int]] | None = None) -> str | None:
     """Why the weight matrices of a design with these layer sizes and these
     layer graphs would not fit the memory budget (None if they fit)."""
-    total, largest = matrix_entries(sizes, graph, loops or {})
+    total, largest = matrix_entries(sizes, graph, loops or {}, links or {})
     if total <= MAX_MATRIX_ENTRIES:
         return None
     s, t = largest
@@ -284,6 +342,11 @@ def _layer_names(design: Design, ids: list[int], most: int = 8) -> str:
 def check_trainable(design: Design) -> None:
     """Rules for a design that is about to be compiled and run."""
     check_design(design)
+    shapes = layer_shapes(design)
+    for layer in design.layers:
+        problem = shape_problem(layer, shapes)
+        if problem:
+            raise DesignError(problem)
     if design.input_size == 0:
         raise DesignError("the design has no input neurons")
     if design.output_size == 0:

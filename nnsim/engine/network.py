@@ -63,6 +63,7 @@ class Node:
     inputs: list[Block] = field(default_factory=list)  # dense nodes: blocks in
     outputs: list[Block] = field(default_factory=list)  # blocks out
     fused: bool = False  # output node whose loss gradient wrt z is simple
+    frozen: set[str] = field(default_factory=set)  # its arrays that training leaves alone
 
     @property
     def act(self):
@@ -137,10 +138,17 @@ class Network:
         for n in layers:
             if n.op is not None:
                 specs.update(n.op.parameter_specs())
-        # Weights in block order, then biases and the rest in node order: the
-        # order the flat vector (and ``params``) keeps.
+        # Weights in block order, then the other penalised arrays (kernels),
+        # then biases and the rest, in node order: the order the flat vector
+        # (and ``params``) keeps; the penalised ones lie side by side first.
         weights = [blk.name for blk in self.blocks]
         named = set(weights)
+        for n in layers:
+            if n.op is not None:
+                for k in n.op.regularized():
+                    if k not in named:
+                        weights.append(k)
+                        named.add(k)
         order = weights + [k for k in specs if k not in named]
         self.layout = ParameterLayout([(k, specs[k]) for k in order])
         self.parameters = Parameters(self.layout, self.dtype)
@@ -151,8 +159,8 @@ class Network:
             blk.W = self.parameters[blk.name]
         self.trainable_layers = [n for n in layers if n.b is not None]
         self.train_mask = self._train_mask()
-        # The regularised arrays (the weights) lie first in the flat vector.
-        self.weight_span = self.layout.span([blk.name for blk in self.blocks])
+        # The regularised arrays (weights, kernels) lie first in the flat vector.
+        self.weight_span = self.layout.span(weights)
         self.loss = loss
         self.last_state: dict | None = None  # after a sequence step: the outputs the next chunk starts from
         self._set_columns()
@@ -172,12 +180,15 @@ class Network:
 
     def _train_mask(self) -> np.ndarray | None:
         """A flat 0/1 vector of the entries that may train (None: all)."""
-        if all(blk.grad_mask is None for blk in self.blocks):
+        frozen = [name for n in self.layers for name in n.frozen]
+        if all(blk.grad_mask is None for blk in self.blocks) and not frozen:
             return None
         mask = np.ones(self.layout.size, dtype=self.dtype)
         for blk in self.blocks:
             if blk.grad_mask is not None:
                 mask[self.layout.slices[blk.name]] = blk.grad_mask.ravel()
+        for name in frozen:
+            mask[self.layout.slices[name]] = 0.0
         return mask
 
     def set_loss(self, loss: Loss) -> None:

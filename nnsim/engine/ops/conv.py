@@ -102,6 +102,9 @@ class Conv2D(Operation):
         C, _, _ = self.plan.in_shape
         return [(self.kernel_name, (self.filters, C, *self.plan.kernel)), (self.bias_name, (self.filters,))]
 
+    def regularized(self) -> list[str]:
+        return [self.kernel_name]
+
     def bind(self, params, grads=None) -> None:
         self.K = params[self.kernel_name]
         self.b = params[self.bias_name]

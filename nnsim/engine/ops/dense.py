@@ -41,6 +41,9 @@ class Dense(Operation):
         specs = [(name, (n[0], self.size)) for name, n in zip(self.weight_names, self.in_shapes)]
         return specs + [(self.bias_name, (self.size,))]
 
+    def regularized(self) -> list[str]:
+        return list(self.weight_names)
+
     def bind(self, params, grads=None) -> None:
         self.W = [params[name] for name in self.weight_names]
         self.b = params[self.bias_name]

@@ -15,9 +15,8 @@ def test_the_large_map_is_square_and_in_data_units(qtbot, size):
     from nnsim.app.views.neuron_maps import NeuronMapsView  # after the training package, which it is part of
 
     _window, ui = training_window(qtbot, nnsim.example("circle"))
+    panel = NeuronMapsView(ui.controller)  # the Neurons dock's widget, in a panel of this shape
     try:
-        panel = NeuronMapsView(ui.controller)  # the Neurons dock's widget, in a panel of this shape
-        qtbot.addWidget(panel)
         panel.resize(*size)
         panel.show()
         qtbot.waitExposed(panel)
@@ -34,4 +33,9 @@ def test_the_large_map_is_square_and_in_data_units(qtbot, size):
             span = hi - lo
             assert lo - 0.2 * span <= v_lo <= lo and hi <= v_hi <= hi + 0.2 * span
     finally:
+        # The panel goes before the window and its controller do, so that no
+        # paint of it comes after them (teardown processes events).
+        panel.close()
+        panel.deleteLater()
+        qtbot.wait(1)
         ui.shutdown()
