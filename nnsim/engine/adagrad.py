@@ -4,9 +4,10 @@ squares of all its gradients so far.
     G ← G + g²;  w ← w − rate·g / √(G + ε)
 
 The optimizer of the classic minimal character model (with rate 0.1 and
-ε = 1e−8), with ε inside the root as there: a gradient of rounding noise
-(1e−16 where the exact value is 0) then moves its weight by about 1e−13, where
-with ε outside the root (PyTorch's form) its first step is a whole ±rate. It
+ε = 1e−8), with ε inside the root as there: a weight whose gradients have
+all been far below √ε = 1e−4 (rounding noise among them) moves by far less
+than the rate. With ε outside the root (PyTorch's form) that holds only below
+ε itself: a first gradient of 1e−6 would move its weight by the whole rate. It
 follows the interface of ``nnsim.engine.optimizers``: it works on the flat
 vector of a parameter store, ``preview`` returns the change the next
 ``apply`` would make without touching anything, and it reads its settings
