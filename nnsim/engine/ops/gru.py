@@ -79,7 +79,7 @@ class GRU(Recurrent):
         b_nh = self.b_nh
         for t in range(T):
             a, zt = gates[t], zh[t]
-            np.matmul(hs[t], w_h, out=zt)
+            np.dot(hs[t], w_h, out=zt)
             zt[:, N] += b_nh
             zr = a[:, ZR]
             zr += zt[:, ZR]
@@ -145,7 +145,7 @@ class GRU(Recurrent):
         np.multiply(da, work["dzr"][s], out=dzh[..., : 2 * H])
         direct = work["direct"]
         np.multiply(dh, a[:, :H], out=direct)
-        np.matmul(dzh, work["w_h_t"], out=carry[0])
+        work["dot"](dzh, work["w_h_t"], out=carry[0])
         carry[0] += direct
         if slotted:
             np.add.reduce(dzh, axis=0, out=work["dzh"][s])

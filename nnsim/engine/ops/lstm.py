@@ -98,7 +98,7 @@ class LSTM(Recurrent):
         I, G, O = cols["i"], cols["c_tilde"], cols["o"]
         for t in range(T):
             a = gates[t]
-            np.matmul(hs[t], w_h, out=tmp)
+            np.dot(hs[t], w_h, out=tmp)
             a += tmp
             np.tanh(a, out=a)
             a *= mul
@@ -171,7 +171,7 @@ class LSTM(Recurrent):
         np.multiply(dc, a[:, I], out=da[..., G])
         dz = work["dz"][s] if slot is None else slot
         np.multiply(da, work["d"][s], out=dz)
-        np.matmul(dz, work["w_h_t"], out=carry[0])
+        work["dot"](dz, work["w_h_t"], out=carry[0])
         if slot is not None:
             np.add.reduce(slot, axis=0, out=work["dz"][s])
 

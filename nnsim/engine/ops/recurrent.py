@@ -258,7 +258,9 @@ class Recurrent(Operation):
 
     def _forward(self, xt, initial, steps) -> tuple[np.ndarray, ...]:
         """Fill ``steps`` (``steps["hs"]`` first of all); return the final
-        state's arrays after h (the LSTM's c; nothing for the others)."""
+        state's arrays after h (the LSTM's c; nothing for the others). The
+        loop over steps multiplies with ``np.dot(…, out=…)``, the cheapest
+        product for small arrays (contiguous operands of one dtype)."""
         raise NotImplementedError
 
     def _input_sums(self, xt: np.ndarray, scale: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -270,6 +272,7 @@ class Recurrent(Operation):
         H = self.size
         W, b = self.W, self.b
         if scale is not None:
+            scale = scale.astype(W.dtype)
             W, b = W * scale, b * scale
         zx = np.empty((T, n, self.width), W.dtype)
         np.matmul(xt.reshape(T * n, self.in_size), W[H:], out=zx.reshape(T * n, self.width))
@@ -297,7 +300,9 @@ class Recurrent(Operation):
         carry = [np.zeros(slots + (n, H), dtype) for _ in self.state_names]
         d_end = None if d_state is None else self._initial(d_state, n, dtype)
         work = self._work(p, slots)
-        work["w_h_t"] = self.W[:H].T  # (width, size), a view: the recurrent rows, transposed
+        work["w_h_t"] = np.ascontiguousarray(self.W[:H].T)  # (width, size): the recurrent rows, transposed
+        # np.dot with out= costs half of np.matmul on small 2-D arrays; slots make them 3-D.
+        work["dot"] = np.matmul if slots else np.dot
         self._prepare(p, work)
         for s in range(T - 1, -1, -1):
             end = d_end is not None and s == T - 1

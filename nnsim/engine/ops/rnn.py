@@ -37,7 +37,7 @@ class SimpleRNN(Recurrent):
         tmp = np.empty((n, H), xt.dtype)
         for t in range(T):
             h = hs[t + 1]
-            np.matmul(hs[t], w_h, out=tmp)
+            np.dot(hs[t], w_h, out=tmp)
             h += tmp
             np.tanh(h, out=h)
         return ()
@@ -64,7 +64,7 @@ class SimpleRNN(Recurrent):
         slot = work["dz_slot"]
         dz = work["dz"][s] if slot is None else slot
         np.multiply(dh, work["d"][s], out=dz)
-        np.matmul(dz, work["w_h_t"], out=carry[0])
+        work["dot"](dz, work["w_h_t"], out=carry[0])
         if slot is not None:
             np.add.reduce(slot, axis=0, out=work["dz"][s])
 
