@@ -38,6 +38,7 @@ class GRU(Recurrent):
     blocks = 3
     block_names = ("z", "r", "n")
     torch_blocks = ("r", "z", "n")
+    onnx_blocks = ("z", "r", "n")  # with linear_before_reset=1
 
     def __init__(self, in_size: int, size: int, weight_name: str, bias_name: str, recurrent_bias_name: str):
         super().__init__(in_size, size, weight_name, bias_name)

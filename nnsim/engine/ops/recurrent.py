@@ -55,10 +55,11 @@ class SequencePass:
     """One forward pass over a batch of sequences.
 
     ``x`` is the input (batch, T, n_in) and ``h`` the output (batch, T, size);
-    ``state`` the state after the last step (a tuple like the initial state);
-    ``steps`` the operation's per-step arrays, time-major (T, batch, …), kept
-    for backpropagation and for inspection (``Recurrent.step_values`` names
-    them per sample).
+    ``initial`` the state the pass started from and ``state`` the state after
+    the last step (tuples of (batch, size) arrays, h first); ``steps`` the
+    operation's per-step arrays, time-major (T, batch, …), kept for
+    backpropagation and for inspection (``Recurrent.step_values`` names them
+    per sample). A pass owns its arrays: later passes never overwrite them.
     """
 
     x: np.ndarray
@@ -168,8 +169,9 @@ class Recurrent(Operation):
             out[name] = np.zeros(shape)
         return out
 
-    #: PyTorch's order of the same gate blocks (None: no counterpart).
+    #: PyTorch's and ONNX's orders of the same gate blocks (None: no counterpart).
     torch_blocks: tuple[str, ...] | None = None
+    onnx_blocks: tuple[str, ...] | None = None
 
     def from_torch(self, weight_ih, weight_hh, bias_ih, bias_hh) -> dict[str, np.ndarray]:
         """Our arrays, by name, from PyTorch's ``weight_ih_l0`` (blocks·size,

@@ -24,6 +24,7 @@ class SimpleRNN(Recurrent):
     blocks = 1
     block_names = ("h",)
     torch_blocks = ("h",)
+    onnx_blocks = ("h",)
 
     def _forward(self, xt, initial, steps):
         T, n, _ = xt.shape
