@@ -176,6 +176,30 @@ def _draw(rng: np.random.Generator, init: Init, shape, fan_in: int, fan_out: int
     return rng.standard_normal(size=shape) * np.sqrt(2.0 / max(fan_in, 1))
 
 
+def _recurrent_start(layer: Layer, specs, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """A recurrent block's own starting numbers (its operation's: weights
+    uniform in ±1/√cells as PyTorch's, biases 0, an LSTM's forget gate +1
+    or its option)."""
+    from nnsim.design.layer_types import options_of
+    from nnsim.engine.ops.gru import GRU
+    from nnsim.engine.ops.lstm import LSTM
+    from nnsim.engine.ops.rnn import SimpleRNN
+
+    o = options_of(layer)
+    shapes = dict(specs)
+    n_in = shapes["weight"][0] - o["cells"]
+    if layer.type == "lstm":
+        op = LSTM(n_in, o["cells"], "weight", "bias", o["forget_gate"], o["forget_bias"])
+    elif layer.type == "gru":
+        op = GRU(n_in, o["cells"], "weight", "bias", "recurrent_bias")
+    else:
+        op = SimpleRNN(n_in, o["cells"], "weight", "bias")
+    return op.init_arrays(rng)
+
+
+RECURRENT_STARTS = {"lstm": _recurrent_start, "gru": _recurrent_start, "rnn": _recurrent_start}
+
+
 def initialize_arrays(design: Design, rng: np.random.Generator, init: Init | None = None) -> None:
     """New starting numbers for the arrays of parametric layers and the
     weights of links into dense layers (frozen links keep theirs), drawn
@@ -194,6 +218,9 @@ def initialize_arrays(design: Design, rng: np.random.Generator, init: Init | Non
         specs = kind.arrays(design, layer, shapes) if kind else []
         if not specs:
             layer.arrays = {}
+            continue
+        if layer.type in RECURRENT_STARTS:
+            layer.arrays = {k: ArrayValue(v) for k, v in RECURRENT_STARTS[layer.type](layer, specs, rng).items()}
             continue
         arrays = {}
         for name, shape in specs:

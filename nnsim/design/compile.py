@@ -20,6 +20,9 @@ from nnsim.engine.activations import LayerActivation
 from nnsim.engine.network import Block, Network, Node
 from nnsim.engine.ops.conv import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from nnsim.engine.ops.dense import Dense
+from nnsim.engine.ops.gru import GRU
+from nnsim.engine.ops.lstm import LSTM
+from nnsim.engine.ops.rnn import SimpleRNN
 
 
 @dataclass
@@ -266,11 +269,28 @@ def _flatten_node(ctx: _Context, node: Node, layer: Layer, neurons: list[Neuron]
     node.op = Flatten(ctx.shapes[src])
 
 
+def _recurrent_node(ctx: _Context, node: Node, layer: Layer, neurons: list[Neuron]) -> None:
+    o = options_of(layer)
+    (src,) = ctx.link_into[node.index]
+    node.sources = [src]
+    n_in = ctx.sizes[src]
+    if layer.type == "lstm":
+        weight, bias = ctx.arrays_of(layer, ("weight", "bias"), node)
+        node.op = LSTM(n_in, o["cells"], weight, bias, o["forget_gate"], o["forget_bias"])
+    elif layer.type == "gru":
+        weight, bias, rbias = ctx.arrays_of(layer, ("weight", "bias", "recurrent_bias"), node)
+        node.op = GRU(n_in, o["cells"], weight, bias, rbias)
+    else:
+        weight, bias = ctx.arrays_of(layer, ("weight", "bias"), node)
+        node.op = SimpleRNN(n_in, o["cells"], weight, bias)
+
+
 #: Each layer type's compile step (``nnsim.design.layer_types``): it fills in
 #: the node's operation, its sources and its parameters' starting values.
 #: (An input layer, image or neurons, is its columns of the data: no step.)
 NODE_BUILDERS = {"dense": _dense_node, "conv": _conv_node, "maxpool": _pool_node, "avgpool": _pool_node,
-                 "flatten": _flatten_node, "image": None}
+                 "flatten": _flatten_node, "image": None,
+                 "lstm": _recurrent_node, "gru": _recurrent_node, "rnn": _recurrent_node}
 
 
 def _set_columns(design: Design, ops: list[Node], layer_index: dict[int, int]) -> None:

@@ -171,8 +171,64 @@ FLATTEN = LayerType(
     roles=frozenset({LayerKind.HIDDEN}),
 )
 
+def _recurrent_arrays(design: Design, layer: Layer, shapes: Shapes):
+    feeding = shapes.inputs.get(layer.id, [])
+    in_shape = shapes.of.get(feeding[0]) if len(feeding) == 1 else None
+    if in_shape is None or len(in_shape) != 1 or layer.id not in shapes.of:
+        return []
+    o = options_of(layer)
+    cells, n_in = o["cells"], in_shape[0]
+    blocks = {"lstm": 4 if o.get("forget_gate", True) else 3, "gru": 3, "rnn": 1}[layer.type]
+    out = [("weight", (cells + n_in, blocks * cells)), ("bias", (blocks * cells,))]
+    if layer.type == "gru":
+        out.append(("recurrent_bias", (cells,)))
+    return out
+
+
+_CELLS = Option("cells", "Cells", int, 8, low=1, high=512)
+
+LSTM = LayerType(
+    name="lstm",
+    title="LSTM",
+    description="Long short-term memory cells: at each time step, gates decide what the cell state forgets, "
+                "what it takes in and what it shows; its loop is its own.",
+    drawn="block",
+    options=(_CELLS,
+             Option("forget_gate", "Forget gate", bool, True),
+             Option("forget_bias", "Forget gate's starting bias", float, 1.0, low=-10.0, high=10.0)),
+    roles=frozenset({LayerKind.HIDDEN}),
+    array_names=("weight", "bias"),
+    arrays=_recurrent_arrays,
+)
+
+GRU = LayerType(
+    name="gru",
+    title="GRU",
+    description="Gated recurrent units: an update gate and a reset gate decide how much of the state "
+                "changes at each time step.",
+    drawn="block",
+    options=(_CELLS,),
+    roles=frozenset({LayerKind.HIDDEN}),
+    array_names=("weight", "bias", "recurrent_bias"),
+    arrays=_recurrent_arrays,
+)
+
+RNN = LayerType(
+    name="rnn",
+    title="Recurrent layer",
+    description="Plain recurrent (Elman) cells as one block: h = tanh(W·[h, x] + b) at each time step; "
+                "the same as a dense tanh layer looped onto itself.",
+    drawn="block",
+    options=(_CELLS,),
+    roles=frozenset({LayerKind.HIDDEN}),
+    array_names=("weight", "bias"),
+    arrays=_recurrent_arrays,
+)
+
+RECURRENT_TYPES = ("lstm", "gru", "rnn")
+
 #: Every layer type, by the name files use.
-TYPES: dict[str, LayerType] = {t.name: t for t in (DENSE, IMAGE, CONV, MAXPOOL, AVGPOOL, FLATTEN)}
+TYPES: dict[str, LayerType] = {t.name: t for t in (DENSE, IMAGE, CONV, MAXPOOL, AVGPOOL, FLATTEN, LSTM, GRU, RNN)}
 
 
 def layer_type(name: str) -> LayerType | None:

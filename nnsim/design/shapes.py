@@ -51,6 +51,10 @@ def block_shape(layer: Layer, in_shape: Shape | None) -> tuple[Shape | None, str
         return None, "nothing is linked into it yet"
     if layer.type == "flatten":
         return (math.prod(in_shape),), ""
+    if layer.type in ("lstm", "gru", "rnn"):
+        if len(in_shape) != 1:
+            return None, "it reads a column of values at each time step, not an image: put a flatten before it"
+        return (o["cells"],), ""
     if len(in_shape) != 3:
         return None, f"it needs an image (channels × height × width) as input, not {len(in_shape)} number(s) per sample"
     if layer.type == "conv":

@@ -39,6 +39,9 @@ class SequenceTrace:
     a: list[list]
     initial: dict[int, np.ndarray]  # node -> (batch, size): the outputs "before step 0"
     state: dict[int, np.ndarray]
+    # Without drawn loops: every node's whole (batch, T, ...) outputs and kept
+    # values, as computed (the per-step lists above are views of them).
+    whole: tuple[list, list] | None = None
 
     @property
     def steps(self) -> int:
@@ -63,8 +66,11 @@ def zero_state(net, batch: int) -> dict[int, np.ndarray]:
 
 def forward(net, X: np.ndarray, keep_z: bool = False, state: dict | None = None) -> SequenceTrace:
     """Every node's outputs at every step of a batch of sequences
-    ``X`` (batch, T, n_inputs)."""
+    ``X`` (batch, T, n_inputs). ``state``: the outputs (of nodes read one step
+    late) or the states (of recurrent blocks) before the first step."""
     X = np.asarray(X, dtype=net.dtype)
+    if not net.recurrent:
+        return _forward_whole(net, X, keep_z, state)
     n, T = X.shape[0], X.shape[1]
     initial = zero_state(net, n) if state is None else {k: np.asarray(v, dtype=net.dtype) for k, v in state.items()}
     a_steps: list[list] = []
@@ -83,6 +89,31 @@ def forward(net, X: np.ndarray, keep_z: bool = False, state: dict | None = None)
         z_steps.append(z)
         before = {s: a[s] for s in initial}
     return SequenceTrace(z_steps, a_steps, initial, before)
+
+
+def _forward_whole(net, X: np.ndarray, keep_z: bool, state: dict | None) -> SequenceTrace:
+    """Without drawn loops, each node runs once over whole sequences: dense
+    layers apply the same weights at every step, recurrent blocks (an LSTM)
+    carry their own state from step to step."""
+    n, T = X.shape[0], X.shape[1]
+    A: list = [None] * len(net.layers)
+    Z: list = [None] * len(net.layers)
+    final: dict = {}
+    for node in net.layers:
+        i, op = node.index, node.op
+        if op is None:
+            A[i] = X[:, :, node.columns]
+            continue
+        if op.stateful:
+            op.state = None if state is None else state.get(i)
+        Z[i], A[i] = op.forward([A[s] for s in node.sources], n, keep_z or node.kind == "output")
+        if op.stateful:
+            final[i] = op.final_state
+    steps_a = [[None if x is None else x[:, t] for x in A] for t in range(T)]
+    steps_z = [[x[:, t] if isinstance(x, np.ndarray) else None for x in Z] for t in range(T)]
+    trace = SequenceTrace(steps_z, steps_a, {}, final)
+    trace.whole = (A, Z)
+    return trace
 
 
 def outputs(net, trace: SequenceTrace) -> np.ndarray:
@@ -150,6 +181,8 @@ def backward(net, trace: SequenceTrace, Y: np.ndarray, grads: Parameters, need_i
     written into ``grads``. Returns (loss, per-step error terms
     ``delta[t][node]``, the norm of the gradient reaching each node's output
     at each step from later steps and nodes: the gradient through time)."""
+    if trace.whole is not None:
+        return _backward_whole(net, trace, Y, grads, need_input_delta)
     T = trace.steps
     total = target_count(Y)
     layers = net.layers
@@ -198,3 +231,61 @@ def backward(net, trace: SequenceTrace, Y: np.ndarray, grads: Parameters, need_i
                 arriving[t - dl][s].append((i, dl, gx))
         grads.flat += scratch.flat
     return loss, delta, norms
+
+
+def _whole_loss(net, node, z, a, y, total: int):
+    """(loss, error term (batch, T, size)) of one output node over whole
+    sequences: every step a row of one batch, or the last step only."""
+    d = np.zeros_like(a)
+    if y.ndim == 2:  # one target per sequence: at its last step
+        value, d[:, -1] = _step_loss(net, node, None if z is None else z[:, -1], a[:, -1], y, total)
+        return value, d
+    rows = a.shape[0] * a.shape[1]
+    z2 = None if z is None else z.reshape(rows, -1)
+    value, d2 = _step_loss(net, node, z2, a.reshape(rows, -1), y.reshape(rows, -1), total)
+    return value, d2.reshape(a.shape)
+
+
+def _backward_whole(net, trace: SequenceTrace, Y: np.ndarray, grads: Parameters, need_input_delta: bool):
+    """``backward`` for a network without drawn loops: each node's backward
+    once, over whole sequences (a recurrent block goes back through time
+    inside)."""
+    A, Z = trace.whole
+    layers = net.layers
+    total = target_count(Y)
+    grads.flat.fill(0.0)
+    delta: list = [None] * len(layers)
+    arriving: list[list] = [[] for _ in layers]
+    loss = 0.0
+    single = len(net.output_layers) == 1
+    T = A[layers[0].index].shape[1]
+    norms = np.zeros((T, len(layers)))
+    for node in reversed(layers):
+        i, op = node.index, node.op
+        parts = sorted(arriving[i], key=lambda p: p[0])
+        g = None
+        for _, gx in parts:
+            g = gx if g is None else g + gx
+        if node.kind == "output" and total:
+            y = Y if single else Y[..., node.columns]
+            value, d = _whole_loss(net, node, Z[i], A[i], y, total)
+            loss += value
+            if g is not None:
+                d = d + op.delta(A[i], g)
+        elif g is None:
+            continue
+        elif op is None:
+            delta[i] = g
+            continue
+        else:
+            d = op.delta(A[i], g)
+        delta[i] = d
+        want = [need_input_delta or layers[s].op is not None for s in node.sources]
+        back, _ = op.backward(d, [A[s] for s in node.sources], grads, want)
+        if op.stateful and op.last_gradients is not None:
+            norms[:, i] = op.last_gradients.norms()
+        for s, gx in zip(node.sources, back):
+            if gx is not None:
+                arriving[s].append((i, gx))
+    steps = [[None if x is None else x[:, t] for x in delta] for t in range(T)]
+    return loss, steps, norms

@@ -156,6 +156,9 @@ class Recurrent(Operation):
     def parameter_specs(self):
         return [(self.weight_name, (self.size + self.in_size, self.width)), (self.bias_name, (self.width,))]
 
+    def regularized(self) -> list[str]:
+        return [self.weight_name]
+
     def bind(self, params, grads=None) -> None:
         self.W = params[self.weight_name]
         self.b = params[self.bias_name]
