@@ -8,6 +8,7 @@ random draw). ``describe(spec)`` gives a short description for the user.
 
 from __future__ import annotations
 
+import inspect
 import math
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from .csv_file import load_csv
 from .images import SHAPES_POINTS, load_digits, load_shapes
 from .iris import IRIS_ROWS, IRIS_SPECIES, load_iris
 
-SOURCES = ("playground", "logic", "iris", "csv", "digits", "shapes")
+SOURCES = ("playground", "logic", "iris", "csv", "digits", "shapes", "sequence")
 
 __all__ = [
     "CLASSIFICATION",
@@ -53,6 +54,8 @@ def load_dataset(spec: DatasetSpec, base_dir: Path | None = None) -> Dataset:
         return load_iris(train_ratio, rng, normalize=bool(spec.normalize))
     if source == "digits":
         return load_digits(train_ratio, rng)
+    if source == "sequence":
+        return _load_sequence(spec)
     if source == "shapes":
         return load_shapes(spec.points or SHAPES_POINTS, float(spec.noise), train_ratio, rng)
     if source == "csv":
@@ -82,6 +85,8 @@ def describe(spec: DatasetSpec) -> str:
         return f"Logic gate {str(spec.name).strip().upper()}"
     if source == "iris":
         return f"Iris ({IRIS_ROWS} flowers, {len(IRIS_SPECIES)} species)"
+    if source == "sequence":
+        return f"Sequences: {str(spec.name).replace('_', ' ')}"
     if source == "digits":
         return f"Handwritten digits (8×8 pixels, 1,797 images), {_percent(spec.train_ratio)} training"
     if source == "shapes":
@@ -111,6 +116,29 @@ def _load_playground(spec: DatasetSpec, train_ratio: float, rng: np.random.Gener
         target_names=["-1", "+1"] if task == CLASSIFICATION else ["y"],
         input_range=playground.INPUT_RANGE,
     )
+
+
+_SEQUENCE_SIZES = ("n_train", "train_bits", "train_cycles", "train_strings")  # how each task counts its training part
+
+
+def _load_sequence(spec: DatasetSpec):
+    """A sequence task by name (``nnsim.data.sequences``): the spec's seed,
+    and ``points`` as the number of training sequences (or bits, for a
+    stream), where the task takes them."""
+    from .sequences import make_task, tasks
+
+    name = str(spec.name).strip().lower()
+    maker = tasks().get(name)
+    if maker is None:
+        raise DataError(f"unknown sequence task {quote(spec.name)} (choose from {', '.join(tasks())})")
+    accepted = inspect.signature(maker).parameters
+    options = {"seed": int(spec.seed)} if "seed" in accepted else {}
+    if spec.points is not None:
+        first = next((p for p in accepted if p in _SEQUENCE_SIZES), None)
+        if first is None:
+            raise DataError(f"the sequence task {quote(name)} has a fixed size: leave the number of points unset")
+        options[first] = int(spec.points)
+    return make_task(name, **options)
 
 
 def _source(spec: DatasetSpec) -> str:
