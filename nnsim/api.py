@@ -67,16 +67,21 @@ def gradients(design: Design, inputs, targets) -> tuple[float, dict[str, np.ndar
     """The loss of a batch and the gradient of the loss with respect to every
     named parameter array (the mean over the batch, as training uses), without
     changing anything. ``inputs`` is (n, n_inputs) or one sample; ``targets``
-    the wanted output values, (n, n_outputs) or one sample. Penalties
-    (L1/L2) are not included: they are not part of the data's loss."""
+    the wanted output values, (n, n_outputs) or one sample. Sequences:
+    ``inputs`` (n, T, n_inputs) and ``targets`` per step (n, T, n_outputs,
+    NaN where a step has none) or for the last step (n, n_outputs); the
+    gradient is then summed through time (backpropagation through time).
+    Penalties (L1/L2) are not included: they are not part of the data's loss."""
     net = compile_design(design).network
     x = np.asarray(inputs, dtype=np.float64)
     y = np.asarray(targets, dtype=np.float64)
     x = x.reshape(1, -1) if x.ndim == 1 else x
     y = y.reshape(1, -1) if y.ndim == 1 else y
-    if x.ndim != 2 or x.shape[1] != net.n_inputs:
+    if x.ndim not in (2, 3) or x.shape[-1] != net.n_inputs:
         raise ValueError(f"inputs: the design has {net.n_inputs} inputs; an array of shape {np.shape(inputs)} was given")
-    if y.shape != (len(x), net.n_outputs):
+    if x.ndim == 3 and y.shape in ((len(x), x.shape[1], net.n_outputs), (len(x), net.n_outputs)):
+        pass
+    elif x.ndim == 3 or y.shape != (len(x), net.n_outputs):
         raise ValueError(
             f"targets: {len(x)} sample(s) of {net.n_outputs} output(s) were needed; "
             f"an array of shape {np.shape(targets)} was given"

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from nnsim.data import CLASSIFICATION, Dataset, load_dataset
+from nnsim.data.sequences import SequenceDataset
 from nnsim.design.compile import Compiled, compile_design
 from nnsim.design.model import Activation, Design, Loss
 from nnsim.design.settings import settings_problem
@@ -59,6 +60,27 @@ def coding_for(dataset: Dataset, net: Network, design: Design) -> TargetCoding:
     return TargetCoding(dataset.task, n_out, min(lows), max(highs))
 
 
+def sequence_data(ds: SequenceDataset, coding: TargetCoding) -> TrainingData:
+    """A sequence data set's arrays for training: targets in the network's
+    own coding (±1 for tanh outputs...), NaN (regression) or label −1
+    (classes) where a step's target does not count."""
+
+    def part(x, y, mask):
+        if ds.task == CLASSIFICATION:
+            labels = ds.classes(y)
+            if mask is not None and labels.ndim == 2:
+                labels = np.where(mask, labels, -1)
+            return x, coding.encode(labels), labels
+        y = np.array(y, dtype=np.float64)
+        if mask is not None and y.ndim == 3:
+            y[~mask] = np.nan
+        return x, y, None
+
+    x_train, y_train, labels_train = part(ds.x_train, ds.y_train, ds.mask_train)
+    x_test, y_test, labels_test = part(ds.x_test, ds.y_test, ds.mask_test)
+    return TrainingData(x_train, y_train, x_test, y_test, labels_train, labels_test, coding, stream=ds.stream)
+
+
 @dataclass
 class Summary:
     """What a training run reached, as ``nnsim train --json`` prints it."""
@@ -101,16 +123,22 @@ class Session:
         net = self.compiled.network
         self.coding = coding_for(self.dataset, net, design)
         ds = self.dataset
-        is_class = ds.task == CLASSIFICATION
-        self.data = TrainingData(
-            x_train=ds.x_train,
-            y_train=self.coding.encode(ds.y_train),
-            x_test=ds.x_test,
-            y_test=self.coding.encode(ds.y_test),
-            labels_train=ds.y_train if is_class else None,
-            labels_test=ds.y_test if is_class else None,
-            coding=self.coding,
-        )
+        if isinstance(ds, SequenceDataset):
+            self.data = sequence_data(ds, self.coding)
+        else:
+            if net.recurrent or any(n.op is not None and n.op.stateful for n in net.layers):
+                raise DesignError(f"the design has a loop or a recurrent layer, which reads sequences; "
+                                  f"the data set {quote(ds.name)} holds separate samples: choose sequence data")
+            is_class = ds.task == CLASSIFICATION
+            self.data = TrainingData(
+                x_train=ds.x_train,
+                y_train=self.coding.encode(ds.y_train),
+                x_test=ds.x_test,
+                y_test=self.coding.encode(ds.y_test),
+                labels_train=ds.y_train if is_class else None,
+                labels_test=ds.y_test if is_class else None,
+                coding=self.coding,
+            )
         self.seed = design.training.seed if seed is None else seed
         rng = np.random.default_rng(self.seed)
         problem = program_problem(design.training.rule, net)

@@ -1,4 +1,5 @@
-"""Data sources: TensorFlow Playground sets, logic gates, Iris and CSV files.
+"""Data sources: TensorFlow Playground sets, logic gates, Iris, CSV files,
+the 8×8 handwritten digits and synthetic shapes (images).
 
 ``load_dataset(spec)`` turns a design's ``DatasetSpec`` into a ``Dataset``;
 the same spec always gives bit-identical arrays (the spec's seed drives every
@@ -7,6 +8,7 @@ random draw). ``describe(spec)`` gives a short description for the user.
 
 from __future__ import annotations
 
+import inspect
 import math
 from pathlib import Path
 
@@ -17,9 +19,10 @@ from ..text import quote
 from . import logic, playground
 from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, split
 from .csv_file import load_csv
+from .images import SHAPES_POINTS, load_digits, load_shapes
 from .iris import IRIS_ROWS, IRIS_SPECIES, load_iris
 
-SOURCES = ("playground", "logic", "iris", "csv")
+SOURCES = ("playground", "logic", "iris", "csv", "digits", "shapes", "sequence")
 
 __all__ = [
     "CLASSIFICATION",
@@ -49,6 +52,12 @@ def load_dataset(spec: DatasetSpec, base_dir: Path | None = None) -> Dataset:
     train_ratio = _train_ratio(spec)
     if source == "iris":
         return load_iris(train_ratio, rng, normalize=bool(spec.normalize))
+    if source == "digits":
+        return load_digits(train_ratio, rng)
+    if source == "sequence":
+        return _load_sequence(spec)
+    if source == "shapes":
+        return load_shapes(spec.points or SHAPES_POINTS, float(spec.noise), train_ratio, rng)
     if source == "csv":
         if not str(spec.path or "").strip():
             raise DataError("no CSV file chosen for the data set")
@@ -76,6 +85,13 @@ def describe(spec: DatasetSpec) -> str:
         return f"Logic gate {str(spec.name).strip().upper()}"
     if source == "iris":
         return f"Iris ({IRIS_ROWS} flowers, {len(IRIS_SPECIES)} species)"
+    if source == "sequence":
+        return f"Sequences: {str(spec.name).replace('_', ' ')}"
+    if source == "digits":
+        return f"Handwritten digits (8×8 pixels, 1,797 images), {_percent(spec.train_ratio)} training"
+    if source == "shapes":
+        return (f"Shapes ({spec.points or SHAPES_POINTS} images of 10×10 pixels, 5 kinds), "
+                f"noise {_percent(spec.noise)}, {_percent(spec.train_ratio)} training")
     if source == "csv":
         name = Path(str(spec.path)).name if str(spec.path or "").strip() else "(no file chosen)"
         targets = ", ".join(spec.targets) if spec.targets else "(no target chosen)"
@@ -100,6 +116,29 @@ def _load_playground(spec: DatasetSpec, train_ratio: float, rng: np.random.Gener
         target_names=["-1", "+1"] if task == CLASSIFICATION else ["y"],
         input_range=playground.INPUT_RANGE,
     )
+
+
+_SEQUENCE_SIZES = ("n_train", "train_bits", "train_cycles", "train_strings")  # how each task counts its training part
+
+
+def _load_sequence(spec: DatasetSpec):
+    """A sequence task by name (``nnsim.data.sequences``): the spec's seed,
+    and ``points`` as the number of training sequences (or bits, for a
+    stream), where the task takes them."""
+    from .sequences import make_task, tasks
+
+    name = str(spec.name).strip().lower()
+    maker = tasks().get(name)
+    if maker is None:
+        raise DataError(f"unknown sequence task {quote(spec.name)} (choose from {', '.join(tasks())})")
+    accepted = inspect.signature(maker).parameters
+    options = {"seed": int(spec.seed)} if "seed" in accepted else {}
+    if spec.points is not None:
+        first = next((p for p in accepted if p in _SEQUENCE_SIZES), None)
+        if first is None:
+            raise DataError(f"the sequence task {quote(name)} has a fixed size: leave the number of points unset")
+        options[first] = int(spec.points)
+    return make_task(name, **options)
 
 
 def _source(spec: DatasetSpec) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnsim.design.model import Activation, Connection, Design, Init, Layer, LayerKind, Neuron
+from nnsim.design.model import Activation, ArrayValue, Connection, Design, Init, Layer, LayerKind, Link, Neuron
 
 # Canvas layout used for designs built in code (the editor can rearrange).
 COLUMN_SPACING = 160.0
@@ -52,12 +52,53 @@ def _default_name(design: Design, kind: LayerKind) -> str:
     return kind.value if same == 0 else f"{kind.value} {same + 1}"
 
 
-def connect_all(design: Design, source_layer: int, target_layer: int, weight: float = 0.0) -> list[Connection]:
+def _types():
+    from nnsim.design.layer_types import TYPES  # built on the model, as this module is
+
+    return TYPES
+
+
+def add_block(
+    design: Design,
+    type_name: str,
+    kind: LayerKind = LayerKind.HIDDEN,
+    activation: Activation = Activation.RELU,
+    name: str | None = None,
+    x: float | None = None,
+    **options,
+) -> Layer:
+    """Append a layer drawn as a block (``image``, ``conv``, ``maxpool``,
+    ``avgpool``, ``flatten``) with its type's ``options``; its arrays come
+    with ``initialize`` once it is linked."""
+    layer = Layer(
+        id=design.next_id(),
+        name=name or (type_name if kind == LayerKind.HIDDEN else _default_name(design, kind)),
+        kind=kind,
+        activation=Activation.LINEAR if kind == LayerKind.INPUT else activation,
+        type=type_name,
+        options={**_types()[type_name].defaults(), **options},
+    )
+    design.layers.append(layer)
+    return layer
+
+
+def link(design: Design, source_layer: int, target_layer: int) -> Link:
+    """Feed the whole output of one layer into another (into a dense layer
+    with weights, drawn by ``initialize``)."""
+    new = Link(source_layer, target_layer)
+    design.links.append(new)
+    return new
+
+
+def connect_all(design: Design, source_layer: int, target_layer: int, weight: float = 0.0,
+                delay: int = 0) -> list[Connection]:
     """Connect every neuron of one layer to every neuron of another (pairs
-    already connected are left alone). Returns the new connections."""
+    already connected are left alone); ``delay`` 1 makes the connections
+    recurrent (a layer may then connect to itself). Returns the new
+    connections."""
     existing = {(c.source, c.target) for c in design.connections}
     new = [
-        Connection(s.id, t.id, weight)
+        Connection(s.id, t.id, weight, delay=delay)
         for s in design.neurons_of(source_layer)
         for t in design.neurons_of(target_layer)
         if (s.id, t.id) not in existing
@@ -122,3 +163,81 @@ def initialize(design: Design, rng: np.random.Generator, init: Init | None = Non
     for neuron in design.neurons:
         if neuron.layer not in inputs:
             neuron.bias = bias
+    initialize_arrays(design, rng, init)
+
+
+def _draw(rng: np.random.Generator, init: Init, shape, fan_in: int, fan_out: int) -> np.ndarray:
+    """Weights of one array by the scheme: U(-0.5, 0.5), Glorot uniform or
+    He normal, from the fan-in and fan-out of one of its entries."""
+    if init == Init.UNIFORM:
+        return rng.uniform(-0.5, 0.5, size=shape)
+    if init == Init.XAVIER:
+        return rng.uniform(-1.0, 1.0, size=shape) * np.sqrt(6.0 / max(fan_in + fan_out, 1))
+    return rng.standard_normal(size=shape) * np.sqrt(2.0 / max(fan_in, 1))
+
+
+def _recurrent_start(layer: Layer, specs, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """A recurrent block's own starting numbers (its operation's: weights
+    uniform in ±1/√cells as PyTorch's, biases 0, an LSTM's forget gate +1
+    or its option)."""
+    from nnsim.design.layer_types import options_of
+    from nnsim.engine.ops.gru import GRU
+    from nnsim.engine.ops.lstm import LSTM
+    from nnsim.engine.ops.rnn import SimpleRNN
+
+    o = options_of(layer)
+    shapes = dict(specs)
+    n_in = shapes["weight"][0] - o["cells"]
+    if layer.type == "lstm":
+        op = LSTM(n_in, o["cells"], "weight", "bias", o["forget_gate"], o["forget_bias"])
+    elif layer.type == "gru":
+        op = GRU(n_in, o["cells"], "weight", "bias", "recurrent_bias")
+    else:
+        op = SimpleRNN(n_in, o["cells"], "weight", "bias")
+    return op.init_arrays(rng)
+
+
+RECURRENT_STARTS = {"lstm": _recurrent_start, "gru": _recurrent_start, "rnn": _recurrent_start}
+
+
+def initialize_arrays(design: Design, rng: np.random.Generator, init: Init | None = None) -> None:
+    """New starting numbers for the arrays of parametric layers and the
+    weights of links into dense layers (frozen links keep theirs), drawn
+    after the connections', layers and links in design order: a convolution's
+    kernels with fan-in channels·k² and fan-out filters·k²; biases as the
+    scheme's neurons get them. Arrays whose shape no longer fits are made
+    anew; a layer whose input is not linked yet keeps none."""
+    from nnsim.design.layer_types import TYPES  # builds on this module's neighbours
+    from nnsim.design.shapes import layer_shapes
+
+    init = Init(init or design.training.init)
+    bias = 0.1 if init == Init.UNIFORM else 0.0
+    shapes = layer_shapes(design)
+    for layer in design.layers:
+        kind = TYPES.get(layer.type)
+        specs = kind.arrays(design, layer, shapes) if kind else []
+        if not specs:
+            layer.arrays = {}
+            continue
+        if layer.type in RECURRENT_STARTS:
+            layer.arrays = {k: ArrayValue(v) for k, v in RECURRENT_STARTS[layer.type](layer, specs, rng).items()}
+            continue
+        arrays = {}
+        for name, shape in specs:
+            if name == "bias":
+                arrays[name] = ArrayValue(np.full(shape, bias))
+            else:
+                receptive = int(np.prod(shape[1:]))  # (out, in, kh, kw): in·kh·kw
+                arrays[name] = ArrayValue(_draw(rng, init, shape, receptive, shape[0] * int(np.prod(shape[2:]))))
+        layer.arrays = arrays
+    neurons = design.layer_sizes()
+    for link in design.links:
+        try:
+            target = design.layer(link.target)
+        except KeyError:
+            continue
+        if target.type != "dense" or link.frozen and link.weights is not None:
+            continue
+        n_in, n_out = shapes.size(link.source), neurons.get(link.target, 0)
+        if n_in and n_out:
+            link.weights = ArrayValue(_draw(rng, init, (n_in, n_out), n_in, n_out))

@@ -15,12 +15,15 @@ the compile step (``nnsim.design.compile.NODE_BUILDERS``), the canvas item
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from nnsim.design.model import Design, Layer, LayerKind
+from nnsim.design.model import Activation, Design, Layer, LayerKind
+from nnsim.design.shapes import Shapes, layer_shapes
+from nnsim.engine.ops.shapes import PADDINGS
 from nnsim.text import quote
 
 # The most numbers one array of a layer may hold (read from a file or made).
@@ -33,7 +36,7 @@ class Option:
 
     name: str
     label: str
-    kind: type  # int, float or str
+    kind: type  # int, float, str or bool
     default: Any
     choices: tuple[str, ...] = ()
     low: float = -math.inf
@@ -45,6 +48,8 @@ class Option:
             if not isinstance(value, str) or value not in self.choices:
                 return f"{quote(str(value))} is not one of {', '.join(self.choices)}"
             return None
+        if self.kind is bool:
+            return None if isinstance(value, bool) else f"expected true or false, found {type(value).__name__}"
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return f"expected a number, found {type(value).__name__}"
         if self.kind is int and not float(value).is_integer():
@@ -56,11 +61,11 @@ class Option:
         return None
 
 
-def _no_arrays(design: Design, layer: Layer) -> list[tuple[str, tuple[int, ...]]]:
+def _no_arrays(design: Design, layer: Layer, shapes: Shapes) -> list[tuple[str, tuple[int, ...]]]:
     return []
 
 
-def _no_problem(design: Design, layer: Layer) -> str | None:
+def _no_problem(design: Design, layer: Layer, shapes: Shapes) -> str | None:
     return None
 
 
@@ -74,11 +79,13 @@ class LayerType:
     drawn: str = "neurons"  # "neurons": a column of neurons joined by connections; "block": one item
     options: tuple[Option, ...] = ()
     roles: frozenset[LayerKind] = frozenset(LayerKind)
-    # The parameter arrays a layer of this type keeps in ``Layer.arrays``:
-    # (name, shape) for the layer as it is (its options and inputs).
-    arrays: Callable[[Design, Layer], list[tuple[str, tuple[int, ...]]]] = _no_arrays
+    # The names of the parameter arrays a layer of this type keeps in
+    # ``Layer.arrays``, and their shapes for the layer as it is (its options
+    # and its input's shape; [] while that shape is not known).
+    array_names: tuple[str, ...] = ()
+    arrays: Callable[[Design, Layer, Shapes], list[tuple[str, tuple[int, ...]]]] = _no_arrays
     # The type's own rules (beyond options and arrays), in one line, or None.
-    check: Callable[[Design, Layer], str | None] = _no_problem
+    check: Callable[[Design, Layer, Shapes], str | None] = _no_problem
 
     def defaults(self) -> dict[str, Any]:
         return {o.name: o.default for o in self.options}
@@ -94,17 +101,144 @@ DENSE = LayerType(
                 "through an activation: the article's neuron, as many as you like.",
 )
 
+
+def _conv_arrays(design: Design, layer: Layer, shapes: Shapes):
+    feeding = shapes.inputs.get(layer.id, [])
+    in_shape = shapes.of.get(feeding[0]) if len(feeding) == 1 else None
+    if in_shape is None or len(in_shape) != 3 or layer.id not in shapes.of:
+        return []  # the shape problem says why
+    o = options_of(layer)
+    k = o["kernel"]
+    return [("kernel", (o["filters"], in_shape[0], k, k)), ("bias", (o["filters"],))]
+
+
+def _conv_check(design: Design, layer: Layer, shapes: Shapes) -> str | None:
+    if Activation(layer.activation) == Activation.SOFTMAX:
+        return "softmax normalises a column of neurons, not a map of pixels: choose another activation"
+    return None
+
+
+IMAGE = LayerType(
+    name="image",
+    title="Image input",
+    description="An image of height × width pixels, with one channel (grey) or three (colour), as the input.",
+    drawn="block",
+    options=(Option("channels", "Channels", int, 1, low=1, high=4),
+             Option("height", "Height", int, 8, low=1, high=256),
+             Option("width", "Width", int, 8, low=1, high=256)),
+    roles=frozenset({LayerKind.INPUT}),
+)
+
+CONV = LayerType(
+    name="conv",
+    title="Convolution",
+    description="Kernels (filters) that slide over the image; each position's output is the weighted sum "
+                "of the pixels under the kernel plus a bias, through an activation: one feature map per kernel.",
+    drawn="block",
+    options=(Option("filters", "Filters", int, 8, low=1, high=256),
+             Option("kernel", "Kernel size", int, 3, low=1, high=15),
+             Option("stride", "Stride", int, 1, low=1, high=8),
+             Option("padding", "Padding", str, "same", choices=PADDINGS),
+             Option("frozen", "Frozen (training leaves the kernels alone)", bool, False)),
+    roles=frozenset({LayerKind.HIDDEN}),
+    array_names=("kernel", "bias"),
+    arrays=_conv_arrays,
+    check=_conv_check,
+)
+
+MAXPOOL = LayerType(
+    name="maxpool",
+    title="Max pooling",
+    description="Keeps the largest value of each window of the feature maps: smaller maps, the strongest "
+                "responses kept.",
+    drawn="block",
+    options=(Option("pool", "Window", int, 2, low=1, high=8),
+             Option("stride", "Stride (0: the window)", int, 0, low=0, high=8)),
+    roles=frozenset({LayerKind.HIDDEN}),
+)
+
+AVGPOOL = dataclasses.replace(
+    MAXPOOL, name="avgpool", title="Average pooling",
+    description="Averages each window of the feature maps: smaller, smoother maps.",
+)
+
+FLATTEN = LayerType(
+    name="flatten",
+    title="Flatten",
+    description="Lays the feature maps out as one column of values (channel by channel, row by row), "
+                "for dense layers to read.",
+    drawn="block",
+    roles=frozenset({LayerKind.HIDDEN}),
+)
+
+def _recurrent_arrays(design: Design, layer: Layer, shapes: Shapes):
+    feeding = shapes.inputs.get(layer.id, [])
+    in_shape = shapes.of.get(feeding[0]) if len(feeding) == 1 else None
+    if in_shape is None or len(in_shape) != 1 or layer.id not in shapes.of:
+        return []
+    o = options_of(layer)
+    cells, n_in = o["cells"], in_shape[0]
+    blocks = {"lstm": 4 if o.get("forget_gate", True) else 3, "gru": 3, "rnn": 1}[layer.type]
+    out = [("weight", (cells + n_in, blocks * cells)), ("bias", (blocks * cells,))]
+    if layer.type == "gru":
+        out.append(("recurrent_bias", (cells,)))
+    return out
+
+
+_CELLS = Option("cells", "Cells", int, 8, low=1, high=512)
+
+LSTM = LayerType(
+    name="lstm",
+    title="LSTM",
+    description="Long short-term memory cells: at each time step, gates decide what the cell state forgets, "
+                "what it takes in and what it shows; its loop is its own.",
+    drawn="block",
+    options=(_CELLS,
+             Option("forget_gate", "Forget gate", bool, True),
+             Option("forget_bias", "Forget gate's starting bias", float, 1.0, low=-10.0, high=10.0)),
+    roles=frozenset({LayerKind.HIDDEN}),
+    array_names=("weight", "bias"),
+    arrays=_recurrent_arrays,
+)
+
+GRU = LayerType(
+    name="gru",
+    title="GRU",
+    description="Gated recurrent units: an update gate and a reset gate decide how much of the state "
+                "changes at each time step.",
+    drawn="block",
+    options=(_CELLS,),
+    roles=frozenset({LayerKind.HIDDEN}),
+    array_names=("weight", "bias", "recurrent_bias"),
+    arrays=_recurrent_arrays,
+)
+
+RNN = LayerType(
+    name="rnn",
+    title="Recurrent layer",
+    description="Plain recurrent (Elman) cells as one block: h = tanh(W·[h, x] + b) at each time step; "
+                "the same as a dense tanh layer looped onto itself.",
+    drawn="block",
+    options=(_CELLS,),
+    roles=frozenset({LayerKind.HIDDEN}),
+    array_names=("weight", "bias"),
+    arrays=_recurrent_arrays,
+)
+
+RECURRENT_TYPES = ("lstm", "gru", "rnn")
+
 #: Every layer type, by the name files use.
-TYPES: dict[str, LayerType] = {t.name: t for t in (DENSE,)}
+TYPES: dict[str, LayerType] = {t.name: t for t in (DENSE, IMAGE, CONV, MAXPOOL, AVGPOOL, FLATTEN, LSTM, GRU, RNN)}
 
 
 def layer_type(name: str) -> LayerType | None:
     return TYPES.get(name)
 
 
-def check_layer(design: Design, layer: Layer) -> str | None:
+def check_layer(design: Design, layer: Layer, shapes: Shapes | None = None) -> str | None:
     """Why a layer's type, options or arrays are wrong (None if they are
-    right), in one line naming the layer."""
+    right), in one line naming the layer. ``shapes``: the design's layer
+    shapes, when the caller has them."""
     where = f"layer {quote(layer.name)}" if layer.name else f"layer {layer.id}"
     kind = TYPES.get(layer.type)
     if kind is None:
@@ -119,16 +253,31 @@ def check_layer(design: Design, layer: Layer) -> str | None:
         problem = option.problem(value)
         if problem:
             return f"{where}: {option.label}: {problem}"
-    expected = dict(kind.arrays(design, layer))
+    shapes = layer_shapes(design) if shapes is None else shapes
+    problem = kind.check(design, layer, shapes)
+    if problem:
+        return f"{where}: {problem}"
+    expected = dict(kind.arrays(design, layer, shapes))
     for name, array in layer.arrays.items():
-        if name not in expected:
+        if name not in kind.array_names and name not in expected:
             return f"{where}: a {kind.title.lower()} keeps no array {quote(str(name))}"
-        if tuple(array.shape) != tuple(expected[name]):
+        if name in expected and tuple(array.shape) != tuple(expected[name]):
             return f"{where}: array {quote(name)} has shape {tuple(array.shape)}, the layer needs {tuple(expected[name])}"
     missing = [name for name in expected if name not in layer.arrays]
     if missing:
         return f"{where}: array {quote(missing[0])} is missing"
-    return kind.check(design, layer)
+    return None
+
+
+def shape_problem(layer: Layer, shapes: Shapes) -> str | None:
+    """Why a layer cannot be computed as it is (nothing linked into a block
+    yet, a kernel too large for its input...), in one line naming it; a
+    design may be saved so, but not trained."""
+    problem = shapes.problems.get(layer.id)
+    if problem is None:
+        return None
+    where = f"layer {quote(layer.name)}" if layer.name else f"layer {layer.id}"
+    return f"{where}: {problem}"
 
 
 def options_of(layer: Layer) -> dict[str, Any]:

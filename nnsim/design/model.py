@@ -116,7 +116,7 @@ class _Parts(list):
         return super().__imul__(n)
 
 
-_PART_LISTS = frozenset(("layers", "neurons", "connections"))
+_PART_LISTS = frozenset(("layers", "neurons", "connections", "links"))
 
 
 class ArrayValue:
@@ -215,6 +215,22 @@ class Connection:
 
 
 @dataclass
+class Link:
+    """The whole output of layer ``source`` feeding layer ``target`` in one
+    piece: how layers drawn as blocks (an image, a convolution, pooling,
+    flattening) are joined, where neurons are joined by connections. Into a
+    dense layer a link is a full weight matrix, ``weights`` (values of the
+    source × neurons of the target); into a block layer the target keeps its
+    own numbers (a convolution's kernels) and ``weights`` is None. A frozen
+    link keeps its weights during training."""
+
+    source: int
+    target: int
+    weights: ArrayValue | None = None
+    frozen: bool = False
+
+
+@dataclass
 class DatasetSpec:
     """Which data the design trains on.
 
@@ -244,6 +260,7 @@ class Design:
     layers: list[Layer] = field(default_factory=list)
     neurons: list[Neuron] = field(default_factory=list)
     connections: list[Connection] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
     training: TrainingSettings = field(default_factory=TrainingSettings)
     dataset: DatasetSpec = field(default_factory=DatasetSpec)
     history: list[HistoryRecord] = field(default_factory=list)
@@ -315,8 +332,19 @@ class Design:
 
     @property
     def input_size(self) -> int:
+        """Numbers per sample the input layers read: their neurons, or an
+        image input's pixels."""
         members = self._lookup().members
-        return sum(len(members.get(layer.id, ())) for layer in self.layers_of_kind(LayerKind.INPUT))
+        total = 0
+        for layer in self.layers_of_kind(LayerKind.INPUT):
+            if layer.type == "image":
+                from nnsim.design.layer_types import options_of  # built on this module
+
+                o = options_of(layer)
+                total += o["channels"] * o["height"] * o["width"]
+            else:
+                total += len(members.get(layer.id, ()))
+        return total
 
     @property
     def output_size(self) -> int:

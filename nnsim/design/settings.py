@@ -16,6 +16,7 @@ from nnsim.design.model import DatasetSpec, TrainingSettings
 from nnsim.engine.vocab import MAX_EPOCHS, MAX_STEPS  # noqa: F401 - what a history can count
 
 MAX_BATCH = 1_000_000
+MAX_BPTT = 100_000  # time steps a chunk of truncated backpropagation through time may span
 MAX_SEED = 2**63 - 1
 MAX_POINTS = 10_000_000
 MAX_PATH = 4096  # characters of a CSV path
@@ -59,6 +60,7 @@ WHOLE = {
     "training.batch_size": (1, MAX_BATCH),
     "training.epochs": (0, MAX_EPOCHS),
     "training.seed": (0, MAX_SEED),
+    "training.bptt_steps": (0, MAX_BPTT),
     "dataset.seed": (0, MAX_SEED),
     "dataset.points": (1, MAX_POINTS),
 }
@@ -71,6 +73,7 @@ NUMBERS = {
     "training.epsilon": Range(0.0, low_open=True),
     "training.regularization_rate": Range(0.0),
     "training.target_loss": Range(0.0, why="a loss is never negative"),
+    "training.gradient_clip": Range(0.0),
     "dataset.noise": Range(0.0, 0.5),
     "dataset.train_ratio": Range(0.0, 1.0, low_open=True),
 }

@@ -13,8 +13,11 @@ from __future__ import annotations
 import heapq
 import math
 
-from nnsim.design.layer_types import check_layer
+import numpy as np
+
+from nnsim.design.layer_types import TYPES, check_layer, shape_problem
 from nnsim.design.model import Activation, Connection, Design, LayerKind
+from nnsim.design.shapes import layer_shapes
 from nnsim.text import one_line, quote
 
 
@@ -80,10 +83,11 @@ def layer_order(layer_ids: list[int], graph: dict[int, set[int]]) -> list[int] |
     return order if len(order) == len(layer_ids) else None
 
 
-def connection_problem(design: Design, source: int, target: int, graph=None) -> str | None:
-    """Why a connection from ``source`` to ``target`` cannot be added to the
-    design (None if it can). ``graph`` is the layer graph of the design's
-    connections, when the caller already has it."""
+def connection_problem(design: Design, source: int, target: int, graph=None, delay: int = 0) -> str | None:
+    """Why a connection from ``source`` to ``target`` (with ``delay``)
+    cannot be added to the design (None if it can). ``graph`` is the layer
+    graph of the design's undelayed connections, when the caller already has
+    it."""
     try:
         design.neuron(source), design.neuron(target)
     except KeyError as e:
@@ -95,13 +99,16 @@ def connection_problem(design: Design, source: int, target: int, graph=None) -> 
         )
     if graph is None:
         graph = _layer_graph(design, design.connections)
-    problem = _structural_problem(design, Connection(source, target), graph)
+    problem = _structural_problem(design, Connection(source, target, delay=delay), graph)
     if problem is None:
         ls, lt = design.neuron(source).layer, design.neuron(target).layer
-        if lt not in graph.get(ls, ()):  # a new pair of joined layers: a new matrix
-            trial = {k: set(v) for k, v in graph.items()}
+        joined = _loop_graph(design) if delay else graph
+        if lt not in joined.get(ls, ()):  # a new pair of joined layers: a new matrix
+            loops = joined if delay else _loop_graph(design)
+            trial = {k: set(v) for k, v in joined.items()}
             trial.setdefault(ls, set()).add(lt)
-            problem = matrix_problem(design, design.layer_sizes(), trial)
+            trial_graph, trial_loops = (graph, trial) if delay else (trial, loops)
+            problem = matrix_problem(design, design.layer_sizes(), trial_graph, trial_loops)
     return problem
 
 
@@ -125,15 +132,24 @@ def check_design(design: Design) -> None:
     kinds_in: dict[int, set] = {}
     for n in design.neurons:
         kinds_in.setdefault(n.layer, set()).add(n.activation or layer_by_id[n.layer].activation)
+    blocks = {lid for lid, layer in layer_by_id.items() if layer.type in TYPES and TYPES[layer.type].drawn == "block"}
+    for lid in kinds_in:
+        if lid in blocks:
+            layer = layer_by_id[lid]
+            raise DesignError(f"layer {quote(layer.name)}: a {TYPES[layer.type].title.lower()} holds no neurons")
+    link_graph = _check_links(design, layer_by_id, blocks)
+    shapes = layer_shapes(design)
+    _check_link_weights(design, layer_by_id, blocks, shapes)
     for layer in design.layers:
-        problem = check_layer(design, layer)
+        problem = check_layer(design, layer, shapes)
         if problem:
             raise DesignError(problem)
         kinds = kinds_in.get(layer.id, set())
         if Activation.SOFTMAX in kinds and len(kinds) > 1:
             raise DesignError(f"layer {quote(layer.name)}: softmax must be the activation of all its neurons")
     pairs: set[tuple[int, int]] = set()
-    graph: dict[int, set[int]] = {}
+    graph: dict[int, set[int]] = {}  # layers joined by undelayed connections
+    loops: dict[int, set[int]] = {}  # ... by delayed ones
     layer_of = {n.id: n.layer for n in design.neurons}
     kind_of = {lid: layer.kind for lid, layer in layer_by_id.items()}
     for k, c in enumerate(design.connections):  # rules 4 to 6
@@ -145,12 +161,6 @@ def check_design(design: Design) -> None:
                 f"connection {design.describe_neuron(c.source)} → {design.describe_neuron(c.target)}: "
                 f"weight is {c.weight}, not a finite number"
             )
-        if c.delay != 0:
-            raise DesignError(
-                f"connection {design.describe_neuron(c.source)} → {design.describe_neuron(c.target)}: "
-                f"a delay of {c.delay} step(s) makes a recurrent loop, which needs sequence data; "
-                "this version of nnsim trains feed-forward networks only"
-            )
         pair = (c.source, c.target)
         if pair in pairs:
             raise DesignError(
@@ -160,39 +170,89 @@ def check_design(design: Design) -> None:
         ls, lt = layer_of[c.source], layer_of[c.target]
         # Cheap tests first; the full check (with names for the message) runs
         # only when a rule is broken.
-        if ls == lt or kind_of[lt] == LayerKind.INPUT or kind_of[ls] == LayerKind.OUTPUT:
+        if kind_of[lt] == LayerKind.INPUT or (not c.delay and (ls == lt or kind_of[ls] == LayerKind.OUTPUT)):
             problem = _structural_problem(design, c, None)
             if problem:
                 raise DesignError(problem)
         pairs.add(pair)
-        graph.setdefault(ls, set()).add(lt)
-    if layer_order(layer_ids, graph) is None:  # rule 7
+        (loops if c.delay else graph).setdefault(ls, set()).add(lt)
+    if layer_order(layer_ids, graph) is None:  # rule 7: loops only through delayed connections
         raise DesignError(_first_cycle(design, layer_of))
-    sizes: dict[int, int] = dict.fromkeys(layer_ids, 0)
-    for n in design.neurons:
-        sizes[n.layer] += 1
-    problem = matrix_problem(design, sizes, graph)  # rule 8
+    joined = {k: set(v) for k, v in graph.items()}
+    for s, targets in link_graph.items():
+        joined.setdefault(s, set()).update(targets)
+    if layer_order(layer_ids, joined) is None:
+        raise DesignError("the links and connections form a cycle: a layer feeds itself within one time step")
+    sizes = {lid: shapes.size(lid) for lid in layer_ids}
+    dense_links = {s: {t for t in ts if t not in blocks} for s, ts in link_graph.items()}
+    problem = matrix_problem(design, sizes, graph, loops, dense_links)  # rule 8
     if problem:
         raise DesignError(problem)
 
 
-def matrix_entries(sizes: dict[int, int], graph: dict[int, set[int]]) -> tuple[int, tuple[int, int] | None]:
+def _check_links(design: Design, layer_by_id: dict, blocks: set[int]) -> dict[int, set[int]]:
+    """The rules of links (one line each); returns the layers they join."""
+    graph: dict[int, set[int]] = {}
+    for k, link in enumerate(design.links):
+        where = f"link {k + 1} ({link.source} → {link.target})"
+        for end in (link.source, link.target):
+            if end not in layer_by_id:
+                raise DesignError(f"{where}: there is no layer {end}")
+        s, t = layer_by_id[link.source], layer_by_id[link.target]
+        names = f"link {quote(s.name)} → {quote(t.name)}"
+        if s.id == t.id:
+            raise DesignError(f"{names}: a layer cannot feed itself")
+        if t.kind == LayerKind.INPUT:
+            raise DesignError(f"{names} ends at an input layer, which only reads the data")
+        if s.kind == LayerKind.OUTPUT:
+            raise DesignError(f"{names} starts at an output layer, which feeds nothing")
+        if t.id not in blocks and s.id not in blocks:
+            raise DesignError(f"{names}: two layers of neurons are joined by connections, not a link")
+        if t.id in graph.get(s.id, ()):
+            raise DesignError(f"{names} appears twice")
+        if t.id in blocks and link.weights is not None:
+            raise DesignError(f"{names}: a link into a {TYPES[t.type].title.lower()} has no weights of its own")
+        if link.weights is not None and not np.isfinite(link.weights.values).all():
+            raise DesignError(f"{names}: a weight is not a finite number")
+        graph.setdefault(s.id, set()).add(t.id)
+    return graph
+
+
+def _check_link_weights(design: Design, layer_by_id: dict, blocks: set[int], shapes) -> None:
+    """A link into a dense layer holds (values of its source) × (neurons of
+    its target) weights, once its source's shape is known."""
+    sizes = design.layer_sizes()
+    for link in design.links:
+        if link.target in blocks or link.source not in shapes.of:
+            continue
+        need = (shapes.size(link.source), sizes[link.target])
+        if link.weights is None or tuple(link.weights.shape) != need:
+            s, t = layer_by_id[link.source], layer_by_id[link.target]
+            has = "none" if link.weights is None else f"{tuple(link.weights.shape)}"
+            raise DesignError(f"link {quote(s.name)} → {quote(t.name)}: the weights must be {need[0]} × {need[1]} "
+                              f"(values of the source × neurons of the target), not {has}")
+
+
+def matrix_entries(sizes: dict[int, int], *graphs: dict[int, set[int]]) -> tuple[int, tuple[int, int] | None]:
     """(entries of all the weight matrices, the pair of layers with the
-    largest one) for layer sizes and a layer graph."""
+    largest one) for layer sizes and layer graphs (undelayed, delayed: each
+    joined pair of each is a matrix)."""
     total, largest, biggest = 0, None, -1
-    for s, targets in graph.items():
-        for t in targets:
-            cells = sizes[s] * sizes[t]
-            total += cells
-            if cells > biggest:
-                largest, biggest = (s, t), cells
+    for graph in graphs:
+        for s, targets in graph.items():
+            for t in targets:
+                cells = sizes[s] * sizes[t]
+                total += cells
+                if cells > biggest:
+                    largest, biggest = (s, t), cells
     return total, largest
 
 
-def matrix_problem(design: Design, sizes: dict[int, int], graph: dict[int, set[int]]) -> str | None:
-    """Why the weight matrices of a design with these layer sizes and this
-    layer graph would not fit the memory budget (None if they fit)."""
-    total, largest = matrix_entries(sizes, graph)
+def matrix_problem(design: Design, sizes: dict[int, int], graph: dict[int, set[int]],
+                   loops: dict[int, set[int]] | None = None, links: dict[int, set[int]] | None = None) -> str | None:
+    """Why the weight matrices of a design with these layer sizes and these
+    layer graphs would not fit the memory budget (None if they fit)."""
+    total, largest = matrix_entries(sizes, graph, loops or {}, links or {})
     if total <= MAX_MATRIX_ENTRIES:
         return None
     s, t = largest
@@ -224,31 +284,48 @@ def _first_cycle(design: Design, layer_of: dict[int, int]) -> str:
     return _structural_problem(design, conns[high - 1], graph_of(high - 1)) or "the layers form a cycle"
 
 
+def _loop_graph(design: Design) -> dict[int, set[int]]:
+    """The layers joined by delayed connections."""
+    layer_of = {n.id: n.layer for n in design.neurons}
+    loops: dict[int, set[int]] = {}
+    for c in design.connections:
+        if c.delay:
+            loops.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
+    return loops
+
+
 def _layer_graph_by(layer_of: dict[int, int], connections) -> dict[int, set[int]]:
+    """The layers joined by undelayed connections (delayed ones close no
+    cycle: they carry a value to the next time step)."""
     graph: dict[int, set[int]] = {}
     for c in connections:
-        graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
+        if not c.delay:
+            graph.setdefault(layer_of[c.source], set()).add(layer_of[c.target])
     return graph
 
 
 def _structural_problem(design: Design, c: Connection, graph) -> str | None:
     s, t = design.neuron(c.source), design.neuron(c.target)
     name_s, name_t = design.describe_neuron(c.source), design.describe_neuron(c.target)
-    if c.source == c.target:
-        return f"{name_s} cannot connect to itself"
     if design.layer(t.layer).kind == LayerKind.INPUT:
         return f"connection {name_s} → {name_t} ends at an input neuron, which only reads the data"
+    if c.delay:
+        return None  # a loop to the next time step: into itself, its own layer or back, all allowed
+    if c.source == c.target:
+        return f"{name_s} cannot connect to itself without a delay (a recurrent connection)"
     if design.layer(s.layer).kind == LayerKind.OUTPUT:
-        return f"connection {name_s} → {name_t} starts at an output neuron, which feeds nothing"
+        return (f"connection {name_s} → {name_t} starts at an output neuron, which feeds nothing "
+                "in the same time step (a recurrent connection, with a delay, can)")
     if s.layer == t.layer:
-        return f"connection {name_s} → {name_t} joins two neurons of layer {quote(design.layer(s.layer).name)}"
+        return (f"connection {name_s} → {name_t} joins two neurons of layer {quote(design.layer(s.layer).name)} "
+                "in the same time step (a recurrent connection, with a delay, can)")
     if graph is not None:
         back = _path(graph, t.layer, s.layer)
         if back is not None:
             names = _layer_names(design, back + [t.layer])
             return (
-                f"connection {name_s} → {name_t} closes a cycle ({names}); "
-                "networks here are feed-forward"
+                f"connection {name_s} → {name_t} closes a cycle ({names}) within one time step; "
+                "a loop needs a delayed (recurrent) connection"
             )
     return None
 
@@ -265,6 +342,11 @@ def _layer_names(design: Design, ids: list[int], most: int = 8) -> str:
 def check_trainable(design: Design) -> None:
     """Rules for a design that is about to be compiled and run."""
     check_design(design)
+    shapes = layer_shapes(design)
+    for layer in design.layers:
+        problem = shape_problem(layer, shapes)
+        if problem:
+            raise DesignError(problem)
     if design.input_size == 0:
         raise DesignError("the design has no input neurons")
     if design.output_size == 0:

@@ -206,13 +206,13 @@ class LayerActivation:
     def _mixed_forward(self, z, thr):
         out = np.empty_like(z)
         for kind, cols in self.groups:
-            out[:, cols] = FORWARD[kind](z[:, cols], thr[cols])
+            out[..., cols] = FORWARD[kind](z[..., cols], thr[cols])
         return out
 
     def _mixed_backward(self, a, g):
         out = np.empty_like(g)
         for kind, cols in self.groups:
-            out[:, cols] = BACKWARD[kind](a[:, cols], g[:, cols])
+            out[..., cols] = BACKWARD[kind](a[..., cols], g[..., cols])
         return out
 
     def output_range(self) -> tuple[float, float]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnsim.engine import fastpath, losses
+from nnsim.engine import fastpath, losses, sequence
 from nnsim.engine.ops.base import Operation
 from nnsim.engine.params import ParameterLayout, Parameters
 from nnsim.engine.vocab import Loss
@@ -42,6 +42,7 @@ class Block:
     dst: int
     name: str
     W: np.ndarray | None = None
+    delay: int = 0  # 1: the source's output of the step before (a loop)
     mask: np.ndarray | None = None
     grad_mask: np.ndarray | None = None
 
@@ -56,11 +57,13 @@ class Node:
     size: int  # numbers per sample (flattened)
     op: Operation | None = None  # None for input nodes
     sources: list[int] = field(default_factory=list)  # node indices, aligned with op.in_shapes
+    delays: list[int] = field(default_factory=list)  # aligned with sources: 1 reads the step before
     shape: tuple[int, ...] = ()  # per-sample shape of the output; () means (size,)
     columns: slice | None = None  # input/output nodes: their columns of X / Y
     inputs: list[Block] = field(default_factory=list)  # dense nodes: blocks in
     outputs: list[Block] = field(default_factory=list)  # blocks out
     fused: bool = False  # output node whose loss gradient wrt z is simple
+    frozen: set[str] = field(default_factory=set)  # its arrays that training leaves alone
 
     @property
     def act(self):
@@ -90,8 +93,11 @@ class Gradients:
 
     loss: float
     params: Parameters
-    delta: list[np.ndarray | None]
+    delta: list[np.ndarray | None]  # for sequences (batch, T, size) per node
     net: Network
+    # For sequences: the norm of the gradient reaching each node's output at
+    # each step (T, nodes), from the steps after it: how far back it reaches.
+    through_time: np.ndarray | None = None
 
     @property
     def dW(self) -> list[np.ndarray]:
@@ -119,7 +125,11 @@ class Network:
         self.output_layers = [n for n in layers if n.kind == OUTPUT]
         self.n_inputs = sum(n.size for n in self.input_layers)
         self.n_outputs = sum(n.size for n in self.output_layers)
-        self.blocks = sorted((blk for n in layers for blk in n.inputs), key=lambda b: (b.src, b.dst))
+        for n in layers:
+            if len(n.delays) != len(n.sources):
+                n.delays = [0] * len(n.sources)
+        self.recurrent = any(d for n in layers for d in n.delays)
+        self.blocks = sorted((blk for n in layers for blk in n.inputs), key=lambda b: (b.src, b.dst, b.delay))
         for n in layers:
             n.outputs = []
         for blk in self.blocks:
@@ -128,10 +138,17 @@ class Network:
         for n in layers:
             if n.op is not None:
                 specs.update(n.op.parameter_specs())
-        # Weights in block order, then biases and the rest in node order: the
-        # order the flat vector (and ``params``) keeps.
+        # Weights in block order, then the other penalised arrays (kernels),
+        # then biases and the rest, in node order: the order the flat vector
+        # (and ``params``) keeps; the penalised ones lie side by side first.
         weights = [blk.name for blk in self.blocks]
         named = set(weights)
+        for n in layers:
+            if n.op is not None:
+                for k in n.op.regularized():
+                    if k not in named:
+                        weights.append(k)
+                        named.add(k)
         order = weights + [k for k in specs if k not in named]
         self.layout = ParameterLayout([(k, specs[k]) for k in order])
         self.parameters = Parameters(self.layout, self.dtype)
@@ -142,9 +159,10 @@ class Network:
             blk.W = self.parameters[blk.name]
         self.trainable_layers = [n for n in layers if n.b is not None]
         self.train_mask = self._train_mask()
-        # The regularised arrays (the weights) lie first in the flat vector.
-        self.weight_span = self.layout.span([blk.name for blk in self.blocks])
+        # The regularised arrays (weights, kernels) lie first in the flat vector.
+        self.weight_span = self.layout.span(weights)
         self.loss = loss
+        self.last_state: dict | None = None  # after a sequence step: the outputs the next chunk starts from
         self._set_columns()
 
     # -- configuration ---------------------------------------------------------
@@ -162,12 +180,15 @@ class Network:
 
     def _train_mask(self) -> np.ndarray | None:
         """A flat 0/1 vector of the entries that may train (None: all)."""
-        if all(blk.grad_mask is None for blk in self.blocks):
+        frozen = [name for n in self.layers for name in n.frozen]
+        if all(blk.grad_mask is None for blk in self.blocks) and not frozen:
             return None
         mask = np.ones(self.layout.size, dtype=self.dtype)
         for blk in self.blocks:
             if blk.grad_mask is not None:
                 mask[self.layout.slices[blk.name]] = blk.grad_mask.ravel()
+        for name in frozen:
+            mask[self.layout.slices[name]] = 0.0
         return mask
 
     def set_loss(self, loss: Loss) -> None:
@@ -175,7 +196,7 @@ class Network:
         for n in self.output_layers:
             act = n.act
             n.fused = act is not None and act.uniform and (self.loss, act.kinds[0]) in losses.FUSED
-        self._fast = fastpath.supports(self)
+        self._fast = fastpath.supports(self) and not self.recurrent
         self._plans = {}
 
     @property
@@ -203,9 +224,14 @@ class Network:
         self.parameters.assign(values)
 
     # -- forward ---------------------------------------------------------------
-    def forward(self, X: np.ndarray, keep_z: bool = False) -> Trace:
-        """Every node's outputs for a batch ``X`` of shape (batch, n_inputs)."""
+    def forward(self, X: np.ndarray, keep_z: bool = False, state: dict | None = None):
+        """Every node's outputs for a batch ``X`` of shape (batch, n_inputs),
+        or, for sequences (batch, T, n_inputs), at every step
+        (``nnsim.engine.sequence``; ``state``: the outputs before the first
+        step, for a network with loops)."""
         X = np.asarray(X, dtype=self.dtype)
+        if X.ndim == 3:
+            return sequence.forward(self, X, keep_z, state)
         a: list = [None] * len(self.layers)
         z: list = [None] * len(self.layers)
         for n in self.layers:
@@ -216,10 +242,20 @@ class Network:
         return Trace(z=z, a=a)
 
     def outputs(self, trace: Trace) -> np.ndarray:
-        """The network's output (batch, n_outputs) from a trace."""
+        """The network's output (batch, n_outputs) from a trace; for
+        sequences (batch, T, n_outputs)."""
+        if isinstance(trace, sequence.SequenceTrace):
+            return sequence.outputs(self, trace)
         if len(self.output_layers) == 1:
             return trace.a[self.output_layers[0].index]
         return np.concatenate([trace.a[n.index] for n in self.output_layers], axis=1)
+
+    def node_outputs(self, trace, index: int) -> np.ndarray:
+        """One node's outputs as (samples, size): a batch's, or, for
+        sequences, every step of every sequence."""
+        if isinstance(trace, sequence.SequenceTrace):
+            return np.concatenate([step[index] for step in trace.a])
+        return trace.a[index]
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return self.outputs(self.forward(X))
@@ -233,6 +269,8 @@ class Network:
         """The mean batch loss of a forward pass, summed over output nodes;
         fused ones (sigmoid with binary cross-entropy, softmax with softmax
         cross-entropy) compute it from their weighted sums, exactly."""
+        if isinstance(trace, sequence.SequenceTrace):
+            return sequence.loss_of(self, trace, Y)
         single = len(self.output_layers) == 1
         return sum(self._layer_loss(n, trace.z[n.index], trace.a[n.index], Y if single else Y[:, n.columns])
                    for n in self.output_layers)
@@ -250,6 +288,8 @@ class Network:
         training needs; with ``mask_frozen=False`` they get their true ∂L/∂w
         (what they would learn), for showing. Absent connections always get 0."""
         grads = Parameters(self.layout, self.dtype) if grads is None else grads
+        if isinstance(trace, sequence.SequenceTrace):
+            return self._backward_sequence(trace, Y, need_input_delta, grads, mask_frozen)
         a = trace.a
         delta: list = [None] * len(self.layers)
         # Gradients arriving at each node's output: (consumer index, array),
@@ -291,10 +331,22 @@ class Network:
             grads.flat *= self.train_mask
         return Gradients(loss=loss, params=grads, delta=delta, net=self)
 
-    def train_grads(self, X: np.ndarray, Y: np.ndarray, grads: Parameters) -> float:
+    def _backward_sequence(self, trace, Y, need_input_delta, grads, mask_frozen) -> Gradients:
+        loss, delta, norms = sequence.backward(self, trace, np.asarray(Y, dtype=self.dtype), grads, need_input_delta)
+        if mask_frozen and self.train_mask is not None:
+            grads.flat *= self.train_mask
+        stacked = [None if any(step[i] is None for step in delta) else np.stack([step[i] for step in delta], axis=1)
+                   for i in range(len(self.layers))]
+        return Gradients(loss=loss, params=grads, delta=stacked, net=self, through_time=norms)
+
+    def train_grads(self, X: np.ndarray, Y: np.ndarray, grads: Parameters, state: dict | None = None) -> float:
         """The trainer's step: the batch's loss, and its gradients written
         into ``grads`` (the same numbers as ``backward(forward(X), Y,
         mask_frozen=False)``: the trainer masks frozen entries itself)."""
+        if X.ndim == 3:
+            trace = self.forward(X, state=state)
+            self.last_state = trace.state
+            return self.backward(trace, Y, grads=grads, mask_frozen=False).loss
         if self._fast:
             plan = self._plans.get(len(X))
             if plan is None:

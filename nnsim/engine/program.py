@@ -8,6 +8,7 @@ later. ``nnsim.engine.programs`` maps each learning rule to its program.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -27,7 +28,11 @@ AT_LIMIT = "at_limit"  # the epoch or step count reached what a design file reco
 @dataclass
 class TrainingData:
     """Encoded arrays for training: inputs (n, n_inputs), targets
-    (n, n_outputs) and, for classification, class labels (n,)."""
+    (n, n_outputs) and, for classification, class labels (n,). Sequences:
+    inputs (n, T, n_inputs), targets (n, T, n_outputs) per step (NaN: no
+    target) or (n, n_outputs) at the last step, labels (n, T) (−1: none) or
+    (n,). ``stream``: the rows are consecutive pieces of one stream, to be
+    read in order with the state carried from each to the next."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -36,16 +41,15 @@ class TrainingData:
     labels_train: np.ndarray | None
     labels_test: np.ndarray | None
     coding: TargetCoding
+    stream: bool = False
 
     def astype(self, dtype) -> TrainingData:
-        return TrainingData(
-            self.x_train.astype(dtype),
-            self.y_train.astype(dtype),
-            self.x_test.astype(dtype),
-            self.y_test.astype(dtype),
-            self.labels_train,
-            self.labels_test,
-            self.coding,
+        return dataclasses.replace(
+            self,
+            x_train=self.x_train.astype(dtype),
+            y_train=self.y_train.astype(dtype),
+            x_test=self.x_test.astype(dtype),
+            y_test=self.y_test.astype(dtype),
         )
 
 

@@ -45,7 +45,7 @@ def saturated_share(net: Network, X: np.ndarray) -> float:
     for op in net.layers:
         if op.act is None:
             continue
-        a = trace.a[op.index]  # (n, size)
+        a = net.node_outputs(trace, op.index)  # (samples, size)
         for kind, cols in _groups(op.act):
             v = a[:, cols]
             if kind == Activation.SIGMOID:

@@ -17,7 +17,12 @@ class TargetCoding:
     the output range's high end and class 0 as its low end (+1/−1 for tanh,
     as TensorFlow Playground; 1/0 for sigmoid and step); with one output per
     class, one-hot between the same two values. Regression passes targets
-    through unchanged."""
+    through unchanged.
+
+    Sequences: class indices per step (n, T) code to (n, T, n_outputs), a
+    label of −1 meaning "no target at this step" (NaN targets); outputs
+    (n, T, n_outputs) are scored at the steps that have a label, or at the
+    last step when there is one label per sequence (n,)."""
 
     task: str
     n_outputs: int
@@ -30,6 +35,11 @@ class TargetCoding:
 
     def encode(self, y: np.ndarray) -> np.ndarray:
         """Targets (n, n_outputs) from class indices (n,) or regression values (n, k)."""
+        y = np.asarray(y)
+        if self.is_classification and y.ndim == 2:  # per step of sequences
+            flat = self.encode(np.where(y < 0, 0, y).ravel())
+            flat[(y < 0).ravel()] = np.nan
+            return flat.reshape(*y.shape, self.n_outputs)
         if not self.is_classification:
             y = np.asarray(y, dtype=np.float64)
             return y[:, None] if y.ndim == 1 else y  # an empty test set stays (0, k)
@@ -49,4 +59,13 @@ class TargetCoding:
     def accuracy(self, outputs: np.ndarray, labels: np.ndarray) -> float | None:
         if not self.is_classification or len(labels) == 0:
             return None
+        if outputs.ndim == 3:  # sequences
+            if labels.ndim == 1:
+                outputs = outputs[:, -1]
+            else:
+                have = labels.ravel() >= 0
+                if not have.any():
+                    return None
+                outputs = outputs.reshape(-1, outputs.shape[-1])[have]
+                labels = labels.ravel()[have]
         return float(np.mean(self.decode(outputs) == labels))

@@ -41,13 +41,22 @@ class Trainer(TrainingProgram):
         self._xs = self._ys = None
         self._grads = network.parameters.like()
         self._progress = ProgressWatch()
+        self._sequences = self.data.x_train.ndim == 3
+        self._chunk = 0  # for sequences cut into chunks: the chunk of the current batch
+        self._state: dict | None = None  # ... and the outputs the next chunk starts from
 
     # -- running ---------------------------------------------------------------
     def train_steps(self, n: int, evaluate: bool = True) -> int:
         """Run up to ``n`` mini-batch steps; returns how many ran. Stops early
         when training diverges or reaches the target loss."""
         with np.errstate(all="ignore"):  # overflow is caught below as divergence
-            return self._run(n, evaluate)
+            return self._run_sequences(n, evaluate) if self._sequences else self._run(n, evaluate)
+
+    def _chunks(self) -> tuple[int, int]:
+        """(chunks per batch of sequences, steps of time per chunk)."""
+        T = self.data.x_train.shape[1]
+        k = int(self.settings.bptt_steps)
+        return (math.ceil(T / k), k) if 0 < k < T else (1, T)
 
     def _run(self, n, evaluate) -> int:
         net, opt = self.net, self.optimizer
@@ -70,10 +79,7 @@ class Trainer(TrainingProgram):
             if not math.isfinite(loss):
                 self._diverged(f"the loss became {loss}")
                 break
-            add_regularization(net, self.settings, self._grads)
-            if net.train_mask is not None:
-                grads.flat *= net.train_mask  # frozen connections keep their weights
-            opt.apply(params, grads)
+            self._update(net, opt, params, grads)
             self.step_count += 1
             done += 1
             self._pos += b
@@ -81,14 +87,72 @@ class Trainer(TrainingProgram):
                 self._end_epoch(evaluate)
         return done
 
+    def _update(self, net, opt, params, grads) -> None:
+        """Penalty, clipping, frozen entries out, then the optimizer's step."""
+        add_regularization(net, self.settings, grads)
+        clip = self.settings.gradient_clip
+        if clip:
+            np.clip(grads.flat, -clip, clip, out=grads.flat)
+        if net.train_mask is not None:
+            grads.flat *= net.train_mask  # frozen connections keep their weights
+        opt.apply(params, grads)
+
+    def _run_sequences(self, n, evaluate) -> int:
+        """As ``_run``, for batches of sequences: each batch is cut into
+        chunks of ``bptt_steps`` time steps (truncated backpropagation through
+        time), one training step each, the state carried from chunk to
+        chunk."""
+        net, opt = self.net, self.optimizer
+        params, grads = net.parameters, self._grads
+        n_train = len(self.data.x_train)
+        chunks, k = self._chunks()
+        T = self.data.x_train.shape[1]
+        done = 0
+        while done < n and self.status == READY:
+            if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
+                break
+            if self._xs is None:
+                order = self.rng.permutation(n_train)
+                self._xs = self.data.x_train[order]
+                self._ys = self.data.y_train[order]
+                self._pos, self._chunk, self._state = 0, 0, None
+            b = max(1, int(self.settings.batch_size))
+            x = self._xs[self._pos : self._pos + b]
+            y = self._ys[self._pos : self._pos + b]
+            if chunks > 1:
+                t0, t1 = self._chunk * k, min(T, (self._chunk + 1) * k)
+                x = x[:, t0:t1]
+                y = y[:, t0:t1] if y.ndim == 3 else _last_step_targets(y, t1 - t0, t1 == T)
+            loss = net.train_grads(x, y, grads, state=self._state)
+            self.last_loss = loss
+            if not math.isfinite(loss):
+                self._diverged(f"the loss became {loss}")
+                break
+            self._update(net, opt, params, grads)
+            self.step_count += 1
+            done += 1
+            self._chunk += 1
+            self._state = net.last_state
+            if self._chunk >= chunks:
+                self._chunk, self._state = 0, None
+                self._pos += b
+                if self._pos >= n_train:
+                    self._end_epoch(evaluate)
+        return done
+
     def steps_left_in_epoch(self) -> int:
         b = max(1, int(self.settings.batch_size))
         pos = self._pos if self._xs is not None else 0
-        return max(1, math.ceil((len(self.data.x_train) - pos) / b))
+        batches = max(1, math.ceil((len(self.data.x_train) - pos) / b))
+        if not self._sequences:
+            return batches
+        chunk = self._chunk if self._xs is not None else 0
+        return batches * self._chunks()[0] - chunk
 
     @property
     def steps_per_epoch(self) -> int:
-        return math.ceil(len(self.data.x_train) / max(1, int(self.settings.batch_size)))
+        batches = math.ceil(len(self.data.x_train) / max(1, int(self.settings.batch_size)))
+        return batches * (self._chunks()[0] if self._sequences else 1)
 
     def _end_epoch(self, evaluate: bool) -> None:
         self.epoch += 1
@@ -166,3 +230,13 @@ class Trainer(TrainingProgram):
             train_accuracy=d.coding.accuracy(out_train, d.labels_train),
             test_accuracy=test_acc,
         )
+
+
+def _last_step_targets(y: np.ndarray, steps: int, last: bool) -> np.ndarray:
+    """One target per sequence (batch, outputs) as per-step targets of a
+    chunk of ``steps`` steps: none (NaN), but at the last step of the last
+    chunk."""
+    out = np.full((len(y), steps, y.shape[1]), np.nan, dtype=y.dtype)
+    if last:
+        out[:, -1] = y
+    return out

@@ -82,6 +82,8 @@ class TrainingSettings:
     seed: int = 0
     target_loss: float | None = None
     stop_after_epochs: bool = False  # the window's Play stops after `epochs` (else it runs until paused)
+    bptt_steps: int = 0  # sequences: backpropagate through at most this many steps per chunk (0: all)
+    gradient_clip: float = 0.0  # each gradient entry limited to ±this (0: no clipping)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from nnsim.design.layer_types import MAX_ARRAY_SIZE, TYPES
 from nnsim.design.model import (
     Activation,
     ArrayValue,
+    Link,
     Connection,
     DatasetSpec,
     Design,
@@ -42,7 +43,7 @@ from nnsim.text import cut, one_line, quote
 FORMAT_VERSION = 2
 
 # Sizes beyond which a file is refused as absurd rather than read.
-LIMITS = {"layers": 10_000, "neurons": 100_000, "connections": 2_000_000, "history": 1_000_000}
+LIMITS = {"layers": 10_000, "neurons": 100_000, "connections": 2_000_000, "links": 10_000, "history": 1_000_000}
 MAX_ID = 2**31 - 1
 __all__ = ["FORMAT_VERSION", "LIMITS", "MAX_BATCH", "MAX_EPOCHS", "MAX_ID", "MAX_STEPS", "FormatError", "MIGRATIONS"]
 
@@ -90,10 +91,22 @@ def _layer_record(layer: Layer) -> dict:
     elif layer.options:
         out["options"] = dict(layer.options)
     if layer.arrays:
-        out["arrays"] = {name: {"shape": list(a.shape), "values": a.values.ravel().tolist()}
-                         for name, a in layer.arrays.items()}
+        out["arrays"] = {name: _array_record(a) for name, a in layer.arrays.items()}
     if layer.group:
         out["group"] = layer.group
+    return out
+
+
+def _array_record(a: ArrayValue) -> dict:
+    return {"shape": list(a.shape), "values": a.values.ravel().tolist()}
+
+
+def _link_record(link: Link) -> dict:
+    out = {"source": link.source, "target": link.target}
+    if link.weights is not None:
+        out["weights"] = _array_record(link.weights)
+    if link.frozen:
+        out["frozen"] = True
     return out
 
 
@@ -124,6 +137,7 @@ def design_to_dict(design: Design, include_history: bool = True) -> dict:
         "layers": [_layer_record(layer) for layer in design.layers],
         "neurons": [_record(n) for n in design.neurons],
         "connections": [_connection_record(c) for c in design.connections],
+        **({"links": [_link_record(k) for k in design.links]} if design.links else {}),
         "training": _record(design.training),
         "dataset": {**_record(design.dataset), "targets": list(design.dataset.targets)},
     }
@@ -289,38 +303,49 @@ def _options(kind):
             problem = option.problem(value)
             if problem:
                 raise FormatError(f"{where}.{name}: {problem}")
-            out[name] = int(value) if option.kind is int else value
-        return out
+            out[name] = int(value) if option.kind is int and not isinstance(value, bool) else value
+        return {**kind.defaults(), **out}  # every option, as the writer writes them
 
     return check
 
 
+def _link(obj, path) -> Link:
+    r = _Reader(obj, path)
+    return Link(
+        source=r.get("source", _ID),
+        target=r.get("target", _ID),
+        weights=r.get("weights", _array, None),
+        frozen=r.get("frozen", _bool, False),
+    )
+
+
 def _arrays(v, where) -> dict[str, ArrayValue]:
-    """Named arrays, each ``{"shape": [...], "values": [...]}`` with the
-    values in row-major order. Checked in time linear in their size."""
+    """Named arrays (see ``_array``)."""
     if not isinstance(v, dict):
         raise FormatError(f"{where}: expected an object, found {_kind(v)}")
-    out = {}
-    for name, item in v.items():
-        at = f"{where}.{name}"
-        r = _Reader(item, at)
-        shape = r.get("shape", _list)
-        if not 1 <= len(shape) <= 6:
-            raise FormatError(f"{at}.shape: {len(shape)} dimensions; an array has 1 to 6")
-        dims = [_int_in(1, MAX_ARRAY_SIZE)(s, f"{at}.shape[{i}]") for i, s in enumerate(shape)]
-        size = 1
-        for d in dims:
-            size *= d
-            if size > MAX_ARRAY_SIZE:
-                raise FormatError(f"{at}.shape: more than {MAX_ARRAY_SIZE:,} numbers")
-        values = r.get("values", _list)
-        if len(values) != size:
-            raise FormatError(f"{at}.values: {len(values):,} numbers for a shape of {size:,}")
-        for i, x in enumerate(values):
-            if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-                _float(x, f"{at}.values[{i}]")  # says what is wrong
-        out[name] = ArrayValue(np.array(values, dtype=np.float64).reshape(dims))
-    return out
+    return {name: _array(item, f"{where}.{name}") for name, item in v.items()}
+
+
+def _array(item, at) -> ArrayValue:
+    """One array, ``{"shape": [...], "values": [...]}`` with the values in
+    row-major order. Checked in time linear in its size."""
+    r = _Reader(item, at)
+    shape = r.get("shape", _list)
+    if not 1 <= len(shape) <= 6:
+        raise FormatError(f"{at}.shape: {len(shape)} dimensions; an array has 1 to 6")
+    dims = [_int_in(1, MAX_ARRAY_SIZE)(s, f"{at}.shape[{i}]") for i, s in enumerate(shape)]
+    size = 1
+    for d in dims:
+        size *= d
+        if size > MAX_ARRAY_SIZE:
+            raise FormatError(f"{at}.shape: more than {MAX_ARRAY_SIZE:,} numbers")
+    values = r.get("values", _list)
+    if len(values) != size:
+        raise FormatError(f"{at}.values: {len(values):,} numbers for a shape of {size:,}")
+    for i, x in enumerate(values):
+        if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+            _float(x, f"{at}.values[{i}]")  # says what is wrong
+    return ArrayValue(np.array(values, dtype=np.float64).reshape(dims))
 
 
 def _neuron(obj, path) -> Neuron:
@@ -398,6 +423,8 @@ def _training(obj, path) -> TrainingSettings:
         seed=r.get("seed", _whole("training.seed"), d.seed),
         target_loss=r.get("target_loss", _ranged("training.target_loss", optional=True), d.target_loss),
         stop_after_epochs=r.get("stop_after_epochs", _bool, d.stop_after_epochs),
+        bptt_steps=r.get("bptt_steps", _whole("training.bptt_steps"), d.bptt_steps),
+        gradient_clip=r.get("gradient_clip", _ranged("training.gradient_clip"), d.gradient_clip),
     )
 
 
@@ -487,6 +514,7 @@ def _read(data: dict) -> Design:
         layers=[_layer(o, p) for o, p in r.list_of("layers", LIMITS["layers"])],
         neurons=[_neuron(o, p) for o, p in r.list_of("neurons", LIMITS["neurons"])],
         connections=[_connection(o, p) for o, p in r.list_of("connections", LIMITS["connections"])],
+        links=[_link(o, p) for o, p in r.list_of("links", LIMITS["links"], required=False)],
         training=r.get("training", _training, TrainingSettings()),
         dataset=r.get("dataset", _dataset, DatasetSpec()),
         history=[_history(o, p) for o, p in r.list_of("history", LIMITS["history"], required=False)],

@@ -30,7 +30,7 @@ def test_a_dense_design_passes_and_names_its_type():
 def test_an_unknown_type_is_refused_naming_the_layer():
     d = layered([2, 1])
     d.layers[1].type = "wormhole"
-    with pytest.raises(DesignError, match="layer 'output': unknown layer type 'wormhole' \\(known: dense\\)"):
+    with pytest.raises(DesignError, match="layer 'output': unknown layer type 'wormhole' \\(known: dense, image, conv"):
         check_design(d)
     data = json.loads(dumps(layered([2, 1])))
     data["layers"][1]["type"] = "wormhole"
@@ -52,10 +52,11 @@ def toy_type(monkeypatch):
     """A parametric type registered for the test: an option with a range and
     a choice, and one array whose shape follows the option."""
     toy = LayerType(
-        name="toy", title="Toy layer", description="for tests", drawn="block",
+        name="toy", title="Toy layer", description="for tests",
         options=(Option("width", "Width", int, 3, low=1, high=9),
                  Option("padding", "Padding", str, "same", choices=("same", "valid"))),
-        arrays=lambda design, layer: [("kernel", (options_of(layer)["width"], 2))],
+        array_names=("kernel",),
+        arrays=lambda design, layer, shapes: [("kernel", (options_of(layer)["width"], 2))],
     )
     monkeypatch.setitem(layer_types.TYPES, "toy", toy)
     return toy
@@ -87,7 +88,7 @@ def test_the_file_reads_options_and_arrays_strictly(toy_type):
     entry["options"] = {"width": 2}
     entry["arrays"] = {"kernel": {"shape": [2, 2], "values": [1, 2, 3, 4.5]}}
     layer = loads(json.dumps(data)).layers[1]
-    assert layer.options == {"width": 2}
+    assert layer.options == {"width": 2, "padding": "same"}  # the type's defaults filled in
     assert layer.arrays["kernel"] == ArrayValue([[1, 2], [3, 4.5]])
     bad = {
         "options": ({"width": 0}, r"layers\[1\]\.options\.width: 0 is outside 1..9"),

@@ -105,3 +105,38 @@ def test_gradients_follow_the_design_loss():
     p = float(nnsim.predict(d, [1, 0])[0])
     assert mse == pytest.approx(0.5 * (p - 1) ** 2, rel=1e-12)
     assert bce == pytest.approx(-np.log(p), rel=1e-9)
+
+
+def test_gradients_of_sequences_through_a_loop():
+    from nnsim.design.build import add_layer, connect_all, initialize
+    from nnsim.design.model import Design, LayerKind
+
+    d = Design()
+    i = add_layer(d, LayerKind.INPUT, 1)
+    h = add_layer(d, LayerKind.HIDDEN, 3)
+    o = add_layer(d, LayerKind.OUTPUT, 1, Activation.LINEAR)
+    connect_all(d, i.id, h.id)
+    connect_all(d, h.id, h.id, delay=1)
+    connect_all(d, h.id, o.id)
+    initialize(d, np.random.default_rng(0))
+    params = nnsim.parameters(d)
+    assert f"layer:{h.id}->layer:{h.id}@1/weight" in params
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2, 5, 1))
+    for y in (rng.normal(size=(2, 5, 1)), rng.normal(size=(2, 1))):
+        loss, grads = nnsim.gradients(d, x, y)
+        net = compile_design(d).network
+        numeric = {}
+        for name in net.parameters:
+            base = net.parameters[name].copy()
+            g = np.zeros_like(base)
+            for idx in np.ndindex(base.shape):
+                for sign in (1, -1):
+                    net.parameters[name][idx] = base[idx] + sign * 1e-6
+                    g[idx] += sign * net.loss_of(net.forward(x), y) / 2e-6
+                net.parameters[name][idx] = base[idx]
+            numeric[name] = g
+        for name in grads:
+            np.testing.assert_allclose(grads[name], numeric[name], rtol=1e-5, atol=1e-8, err_msg=name)
+    with pytest.raises(ValueError, match="targets"):
+        nnsim.gradients(d, x, np.zeros((2, 4, 1)))

@@ -9,6 +9,7 @@ file, and come back equal, every float bit for bit (``==`` alone would let
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import struct
@@ -250,7 +251,7 @@ def test_file_round_trip_is_exact(tmp_path_factory, design, include_history):
     assert not raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\n")
     raw.decode("utf-8")  # strict UTF-8
     back = load(path)
-    expected = design if include_history else Design(**{**design.__dict__, "history": []})
+    expected = design if include_history else dataclasses.replace(design, history=[])
     assert_identical(back, expected)
     save(back, path, include_history=include_history)  # overwrite: same bytes
     assert path.read_bytes() == raw

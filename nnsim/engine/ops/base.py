@@ -39,6 +39,11 @@ class Operation:
         """``(local name, shape)`` of each trainable array, in a fixed order."""
         return []
 
+    def regularized(self) -> list[str]:
+        """The names of its arrays that L1/L2 penalties apply to (weights and
+        kernels; never biases)."""
+        return []
+
     def bind(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray] | None = None) -> None:
         """Take the views of the network's flat vectors, by local name."""
 

@@ -41,14 +41,23 @@ class Dense(Operation):
         specs = [(name, (n[0], self.size)) for name, n in zip(self.weight_names, self.in_shapes)]
         return specs + [(self.bias_name, (self.size,))]
 
+    def regularized(self) -> list[str]:
+        return list(self.weight_names)
+
     def bind(self, params, grads=None) -> None:
         self.W = [params[name] for name in self.weight_names]
         self.b = params[self.bias_name]
 
     # -- forward ---------------------------------------------------------------------------
+    def _columns(self, xs):
+        """Inputs as columns: an image (n, C, H, W) from a block becomes
+        (n, C·H·W); a batch of sequences (n, T, features) stays as it is
+        (the same weights at every step)."""
+        return [x if x.shape[-1] == shape[0] else x.reshape(len(x), -1) for x, shape in zip(xs, self.in_shapes)]
+
     def forward(self, xs, n, keep=False):
         s = None
-        for x, W in zip(xs, self.W):
+        for x, W in zip(self._columns(xs), self.W):
             t = x @ W
             s = t if s is None else s + t
         if s is None:
@@ -78,8 +87,12 @@ class Dense(Operation):
     def backward(self, d, xs, grads, want):
         if grads is None:
             grads = {name: np.empty(shape, d.dtype) for name, shape in self.parameter_specs()}
-        self.grads_into(d, xs, grads)
-        inputs = [d @ W.T if w else None for W, w in zip(self.W, want)]
+        cols = self._columns(xs)
+        if d.ndim > 2:  # sequences: every step's numbers are more rows of one batch
+            self.grads_into(d.reshape(-1, d.shape[-1]), [x.reshape(-1, x.shape[-1]) for x in cols], grads)
+        else:
+            self.grads_into(d, cols, grads)
+        inputs = [(d @ W.T).reshape(x.shape) if w else None for W, w, x in zip(self.W, want, xs)]
         return inputs, {name: grads[name] for name, _ in self.parameter_specs()}
 
     def grads_into(self, d, xs, grads) -> None:
