@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from nnsim.app.learn.commands import new_run_id, push_numbers
 from nnsim.app.learn.hub import LearnHub
+from nnsim.app.colors import class_color, hex_color
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, column, message_box, note, set_box, text_pane
 from nnsim.data import DataError
@@ -29,7 +30,7 @@ from nnsim.engine.program import DIVERGED, READY
 from nnsim.explain import count, factor, fmt
 from nnsim.session import Session
 
-CLASS_COLOURS = {1: "#0877bd", 0: "#f59322"}  # Playground's blue (fires) and orange (quiet)
+CLASS_COLOURS = {1: hex_color(class_color(1)), 0: hex_color(class_color(0))}  # blue (fires) and orange (quiet)
 REGION_COLOURS = np.array([[252, 228, 200, 255], [205, 226, 243, 255]], dtype=np.ubyte)
 GRID = 80
 NEXT_LESSON = "hidden-layer-xor"
