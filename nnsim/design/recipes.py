@@ -32,7 +32,7 @@ from nnsim.design.edits import (
     remove_where,
     set_fields,
 )
-from nnsim.design.model import Activation, Connection, Design, Layer, LayerKind, Neuron
+from nnsim.design.model import Activation, ArrayValue, Connection, Design, Layer, LayerKind, Neuron
 from nnsim.design.validate import DesignError, _layer_graph, check_design, connection_problem, matrix_problem
 from nnsim.engine.init import initial_bias, initial_weights
 from nnsim.text import one_line, quote
@@ -292,15 +292,27 @@ def set_connection(design: Design, pair: tuple[int, int], index: Index | None = 
     return set_fields(("connection", tuple(pair)), c, **values)
 
 
-def set_numbers(design: Design, weights, biases) -> list:
-    """Replace all weights and biases (design order)."""
+def set_numbers(design: Design, weights, biases, arrays=None) -> list:
+    """Replace all weights and biases (design order) and, given ``arrays``
+    (a mapping of (layer id, array name) to values), those layer arrays."""
     old_w, old_b = numbers_of(design)
     new_w, new_b = np.asarray(weights, dtype=np.float64), np.asarray(biases, dtype=np.float64)
     if new_w.shape != old_w.shape or new_b.shape != old_b.shape:
         raise EditError("the numbers do not fit the design (it changed)")
     if not (np.isfinite(new_w).all() and np.isfinite(new_b).all()):
         raise EditError("refusing to store weights that are not finite numbers")
-    return [SetNumbers(old_w, new_w.copy(), old_b, new_b.copy())]
+    old_arrays, new_arrays = {}, {}
+    index = Index(design)
+    for (lid, name), values in (arrays or {}).items():
+        old = index.layer(lid).arrays.get(name) if index.has_layer(lid) else None
+        new = values if isinstance(values, ArrayValue) else ArrayValue(values)
+        if old is None or new.shape != old.shape:
+            raise EditError("the numbers do not fit the design (it changed)")
+        if not np.isfinite(new.values).all():
+            raise EditError("refusing to store weights that are not finite numbers")
+        if new != old:
+            old_arrays[(lid, name)], new_arrays[(lid, name)] = old, new
+    return [SetNumbers(old_w, new_w.copy(), old_b, new_b.copy(), old_arrays, new_arrays)]
 
 
 # -- copy and paste ----------------------------------------------------------------------
