@@ -20,7 +20,7 @@ from nnsim.app.learn.hub import LearnHub
 from nnsim.app.colors import class_color, hex_color
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, column, message_box, note, set_box, text_pane
-from nnsim.data import DataError
+from nnsim.data import DataError, Dataset, load_dataset
 from nnsim.design.model import LayerKind, LearningRule
 from nnsim.design.names import NeuronNames
 from nnsim.design.recipes import EditError
@@ -50,6 +50,7 @@ class PerceptronPanel(DockPanel):
         self.run_id: int | None = None
         self._pushing = False
         self._dirty = True
+        self._data = None  # ((data set spec, folder), the data set read for it)
         self.active = False
         self.last_sample: int | None = None
         self.updates = 0
@@ -159,8 +160,9 @@ class PerceptronPanel(DockPanel):
         design.training.rule = LearningRule.PERCEPTRON
         design.history = []
         path = self.document.path
+        base_dir = path.parent if path else None
         try:
-            session = Session(design, base_dir=path.parent if path else None)
+            session = Session(design, base_dir=base_dir, dataset=self._dataset(design, base_dir))
         except (DesignError, DataError, ValueError, OSError) as e:
             self.problem = str(e)
         else:
@@ -184,6 +186,15 @@ class PerceptronPanel(DockPanel):
             )
         self._draw()
         self._enable()
+
+    def _dataset(self, design, base_dir) -> Dataset:
+        """The design's data, read once: the same data set is not read again
+        for every change of a weight (a CSV file would be)."""
+        key = (design.dataset, base_dir)
+        if self._data is None or self._data[0] != key:
+            self._data = None
+            self._data = (key, load_dataset(design.dataset, base_dir))
+        return self._data[1]
 
     # -- training ----------------------------------------------------------------------------
     def one_sample(self) -> None:
