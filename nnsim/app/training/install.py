@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QWidget
 
@@ -248,7 +247,7 @@ class TrainingUI(QObject):
         new_thumbs = heavy is not None and heavy.round_thumbnails is not None and heavy is not self._thumbs_sent
         # Live weights only while training runs; once it stops, the Document
         # holds the trained numbers and the canvas shows the Document's.
-        new_weights = snap.weights is not None and snap is not self._weights_sent and (snap.running or self._live_on)
+        new_weights = snap.params is not None and snap is not self._weights_sent and (snap.running or self._live_on)
         if not (new_thumbs or new_weights):
             return False
         now = time.perf_counter()
@@ -259,25 +258,19 @@ class TrainingUI(QObject):
         if new_thumbs and set_thumbs is not None:
             self._thumbs_sent = heavy
             set_thumbs(heavy.round_thumbnails)
-        set_weights = getattr(scene, "set_live_weights", None)
-        set_biases = getattr(scene, "set_live_biases", None)
-        if new_weights and set_weights is not None:
+        set_live = getattr(scene, "set_live_parameters", None)
+        if new_weights and set_live is not None:
             self._weights_sent = snap
             self._live_on = snap.running
-            set_weights(np.asarray(snap.weights) if snap.running else None)
-            if set_biases is not None:
-                set_biases(snap.biases if snap.running else None)
+            set_live(snap.params if snap.running else None)
         return True
 
     @Slot()
     def _clear_canvas(self) -> None:
         self._thumbs_sent = self._weights_sent = None
-        set_weights = getattr(self._scene, "set_live_weights", None)
-        if set_weights is not None and self._live_on:
-            set_weights(None)
-            set_biases = getattr(self._scene, "set_live_biases", None)
-            if set_biases is not None:
-                set_biases(None)
+        set_live = getattr(self._scene, "set_live_parameters", None)
+        if set_live is not None and self._live_on:
+            set_live(None)
         self._live_on = False
         set_thumbs = getattr(self._scene, "set_neuron_thumbnails", None)
         if set_thumbs is not None:
