@@ -20,6 +20,7 @@ class FakeScene(QObject):
     read from the named arrays through the design's parameter map)."""
 
     selection_changed_ids = Signal(list, list, list)
+    neuron_hovered = Signal(int)
 
     def __init__(self, design):
         super().__init__()
