@@ -35,7 +35,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402
 
 import nnsim  # noqa: E402
 from nnsim.design.build import initialize, layered  # noqa: E402
@@ -84,9 +84,10 @@ def spin(app, seconds: float) -> None:
 
 
 def make_window(design):
-    """The real main window when it can be made, else a QMainWindow with
+    """The real main window when it can be made, else a plain window with
     the training views (and a canvas if there is one)."""
     from nnsim.app.document import Document
+    from nnsim.app.host import PlainWindow
     from nnsim.app.training import install_training
 
     try:
@@ -97,19 +98,19 @@ def make_window(design):
         ui = getattr(window, "training", None) or install_training(window)
         kind = "MainWindow"
     except Exception as e:  # noqa: BLE001 - fall back to a bare window
-        window = QMainWindow()
-        window.document = Document(design)
+        document = Document(design)
         why = f"{type(e).__name__}: {str(e).splitlines()[0]}"
         try:
             from nnsim.app.canvas import CanvasScene, CanvasView
 
-            window.scene = CanvasScene(window.document)
-            window.canvas = CanvasView(window.scene)
-            window.setCentralWidget(window.canvas)
-            kind = f"QMainWindow + CanvasView (MainWindow failed: {why})"
+            scene = CanvasScene(document)
+            view = CanvasView(scene)
+            window = PlainWindow(document, scene, view)
+            window.canvas = view
+            kind = f"PlainWindow + CanvasView (MainWindow failed: {why})"
         except Exception as e2:  # noqa: BLE001
-            window.setCentralWidget(QLabel("(no canvas)"))
-            kind = f"QMainWindow without canvas ({why}; canvas: {type(e2).__name__}: {e2})"
+            window = PlainWindow(document, central=QLabel("(no canvas)"))
+            kind = f"PlainWindow without canvas ({why}; canvas: {type(e2).__name__}: {e2})"
         ui = install_training(window)
     window.resize(1600, 1000)
     return window, ui, kind
@@ -194,17 +195,17 @@ class CanvasMaps:
         self.maps = self.weights = 0
         if scene is None:
             return
-        thumbs, weights = scene.set_neuron_thumbnails, scene.set_live_weights
+        thumbs, weights = scene.set_neuron_thumbnails, scene.set_live_parameters
 
         def set_thumbs(images):
             self.maps += images is not None
             thumbs(images)
 
-        def set_weights(w):
-            self.weights += w is not None
-            weights(w)
+        def set_weights(params):
+            self.weights += params is not None
+            weights(params)
 
-        scene.set_neuron_thumbnails, scene.set_live_weights = set_thumbs, set_weights
+        scene.set_neuron_thumbnails, scene.set_live_parameters = set_thumbs, set_weights
 
 
 def run_case(app, design, seconds: float, million: bool, pace: str, head: float | None) -> dict:

@@ -87,7 +87,8 @@ class Document(QObject):
     connections_added = Signal(list)
     connections_removed = Signal(list)
     connections_changed = Signal(list)
-    # Every weight and bias changed at once (training, a reset of the weights).
+    # Every number changed at once (training, a reset of the weights): weights,
+    # biases and layer arrays.
     numbers_changed = Signal()
     # Training settings, data set, name or description changed.
     settings_changed = Signal()
@@ -239,8 +240,10 @@ class Document(QObject):
         """Name, description or the data-set spec (``dataset=``)."""
         self.push(_describe_set("design", values), set_fields(("design", None), self.design, **values), True)
 
-    def set_numbers(self, weights, biases, text: str) -> None:
-        self.push(text, recipes.set_numbers(self.design, weights, biases))
+    def set_numbers(self, weights, biases, text: str, arrays=None) -> None:
+        """Every weight and bias (design order) and, given ``arrays``, those
+        layer arrays ((layer id, array name) -> values), as one step."""
+        self.push(text, recipes.set_numbers(self.design, weights, biases, arrays))
 
     def arrange(self) -> None:
         self.push("Arrange layers", recipes.arrange(self.design))

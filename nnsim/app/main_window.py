@@ -4,26 +4,29 @@ Canvas in the middle (with the welcome gallery in its place while the design
 is empty), the palette on the left, the inspector and the undo history on the
 right, menus, one toolbar and a status bar.
 
-Extension points for other panels (training, lessons…):
+The window is the ``Host`` (``nnsim.app.host``) that live training and learn
+mode install themselves into:
 
 * ``add_dock(widget, area, title, name=None, visible=True, tab_with=None,
-  scroll=False) -> QDockWidget``: a dock whose show/hide action appears in
-  View ▸ Panels and whose place is remembered between runs; ``tab_with`` (a
-  dock or its object name) makes it a tab of that dock where no workspace
-  places it, ``scroll`` puts a tall or wide panel in a scroll area
-  (``nnsim.app.layout``); the workspaces (``nnsim.app.workspaces``) say which
-  docks each shows and where;
-* ``bring_dock(dock)``: show a dock in front, switching to the workspace that
-  has it when the current one does not;
-* ``add_menu(title) -> QMenu``: a menu inserted before Help;
+  scroll=False, size=None) -> QDockWidget``: a dock whose show/hide action
+  appears in View ▸ Panels and whose place is remembered between runs;
+  ``tab_with`` (a dock or its object name) makes it a tab of that dock where
+  no workspace places it, ``scroll`` puts a tall or wide panel in a scroll
+  area (``nnsim.app.layout``); the workspaces (``nnsim.app.workspaces``) say
+  which docks each shows, where and how large (``size`` is not needed here);
+* ``dock(name)``, ``bring_dock(dock)`` (show a dock in front, switching to the
+  workspace that has it when the current one does not), ``show_data_views``;
+* ``add_menu(title) -> QMenu``: a menu inserted before Help; ``add_shortcuts``;
 * ``main_toolbar``: the toolbar (``addSeparator``/``addAction`` on it);
-* ``show_message(text)``: a line in the status bar;
+* ``show_message(text)``, ``clear_message(text)``: the status bar;
 * ``selection_changed(neurons, layers, connections)``: the canvas's selection;
+  ``canvas_scene()``: the scene (training's thumbnails and live numbers);
 * ``files.about_to_save`` / ``files.about_to_close``: signals emitted before a
   file is written and before the window asks about unsaved changes on close
   (live training syncs its numbers into the Document there);
-* ``show_canvas()`` (leave the welcome gallery), ``files.maybe_save()``;
-* ``document``, ``canvas``, ``files``, ``inspector``, ``palette``, ``acts`` (the actions).
+  ``files.maybe_save()``, ``show_canvas()`` (leave the welcome gallery);
+* ``document``, ``settings``; besides: ``canvas``, ``inspector``, ``palette``,
+  ``acts`` (the actions).
 """
 
 from __future__ import annotations
@@ -172,7 +175,7 @@ class MainWindow(QMainWindow):
         # Redo would be lost to the step that playing training becomes: not while it plays.
         self.acts.redo_blocked = lambda: self.training.controller.playing
         self.training.controller.state_changed.connect(self.acts.update_history_actions)
-        self.learn_mode = install_learn_mode(self, training=self.training)
+        self.learn_mode = install_learn_mode(self, training=self.training.controller)
         # The workspace switcher at the menu bar's right end (as Blender's workspace
         # tabs beside its menus): always in view, however narrow the window.
         self.workspace_switcher = self.workspaces.switcher()  # (kept: the menu bar does not own it)
@@ -182,11 +185,12 @@ class MainWindow(QMainWindow):
     # -- extension points --------------------------------------------------------------
     def add_dock(self, widget: QWidget, area: Qt.DockWidgetArea, title: str, name: str | None = None,
                  visible: bool = True, tab_with: QDockWidget | str | None = None,
-                 scroll: bool = False) -> QDockWidget:
+                 scroll: bool = False, size: int | None = None) -> QDockWidget:
         """A dock panel; its show/hide action goes into View ▸ Panels and its place
         and visibility are remembered (give each a stable ``name``). By default it
         goes to ``area``, or becomes a tab of ``tab_with``; ``scroll`` wraps a
-        panel that may be taller or wider than its dock in a scroll area."""
+        panel that may be taller or wider than its dock in a scroll area. The
+        workspaces size the docks (``size`` is for windows without them)."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name or f"{title.lower().replace(' ', '_')}_dock")
         dock.setWidget(scrolling(widget) if scroll else widget)
@@ -208,8 +212,25 @@ class MainWindow(QMainWindow):
         self.menuBar().insertMenu(self.menus["help"].menuAction(), menu)
         return menu
 
+    def dock(self, name: str) -> QDockWidget | None:
+        return self.dock_places.dock(name)
+
+    def add_shortcuts(self, actions) -> None:
+        """Actions whose shortcuts work anywhere in the window, also with the
+        menu bar hidden."""
+        self.addActions(list(actions))
+
     def show_message(self, text: str, timeout_ms: int = MESSAGE_MS) -> None:
         self.statusBar().showMessage(text, timeout_ms)
+
+    def clear_message(self, text: str) -> None:
+        """Clear the status bar if it still shows ``text`` (a message that no
+        longer holds)."""
+        if self.statusBar().currentMessage() == text:
+            self.statusBar().clearMessage()
+
+    def canvas_scene(self) -> CanvasScene:
+        return self.scene
 
     # -- wiring --------------------------------------------------------------------------
     def _wire(self) -> None:

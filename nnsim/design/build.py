@@ -6,10 +6,64 @@ from __future__ import annotations
 import numpy as np
 
 from nnsim.design.model import Activation, ArrayValue, Connection, Design, Init, Layer, LayerKind, Link, Neuron
+from nnsim.engine.init import initial_bias, initial_weights
 
 # Canvas layout used for designs built in code (the editor can rearrange).
 COLUMN_SPACING = 160.0
 ROW_SPACING = 60.0
+
+
+def default_activation(kind: LayerKind) -> Activation:
+    """A new layer's activation: inputs pass their value on; the others tanh."""
+    return Activation.LINEAR if kind == LayerKind.INPUT else Activation.TANH
+
+
+def layer_name(design: Design, kind: LayerKind) -> str:
+    """The name a new layer of this kind gets: the first of "input",
+    "input 2"… ("output"…; "hidden 1", "hidden 2"…) that no layer uses."""
+    names = {layer.name for layer in design.layers}
+    base = "hidden" if kind == LayerKind.HIDDEN else kind.value
+    i = 1
+    while f"{base} {i}" in names or (i == 1 and base in names and kind != LayerKind.HIDDEN):
+        i += 1
+    if kind != LayerKind.HIDDEN and i == 1:
+        return base
+    return f"{base} {i}"
+
+
+def column_positions(size: int, x: float, y: float) -> list[tuple[float, float]]:
+    """Positions of ``size`` neurons in a column centred on (x, y)."""
+    return [(float(x), float(y + ROW_SPACING * (i - (size - 1) / 2))) for i in range(size)]
+
+
+def make_layer(
+    design: Design,
+    kind: LayerKind,
+    size: int,
+    x: float,
+    y: float = 0.0,
+    activation: Activation | None = None,
+    name: str | None = None,
+    labels: list[str] | None = None,
+    bias: float = 0.0,
+) -> tuple[Layer, list[Neuron]]:
+    """A new dense layer of ``size`` neurons in a column centred on (x, y),
+    with fresh ids and the naming rule's name, not yet in the design (the
+    one recipe behind ``add_layer`` here and the editor's
+    ``nnsim.design.recipes.add_layer``). Input neurons get no bias."""
+    layer = Layer(
+        id=design.next_id(),
+        name=name or layer_name(design, kind),
+        kind=kind,
+        activation=activation or default_activation(kind),
+    )
+    first = layer.id + 1  # the largest id in use, plus one: ask once, not once per neuron
+    bias = 0.0 if kind == LayerKind.INPUT else float(bias)
+    neurons = [
+        Neuron(id=first + i, layer=layer.id, label=labels[i] if labels else "", bias=bias, x=px, y=py)
+        for i, (px, py) in enumerate(column_positions(size, x, y))
+    ]
+    return layer, neurons
 
 
 def add_layer(
@@ -21,35 +75,17 @@ def add_layer(
     x: float | None = None,
     labels: list[str] | None = None,
 ) -> Layer:
-    """Append a layer of ``size`` neurons laid out in a column at ``x``."""
-    layer = Layer(
-        id=design.next_id(),
-        name=name or _default_name(design, kind),
-        kind=kind,
-        activation=Activation.LINEAR if kind == LayerKind.INPUT else activation,
-    )
-    design.layers.append(layer)
+    """Append a layer of ``size`` neurons laid out in a column at ``x``
+    (by default one column right of the last layer). Input layers are
+    linear whatever ``activation`` says."""
     if x is None:
-        x = COLUMN_SPACING * (len(design.layers) - 1)
-    first = layer.id + 1  # the largest id in use, plus one: ask once, not once per neuron
-    design.neurons.extend(
-        Neuron(
-            id=first + i,
-            layer=layer.id,
-            label=labels[i] if labels else "",
-            x=float(x),
-            y=float(ROW_SPACING * (i - (size - 1) / 2)),
-        )
-        for i in range(size)
-    )
+        x = COLUMN_SPACING * len(design.layers)
+    if kind == LayerKind.INPUT:
+        activation = Activation.LINEAR
+    layer, neurons = make_layer(design, kind, size, x, 0.0, activation, name, labels)
+    design.layers.append(layer)
+    design.neurons.extend(neurons)
     return layer
-
-
-def _default_name(design: Design, kind: LayerKind) -> str:
-    if kind == LayerKind.HIDDEN:
-        return f"hidden {len(design.layers_of_kind(LayerKind.HIDDEN)) + 1}"
-    same = len(design.layers_of_kind(kind))
-    return kind.value if same == 0 else f"{kind.value} {same + 1}"
 
 
 def _types():
@@ -72,7 +108,7 @@ def add_block(
     with ``initialize`` once it is linked."""
     layer = Layer(
         id=design.next_id(),
-        name=name or (type_name if kind == LayerKind.HIDDEN else _default_name(design, kind)),
+        name=name or (type_name if kind == LayerKind.HIDDEN else layer_name(design, kind)),
         kind=kind,
         activation=Activation.LINEAR if kind == LayerKind.INPUT else activation,
         type=type_name,
@@ -134,28 +170,18 @@ def layered(
 
 def initialize(design: Design, rng: np.random.Generator, init: Init | None = None) -> None:
     """New random weights for every connection that is not frozen, and new
-    biases: U(-0.5, 0.5) with biases 0.1 (TensorFlow Playground), Glorot
-    uniform, or He normal with biases 0. Fan-in and fan-out count each
-    neuron's own connections, so partly connected layers are scaled right.
-    Draws happen in design order, so the same seed gives the same weights."""
+    biases, by the scheme's formula (``nnsim.engine.init``). Fan-in and
+    fan-out count each neuron's own connections, so partly connected layers
+    are scaled right. Draws happen in design order, so the same seed gives
+    the same weights."""
     init = Init(init or design.training.init)
     index = {n.id: i for i, n in enumerate(design.neurons)}
     src = np.array([index[c.source] for c in design.connections], dtype=np.intp)
     dst = np.array([index[c.target] for c in design.connections], dtype=np.intp)
-    n = len(design.connections)
-    if init == Init.UNIFORM:
-        w = rng.uniform(-0.5, 0.5, size=n)
-        bias = 0.1
-    elif init == Init.XAVIER:
-        fan_in = np.bincount(dst, minlength=len(index))[dst]
-        fan_out = np.bincount(src, minlength=len(index))[src]
-        limit = np.sqrt(6.0 / np.maximum(fan_in + fan_out, 1))
-        w = rng.uniform(-1.0, 1.0, size=n) * limit
-        bias = 0.0
-    else:
-        fan_in = np.bincount(dst, minlength=len(index))[dst]
-        w = rng.standard_normal(size=n) * np.sqrt(2.0 / np.maximum(fan_in, 1))
-        bias = 0.0
+    fan_in = np.bincount(dst, minlength=len(index))[dst]
+    fan_out = np.bincount(src, minlength=len(index))[src]
+    w = initial_weights(init, fan_in, fan_out, rng)
+    bias = initial_bias(init)
     for c, value in zip(design.connections, w.tolist()):
         if not c.frozen:
             c.weight = value
@@ -167,13 +193,9 @@ def initialize(design: Design, rng: np.random.Generator, init: Init | None = Non
 
 
 def _draw(rng: np.random.Generator, init: Init, shape, fan_in: int, fan_out: int) -> np.ndarray:
-    """Weights of one array by the scheme: U(-0.5, 0.5), Glorot uniform or
-    He normal, from the fan-in and fan-out of one of its entries."""
-    if init == Init.UNIFORM:
-        return rng.uniform(-0.5, 0.5, size=shape)
-    if init == Init.XAVIER:
-        return rng.uniform(-1.0, 1.0, size=shape) * np.sqrt(6.0 / max(fan_in + fan_out, 1))
-    return rng.standard_normal(size=shape) * np.sqrt(2.0 / max(fan_in, 1))
+    """Weights of one array by the scheme's formula (``nnsim.engine.init``),
+    every entry with the same fan-in and fan-out."""
+    return initial_weights(init, np.full(shape, fan_in), np.full(shape, fan_out), rng)
 
 
 def _recurrent_start(layer: Layer, specs, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -211,7 +233,7 @@ def initialize_arrays(design: Design, rng: np.random.Generator, init: Init | Non
     from nnsim.design.shapes import layer_shapes
 
     init = Init(init or design.training.init)
-    bias = 0.1 if init == Init.UNIFORM else 0.0
+    bias = initial_bias(init)
     shapes = layer_shapes(design)
     for layer in design.layers:
         kind = TYPES.get(layer.type)

@@ -2,9 +2,9 @@
 
 Every change the user makes is a list of primitive operations: insert items
 into one of the design's lists, remove items from it, set one field of one
-object, or replace all the numbers at once. Each operation knows its inverse,
-so an undo command is simply "apply the list" / "apply the inverses in reverse
-order". Applying returns a ``Change`` saying what was touched, which the
+object, or replace all the numbers at once (weights, biases and the arrays of
+parametric layers). Each operation knows its inverse, so an undo command is
+simply "apply the list" / "apply the inverses in reverse order". Applying returns a ``Change`` saying what was touched, which the
 window turns into signals.
 
 ``Index`` keeps dictionaries from ids to objects so that edits of big designs
@@ -21,6 +21,7 @@ import numpy as np
 
 from nnsim.design.model import Connection, Design, Layer, Neuron
 from nnsim.design.names import NeuronNames
+from nnsim.design.parameters import Numbers, all_numbers  # noqa: F401 - all numbers, with the layer arrays
 
 COLLECTIONS = ("layers", "neurons", "connections")
 
@@ -66,16 +67,30 @@ class SetField:
 
 @dataclass(frozen=True, eq=False)
 class SetNumbers:
-    """Replace every connection weight and every neuron bias (design order),
-    e.g. after training. Arrays are (n_connections,) and (n_neurons,)."""
+    """Replace every number at once, e.g. after training: every connection
+    weight and every neuron bias (design order; arrays (n_connections,) and
+    (n_neurons,)) and the layer arrays named in ``old_arrays``/``new_arrays``
+    (by (layer id, array name), as read-only ``ArrayValue``s; the same keys
+    in both)."""
 
     old_weights: np.ndarray
     new_weights: np.ndarray
     old_biases: np.ndarray
     new_biases: np.ndarray
+    old_arrays: dict = field(default_factory=dict)
+    new_arrays: dict = field(default_factory=dict)
 
     def inverse(self) -> SetNumbers:
-        return SetNumbers(self.new_weights, self.old_weights, self.new_biases, self.old_biases)
+        return SetNumbers(self.new_weights, self.old_weights, self.new_biases, self.old_biases,
+                          self.new_arrays, self.old_arrays)
+
+    def then(self, later: SetNumbers) -> SetNumbers:
+        """One operation doing this one and then ``later`` (runs of training
+        steps or learn-mode updates merge into one undo step)."""
+        old_arrays = {**later.old_arrays, **self.old_arrays}
+        new_arrays = {**self.new_arrays, **later.new_arrays}
+        return SetNumbers(self.old_weights, later.new_weights, self.old_biases, later.new_biases,
+                          old_arrays, new_arrays)
 
 
 @dataclass
@@ -86,7 +101,7 @@ class Change:
     removed: dict[str, list] = field(default_factory=lambda: {c: [] for c in COLLECTIONS})
     changed: dict[str, set] = field(default_factory=lambda: {c: set() for c in COLLECTIONS})
     settings: bool = False  # training settings, data set, name or description
-    numbers: bool = False  # all weights and biases
+    numbers: bool = False  # all numbers (weights, biases, layer arrays)
 
     @property
     def structural(self) -> bool:
@@ -208,6 +223,9 @@ def apply_op(design: Design, op, index: Index, change: Change) -> None:
             c.weight = w
         for n, b in zip(design.neurons, op.new_biases.tolist()):
             n.bias = b
+        for (lid, name), value in op.new_arrays.items():
+            layer = index.layer(lid)
+            layer.arrays = {**layer.arrays, name: value}
         change.numbers = True
     else:
         raise TypeError(f"unknown operation {op!r}")
@@ -249,7 +267,8 @@ def set_fields(target: tuple, obj, **values) -> list[SetField]:
 
 
 def numbers_of(design: Design) -> tuple[np.ndarray, np.ndarray]:
-    """(weights, biases) of a design in design order."""
+    """(weights, biases) of a design in design order; ``all_numbers`` adds
+    the layer arrays."""
     return (
         np.array([c.weight for c in design.connections], dtype=np.float64),
         np.array([n.bias for n in design.neurons], dtype=np.float64),

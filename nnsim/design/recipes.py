@@ -12,7 +12,14 @@ import copy
 
 import numpy as np
 
-from nnsim.design.build import COLUMN_SPACING, ROW_SPACING
+from nnsim.design.build import (  # noqa: F401 - the naming rule and defaults, for the editor
+    COLUMN_SPACING,
+    ROW_SPACING,
+    column_positions,
+    default_activation,
+    layer_name,
+    make_layer,
+)
 from nnsim.design.edits import (
     Index,
     apply_ops,
@@ -25,8 +32,9 @@ from nnsim.design.edits import (
     remove_where,
     set_fields,
 )
-from nnsim.design.model import Activation, Connection, Design, Init, Layer, LayerKind, Neuron
+from nnsim.design.model import Activation, ArrayValue, Connection, Design, Layer, LayerKind, Neuron
 from nnsim.design.validate import DesignError, _layer_graph, check_design, connection_problem, matrix_problem
+from nnsim.engine.init import initial_bias, initial_weights
 from nnsim.text import one_line, quote
 
 MAX_LAYER_SIZE = 10_000
@@ -59,44 +67,23 @@ def _new_ids(design: Design, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def default_activation(kind: LayerKind) -> Activation:
-    return {LayerKind.INPUT: Activation.LINEAR, LayerKind.HIDDEN: Activation.TANH, LayerKind.OUTPUT: Activation.TANH}[
-        kind
-    ]
-
-
-def layer_name(design: Design, kind: LayerKind) -> str:
-    names = {layer.name for layer in design.layers}
-    base = "hidden" if kind == LayerKind.HIDDEN else kind.value
-    i = 1
-    while f"{base} {i}" in names or (i == 1 and base in names and kind != LayerKind.HIDDEN):
-        i += 1
-    if kind != LayerKind.HIDDEN and i == 1:
-        return base
-    return f"{base} {i}"
-
-
-def column_positions(size: int, x: float, y: float) -> list[tuple[float, float]]:
-    """Positions of ``size`` neurons in a column centred on (x, y)."""
-    return [(float(x), float(y + ROW_SPACING * (i - (size - 1) / 2))) for i in range(size)]
-
-
-def new_weights(design: Design, rng: np.random.Generator, targets: list[int], index: Index | None = None) -> list[float]:
-    """Starting weights for new connections into ``targets`` (neuron ids),
-    following the design's initialisation scheme."""
-    n = len(targets)
-    init = Init(design.training.init)
-    if init == Init.UNIFORM or n == 0:
-        return rng.uniform(-0.5, 0.5, size=n).tolist()
-    fan_in = {}
+def new_weights(design: Design, rng: np.random.Generator, pairs: list[tuple[int, int]]) -> list[float]:
+    """Starting weights for new connections ``pairs`` (source, target neuron
+    ids) by the design's initialisation scheme (``nnsim.engine.init``): the
+    fans count each neuron's connections with the new ones added."""
+    if not pairs:
+        return []
+    fan_in: dict[int, int] = {}
+    fan_out: dict[int, int] = {}
     for c in design.connections:
         fan_in[c.target] = fan_in.get(c.target, 0) + 1
-    for t in targets:
+        fan_out[c.source] = fan_out.get(c.source, 0) + 1
+    for s, t in pairs:
         fan_in[t] = fan_in.get(t, 0) + 1
-    fans = np.array([max(1, fan_in[t]) for t in targets], dtype=np.float64)
-    if init == Init.XAVIER:
-        return (rng.uniform(-1, 1, size=n) * np.sqrt(6.0 / (2 * fans))).tolist()
-    return (rng.standard_normal(n) * np.sqrt(2.0 / fans)).tolist()
+        fan_out[s] = fan_out.get(s, 0) + 1
+    ins = np.array([fan_in[t] for _, t in pairs], dtype=np.float64)
+    outs = np.array([fan_out[s] for s, _ in pairs], dtype=np.float64)
+    return initial_weights(design.training.init, ins, outs, rng).tolist()
 
 
 # -- adding ------------------------------------------------------------------------------
@@ -113,12 +100,8 @@ def add_layer(
     and the operations."""
     if not 1 <= size <= MAX_LAYER_SIZE:
         raise EditError(f"a layer holds 1 to {MAX_LAYER_SIZE} neurons, not {size}")
-    ids = _new_ids(design, size + 1)
-    layer = Layer(ids[0], name or layer_name(design, kind), kind, activation or default_activation(kind))
-    bias = 0.1 if Init(design.training.init) == Init.UNIFORM and kind != LayerKind.INPUT else 0.0
-    neurons = [
-        Neuron(nid, layer.id, bias=bias, x=px, y=py) for nid, (px, py) in zip(ids[1:], column_positions(size, x, y))
-    ]
+    layer, neurons = make_layer(design, kind, size, x, y, activation, name,
+                                bias=initial_bias(design.training.init))
     return layer.id, [insert_at_end(design, "layers", [layer]), insert_at_end(design, "neurons", neurons)]
 
 
@@ -163,7 +146,7 @@ def _add_neuron(design: Design, layer_id: int, x: float, y: float, rng: np.rando
     if pairs:
         trial = copy.copy(design)
         trial.neurons = design.neurons + [neuron]
-        weights = new_weights(trial, rng, [t for _, t in pairs])
+        weights = new_weights(trial, rng, pairs)
         ops.append(insert_at_end(design, "connections", [Connection(s, t, w) for (s, t), w in zip(pairs, weights)]))
     return nid, ops
 
@@ -193,7 +176,7 @@ def connect(design: Design, pairs: list[tuple[int, int]], rng: np.random.Generat
         graph.setdefault(layer_of[s], set()).add(layer_of[t])
     if not new:
         return []
-    weights = new_weights(design, rng, [t for _, t in new])
+    weights = new_weights(design, rng, new)
     return [insert_at_end(design, "connections", [Connection(s, t, w) for (s, t), w in zip(new, weights)])]
 
 
@@ -309,15 +292,27 @@ def set_connection(design: Design, pair: tuple[int, int], index: Index | None = 
     return set_fields(("connection", tuple(pair)), c, **values)
 
 
-def set_numbers(design: Design, weights, biases) -> list:
-    """Replace all weights and biases (design order)."""
+def set_numbers(design: Design, weights, biases, arrays=None) -> list:
+    """Replace all weights and biases (design order) and, given ``arrays``
+    (a mapping of (layer id, array name) to values), those layer arrays."""
     old_w, old_b = numbers_of(design)
     new_w, new_b = np.asarray(weights, dtype=np.float64), np.asarray(biases, dtype=np.float64)
     if new_w.shape != old_w.shape or new_b.shape != old_b.shape:
         raise EditError("the numbers do not fit the design (it changed)")
     if not (np.isfinite(new_w).all() and np.isfinite(new_b).all()):
         raise EditError("refusing to store weights that are not finite numbers")
-    return [SetNumbers(old_w, new_w.copy(), old_b, new_b.copy())]
+    old_arrays, new_arrays = {}, {}
+    index = Index(design)
+    for (lid, name), values in (arrays or {}).items():
+        old = index.layer(lid).arrays.get(name) if index.has_layer(lid) else None
+        new = values if isinstance(values, ArrayValue) else ArrayValue(values)
+        if old is None or new.shape != old.shape:
+            raise EditError("the numbers do not fit the design (it changed)")
+        if not np.isfinite(new.values).all():
+            raise EditError("refusing to store weights that are not finite numbers")
+        if new != old:
+            old_arrays[(lid, name)], new_arrays[(lid, name)] = old, new
+    return [SetNumbers(old_w, new_w.copy(), old_b, new_b.copy(), old_arrays, new_arrays)]
 
 
 # -- copy and paste ----------------------------------------------------------------------

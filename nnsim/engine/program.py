@@ -87,8 +87,9 @@ class TrainingProgram:
 
     A program provides ``train_steps(n, evaluate)``, ``steps_left_in_epoch()``,
     ``steps_per_epoch`` and ``evaluate()``; it names the ``optimizers`` it
-    holds (none for the perceptron rule) and follows settings changed while
-    it trains in ``apply_settings()``. ``uses_loss`` says whether the loss
+    holds (none for the perceptron rule), follows settings changed while
+    it trains in ``apply_settings()`` and numbers set from outside in
+    ``params_edited()``. ``uses_loss`` says whether the loss
     setting shapes its arithmetic (the window measures a changed loss again
     only then). ``problem(network)`` says why a network cannot be trained by
     it (None if it can)."""
@@ -151,6 +152,12 @@ class TrainingProgram:
 
     def apply_settings(self) -> None:
         """Follow settings changed while training (between steps)."""
+
+    def params_edited(self) -> None:
+        """The network's numbers were set from outside between steps (a
+        weight typed in the window): training goes on from them, and
+        divergence comes back to them."""
+        self._keep_good()
 
     # -- what each program provides ------------------------------------------------------
     def train_steps(self, n: int, evaluate: bool = True) -> int:

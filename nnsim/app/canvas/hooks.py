@@ -11,6 +11,8 @@ from nnsim.app.canvas import style as S
 from nnsim.app.canvas.bundles import shorten
 from nnsim.app.canvas.items import DOT_LOD
 from nnsim.design.model import LayerKind
+from nnsim.design.parameters import ParameterMap
+from nnsim.engine.params import Parameters
 
 
 class HooksMixin:
@@ -65,37 +67,39 @@ class HooksMixin:
             self._hover_pair = pair
             self._refresh_overlays()
 
-    def set_live_weights(self, weights: np.ndarray | None) -> None:
-        """Draw these weights (design connection order) instead of the
-        design's, e.g. while training; None goes back to the design's. The
-        design is not touched."""
-        if weights is None:
-            self._live = None
+    def parameter_map(self) -> ParameterMap:
+        """Where each connection's weight and neuron's bias of the design
+        lives among named parameter arrays (made again after structural
+        edits)."""
+        if self._parameter_map is None:
+            self._parameter_map = ParameterMap(self.design)
+        return self._parameter_map
+
+    def set_live_parameters(self, params: Parameters | None) -> None:
+        """Draw the weights and show the biases held in these named arrays
+        (a copy of a network's ``Parameters``, e.g. while training) instead
+        of the design's; None goes back to the design's. The design is not
+        touched; arrays that are not this design's are ignored."""
+        if params is None:
+            self._live, self._live_params = None, None
             for key, data in self.table.pairs.items():
                 if data.live is not None and data.set_live(None):
                     self.bundle_items[key].rebuild(self.table.pos)
             self._refresh_overlays()
+            for item, _ in self._biased_items():
+                item.show_bias(None)
             return
-        weights = np.asarray(weights, dtype=np.float64)
-        if len(weights) != self.table.total or not self._ensure_order():
+        numbers = self.parameter_map()
+        weights = numbers.weights(params)
+        if weights is None or len(weights) != self.table.total or not self._ensure_order():
             return  # out of step with the design: ignore (the next edit resets training)
-        self._live = weights
+        self._live, self._live_params = weights, params
         for key, data in self.table.pairs.items():
             if data.set_live(weights[data.design_idx]):
                 self.bundle_items[key].rebuild(self.table.pos)
         self._refresh_overlays()
-
-    def set_live_biases(self, biases: np.ndarray | None) -> None:
-        """Show these biases (design neuron order) in the neurons' readouts
-        instead of the design's, e.g. while training; None goes back to the
-        design's. The design is not touched."""
-        if biases is None:
-            for item, _ in self._biased_items():
-                item.show_bias(None)
-            return
-        if len(biases) != len(self.design.neurons):
-            return  # out of step with the design: the next edit resets training
-        values = np.asarray(biases, dtype=np.float64).tolist()
+        biases = numbers.biases(params, np.zeros(len(self.design.neurons)))
+        values = biases.tolist()
         for item, i in self._biased_items():
             item.show_bias(values[i])
 

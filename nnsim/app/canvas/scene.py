@@ -9,8 +9,10 @@ one ``BundleItem`` per (source layer, target layer) pair drawing all the
 connections of the pair. Connections are NumPy arrays in a
 ``ConnectionTable``; hover, tooltips and clicks find them geometrically.
 
-Hooks for the training views: ``set_live_weights``, ``set_neuron_thumbnails``,
-``set_neuron_values`` and ``highlight``; they change only what is drawn.
+Hooks for the training views: ``set_live_parameters`` (weights and biases
+from a network's named arrays, through the design's ``ParameterMap``),
+``set_neuron_thumbnails``, ``set_neuron_values`` and ``highlight``; they
+change only what is drawn.
 """
 
 from __future__ import annotations
@@ -85,7 +87,9 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self._highlight_neurons: set[int] = set()
         self._thumbnails: dict[int, QImage] = {}
         self._values: dict[int, float] = {}
-        self._live: np.ndarray | None = None
+        self._live: np.ndarray | None = None  # live weights shown, design order
+        self._live_params = None  # the named arrays they came from
+        self._parameter_map = None  # made when live numbers first come (``parameter_map``)
         self._last_selection: tuple | None = None
         self._pending_pair = None
         self._paste_count = 0
@@ -135,7 +139,8 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self._selected_pairs, self._hover_pair = [], None
         self.set_hovered_neuron(-1)
         self._highlight_pairs, self._highlight_neurons = [], set()
-        self._thumbnails, self._values, self._live = {}, {}, None
+        self._thumbnails, self._values, self._live, self._live_params = {}, {}, None, None
+        self._parameter_map = None
         self._dirty_neurons.clear()
         self._dirty_pairs.clear()
         design = self.design
@@ -207,7 +212,13 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
                 layer = index.layer(n.layer)
                 item.set_data(n, layer, n.activation or layer.activation, self._order_in_layer.get(nid, 0))
 
+    def _structure_changed(self) -> None:
+        """Layers, neurons or connections came, went or changed layer: the
+        places of numbers in named arrays change."""
+        self._parameter_map = None
+
     def _on_layers_added(self, ids: list) -> None:
+        self._structure_changed()
         for lid in ids:
             if lid not in self.layer_items:
                 self._add_layer_item(lid)
@@ -215,6 +226,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self._after_edit()
 
     def _on_layers_removed(self, ids: list) -> None:
+        self._structure_changed()
         for lid in ids:
             item = self.layer_items.pop(lid, None)
             if item is None:
@@ -226,16 +238,19 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self._after_edit()
 
     def _on_layers_changed(self, ids: list) -> None:
+        self._structure_changed()  # a layer's kind or type decides which numbers it has
         self._refresh_layers(ids)
         self._after_edit()
 
     def _on_neurons_added(self, ids: list) -> None:
+        self._structure_changed()
         self._add_neuron_items([nid for nid in ids if nid not in self.neuron_items])
         self._after_edit()
 
     def _forget_neurons(self, nids) -> None:
         nids = [nid for nid in nids if nid in self.neuron_items]
         self._bias_items = None
+        self._structure_changed()
         self._dirty_pairs |= self.table.remove_neurons(nids)
         for nid in nids:
             item = self.neuron_items.pop(nid)
@@ -281,6 +296,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
     def _move_to_layer(self, item: NeuronItem, lid: int) -> None:
         """A neuron changed layer: its connections move to other bundles."""
         nid = item.nid
+        self._structure_changed()
         self._dirty_pairs |= self.table.remove_neurons([nid])
         item.setParentItem(self.layer_items[lid])
         n = self.document.index.neuron(nid)
@@ -291,6 +307,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self._dirty_pairs |= self.table.add_connections(conns)
 
     def _on_connections_added(self, pairs: list) -> None:
+        self._structure_changed()
         index = self.document.index
         conns = []
         for pair in pairs:
@@ -301,6 +318,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self._after_edit()
 
     def _on_connections_removed(self, pairs: list) -> None:
+        self._structure_changed()
         self._dirty_pairs |= self.table.remove_connections(pairs)
         gone = {tuple(p) for p in pairs}
         self._selected_pairs = [p for p in self._selected_pairs if p not in gone]
@@ -330,7 +348,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
     def _after_edit(self) -> None:
         structural = not self.table.order_valid
         if self._live is not None and structural:
-            self.set_live_weights(None)  # a structural edit: live weights no longer fit
+            self.set_live_parameters(None)  # a structural edit: live numbers no longer fit
         self._flush()
         if structural:
             self.shown_connections_changed.emit()

@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
 
+from nnsim.app import colors
 from nnsim.design.model import Activation, LayerKind
 
 NEURON_RADIUS = 18.0
@@ -35,8 +36,8 @@ REFUSED = QColor("#c92a2a")
 ACCEPT = QColor("#2f9e44")
 
 # TensorFlow Playground's colours: blue for positive weights, orange for negative.
-POSITIVE = QColor("#0877bd")
-NEGATIVE = QColor("#f59322")
+POSITIVE = QColor(*colors.POSITIVE)
+NEGATIVE = QColor(*colors.NEGATIVE)
 
 
 class KindStyle:

@@ -13,7 +13,6 @@ from PySide6.QtGui import QUndoCommand
 
 from nnsim.app.document import Document, EditCommand
 from nnsim.design import recipes
-from nnsim.design.edits import SetNumbers
 
 RUN_MERGE_ID = 4343
 _runs = itertools.count(1)
@@ -37,15 +36,16 @@ class RunNumbersCommand(EditCommand):
         if not isinstance(other, RunNumbersCommand) or other.run_id != self.run_id:
             return False
         first, last = self.ops[0], other.ops[0]
-        self.ops = [SetNumbers(first.old_weights, last.new_weights, first.old_biases, last.new_biases)]
+        self.ops = [first.then(last)]
         self.setText(other.text())
         return True
 
 
-def push_numbers(document: Document, weights, biases, text: str, run_id: int | None = None) -> None:
-    """Set all weights and biases as one undoable step (merged into the run's
-    step when ``run_id`` is given). Raises EditError for non-finite numbers."""
-    ops = recipes.set_numbers(document.design, weights, biases)
+def push_numbers(document: Document, weights, biases, text: str, run_id: int | None = None, arrays=None) -> None:
+    """Set all weights and biases (and layer arrays) as one undoable step
+    (merged into the run's step when ``run_id`` is given). Raises EditError
+    for non-finite numbers."""
+    ops = recipes.set_numbers(document.design, weights, biases, arrays)
     if run_id is None:
         document.push(text, ops)
     else:

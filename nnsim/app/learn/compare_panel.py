@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from nnsim.app.colors import NEGATIVE, POSITIVE, class_color, hex_color
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.widgets import DockPanel, button, column, message_box, note, scroll_column, set_box
@@ -23,7 +24,7 @@ from nnsim.design.validate import DesignError
 from nnsim.explain import fmt
 from nnsim.session import Session
 
-COLOURS = ("#f59322", "#0877bd")
+COLOURS = (hex_color(class_color(0)), hex_color(class_color(1)))
 EPOCHS_PER_TICK = 10
 MAP = 60
 
@@ -95,7 +96,7 @@ class ComparePanel(DockPanel):
             plot.hideAxis("bottom")
             image = pg.ImageItem(axisOrder="row-major")
             plot.addItem(image)
-            pts = [pg.ScatterPlotItem(size=4, brush=pg.mkBrush(c), pen=None) for c in ("#f59322", "#0877bd")]
+            pts = [pg.ScatterPlotItem(size=4, brush=pg.mkBrush(c), pen=None) for c in COLOURS]
             for p in pts:
                 plot.addItem(p)
             self.maps.append((plot, pts))
@@ -261,7 +262,7 @@ class ComparePanel(DockPanel):
             out = s.network.predict(grid)[:, 0].reshape(MAP, MAP)
         coding = s.data.coding
         t = np.clip((out - coding.low) / max(coding.high - coding.low, 1e-9), 0, 1)  # 0 orange … 1 blue
-        orange, blue, white = np.array([245, 147, 34]), np.array([8, 119, 189]), np.array([255, 255, 255])
+        orange, blue, white = np.array(NEGATIVE), np.array(POSITIVE), np.array([255, 255, 255])
         w = np.abs(t - 0.5)[..., None] * 2
         colour = np.where((t > 0.5)[..., None], white * (1 - w) + blue * w, white * (1 - w) + orange * w)
         rgba = np.concatenate([colour * 0.55 + 255 * 0.45, np.full((MAP, MAP, 1), 255.0)], axis=-1)

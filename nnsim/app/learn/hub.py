@@ -14,6 +14,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal
 
 from nnsim.app.document import Document
+from nnsim.app.host import Host
 from nnsim.design.model import Design
 from nnsim.lessons.events import EVENTS, Event
 
@@ -27,7 +28,7 @@ class LearnHub(QObject):
     step_started = Signal(object)  # a lesson step began (nnsim.lessons.Step): tools apply its presets
     design_opened = Signal()  # the learner opened another design (New, Open, Revert...), not a lesson
 
-    def __init__(self, document: Document, scene=None, window=None, parent: QObject | None = None):
+    def __init__(self, document: Document, scene=None, window: Host | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.document = document
         self.scene = scene
@@ -40,9 +41,8 @@ class LearnHub(QObject):
         self.log: list[Event] = []
         # Tools register how to show themselves: name -> callable.
         self._showers: dict[str, Callable[[], None]] = {}
-        selection = getattr(scene, "selection_changed_ids", None)
-        if selection is not None:
-            selection.connect(self._scene_selection)
+        if scene is not None:
+            scene.selection_changed_ids.connect(self._scene_selection)
         document.reset.connect(self._design_replaced)
         document.path_changed.connect(self._path_changed)
 
@@ -99,9 +99,8 @@ class LearnHub(QObject):
         window can ask, unless the design was itself opened by a lesson (its
         changes are the learner's experiments). False when the learner kept
         their design."""
-        files = getattr(self.window, "files", None)
-        maybe_save = getattr(files, "maybe_save", None)
-        if not self._owned and maybe_save is not None and not maybe_save():
+        files = self.window.files if self.window is not None else None
+        if not self._owned and files is not None and not files.maybe_save():
             return False
         self._replacing = True
         try:
@@ -109,7 +108,6 @@ class LearnHub(QObject):
         finally:
             self._replacing = False
         self._owned = True
-        show_canvas = getattr(self.window, "show_canvas", None)
-        if show_canvas is not None:
-            show_canvas()
+        if self.window is not None:
+            self.window.show_canvas()
         return True

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from nnsim.app.learn.commands import new_run_id, push_numbers
 from nnsim.app.learn.hub import LearnHub
+from nnsim.app.colors import class_color, hex_color
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, column, message_box, note, set_box, text_pane
-from nnsim.data import DataError
+from nnsim.data import DataError, Dataset, load_dataset
 from nnsim.design.model import LayerKind, LearningRule
 from nnsim.design.names import NeuronNames
 from nnsim.design.recipes import EditError
@@ -29,7 +30,7 @@ from nnsim.engine.program import DIVERGED, READY
 from nnsim.explain import count, factor, fmt
 from nnsim.session import Session
 
-CLASS_COLOURS = {1: "#0877bd", 0: "#f59322"}  # Playground's blue (fires) and orange (quiet)
+CLASS_COLOURS = {1: hex_color(class_color(1)), 0: hex_color(class_color(0))}  # blue (fires) and orange (quiet)
 REGION_COLOURS = np.array([[252, 228, 200, 255], [205, 226, 243, 255]], dtype=np.ubyte)
 GRID = 80
 NEXT_LESSON = "hidden-layer-xor"
@@ -49,6 +50,7 @@ class PerceptronPanel(DockPanel):
         self.run_id: int | None = None
         self._pushing = False
         self._dirty = True
+        self._data = None  # ((data set spec, folder), the data set read for it)
         self.active = False
         self.last_sample: int | None = None
         self.updates = 0
@@ -158,8 +160,9 @@ class PerceptronPanel(DockPanel):
         design.training.rule = LearningRule.PERCEPTRON
         design.history = []
         path = self.document.path
+        base_dir = path.parent if path else None
         try:
-            session = Session(design, base_dir=path.parent if path else None)
+            session = Session(design, base_dir=base_dir, dataset=self._dataset(design, base_dir))
         except (DesignError, DataError, ValueError, OSError) as e:
             self.problem = str(e)
         else:
@@ -183,6 +186,15 @@ class PerceptronPanel(DockPanel):
             )
         self._draw()
         self._enable()
+
+    def _dataset(self, design, base_dir) -> Dataset:
+        """The design's data, read once: the same data set is not read again
+        for every change of a weight (a CSV file would be)."""
+        key = (design.dataset, base_dir)
+        if self._data is None or self._data[0] != key:
+            self._data = None
+            self._data = (key, load_dataset(design.dataset, base_dir))
+        return self._data[1]
 
     # -- training ----------------------------------------------------------------------------
     def one_sample(self) -> None:

@@ -3,8 +3,8 @@ learn events (``training``, ``diverged``, ``perceptron_finished``).
 
 Works with ``nnsim.app.training.TrainingController``: it reads the
 controller's ``updated`` and ``state_changed`` signals, its ``history``,
-``latest`` snapshot, ``divergences`` and ``playing``. Nothing here changes
-training.
+``latest`` snapshot, ``divergences``, ``playing``, ``epoch`` and ``session``.
+Nothing here changes training.
 """
 
 from __future__ import annotations
@@ -22,19 +22,18 @@ class TrainingLink(QObject):
         self.hub = hub
         self.controller = controller
         self._last_epoch = None
-        self._divergences = len(getattr(controller, "divergences", []) or [])
+        self._divergences = len(controller.divergences)
         self._last_status = None
         controller.updated.connect(self._progress)
         controller.state_changed.connect(self._state)
 
     def _record(self, status: str) -> None:
         c = self.controller
-        history = getattr(c, "history", None) or []
-        rec = history[-1] if history else None
+        rec = c.history[-1] if c.history else None
         self.hub.record(
             "training",
             status=status,
-            epoch=int(rec.epoch) if rec is not None else int(getattr(c, "epoch", 0)),
+            epoch=int(rec.epoch) if rec is not None else int(c.epoch),
             loss=None if rec is None else float(rec.train_loss),
             test_loss=None if rec is None or rec.test_loss is None else float(rec.test_loss),
             accuracy=None if rec is None or rec.train_accuracy is None else float(rec.train_accuracy),
@@ -43,28 +42,26 @@ class TrainingLink(QObject):
         )
 
     def _progress(self) -> None:
-        history = getattr(self.controller, "history", None) or []
+        history = self.controller.history
         epoch = history[-1].epoch if history else None
         if epoch is not None and epoch != self._last_epoch:
             self._last_epoch = epoch
-            self._record("running" if getattr(self.controller, "playing", False) else "paused")
+            self._record("running" if self.controller.playing else "paused")
 
     def _state(self) -> None:
         c = self.controller
-        divergences = getattr(c, "divergences", []) or []
-        if len(divergences) > self._divergences:
-            self._divergences = len(divergences)
+        if len(c.divergences) > self._divergences:
+            self._divergences = len(c.divergences)
             rate = float(self.hub.document.design.training.learning_rate)
             self._record("diverged")
             self.hub.record("diverged", source="training", learning_rate=rate, loss=None)
-        latest = getattr(c, "latest", None)
-        status = getattr(latest, "status", None)
+        latest = c.latest
+        status = latest.status if latest is not None else None
         if status != self._last_status:
             self._last_status = status
             if status in PERCEPTRON_END:
-                session = getattr(c, "session", None)
-                data = session.dataset.name if session is not None else ""
+                data = c.session.dataset.name if c.session is not None else ""
                 self._record(status)
                 self.hub.record("perceptron_finished", status=status, epochs=int(latest.epoch), data=data)
-        if not getattr(c, "playing", False):
+        if not c.playing:
             self._progress()

@@ -23,6 +23,7 @@ from nnsim.design.compile import Compiled, compile_design
 from nnsim.design.model import Activation, Design, LayerKind, Loss, Optimizer, Regularization
 from nnsim.engine.activations import BACKWARD
 from nnsim.engine.inspect import Inspection, inspect_sample
+from nnsim.engine.losses import GRAD
 from nnsim.engine.optimizers import make_optimizer
 from nnsim.explain import ConnectionStep, NeuronStep, SampleTrace, fmt, trace_sample, weighted_sum
 from nnsim.explain import factor as _p  # a factor in a product: negative numbers in brackets
@@ -159,16 +160,10 @@ def _derivatives(w: Walkthrough) -> None:
             w.back_sums[c.source] = w.back_sums.get(c.source, 0.0) + c.weight * d
     if trace.target is not None:
         outputs = [s for s in trace.neurons if s.kind == LayerKind.OUTPUT]
-        loss = design.training.loss
+        loss_grad = GRAD[Loss(design.training.loss)]  # the engine's, for a batch of one sample
         for step in outputs:
-            a, y = step.a, w.wanted[step.id]
-            if loss == Loss.MSE:
-                w.loss_grads[step.id] = a - y
-            elif loss == Loss.BINARY_CROSS_ENTROPY:
-                p = min(max(a, 1e-12), 1 - 1e-12)
-                w.loss_grads[step.id] = (p - y) / (p * (1 - p))
-            else:
-                w.loss_grads[step.id] = -y / max(a, 1e-12)
+            a, y = np.array([[step.a]], dtype=np.float64), np.array([[w.wanted[step.id]]], dtype=np.float64)
+            w.loss_grads[step.id] = float(loss_grad(a, y)[0, 0])
 
 
 def activation_text(step: NeuronStep, short: bool = False) -> str:

@@ -151,3 +151,7 @@ class DockPanel(QWidget):
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
         return -1
+
+    def set_in_view(self, visible: bool) -> None:
+        """Its dock came into view or went out of it (a tab behind another is
+        out of view but not hidden); tools that work only in view follow it."""

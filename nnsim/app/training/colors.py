@@ -10,24 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QColor, QImage
 
-# TensorFlow Playground: negative orange, zero light grey, positive blue.
-NEGATIVE = (245, 147, 34)
-MIDDLE = (232, 234, 235)
-POSITIVE = (8, 119, 189)
-
-# Class colours: class 0 orange and class 1 blue as Playground's -1 and +1.
-CLASS_COLORS = [
-    NEGATIVE,
-    POSITIVE,
-    (44, 160, 44),
-    (148, 103, 189),
-    (214, 39, 40),
-    (140, 86, 75),
-    (227, 119, 194),
-    (127, 127, 127),
-    (188, 189, 34),
-    (23, 190, 207),
-]
+from nnsim.app.colors import CLASS_COLORS, MIDDLE, NEGATIVE, POSITIVE, class_color  # noqa: F401 - one place
 
 # The rings around data points on the maps: near-black stands out against every
 # background colour the maps can show (contrast at least 3.8 : 1), where a white
@@ -36,10 +19,6 @@ TRAIN_EDGE = (20, 20, 20)
 TEST_EDGE = (0, 0, 0)
 TRAIN_RING = 1.0  # pixels
 TEST_RING = 1.6
-
-
-def class_color(i: int) -> tuple[int, int, int]:
-    return CLASS_COLORS[int(i) % len(CLASS_COLORS)]
 
 
 def qcolor(rgb, alpha: int = 255) -> QColor:

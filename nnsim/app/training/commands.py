@@ -30,8 +30,7 @@ class TrainCommand(EditCommand):
         mine, theirs = _split(self.ops), _split(other.ops)
         if mine[0] is None or theirs[0] is None:
             return False
-        a, b = mine[0], theirs[0]
-        ops: list = [SetNumbers(a.old_weights, b.new_weights, a.old_biases, b.new_biases)]
+        ops: list = [mine[0].then(theirs[0])]
         ha, hb = mine[1], theirs[1]
         if ha is not None and hb is not None:
             ops.append(SetField(ha.target, ha.field, ha.old, hb.new))

@@ -1,37 +1,27 @@
-"""Between a design and a session's network: numbers in design order, keys
-that say when a design must be compiled again, and merging trained numbers
-with the user's edits. No Qt.
+"""Between a design and a session's network: the design's numbers read from
+and written into the network's named arrays (through the design's
+``ParameterMap``), keys that say when a design must be compiled again, and
+merging trained numbers with the user's edits. No Qt.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from nnsim.design.edits import numbers_of
 from nnsim.design.model import Design
+from nnsim.design.parameters import Keys, Numbers, ParameterMap, all_numbers
 from nnsim.session import Session
 
-
-@dataclass
-class Keys:
-    """Which connection and neuron each entry of a (weights, biases) pair is."""
-
-    connections: list[tuple[int, int]]
-    neurons: list[int]
-
-    @staticmethod
-    def of(design: Design) -> Keys:
-        return Keys([(c.source, c.target) for c in design.connections], [n.id for n in design.neurons])
+__all__ = ["Keys", "NumberMap", "Numbers", "compile_key", "members_key", "merge", "remap"]
 
 
 def compile_key(design: Design) -> tuple:
     """Everything the compiled network depends on besides the numbers."""
     return (
-        tuple((lay.id, lay.kind, lay.activation) for lay in design.layers),
+        tuple((lay.id, lay.kind, lay.activation, lay.type, tuple(sorted(lay.options.items())), lay.group,
+               tuple((name, a.shape) for name, a in lay.arrays.items())) for lay in design.layers),
         tuple((n.id, n.layer, n.activation, n.threshold) for n in design.neurons),
-        tuple((c.source, c.target, c.frozen) for c in design.connections),
+        tuple((c.source, c.target, c.frozen, c.delay) for c in design.connections),
         design.training.rule,
     )
 
@@ -47,97 +37,85 @@ def members_key(design: Design) -> tuple:
 
 
 class NumberMap:
-    """Reads and writes a session's weights and biases in design order."""
+    """A session's numbers in design order: read from and written into the
+    network's named arrays through the design's ``ParameterMap``."""
 
     def __init__(self, session: Session, design: Design):
-        comp = session.compiled
-        self.net = comp.network
-        self.conn_block = comp.conn_block
-        self.conn_row = comp.conn_row
-        self.conn_col = comp.conn_col
-        self.keys = Keys.of(design)
-        # Neurons with a bias in the network, grouped by layer.
-        self._bias_slots = []  # (layer index, design positions, columns)
-        by_layer: dict[int, tuple[list[int], list[int]]] = {}
-        for pos, n in enumerate(design.neurons):
-            li, col = comp.neuron_pos[n.id]
-            if self.net.layers[li].b is not None:
-                rows = by_layer.setdefault(li, ([], []))
-                rows[0].append(pos)
-                rows[1].append(col)
-        for li, (pos, cols) in by_layer.items():
-            self._bias_slots.append((li, np.array(pos, dtype=np.intp), np.array(cols, dtype=np.intp)))
-        self._fixed_biases = numbers_of(design)[1]  # input neurons keep theirs
-        self._block_sel = comp.block_connections()  # one sort, not one scan per block
+        self.params = session.network.parameters
+        self.map = ParameterMap(design)
+        self.keys = self.map.keys
+        if self.map.positions(self.params.layout) is None:
+            raise ValueError("the compiled network does not hold the design's arrays")
+        # Numbers the network has no place for (input neurons' biases) stay as the design has them.
+        self._fixed = all_numbers(design)
 
-    def read(self) -> tuple[np.ndarray, np.ndarray]:
-        """(weights (n_connections,), biases (n_neurons,)) as new float64 arrays."""
-        w = self.weights()
-        bias = self._fixed_biases.copy()
-        for li, pos, cols in self._bias_slots:
-            bias[pos] = self.net.layers[li].b[cols]
-        return w, bias
+    def read(self) -> Numbers:
+        """Every number of the design, as the network has it now (new arrays)."""
+        return self.map.read(self.params, self._fixed)
 
     def weights(self) -> np.ndarray:
-        w = np.empty(len(self.conn_block), dtype=np.float64)
-        for b, sel in enumerate(self._block_sel):
-            w[sel] = self.net.blocks[b].W[self.conn_row[sel], self.conn_col[sel]]
-        return w
+        """Every connection's weight, design order."""
+        return self.map.weights(self.params)
 
-    def write(self, weights: np.ndarray, biases: np.ndarray) -> None:
-        """Put design-order numbers into the network."""
-        for b, sel in enumerate(self._block_sel):
-            self.net.blocks[b].W[self.conn_row[sel], self.conn_col[sel]] = weights[sel]
-        for li, pos, cols in self._bias_slots:
-            self.net.layers[li].b[cols] = biases[pos]
+    def write(self, numbers: Numbers) -> None:
+        """Put a design's numbers into the network."""
+        self.map.write(self.params, numbers)
+        self._fixed = Numbers(self._fixed.weights, np.array(numbers.biases, dtype=np.float64), self._fixed.arrays)
 
 
-def merge(
-    old_keys: Keys,
-    trained: tuple[np.ndarray, np.ndarray],
-    synced: tuple[np.ndarray, np.ndarray],
-    new_keys: Keys,
-    now: tuple[np.ndarray, np.ndarray],
-) -> tuple[np.ndarray, np.ndarray]:
+def _rows(old: list, new: list, tr, sy, cur, pick) -> np.ndarray:
+    """Entries keyed by ``new`` from ``cur`` (new order) where ``pick`` says
+    so, else from ``tr`` (old order, matched by key)."""
+    if old == new:
+        return pick(tr, sy, cur)
+    where = {k: i for i, k in enumerate(old)}
+    res = np.array(cur, dtype=np.float64)
+    for j, k in enumerate(new):
+        i = where.get(k)
+        if i is not None:
+            res[j] = pick(tr[i], None if sy is None else sy[i], cur[j])
+    return res
+
+
+def _keep_trained(tr, sy, cur):
+    """The trained value where the user left the entry alone since the last sync."""
+    return np.where(cur == sy, tr, cur)
+
+
+def _take_old(tr, sy, cur):
+    return np.array(tr, dtype=np.float64, copy=True)
+
+
+def _arrays(trained: dict, synced: dict | None, now: dict, pick) -> dict:
+    out = {}
+    for key, cur in now.items():
+        tr = trained.get(key)
+        sy = None if synced is None else synced.get(key)
+        shapes_fit = tr is not None and tr.shape == cur.shape and (synced is None or (sy is not None and
+                                                                                     sy.shape == cur.shape))
+        out[key] = pick(tr, sy, cur) if shapes_fit else np.array(cur, dtype=np.float64)
+    return out
+
+
+def merge(old_keys: Keys, trained, synced, new_keys: Keys, now):
     """Numbers for the design as it is ``now``: an entry the user left alone
     since the last sync (equal to ``synced``) takes the ``trained`` value; an
     edited or new entry keeps the design's. ``trained`` and ``synced`` are in
-    ``old_keys`` order, ``now`` in ``new_keys`` order."""
-    out = []
-    for old, new, tr, sy, cur in (
-        (old_keys.connections, new_keys.connections, trained[0], synced[0], now[0]),
-        (old_keys.neurons, new_keys.neurons, trained[1], synced[1], now[1]),
-    ):
-        if old == new:
-            same = cur == sy
-            out.append(np.where(same, tr, cur))
-            continue
-        where = {k: i for i, k in enumerate(old)}
-        res = cur.copy()
-        for j, k in enumerate(new):
-            i = where.get(k)
-            if i is not None and cur[j] == sy[i]:
-                res[j] = tr[i]
-        out.append(res)
-    return out[0], out[1]
+    ``old_keys`` order, ``now`` in ``new_keys`` order. Each is ``Numbers``
+    (or a (weights, biases) pair, and a pair comes back)."""
+    w = _rows(old_keys.connections, new_keys.connections, trained[0], synced[0], now[0], _keep_trained)
+    b = _rows(old_keys.neurons, new_keys.neurons, trained[1], synced[1], now[1], _keep_trained)
+    if len(now) < 3:
+        return w, b
+    return Numbers(w, b, _arrays(trained[2], synced[2], now[2], _keep_trained))
 
 
-def remap(old_keys: Keys, values: tuple[np.ndarray, np.ndarray], new_keys: Keys, fallback) -> tuple:
+def remap(old_keys: Keys, values, new_keys: Keys, fallback):
     """``values`` (old key order) for the new keys; entries that are new take
-    ``fallback`` (new key order)."""
-    out = []
-    for old, new, v, fb in (
-        (old_keys.connections, new_keys.connections, values[0], fallback[0]),
-        (old_keys.neurons, new_keys.neurons, values[1], fallback[1]),
-    ):
-        if old == new:
-            out.append(v.copy())
-            continue
-        where = {k: i for i, k in enumerate(old)}
-        res = np.array(fb, dtype=np.float64)
-        for j, k in enumerate(new):
-            i = where.get(k)
-            if i is not None:
-                res[j] = v[i]
-        out.append(res)
-    return out[0], out[1]
+    ``fallback`` (new key order). ``Numbers`` or (weights, biases) pairs, as
+    ``merge``."""
+    w = _rows(old_keys.connections, new_keys.connections, values[0], None, fallback[0], _take_old)
+    b = _rows(old_keys.neurons, new_keys.neurons, values[1], None, fallback[1], _take_old)
+    if len(fallback) < 3:
+        return w, b
+    return Numbers(w, b, _arrays(values[2], None, fallback[2], _take_old))

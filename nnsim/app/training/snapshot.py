@@ -2,7 +2,8 @@
 
 The worker makes them; the GUI never sees an array the worker still writes.
 At a paced speed every snapshot is complete and stands for one frame. At full
-speed a light snapshot (counters, new history records, the weights) goes out
+speed a light snapshot (counters, new history records, the network's named
+parameter arrays: one copy of its flat vector) goes out
 about 30 times a second; the heavy parts (heatmaps, histograms, confusion
 matrix, one sample's numbers) about 10 times a second and whenever training
 stops.
@@ -19,6 +20,7 @@ from nnsim.app.training.colors import BACKGROUND_LUT, classes_rgba, image_from_r
 from nnsim.app.training.numbers import NumberMap
 from nnsim.app.training.probes import LayerHistogram, NeuronMaps, Probe, SampleNumbers
 from nnsim.design.model import HistoryRecord
+from nnsim.engine.params import Parameters
 
 THUMB_STEP = 2  # canvas thumbnails take every 2nd grid point (50 x 50)
 
@@ -48,8 +50,7 @@ class Snapshot:
     last_loss: float
     history_start: int  # index in the trainer's history of records[0]
     records: list[HistoryRecord] = field(default_factory=list)
-    weights: np.ndarray | None = None  # design connection order
-    biases: np.ndarray | None = None  # design neuron order
+    params: Parameters | None = None  # a copy of the network's named arrays (nnsim.design.parameters maps them)
     heavy: Heavy | None = None
     final: bool = False  # the job ended with this snapshot
     running: bool = False
@@ -74,7 +75,6 @@ class Measure:
         start = min(self.sent, len(hist))
         records = list(hist[start:])
         self.sent = len(hist)
-        weights, biases = self.numbers.read()
         snap = Snapshot(
             session_id=self.session_id,
             job_id=job_id,
@@ -86,8 +86,7 @@ class Measure:
             last_loss=float(trainer.last_loss),
             history_start=start,
             records=records,
-            weights=weights,
-            biases=biases,
+            params=self.numbers.params.copy(),
             final=final,
             running=running,
             paced=paced,

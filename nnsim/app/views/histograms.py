@@ -8,12 +8,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
+from nnsim.app.colors import POSITIVE
 from nnsim.app.responsive import Settled
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView
 
 MAX_LAYERS = 8
-BAR = (8, 119, 189)
+BAR = POSITIVE
 BAD = (214, 69, 50)
 BRUSHES = {False: pg.mkBrush(*BAR), True: pg.mkBrush(*BAD)}
 

@@ -12,7 +12,9 @@ import nnsim
 from canvas_testkit import assert_mirrors, drag, open_view
 from nnsim.app.canvas.selection import fragment_from_json, fragment_to_json
 from nnsim.design import recipes
+from nnsim.design.compile import compile_design
 from nnsim.design.model import Activation, LayerKind
+from nnsim.engine.params import Parameters
 
 
 def _hidden(doc):
@@ -189,15 +191,32 @@ def test_exports_write_files(qtbot, tmp_path):
 def test_live_weights_recolour_without_touching_the_design(qtbot):
     doc, scene, view = open_view(qtbot)
     weights = np.array([c.weight for c in doc.design.connections])
-    scene.set_live_weights(-weights * 10)
+    live = compile_design(doc.design).network.parameters.copy()  # a network's named arrays
+    live.flat *= -10
+    scene.set_live_parameters(live)
     c = doc.design.connections[0]
     assert scene.weight_of((c.source, c.target))[0] == -c.weight * 10
     assert [x.weight for x in doc.design.connections] == weights.tolist()
     assert doc.undo_stack.count() == 0
-    scene.set_live_weights(None)
+    scene.set_live_parameters(None)
     assert scene.weight_of((c.source, c.target))[0] == c.weight
-    scene.set_live_weights(np.zeros(3))  # wrong length: ignored
+    scene.set_live_parameters(Parameters.of([np.zeros(3)]))  # another network's arrays: ignored
     assert scene.weight_of((c.source, c.target))[0] == c.weight
+
+
+def test_live_biases_show_in_the_readouts_from_the_named_arrays(qtbot):
+    doc, scene, view = open_view(qtbot)
+    hidden = doc.design.neurons_of(_hidden(doc).id)
+    doc.set_numbers([c.weight for c in doc.design.connections],
+                    [0.25 * k for k in range(len(doc.design.neurons))], "Numbers")
+    live = compile_design(doc.design).network.parameters.copy()
+    name, (col,) = scene.parameter_map().bias(hidden[1].id)
+    live[name][col] = -3.5
+    scene.set_live_parameters(live)
+    assert scene.neuron_items[hidden[1].id].readout == "b -3.5"
+    assert scene.neuron_items[hidden[0].id].readout == f"b {0.25 * doc.design.neurons.index(hidden[0]):g}"
+    scene.set_live_parameters(None)
+    assert scene.neuron_items[hidden[1].id].readout == f"b {0.25 * doc.design.neurons.index(hidden[1]):g}"
 
 
 def test_thumbnails_values_and_highlight(qtbot):

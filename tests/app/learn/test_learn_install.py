@@ -6,10 +6,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMainWindow
 
 import nnsim
 from nnsim.app.document import Document
+from nnsim.app.host import PlainWindow
 from nnsim.app.learn import TOOLS, install_learn_mode
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.training_link import TrainingLink
@@ -45,8 +45,7 @@ def test_the_overlay_draws_on_the_real_canvas(learn_window, qtbot):
 
 
 def test_a_plain_main_window_works_too(qtbot):
-    window = QMainWindow()
-    window.document = Document(nnsim.example("xor-mlp"))
+    window = PlainWindow(Document(nnsim.example("xor-mlp")))
     qtbot.addWidget(window)
     mode = install_learn_mode(window)
     assert mode.hub.scene is None and mode.training_link is None

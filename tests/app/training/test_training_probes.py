@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import nnsim
-from nnsim.app.training.numbers import Keys, NumberMap, merge, remap
+from nnsim.app.training.numbers import Keys, NumberMap, Numbers, merge, remap
 from nnsim.app.training.probes import Probe, activation_levels
 from nnsim.design.edits import numbers_of
 from nnsim.design.model import Activation
@@ -96,11 +96,11 @@ def test_number_map_round_trip():
     design = nnsim.example("xor-mlp")
     session = Session(design)
     numbers = NumberMap(session, design)
-    w, b = numbers.read()
+    w, b, arrays = numbers.read()
     np.testing.assert_array_equal(w, numbers_of(design)[0])
     np.testing.assert_array_equal(b, numbers_of(design)[1])
-    numbers.write(w + 1, b - 1)
-    w2, b2 = numbers.read()
+    numbers.write(Numbers(w + 1, b - 1, arrays))
+    w2, b2, _ = numbers.read()
     np.testing.assert_allclose(w2, w + 1)
     inputs = [i for i, n in enumerate(design.neurons) if design.layer(n.layer).kind.value == "input"]
     np.testing.assert_allclose(np.delete(b2, inputs), np.delete(b - 1, inputs))

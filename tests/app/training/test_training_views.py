@@ -12,23 +12,27 @@ from training_testkit import WAIT, training_window
 import nnsim
 from nnsim.app.training import install_training
 from nnsim.design.model import DatasetSpec, Loss, Optimizer, Regularization
+from nnsim.design.parameters import ParameterMap
 
 
 class FakeScene(QObject):
-    """The canvas scene's hooks, recorded."""
+    """The canvas scene's hooks, recorded (live weights in design order,
+    read from the named arrays through the design's parameter map)."""
 
     selection_changed_ids = Signal(list, list, list)
+    neuron_hovered = Signal(int)
 
-    def __init__(self):
+    def __init__(self, design):
         super().__init__()
+        self.map = ParameterMap(design)
         self.thumbnails = None
         self.weights = []
 
     def set_neuron_thumbnails(self, images):
         self.thumbnails = images
 
-    def set_live_weights(self, weights):
-        self.weights.append(None if weights is None else np.array(weights))
+    def set_live_parameters(self, params):
+        self.weights.append(None if params is None else self.map.weights(params))
 
 
 
@@ -122,8 +126,9 @@ def test_data_chooser(qtbot, circle, tmp_path):
 
 # -- the views --------------------------------------------------------------------------------
 def test_views_after_training_a_two_input_set(qtbot):
-    scene = FakeScene()
-    window, ui = training_window(qtbot, nnsim.example("circle"), scene)
+    design = nnsim.example("circle")
+    scene = FakeScene(design)
+    window, ui = training_window(qtbot, design, scene)
     try:
         c = ui.controller
         window.document.set_training(epochs=1_000_000)

@@ -1,11 +1,11 @@
 """A bare window with live training installed, for the training tests: a
-QMainWindow holding a Document (and optionally a canvas scene)."""
+PlainWindow (the Host interface, nothing more) holding a Document (and
+optionally a canvas scene)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
-
 from nnsim.app.document import Document
+from nnsim.app.host import PlainWindow
 from nnsim.app.training import install_training
 
 WAIT = 15_000  # ms; training itself takes well under a second
@@ -15,11 +15,7 @@ def training_window(qtbot, design, scene=None, pace="fastest"):
     """(window, TrainingUI), shown, once the first heavy snapshot arrived.
     Play runs as fast as possible unless ``pace`` says otherwise (the tests
     of other things need not wait for frames)."""
-    window = QMainWindow()
-    window.document = Document(design)
-    window.setCentralWidget(QLabel("canvas"))
-    if scene is not None:
-        window.scene = scene
+    window = PlainWindow(Document(design), scene)
     qtbot.addWidget(window)
     ui = install_training(window)
     ui.controller.set_pace(pace)

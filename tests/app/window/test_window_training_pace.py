@@ -74,7 +74,7 @@ class FrameLog:
             "epoch": c.latest.epoch,
             "thumb": item.thumbnail,
             "fresh_thumb": item.thumbnail is c.heavy.round_thumbnails[self.output_id],
-            "fresh_weights": self.scene._live is not None and np.array_equal(self.scene._live, c.latest.weights),
+            "fresh_weights": self.scene._live_params is c.latest.params,
         })
         return False
 

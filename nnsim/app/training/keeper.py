@@ -1,0 +1,180 @@
+"""Keeping the training session of the Document's design.
+
+The keeper builds the session (data, network, trainer) from a design and
+the numbers to start from, builds it again when the design changes (the
+controller says what training reached meanwhile: ``Progress``), writes
+numbers-only edits into the live network without building anything, and
+keeps the history the curves draw in step with the trainer's. It touches
+the session only while the worker is idle (see ``transport``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from nnsim.app.training.numbers import Keys, NumberMap, Numbers
+from nnsim.app.training.probes import Probe
+from nnsim.app.training.snapshot import Heavy, Measure, Snapshot
+from nnsim.design.model import ArrayValue, Design, HistoryRecord
+from nnsim.session import Session
+
+
+@dataclass
+class Progress:
+    """What training did that the Document does not hold yet: the trained
+    numbers (``keys`` order), the Document's numbers they started from
+    (``synced``), history records not in the Document, the step and epoch
+    counters (None: start from the Document's history), and whether any of
+    it differs from the Document."""
+
+    keys: Keys
+    trained: Numbers
+    synced: Numbers
+    pending: list[HistoryRecord]
+    counters: tuple[int, int] | None
+    dirty: bool
+
+
+def trainee(design: Design, numbers: Numbers, history: list[HistoryRecord]) -> Design:
+    """The design with these numbers and this history, sharing its training
+    settings (the trainer reads them live) and touching nothing of it."""
+    arrays: dict[int, dict] = {}
+    for (lid, name), values in numbers.arrays.items():
+        arrays.setdefault(lid, {})[name] = ArrayValue(values)
+    return dataclasses.replace(
+        design,
+        layers=[dataclasses.replace(layer, arrays={**layer.arrays, **arrays[layer.id]}) if layer.id in arrays
+                else layer for layer in design.layers],
+        connections=[dataclasses.replace(c, weight=w) for c, w in zip(design.connections, numbers.weights.tolist())],
+        neurons=[dataclasses.replace(n, bias=b) for n, b in zip(design.neurons, numbers.biases.tolist())],
+        history=history,
+    )
+
+
+class SessionKeeper:
+    """The session, what the views read of it, and its history."""
+
+    def __init__(self):
+        self.session: Session | None = None
+        self.probe: Probe | None = None
+        self.numbers: NumberMap | None = None
+        self.measure: Measure | None = None
+        self.session_id = 0  # bumped for every session: older snapshots are stale
+        self.error = ""  # why no session can be built ('' when one is)
+        self.latest: Snapshot | None = None
+        self.heavy: Heavy | None = None
+        self.history: list[HistoryRecord] = []  # what the curves draw
+        self.history_base = 0  # history[base:] mirrors the trainer's history
+        self.history_version = 0  # bumped when history is replaced rather than extended
+        self.initial: tuple[Keys, Numbers] | None = None  # the numbers a run that has not begun starts from
+        self.carry: Progress | None = None  # progress kept while the design cannot be trained
+
+    # -- building -------------------------------------------------------------------------
+    def build(self, design: Design, numbers: Numbers, progress: Progress | None, base_dir) -> None:
+        """A new session of ``design`` starting from ``numbers``, with the
+        progress carried (raises DesignError, DataError, EditError or
+        ValueError, changing nothing, when the design cannot be trained)."""
+        pending = list(progress.pending) if progress is not None else []
+        counters = progress.counters if progress is not None else None
+        history = list(design.history) + pending
+        design_now = trainee(design, numbers, history)
+        session = Session(design_now, base_dir=base_dir)
+        probe = Probe(session, design_now)
+        number_map = NumberMap(session, design_now)
+        trainer = session.trainer
+        trainer.history = list(pending)
+        if counters is not None:
+            trainer.step_count, trainer.epoch = counters
+        self.session_id += 1
+        self.session, self.probe, self.numbers = session, probe, number_map
+        self.measure = Measure(self.session_id, probe, number_map)
+        self.measure.sent = len(pending)
+        self.error = ""
+        self.carry = None
+        self.history = history
+        self.history_base = len(design.history)
+        self.history_version += 1
+        self.latest = self.heavy = None
+        self.capture_initial()
+
+    def drop(self, error: str, another_design: bool, history: list[HistoryRecord]) -> None:
+        """No session: the design cannot be trained (``error`` says why).
+        For ``another_design`` the views forget the old one's snapshots and
+        curves (``history``: the new design's); otherwise the curves and
+        counters stay for when the design works again."""
+        self.session = self.probe = self.numbers = self.measure = None
+        self.error = error
+        if another_design:
+            self.session_id += 1  # snapshots still on their way are of the old design
+            self.latest = self.heavy = None
+            self.history = list(history)
+            self.history_version += 1
+        else:
+            self.heavy = None
+
+    def progress(self, synced: Numbers, synced_step: int, dirty: bool, doc_history: list[HistoryRecord],
+                 history_changed: bool) -> Progress:
+        """What training reached that the Document does not hold (the
+        worker must be idle)."""
+        self.reconcile()
+        trainer = self.session.trainer
+        return Progress(
+            self.numbers.keys, self.numbers.read(), synced,
+            self.history[len(doc_history):] if not history_changed else [],
+            (trainer.step_count, trainer.epoch) if not history_changed else None,
+            trainer.step_count != synced_step or dirty,
+        )
+
+    # -- numbers-only edits -------------------------------------------------------------
+    def write_numbers(self, numbers: Numbers) -> None:
+        """A numbers-only edit (a typed weight, an applied learn-mode update,
+        an undo of one): the live network takes the numbers; nothing is
+        built again (the worker must be idle)."""
+        self.numbers.write(numbers)
+        self.session.trainer.params_edited()
+        self.capture_initial()
+
+    def capture_initial(self) -> None:
+        """Remember the starting numbers of a run that has not begun."""
+        if self.session is None:
+            return
+        if self.session.trainer.step_count == 0 and not self.history:
+            self.initial = (self.numbers.keys, self.numbers.read())
+
+    # -- history and snapshots ------------------------------------------------------------
+    def reconcile(self) -> None:
+        """With the worker idle: make ``history`` match the trainer exactly."""
+        if self.session is None:
+            return
+        records = self.session.trainer.history
+        self.history[self.history_base:] = records
+        self.measure.sent = len(records)
+
+    def take(self, snap: Snapshot) -> None:
+        """A snapshot of this session: its new history records, and the
+        numbers and measurements the views draw."""
+        at = self.history_base + snap.history_start
+        if at <= len(self.history):
+            self.history[at:] = snap.records
+        self.latest = snap
+        if snap.heavy is not None:
+            self.heavy = snap.heavy
+
+    def current(self, snap: Snapshot | None) -> bool:
+        return snap is not None and snap.session_id == self.session_id
+
+    @property
+    def step(self) -> int:
+        if self.current(self.latest):
+            return self.latest.step
+        return self.session.trainer.step_count if self.session is not None else 0
+
+    @property
+    def epoch(self) -> int:
+        if self.current(self.latest):
+            return self.latest.epoch
+        return self.session.trainer.epoch if self.session is not None else 0
+
+
+__all__ = ["Progress", "SessionKeeper", "trainee"]
