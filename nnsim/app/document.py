@@ -195,15 +195,20 @@ class Document(QObject):
         self.push(f"Add neuron to '{self.index.layer(layer_id).name}'", ops)
         return nid
 
-    def connect(self, pairs: list[tuple[int, int]]) -> None:
-        """Raises EditError when any connection is refused."""
-        ops = recipes.connect(self.design, pairs, self.rng)
-        self.push("Connect" if len(pairs) == 1 else f"Connect {len(pairs)} pairs", ops)
+    def connect(self, pairs: list[tuple[int, int]], delay: int = 0) -> None:
+        """Raises EditError when any connection is refused. ``delay`` 1:
+        recurrent connections (the value arrives one time step later)."""
+        ops = recipes.connect(self.design, pairs, self.rng, delay=delay)
+        what = "Connect recurrently" if delay else "Connect"
+        self.push(what if len(pairs) == 1 else f"{what} {len(pairs)} pairs", ops)
 
-    def connect_layers(self, source_layer: int, target_layer: int) -> None:
-        ops = recipes.connect_layers(self.design, source_layer, target_layer, self.rng)
+    def connect_layers(self, source_layer: int, target_layer: int, delay: int = 0) -> None:
+        ops = recipes.connect_layers(self.design, source_layer, target_layer, self.rng, delay=delay)
         s, t = self.index.layer(source_layer).name, self.index.layer(target_layer).name
-        self.push(f"Connect '{s}' to '{t}'", ops)
+        if delay and source_layer == target_layer:
+            self.push(f"Connect '{s}' onto itself recurrently", ops)
+        else:
+            self.push(f"Connect '{s}' to '{t}'" + (" recurrently" if delay else ""), ops)
 
     def remove(self, neurons=(), layers=(), connections=(), text: str = "Delete") -> None:
         self.push(text, recipes.remove(self.design, neurons, layers, connections))

@@ -28,9 +28,10 @@ def layer_key(layer_id: int) -> str:
     return f"layer:{layer_id}"
 
 
-def weight_name(source_layer: int, target_layer: int) -> str:
-    """The weight array of the connections from one layer to another."""
-    return f"{layer_key(source_layer)}->{layer_key(target_layer)}/weight"
+def weight_name(source_layer: int, target_layer: int, delay: int = 0) -> str:
+    """The weight array of the connections from one layer to another (those
+    with a delay of one step apart: ``…@1/weight``)."""
+    return f"{layer_key(source_layer)}->{layer_key(target_layer)}{'@1' if delay else ''}/weight"
 
 
 def bias_name(layer_id: int) -> str:
@@ -143,7 +144,7 @@ class ParameterMap:
         self._conn_at: dict[tuple[int, int], tuple[str, tuple[int, int]]] | None = None
         for k, c in enumerate(design.connections):
             (s, row), (t, col) = place[c.source], place[c.target]
-            self._conn_array[k] = slot(weight_name(s, t), (size[s], size[t]))
+            self._conn_array[k] = slot(weight_name(s, t, c.delay), (size[s], size[t]))
             self._conn_local[k] = row * size[t] + col
         bias_pos, bias_array, bias_local = [], [], []
         for pos, n in enumerate(design.neurons):

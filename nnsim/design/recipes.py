@@ -152,8 +152,11 @@ def _add_neuron(design: Design, layer_id: int, x: float, y: float, rng: np.rando
 
 
 # -- connecting ------------------------------------------------------------------------
-def connect(design: Design, pairs: list[tuple[int, int]], rng: np.random.Generator, skip_existing: bool = False) -> list:
-    """Operations adding connections; refused as a whole if any pair is."""
+def connect(design: Design, pairs: list[tuple[int, int]], rng: np.random.Generator, skip_existing: bool = False,
+            delay: int = 0) -> list:
+    """Operations adding connections; refused as a whole if any pair is.
+    ``delay`` 1 makes them recurrent (each carries its value to the next time
+    step), which may close a loop."""
     graph = _layer_graph(design, design.connections)
     layer_of = {n.id: n.layer for n in design.neurons}
     existing = {(c.source, c.target) for c in design.connections}
@@ -167,21 +170,25 @@ def connect(design: Design, pairs: list[tuple[int, int]], rng: np.random.Generat
             continue
         key = (layer_of.get(s), layer_of.get(t))
         if not (key in passed and s != t and (s, t) not in existing):
-            problem = connection_problem(design, s, t, graph)
+            problem = connection_problem(design, s, t, graph, delay)
             if problem:
                 raise EditError(problem)
             passed.add(key)
         seen.add((s, t))
         new.append((s, t))
-        graph.setdefault(layer_of[s], set()).add(layer_of[t])
+        if not delay:
+            graph.setdefault(layer_of[s], set()).add(layer_of[t])
     if not new:
         return []
     weights = new_weights(design, rng, new)
-    return [insert_at_end(design, "connections", [Connection(s, t, w) for (s, t), w in zip(new, weights)])]
+    return [insert_at_end(design, "connections",
+                          [Connection(s, t, w, delay=delay) for (s, t), w in zip(new, weights)])]
 
 
-def connect_layers(design: Design, source_layer: int, target_layer: int, rng: np.random.Generator) -> list:
-    """Connect every neuron of one layer to every neuron of another."""
+def connect_layers(design: Design, source_layer: int, target_layer: int, rng: np.random.Generator,
+                   delay: int = 0) -> list:
+    """Connect every neuron of one layer to every neuron of another (with
+    ``delay`` 1: recurrently, a layer onto itself or back to an earlier one)."""
     sources = design.neurons_of(source_layer)
     targets = design.neurons_of(target_layer)
     pairs = [(s.id, t.id) for s in sources for t in targets]
@@ -189,7 +196,7 @@ def connect_layers(design: Design, source_layer: int, target_layer: int, rng: np
     if not missing:
         s_name, t_name = design.layer(source_layer).name, design.layer(target_layer).name
         raise EditError(f"{quote(s_name)} and {quote(t_name)} are already fully connected")
-    return connect(design, missing, rng)
+    return connect(design, missing, rng, delay=delay)
 
 
 def _missing(design: Design, pairs):

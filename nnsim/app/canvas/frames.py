@@ -254,7 +254,8 @@ class LayerItem(PortDrag, QGraphicsItem):
         if event.button() == Qt.LeftButton:
             part = self.part_at(event.pos())
             tools = self.scene().tools
-            if part == "port":
+            recurrent = bool(event.modifiers() & Qt.AltModifier)  # Alt-drag the frame: connect recurrently
+            if part == "port" or (recurrent and part not in ("minus", "plus")):
                 self._start_connect(event, "layer", self.lid)
                 return
             if part in ("minus", "plus"):

@@ -38,7 +38,7 @@ class HooksMixin:
             (self.select_overlay, self._selected_pairs, S.SELECT, 7.0),
             (self.highlight_overlay, self._highlight_pairs, S.HIGHLIGHT, 8.0),
         ):
-            seg, w = self._pair_segments(pairs)
+            seg, w = self._pair_segments(self.loops.straight(pairs))
             if len(seg) == 0:
                 if not overlay.is_empty():
                     overlay.clear()
@@ -46,6 +46,7 @@ class HooksMixin:
             core_pos = S.cosmetic_pen(S.POSITIVE, 2.4)
             core_neg = S.cosmetic_pen(S.NEGATIVE, 2.4)
             overlay.set_highlight(seg, S.cosmetic_pen(halo, width), [(core_pos, w >= 0), (core_neg, w < 0)])
+        self.loops.show_selection(self._selected_pairs)
 
     def shown_connections(self, zoom: float) -> tuple[int, int]:
         """(connections drawn at this zoom, all connections)."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
-from PySide6.QtCore import QLineF, QMimeData, QPointF, QTimer
+from PySide6.QtCore import QLineF, QMimeData, QPointF, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from nnsim.app.canvas import menus
@@ -70,6 +71,7 @@ class CanvasTools:
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.toast.hide)
         self._source: tuple[str, int] | None = None
+        self._delay = 0  # 1 while dragging a recurrent connection (Alt held at the press)
         self._start = QPointF()
         self._line: RubberLine | None = None
         self._target = None  # item marked as the connect target
@@ -102,8 +104,12 @@ class CanvasTools:
     def connecting(self) -> bool:
         return self._source is not None
 
-    def begin_connect(self, kind: str, ident: int, start: QPointF) -> None:
+    def begin_connect(self, kind: str, ident: int, start: QPointF, delay: int | None = None) -> None:
+        """Start dragging a connection; ``delay`` 1 (or Alt held): a recurrent one."""
         self.cancel()
+        if delay is None:
+            delay = 1 if QGuiApplication.keyboardModifiers() & Qt.AltModifier else 0
+        self._delay = int(delay)
         self._source, self._start = (kind, ident), QPointF(start)
         self._preview = {}
         self._line = RubberLine()
@@ -127,7 +133,7 @@ class CanvasTools:
                 self._line.set_state(None)
 
     def finish_connect(self, pos: QPointF) -> bool:
-        source = self._source
+        source, delay = self._source, self._delay
         target = self.target_at(pos) if source else None
         clicked = QLineF(self._start, pos).length() < CLICK_SLOP
         self.cancel()
@@ -136,7 +142,7 @@ class CanvasTools:
         if target is None:
             self.notify("Release over a neuron or a layer to connect")
             return False
-        return self.connect(source, (target[0], _ident(target[1])), pos)
+        return self.connect(source, (target[0], _ident(target[1])), pos, delay=delay)
 
     def cancel(self) -> None:
         self._mark_target(None)
@@ -167,11 +173,11 @@ class CanvasTools:
         # From a layer's port the target is always a layer (its neurons included).
         for item in self.scene.items(pos) if source is None or source[0] == "neuron" else ():
             if isinstance(item, NeuronItem):
-                if source == ("neuron", item.nid):
+                if source == ("neuron", item.nid) and not self._delay:
                     continue
                 return "neuron", item
         layer = self.scene.layer_at(pos)
-        if layer is not None and source != ("layer", layer.lid):
+        if layer is not None and (source != ("layer", layer.lid) or self._delay):  # recurrent: onto itself too
             return "layer", layer
         return None
 
@@ -194,30 +200,35 @@ class CanvasTools:
             if not pairs:
                 self._preview[key] = "already connected"
             else:
-                graph: dict[int, set[int]] = {}
-                for sl, tl in self.scene.table.pairs:
-                    graph.setdefault(sl, set()).add(tl)
-                self._preview[key] = connection_problem(self.scene.design, *pairs[0], graph)
+                # The graph of undelayed connections is read from the design
+                # (a delayed pair closes no cycle); once per target.
+                self._preview[key] = connection_problem(self.scene.design, *pairs[0], None, self._delay)
         return self._preview[key]
 
-    def connect(self, source: tuple[str, int], target: tuple[str, int], pos: QPointF | None = None) -> bool:
-        """Connect a neuron or a layer (every neuron) to a neuron or a layer."""
+    def connect(self, source: tuple[str, int], target: tuple[str, int], pos: QPointF | None = None,
+                delay: int = 0) -> bool:
+        """Connect a neuron or a layer (every neuron) to a neuron or a layer;
+        ``delay`` 1: recurrently (the value arrives one time step later)."""
         try:
             if source[0] == "layer" and target[0] == "layer":
                 before = self.scene.table.total
-                self.doc.connect_layers(source[1], target[1])
+                self.doc.connect_layers(source[1], target[1], delay=delay)
                 count = self.scene.table.total - before
             else:
                 pairs = self._pairs(source, target)
                 if not pairs:
                     raise EditError(f"{self._name(source)} and {self._name(target)} are already connected")
-                self.doc.connect(pairs)
+                self.doc.connect(pairs, delay=delay)
                 count = len(pairs)
         except EditError as e:
-            self.refuse(str(e), pos)
+            text = str(e)
+            if not delay and ("cycle" in text or "delay" in text):
+                text += " Hold Alt while dragging to connect recurrently."
+            self.refuse(text, pos)
             return False
+        onto = "onto itself" if source == target else f"to {self._name(target)}"
         self.notify(
-            f"Connected {self._name(source)} to {self._name(target)}"
+            f"Connected {self._name(source)} {onto}" + (" recurrently (one time step late)" if delay else "")
             + (f" ({count} connections)" if count != 1 else "")
         )
         return True

@@ -40,7 +40,8 @@ class PortDrag:
 
     def _start_connect(self, event, kind: str, ident: int) -> None:
         self._connecting = True
-        self.scene().tools.begin_connect(kind, ident, self.port_scene_pos())
+        delay = 1 if event.modifiers() & Qt.AltModifier else 0  # Alt: a recurrent connection
+        self.scene().tools.begin_connect(kind, ident, self.port_scene_pos(), delay)
         event.accept()
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
@@ -341,7 +342,8 @@ class NeuronItem(PortDrag, QGraphicsItem):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         wants_connect = self.in_port(event.pos()) or event.modifiers() & Qt.ShiftModifier
-        if event.button() == Qt.LeftButton and wants_connect and self.has_port:
+        recurrent = bool(event.modifiers() & Qt.AltModifier)  # Alt-drag: a recurrent connection, from any neuron
+        if event.button() == Qt.LeftButton and ((wants_connect and self.has_port) or recurrent):
             self._start_connect(event, "neuron", self.nid)
             return
         super().mousePressEvent(event)

@@ -104,6 +104,7 @@ def _layer_menu(menu: QMenu, tools, item: LayerItem, pos: QPointF) -> None:
                 lambda o=other.id: tools.connect(("layer", layer.id), ("layer", o), pos),
             )
         sub.setEnabled(bool(others))
+    _recurrent_menu(menu, tools, layer, pos)
     if layer.kind != LayerKind.INPUT:
         _activation_menu(
             menu, layer.activation, lambda a: _set(tools, lambda: doc.set_layer(layer.id, activation=a), pos)
@@ -112,6 +113,23 @@ def _layer_menu(menu: QMenu, tools, item: LayerItem, pos: QPointF) -> None:
                        lambda: _freeze_into(tools, [n.id for n in scene.design.neurons_of(layer.id)], True))
     menu.addSeparator()
     menu.addAction("Delete layer", lambda: doc.remove(layers=[layer.id], text=f"Delete layer '{layer.name}'"))
+
+
+def _recurrent_menu(menu: QMenu, tools, layer, pos: QPointF) -> None:
+    """"Connect all recurrently": the layer onto itself (an Elman loop) or
+    back to an earlier layer (a Jordan loop), each value arriving one time
+    step later."""
+    if layer.kind == LayerKind.INPUT:
+        return
+    scene = tools.scene
+    menu.addAction("Connect all recurrently (onto itself)",
+                   lambda: tools.connect(("layer", layer.id), ("layer", layer.id), pos, delay=1))
+    others = [o for o in scene.design.layers if o.id != layer.id and o.kind != LayerKind.INPUT]
+    if others:
+        sub = menu.addMenu("Connect all recurrently to")
+        for other in others:
+            sub.addAction(f"'{other.name}'",
+                          lambda o=other.id: tools.connect(("layer", layer.id), ("layer", o), pos, delay=1))
 
 
 def _connection_menu(menu: QMenu, tools, pair) -> None:

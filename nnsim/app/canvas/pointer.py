@@ -93,6 +93,8 @@ class PointerMixin:
         x, y = pos.x(), pos.y()
         best = None
         for key, item in self.bundle_items.items():
+            if not item.isVisible():  # drawn as a loop arc (``nnsim.app.canvas.loops``)
+                continue
             rect = item.boundingRect().adjusted(-tol, -tol, tol, tol)
             if not rect.contains(pos):
                 continue

@@ -28,6 +28,7 @@ from nnsim.app.canvas.hooks import HooksMixin
 from nnsim.app.canvas.interactions import CanvasTools
 from nnsim.app.canvas.frames import LayerItem
 from nnsim.app.canvas.items import NeuronItem
+from nnsim.app.canvas.loops import LoopArcs
 from nnsim.app.canvas.pointer import PointerMixin
 from nnsim.app.canvas.selection import SelectionMixin
 from nnsim.app.document import Document
@@ -103,6 +104,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         for item in (self.drag_overlay, self.hover_overlay, self.select_overlay, self.highlight_overlay):
             self.addItem(item)
         self.tools = CanvasTools(self)
+        self.loops = LoopArcs(self)  # recurrent connections, drawn as arcs
 
         d = document
         d.reset.connect(self._on_reset)
@@ -136,6 +138,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self.layer_items.clear()
         self.bundle_items.clear()
         self.table = ConnectionTable()
+        self.loops.clear()
         self._selected_pairs, self._hover_pair = [], None
         self.set_hovered_neuron(-1)
         self._highlight_pairs, self._highlight_neurons = [], set()
@@ -216,6 +219,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         """Layers, neurons or connections came, went or changed layer: the
         places of numbers in named arrays change."""
         self._parameter_map = None
+        self.loops.mark_dirty()
 
     def _on_layers_added(self, ids: list) -> None:
         self._structure_changed()
@@ -404,6 +408,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         for key in self._dirty_pairs:
             self._rebuild_pair(key)
         self._dirty_pairs.clear()
+        self.loops.refresh()
         if moved and self._drag is not None:
             self._draw_moving()
         if moved:
@@ -421,6 +426,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
                 self.removeItem(item)
             item = self.bundle_items[key] = BundleItem(data, self)
             self.addItem(item)
+        item.setVisible(not self.loops.drawn_as_arc(key))
         item.rebuild(self.table.pos)
 
     # -- dragging -----------------------------------------------------------------------
@@ -434,6 +440,8 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
                 if key in drag.moving:
                     continue
                 item = self.bundle_items[key]
+                if not item.isVisible():  # drawn as a loop arc, which follows by itself
+                    continue
                 idx = item.begin_drag(rows)
                 data = item.data
                 # No more moving lines than the bundle shows at rest (the strongest).
@@ -503,7 +511,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
 
     def content_rect(self) -> QRectF:
         rect = QRectF()
-        for item in list(self.layer_items.values()) + list(self.bundle_items.values()):
+        for item in list(self.layer_items.values()) + list(self.bundle_items.values()) + list(self.loops.items.values()):
             rect = rect.united(item.sceneBoundingRect())
         return rect
 

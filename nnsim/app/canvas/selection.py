@@ -17,6 +17,7 @@ from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QApplication
 
 from nnsim.app.canvas.frames import LayerItem
+from nnsim.app.canvas.loops import LoopArcItem
 from nnsim.app.canvas.items import NeuronItem
 from nnsim.app.canvas.style import format_number
 from nnsim.design import recipes
@@ -217,6 +218,8 @@ def tooltip_at(scene, pos: QPointF, scale: float) -> str:
     design = scene.design
     index = scene.document.index
     for item in scene.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform.fromScale(scale, scale)):
+        if isinstance(item, LoopArcItem):
+            return item.describe()
         if isinstance(item, NeuronItem):
             local = item.mapFromScene(pos)
             if item.in_port(local):
@@ -237,7 +240,8 @@ def tooltip_at(scene, pos: QPointF, scale: float) -> str:
         if isinstance(item, LayerItem):
             part = item.part_at(item.mapFromScene(pos))
             if part == "port":
-                return "Drag to another layer to connect every neuron (connect all), or to one neuron"
+                return ("Drag to another layer to connect every neuron (connect all), or to one neuron; "
+                        "hold Alt to connect recurrently (one time step late)")
             if part == "minus":
                 return "Remove the last neuron"
             if part == "plus":
