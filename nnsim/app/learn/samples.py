@@ -46,6 +46,8 @@ def load_samples(design: Design, base_dir: Path | None = None) -> tuple[Samples 
         coding = coding_for(dataset, net, design)
     except (DataError, DesignError, ValueError, OSError) as e:
         return None, str(e)
+    if np.ndim(dataset.x_train) != 2:
+        return None, f"{dataset.name} holds sequences, not separate samples"
     is_class = dataset.task == CLASSIFICATION
     return (
         Samples(

@@ -21,6 +21,7 @@ import numpy as np
 
 from nnsim.design.compile import Compiled, compile_design
 from nnsim.design.model import Activation, Design, LayerKind, Loss, Optimizer, Regularization
+from nnsim.design.validate import DesignError
 from nnsim.engine.activations import BACKWARD
 from nnsim.engine.inspect import Inspection, inspect_sample
 from nnsim.engine.losses import GRAD
@@ -121,6 +122,9 @@ def build_walkthrough(design: Design, inputs, target=None, compiled: Compiled | 
     DesignError when the design cannot run."""
     compiled = compiled or compile_design(design)
     net = compiled.network
+    if net.recurrent or any(n.op is not None and n.op.stateful for n in net.layers):
+        raise DesignError("the design has a loop or a recurrent layer, which runs over time steps: "
+                          "step through a sequence with the Time steps tool instead")
     x = np.asarray(inputs, dtype=np.float64).reshape(-1)
     if x.shape != (net.n_inputs,):
         raise ValueError(f"the design has {net.n_inputs} inputs; {x.size} values were given")

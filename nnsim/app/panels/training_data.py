@@ -38,6 +38,7 @@ from nnsim.app.training.colors import MIDDLE, NEGATIVE, POSITIVE, class_color
 from nnsim.data import describe, playground
 from nnsim.data.base import CLASSIFICATION, REGRESSION
 from nnsim.data.logic import GATES as LOGIC_GATES
+from nnsim.data.sequences import tasks as sequence_tasks
 from nnsim.design.edits import set_fields
 from nnsim.design.model import DatasetSpec
 
@@ -172,9 +173,18 @@ class DataChooser(QWidget):
         self.csv.setToolTip("Your own data: a CSV file with a header row")
         self.csv.clicked.connect(self.choose_csv)
         self.group.addButton(self.csv)
+        self.sequences = QComboBox()
+        self.sequences.setObjectName("sequence_task")
+        self.sequences.addItem("Sequences…", "")
+        for task in sequence_tasks():
+            self.sequences.addItem(task.replace("_", " "), task)
+        self.sequences.setToolTip("A sequence task, for a network with a loop or a recurrent layer: "
+                                  "inputs arrive one time step after another")
+        self.sequences.activated.connect(self._sequence_chosen)
         row.addWidget(self.iris)
         row.addWidget(self.logic)
         row.addWidget(self.csv)
+        row.addWidget(self.sequences)
         lay.addLayout(row)
 
         self.summary = QLabel()
@@ -234,6 +244,8 @@ class DataChooser(QWidget):
             self.group.setExclusive(True)
         idx = self.logic.findData(str(spec.name).upper()) if source == "logic" else 0
         self.logic.setCurrentIndex(max(0, idx))
+        idx = self.sequences.findData(str(spec.name)) if source == "sequence" else 0
+        self.sequences.setCurrentIndex(max(0, idx))
         for w, v in ((self.noise, round(float(spec.noise) * 100)), (self.ratio, round(float(spec.train_ratio) * 100))):
             w.blockSignals(True)
             w.setValue(int(v))
@@ -241,7 +253,7 @@ class DataChooser(QWidget):
         self.noise_label.setText(f"{self.noise.value()}")
         self.ratio_label.setText(f"{self.ratio.value()}%")
         self.noise.setEnabled(source == "playground")
-        self.ratio.setEnabled(source != "logic")
+        self.ratio.setEnabled(source not in ("logic", "sequence"))  # a task has its own split
         self.regenerate.setEnabled(source != "logic")
         self.normalize.blockSignals(True)
         self.normalize.setChecked(bool(spec.normalize))
@@ -265,6 +277,13 @@ class DataChooser(QWidget):
         gate = self.logic.itemData(index)
         if gate:
             self.choose(DatasetSpec("logic", gate))
+        else:
+            self.refresh()
+
+    def _sequence_chosen(self, index: int) -> None:
+        task = self.sequences.itemData(index)
+        if task:
+            self.choose(DatasetSpec("sequence", task))
         else:
             self.refresh()
 

@@ -23,6 +23,7 @@ from nnsim.app.responsive import hold_width
 from nnsim.app.training.actions import TrainingActions
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.training.pace import SETTINGS_KEY
+from nnsim.app.training.sequence_install import SequenceViews
 from nnsim.app.views.confusion import ConfusionView
 from nnsim.app.views.histograms import ActivationHistograms
 from nnsim.app.views.neuron_maps import NeuronMapsView
@@ -90,9 +91,10 @@ class TrainingUI(QObject):
         cost = self._dock(self.cost, Area.BottomDockWidgetArea, "Cost", "training_cost_dock", size=270)
         self._dock(self.histograms, Area.BottomDockWidgetArea, "Activation histograms", "training_histograms_dock",
                    tab_with="training_cost_dock")
+        self.sequence = SequenceViews(self)
         output.raise_()
         cost.raise_()
-        self._two_d: bool | None = None  # the kind of data the views were last fitted to
+        self._two_d = None  # the kind of data the views were last fitted to (maps, tables, sequences)
         self.controller.session_changed.connect(self._fit_views_to_data)
         self._fit_views_to_data()
 
@@ -103,13 +105,12 @@ class TrainingUI(QObject):
         samples in their place. Only when the kind of data changes, so a panel
         the user opened stays open."""
         probe = self.controller.probe
-        if probe is None or bool(probe.two_d) == self._two_d:
+        if probe is None:
             return
-        self._two_d = two_d = bool(probe.two_d)
-        d = self.docks
-        maps = (d["training_output_dock"], d["training_neurons_dock"])
-        tables = (d["training_confusion_dock"], d["training_sample_dock"])
-        shown, hidden = (maps, tables) if two_d else (tables, maps)
+        shown, hidden, kind = self.sequence.fit(probe, self.docks)
+        if kind == self._two_d:
+            return
+        self._two_d = kind
         self.window.show_data_views(list(shown), list(hidden))  # where the window's workspaces have them
 
     def _build_menu(self) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from nnsim.data import CLASSIFICATION
 from nnsim.design.model import Activation, Design
+from nnsim.app.training.sequence_probe import SequenceProbe
 from nnsim.session import Session
 
 # Most pixels a grid pass may produce over all neurons (bounds memory and time
@@ -27,6 +28,9 @@ HIST_BINS = 20
 # and the last bin, so the share in the note is the share in the red bars.
 SATURATION = 0.05
 HIST_SAMPLES = 1000
+# Sequences: the histograms read at most this many sequences, of at most this many steps.
+HIST_SEQUENCES = 20
+HIST_STEPS = 200
 
 # The value range each activation's heatmap colours span (fixed levels).
 _UNIT = {Activation.SIGMOID, Activation.STEP, Activation.SOFTMAX}
@@ -133,7 +137,10 @@ class Probe:
             self.output_spec = OutputSpec("binary", coding.low, coding.high, 2)
         else:
             self.output_spec = OutputSpec("classes", coding.low, coding.high, net.n_outputs)
-        self.two_d = net.n_inputs == 2
+        # Sequences (batch, T, features): the maps over an input plane mean nothing there.
+        self.sequence = session.data.x_train.ndim == 3
+        self.two_d = net.n_inputs == 2 and not self.sequence
+        self.sequence_probe = SequenceProbe(session, self.layers) if self.sequence else None
         self.mapped = [info for info in self.layers if info.kind != "input"]
         self.mapped_ids = [nid for info in self.mapped for nid in info.neuron_ids]
         self.grid = None
@@ -152,8 +159,11 @@ class Probe:
             ).reshape(-1, 2)
         rng = np.random.default_rng(0)
         n_train = len(session.data.x_train)
-        pick = np.sort(rng.choice(n_train, HIST_SAMPLES, replace=False)) if n_train > HIST_SAMPLES else slice(None)
+        most = HIST_SEQUENCES if self.sequence else HIST_SAMPLES
+        pick = np.sort(rng.choice(n_train, most, replace=False)) if n_train > most else slice(None)
         self.hist_x = session.data.x_train[pick].astype(net.dtype)
+        if self.sequence:
+            self.hist_x = self.hist_x[:, :HIST_STEPS]
 
     # -- maps ----------------------------------------------------------------------
     def neuron_maps(self) -> NeuronMaps | None:
@@ -189,7 +199,7 @@ class Probe:
             trace = net.forward(self.hist_x)
         out = []
         for info in self.mapped:
-            a = np.asarray(trace.a[info.index], dtype=np.float64)  # (n, size)
+            a = np.asarray(net.node_outputs(trace, info.index), dtype=np.float64)  # (n, size); sequences: every step
             kinds = set(info.activations)
             kind = next(iter(kinds)) if len(kinds) == 1 else None
             finite = a[np.isfinite(a)]
@@ -210,7 +220,14 @@ class Probe:
         if labels is None or not len(x):
             return None
         with np.errstate(all="ignore"):
-            pred = d.coding.decode(self.session.network.predict(x))
+            out = self.session.network.predict(x)
+        if out.ndim == 3:  # sequences: the steps that have a class (or the last step)
+            if labels.ndim == 2:
+                keep = labels >= 0
+                out, labels = out[keep], labels[keep]
+            else:
+                out = out[:, -1]
+        pred = d.coding.decode(out)
         k = len(self.class_names)
         m = np.zeros((k, k), dtype=np.int64)
         np.add.at(m, (labels.astype(np.intp), np.clip(pred, 0, k - 1).astype(np.intp)), 1)
@@ -220,7 +237,7 @@ class Probe:
         d = self.session.data
         x_all = d.x_test if which == "test" and len(d.x_test) else d.x_train
         which = "test" if x_all is d.x_test else "train"
-        if not len(x_all):
+        if not len(x_all) or self.sequence:  # a sequence's numbers: ``nnsim.app.training.sequence_probe``
             return None
         index = int(np.clip(index, 0, len(x_all) - 1))
         net = self.session.network

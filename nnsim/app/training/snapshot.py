@@ -19,6 +19,7 @@ from PySide6.QtGui import QImage
 from nnsim.app.training.colors import BACKGROUND_LUT, classes_rgba, image_from_rgba, round_images, to_rgba
 from nnsim.app.training.numbers import NumberMap
 from nnsim.app.training.probes import LayerHistogram, NeuronMaps, Probe, SampleNumbers
+from nnsim.app.training.sequence_probe import SequenceNumbers
 from nnsim.design.model import HistoryRecord
 from nnsim.engine.params import Parameters
 
@@ -36,6 +37,7 @@ class Heavy:
     histograms: list[LayerHistogram] | None = None
     confusion: tuple[np.ndarray, str] | None = None
     sample: SampleNumbers | None = None
+    sequence: SequenceNumbers | None = None  # sequence data: the chosen sequence step by step
 
 
 @dataclass
@@ -118,4 +120,6 @@ class Measure:
         out.confusion = probe.confusion()
         which, index = self.sample_request
         out.sample = probe.sample(which, index)
+        if probe.sequence_probe is not None:
+            out.sequence = probe.sequence_probe.measure(which, index)
         return out
