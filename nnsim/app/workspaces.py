@@ -63,7 +63,8 @@ def _tabs(first: str, area, *others: str) -> tuple[Spot, ...]:
 
 
 DATA_VIEWS = ("training_output_dock", "training_neurons_dock", "training_confusion_dock", "training_sample_dock",
-              "training_hidden_state_dock", "training_time_gradient_dock", "training_text_dock")
+              "training_hidden_state_dock", "training_time_gradient_dock", "training_unrolled_dock",
+              "training_text_dock", "training_lstm_cell_dock", "training_gates_dock")
 LEFT_TRAINING = (Spot("training_dock", LEFT, front=True), Spot("palette_dock", tab_with="training_dock"))
 
 WORKSPACES = (
@@ -72,7 +73,7 @@ WORKSPACES = (
               left=(0.17, 210, 260), right=(0.24, 300, 380)),
     Workspace("train", "Train", "Train it and watch: the data, the output, the cost curves",
               (*LEFT_TRAINING, *_tabs(DATA_VIEWS[0], RIGHT, *DATA_VIEWS[1:]),
-               *_tabs("training_cost_dock", BOTTOM, "training_histograms_dock")),
+               *_tabs("training_cost_dock", BOTTOM, "training_histograms_dock", "training_gates_dock")),
               left=(0.21, 270, 320), right=(0.25, 320, 400), bottom=(0.32, 200, 280)),
     Workspace("learn", "Learn", "Learn how it works: lessons, step through a sample, the learn tools",
               (*LEFT_TRAINING, Spot("learn_lessons_dock", RIGHT),

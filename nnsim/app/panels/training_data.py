@@ -184,7 +184,6 @@ class DataChooser(QWidget):
         row.addWidget(self.iris)
         row.addWidget(self.logic)
         row.addWidget(self.csv)
-        row.addWidget(self.sequences)
         lay.addLayout(row)
 
         self.summary = QLabel()
@@ -221,6 +220,7 @@ class DataChooser(QWidget):
         self.normalize.setToolTip("Shift and scale every input to mean 0 and spread 1 (Iris and CSV files)")
         self.normalize.toggled.connect(lambda on: self._set(normalize=bool(on)))
         row2.addWidget(self.regenerate)
+        row2.addWidget(self.sequences)  # here, where it takes no extra line in a narrow dock
         row2.addWidget(self.normalize)
         row2.addStretch(1)
         lay.addLayout(row2)

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from nnsim.app.views.lstm_views import CellView, GateHeatmapView
 from nnsim.app.views.sequence_views import HiddenStateView, SequenceFocus, TextSampleView, TimeGradientView
+from nnsim.app.views.unrolled import UnrolledView
 
 Area = Qt.DockWidgetArea
 
 # Dock names, in their tab order on the right.
-SEQUENCE_DOCKS = ("training_hidden_state_dock", "training_time_gradient_dock", "training_text_dock")
+SEQUENCE_DOCKS = ("training_hidden_state_dock", "training_time_gradient_dock", "training_unrolled_dock",
+                  "training_text_dock")
+LSTM_DOCKS = ("training_lstm_cell_dock", "training_gates_dock")  # on the right; under the canvas
 
 
 class SequenceViews:
@@ -24,20 +28,42 @@ class SequenceViews:
         self.focus = SequenceFocus(controller, ui)
         self.hidden_state = HiddenStateView(controller, self.focus)
         self.time_gradient = TimeGradientView(controller)
+        self.unrolled = UnrolledView(controller, self.focus)
         self.text = TextSampleView(controller)
         views = (("Hidden state", self.hidden_state), ("Through time", self.time_gradient),
-                 ("Text samples", self.text))
+                 ("Unrolled", self.unrolled), ("Text samples", self.text))
         for (title, widget), name in zip(views, SEQUENCE_DOCKS):
             ui._dock(widget, Area.RightDockWidgetArea, title, name, visible=False,
                      tab_with="training_output_dock")
+        self.cell = CellView(controller, self.focus)
+        self.gates = GateHeatmapView(controller, self.focus)
+        ui._dock(self.cell, Area.RightDockWidgetArea, "LSTM cell", LSTM_DOCKS[0], visible=False,
+                 tab_with="training_output_dock")
+        ui._dock(self.gates, Area.BottomDockWidgetArea, "Gates over time", LSTM_DOCKS[1], visible=False,
+                 tab_with="training_cost_dock")
+        scene = ui.window.canvas_scene()
+        if scene is not None:
+            scene.selection_changed_ids.connect(self._selected)
+
+    def _selected(self, neurons, layers, connections) -> None:
+        """An LSTM layer selected on the canvas: its cell view comes forward."""
+        if len(layers) != 1 or neurons:
+            return
+        layer = self.ui.window.document.index.layer(int(layers[0]))
+        if layer is None or layer.type != "lstm":
+            return
+        self.cell.choose_layer(layer.id)
+        self.ui.window.bring_dock(self.ui.docks[LSTM_DOCKS[0]])
 
     def fit(self, probe, docks) -> tuple[list, list, object]:
         """(shown, hidden, kind) of training's data views for this probe's data."""
         maps = [docks["training_output_dock"], docks["training_neurons_dock"]]
         tables = [docks["training_confusion_dock"], docks["training_sample_dock"]]
-        sequence = [docks[name] for name in SEQUENCE_DOCKS]
+        sequence = [docks[name] for name in SEQUENCE_DOCKS + LSTM_DOCKS]
         if probe.sequence:
-            shown = sequence[:2] + ([sequence[2]] if probe.sequence_probe.is_text else [])
+            shown = sequence[:3] + ([sequence[3]] if probe.sequence_probe.is_text else [])
+            if any(getattr(node.op, "type", "") == "lstm" for node in probe.session.network.layers):
+                shown += sequence[4:]
             if probe.is_classification:
                 shown.append(tables[0])
             return shown, [d for d in maps + tables + sequence if d not in shown], ("sequence", tuple(shown))

@@ -1,0 +1,59 @@
+"""An LSTM trained live: the gate heatmaps and the cell view follow the
+training, and the arrow keys move the cell view through time."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from nnsim.design import build
+from nnsim.design.model import Activation, DatasetSpec, Design, LayerKind
+from training_testkit import WAIT, training_window
+
+
+def lstm_design(cells: int = 4) -> Design:
+    d = Design(name="lstm")
+    i = build.add_layer(d, LayerKind.INPUT, 1)
+    lstm = build.add_block(d, "lstm", LayerKind.HIDDEN, Activation.TANH, name="memory", cells=cells)
+    o = build.add_layer(d, LayerKind.OUTPUT, 1, activation=Activation.SIGMOID)
+    build.link(d, i.id, lstm.id)
+    build.link(d, lstm.id, o.id)
+    d.dataset = DatasetSpec("sequence", "temporal_xor")
+    d.training.bptt_steps = 20
+    d.training.learning_rate = 0.1
+    build.initialize(d, np.random.default_rng(2))
+    return d
+
+
+def test_gates_and_cell_view_follow_training_and_the_arrow_keys_move_in_time(qtbot):
+    window, ui = training_window(qtbot, lstm_design())
+    views = ui.sequence
+    for name in ("training_lstm_cell_dock", "training_gates_dock"):
+        assert ui.docks[name].isVisible()
+    ui.docks["training_lstm_cell_dock"].raise_()
+    ui.docks["training_gates_dock"].raise_()
+    cell, gates = views.cell, views.gates
+    qtbot.waitUntil(lambda: bool(cell.diagram.values) and bool(gates.strip.bands), timeout=WAIT)
+    assert [b.name for b in gates.strip.bands] == ["forget gate", "input gate", "output gate", "candidate",
+                                                   "cell state", "hidden"]
+    assert all(len(b.values) == 4 for b in gates.strip.bands)  # one row per cell
+    forget_before = np.array(gates.strip.bands[0].values)
+    ui.controller.play()
+    qtbot.waitUntil(lambda: ui.controller.latest.step >= 40, timeout=WAIT)
+    ui.controller.pause()
+    qtbot.waitUntil(lambda: not np.array_equal(gates.strip.bands[0].values, forget_before), timeout=WAIT)
+    # The arrow keys step through time; the cell's numbers are those of the step shown.
+    cell.setFocus()
+    start = views.focus.step
+    QTest.keyClick(cell, Qt.Key_Right)
+    QTest.keyClick(cell, Qt.Key_Right)
+    assert views.focus.step == start + 2 and cell.slider.value() == start + 2
+    assert gates.strip.chosen == start + 2
+    layer = cell.layer
+    t = views.focus.step
+    assert cell.diagram.values["f"] == layer.gates["f"][t, 0]
+    assert cell.diagram.values["c_prev"] == layer.gates["c"][t - 1, 0]
+    QTest.keyClick(cell, Qt.Key_Left)
+    assert views.focus.step == start + 1
+    assert f"step {start + 2}" in cell.note.text()
