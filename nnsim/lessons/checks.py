@@ -466,8 +466,40 @@ class ReadyToTrainFact(Check):
         return self.say or "the design is ready to train"
 
 
+@dataclass
+class RecurrentFact(Check):
+    """How many recurrent connections (delay 1) the design has."""
+
+    compare: Compare
+    say: str = ""
+
+    def evaluate(self, ctx: Context) -> bool:
+        return self.compare.holds(sum(1 for c in ctx.design.connections if c.delay))
+
+    def describe(self) -> str:
+        return self.say or "add recurrent connections"
+
+
+@dataclass
+class LayerOptionFact(Check):
+    """An option of a layer drawn as a block (an LSTM's ``forget_gate``),
+    the layer named by its name (without regard to case)."""
+
+    layer: str
+    option: str
+    compare: Compare
+    say: str = ""
+
+    def evaluate(self, ctx: Context) -> bool:
+        for layer in ctx.design.layers:
+            if layer.name.strip().lower() == self.layer.strip().lower() and self.option in layer.options:
+                return self.compare.holds(layer.options[self.option])
+        return False
+
+
 # -- parsing ------------------------------------------------------------------------------
-FACTS = ("hidden_layer", "neuron_output", "neuron", "weight", "setting", "changed", "ready_to_train")
+FACTS = ("hidden_layer", "neuron_output", "neuron", "weight", "setting", "changed", "ready_to_train", "recurrent",
+         "layer_option")
 COMBINERS = ("all", "any", "not")
 
 
@@ -575,6 +607,15 @@ def _parse_fact(table: dict, where: str, say: str) -> Check:
     if fact == "ready_to_train":
         _allowed(table, {"fact"}, where)
         return ReadyToTrainFact(say)
+    if fact == "recurrent":
+        _allowed(table, {"fact"} | compare_keys, where)
+        return RecurrentFact(_parse_compare(table, where), say)
+    if fact == "layer_option":
+        _allowed(table, {"fact", "layer", "option"} | compare_keys, where)
+        layer, option = table.get("layer"), table.get("option")
+        if not isinstance(layer, str) or not isinstance(option, str):
+            raise LessonError(f"{where}: 'layer' and 'option' must be names (text)")
+        return LayerOptionFact(layer, option, _parse_compare(table, where), say)
     raise LessonError(f"{where}: unknown fact '{fact}' (known: {', '.join(FACTS)})")
 
 

@@ -28,6 +28,8 @@ EVENTS: dict[str, str] = {
     "descent_step": "the landscape took a gradient-descent step: loss, learning_rate, step",
     "activation_shown": "an activation function was picked in the activation view: activation",
     "compare_done": "the depth comparison finished: names, losses, accuracies (lists, one per network)",
+    "time_step": "the step-through-time tool showed a step: phase (forward | backward | lstm), step, steps",
+    "time_walk_done": "the step-through-time tool reached the end of a pass: phase (forward | backward), loss",
 }
 
 

@@ -23,6 +23,7 @@ from nnsim.app.learn.landscape_panel import LandscapePanel
 from nnsim.app.learn.lessons_panel import LessonsPanel
 from nnsim.app.learn.perceptron_panel import PerceptronPanel
 from nnsim.app.learn.step_panel import StepThroughPanel
+from nnsim.app.learn.time_panel import TimeStepsPanel
 from nnsim.app.learn.training_link import TrainingLink
 from nnsim.app.learn.widgets import DockPanel
 from nnsim.app.training.controller import TrainingController
@@ -40,6 +41,7 @@ TOOLS = {
                     Area.BottomDockWidgetArea, ""),
     "compare": ("&Compare Shallow and Deep Networks", "Compare networks", "learn_compare_dock",
                 Area.BottomDockWidgetArea, ""),
+    "time_steps": ("Step Through &Time", "Step through time", "learn_time_dock", Area.BottomDockWidgetArea, ""),
 }
 
 
@@ -78,6 +80,10 @@ class LearnMode:
     def compare(self) -> ComparePanel:
         return self.panels["compare"]
 
+    @property
+    def time_steps(self) -> TimeStepsPanel:
+        return self.panels["time_steps"]
+
     def show(self, name: str) -> None:
         self.hub.show_tool(name)
 
@@ -104,6 +110,7 @@ def install_learn_mode(window: Host, training: TrainingController | None = None,
         "landscape": LandscapePanel(hub),
         "activations": ActivationsPanel(hub),
         "compare": ComparePanel(hub),
+        "time_steps": TimeStepsPanel(hub),
     }
     mode.menu = window.add_menu("&Learn")
     # Tools under the canvas join the plots there (the cost curves) as tabs; the
