@@ -14,7 +14,18 @@ The public Python API (no Qt needed)::
 
 __version__ = "0.1.0"
 
-from nnsim.api import example, gradients, inspect, load, parameters, predict, save, train  # noqa: E402
+from nnsim.api import (  # noqa: E402
+    example,
+    gradient_through_time,
+    gradients,
+    inspect,
+    load,
+    parameters,
+    predict,
+    sample_text,
+    save,
+    train,
+)
 from nnsim.data import DataError, load_dataset  # noqa: E402
 from nnsim.design.model import (  # noqa: E402
     Activation,
@@ -41,6 +52,8 @@ __all__ = [
     "inspect",
     "parameters",
     "gradients",
+    "sample_text",
+    "gradient_through_time",
     "arithmetic",
     "load_dataset",
     "Session",

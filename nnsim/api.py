@@ -13,6 +13,8 @@ from nnsim.engine.optimizers import make_optimizer
 from nnsim.explain import SampleTrace, trace_sample
 from nnsim.io import load as _load
 from nnsim.io import save as _save
+from nnsim.recurrent import ThroughTime, TextSampler, as_batch_of_sequences, reads_sequences
+from nnsim.recurrent import gradient_through_time as _through_time
 from nnsim.resources import example_path
 from nnsim.session import Session, Summary
 
@@ -47,9 +49,18 @@ def train(
 
 def predict(design: Design, inputs) -> np.ndarray:
     """Outputs for one input vector (returns shape (n_outputs,)) or a batch
-    (shape (n, n_outputs))."""
+    (shape (n, n_outputs)). A design that reads sequences (a loop or a
+    recurrent layer) takes one sequence (time, n_inputs) and returns the
+    outputs at every step (time, n_outputs), or a batch of sequences (n,
+    time, n_inputs) giving (n, time, n_outputs); each starts from a zero
+    state."""
     x = np.asarray(inputs, dtype=np.float64)
     net = compile_design(design).network
+    if reads_sequences(net) and x.ndim != 3:
+        seqs, _ = as_batch_of_sequences(net, x)
+        with np.errstate(all="ignore"):
+            out = net.predict(seqs)[0]
+        return out[-1].copy() if x.ndim == 1 else out
     if x.ndim == 1:
         return net.predict(x[None, :])[0].copy()
     return net.predict(x)
@@ -69,12 +80,18 @@ def gradients(design: Design, inputs, targets) -> tuple[float, dict[str, np.ndar
     changing anything. ``inputs`` is (n, n_inputs) or one sample; ``targets``
     the wanted output values, (n, n_outputs) or one sample. Sequences:
     ``inputs`` (n, T, n_inputs) and ``targets`` per step (n, T, n_outputs,
-    NaN where a step has none) or for the last step (n, n_outputs); the
-    gradient is then summed through time (backpropagation through time).
+    NaN where a step has none) or for the last step (n, n_outputs), or one
+    sequence (time, n_inputs) with its targets (time, n_outputs) or
+    (n_outputs,); the gradient is then summed through time (backpropagation
+    through time), recurrent weights and delayed connections
+    (``…@1/weight``) among them.
     Penalties (L1/L2) are not included: they are not part of the data's loss."""
     net = compile_design(design).network
     x = np.asarray(inputs, dtype=np.float64)
     y = np.asarray(targets, dtype=np.float64)
+    if reads_sequences(net) and x.ndim == 2:  # one sequence (time, n_inputs)
+        x = x[None]
+        y = y[None] if y.ndim in (1, 2) else y
     x = x.reshape(1, -1) if x.ndim == 1 else x
     y = y.reshape(1, -1) if y.ndim == 1 else y
     if x.ndim not in (2, 3) or x.shape[-1] != net.n_inputs:
@@ -99,9 +116,32 @@ def inspect(design: Design, inputs, target=None) -> SampleTrace:
     true gradient, ``frozen=True`` and a change of 0: training never moves it."""
     compiled = compile_design(design)
     net = compiled.network
+    if reads_sequences(net):
+        raise ValueError("the design reads sequences (it has a loop or a recurrent layer); inspect takes one sample "
+                         "of a design without them")
     x = np.asarray(inputs, dtype=np.float64)
     if x.shape != (net.n_inputs,):
         raise ValueError(f"the design has {net.n_inputs} inputs; {x.size} values were given")
     optimizer = make_optimizer(net.parameters, design.training)
     ins = inspect_sample(net, x, target, optimizer, design.training)
     return trace_sample(design, compiled, ins)
+
+
+def sample_text(design: Design, n: int = 200, temperature: float = 1.0, prime: str = "", seed: int = 0) -> str:
+    """``n`` characters drawn from a character model (a design trained on the
+    ``char_text`` data: one input and one output per character) after the
+    text ``prime``, at ``temperature`` (0: always the most likely character;
+    1: as the model gives them; larger: wilder). ``seed`` drives the draws."""
+    from nnsim.data import load_dataset
+
+    vocabulary = load_dataset(design.dataset).target_names
+    return TextSampler(compile_design(design).network, vocabulary).sample(n, temperature, prime, seed)
+
+
+def gradient_through_time(design: Design, inputs, targets) -> ThroughTime:
+    """How much of the loss's gradient at the last step with a target
+    reaches each earlier step, per layer that carries a state (a loop or a
+    recurrent block): ``result.shares[layer id][k]``, k steps back (1 at
+    k = 0). ``inputs`` is one sequence (time, n_inputs); ``targets`` per step
+    (time, n_outputs; NaN: none) or for the last step (n_outputs,)."""
+    return _through_time(compile_design(design), inputs, targets)

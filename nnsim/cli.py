@@ -3,6 +3,7 @@
     nnsim [DESIGN]                      open the desktop app
     nnsim train DESIGN [--epochs N] [--seed S] [--reinit] [--save OUT] [--json]
     nnsim predict DESIGN X1 X2 ... [--trace]
+    nnsim predict DESIGN --sequence FILE
     nnsim examples                      list the shipped examples
 
 DESIGN is a .nnsim file or the name of a shipped example (``xor-mlp``).
@@ -189,6 +190,14 @@ def _predict(args) -> int:
     from nnsim.text import cut, quote
 
     _, design = _load(args.design)
+    if args.sequence is not None:
+        return _predict_sequence(args, design)
+    from nnsim.design.compile import compile_design
+    from nnsim.recurrent import reads_sequences
+
+    if reads_sequences(compile_design(design).network):
+        raise BadInput(f"{cut(args.design)}: the design reads sequences (it has a loop or a recurrent layer): "
+                       "give them as a CSV file of time steps with --sequence FILE")
     values = []
     for text in args.inputs:
         try:
@@ -216,6 +225,38 @@ def _predict(args) -> int:
         print(format_trace(trace, design))
     else:
         print(" ".join(fmt(v, 6) for v in trace.outputs))
+    return EXIT_OK
+
+
+def _predict_sequence(args, design) -> int:
+    """The outputs at every step of the sequence in a CSV file (a header
+    row, then one row per time step, one column per input)."""
+    import numpy as np
+
+    from nnsim.data.csv_file import read_table
+    from nnsim.design.compile import compile_design
+    from nnsim.explain import fmt
+    from nnsim.recurrent import reads_sequences
+    from nnsim.text import cut
+
+    if args.inputs or args.trace:
+        raise BadInput("--sequence reads the inputs from its file: give no input values and no --trace with it")
+    net = compile_design(design).network
+    if not reads_sequences(net):
+        raise BadInput(f"{cut(args.design)}: the design has no loop and no recurrent layer, so it reads separate "
+                       "samples, not sequences: give the input values instead of --sequence")
+    names, values, lines = read_table(args.sequence)
+    fname = cut(Path(args.sequence).name)
+    if values.shape[1] != net.n_inputs:
+        raise BadInput(f"{fname}: {values.shape[1]} column{'s' * (values.shape[1] != 1)} but the design has "
+                       f"{net.n_inputs} input{'s' * (net.n_inputs != 1)}: one column per input, one row per step")
+    out = net.predict(values[None])[0]
+    bad = np.flatnonzero(~np.isfinite(out).all(axis=1))
+    if len(bad):
+        raise NotFinite(f"{fname}, line {lines[bad[0]]}: the outputs at step {bad[0] + 1} are not finite numbers; "
+                        "the weights, biases or inputs are too large")
+    for t, row in enumerate(out, start=1):
+        print(f"{t} " + " ".join(fmt(v, 6) for v in row))
     return EXIT_OK
 
 
@@ -258,6 +299,8 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("design")
     pr.add_argument("inputs", nargs="*", metavar="X")
     pr.add_argument("--trace", action="store_true", help="show each neuron's arithmetic")
+    pr.add_argument("--sequence", metavar="FILE",
+                    help="a CSV file of time steps (a header, then one row per step): print the outputs per step")
     sub.add_parser("examples", help="list the shipped examples")
     for sp in (t, pr):
         sp.error = p.error  # one-line errors from sub-commands too

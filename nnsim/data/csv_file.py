@@ -135,6 +135,30 @@ def load_csv(
     )
 
 
+def read_table(path: str | Path) -> tuple[list[str], np.ndarray, list[int]]:
+    """A CSV file of numbers only, rows kept in file order (a time series):
+    (column names, values (rows, columns), the file line of each row).
+    Problems raise ``DataError`` naming the file, and the line and column."""
+    path = Path(path)
+    fname = cut(path.name or str(path))
+    header_line, header, rows = _read_rows(path, fname)
+    header = [h.strip() for h in header]
+    for i, column in enumerate(header):
+        if not column:
+            raise DataError(f"{fname}, line {header_line}: column {i + 1} of the header has no name")
+    if len(set(header)) != len(header):
+        twice = next(c for i, c in enumerate(header) if c in header[:i])
+        raise DataError(f"{fname}, line {header_line}: column {quote(twice)} appears twice in the header")
+    if not rows:
+        raise DataError(f"{fname}: no data rows after the header")
+    for line, row in rows:
+        if len(row) != len(header):
+            raise DataError(f"{fname}, line {line}: {len(row)} values where the header has {len(header)} columns")
+    values = np.array([[_number(v, fname, line, header[i]) for i, v in enumerate(row)] for line, row in rows],
+                      dtype=np.float64).reshape(len(rows), len(header))
+    return header, values, [line for line, _ in rows]
+
+
 def _read_rows(path: Path, fname: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
     """Read the file; return (header line number, header fields, [(line number,
     fields)] of the data rows), skipping blank and comment lines."""

@@ -191,6 +191,23 @@ def legal_share(outputs: np.ndarray, legal: np.ndarray, mask: np.ndarray | None 
     return float(ok[counted].mean()) if counted.any() else 1.0
 
 
+def remembered_share(outputs: np.ndarray, legal: np.ndarray, mask: np.ndarray | None = None) -> float:
+    """The share of the steps that need a memory, among those counted, whose
+    most likely output symbol is the legal one: in the embedded grammars,
+    the steps after an inner string's E, where the only legal symbol is the
+    T or P seen at the string's second step (the only steps whose one legal
+    symbol is T or P). Chance is ½. 1.0 when there are none."""
+    legal = np.asarray(legal, dtype=bool)
+    one = legal.sum(axis=-1) == 1
+    tp = legal[..., INDEX["T"]] | legal[..., INDEX["P"]]
+    memory = one & tp
+    if mask is not None:
+        memory &= np.asarray(mask, dtype=bool)
+    if not memory.any():
+        return 1.0
+    return legal_share(outputs, legal, memory)
+
+
 def decode(rows: np.ndarray) -> str:
     """The symbols of one-hot rows (T, 7) as a string (zero rows skipped)."""
     rows = np.asarray(rows)

@@ -20,13 +20,14 @@ import numpy as np
 
 from nnsim.engine.optimizers import SGD
 from nnsim.engine.params import Parameters
+from nnsim.engine.vocab import Optimizer as OptimizerKind
 from nnsim.engine.vocab import TrainingSettings
 
 
 class Adagrad(SGD):
     """Adagrad over a flat parameter vector (see the module docstring)."""
 
-    kind = "adagrad"
+    kind = OptimizerKind.ADAGRAD
 
     def __init__(self, params: Parameters, settings: TrainingSettings):
         super().__init__(params, settings)

@@ -113,6 +113,14 @@ class Adam(SGD):
 KINDS = {OptimizerKind.SGD: SGD, OptimizerKind.MOMENTUM: Momentum, OptimizerKind.ADAM: Adam}
 
 
+def kinds() -> dict:
+    """Every optimizer kind: ``KINDS`` and those in modules of their own
+    (``nnsim.engine.adagrad``, which builds on ``SGD`` here)."""
+    from nnsim.engine.adagrad import Adagrad
+
+    return {**KINDS, OptimizerKind.ADAGRAD: Adagrad}
+
+
 def make_optimizer(params: Parameters, settings: TrainingSettings):
     """The optimizer the settings name, for the parameters of ``params``."""
-    return KINDS[OptimizerKind(settings.optimizer)](params, settings)
+    return kinds()[OptimizerKind(settings.optimizer)](params, settings)

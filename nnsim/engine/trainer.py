@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnsim.engine import streams
 from nnsim.engine.network import Network
-from nnsim.engine.optimizers import KINDS, make_optimizer
+from nnsim.engine.optimizers import kinds, make_optimizer
 from nnsim.engine.program import (  # noqa: F401 - the statuses, for those who import them from here
     AT_LIMIT,
     DIVERGED,
@@ -42,6 +43,8 @@ class Trainer(TrainingProgram):
         self._grads = network.parameters.like()
         self._progress = ProgressWatch()
         self._sequences = self.data.x_train.ndim == 3
+        # A stream (per-step targets) is read in order, in lanes (``nnsim.engine.streams``).
+        self._stream = self._sequences and self.data.stream and self.data.y_train.ndim == 3
         self._chunk = 0  # for sequences cut into chunks: the chunk of the current batch
         self._state: dict | None = None  # ... and the outputs the next chunk starts from
 
@@ -50,6 +53,8 @@ class Trainer(TrainingProgram):
         """Run up to ``n`` mini-batch steps; returns how many ran. Stops early
         when training diverges or reaches the target loss."""
         with np.errstate(all="ignore"):  # overflow is caught below as divergence
+            if self._stream:
+                return self._run_stream(n, evaluate)
             return self._run_sequences(n, evaluate) if self._sequences else self._run(n, evaluate)
 
     def _chunks(self) -> tuple[int, int]:
@@ -140,7 +145,54 @@ class Trainer(TrainingProgram):
                     self._end_epoch(evaluate)
         return done
 
+    def _stream_chunks(self) -> tuple[int, int]:
+        """For a stream: (chunks per epoch, steps of time per chunk)."""
+        rows, row_steps = self.data.x_train.shape[:2]
+        if self._xs is not None:
+            length = self._xs.shape[1]
+        else:
+            length = streams.lane_length(rows, row_steps, streams.lane_count(rows * row_steps,
+                                                                             self.settings.batch_size))
+        k = streams.chunk_steps(row_steps, self.settings.bptt_steps)
+        return math.ceil(length / k), k
+
+    def _run_stream(self, n, evaluate) -> int:
+        """As ``_run_sequences``, for a stream: its lanes side by side
+        (``nnsim.engine.streams``), in order, a chunk of time steps per
+        training step, the state carried from each chunk to the next
+        through the whole epoch."""
+        net, opt = self.net, self.optimizer
+        params, grads = net.parameters, self._grads
+        done = 0
+        while done < n and self.status == READY:
+            if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
+                break
+            if self._xs is None:
+                x, y = self.data.x_train, self.data.y_train
+                count = streams.lane_count(x.shape[0] * x.shape[1], self.settings.batch_size)
+                self._xs, self._ys = streams.lanes(x, y, count)
+                self._pos, self._chunk, self._state = 0, 0, None
+            chunks, k = self._stream_chunks()
+            t0 = self._chunk * k
+            x, y = self._xs[:, t0 : t0 + k], self._ys[:, t0 : t0 + k]
+            loss = net.train_grads(x, y, grads, state=self._state)
+            self.last_loss = loss
+            if not math.isfinite(loss):
+                self._diverged(f"the loss became {loss}")
+                break
+            self._update(net, opt, params, grads)
+            self.step_count += 1
+            done += 1
+            self._chunk += 1
+            self._state = net.last_state
+            if self._chunk >= chunks:
+                self._chunk, self._state = 0, None
+                self._end_epoch(evaluate)
+        return done
+
     def steps_left_in_epoch(self) -> int:
+        if self._stream:
+            return self._stream_chunks()[0] - (self._chunk if self._xs is not None else 0)
         b = max(1, int(self.settings.batch_size))
         pos = self._pos if self._xs is not None else 0
         batches = max(1, math.ceil((len(self.data.x_train) - pos) / b))
@@ -151,6 +203,8 @@ class Trainer(TrainingProgram):
 
     @property
     def steps_per_epoch(self) -> int:
+        if self._stream:
+            return self._stream_chunks()[0]
         batches = math.ceil(len(self.data.x_train) / max(1, int(self.settings.batch_size)))
         return batches * (self._chunks()[0] if self._sequences else 1)
 
@@ -198,7 +252,7 @@ class Trainer(TrainingProgram):
     def apply_settings(self) -> None:
         """Another optimizer chosen while training: a fresh one of that kind
         (a changed rate or β needs nothing: optimizers read them live)."""
-        if type(self.optimizer) is not KINDS[Optimizer(self.settings.optimizer)]:
+        if type(self.optimizer) is not kinds()[Optimizer(self.settings.optimizer)]:
             self.optimizer = make_optimizer(self.net.parameters, self.settings)
 
     def _diverged(self, what: str, epoch_done: bool = False) -> None:
@@ -211,23 +265,25 @@ class Trainer(TrainingProgram):
 
     # -- measuring -------------------------------------------------------------
     def evaluate(self) -> HistoryRecord:
-        """Loss and accuracy over the whole training and test sets."""
+        """Loss and accuracy over the whole training and test sets; a stream
+        as the one long sequence it is, from a zero state."""
         d, net = self.data, self.net
+        one = streams.whole if self._stream else (lambda a: a)
         with np.errstate(all="ignore"):
-            trace = net.forward(d.x_train)
+            trace = net.forward(one(d.x_train))
             out_train = net.outputs(trace)
-            train_loss = net.loss_of(trace, d.y_train)
+            train_loss = net.loss_of(trace, one(d.y_train))
             test_loss = test_acc = None
             if len(d.x_test):
-                trace = net.forward(d.x_test)
-                test_loss = net.loss_of(trace, d.y_test)
-                test_acc = d.coding.accuracy(net.outputs(trace), d.labels_test)
+                trace = net.forward(one(d.x_test))
+                test_loss = net.loss_of(trace, one(d.y_test))
+                test_acc = d.coding.accuracy(net.outputs(trace), one(d.labels_test))
         return HistoryRecord(
             epoch=self.epoch,
             step=self.step_count,
             train_loss=train_loss,
             test_loss=test_loss,
-            train_accuracy=d.coding.accuracy(out_train, d.labels_train),
+            train_accuracy=d.coding.accuracy(out_train, one(d.labels_train)),
             test_accuracy=test_acc,
         )
 

@@ -36,6 +36,7 @@ class Optimizer(str, enum.Enum):
     SGD = "sgd"
     MOMENTUM = "momentum"
     ADAM = "adam"
+    ADAGRAD = "adagrad"
 
 
 class Regularization(str, enum.Enum):
@@ -73,7 +74,7 @@ class TrainingSettings:
     momentum: float = 0.9  # for the momentum optimizer
     beta1: float = 0.9  # Adam
     beta2: float = 0.999  # Adam
-    epsilon: float = 1e-8  # Adam
+    epsilon: float = 1e-8  # Adam, Adagrad
     loss: Loss = Loss.MSE
     regularization: Regularization = Regularization.NONE
     regularization_rate: float = 0.0

@@ -116,3 +116,21 @@ def test_decode_and_a_generated_string():
     assert s[0] == "B" and s[1] in "TP" and s[-2] == s[1] and walk(s[2:-2])
     rows = np.eye(7)[[SYMBOLS.index(c) for c in s]]
     assert decode(np.vstack([rows, np.zeros((3, 7))])) == s
+
+
+def test_the_remembered_steps_are_those_after_an_inner_strings_end():
+    from nnsim.data.reber import INDEX, embedded_reber, remembered_share
+
+    d = embedded_reber(n_train=30, n_test=5, seed=2)
+    legal, mask = d.extras["legal_train"], d.mask_train
+    out = d.y_train.copy()  # the targets themselves: always legal
+    assert remembered_share(out, legal, mask) == 1.0
+    # Each string has exactly one such step: the input there is the inner E, the legal symbol its second symbol.
+    memory = (legal.sum(-1) == 1) & (legal[..., INDEX["T"]] | legal[..., INDEX["P"]]) & mask
+    assert (memory.sum(axis=1) == 1).all()
+    rows, steps = np.nonzero(memory)
+    assert (np.argmax(d.x_train[rows, steps], -1) == INDEX["E"]).all()
+    assert (np.argmax(d.x_train[rows, 1], -1) == np.argmax(d.y_train[rows, steps], -1)).all()
+    wrong = out.copy()
+    wrong[rows, steps] = wrong[rows, steps][:, [0, 2, 1, 3, 4, 5, 6]]  # T and P swapped there only
+    assert remembered_share(wrong, legal, mask) == 0.0 and legal_share(wrong, legal, mask) < 1.0

@@ -57,3 +57,24 @@ def test_reset_state_and_a_live_rate():
     opt.apply(p, Parameters.of([GRADS[0]]))
     np.testing.assert_allclose(p.flat - before, [-0.2, 0.2, 0.0], rtol=1e-7)
     assert opt.kind == "adagrad"
+
+
+def test_adagrad_is_an_optimizer_kind_a_design_can_name_and_a_file_can_hold(tmp_path):
+    from nnsim.design.build import initialize, layered
+    from nnsim.design.model import DatasetSpec, Optimizer
+    from nnsim.engine.optimizers import make_optimizer
+    from nnsim.io import load, save
+    from nnsim.session import Session
+
+    assert type(make_optimizer(Parameters.of([P0]), TrainingSettings(optimizer="adagrad"))) is Adagrad
+    d = layered([2, 3, 1])
+    d.dataset = DatasetSpec(source="logic", name="XOR")
+    d.training = TrainingSettings(optimizer=Optimizer.ADAGRAD, learning_rate=0.1, epsilon=1e-6, batch_size=4)
+    initialize(d, np.random.default_rng(0))
+    save(d, tmp_path / "a.nnsim")
+    again = load(tmp_path / "a.nnsim")
+    assert again.training.optimizer == Optimizer.ADAGRAD and again.training.epsilon == 1e-6
+    s = Session(again)
+    assert isinstance(s.trainer.optimizers[0], Adagrad)
+    s.train(3)
+    assert s.trainer.optimizers[0].g2.any()

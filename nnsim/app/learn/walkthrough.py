@@ -379,7 +379,8 @@ def _change_words(w: Walkthrough) -> tuple[str, bool]:
     )
     if plain:
         return f"−{fmt(s.learning_rate)} × gradient", True
-    opt = {Optimizer.SGD: "gradient descent", Optimizer.MOMENTUM: "momentum", Optimizer.ADAM: "Adam"}[
+    opt = {Optimizer.SGD: "gradient descent", Optimizer.MOMENTUM: "momentum", Optimizer.ADAM: "Adam",
+           Optimizer.ADAGRAD: "Adagrad"}[
         Optimizer(s.optimizer)
     ]
     extra = "" if Regularization(s.regularization) == Regularization.NONE else f" with {s.regularization.value.upper()}"

@@ -40,7 +40,8 @@ LEARNING_RATES = ["0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", 
 REG_RATES = ["0", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10"]
 MAX_EPOCHS = 1_000_000_000
 
-OPTIMIZERS = [(Optimizer.SGD, "Gradient descent"), (Optimizer.MOMENTUM, "Momentum"), (Optimizer.ADAM, "Adam")]
+OPTIMIZERS = [(Optimizer.SGD, "Gradient descent"), (Optimizer.MOMENTUM, "Momentum"), (Optimizer.ADAM, "Adam"),
+              (Optimizer.ADAGRAD, "Adagrad")]
 LOSSES = [
     (Loss.MSE, "Mean squared error"),
     (Loss.BINARY_CROSS_ENTROPY, "Binary cross-entropy (sigmoid outputs)"),
