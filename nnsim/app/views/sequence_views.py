@@ -232,6 +232,7 @@ class TimeGradientView(HeavyView):
         item.setMenuEnabled(False)
         item.hideButtons()
         item.setLogMode(y=True)
+        item.getAxis("left").enableAutoSIPrefix(False)
         item.showGrid(x=True, y=True, alpha=0.2)
         item.setLabel("bottom", "steps before the loss")
         item.setLabel("left", "‖gradient‖")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Slot
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnsim.app.canvas.loops import LOOP
@@ -86,7 +86,7 @@ class UnrolledCanvas(QWidget):
                 p.fillRect(QRectF(x + 2, 2, col_w - 4, self.height() - 4), QColor(255, 244, 214))
             p.setPen(QColor(110, 110, 110))
             p.drawText(QRectF(x, self.height() - 20, col_w, 18), Qt.AlignmentFlag.AlignCenter, f"t = {t + 1}")
-        half = min(col_w * 0.42, 8 + MAX_DOTS * 7)
+        half = min(col_w * 0.3, 8 + MAX_DOTS * 7)
         # Connections: within a step (grey), and from one step to the next (loops).
         for s, d, delay in self.edges:
             if s not in where or d not in where:
@@ -94,19 +94,25 @@ class UnrolledCanvas(QWidget):
             for k, t in enumerate(shown):
                 if delay and t == 0:
                     continue
-                k0 = k - 1 if delay else k
-                b = self._center(k, where[d], col_w, row_h) + QPointF(0, 8)
-                if delay and k0 < 0:  # from a step left of the window
-                    a = QPointF(70, self._center(0, where[s], col_w, row_h).y())
-                else:
-                    a = self._center(k0, where[s], col_w, row_h) + QPointF(half if delay else 0, 0 if delay else -8)
-                if delay:
-                    p.setPen(QPen(LOOP, 1.6, Qt.PenStyle.DashLine))
-                    p.drawLine(a, b)
-                    self._carried(p, a, b, self.rows[where[s]][2][t - 1])
-                else:
+                if not delay:
+                    a = self._center(k, where[s], col_w, row_h) + QPointF(0, -8)
+                    b = self._center(k, where[d], col_w, row_h) + QPointF(0, 8)
                     p.setPen(QPen(QColor(170, 170, 170), 1.2))
                     p.drawLine(a, b)
+                    continue
+                # From the right end of the source's row one step earlier to the left end of the target's row.
+                b = self._center(k, where[d], col_w, row_h) + QPointF(-half - 4, 0)
+                a = (self._center(k - 1, where[s], col_w, row_h) + QPointF(half + 4, 0) if k > 0
+                     else QPointF(72, self._center(0, where[s], col_w, row_h).y()))
+                lift = 26.0 if where[s] == where[d] else 0.0
+                path = QPainterPath(a)
+                control = QPointF((a.x() + b.x()) / 2, min(a.y(), b.y()) - 2 * lift)
+                path.quadTo(control, b)
+                p.setPen(QPen(LOOP, 1.6, Qt.PenStyle.DashLine))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawPath(path)
+                self._arrow(p, b, path.angleAtPercent(1.0))
+                self._carried(p, path, self.rows[where[s]][2][t - 1])
         # The values: a row of dots per layer and step.
         for r, (_, _, values) in enumerate(self.rows):
             lo, hi = _range(values)
@@ -127,16 +133,24 @@ class UnrolledCanvas(QWidget):
             p.setPen(QColor(90, 90, 90))
             p.drawText(QPointF(x0 + n * step - 2, c.y() + 4), "…")
 
-    def _carried(self, p: QPainter, a: QPointF, b: QPointF, row: np.ndarray) -> None:
+    def _carried(self, p: QPainter, path: QPainterPath, row: np.ndarray) -> None:
         """The values a delayed connection carries, as small squares along it."""
         n = min(len(row), MAX_DOTS)
         lo, hi = -1.0, 1.0
-        p.setPen(Qt.PenStyle.NoPen)
+        p.setPen(QPen(QColor(90, 90, 90), 0.5))
         for j in range(n):
-            f = 0.3 + 0.4 * (j + 0.5) / n
-            q = a + (b - a) * f
+            q = path.pointAtPercent(0.25 + 0.5 * (j + 0.5) / n)
             p.setBrush(_color(float(row[j]), lo, hi))
-            p.drawRect(QRectF(q.x() - 2.5, q.y() - 2.5, 5, 5))
+            p.drawRect(QRectF(q.x() - 3, q.y() - 3, 6, 6))
+
+    @staticmethod
+    def _arrow(p: QPainter, tip: QPointF, angle: float) -> None:
+        a = np.radians(angle)
+        back = QPointF(-np.cos(a) * 7, np.sin(a) * 7)
+        side = QPointF(-np.sin(a) * 3.5, -np.cos(a) * 3.5)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(LOOP)
+        p.drawPolygon([tip, tip + back + side, tip + back - side])
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         shown, col_w, _ = self._geometry()
