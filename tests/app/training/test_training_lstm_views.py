@@ -3,6 +3,8 @@ training, and the arrow keys move the cell view through time."""
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -27,6 +29,7 @@ def lstm_design(cells: int = 4) -> Design:
 
 
 def test_gates_and_cell_view_follow_training_and_the_arrow_keys_move_in_time(qtbot):
+    gc.collect()  # earlier tests' Qt objects go here, not in the training thread (a warning there)
     window, ui = training_window(qtbot, lstm_design())
     views = ui.sequence
     for name in ("training_lstm_cell_dock", "training_gates_dock"):

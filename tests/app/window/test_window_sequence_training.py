@@ -4,6 +4,8 @@ strip and the gradient through time following the training."""
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
@@ -32,6 +34,7 @@ def sequence_design() -> Design:
 
 
 def open_design(make_window, qtbot, tmp_path, design):
+    gc.collect()  # earlier tests' Qt objects go here, not in the training thread (a warning there)
     path = tmp_path / "seq.nnsim"
     nnsim.save(design, path)
     window, _ = make_window(path)
