@@ -71,3 +71,38 @@ def test_depth_helps_on_the_spiral():
     deep = nnsim.train(nnsim.example("spiral-deep"), epochs=300)
     assert deep.train_loss < 0.5 * shallow.train_loss
     assert deep.train_accuracy >= 0.9 > shallow.train_accuracy
+
+
+def test_temporal_xor_learns_once_the_learner_draws_the_loop():
+    """Lesson "A loop gives memory": the loop-less network with a loop added
+    as the canvas adds it (connect all recurrently, new weights at random)."""
+    from nnsim.criteria import CRITERIA
+    from nnsim.session import Session
+
+    for seed in range(2):
+        d = nnsim.example("temporal-xor-mlp")
+        hidden = d.layers_of_kind(LayerKind.HIDDEN)[0].id
+        apply_ops(d, recipes.connect_layers(d, hidden, hidden, np.random.default_rng(seed), delay=1))
+        s = Session(d)
+        s.trainer.train_epochs(6, evaluate=False)
+        assert CRITERIA["temporal-xor-rnn"].measure(s) >= 0.95
+
+
+def test_the_network_without_a_forget_gate_is_the_one_the_forget_gate_test_trains():
+    """Lesson "Why forget?": the same numbers as the continual Reber test's
+    network without its forget gate (whose claim that test checks)."""
+    from nnsim.design.build import initialize
+
+    d = lesson_design("continual-reber-no-forget")
+    twin = nnsim.example("continual-reber-lstm")
+    lstm = next(layer for layer in twin.layers if layer.type == "lstm")
+    lstm.options["forget_gate"] = False
+    initialize(twin, np.random.default_rng(1))
+    mine = next(layer for layer in d.layers if layer.type == "lstm")
+    assert mine.options["forget_gate"] is False
+    assert set(mine.arrays) == set(lstm.arrays)
+    for name, a in mine.arrays.items():
+        np.testing.assert_array_equal(np.asarray(a.values), np.asarray(lstm.arrays[name].values))
+    for a, b in zip(d.links, twin.links):
+        if a.weights is not None:
+            np.testing.assert_array_equal(np.asarray(a.weights.values), np.asarray(b.weights.values))

@@ -24,10 +24,14 @@ ARTICLE_ORDER = [
     "hidden-layer-xor",
     "backpropagation",
     "going-deeper",
+    "loop-gives-memory",
+    "gradients-fade",
+    "gates-remember",
+    "why-forget",
 ]
 
 
-def test_the_seven_lessons_follow_the_article():
+def test_the_lessons_follow_the_article():
     lessons = load_lessons()
     assert [lesson.id for lesson in lessons] == ARTICLE_ORDER
     for lesson, nxt in zip(lessons, lessons[1:]):

@@ -50,7 +50,7 @@ class TimeStepsPanel(DockPanel):
         row.addWidget(QLabel("Steps"))
         self.steps = QSpinBox()
         self.steps.setObjectName("time_steps_count")
-        self.steps.setRange(2, 20)
+        self.steps.setRange(2, 60)
         self.steps.setValue(6)
         self.steps.valueChanged.connect(self._rebuild)
         row.addWidget(self.steps)
@@ -150,7 +150,11 @@ class TimeStepsPanel(DockPanel):
             html = self._lstm_html(w, t)
             values = {}
         self.text.setHtml(html)
-        self.summary.setText(f"Loss over these {w.steps} steps: <b>{fmt(w.loss, 4)}</b>.")
+        if w.target_step is not None:
+            self.summary.setText(f"This task's target comes at step {w.target_step}: show that many steps to go "
+                                 "back through time from it.")
+        else:
+            self.summary.setText(f"Loss over these {w.steps} steps: <b>{fmt(w.loss, 4)}</b>.")
         if self.in_view and self.hub.scene is not None:
             self.hub.scene.set_neuron_values(values or None)
             self.hub.scene.highlight(list(values))
@@ -181,6 +185,9 @@ class TimeStepsPanel(DockPanel):
 
     @staticmethod
     def _backward_html(w: TimeWalk, t: int) -> str:
+        if w.target_step is not None:
+            return (f"<p>Nothing to go back from yet: this task's only target is at step {w.target_step}, after "
+                    f"the {w.steps} steps shown. Set Steps to {w.target_step}.</p>")
         parts = [f"<p><b>Step {t + 1}</b>, going back from the last step. δ (∂L/∂z) of each layer at this step: "
                  "its own error (if the step has a target) plus what comes back from later steps over the "
                  "recurrent connections.</p>"]

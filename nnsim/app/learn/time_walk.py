@@ -85,6 +85,7 @@ class TimeWalk:
     gradient: RecurrentGradient | None
     lstm: list[LstmStep] = field(default_factory=list)  # per step, cell 0 of the first LSTM layer
     loss: float = 0.0
+    target_step: int | None = None  # the one target comes after the steps shown (at this step): no backward
 
 
 def walk_sequence(design: Design, steps: int = 6, index: int = 0, base_dir: Path | None = None) -> TimeWalk:
@@ -101,25 +102,28 @@ def walk_sequence(design: Design, steps: int = 6, index: int = 0, base_dir: Path
     T = x.shape[1]
     y = np.asarray(data.y_train[index : index + 1], dtype=np.float64)
     Y = y[:, :T] if y.ndim == 3 else y
-    if y.ndim != 3 and T < data.x_train.shape[1]:
-        raise DesignError(f"this task's target comes at its last step ({data.x_train.shape[1]}): "
-                          "walk through all of its steps")
+    # A task with one target at its last step: the steps shown end before it, so
+    # there is nothing to go back from (the forward steps and the gates still are).
+    backward = y.ndim == 3 or T == data.x_train.shape[1]
     trace = net.forward(x, keep_z=True)
-    grads = net.backward(trace, Y, mask_frozen=False)
+    grads = net.backward(trace, Y, mask_frozen=False) if backward else None
     names = design_names(design, compiled)
     target = np.full((T, net.n_outputs), np.nan)
     if Y.ndim == 3:
         target[:] = Y[0]
-    else:
+    elif backward:
         target[-1] = Y[0]
-    walk = TimeWalk(T, x[0], target, [], [], None, loss=float(grads.loss))
+    walk = TimeWalk(T, x[0], target, [], [], None, loss=float(grads.loss) if backward else float("nan"))
+    walk.target_step = None if backward else int(data.x_train.shape[1])
     for t in range(T):
         walk.forward.append(_forward_step(net, trace, t, names))
+    walk.lstm = _lstm_steps(net, names)
+    if not backward:
+        return walk
     for node in net.layers:
         if node.op is not None and grads.delta[node.index] is not None and node.kind != "input":
             walk.deltas.append((names["layer"][node.index], np.array(grads.delta[node.index][0])))
     walk.gradient = _recurrent_gradient(net, trace, grads, names)
-    walk.lstm = _lstm_steps(net, names)
     return walk
 
 

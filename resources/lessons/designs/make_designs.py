@@ -113,11 +113,31 @@ def perceptron_or() -> Design:
     return d
 
 
+def continual_reber_no_forget() -> Design:
+    """The continual embedded Reber LSTM of the examples with its forget gate
+    taken out: a cell can then only add to its state, never let go of it."""
+    import nnsim
+
+    d = nnsim.example("continual-reber-lstm")
+    d.name = "Continual Reber, without a forget gate"
+    d.description = (
+        "The continual embedded Reber network with its LSTM's forget gate removed: each cell's state can only "
+        "grow along the endless stream, so its memory fills up and stays full. Compare it with "
+        "example:continual-reber-lstm."
+    )
+    lstm = next(layer for layer in d.layers if layer.type == "lstm")
+    lstm.options["forget_gate"] = False
+    lstm.arrays = {}  # three gate blocks instead of four: drawn again
+    initialize(d, np.random.default_rng(1))
+    return d
+
+
 DESIGNS = {
     "perceptron-or": perceptron_or,
     "xor-no-hidden": xor_no_hidden,
     "descent-bowl": descent_bowl,
     "spiral-shallow": spiral_shallow,
+    "continual-reber-no-forget": continual_reber_no_forget,
 }
 
 
