@@ -5,7 +5,7 @@ sequence views for sequences)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from nnsim.app.views.lstm_views import CellView, GateHeatmapView
 from nnsim.app.views.sequence_views import HiddenStateView, SequenceFocus, TextSampleView, TimeGradientView
@@ -44,6 +44,29 @@ class SequenceViews:
         scene = ui.window.canvas_scene()
         if scene is not None:
             scene.selection_changed_ids.connect(self._selected)
+        for name in SEQUENCE_DOCKS + LSTM_DOCKS:
+            ui.docks[name].visibilityChanged.connect(self._soon)
+        controller.session_changed.connect(self._update_wanted)
+        self._update_wanted()
+
+    def _soon(self, *_) -> None:
+        QTimer.singleShot(0, self._update_wanted)  # once the dock's widgets are shown or hidden
+
+    def _update_wanted(self, *_) -> None:
+        """The worker measures the chosen sequence only while a view of it is
+        in sight (a tab behind another is not), the text sample only for the
+        text view; coming into sight while paused measures it at once."""
+        probe = self.ui.controller.probe
+        seq = None if probe is None else probe.sequence_probe
+        if seq is None:
+            return
+        views = (self.hidden_state, self.time_gradient, self.unrolled, self.text, self.cell, self.gates)
+        wanted = any(v.isVisible() for v in views)
+        want_text = self.text.isVisible()
+        more = (wanted and not seq.wanted) or (want_text and not seq.want_text)
+        seq.wanted, seq.want_text = wanted, want_text
+        if more and not self.ui.controller.playing:
+            self.ui.controller.set_sample(self.focus.which, self.focus.index)
 
     def _selected(self, neurons, layers, connections) -> None:
         """An LSTM layer selected on the canvas: its cell view comes forward."""

@@ -77,8 +77,13 @@ class SequenceProbe:
         self.target_names = list(ds.target_names)
         self.is_text = getattr(ds, "name", "") == "Character text"
         self._rng = np.random.default_rng(0)
+        # Set by the window (plain attributes: atomic): measure only for views in sight.
+        self.wanted = True
+        self.want_text = True
 
     def measure(self, which: str, index: int) -> SequenceNumbers | None:
+        if not self.wanted:
+            return None
         d = self.session.data
         x_all, y_all = (d.x_test, d.y_test) if which == "test" and len(d.x_test) else (d.x_train, d.y_train)
         which = "test" if x_all is d.x_test else "train"
@@ -104,7 +109,7 @@ class SequenceProbe:
                 self._through_time(net, x[:, : loss_step + 1], target[loss_step], layers)
         out = SequenceNumbers(which, index, len(x_all), np.array(x[0], dtype=np.float64), output, target,
                               self.feature_names, self.target_names, self.classification, layers, loss_step)
-        if self.is_text:
+        if self.is_text and self.want_text:
             out.prompt, out.text = self._generate(net, x[0])
         return out
 

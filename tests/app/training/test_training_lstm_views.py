@@ -9,23 +9,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from nnsim.design import build
-from nnsim.design.model import Activation, DatasetSpec, Design, LayerKind
-from training_testkit import WAIT, training_window
-
-
-def lstm_design(cells: int = 4) -> Design:
-    d = Design(name="lstm")
-    i = build.add_layer(d, LayerKind.INPUT, 1)
-    lstm = build.add_block(d, "lstm", LayerKind.HIDDEN, Activation.TANH, name="memory", cells=cells)
-    o = build.add_layer(d, LayerKind.OUTPUT, 1, activation=Activation.SIGMOID)
-    build.link(d, i.id, lstm.id)
-    build.link(d, lstm.id, o.id)
-    d.dataset = DatasetSpec("sequence", "temporal_xor")
-    d.training.bptt_steps = 20
-    d.training.learning_rate = 0.1
-    build.initialize(d, np.random.default_rng(2))
-    return d
+from training_testkit import WAIT, lstm_design, training_window
 
 
 def test_gates_and_cell_view_follow_training_and_the_arrow_keys_move_in_time(qtbot):
