@@ -1,6 +1,7 @@
 """Record what every shipped example predicts after a fixed training run.
 
-Run from the repository root: ``python tests/pinned/make_pins.py``. It writes
+Run from the repository root: ``python tests/pinned/make_pins.py [NAME ...]``
+(names: pin only those examples, e.g. new ones, keeping the others). It writes
 ``tests/pinned/example_predictions.json``, which ``test_pinned_predictions.py``
 compares against. Rerun it only when a change is meant to change these numbers
 (and say so in the commit message).
@@ -44,11 +45,20 @@ def run(name: str) -> dict:
     }
 
 
-def main() -> None:
-    pins = {name: run(name) for name in example_names()}
+def main(names: list[str] | None = None) -> None:
+    """Pin every example, or (``names``, e.g. new examples) only those,
+    leaving the other pins as they are."""
+    if names:
+        pins = json.loads(OUT.read_text(encoding="utf-8"))
+        pins.update({name: run(name) for name in names})
+        pins = {name: pins[name] for name in sorted(pins)}
+    else:
+        pins = {name: run(name) for name in example_names()}
     OUT.write_text(json.dumps(pins, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT} ({len(pins)} examples)")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])
