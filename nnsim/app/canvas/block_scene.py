@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF
 from nnsim.app.canvas.blocks import BlockItem
 from nnsim.app.canvas.links import LinkItem
 from nnsim.design.layer_types import TYPES
+from nnsim.design.receptive import receptive_field
 from nnsim.design.shapes import layer_shapes
 
 
@@ -132,6 +133,33 @@ class BlocksMixin:
         if moves:
             name = index.layer(next(iter(moves))).name
             self.document.move_layers(moves, f"Move layer '{name}'" if len(moves) == 1 else f"Move {len(moves)} layers")
+
+    def set_block_images(self, maps: dict | None, kernels: dict | None) -> None:
+        """Training's pictures: each block's feature maps for the chosen
+        sample and each convolution's kernels (layer id -> QImages); None:
+        none. They change only what is drawn."""
+        maps, kernels = maps or {}, kernels or {}
+        for lid, item in self.block_items.items():
+            item.set_maps(maps.get(lid))
+            item.set_kernels(kernels.get(lid))
+        self._refresh_links()
+
+    def map_pixel_hovered(self, lid: int, pixel: tuple[int, int] | None) -> None:
+        """One value of a block's focused map is under the pointer (None:
+        none): the image it is computed from marks the pixels it looks at."""
+        field = None if pixel is None else receptive_field(self.design, lid, *pixel)
+        for item in self.block_items.values():
+            if item.type_name == "image":
+                item.set_field(field if field is not None and item.lid == self._image_of(lid) else None)
+
+    def _image_of(self, lid: int) -> int | None:
+        """The image layer a block's maps are computed from."""
+        feeds = {k.target: k.source for k in self.design.links}
+        seen = set()
+        while lid in feeds and lid not in seen:
+            seen.add(lid)
+            lid = feeds[lid]
+        return lid
 
     def map_focused(self, lid: int, index: int) -> None:
         """A block's feature map is under the pointer or chosen (-1: none)."""

@@ -24,11 +24,13 @@ from nnsim.app.canvas.items import DETAIL_LOD, PortDrag, _inside, _shows_selecte
 from nnsim.design.layer_types import TYPES, options_of
 from nnsim.design.model import Activation, Layer, LayerKind
 
-WIDTH = 176.0
+WIDTH = 200.0
 HEADER = 22.0
 LINE = 15.0
 PAD = 8.0
-TILE = 18.0  # a feature map or kernel thumbnail
+TILE = 20.0  # a feature map or kernel thumbnail
+BIG = 96.0  # the focused map drawn large
+BIG_KERNEL = 56.0
 TILE_GAP = 3.0
 MAX_TILES = 16  # thumbnails per row shown (more are summarised as "+n")
 
@@ -89,6 +91,8 @@ class BlockItem(PortDrag, QGraphicsItem):
         self.maps: list[QImage] = []
         self.kernels: list[QImage] = []
         self.focus_map = -1  # the map under the pointer (or chosen): drawn large beside the block
+        self.field: tuple[int, int, int, int] | None = None  # an image's pixels a hovered map value looks at
+        self._focus_pixel: tuple[int, int] | None = None
         self._problem_lines: list[str] = []
         self._hover_port = False
         self._rect = QRectF()
@@ -184,18 +188,28 @@ class BlockItem(PortDrag, QGraphicsItem):
                     return i
         return -1
 
+    def _focused(self) -> bool:
+        return 0 <= self.focus_map < len(self.maps) or (self.field is not None and bool(self.maps))
+
     def boundingRect(self) -> QRectF:  # noqa: N802
         r = self._rect.adjusted(-3, -3, S.LAYER_PORT_RADIUS + 9, 3)
-        if self.focus_map >= 0 and self.focus_map < len(self.maps):
+        if self._focused():
             r = r.united(self._focus_rect().adjusted(-2, -2, 2, 2))
         return r
 
     def _focus_rect(self) -> QRectF:
-        return QRectF(self._rect.left(), self._rect.bottom() + 8, 96, 96 + 16)
+        """Below the block: the focused map large, with its kernel beside it."""
+        return QRectF(self._rect.left(), self._rect.bottom() + 8, WIDTH, BIG + 22)
+
+    def _big_rect(self) -> QRectF:
+        f = self._focus_rect()
+        return QRectF(f.left() + 6, f.top() + 4, BIG, BIG)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
         path.addRoundedRect(self._rect, 8, 8)
+        if self._focused():
+            path.addRect(self._focus_rect())
         if self.has_port:
             path.addEllipse(self.port_center(), S.LAYER_PORT_RADIUS + 3, S.LAYER_PORT_RADIUS + 3)
         return path
@@ -245,6 +259,7 @@ class BlockItem(PortDrag, QGraphicsItem):
 
     def paint_body(self, painter: QPainter) -> None:
         """Options, output shape, the problem, and the thumbnails."""
+        painter.setRenderHint(QPainter.SmoothPixmapTransform, False)  # pixels stay square
         y = self._rect.top() + HEADER + 3
         text = QRectF(self._rect.left() + PAD, y, WIDTH - 2 * PAD, LINE)
         fm = QFontMetricsF(S.font(10))
@@ -270,6 +285,7 @@ class BlockItem(PortDrag, QGraphicsItem):
             painter.drawText(QRectF(rects[0].left(), rects[0].top() - 13, WIDTH, 12), Qt.AlignLeft | Qt.AlignVCenter,
                              label + extra)
             painter.setPen(QPen(S.HOVER, 0.8))
+            painter.setBrush(Qt.NoBrush)  # the frames must not cover the pictures
             for i, (rect, image) in enumerate(zip(rects, images)):
                 painter.drawImage(rect, image)
                 if which == "maps" and i == self.focus_map:
@@ -278,16 +294,46 @@ class BlockItem(PortDrag, QGraphicsItem):
                     painter.setPen(QPen(S.HOVER, 0.8))
                 else:
                     painter.drawRect(rect)
-        if 0 <= self.focus_map < len(self.maps):
-            big = self._focus_rect()
-            painter.setPen(QPen(S.HIGHLIGHT, 1.5))
-            painter.setBrush(QColor("#ffffff"))
-            painter.drawRect(big)
-            painter.drawImage(QRectF(big.left() + 2, big.top() + 2, 92, 92), self.maps[self.focus_map])
+        if self._focused():
+            self._paint_focus(painter)
+
+    def _paint_focus(self, painter: QPainter) -> None:
+        """The focused map large (or, on an image, the input with the pixels a
+        hovered value looks at) and the kernel that made it."""
+        i = self.focus_map if 0 <= self.focus_map < len(self.maps) else 0
+        panel, big = self._focus_rect(), self._big_rect()
+        painter.setPen(QPen(S.HIGHLIGHT, 1.5))
+        painter.setBrush(QColor("#ffffff"))
+        painter.drawRoundedRect(panel, 6, 6)
+        image = self.maps[i]
+        painter.drawImage(big, image)
+        painter.setPen(S.TEXT)
+        painter.setFont(S.font(9))
+        label = "input" if self.type_name == "image" else f"map {i + 1}"
+        painter.drawText(QRectF(big.left(), big.bottom() + 2, BIG, 14), Qt.AlignCenter, label)
+        sx, sy = BIG / max(image.width(), 1), BIG / max(image.height(), 1)
+        if self._focus_pixel is not None:
+            r, c = self._focus_pixel
+            painter.setPen(QPen(S.HIGHLIGHT, 2.0))
+            painter.setBrush(Qt.NoBrush)
+            painter.drawRect(QRectF(big.left() + c * sx, big.top() + r * sy, sx, sy))
+        if self.field is not None:
+            top, left, bottom, right = self.field
+            painter.setPen(QPen(S.HIGHLIGHT, 2.4))
+            painter.setBrush(Qt.NoBrush)
+            painter.drawRect(QRectF(big.left() + left * sx, big.top() + top * sy, (right - left + 1) * sx,
+                                    (bottom - top + 1) * sy))
             painter.setPen(S.TEXT)
-            painter.setFont(S.font(9))
-            painter.drawText(QRectF(big.left(), big.bottom() - 15, big.width(), 14), Qt.AlignCenter,
-                             f"map {self.focus_map + 1}")
+            painter.drawText(QRectF(big.right() + 8, big.top(), panel.right() - big.right() - 12, 40),
+                             Qt.AlignLeft | Qt.TextWordWrap, "where the value under the pointer looks")
+        if 0 <= self.focus_map < len(self.kernels):
+            k = QRectF(big.right() + 14, big.top() + 14, BIG_KERNEL, BIG_KERNEL)
+            painter.drawImage(k, self.kernels[self.focus_map])
+            painter.setPen(QPen(S.HOVER, 1.0))
+            painter.drawRect(k)
+            painter.setPen(S.TEXT)
+            painter.drawText(QRectF(k.left() - 6, k.bottom() + 2, BIG_KERNEL + 12, 14), Qt.AlignCenter,
+                             f"kernel {self.focus_map + 1}")
 
     def _paint_port(self, painter: QPainter, ks: S.KindStyle) -> None:
         hot = self._hover_port or self._connecting
@@ -305,6 +351,13 @@ class BlockItem(PortDrag, QGraphicsItem):
 
     # -- interaction ---------------------------------------------------------------------
     def hoverMoveEvent(self, event) -> None:  # noqa: N802
+        if self._focused() and 0 <= self.focus_map < len(self.maps) and self._big_rect().contains(event.pos()):
+            image, big = self.maps[self.focus_map], self._big_rect()
+            r = int((event.pos().y() - big.top()) / BIG * image.height())
+            c = int((event.pos().x() - big.left()) / BIG * image.width())
+            self._set_focus_pixel((min(r, image.height() - 1), min(c, image.width() - 1)))
+            return
+        self._set_focus_pixel(None)
         port = self.in_port(event.pos())
         if port != self._hover_port:
             self._hover_port = port
@@ -314,7 +367,22 @@ class BlockItem(PortDrag, QGraphicsItem):
         if i != self.focus_map and (i >= 0 or not self.isSelected()):
             self.set_focus_map(i)
 
+    def _set_focus_pixel(self, pixel: tuple[int, int] | None) -> None:
+        if pixel != self._focus_pixel:
+            self._focus_pixel = pixel
+            self.update()
+            if self.scene() is not None:
+                self.scene().map_pixel_hovered(self.lid, pixel)
+
+    def set_field(self, field: tuple[int, int, int, int] | None) -> None:
+        """Mark the pixels of this image that a hovered map value looks at."""
+        if field != self.field:
+            self.prepareGeometryChange()
+            self.field = field
+            self.update()
+
     def hoverLeaveEvent(self, event) -> None:  # noqa: N802
+        self._set_focus_pixel(None)
         self._hover_port = False
         self.unsetCursor()
         if not self.isSelected():

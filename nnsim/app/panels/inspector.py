@@ -293,11 +293,16 @@ class Inspector(QWidget):
         n_conn = len(d.connections)
         n_bias = sum(1 for n in d.neurons if d.layer(n.layer).kind != LayerKind.INPUT)
         frozen = sum(1 for c in d.connections if c.frozen)
+        # Numbers kept in arrays: block layers' (kernels...) and links' weights.
+        n_arrays = sum(a.values.size for layer in d.layers for a in layer.arrays.values())
+        n_arrays += sum(k.weights.values.size for k in d.links if k.weights is not None)
         lines = [
-            f"{count(len(d.layers), 'layer')}, {count(len(d.neurons), 'neuron')}, {count(n_conn, 'connection')}",
+            f"{count(len(d.layers), 'layer')}, {count(len(d.neurons), 'neuron')}, {count(n_conn, 'connection')}"
+            + (f", {count(len(d.links), 'link')}" if d.links else ""),
             f"{count(d.input_size, 'input')}, {count(d.output_size, 'output')}",
-            f"{n_conn + n_bias} trainable numbers ({count(n_conn, 'weight')}, {count(n_bias, 'bias', 'biases')})"
-            + (f", {frozen} frozen" if frozen else ""),
+            f"{n_conn + n_bias + n_arrays:,} trainable numbers ({count(n_conn, 'weight')}, "
+            f"{count(n_bias, 'bias', 'biases')}" + (f", {n_arrays:,} in layer arrays and links" if n_arrays else "")
+            + ")" + (f", {frozen} frozen" if frozen else ""),
         ]
         self.counts.setText("\n".join(lines))
 

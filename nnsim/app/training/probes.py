@@ -134,6 +134,7 @@ class Probe:
         else:
             self.output_spec = OutputSpec("classes", coding.low, coding.high, net.n_outputs)
         self.two_d = net.n_inputs == 2
+        self.has_blocks = any(len(node.shape) == 3 for node in net.layers)  # image layers: maps to draw
         self.mapped = [info for info in self.layers if info.kind != "input"]
         self.mapped_ids = [nid for info in self.mapped for nid in info.neuron_ids]
         self.grid = None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtGui import QImage
 
+from nnsim.app.training import block_views
 from nnsim.app.training.colors import BACKGROUND_LUT, classes_rgba, image_from_rgba, round_images, to_rgba
 from nnsim.app.training.numbers import NumberMap
 from nnsim.app.training.probes import LayerHistogram, NeuronMaps, Probe, SampleNumbers
@@ -36,6 +37,8 @@ class Heavy:
     histograms: list[LayerHistogram] | None = None
     confusion: tuple[np.ndarray, str] | None = None
     sample: SampleNumbers | None = None
+    block_maps: dict[int, list[QImage]] | None = None  # layer id -> its feature maps for the sample
+    block_kernels: dict[int, list[QImage]] | None = None  # layer id -> a convolution's kernels
 
 
 @dataclass
@@ -118,4 +121,7 @@ class Measure:
         out.confusion = probe.confusion()
         which, index = self.sample_request
         out.sample = probe.sample(which, index)
+        if probe.has_blocks:
+            out.block_maps = block_views.feature_maps(probe, out.sample)
+            out.block_kernels = block_views.kernels(probe)
         return out
