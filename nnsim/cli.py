@@ -3,6 +3,7 @@
     nnsim [DESIGN]                      open the desktop app
     nnsim train DESIGN [--epochs N] [--seed S] [--reinit] [--save OUT] [--json]
     nnsim predict DESIGN X1 X2 ... [--trace]
+    nnsim predict DESIGN IMAGE.png [--invert]   (a design with an image input)
     nnsim examples                      list the shipped examples
 
 DESIGN is a .nnsim file or the name of a shipped example (``xor-mlp``).
@@ -190,7 +191,9 @@ def _predict(args) -> int:
 
     _, design = _load(args.design)
     values = []
-    for text in args.inputs:
+    if len(args.inputs) == 1 and args.inputs[0].lower().endswith((".png", ".jpg", ".jpeg")):
+        values = _image_values(design, args.inputs[0], args.invert)
+    for text in args.inputs if not values else ():
         try:
             v = float(text)
         except ValueError:
@@ -217,6 +220,31 @@ def _predict(args) -> int:
     else:
         print(" ".join(fmt(v, 6) for v in trace.outputs))
     return EXIT_OK
+
+
+def _image_values(design, path: str, invert: bool) -> list[float]:
+    """An image file's pixels as the design's image input takes them: its
+    channels, resized to its height and width by area averaging, in [0, 1]
+    (``invert``: 1 − value, for dark strokes on a light background)."""
+    from nnsim.data.image_folder import resize, to_channels
+    from nnsim.design.layer_types import options_of
+    from nnsim.text import quote
+
+    images = [layer for layer in design.layers if layer.type == "image"]
+    if len(images) != 1:
+        raise BadInput(f"{quote(path)}: the design has no image input; give the input values as numbers")
+    o = options_of(images[0])
+    if o["channels"] not in (1, 3):
+        raise BadInput(f"{quote(path)}: the image input has {o['channels']} channels; images are read as 1 or 3")
+    try:
+        from nnsim.app.image_files import decode  # Qt reads the file, only when one is given
+
+        pixels = resize(to_channels(decode(path), o["channels"]), o["height"], o["width"])
+    except (OSError, ValueError) as e:
+        raise BadInput(f"image {quote(path)} cannot be read: {e}") from None
+    if invert:
+        pixels = 1.0 - pixels
+    return pixels.ravel().tolist()
 
 
 def _examples(args) -> int:
@@ -258,6 +286,8 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("design")
     pr.add_argument("inputs", nargs="*", metavar="X")
     pr.add_argument("--trace", action="store_true", help="show each neuron's arithmetic")
+    pr.add_argument("--invert", action="store_true",
+                    help="an image file of dark strokes on a light background: read 1 - each pixel")
     sub.add_parser("examples", help="list the shipped examples")
     for sp in (t, pr):
         sp.error = p.error  # one-line errors from sub-commands too
