@@ -47,14 +47,41 @@ def train(
     return Session(design, base_dir=base_dir, seed=seed).train(epochs, callback)
 
 
+def _image_rows(design: Design, x: np.ndarray) -> np.ndarray:
+    """An image input's samples as rows: one image of the input layer's shape
+    (channels, height, width) — or (height, width) for one channel — or a
+    batch of them, flattened channel by channel, row by row. Anything else
+    (rows of pixel values already) is returned as it is."""
+    from nnsim.design.layer_types import options_of
+
+    images = [layer for layer in design.layers if layer.type == "image"]
+    if len(images) != 1 or x.ndim < 2:
+        return x
+    o = options_of(images[0])
+    shape = (o["channels"], o["height"], o["width"])
+    size = shape[0] * shape[1] * shape[2]
+    if x.shape[-1] == size and x.ndim == 2:
+        return x  # rows already
+    for image_shape in (shape, shape[1:] if shape[0] == 1 else None):
+        if image_shape is None:
+            continue
+        k = len(image_shape)
+        if x.shape[-k:] == image_shape and x.ndim in (k, k + 1):
+            return x.reshape(size) if x.ndim == k else x.reshape(len(x), size)
+    raise ValueError(f"inputs: the image input takes {shape[0]} × {shape[1]} × {shape[2]} pixels "
+                     f"(channels × height × width); an array of shape {x.shape} was given")
+
+
 def predict(design: Design, inputs) -> np.ndarray:
     """Outputs for one input vector (returns shape (n_outputs,)) or a batch
     (shape (n, n_outputs)). A design that reads sequences (a loop or a
     recurrent layer) takes one sequence (time, n_inputs) and returns the
     outputs at every step (time, n_outputs), or a batch of sequences (n,
     time, n_inputs) giving (n, time, n_outputs); each starts from a zero
-    state."""
-    x = np.asarray(inputs, dtype=np.float64)
+    state. A design with an image input also takes one image of its input
+    layer's shape (channels, height, width), or (height, width) for one
+    channel, or a batch of such images."""
+    x = _image_rows(design, np.asarray(inputs, dtype=np.float64))
     net = compile_design(design).network
     if reads_sequences(net) and x.ndim != 3:
         seqs, _ = as_batch_of_sequences(net, x)

@@ -4,6 +4,7 @@
     nnsim train DESIGN [--epochs N] [--seed S] [--reinit] [--save OUT] [--json]
     nnsim predict DESIGN X1 X2 ... [--trace]
     nnsim predict DESIGN --sequence FILE
+    nnsim predict DESIGN IMAGE.png [--invert]   (a design with an image input)
     nnsim examples                      list the shipped examples
 
 DESIGN is a .nnsim file or the name of a shipped example (``xor-mlp``).
@@ -199,7 +200,9 @@ def _predict(args) -> int:
         raise BadInput(f"{cut(args.design)}: the design reads sequences (it has a loop or a recurrent layer): "
                        "give them as a CSV file of time steps with --sequence FILE")
     values = []
-    for text in args.inputs:
+    if len(args.inputs) == 1 and args.inputs[0].lower().endswith((".png", ".jpg", ".jpeg")):
+        values = _image_values(design, args.inputs[0], args.invert)
+    for text in args.inputs if not values else ():
         try:
             v = float(text)
         except ValueError:
@@ -258,6 +261,29 @@ def _predict_sequence(args, design) -> int:
     for t, row in enumerate(out, start=1):
         print(f"{t} " + " ".join(fmt(v, 6) for v in row))
     return EXIT_OK
+def _image_values(design, path: str, invert: bool) -> list[float]:
+    """An image file's pixels as the design's image input takes them: its
+    channels, resized to its height and width by area averaging, in [0, 1]
+    (``invert``: 1 − value, for dark strokes on a light background)."""
+    from nnsim.data.image_folder import resize, to_channels
+    from nnsim.design.layer_types import options_of
+    from nnsim.text import quote
+
+    images = [layer for layer in design.layers if layer.type == "image"]
+    if len(images) != 1:
+        raise BadInput(f"{quote(path)}: the design has no image input; give the input values as numbers")
+    o = options_of(images[0])
+    if o["channels"] not in (1, 3):
+        raise BadInput(f"{quote(path)}: the image input has {o['channels']} channels; images are read as 1 or 3")
+    try:
+        from nnsim.app.image_files import decode  # Qt reads the file, only when one is given
+
+        pixels = resize(to_channels(decode(path), o["channels"]), o["height"], o["width"])
+    except (OSError, ValueError) as e:
+        raise BadInput(f"image {quote(path)} cannot be read: {e}") from None
+    if invert:
+        pixels = 1.0 - pixels
+    return pixels.ravel().tolist()
 
 
 def _examples(args) -> int:
@@ -301,6 +327,8 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--trace", action="store_true", help="show each neuron's arithmetic")
     pr.add_argument("--sequence", metavar="FILE",
                     help="a CSV file of time steps (a header, then one row per step): print the outputs per step")
+    pr.add_argument("--invert", action="store_true",
+                    help="an image file of dark strokes on a light background: read 1 - each pixel")
     sub.add_parser("examples", help="list the shipped examples")
     for sp in (t, pr):
         sp.error = p.error  # one-line errors from sub-commands too

@@ -71,3 +71,39 @@ def test_spiral_needs_and_gets_depth():
 def test_iris_classifier_learns():
     s = nnsim.train(nnsim.example("iris"))
     assert s.test_accuracy >= 0.9
+
+
+def test_digits_cnn_reads_digits():
+    s = nnsim.train(nnsim.example("digits-cnn"))
+    assert s.test_accuracy >= 0.95
+
+
+def test_shapes_cnn_names_shapes():
+    s = nnsim.train(nnsim.example("shapes-cnn"))
+    assert s.test_accuracy >= 0.9
+
+
+def test_edge_kernels_are_hand_set_and_stay_frozen():
+    design = nnsim.example("edge-kernels")
+    conv = next(layer for layer in design.layers if layer.type == "conv")
+    kernels = conv.arrays["kernel"].values.copy()
+    assert kernels[0, 0].tolist() == [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]  # Sobel: a vertical edge
+    s = nnsim.train(design)
+    assert (conv.arrays["kernel"].values == kernels).all()
+    assert s.test_accuracy >= 0.9
+
+
+def test_an_image_network_predicts_from_images_of_its_input_shape():
+    import numpy as np
+
+    design = nnsim.example("digits-cnn")
+    rows = np.random.default_rng(0).random((3, 64))
+    want = nnsim.predict(design, rows)
+    assert np.array_equal(nnsim.predict(design, rows.reshape(3, 1, 8, 8)), want)
+    assert np.array_equal(nnsim.predict(design, rows.reshape(3, 8, 8)), want)
+    one = nnsim.predict(design, rows[0])
+    assert np.array_equal(nnsim.predict(design, rows[0].reshape(8, 8)), one)
+    assert np.array_equal(nnsim.predict(design, rows[0].reshape(1, 8, 8)), one)
+    assert np.allclose(one, want[0])
+    with pytest.raises(ValueError, match="8 × 8"):
+        nnsim.predict(design, np.zeros((7, 7)))

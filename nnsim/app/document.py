@@ -16,8 +16,8 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from nnsim.design import recipes
-from nnsim.design.edits import Change, Index, SetField, apply_ops, inverse_ops, set_fields
+from nnsim.design import blocks, recipes
+from nnsim.design.edits import Change, Index, Insert, Remove, SetField, apply_ops, inverse_ops, set_fields
 from nnsim.design.model import Design, LayerKind
 from nnsim.design.recipes import EditError
 
@@ -87,6 +87,10 @@ class Document(QObject):
     connections_added = Signal(list)
     connections_removed = Signal(list)
     connections_changed = Signal(list)
+    # Links between layers, as (source layer, target layer).
+    links_added = Signal(list)
+    links_removed = Signal(list)
+    links_changed = Signal(list)
     # Every number changed at once (training, a reset of the weights): weights,
     # biases and layer arrays.
     numbers_changed = Signal()
@@ -152,6 +156,8 @@ class Document(QObject):
         """Push one undoable command (nothing if there is nothing to do)."""
         if not ops:
             return False
+        if self.design.links and any(isinstance(op, (Insert, Remove)) for op in ops):
+            ops = ops + blocks.fit_after(self.design, ops, self.rng)  # links into a layer that grew or shrank
         self.undo_stack.push(EditCommand(self, text, ops, mergeable))
         return True
 
@@ -164,6 +170,7 @@ class Document(QObject):
             ("layers", self.layers_added, self.layers_removed, self.layers_changed),
             ("neurons", self.neurons_added, self.neurons_removed, self.neurons_changed),
             ("connections", self.connections_added, self.connections_removed, self.connections_changed),
+            ("links", self.links_added, self.links_removed, self.links_changed),
         )
         # Removals first, so a view never sees a connection to a removed neuron.
         for kind, _added, removed, _changed in signals:
@@ -249,6 +256,31 @@ class Document(QObject):
         """Every weight and bias (design order) and, given ``arrays``, those
         layer arrays ((layer id, array name) -> values), as one step."""
         self.push(text, recipes.set_numbers(self.design, weights, biases, arrays))
+
+    # -- layers drawn as blocks, and links ------------------------------------------------
+    def add_block(self, type_name: str, x: float, y: float, **kwargs) -> int:
+        """A new block layer (an image, a convolution...) centred at (x, y)."""
+        layer_id, ops = blocks.add_block(self.design, type_name, x, y, **kwargs)
+        self.push(f"Add {blocks.SHORT_NAMES.get(type_name, type_name)} layer", ops)
+        return layer_id
+
+    def link_layers(self, source_layer: int, target_layer: int) -> None:
+        """Raises EditError when the link is refused."""
+        ops = blocks.link_layers(self.design, source_layer, target_layer, self.rng)
+        s, t = self.index.layer(source_layer).name, self.index.layer(target_layer).name
+        self.push(f"Link '{s}' to '{t}'", ops)
+
+    def unlink(self, pairs) -> None:
+        self.push("Delete link" if len(pairs) == 1 else f"Delete {len(pairs)} links", blocks.unlink(self.design, pairs))
+
+    def set_block(self, layer_id: int, **values) -> None:
+        """A block's name, activation or options (raises EditError when a
+        setting does not fit)."""
+        ops = blocks.set_block(self.design, layer_id, self.rng, **values)
+        self.push(_describe_set("layer", values), ops, mergeable="name" in values and len(values) == 1)
+
+    def move_layers(self, positions: dict[int, tuple[float, float]], text: str = "Move layer") -> None:
+        self.push(text, blocks.move_layers(self.design, positions))
 
     def arrange(self) -> None:
         self.push("Arrange layers", recipes.arrange(self.design))

@@ -57,7 +57,7 @@ from nnsim.app.actions import (
     menu_actions,
 )
 from nnsim.app.canvas import CanvasScene, CanvasView
-from nnsim.app.canvas.placing import add_part_in_view
+from nnsim.app.canvas.placing import add_block_in_view, add_part_in_view
 from nnsim.app.document import Document
 from nnsim.app.files import Autosaver, FileManager
 from nnsim.app.layout import DockPlaces, SweepAfterLayout, default_geometry, scrolling, set_corners
@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
         self.inspector.message.connect(self.show_message)
         self.files.message.connect(self.show_message)
         self.palette.part_activated.connect(self.add_part_at_centre)
+        self.palette.block_activated.connect(self.add_block_at_centre)
         self.welcome.example_chosen.connect(self.files.open_example)
         self.welcome.open_requested.connect(self.files.open)
         self.welcome.blank_chosen.connect(self.show_canvas)
@@ -316,6 +317,16 @@ class MainWindow(QMainWindow):
             add_part_in_view(self.canvas, kind, size)
         except EditError as e:
             self.show_message(str(e))
+
+    def add_block_at_centre(self, type_name: str) -> None:
+        """A block part (an image, a convolution...) added without a drop."""
+        self.show_canvas()
+        try:
+            lid = add_block_in_view(self.canvas, type_name)
+        except EditError as e:
+            self.show_message(str(e))
+            return
+        self.scene.select(layers=[lid])
 
     def arrange(self) -> None:
         try:

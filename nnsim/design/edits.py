@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from nnsim.design.model import Connection, Design, Layer, Neuron
+from nnsim.design.model import Connection, Design, Layer, Link, Neuron
 from nnsim.design.names import NeuronNames
-from nnsim.design.parameters import Numbers, all_numbers  # noqa: F401 - all numbers, with the layer arrays
+from nnsim.design.parameters import Numbers, all_numbers, is_link_key  # noqa: F401 - all numbers, with the layer arrays
 
-COLLECTIONS = ("layers", "neurons", "connections")
+COLLECTIONS = ("layers", "neurons", "connections", "links")
 
 
 # -- operations ------------------------------------------------------------------
@@ -54,7 +54,8 @@ class Remove:
 @dataclass(frozen=True)
 class SetField:
     """Set ``field`` of one object. ``target`` is ("neuron", id), ("layer", id),
-    ("connection", (source, target)), ("training", None) or ("design", None)."""
+    ("connection", (source, target)), ("link", (source layer, target layer)),
+    ("training", None) or ("design", None)."""
 
     target: tuple
     field: str
@@ -70,8 +71,8 @@ class SetNumbers:
     """Replace every number at once, e.g. after training: every connection
     weight and every neuron bias (design order; arrays (n_connections,) and
     (n_neurons,)) and the layer arrays named in ``old_arrays``/``new_arrays``
-    (by (layer id, array name), as read-only ``ArrayValue``s; the same keys
-    in both)."""
+    (by (layer id, array name), or a link's weights by ``link_key``, as
+    read-only ``ArrayValue``s; the same keys in both)."""
 
     old_weights: np.ndarray
     new_weights: np.ndarray
@@ -109,7 +110,7 @@ class Change:
 
 
 def key_of(collection: str, item) -> Any:
-    return (item.source, item.target) if collection == "connections" else item.id
+    return (item.source, item.target) if collection in ("connections", "links") else item.id
 
 
 # -- look-ups ----------------------------------------------------------------------
@@ -128,6 +129,7 @@ class Index:
         self._layers = {layer.id: layer for layer in d.layers}
         self._neurons = {n.id: n for n in d.neurons}
         self._conns = {(c.source, c.target): c for c in d.connections}
+        self._links = {(k.source, k.target): k for k in d.links}
         self._names: NeuronNames | None = None  # made on the first name asked for
         self._dirty = False
 
@@ -145,6 +147,11 @@ class Index:
         if self._dirty:
             self._build()
         return self._conns.get(tuple(pair))
+
+    def link(self, pair: tuple[int, int]) -> Link | None:
+        if self._dirty:
+            self._build()
+        return self._links.get(tuple(pair))
 
     def neuron_name(self, neuron_id: int) -> str:
         """The neuron's name (``nnsim.design.names``), O(1) after the first."""
@@ -175,6 +182,11 @@ class Index:
             if c is None:
                 raise KeyError(f"no connection {key}")
             return c
+        if kind == "link":
+            k = self.link(key)
+            if k is None:
+                raise KeyError(f"no link {key}")
+            return k
         if kind == "training":
             return self.design.training
         if kind == "design":
@@ -223,7 +235,11 @@ def apply_op(design: Design, op, index: Index, change: Change) -> None:
             c.weight = w
         for n, b in zip(design.neurons, op.new_biases.tolist()):
             n.bias = b
-        for (lid, name), value in op.new_arrays.items():
+        for key, value in op.new_arrays.items():
+            if is_link_key(key):
+                index.link(key[1:]).weights = value
+                continue
+            lid, name = key
             layer = index.layer(lid)
             layer.arrays = {**layer.arrays, name: value}
         change.numbers = True

@@ -163,7 +163,9 @@ class Layer:
     for neurons that do not set their own. ``type`` names its layer type
     (``nnsim.design.layer_types``), ``options`` that type's settings and
     ``arrays`` a parametric type's numbers; ``group`` names the network it
-    belongs to in a design of several (empty: the only one)."""
+    belongs to in a design of several (empty: the only one). ``x`` and ``y``
+    place a layer drawn as a block on the canvas (its centre); a layer of
+    neurons is drawn where its neurons are."""
 
     id: int
     name: str
@@ -173,6 +175,8 @@ class Layer:
     options: dict[str, Any] = field(default_factory=dict)
     arrays: dict[str, ArrayValue] = field(default_factory=dict)
     group: str = ""
+    x: float = 0.0
+    y: float = 0.0
 
     def __setattr__(self, name, value):
         if name == "id":

@@ -47,11 +47,22 @@ def array_name(layer_id: int, array: str) -> str:
 ArrayKey = tuple[int, str]  # (layer id, array name in Layer.arrays)
 
 
+def link_key(source_layer: int, target_layer: int) -> tuple[str, int, int]:
+    """The key of a link's weights among a design's arrays (beside the
+    layers' (layer id, array name) keys)."""
+    return ("link", source_layer, target_layer)
+
+
+def is_link_key(key) -> bool:
+    return len(key) == 3 and key[0] == "link"
+
+
 @dataclass
 class Keys:
     """Which record each entry of a design's numbers belongs to: the
     connections as (source, target), the neurons by id and the layer arrays
-    as (layer id, array name), in design order."""
+    as (layer id, array name) then the weights of links (``link_key``), in
+    design order."""
 
     connections: list[tuple[int, int]]
     neurons: list[int]
@@ -62,7 +73,8 @@ class Keys:
         return Keys(
             [(c.source, c.target) for c in design.connections],
             [n.id for n in design.neurons],
-            [(layer.id, name) for layer in design.layers for name in layer.arrays],
+            [(layer.id, name) for layer in design.layers for name in layer.arrays]
+            + [link_key(k.source, k.target) for k in design.links if k.weights is not None],
         )
 
 
@@ -92,7 +104,8 @@ def all_numbers(design: Design) -> Numbers:
     return Numbers(
         np.array([c.weight for c in design.connections], dtype=np.float64),
         np.array([n.bias for n in design.neurons], dtype=np.float64),
-        {(layer.id, name): np.array(a.values) for layer in design.layers for name, a in layer.arrays.items()},
+        {**{(layer.id, name): np.array(a.values) for layer in design.layers for name, a in layer.arrays.items()},
+         **{link_key(k.source, k.target): np.array(k.weights.values) for k in design.links if k.weights is not None}},
     )
 
 
@@ -164,6 +177,10 @@ class ParameterMap:
             for name, a in layer.arrays.items():
                 slot(array_name(layer.id, name), tuple(a.shape))
                 self.arrays.append(((layer.id, name), array_name(layer.id, name)))
+        for k in design.links:
+            if k.weights is not None:
+                slot(weight_name(k.source, k.target), tuple(k.weights.shape))
+                self.arrays.append((link_key(k.source, k.target), weight_name(k.source, k.target)))
         self._placed: tuple[object, Positions | None] | None = None
 
     # -- one record at a time (the inspector) -------------------------------------------------

@@ -33,6 +33,7 @@ from nnsim.design.edits import (
     set_fields,
 )
 from nnsim.design.model import Activation, ArrayValue, Connection, Design, Layer, LayerKind, Neuron
+from nnsim.design.parameters import is_link_key
 from nnsim.design.validate import DesignError, _layer_graph, check_design, connection_problem, matrix_problem
 from nnsim.engine.init import initial_bias, initial_weights
 from nnsim.text import one_line, quote
@@ -206,8 +207,9 @@ def _missing(design: Design, pairs):
 
 # -- removing ------------------------------------------------------------------------------
 def remove(design: Design, neurons=(), layers=(), connections=()) -> list:
-    """Remove neurons (with their connections), whole layers, and single
-    connections. A layer left without neurons goes too."""
+    """Remove neurons (with their connections), whole layers (with their
+    links), and single connections or links (``connections``, as (source,
+    target) neuron or layer ids). A layer left without neurons goes too."""
     layers = set(layers)
     neurons = set(neurons) | {n.id for n in design.neurons if n.layer in layers}
     for layer in design.layers:
@@ -217,6 +219,7 @@ def remove(design: Design, neurons=(), layers=(), connections=()) -> list:
     pairs = {tuple(p) for p in connections}
     ops = []
     for op in (
+        remove_where(design, "links", lambda k: k.source in layers or k.target in layers or (k.source, k.target) in pairs),
         remove_where(
             design, "connections", lambda c: c.source in neurons or c.target in neurons or (c.source, c.target) in pairs
         ),
@@ -310,15 +313,20 @@ def set_numbers(design: Design, weights, biases, arrays=None) -> list:
         raise EditError("refusing to store weights that are not finite numbers")
     old_arrays, new_arrays = {}, {}
     index = Index(design)
-    for (lid, name), values in (arrays or {}).items():
-        old = index.layer(lid).arrays.get(name) if index.has_layer(lid) else None
+    for key, values in (arrays or {}).items():
+        if is_link_key(key):
+            link = index.link(key[1:])
+            old = None if link is None else link.weights
+        else:
+            lid, name = key
+            old = index.layer(lid).arrays.get(name) if index.has_layer(lid) else None
         new = values if isinstance(values, ArrayValue) else ArrayValue(values)
         if old is None or new.shape != old.shape:
             raise EditError("the numbers do not fit the design (it changed)")
         if not np.isfinite(new.values).all():
             raise EditError("refusing to store weights that are not finite numbers")
         if new != old:
-            old_arrays[(lid, name)], new_arrays[(lid, name)] = old, new
+            old_arrays[key], new_arrays[key] = old, new
     return [SetNumbers(old_w, new_w.copy(), old_b, new_b.copy(), old_arrays, new_arrays)]
 
 

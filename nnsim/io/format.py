@@ -84,7 +84,7 @@ def _record(obj, skip: tuple[str, ...] = ()) -> dict:
 def _layer_record(layer: Layer) -> dict:
     """Type and options always (a type's options, defaults filled in);
     arrays and group only where there are any."""
-    out = _record(layer, skip=("options", "arrays", "group"))
+    out = _record(layer, skip=("options", "arrays", "group", "x", "y"))
     kind = TYPES.get(layer.type)
     if kind is not None and kind.options:
         out["options"] = {**kind.defaults(), **layer.options}
@@ -94,6 +94,8 @@ def _layer_record(layer: Layer) -> dict:
         out["arrays"] = {name: _array_record(a) for name, a in layer.arrays.items()}
     if layer.group:
         out["group"] = layer.group
+    if kind is not None and kind.drawn == "block":
+        out["x"], out["y"] = layer.x, layer.y
     return out
 
 
@@ -286,6 +288,8 @@ def _layer(obj, path) -> Layer:
         options=r.get("options", _options(TYPES[type_name]), {}),
         arrays=r.get("arrays", _arrays, {}),
         group=r.get("group", _str, ""),
+        x=r.get("x", _float, 0.0),
+        y=r.get("y", _float, 0.0),
     )
 
 

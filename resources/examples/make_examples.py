@@ -163,6 +163,97 @@ def iris() -> Design:
     return d
 
 
+def _image_network(d: Design, image_shape, convs, pool: int, classes: int, labels=None) -> dict:
+    """image -> convolutions -> pooling -> flatten -> softmax output, laid
+    out left to right; returns the layers by role."""
+    from nnsim.design.build import add_block, link
+
+    c, h, w = image_shape
+    image = add_block(d, "image", LayerKind.INPUT, name="image", channels=c, height=h, width=w)
+    layers = [image]
+    for i, options in enumerate(convs):
+        layers.append(add_block(d, "conv", activation=Activation.RELU, name=f"conv {i + 1}" if len(convs) > 1
+                                else "conv", **options))
+    if pool:
+        layers.append(add_block(d, "maxpool", activation=Activation.LINEAR, name="max pool", pool=pool))
+    layers.append(add_block(d, "flatten", activation=Activation.LINEAR, name="flatten"))
+    for i, layer in enumerate(layers):
+        layer.x, layer.y = 230.0 * i, 0.0
+    out = add_layer(d, LayerKind.OUTPUT, classes, Activation.SOFTMAX, name="output", x=230.0 * len(layers) - 20,
+                    labels=labels)
+    for a, b in zip(layers, [*layers[1:], out]):
+        link(d, a.id, b.id)
+    return {"image": image, "convs": layers[1:1 + len(convs)], "output": out}
+
+
+def digits_cnn() -> Design:
+    d = Design(
+        name="Digits CNN",
+        description=(
+            "A small convolutional network reads 8×8 handwritten digits: 8 kernels of 3×3 (padding \"same\", "
+            "ReLU) make 8 feature maps, 2×2 max pooling halves them, a flatten lays them out for a softmax "
+            "layer of 10 digits. Train it and watch the kernels turn into stroke detectors; it reaches about "
+            "97% on the test digits.\n"
+            "Try: nnsim train digits-cnn --json"
+        ),
+    )
+    _image_network(d, (1, 8, 8), [dict(filters=8, kernel=3, padding="same")], 2, 10,
+                   labels=[str(k) for k in range(10)])
+    d.dataset = DatasetSpec(source="digits", train_ratio=0.8, seed=0)
+    d.training = TrainingSettings(learning_rate=0.01, batch_size=32, optimizer=Optimizer.ADAM,
+                                  loss=Loss.SOFTMAX_CROSS_ENTROPY, init=Init.HE, epochs=15, seed=0)
+    initialize(d, np.random.default_rng(0))
+    return d
+
+
+def shapes_cnn() -> Design:
+    d = Design(
+        name="Shapes CNN",
+        description=(
+            "Bars, diagonals, plus signs and hollow squares drawn at random places in 10×10 noisy images. "
+            "Six 3×3 kernels learn to find the strokes wherever they are; pooling keeps the strongest answers "
+            "and a softmax layer names the shape."
+        ),
+    )
+    _image_network(d, (1, 10, 10), [dict(filters=6, kernel=3, padding="same")], 2, 5,
+                   labels=["horizontal", "vertical", "diagonal", "plus", "square"])
+    d.dataset = DatasetSpec(source="shapes", train_ratio=0.8, seed=0, noise=0.1)
+    d.training = TrainingSettings(learning_rate=0.01, batch_size=25, optimizer=Optimizer.ADAM,
+                                  loss=Loss.SOFTMAX_CROSS_ENTROPY, init=Init.HE, epochs=30, seed=0)
+    initialize(d, np.random.default_rng(0))
+    return d
+
+
+SOBEL_X = [[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]
+SOBEL_Y = [[-1.0, -2.0, -1.0], [0.0, 0.0, 0.0], [1.0, 2.0, 1.0]]
+DIAGONAL = [[0.0, 1.0, 2.0], [-1.0, 0.0, 1.0], [-2.0, -1.0, 0.0]]
+BLUR = [[1 / 9] * 3] * 3
+
+
+def edge_kernels() -> Design:
+    from nnsim.design.model import ArrayValue
+
+    d = Design(
+        name="Edge kernels",
+        description=(
+            "Kernels set by hand, no training needed: Sobel kernels that answer to vertical and horizontal "
+            "edges, a diagonal one and a blur, frozen so training leaves them alone. Pick a digit and look at "
+            "the four feature maps: each lights up where its edge is. Only the softmax layer after them learns."
+        ),
+    )
+    parts = _image_network(d, (1, 8, 8), [dict(filters=4, kernel=3, padding="same", frozen=True)], 2, 10,
+                           labels=[str(k) for k in range(10)])
+    d.dataset = DatasetSpec(source="digits", train_ratio=0.8, seed=0)
+    d.training = TrainingSettings(learning_rate=0.01, batch_size=32, optimizer=Optimizer.ADAM,
+                                  loss=Loss.SOFTMAX_CROSS_ENTROPY, init=Init.HE, epochs=10, seed=0)
+    initialize(d, np.random.default_rng(0))
+    conv = parts["convs"][0]
+    conv.activation = Activation.LINEAR  # the kernels' answers as they are, signed
+    conv.arrays = {"kernel": ArrayValue(np.array([SOBEL_X, SOBEL_Y, DIAGONAL, BLUR])[:, None]),
+                   "bias": ArrayValue(np.zeros(4))}
+    return d
+
+
 EXAMPLES = {
     "article-neuron": article_neuron,
     "perceptron-and": perceptron_and,
@@ -171,6 +262,9 @@ EXAMPLES = {
     "circle": circle,
     "spiral-deep": spiral_deep,
     "iris": iris,
+    "digits-cnn": digits_cnn,
+    "shapes-cnn": shapes_cnn,
+    "edge-kernels": edge_kernels,
 }
 
 

@@ -332,7 +332,8 @@ def test_defaults_are_what_the_loader_fills_in():
             for k in path:
                 target = target[k]
             if key not in target:  # a dense layer has no options or arrays to write
-                assert (name, key) in {("layer", "options"), ("layer", "arrays"), ("(top)", "links")}, (name, key)
+                assert (name, key) in {("layer", "options"), ("layer", "arrays"), ("layer", "x"), ("layer", "y"),
+                                    ("(top)", "links")}, (name, key)
                 continue
             del target[key]
             loaded = getters[name](design_from_dict(spoiled))

@@ -1,10 +1,11 @@
 """Record what every shipped example predicts after a fixed training run.
 
-Run from the repository root: ``python tests/pinned/make_pins.py``. It writes
-``tests/pinned/example_predictions.json``, which ``test_pinned_predictions.py``
-compares against. It pins only examples not pinned yet; ``--all`` pins every
-one again: use that only when a change is meant to change these numbers (and
-say so in the commit message).
+Run from the repository root: ``python tests/pinned/make_pins.py [NAME ...]
+[--all]``. It writes ``tests/pinned/example_predictions.json``, which
+``test_pinned_predictions.py`` compares against. It pins the examples not
+pinned yet (and the NAMEs given, again), keeping the other pins; ``--all`` pins
+every one again: use that only when a change is meant to change these numbers
+(and say so in the commit message).
 """
 
 from __future__ import annotations
@@ -53,13 +54,15 @@ def run(name: str) -> dict:
     }
 
 
-def main() -> None:
-    """Pin the examples not pinned yet; ``--all`` pins every one again."""
-    old = {} if "--all" in sys.argv[1:] or not OUT.exists() else json.loads(OUT.read_text(encoding="utf-8"))
-    pins = {name: old[name] if name in old else run(name) for name in example_names()}
+def main(args: list[str]) -> None:
+    """Pin the examples not pinned yet; NAMEs pin those again too; ``--all``
+    pins every one again."""
+    names = {a for a in args if a != "--all"}
+    old = {} if "--all" in args or not OUT.exists() else json.loads(OUT.read_text(encoding="utf-8"))
+    pins = {name: old[name] if name in old and name not in names else run(name) for name in example_names()}
     OUT.write_text(json.dumps(pins, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT} ({len(pins)} examples, {len(pins.keys() - old.keys())} new)")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -17,6 +17,8 @@ from nnsim.app.canvas import menus
 from nnsim.app.canvas.feedback import RubberLine, ToastItem
 from nnsim.app.canvas.frames import LayerItem
 from nnsim.app.canvas.items import NeuronItem
+from nnsim.design import blocks
+from nnsim.design.layer_types import TYPES
 from nnsim.design.model import LayerKind
 from nnsim.design.placement import free_row
 from nnsim.design.recipes import EditError
@@ -31,18 +33,22 @@ MAX_PART_SIZE = 10_000
 
 class Part(NamedTuple):
     """A palette part: a single neuron (which joins a layer it is dropped on)
-    or a layer of ``size`` (always a new layer, also of one neuron)."""
+    or a layer of ``size`` (always a new layer, also of one neuron), or a
+    layer drawn as a block of type ``block`` (an image, a convolution...)."""
 
     kind: LayerKind
     size: int
     layer: bool = False
+    block: str = ""
 
 
-def part_mime(kind: str, size: int, layer: bool = False) -> QMimeData:
+def part_mime(kind: str, size: int, layer: bool = False, block: str = "") -> QMimeData:
     """Mime data of a palette part (what the palette puts in its QDrag)."""
     data = {"kind": kind, "size": size}
     if layer:
         data["layer"] = True
+    if block:
+        data["block"] = block
     mime = QMimeData()
     mime.setData(PART_MIME, json.dumps(data).encode("utf-8"))
     return mime
@@ -53,8 +59,11 @@ def part_from_mime(mime: QMimeData | None) -> Part | None:
         return None
     try:
         data = json.loads(bytes(mime.data(PART_MIME).data()).decode("utf-8"))
-        part = Part(LayerKind(data["kind"]), int(data.get("size", 1)), data.get("layer", False) is True)
+        part = Part(LayerKind(data["kind"]), int(data.get("size", 1)), data.get("layer", False) is True,
+                    str(data.get("block", "")))
     except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if part.block and (part.block not in TYPES or TYPES[part.block].drawn != "block"):
         return None
     return part if 1 <= part.size <= MAX_PART_SIZE else None
 
@@ -195,6 +204,12 @@ class CanvasTools:
         """Why connecting to ``target`` would be refused (a preview; the
         Document has the last word)."""
         key = (target[0], _ident(target[1]))
+        if key not in self._preview and self._links(self._source, key):
+            try:
+                blocks.link_layers(self.scene.design, self._source[1], key[1], self.doc.rng)
+                self._preview[key] = None
+            except EditError as e:
+                self._preview[key] = str(e)
         if key not in self._preview:
             pairs = self._pairs(self._source, key)
             if not pairs:
@@ -205,11 +220,23 @@ class CanvasTools:
                 self._preview[key] = connection_problem(self.scene.design, *pairs[0], None, self._delay)
         return self._preview[key]
 
+    def _links(self, source, target) -> bool:
+        """Whether joining these two is a link (two layers, one a block)."""
+        if source[0] != "layer" or target[0] != "layer":
+            return False
+        index = self.doc.index
+        return any(blocks.is_block(index.layer(lid)) for lid in (source[1], target[1]))
+
     def connect(self, source: tuple[str, int], target: tuple[str, int], pos: QPointF | None = None,
                 delay: int = 0) -> bool:
-        """Connect a neuron or a layer (every neuron) to a neuron or a layer;
-        ``delay`` 1: recurrently (the value arrives one time step later)."""
+        """Connect a neuron or a layer (every neuron) to a neuron or a layer,
+        ``delay`` 1: recurrently (the value arrives one time step later);
+        link two layers when one is a block."""
         try:
+            if self._links(source, target):
+                self.doc.link_layers(source[1], target[1])
+                self.notify(f"Linked {self._name(source)} to {self._name(target)}")
+                return True
             if source[0] == "layer" and target[0] == "layer":
                 before = self.scene.table.total
                 self.doc.connect_layers(source[1], target[1], delay=delay)
@@ -253,8 +280,8 @@ class CanvasTools:
         return True
 
     # -- parts dropped from the palette -----------------------------------------------------
-    def _drop_target(self, kind: LayerKind, size: int, layer: bool, pos: QPointF) -> LayerItem | None:
-        return self.scene.layer_at(pos, NEAR_LAYER) if size == 1 and not layer else None
+    def _drop_target(self, kind: LayerKind, size: int, layer: bool, block: str, pos: QPointF) -> LayerItem | None:
+        return self.scene.layer_at(pos, NEAR_LAYER, blocks=False) if size == 1 and not layer and not block else None
 
     def drag_part(self, mime: QMimeData, pos: QPointF) -> bool:
         """A palette part hovers at ``pos``: mark the layer it would join."""
@@ -283,10 +310,14 @@ class CanvasTools:
         part = part_from_mime(mime)
         if part is None:
             return False
-        kind, size, _ = part
+        kind, size, _, block = part
         layer = self._drop_target(*part, pos)
         try:
-            if layer is not None:
+            if block:
+                lid = self.doc.add_block(block, pos.x(), pos.y())
+                self.scene.select(layers=[lid])
+                self.notify(f"Added {TYPES[block].title.lower()} '{self.doc.index.layer(lid).name}'")
+            elif layer is not None:
                 if layer.kind != kind:
                     self.refuse(
                         f"{_article(kind)} {kind.value} neuron cannot join the {layer.kind.value} layer "

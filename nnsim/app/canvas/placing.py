@@ -27,6 +27,22 @@ def add_part_in_view(view, kind: str, size: int) -> int:
     return lid
 
 
+def add_block_in_view(view, type_name: str) -> int:
+    """Add a block layer right of the rightmost layer (level with the view's
+    centre when the canvas is empty) and bring it into view. Returns its id;
+    raises EditError."""
+    scene = view.scene()
+    centre = view.mapToScene(view.viewport().rect().center())
+    content = scene.content_rect()
+    x = centre.x() if content.isEmpty() else content.right() + 130.0
+    y = centre.y() if content.isEmpty() else content.center().y()
+    lid = scene.document.add_block(type_name, x, y)
+    item = scene.block_items.get(lid)
+    if item is not None:
+        bring_into_view(view, item.sceneBoundingRect())
+    return lid
+
+
 def bring_into_view(view, rect: QRectF) -> None:
     """Scroll so ``rect`` (scene coordinates) is inside the view: the whole
     design centred when it fits at this zoom, else just enough to show it."""

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QToolTip
 
+from nnsim.app.canvas.blocks import BlockItem
 from nnsim.app.canvas.connections import nearest_segment
 from nnsim.app.canvas.frames import LayerItem
 from nnsim.app.canvas.items import NeuronItem
@@ -35,7 +36,7 @@ class PointerMixin:
         grabber = self.mouseGrabberItem()
         self._press = (
             event.button() == Qt.LeftButton
-            and isinstance(grabber, (NeuronItem, LayerItem))
+            and isinstance(grabber, (NeuronItem, LayerItem, BlockItem))
             and not self.tools.connecting
         )
 

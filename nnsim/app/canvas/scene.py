@@ -22,6 +22,8 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QImage, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
+from nnsim.app.canvas.block_scene import BlocksMixin, drawn_as_block
+from nnsim.app.canvas.blocks import BlockItem
 from nnsim.app.canvas.bundles import DRAG_Z, OVERLAY_Z, BundleItem, SegmentsItem
 from nnsim.app.canvas.connections import ConnectionTable, PairKey, encode
 from nnsim.app.canvas.hooks import HooksMixin
@@ -32,10 +34,19 @@ from nnsim.app.canvas.loops import LoopArcs
 from nnsim.app.canvas.pointer import PointerMixin
 from nnsim.app.canvas.selection import SelectionMixin
 from nnsim.app.document import Document
+from nnsim.design.layer_types import TYPES
 
 WIDE_LIMIT = 3000  # up to this many connections, line width shows |weight|
 DRAG_BUDGET = 6000  # most moving lines redrawn per drag frame (the strongest)
 PIXMAP_CACHE_KB = 160 * 1024  # room for the big bundles' pixmap caches
+
+#: Layer type -> the item that draws a layer of that type: dense layers are a
+#: frame (``LayerItem``) around their neurons; every type drawn as a block is a
+#: ``BlockItem`` unless its row names a subclass with a drawing of its own.
+LAYER_ITEMS: dict[str, type] = {
+    "dense": LayerItem,
+    **{name: BlockItem for name, kind in TYPES.items() if kind.drawn == "block"},
+}
 
 
 class _Drag:
@@ -45,7 +56,7 @@ class _Drag:
         self.moving: dict[PairKey, np.ndarray] = {}  # pair -> indices of moving connections
 
 
-class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
+class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphicsScene):
     """The editable picture of a Document's design."""
 
     # A sentence for the status bar (a refusal, or what an edit did).
@@ -58,6 +69,8 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
     shown_connections_changed = Signal()
     # The neuron under the pointer: its id, or -1 when the pointer left it.
     neuron_hovered = Signal(int)
+    # A block's feature map under the pointer or chosen: layer id, map index (-1: none).
+    map_focus_changed = Signal(int, int)
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
@@ -105,6 +118,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
             self.addItem(item)
         self.tools = CanvasTools(self)
         self.loops = LoopArcs(self)  # recurrent connections, drawn as arcs
+        self._init_blocks()
 
         d = document
         d.reset.connect(self._on_reset)
@@ -133,6 +147,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
             self.removeItem(item)
         for item in self.layer_items.values():
             self.removeItem(item.backdrop)
+        self._clear_blocks()
         self.neuron_items.clear()
         self._bias_items = None
         self.layer_items.clear()
@@ -150,7 +165,9 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self._quiet += 1
         try:
             for layer in design.layers:
-                self._add_layer_item(layer.id)
+                if not drawn_as_block(layer):
+                    self._add_layer_item(layer.id)
+            self._build_blocks()
             self._add_neuron_items([n.id for n in design.neurons])
             self.table.add_connections((c.source, c.target, c.weight, c.frozen) for c in design.connections)
         finally:
@@ -223,8 +240,13 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
 
     def _on_layers_added(self, ids: list) -> None:
         self._structure_changed()
+        index = self.document.index
         for lid in ids:
-            if lid not in self.layer_items:
+            layer = index.layer(lid)
+            if drawn_as_block(layer):
+                if lid not in self.block_items:
+                    self._add_block_item(layer)
+            elif lid not in self.layer_items:
                 self._add_layer_item(lid)
         self._refresh_layers(ids, members_changed=True)
         self._after_edit()
@@ -232,6 +254,8 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
     def _on_layers_removed(self, ids: list) -> None:
         self._structure_changed()
         for lid in ids:
+            if self._remove_block_item(lid):
+                continue
             item = self.layer_items.pop(lid, None)
             if item is None:
                 continue
@@ -354,6 +378,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         if self._live is not None and structural:
             self.set_live_parameters(None)  # a structural edit: live numbers no longer fit
         self._flush()
+        self._refresh_blocks()
         if structural:
             self.shown_connections_changed.emit()
         self._refresh_overlays()
@@ -412,6 +437,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         if moved and self._drag is not None:
             self._draw_moving()
         if moved:
+            self._refresh_links(layers)
             self._refresh_overlays()
 
     def _rebuild_pair(self, key: PairKey) -> None:
@@ -487,6 +513,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
             self.drag_overlay.clear()
         self._flush()
         self._commit_positions()
+        self._commit_block_moves()
 
     def _commit_positions(self) -> None:
         index = self.document.index
@@ -511,15 +538,18 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
 
     def content_rect(self) -> QRectF:
         rect = QRectF()
-        for item in list(self.layer_items.values()) + list(self.bundle_items.values()) + list(self.loops.items.values()):
+        items = [*self.layer_items.values(), *self.bundle_items.values(), *self.block_items.values(),
+                 *self.link_items.values(), *self.loops.items.values()]
+        for item in items:
             rect = rect.united(item.sceneBoundingRect())
         return rect
 
-    def layer_at(self, pos: QPointF, near: float = 0.0) -> LayerItem | None:
-        """The layer whose frame contains ``pos`` or lies within ``near`` of it
-        (the nearest such layer)."""
+    def layer_at(self, pos: QPointF, near: float = 0.0, blocks: bool = True) -> LayerItem | BlockItem | None:
+        """The layer whose frame (or block) contains ``pos`` or lies within
+        ``near`` of it (the nearest such layer); ``blocks`` False: layers of
+        neurons only."""
         best, best_d = None, None
-        for item in self.layer_items.values():
+        for item in [*self.layer_items.values(), *(self.block_items.values() if blocks else ())]:
             frame = item.scene_frame()
             if not frame.adjusted(-near, -near, near, near).contains(pos):
                 continue

@@ -16,7 +16,9 @@ from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QApplication
 
+from nnsim.app.canvas.blocks import BlockItem
 from nnsim.app.canvas.frames import LayerItem
+from nnsim.app.canvas.links import LinkItem
 from nnsim.app.canvas.loops import LoopArcItem
 from nnsim.app.canvas.items import NeuronItem
 from nnsim.app.canvas.style import format_number
@@ -265,13 +267,17 @@ class SelectionMixin:
 
     # == selection ========================================================================
     def selected_ids(self) -> tuple[list[int], list[int], list[tuple[int, int]]]:
-        neurons, layers = [], []
+        """Selected neurons, layers (blocks too), and connections followed by
+        links (pairs of neuron ids, then of layer ids)."""
+        neurons, layers, links = [], [], []
         for item in self.selectedItems():
             if isinstance(item, NeuronItem):
                 neurons.append(item.nid)
-            elif isinstance(item, LayerItem):
+            elif isinstance(item, (LayerItem, BlockItem)):
                 layers.append(item.lid)
-        return sorted(neurons), sorted(layers), list(self._selected_pairs)
+            elif isinstance(item, LinkItem):
+                links.append(item.pair)
+        return sorted(neurons), sorted(layers), list(self._selected_pairs) + sorted(links)
 
     def _emit_selection(self) -> None:
         ids = self.selected_ids()
@@ -303,8 +309,12 @@ class SelectionMixin:
                 if nid in self.neuron_items:
                     self.neuron_items[nid].setSelected(True)
             for lid in layers:
-                if lid in self.layer_items:
-                    self.layer_items[lid].setSelected(True)
+                item = self.layer_items.get(lid) or self.block_items.get(lid)
+                if item is not None:
+                    item.setSelected(True)
+            for pair in connections:
+                if tuple(pair) in self.link_items:
+                    self.link_items[tuple(pair)].setSelected(True)
         finally:
             self.blockSignals(False)
         self._selected_pairs = [tuple(p) for p in connections if self.table.find(*p) is not None]

@@ -26,12 +26,23 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim.app.document import Document
+from nnsim.app.panels.block_page import BlockPage
 from nnsim.app.panels.fields import ActivationBox, NumberField
+from nnsim.design.layer_types import TYPES
 from nnsim.design.model import Activation, LayerKind
 from nnsim.design.recipes import MAX_LAYER_SIZE, EditError
 from nnsim.explain import ACTIVATION_NAMES, count
 
 THRESHOLD_ACTIVATIONS = (Activation.STEP, Activation.SIGN)
+
+#: Layer type -> the page that shows and edits a layer of that type: a class
+#: made with (document), with ``show_layer(layer_id)`` and a ``message``
+#: signal. Dense layers (None) use the inspector's own layer page; every type
+#: drawn as a block gets the page built from its options.
+LAYER_PAGES: dict[str, type | None] = {
+    "dense": None,
+    **{name: BlockPage for name, kind in TYPES.items() if kind.drawn == "block"},
+}
 
 
 def _form(page: QWidget) -> QFormLayout:
@@ -85,6 +96,7 @@ class Inspector(QWidget):
         self.multi_page = self._multi_page()
         for page in (self.design_page, self.neuron_page, self.layer_page, self.connection_page, self.multi_page):
             self.stack.addWidget(page)
+        self.type_pages: dict[type, QWidget] = {}  # one page of each class in LAYER_PAGES, made when first needed
 
         body = QWidget()
         column = QVBoxLayout(body)
@@ -231,17 +243,36 @@ class Inspector(QWidget):
         if not (n or lay or c):
             return self.design_page
         if len(lay) == 1 and not c and all(self.document.index.neuron(i).layer == lay[0] for i in n):
-            return self.layer_page
+            return self._type_page(lay[0]) or self.layer_page
         if not lay and not c and len(n) == 1:
             return self.neuron_page
         if not lay and not n and len(c) == 1:
             return self.connection_page
         return self.multi_page
 
+    def _type_page(self, layer_id: int) -> QWidget | None:
+        """The page of this layer's type (None: the dense layer page)."""
+        cls = LAYER_PAGES.get(self.document.index.layer(layer_id).type)
+        if cls is None:
+            return None
+        page = self.type_pages.get(cls)
+        if page is None:
+            page = self.type_pages[cls] = cls(self.document)
+            page.message.connect(self.message)
+            self.stack.addWidget(page)
+        return page
+
     # -- design -> widgets ---------------------------------------------------------------
     def refresh(self) -> None:
         self._prune()
         page = self._page_for_selection()
+        if page in self.type_pages.values():
+            layer = self.document.index.layer(self.layers[0])
+            self.title.setText(f"Layer “{layer.name}”")
+            self.subtitle.setText(f"{TYPES[layer.type].title}, {layer.kind.value} layer")
+            page.show_layer(layer.id)
+            self.stack.setCurrentWidget(page)
+            return
         {
             self.design_page: self._show_design,
             self.neuron_page: self._show_neuron,
@@ -262,11 +293,16 @@ class Inspector(QWidget):
         n_conn = len(d.connections)
         n_bias = sum(1 for n in d.neurons if d.layer(n.layer).kind != LayerKind.INPUT)
         frozen = sum(1 for c in d.connections if c.frozen)
+        # Numbers kept in arrays: block layers' (kernels...) and links' weights.
+        n_arrays = sum(a.values.size for layer in d.layers for a in layer.arrays.values())
+        n_arrays += sum(k.weights.values.size for k in d.links if k.weights is not None)
         lines = [
-            f"{count(len(d.layers), 'layer')}, {count(len(d.neurons), 'neuron')}, {count(n_conn, 'connection')}",
+            f"{count(len(d.layers), 'layer')}, {count(len(d.neurons), 'neuron')}, {count(n_conn, 'connection')}"
+            + (f", {count(len(d.links), 'link')}" if d.links else ""),
             f"{count(d.input_size, 'input')}, {count(d.output_size, 'output')}",
-            f"{n_conn + n_bias} trainable numbers ({count(n_conn, 'weight')}, {count(n_bias, 'bias', 'biases')})"
-            + (f", {frozen} frozen" if frozen else ""),
+            f"{n_conn + n_bias + n_arrays:,} trainable numbers ({count(n_conn, 'weight')}, "
+            f"{count(n_bias, 'bias', 'biases')}" + (f", {n_arrays:,} in layer arrays and links" if n_arrays else "")
+            + ")" + (f", {frozen} frozen" if frozen else ""),
         ]
         self.counts.setText("\n".join(lines))
 

@@ -9,7 +9,7 @@ which the canvas accepts on drop. Keyboard users focus a part and press Enter
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QDrag, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,10 +24,14 @@ from PySide6.QtWidgets import (
 
 from nnsim.app.canvas.interactions import PART_MIME, part_from_mime, part_mime
 from nnsim.app.canvas.style import KIND_STYLE  # the canvas's colours, so a part looks like what it adds
+from nnsim.design.layer_types import TYPES
 from nnsim.design.model import LayerKind
 
 KINDS = ("input", "hidden", "output")
 MAX_PART_SIZE = 10_000
+# Layers drawn as blocks the palette offers, in order: (type, button text).
+BLOCK_PARTS = (("image", "Image input"), ("conv", "Convolution"), ("maxpool", "Max pooling"),
+               ("avgpool", "Average pooling"), ("flatten", "Flatten"))
 
 
 def part_mime_data(kind: str, size: int, layer: bool = False) -> QMimeData:
@@ -131,10 +135,88 @@ class PartButton(QToolButton):
         return drag.exec(Qt.DropAction.CopyAction)
 
 
+def block_pixmap(type_name: str, extent: int = 28, ratio: float = 1.0) -> QPixmap:
+    """A block part: a small rounded block in its role's colour, with a grid
+    (an image), a kernel (a convolution), a window (pooling) or a column (flatten)."""
+    pix = QPixmap(int(extent * ratio), int(extent * ratio))
+    pix.setDevicePixelRatio(ratio)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    style = KIND_STYLE[LayerKind.INPUT if type_name == "image" else LayerKind.HIDDEN]
+    p.setPen(QPen(style.ring, 1.4))
+    p.setBrush(style.fill)
+    m = extent * 0.12
+    p.drawRoundedRect(QRectF(m, m, extent - 2 * m, extent - 2 * m), 3, 3)
+    p.setPen(QPen(style.ring, 1.0))
+    a, b = extent * 0.28, extent * 0.72
+    if type_name == "flatten":
+        for i in range(4):
+            y = a + (b - a) * i / 3
+            p.drawEllipse(QPointF(extent / 2, y), extent * 0.05, extent * 0.05)
+    else:
+        step = (b - a) / 3
+        for i in range(4):
+            p.drawLine(QPointF(a + i * step, a), QPointF(a + i * step, b))
+            p.drawLine(QPointF(a, a + i * step), QPointF(b, a + i * step))
+        if type_name != "image":
+            p.setBrush(style.ring if type_name == "conv" else Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(style.title, 1.6))
+            size = 2 if type_name == "conv" else 1
+            p.setOpacity(0.55 if type_name == "conv" else 1.0)
+            p.drawRect(QRectF(a, a, step * size, step * size))
+    p.end()
+    return pix
+
+
+class BlockPartButton(PartButton):
+    """A layer drawn as a block (an image input, a convolution, pooling, a
+    flatten): dragged or double-clicked like the other parts."""
+
+    block_activated = Signal(str)
+
+    def __init__(self, type_name: str, text: str, parent: QWidget | None = None):
+        self.type_name = type_name
+        self._text = text
+        super().__init__("input" if type_name == "image" else "hidden", 1, parent, layer=True)
+
+    def set_size(self, size: int) -> None:
+        self._size = size
+        self.setText(self._text)
+        self.setIcon(QIcon(block_pixmap(self.type_name, ratio=self.devicePixelRatioF())))
+        self.setToolTip(f"{TYPES[self.type_name].description}\nDrag onto the canvas, or double-click / press Enter "
+                        "to add it; then drag from its port to the layer it feeds.")
+        self.setAccessibleName(self._text)
+
+    def mime_data(self) -> QMimeData:
+        return part_mime(self.kind, 1, True, self.type_name)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.block_activated.emit(self.type_name)
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.block_activated.emit(self.type_name)
+            event.accept()
+            return
+        QToolButton.keyPressEvent(self, event)
+
+    def start_drag(self) -> Qt.DropAction:
+        drag = QDrag(self)
+        drag.setMimeData(self.mime_data())
+        drag.setPixmap(block_pixmap(self.type_name, 36, self.devicePixelRatioF()))
+        drag.setHotSpot(QPoint(18, 18))
+        return drag.exec(Qt.DropAction.CopyAction)
+
+
 class Palette(QWidget):
     """Neurons and layers of each kind, and the size of new layers."""
 
     part_activated = Signal(str, int)
+    # A block part chosen without a drop (double-click, Enter): its layer type.
+    block_activated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -165,6 +247,13 @@ class Palette(QWidget):
 
         for part in self.parts():
             part.activated.connect(self.part_activated)
+
+        layout.addSpacing(10)
+        layout.addWidget(_heading("Image layers"))
+        self.block_parts = {name: BlockPartButton(name, text) for name, text in BLOCK_PARTS}
+        for part in self.block_parts.values():
+            layout.addWidget(part)
+            part.block_activated.connect(self.block_activated)
 
         hint = QLabel("Drag a part onto the canvas. Double-click it, or press Enter on it, "
                       "to add it at the centre.")

@@ -57,6 +57,7 @@ class TrainingUI(QObject):
         self.docks: dict[str, QDockWidget] = {}
         self._scene = window.canvas_scene()
         self._thumbs_sent = None
+        self._blocks_sent = None
         self._weights_sent = None
         self._canvas_at = 0.0
         self._live_on = False
@@ -202,10 +203,11 @@ class TrainingUI(QObject):
             return False
         heavy = c.heavy
         new_thumbs = heavy is not None and heavy.round_thumbnails is not None and heavy is not self._thumbs_sent
+        new_blocks = heavy is not None and heavy.block_maps is not None and heavy is not self._blocks_sent
         # Live weights only while training runs; once it stops, the Document
         # holds the trained numbers and the canvas shows the Document's.
         new_weights = snap.params is not None and snap is not self._weights_sent and (snap.running or self._live_on)
-        if not (new_thumbs or new_weights):
+        if not (new_thumbs or new_weights or new_blocks):
             return False
         now = time.perf_counter()
         if snap.running and not snap.paced and now - self._canvas_at < CANVAS_INTERVAL:
@@ -214,6 +216,9 @@ class TrainingUI(QObject):
         if new_thumbs:
             self._thumbs_sent = heavy
             scene.set_neuron_thumbnails(heavy.round_thumbnails)
+        if new_blocks:
+            self._blocks_sent = heavy
+            scene.set_block_images(heavy.block_maps, heavy.block_kernels)
         if new_weights:
             self._weights_sent = snap
             self._live_on = snap.running
@@ -222,7 +227,7 @@ class TrainingUI(QObject):
 
     @Slot()
     def _clear_canvas(self) -> None:
-        self._thumbs_sent = self._weights_sent = None
+        self._thumbs_sent = self._weights_sent = self._blocks_sent = None
         scene = self._scene
         if scene is None:
             return
@@ -232,6 +237,7 @@ class TrainingUI(QObject):
         probe = self.controller.probe
         if probe is None or not probe.two_d:
             scene.set_neuron_thumbnails(None)
+        scene.set_block_images(None, None)
 
     @Slot()
     def _tell_message(self) -> None:

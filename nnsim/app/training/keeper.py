@@ -17,6 +17,7 @@ from nnsim.app.training.numbers import Keys, NumberMap, Numbers
 from nnsim.app.training.probes import Probe
 from nnsim.app.training.snapshot import Heavy, Measure, Snapshot
 from nnsim.design.model import ArrayValue, Design, HistoryRecord
+from nnsim.design.parameters import is_link_key
 from nnsim.session import Session
 
 
@@ -40,10 +41,16 @@ def trainee(design: Design, numbers: Numbers, history: list[HistoryRecord]) -> D
     """The design with these numbers and this history, sharing its training
     settings (the trainer reads them live) and touching nothing of it."""
     arrays: dict[int, dict] = {}
-    for (lid, name), values in numbers.arrays.items():
-        arrays.setdefault(lid, {})[name] = ArrayValue(values)
+    links: dict[tuple[int, int], ArrayValue] = {}
+    for key, values in numbers.arrays.items():
+        if is_link_key(key):
+            links[key[1:]] = ArrayValue(values)
+        else:
+            arrays.setdefault(key[0], {})[key[1]] = ArrayValue(values)
     return dataclasses.replace(
         design,
+        links=[dataclasses.replace(k, weights=links[(k.source, k.target)]) if (k.source, k.target) in links
+               else k for k in design.links],
         layers=[dataclasses.replace(layer, arrays={**layer.arrays, **arrays[layer.id]}) if layer.id in arrays
                 else layer for layer in design.layers],
         connections=[dataclasses.replace(c, weight=w) for c, w in zip(design.connections, numbers.weights.tolist())],

@@ -22,6 +22,7 @@ def compile_key(design: Design) -> tuple:
                tuple((name, a.shape) for name, a in lay.arrays.items())) for lay in design.layers),
         tuple((n.id, n.layer, n.activation, n.threshold) for n in design.neurons),
         tuple((c.source, c.target, c.frozen, c.delay) for c in design.connections),
+        tuple((k.source, k.target, k.frozen, None if k.weights is None else k.weights.shape) for k in design.links),
         design.training.rule,
     )
 
@@ -33,6 +34,7 @@ def members_key(design: Design) -> tuple:
         tuple(lay.id for lay in design.layers),
         tuple(n.id for n in design.neurons),
         tuple((c.source, c.target) for c in design.connections),
+        tuple((k.source, k.target) for k in design.links),
     )
 
 

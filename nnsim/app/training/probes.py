@@ -141,6 +141,7 @@ class Probe:
         self.sequence = session.data.x_train.ndim == 3
         self.two_d = net.n_inputs == 2 and not self.sequence
         self.sequence_probe = SequenceProbe(session, self.layers) if self.sequence else None
+        self.has_blocks = any(len(node.shape) == 3 for node in net.layers)  # image layers: maps to draw
         self.mapped = [info for info in self.layers if info.kind != "input"]
         self.mapped_ids = [nid for info in self.mapped for nid in info.neuron_ids]
         self.grid = None

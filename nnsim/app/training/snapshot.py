@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtGui import QImage
 
+from nnsim.app.training import block_views
 from nnsim.app.training.colors import BACKGROUND_LUT, classes_rgba, image_from_rgba, round_images, to_rgba
 from nnsim.app.training.numbers import NumberMap
 from nnsim.app.training.probes import LayerHistogram, NeuronMaps, Probe, SampleNumbers
@@ -38,6 +39,8 @@ class Heavy:
     confusion: tuple[np.ndarray, str] | None = None
     sample: SampleNumbers | None = None
     sequence: SequenceNumbers | None = None  # sequence data: the chosen sequence step by step
+    block_maps: dict[int, list[QImage]] | None = None  # layer id -> its feature maps for the sample
+    block_kernels: dict[int, list[QImage]] | None = None  # layer id -> a convolution's kernels
 
 
 @dataclass
@@ -122,4 +125,7 @@ class Measure:
         out.sample = probe.sample(which, index)
         if probe.sequence_probe is not None:
             out.sequence = probe.sequence_probe.measure(which, index)
+        if probe.has_blocks:
+            out.block_maps = block_views.feature_maps(probe, out.sample)
+            out.block_kernels = block_views.kernels(probe)
         return out

@@ -29,7 +29,7 @@ class PaletteLikeSource(QLabel):
 def test_part_mime_round_trip():
     mime = part_mime("hidden", 4)
     assert json.loads(bytes(mime.data(PART_MIME).data())) == {"kind": "hidden", "size": 4}
-    assert part_from_mime(mime) == (LayerKind.HIDDEN, 4, False)
+    assert part_from_mime(mime) == (LayerKind.HIDDEN, 4, False, "")
     bad = QMimeData()
     bad.setData(PART_MIME, b'{"kind": "nonsense", "size": 1}')
     assert part_from_mime(bad) is None

@@ -24,8 +24,8 @@ def test_parts_carry_the_right_mime_data(window):
     part = palette.layer_parts["hidden"]
     assert _payload(part.mime_data()) == {"kind": "hidden", "size": 7, "layer": True}
     assert part.text() == "Hidden layer of 7"
-    assert part_from_mime(part.mime_data()) == ("hidden", 7, True)
-    assert part_from_mime(palette.neuron_parts["hidden"].mime_data()) == ("hidden", 1, False)
+    assert part_from_mime(part.mime_data()) == ("hidden", 7, True, "")
+    assert part_from_mime(palette.neuron_parts["hidden"].mime_data()) == ("hidden", 1, False, "")
     assert part_from_mime(part_mime_data("bogus", 1)) is None
 
 

@@ -1,0 +1,79 @@
+"""Block layers in the window: the palette's image parts and the inspector's
+page for a block, driven with the mouse and keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QSpinBox
+
+from nnsim.app.panels.block_page import BlockPage
+from nnsim.app.panels.inspector import LAYER_PAGES
+
+
+def test_the_palette_offers_image_layers_and_double_click_adds_one(window, qtbot):
+    window.resize(1366, 768)
+    window.show()
+    assert list(window.palette.block_parts) == ["image", "conv", "maxpool", "avgpool", "flatten"]
+    QTest.mouseDClick(window.palette.block_parts["image"], Qt.MouseButton.LeftButton)
+    QTest.mouseDClick(window.palette.block_parts["conv"], Qt.MouseButton.LeftButton)
+    d = window.document.design
+    assert [(lay.type, lay.kind.value) for lay in d.layers] == [("image", "input"), ("conv", "hidden")]
+    assert d.layers[1].x > d.layers[0].x  # the second beside the first
+    assert window.scene.selected_ids()[1] == [d.layers[1].id]
+    part = window.palette.block_parts["flatten"]
+    part.setFocus()
+    QTest.keyClick(part, Qt.Key.Key_Return)
+    assert d.layers[-1].type == "flatten"
+    window.document.undo_stack.undo()
+    assert [lay.type for lay in d.layers] == ["image", "conv"]
+
+
+def _conv_selected(window):
+    doc = window.document
+    image = doc.add_block("image", 0, 0)
+    conv = doc.add_block("conv", 250, 0)
+    doc.link_layers(image, conv)
+    window.scene.select(layers=[conv])
+    return doc, image, conv
+
+
+def test_the_inspector_edits_a_block_option_as_one_undoable_step(window, qtbot):
+    window.show()
+    doc, image, conv = _conv_selected(window)
+    page = window.inspector.stack.currentWidget()
+    assert isinstance(page, BlockPage) and LAYER_PAGES["conv"] is BlockPage and LAYER_PAGES["dense"] is None
+    filters = page.fields["filters"]
+    assert isinstance(filters, QSpinBox) and filters.value() == 8
+    filters.setFocus()
+    filters.selectAll()
+    QTest.keyClicks(filters, "4")
+    QTest.keyClick(filters, Qt.Key.Key_Return)
+    layer = doc.design.layer(conv)
+    assert layer.options["filters"] == 4 and layer.arrays["kernel"].shape == (4, 1, 3, 3)
+    assert window.scene.block_items[conv].shape_line == "output: 4 × 8×8"
+    assert "4 maps of 8×8" in page.shape.text()
+    doc.undo_stack.undo()
+    assert layer.options["filters"] == 8 and filters.value() == 8
+
+
+def test_a_setting_that_does_not_fit_is_refused_with_the_reason(window, qtbot):
+    window.show()
+    doc, image, conv = _conv_selected(window)
+    page = window.inspector.stack.currentWidget()
+    padding = page.fields["padding"]
+    padding.setCurrentText("valid")
+    padding.activated.emit(padding.currentIndex())
+    kernel = page.fields["kernel"]
+    count = doc.undo_stack.count()
+    messages = []
+    window.inspector.message.connect(messages.append)
+    kernel.setFocus()
+    kernel.selectAll()
+    QTest.keyClicks(kernel, "11")
+    QTest.keyClick(kernel, Qt.Key.Key_Return)
+    assert doc.design.layer(conv).options["kernel"] == 3
+    assert doc.undo_stack.count() == count
+    assert kernel.value() == 3
+    assert messages and "does not fit" in messages[-1]
+    assert "does not fit" in page.problem.text()
