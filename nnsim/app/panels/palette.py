@@ -31,7 +31,9 @@ KINDS = ("input", "hidden", "output")
 MAX_PART_SIZE = 10_000
 # Layers drawn as blocks the palette offers, in order: (type, button text).
 BLOCK_PARTS = (("image", "Image input"), ("conv", "Convolution"), ("maxpool", "Max pooling"),
-               ("avgpool", "Average pooling"), ("flatten", "Flatten"))
+               ("avgpool", "Average pooling"), ("flatten", "Flatten"),
+               ("rnn", "Recurrent layer"), ("lstm", "LSTM"), ("gru", "GRU"))
+RECURRENT_PARTS = ("rnn", "lstm", "gru")  # drawn with a loop: they carry a state from step to step
 
 
 def part_mime_data(kind: str, size: int, layer: bool = False) -> QMimeData:
@@ -150,7 +152,17 @@ def block_pixmap(type_name: str, extent: int = 28, ratio: float = 1.0) -> QPixma
     p.drawRoundedRect(QRectF(m, m, extent - 2 * m, extent - 2 * m), 3, 3)
     p.setPen(QPen(style.ring, 1.0))
     a, b = extent * 0.28, extent * 0.72
-    if type_name == "flatten":
+    if type_name in RECURRENT_PARTS:  # a loop over the block: its state goes round to the next step
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(style.title, 1.6))
+        r = QRectF(a, a, b - a, b - a)
+        p.drawArc(r, 60 * 16, 300 * 16)
+        tip = QPointF(r.center().x() + r.width() / 2 * 0.5, r.top() + r.height() * 0.07)
+        p.setBrush(style.title)
+        p.drawPolygon([tip, tip + QPointF(-4, -3), tip + QPointF(-3, 3)])
+        if type_name != "rnn":  # gates: a small bar beside it
+            p.drawRect(QRectF(b - 2, a + (b - a) * 0.55, 3, (b - a) * 0.45))
+    elif type_name == "flatten":
         for i in range(4):
             y = a + (b - a) * i / 3
             p.drawEllipse(QPointF(extent / 2, y), extent * 0.05, extent * 0.05)

@@ -33,7 +33,7 @@ def sequence_design() -> Design:
     return d
 
 
-def open_design(make_window, qtbot, tmp_path, design):
+def open_design(make_window, qtbot, tmp_path, design, workspace="train"):
     gc.collect()  # earlier tests' Qt objects go here, not in the training thread (a warning there)
     path = tmp_path / "seq.nnsim"
     nnsim.save(design, path)
@@ -42,8 +42,9 @@ def open_design(make_window, qtbot, tmp_path, design):
     window.show()
     qtbot.waitExposed(window)
     window.show_canvas()
-    window.workspaces.switch("train")
-    qtbot.waitUntil(lambda: window.training.controller.heavy is not None, timeout=WAIT)
+    window.workspaces.switch(workspace)
+    if workspace == "train":
+        qtbot.waitUntil(lambda: window.training.controller.heavy is not None, timeout=WAIT)
     return window
 
 
@@ -96,3 +97,66 @@ def test_draw_a_loop_train_and_the_hidden_state_strip_follows(make_window, qtbot
     x, y = next(iter(grad.curves.values())).getData()
     assert x[0] == 0 and len(x) > 10 and y[10] < y[0]
     assert "steps back" in grad.note.text()
+
+
+def click_at(view, scene_pos: QPointF) -> None:
+    w = view.viewport()
+    p = view.mapFromScene(scene_pos)
+    QTest.mousePress(w, Qt.LeftButton, Qt.NoModifier, p)
+    QTest.mouseRelease(w, Qt.LeftButton, Qt.NoModifier, p)
+    QApplication.processEvents()
+
+
+def drag_to(view, start: QPointF, end: QPointF, steps: int = 8) -> None:
+    w = view.viewport()
+    a, b = view.mapFromScene(start), view.mapFromScene(end)
+    QTest.mousePress(w, Qt.LeftButton, Qt.NoModifier, a)
+    for k in range(1, steps + 1):
+        p = a + (b - a) * (k / steps)
+        QTest.mouseMove(w, QPoint(round(p.x()), round(p.y())))
+        QApplication.processEvents()
+    QTest.mouseRelease(w, Qt.LeftButton, Qt.NoModifier, b)
+    QApplication.processEvents()
+
+
+def test_add_an_lstm_from_the_palette_train_and_step_its_cell_through_time(make_window, qtbot, tmp_path):
+    d = Design(name="an lstm to be")
+    i = build.add_layer(d, LayerKind.INPUT, 1)
+    o = build.add_layer(d, LayerKind.OUTPUT, 1, activation=Activation.SIGMOID, x=520)
+    d.dataset = DatasetSpec("sequence", "temporal_xor")
+    d.training.learning_rate = 0.1
+    d.training.bptt_steps = 20
+    window = open_design(make_window, qtbot, tmp_path, d, workspace="build")
+    ui = window.training
+    # The palette's LSTM part (double-clicked) adds an LSTM block.
+    part = window.palette.block_parts["lstm"]
+    QTest.mouseDClick(part, Qt.LeftButton)
+    QApplication.processEvents()
+    lstm = next(lay for lay in window.document.design.layers if lay.type == "lstm")
+    block = window.scene.block_items[lstm.id]
+    # Link the input into it and it into the output, dragging from the ports.
+    drag_to(window.canvas, window.scene.layer_items[i.id].port_scene_pos(), block.scene_frame().center())
+    drag_to(window.canvas, block.port_scene_pos(), window.scene.layer_items[o.id].scene_frame().center())
+    links = {(lk.source, lk.target) for lk in window.document.design.links}
+    assert links == {(i.id, lstm.id), (lstm.id, o.id)}
+    window.workspaces.switch("train")
+    qtbot.waitUntil(lambda: ui.controller.heavy is not None and ui.controller.probe.sequence, timeout=WAIT)
+    assert ui.docks["training_gates_dock"].isVisible()
+    ui.actions.play.trigger()
+    qtbot.waitUntil(lambda: ui.controller.latest.step >= 30, timeout=WAIT)
+    ui.actions.play.trigger()
+    qtbot.waitUntil(lambda: not ui.controller.playing, timeout=WAIT)
+    # Selecting the LSTM block brings its cell view forward.
+    click_at(window.canvas, block.scene_frame().center())
+    cell = ui.sequence.cell
+    qtbot.waitUntil(lambda: cell.isVisible() and bool(cell.diagram.values), timeout=WAIT)
+    assert cell.chooser.currentData() == lstm.id
+    cell.setFocus()
+    focus = ui.sequence.focus
+    start = focus.step
+    QTest.keyClick(cell, Qt.Key_Right)
+    QTest.keyClick(cell, Qt.Key_Right)
+    assert focus.step == start + 2 and cell.slider.value() == start + 2
+    gates = cell.layer.gates
+    assert cell.diagram.values["i"] == gates["i"][focus.step, 0]
+    assert cell.diagram.values["c"] == gates["c"][focus.step, 0]
