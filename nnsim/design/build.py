@@ -104,8 +104,12 @@ def add_block(
     **options,
 ) -> Layer:
     """Append a layer drawn as a block (``image``, ``conv``, ``maxpool``,
-    ``avgpool``, ``flatten``) with its type's ``options``; its arrays come
-    with ``initialize`` once it is linked."""
+    ``avgpool``, ``flatten``, ``rnn``, ``lstm``, ``gru``) with its type's
+    ``options``, placed at ``x`` (by default one column right of the last
+    layer, as ``add_layer``); its arrays come with ``initialize`` once it is
+    linked."""
+    if x is None:
+        x = COLUMN_SPACING * len(design.layers)
     layer = Layer(
         id=design.next_id(),
         name=name or (type_name if kind == LayerKind.HIDDEN else layer_name(design, kind)),
@@ -113,6 +117,7 @@ def add_block(
         activation=Activation.LINEAR if kind == LayerKind.INPUT else activation,
         type=type_name,
         options={**_types()[type_name].defaults(), **options},
+        x=float(x),
     )
     design.layers.append(layer)
     return layer
