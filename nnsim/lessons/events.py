@@ -30,6 +30,7 @@ EVENTS: dict[str, str] = {
     "compare_done": "the depth comparison finished: names, losses, accuracies (lists, one per network)",
     "time_step": "the step-through-time tool showed a step: phase (forward | backward | lstm), step, steps",
     "time_walk_done": "the step-through-time tool reached the end of a pass: phase (forward | backward), loss",
+    "rnn_lstm_done": "the RNN-against-LSTM comparison finished: names, accuracies (lists, one per network), epochs",
 }
 
 

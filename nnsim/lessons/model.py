@@ -22,7 +22,7 @@ from nnsim.lessons.checks import Check, LessonError, _valid_setting, parse_check
 FORMAT_VERSION = 1
 
 #: Learn tools a step may bring forward.
-TOOLS = ("lessons", "step_through", "perceptron", "landscape", "activations", "compare", "time_steps")
+TOOLS = ("lessons", "step_through", "perceptron", "landscape", "activations", "compare", "time_steps", "rnn_lstm")
 
 EXAMPLE_PREFIX = "example:"
 

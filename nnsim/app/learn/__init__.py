@@ -22,6 +22,7 @@ from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.landscape_panel import LandscapePanel
 from nnsim.app.learn.lessons_panel import LessonsPanel
 from nnsim.app.learn.perceptron_panel import PerceptronPanel
+from nnsim.app.learn.rnn_lstm_panel import RnnLstmPanel
 from nnsim.app.learn.step_panel import StepThroughPanel
 from nnsim.app.learn.time_panel import TimeStepsPanel
 from nnsim.app.learn.training_link import TrainingLink
@@ -42,6 +43,7 @@ TOOLS = {
     "compare": ("&Compare Shallow and Deep Networks", "Compare networks", "learn_compare_dock",
                 Area.BottomDockWidgetArea, ""),
     "time_steps": ("Step Through &Time", "Step through time", "learn_time_dock", Area.BottomDockWidgetArea, ""),
+    "rnn_lstm": ("Compare &RNN and LSTM", "RNN against LSTM", "learn_rnn_lstm_dock", Area.BottomDockWidgetArea, ""),
 }
 
 
@@ -84,6 +86,10 @@ class LearnMode:
     def time_steps(self) -> TimeStepsPanel:
         return self.panels["time_steps"]
 
+    @property
+    def rnn_lstm(self) -> RnnLstmPanel:
+        return self.panels["rnn_lstm"]
+
     def show(self, name: str) -> None:
         self.hub.show_tool(name)
 
@@ -111,6 +117,7 @@ def install_learn_mode(window: Host, training: TrainingController | None = None,
         "activations": ActivationsPanel(hub),
         "compare": ComparePanel(hub),
         "time_steps": TimeStepsPanel(hub),
+        "rnn_lstm": RnnLstmPanel(hub),
     }
     mode.menu = window.add_menu("&Learn")
     # Tools under the canvas join the plots there (the cost curves) as tabs; the
