@@ -136,6 +136,10 @@ class RnnLstmPanel(DockPanel):
         self.curves_plot.setMinimumSize(180, 120)
         self.curves_plot.setLabel("bottom", "epoch")
         self.curves_plot.setLabel("left", "accuracy")
+        self.curves_plot.getAxis("left").enableAutoSIPrefix(False)
+        self.curves_plot.setYRange(0.0, 1.0, padding=0.02)
+        self.curves_plot.setMenuEnabled(False)
+        self.curves_plot.hideButtons()
         self.curves = [self.curves_plot.plot(pen=pg.mkPen(c, width=2.5), symbol="o", symbolSize=5,
                                              symbolBrush=c, symbolPen=None) for c in COLOURS]
         self.grad_plots, self.grad_curves = [], []

@@ -167,11 +167,17 @@ class TimeStepsPanel(DockPanel):
     @staticmethod
     def _forward_html(w: TimeWalk, t: int) -> str:
         x = ", ".join(fmt(v, 3) for v in w.x[t])
-        parts = [f"<p><b>Step {t + 1}</b>: the input is <b>{x}</b>."
-                 + (" The values marked <i>(t−1)</i> arrive over recurrent connections: the outputs of "
-                    "<b>step {t}</b>, kept for one step." .format(t=t) if t else
-                    " Before the first step there is nothing to remember: what recurrent connections "
-                    "bring is 0 (the initial state).") + "</p>"]
+        looped = any(tm.delayed for n in w.forward[t] for tm in n.terms)
+        if not looped:
+            memory = (" No connection here is recurrent: each step sees only its own input."
+                      if not w.lstm else " The LSTM keeps its own state: see One LSTM step.")
+        elif t:
+            memory = (f" The values marked <i>(t−1)</i> arrive over recurrent connections: the outputs of "
+                      f"<b>step {t}</b>, kept for one step.")
+        else:
+            memory = (" Before the first step there is nothing to remember: what recurrent connections bring "
+                      "is 0 (the initial state).")
+        parts = [f"<p><b>Step {t + 1}</b>: the input is <b>{x}</b>.{memory}</p>"]
         for n in w.forward[t]:
             delayed = sum(1 for tm in n.terms if tm.delayed)
             parts.append(f"<p><b>{escape(n.name)}</b> ({escape(n.layer)}): z = {escape(sum_text(n.terms, n.bias))} "
