@@ -34,6 +34,7 @@ from nnsim.app.responsive import StatusLine, hold_width
 from nnsim.app.training.actions import TrainingActions
 from nnsim.app.training.controller import TrainingController
 from nnsim.design.model import LearningRule, Loss, Optimizer, Regularization
+from nnsim.design.settings import MAX_BPTT
 
 # TensorFlow Playground's choices (any other value can be typed in).
 LEARNING_RATES = ["0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10"]
@@ -207,6 +208,25 @@ class TrainingPanel(QWidget):
         form.addRow("Penalty rate", self.reg_rate)
         self.rule = self._combo("rule", RULES, "Backpropagation trains any network; the perceptron rule one layer of step neurons")
         form.addRow("Learning rule", self.rule)
+        # Sequences only: how far back through time a step goes, and clipping.
+        self.bptt = QSpinBox()
+        self.bptt.setObjectName("bptt_steps")
+        self.bptt.setRange(0, MAX_BPTT)
+        self.bptt.setSpecialValueText("whole sequence")
+        self.bptt.setSuffix(" steps")
+        self.bptt.setToolTip("Backpropagation through time cut into chunks of this many steps (the state carried "
+                             "from chunk to chunk); 0: each sequence whole")
+        self.bptt.valueChanged.connect(lambda v: self._set(bptt_steps=int(v)))
+        form.addRow("Through time", self.bptt)
+        self.clip = QDoubleSpinBox()
+        self.clip.setObjectName("gradient_clip")
+        self.clip.setRange(0.0, 1e6)
+        self.clip.setDecimals(2)
+        self.clip.setSpecialValueText("off")
+        self.clip.setToolTip("Clip every gradient entry to ± this (exploding gradients); 0: off")
+        self.clip.valueChanged.connect(lambda v: self._set(gradient_clip=float(v)))
+        form.addRow("Clip gradients", self.clip)
+        self._settings_form = form
         # The epoch budget: off, Play trains until paused. The number stays
         # in the design either way (it is also `nnsim train`'s default).
         budget_row = QHBoxLayout()
@@ -282,9 +302,14 @@ class TrainingPanel(QWidget):
         t = self.document.design.training
         self.learning_rate.show_value(float(t.learning_rate))
         self.reg_rate.show_value(float(t.regularization_rate))
+        sequences = str(self.document.design.dataset.source) == "sequence"
+        for w in (self.bptt, self.clip):
+            self._settings_form.setRowVisible(w, sequences)
         for widget, value in (
             (self.batch_size, int(t.batch_size)),
             (self.epochs, int(min(t.epochs, MAX_EPOCHS))),
+            (self.bptt, int(t.bptt_steps)),
+            (self.clip, float(t.gradient_clip)),
         ):
             widget.blockSignals(True)
             widget.setValue(value)
