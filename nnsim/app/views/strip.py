@@ -18,7 +18,7 @@ from nnsim.app.training.colors import LUT, to_rgba
 LABEL_W = 84  # px for the band names on the left
 AXIS_H = 16  # px for the step numbers underneath
 GAP = 5  # px between bands
-MAX_ROW = 14  # px: a row never gets taller than this
+MAX_ROW = 22  # px: a row never gets taller than this
 UNIT_LUT = np.concatenate([np.linspace([255, 255, 255, 255], [35, 35, 35, 255], 256)]).round().astype(np.uint8)
 
 
