@@ -77,7 +77,7 @@ class GateHeatmapView(HeavyView):
         focus.step_changed.connect(self.strip.set_chosen)
         lay.addWidget(self.strip, 1)
         self.layer = None
-        self.follow(controller, self._session)
+        self.follow(controller, self._session, every_frame=True)  # every paced frame
 
     @Slot()
     def _session(self) -> None:
@@ -281,7 +281,7 @@ class CellView(HeavyView):
         self.layer = None
         self.seq = None
         focus.step_changed.connect(self._on_step)
-        self.follow(controller, self._session)
+        self.follow(controller, self._session, every_frame=True)  # every paced frame
 
     @Slot()
     def _session(self) -> None:

@@ -145,7 +145,7 @@ class HiddenStateView(HeavyView):
         self.shown = None  # the SequenceNumbers drawn last
         focus.step_changed.connect(self.strip.set_chosen)
         focus.changed.connect(self._refetch)
-        self.follow(controller, self._session)
+        self.follow(controller, self._session, every_frame=True)  # every paced frame
 
     @Slot()
     def _session(self) -> None:

@@ -191,7 +191,7 @@ class UnrolledView(HeavyView):
         self.canvas.setObjectName("unrolled_canvas")
         lay.addWidget(self.canvas, 1)
         self.edges: list[tuple[int, int, int]] = []
-        self.follow(controller, self._session)
+        self.follow(controller, self._session, every_frame=True)  # every paced frame
 
     @Slot()
     def _session(self) -> None:

@@ -26,3 +26,26 @@ def test_hidden_sequence_views_are_not_measured(qtbot):
     ui.docks["training_hidden_state_dock"].show()
     qtbot.waitUntil(lambda: probe.wanted and ui.controller.heavy.sequence is not None, timeout=WAIT)
     assert not probe.want_text  # the text view is not in sight
+
+
+def test_at_a_paced_speed_the_sequence_views_draw_every_frame(qtbot):
+    """One step a frame: each frame the hidden-state strip and the gates show
+    that frame's own measurement."""
+    gc.collect()
+    window, ui = training_window(qtbot, lstm_design(), pace="step")
+    views = ui.sequence
+    ui.docks["training_hidden_state_dock"].raise_()
+    ui.docks["training_gates_dock"].raise_()
+    seen = []
+
+    def after_the_views() -> bool:  # registered after them: runs once they have drawn the frame
+        heavy = ui.controller.heavy
+        if heavy is not None and heavy.sequence is not None and ui.controller.playing:
+            seen.append((views.hidden_state.shown is heavy.sequence, views.gates._heavy is heavy))
+        return False
+
+    ui.controller.add_heavy_view(after_the_views, every_frame=True)
+    ui.controller.play()
+    qtbot.waitUntil(lambda: len(seen) >= 6, timeout=WAIT)
+    ui.controller.pause()
+    assert all(a and b for a, b in seen)
