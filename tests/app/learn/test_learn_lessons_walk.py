@@ -240,7 +240,37 @@ def test_lesson_7_going_deeper(walk, qtbot):
     walk.next_step()
     walk.wait_done()
     walk.finished()
-    assert not walk.panel.next_lesson_button.isVisible()  # the last lesson
+    assert "A loop gives memory" in walk.panel.next_lesson_button.full_text()
+
+
+def test_lesson_8_a_loop_gives_memory(walk, qtbot):
+    import gc
+
+    gc.collect()  # earlier tests' Qt objects go here, not in the training thread
+    walk.open_from_menu("loop-gives-memory")
+    assert walk.document.design.name == "No loop, no memory: temporal XOR"
+    walk.train_until_done(timeout=120_000)  # three epochs: it stays near chance
+    walk.next_step()
+    # Alt-drag inside the hidden layer's frame: a loop onto itself.
+    hidden = walk.document.design.layers_of_kind(LayerKind.HIDDEN)[0]
+    frame = walk.window.scene.layer_items[hidden.id].scene_frame()
+    view = walk.window.canvas
+    start = view.mapFromScene(QPointF(frame.left() + 4, frame.center().y() - 10))
+    end = view.mapFromScene(QPointF(frame.left() + 4, frame.center().y() + 30))
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, start)
+    for k in range(1, 7):
+        QTest.mouseMove(view.viewport(), start + (end - start) * (k / 6))
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, end)
+    walk.wait_done()
+    walk.next_step()
+    walk.train_until_done(timeout=180_000)  # with the loop: 95% of the steps right
+    walk.next_step()
+    steps = walk.tool("time_steps")
+    steps.setFocus()
+    for _ in range(steps.walk.steps):
+        QTest.keyClick(steps, Qt.Key.Key_Right)
+    walk.wait_done()
+    walk.finished()
 
 
 def test_skipping_a_step_and_going_back(walk, qtbot):
