@@ -14,7 +14,7 @@ from nnsim.app.panels.inspector import LAYER_PAGES
 def test_the_palette_offers_image_layers_and_double_click_adds_one(window, qtbot):
     window.resize(1366, 768)
     window.show()
-    assert list(window.palette.block_parts) == ["image", "conv", "maxpool", "avgpool", "flatten"]
+    assert list(window.palette.block_parts) == ["image", "conv", "maxpool", "avgpool", "flatten", "rnn", "lstm", "gru"]
     QTest.mouseDClick(window.palette.block_parts["image"], Qt.MouseButton.LeftButton)
     QTest.mouseDClick(window.palette.block_parts["conv"], Qt.MouseButton.LeftButton)
     d = window.document.design
