@@ -47,6 +47,19 @@ TOOLS = {
 }
 
 
+# Tools no workspace places (the tabs under the canvas are full): brought in as
+# one more tab of the step-through when it is shown, so they get its width.
+JOIN_STEP_TABS = ("time_steps", "rnn_lstm")
+
+
+def _bring_beside_step(window, mode, dock: QDockWidget) -> None:
+    step = mode.docks.get("step_through")
+    if step is not None and step.isVisible() and not step.isFloating() and not dock.isVisible() \
+            and hasattr(window, "tabifyDockWidget"):
+        window.tabifyDockWidget(step, dock)
+    window.bring_dock(dock)
+
+
 @dataclass
 class LearnMode:
     """What ``install_learn_mode`` made, for the window (and tests) to reach."""
@@ -134,7 +147,10 @@ def install_learn_mode(window: Host, training: TrainingController | None = None,
         if area == Area.BottomDockWidgetArea and partners[area] is None:
             partners[area] = object_name
         # The window's workspaces know where it belongs (a plain window gives it room).
-        hub.register_tool(name, lambda d=dock: window.bring_dock(d))
+        if name in JOIN_STEP_TABS:
+            hub.register_tool(name, lambda d=dock: _bring_beside_step(window, mode, d))
+        else:
+            hub.register_tool(name, lambda d=dock: window.bring_dock(d))
         action = QAction(text, window)
         action.setObjectName(f"learn_{name}_action")
         if keys:
