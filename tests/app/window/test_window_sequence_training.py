@@ -83,11 +83,15 @@ def test_draw_a_loop_train_and_the_hidden_state_strip_follows(make_window, qtbot
     qtbot.waitUntil(lambda: view.shown is not None and view.shown.layers[0].looped, timeout=WAIT)
     before = hidden_band(view)
     assert before.shape == (5, view.shown.steps)
+    loops_before = [c.weight for c in design.connections if c.delay]
     step0 = ui.controller.latest.step
     ui.actions.play.trigger()
     qtbot.waitUntil(lambda: ui.controller.latest.step >= step0 + 30, timeout=WAIT)
     ui.actions.play.trigger()  # pause
     qtbot.waitUntil(lambda: not ui.controller.playing, timeout=WAIT)
+    # What training did to the loop's weights is in the design (what Save writes).
+    loops_after = [c.weight for c in window.document.design.connections if c.delay]
+    assert len(loops_after) == 25 and loops_after != loops_before
     qtbot.waitUntil(lambda: not np.array_equal(hidden_band(view), before), timeout=WAIT)
     assert np.abs(hidden_band(view) - before).max() > 1e-3
     # The gradient through time reaches back from the last target, weaker step by step.
