@@ -85,8 +85,11 @@ class SequenceViews:
         sequence = [docks[name] for name in SEQUENCE_DOCKS + LSTM_DOCKS]
         if probe.sequence:
             shown = sequence[:3] + ([sequence[3]] if probe.sequence_probe.is_text else [])
-            if any(getattr(node.op, "type", "") == "lstm" for node in probe.session.network.layers):
-                shown += sequence[4:]
+            types = {getattr(node.op, "type", "") for node in probe.session.network.layers}
+            if "lstm" in types:
+                shown += sequence[4:]  # the cell view and the gates
+            elif "gru" in types:
+                shown.append(sequence[5])  # the gates
             if probe.is_classification:
                 shown.append(tables[0])
             return shown, [d for d in maps + tables + sequence if d not in shown], ("sequence", tuple(shown))

@@ -25,7 +25,9 @@ from nnsim.app.views.common import HeavyView
 from nnsim.app.views.strip import Band, StripWidget
 
 GATES = (("f", "forget gate", True), ("i", "input gate", True), ("o", "output gate", True),
-         ("c_tilde", "candidate", False), ("c", "cell state", False), ("h", "hidden", False))
+         ("c_tilde", "candidate", False), ("c", "cell state", False),
+         ("z", "update gate", True), ("r", "reset gate", True), ("n", "candidate", False),  # a GRU's
+         ("h", "hidden", False))
 BELT = QColor("#2b2f36")
 SIGMA = QColor("#f2a900")  # Colah's yellow layer boxes
 POINTWISE = QColor("#e8590c")
@@ -33,6 +35,11 @@ POINTWISE = QColor("#e8590c")
 
 def lstm_layers(seq) -> list:
     return [layer for layer in seq.layers if layer.gates and "c" in layer.gates] if seq is not None else []
+
+
+def gated_layers(seq) -> list:
+    """The LSTM and GRU layers: those with gates to show."""
+    return [layer for layer in seq.layers if len(layer.gates) > 1] if seq is not None else []
 
 
 class LayerChooser(QComboBox):
@@ -96,7 +103,7 @@ class GateHeatmapView(HeavyView):
     def refresh(self) -> bool:
         heavy = self.controller.heavy
         seq = None if heavy is None else heavy.sequence
-        layers = lstm_layers(seq)
+        layers = gated_layers(seq)
         if not layers or heavy is self._heavy or not self.isVisible():
             return False
         self._heavy = heavy
@@ -111,7 +118,7 @@ class GateHeatmapView(HeavyView):
                 lo, hi = 0.0, 1.0
             else:
                 m = float(np.nanmax(np.abs(values))) if values.size else 1.0
-                lo, hi = (-1.0, 1.0) if key in ("h", "c_tilde") else (-max(m, 1e-9), max(m, 1e-9))
+                lo, hi = (-1.0, 1.0) if key in ("h", "c_tilde", "n") else (-max(m, 1e-9), max(m, 1e-9))
             bands.append(Band(name, values.T, lo, hi, unit=unit, tip=name))
         self.focus.seen(seq.steps)
         self.strip.set_bands(bands, seq.steps)

@@ -44,3 +44,19 @@ def test_gates_and_cell_view_follow_training_and_the_arrow_keys_move_in_time(qtb
     QTest.keyClick(cell, Qt.Key_Left)
     assert views.focus.step == start + 1
     assert f"step {start + 2}" in cell.note.text()
+
+
+def test_a_gru_shows_its_gates_over_time(qtbot):
+    gc.collect()
+    d = lstm_design()
+    gru = next(layer for layer in d.layers if layer.type == "lstm")
+    gru.type, gru.options, gru.arrays = "gru", {"cells": 4}, {}
+    from nnsim.design.build import initialize
+
+    initialize(d, np.random.default_rng(2))
+    window, ui = training_window(qtbot, d)
+    assert ui.docks["training_gates_dock"].isVisible() and not ui.docks["training_lstm_cell_dock"].isVisible()
+    ui.docks["training_gates_dock"].raise_()
+    gates = ui.sequence.gates
+    qtbot.waitUntil(lambda: bool(gates.strip.bands), timeout=WAIT)
+    assert [b.name for b in gates.strip.bands] == ["update gate", "reset gate", "candidate", "hidden"]
