@@ -328,7 +328,8 @@ class TextSampleView(HeavyView):
         self._heavy = heavy
         snap = self.controller.latest
         epoch = snap.epoch if snap is not None else 0
-        self.note.setText(f"Written by the network after {epoch:,} epochs, starting from '{seq.prompt}', "
+        self.note.setText(f"Written by the network after {epoch:,} epoch{'s' if epoch != 1 else ''}, starting from "
+                          f"'{seq.prompt}', "
                           "each character drawn from its outputs (temperature 0.8) and fed back as the next input.")
         self.text.setText(seq.prompt + seq.text)
         return True
