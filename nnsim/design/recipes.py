@@ -226,8 +226,12 @@ def resize_layer(design: Design, layer_id: int, size: int, rng: np.random.Genera
     siblings) or shrink it (removing its last neurons)."""
     layer = design.layer(layer_id)
     members = design.neurons_of(layer_id)
+    if layer.type != "dense":
+        raise EditError(f"layer {quote(layer.name)} is drawn as a block: its size follows from its options")
     if not 1 <= size <= MAX_LAYER_SIZE:
         raise EditError(f"layer {quote(layer.name)} can hold 1 to {MAX_LAYER_SIZE} neurons, not {size}")
+    if not members:
+        raise EditError(f"layer {quote(layer.name)} has no neuron to grow from: add one first")
     if size < len(members):
         return remove(design, neurons=[n.id for n in members[size:]])
     _check_matrices(design, grow={layer_id: size - len(members)})
