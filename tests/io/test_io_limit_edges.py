@@ -46,7 +46,7 @@ def test_history_counters_load_up_to_their_limit(field, top):
             f"bad.nnsim: history[0].{field}: {bad} is outside 0..{top}")
 
 
-def test_a_whole_number_written_with_a_point_is_a_whole_number():
+def test_a_whole_number_written_with_a_point_is_a_whole_number_and_a_fraction_is_shown():
     assert loads(json.dumps(with_history(epoch=3.0))).history[0].epoch == 3
     assert refused(json.dumps(with_history(epoch=3.5))) == (
-        "bad.nnsim: history[0].epoch: expected a whole number, found a number")
+        "bad.nnsim: history[0].epoch: expected a whole number, found 3.5")
