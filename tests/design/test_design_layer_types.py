@@ -123,5 +123,5 @@ def test_an_absurd_array_shape_is_refused_before_anything_is_made(toy_type):
 def test_a_block_layer_is_not_resized_like_a_column_of_neurons():
     d = layered([2, 3, 1])
     block = add_block(d, "flatten")
-    with pytest.raises(recipes.EditError, match="drawn as a block"):
+    with pytest.raises(recipes.EditError, match="takes its size from its settings"):
         recipes.resize_layer(d, block.id, 3, np.random.default_rng(0))
