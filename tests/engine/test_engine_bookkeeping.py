@@ -146,3 +146,23 @@ def test_training_a_saved_design_again_counts_on_from_its_history(tmp_path):
     whole = xor_design()
     nnsim.train(whole, epochs=3)
     assert [(r.epoch, r.step) for r in whole.history] == [(r.epoch, r.step) for r in again.history]
+
+
+def test_settings_followed_between_steps_keep_the_optimizers_memory_unless_it_changes():
+    plain = xor_design()
+    plain.training.optimizer = "momentum"
+    reference = Session(plain)
+    reference.trainer.train_steps(6)
+    design = xor_design()
+    design.training.optimizer = "momentum"
+    session = Session(design)
+    for _ in range(6):  # the window applies settings before every step
+        assert session.follow_settings() == ""
+        session.trainer.train_steps(1)
+    assert np.array_equal(session.network.copy_params(), reference.network.copy_params())
+    design.training.optimizer = "adam"
+    plain.training.optimizer = "adam"
+    session.follow_settings()
+    session.trainer.train_steps(1)
+    reference.trainer.train_steps(1)  # this one still has its momentum optimizer
+    assert not np.array_equal(session.network.copy_params(), reference.network.copy_params())
