@@ -2,7 +2,9 @@
 benchmarks/mutation.sh): killed (a timeout counts as killed) over tested
 mutants, and the survivors' names, to read with ``mutmut show NAME``.
 
-    python benchmarks/mutation_scores.py [FILE ...] [--survivors]
+    python benchmarks/mutation_scores.py [FILE ...] [--survivors | --names]
+
+``--names`` prints only the survivors' names (for ``mutmut run NAME ...``).
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ def scores(files: list[str]) -> list[tuple[str, Counter, list[str]]]:
 def main(argv: list[str]) -> int:
     show = "--survivors" in argv
     files = [a for a in argv if not a.startswith("--")]
+    if "--names" in argv:
+        for _, _, survivors in scores(files):
+            for name in survivors:
+                print(name)
+        return 0
     print(f"{'file':34} {'mutants':>7} {'killed':>6} {'survived':>8} {'no tests':>8} {'not run':>7} {'score':>6}")
     for source, count, survivors in scores(files):
         tested = count["killed"] + count["survived"] + count["no tests"]
