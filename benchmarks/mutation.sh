@@ -4,6 +4,7 @@
 #   benchmarks/mutation.sh [FILE ...]      e.g. nnsim/engine/trainer.py nnsim/io/format.py
 #   RECHECK=1 benchmarks/mutation.sh FILE ...   test again only the mutants that survived
 #                                               (after adding tests: far quicker)
+#   RESUME=1 benchmarks/mutation.sh FILE ...    run only the mutants not run yet (after an interruption)
 #
 # Mutates the files named (all of [tool.mutmut] only_mutate in pyproject.toml
 # when none are; then only mutants without a result yet are run), runs the
@@ -15,10 +16,10 @@ set -eu
 cd "$(dirname "$0")/.."
 bin=${VENV:-.venv}/bin
 names=""
-if [ -n "${RECHECK:-}" ]; then
-    names=$("$bin/python" benchmarks/mutation_scores.py --names "$@")
+if [ -n "${RECHECK:-}" ] || [ -n "${RESUME:-}" ]; then
+    names=$("$bin/python" benchmarks/mutation_scores.py "${RECHECK:+--names}${RESUME:+--pending}" "$@")
     if [ -z "$names" ]; then
-        echo "no surviving mutants to test again"
+        echo "no mutants to run"
         exec "$bin/python" benchmarks/mutation_scores.py "$@"
     fi
 else

@@ -4,7 +4,8 @@ mutants, and the survivors' names, to read with ``mutmut show NAME``.
 
     python benchmarks/mutation_scores.py [FILE ...] [--survivors | --names]
 
-``--names`` prints only the survivors' names (for ``mutmut run NAME ...``).
+``--names`` prints only the survivors' names (for ``mutmut run NAME ...``),
+``--pending`` the names of the mutants not run yet.
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ from pathlib import Path
 KILLED = {1, 3, 36, 24, -24, 152, 255}
 SURVIVED = {0}
 NOT_RUN = {None, 5, 33, 34}
+
+
+def pending(files: list[str]) -> list[str]:
+    names = []
+    for meta in sorted(Path("mutants").glob("nnsim/**/*.py.meta")):
+        if not files or str(meta.relative_to("mutants"))[: -len(".meta")] in files:
+            codes = json.loads(meta.read_text())["exit_code_by_key"]
+            names += [name for name, code in codes.items() if code is None]
+    return names
 
 
 def scores(files: list[str]) -> list[tuple[str, Counter, list[str]]]:
@@ -48,6 +58,9 @@ def scores(files: list[str]) -> list[tuple[str, Counter, list[str]]]:
 def main(argv: list[str]) -> int:
     show = "--survivors" in argv
     files = [a for a in argv if not a.startswith("--")]
+    if "--pending" in argv:
+        print("\n".join(pending(files)))
+        return 0
     if "--names" in argv:
         for _, _, survivors in scores(files):
             for name in survivors:

@@ -54,3 +54,9 @@ def test_chunks_as_long_as_the_sequence_train_as_whole_sequences(bptt_steps):
     assert got.keys() == expected.keys()
     for name in expected:
         np.testing.assert_allclose(got[name], expected[name], rtol=1e-12, atol=1e-15, err_msg=name)
+
+
+@pytest.mark.parametrize("bptt_steps, steps", [(1, 50), (10, 5), (49, 2), (50, 1), (0, 1)])
+def test_an_epoch_takes_one_step_per_chunk(bptt_steps, steps):
+    design = order_design(bptt_steps)
+    assert nnsim.train(design, epochs=1).steps == steps
