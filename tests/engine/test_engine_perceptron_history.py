@@ -4,12 +4,15 @@ weights at the end of that epoch (on the training and the test samples)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 import nnsim
 from nnsim.data import load_dataset
 from nnsim.design.build import initialize, layered
 from nnsim.design.model import Activation, DatasetSpec, Init, LearningRule, TrainingSettings
+from nnsim.session import Session
 
 
 def perceptron(dataset: DatasetSpec):
@@ -46,3 +49,44 @@ def test_without_test_samples_the_perceptron_history_has_no_test_numbers():
     assert [(r.epoch, r.step) for r in design.history] == [(1, 30), (2, 60)]  # converged in the second
     assert design.history[-1].train_accuracy == 1.0
     assert all(r.test_loss is None and r.test_accuracy is None for r in design.history)
+
+
+def test_not_separable_names_two_epochs_whose_weights_are_the_same():
+    design = nnsim.example("perceptron-xor")
+    design.history = []
+    after = {}
+    summary = nnsim.train(design, epochs=100, callback=lambda t: after.setdefault(t.epoch, t.net.copy_params()))
+    assert summary.status == "not_separable"
+    later, earlier = map(int, re.match(r"the weights after epoch (\d+) are the same as after epoch (\d+): ",
+                                       summary.message).groups())
+    assert earlier < later == summary.epochs == design.history[-1].epoch
+    assert np.allclose(after[later], after[earlier]) and earlier == min(
+        e for e in after if np.allclose(after[e], after[later]))
+
+
+def test_converging_names_the_first_epoch_without_a_mistake():
+    design = nnsim.example("perceptron-and")
+    design.history = []
+    after = {}
+    summary = nnsim.train(design, epochs=100, callback=lambda t: after.setdefault(t.epoch, t.net.copy_params()))
+    assert summary.message == f"converged: epoch {summary.epochs} classified every training sample correctly"
+    # that epoch changed nothing (no sample was wrong); the one before did
+    last = summary.epochs
+    assert np.array_equal(after[last], after[last - 1]) and not np.array_equal(after[last - 1], after[last - 2])
+
+
+def test_a_perceptron_divergence_names_its_step_and_resumes_from_the_first_sample():
+    design = nnsim.example("perceptron-and")
+    design.history = []
+    design.training.learning_rate = 1e308
+    session = Session(design)
+    trainer = session.trainer
+    while trainer.status == "ready" and trainer.epoch < 50:
+        trainer.train_steps(1)
+    step, epoch = map(int, re.match(r"training diverged at step (\d+) \(epoch (\d+)\): a weight became infinite "
+                                    r"or not a number; ", trainer.message).groups())
+    assert (step, epoch) == (trainer.step_count, trainer.epoch + 1)
+    design.training.learning_rate = 0.1
+    trainer.resume()
+    assert trainer.steps_left_in_epoch() == trainer.steps_per_epoch == 4
+    assert trainer.train_epochs(1) == 1 and trainer.step_count == step + 4
