@@ -5,6 +5,7 @@
 #   RECHECK=1 benchmarks/mutation.sh FILE ...   test again only the mutants that survived
 #                                               (after adding tests: far quicker)
 #   RESUME=1 benchmarks/mutation.sh FILE ...    run only the mutants not run yet (after an interruption)
+#                                               (RECHECK=1 RESUME=1: both)
 #
 # Mutates the files named (all of [tool.mutmut] only_mutate in pyproject.toml
 # when none are; then only mutants without a result yet are run), runs the
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 bin=${VENV:-.venv}/bin
 names=""
 if [ -n "${RECHECK:-}" ] || [ -n "${RESUME:-}" ]; then
-    names=$("$bin/python" benchmarks/mutation_scores.py "${RECHECK:+--names}${RESUME:+--pending}" "$@")
+    names=$("$bin/python" benchmarks/mutation_scores.py ${RECHECK:+--names} ${RESUME:+--pending} "$@")
     if [ -z "$names" ]; then
         echo "no mutants to run"
         exec "$bin/python" benchmarks/mutation_scores.py "$@"

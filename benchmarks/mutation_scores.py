@@ -58,13 +58,11 @@ def scores(files: list[str]) -> list[tuple[str, Counter, list[str]]]:
 def main(argv: list[str]) -> int:
     show = "--survivors" in argv
     files = [a for a in argv if not a.startswith("--")]
-    if "--pending" in argv:
-        print("\n".join(pending(files)))
-        return 0
-    if "--names" in argv:
-        for _, _, survivors in scores(files):
-            for name in survivors:
-                print(name)
+    if "--pending" in argv or "--names" in argv:
+        names = pending(files) if "--pending" in argv else []
+        if "--names" in argv:
+            names += [name for _, _, survivors in scores(files) for name in survivors]
+        print("\n".join(names))
         return 0
     print(f"{'file':34} {'mutants':>7} {'killed':>6} {'survived':>8} {'no tests':>8} {'not run':>7} {'score':>6}")
     for source, count, survivors in scores(files):
