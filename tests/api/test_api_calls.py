@@ -4,6 +4,8 @@ was needed and what was given."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -40,6 +42,18 @@ def test_gradients_of_one_sample_equal_those_of_a_batch_of_it():
     batch_loss, batch_grads = nnsim.gradients(design, [[1.0, 0.0]], [[1.0]])
     assert loss == batch_loss
     assert all(np.array_equal(grads[k], batch_grads[k]) for k in batch_grads)
+
+
+def test_gradients_that_overflow_are_returned_without_warnings():
+    design = nnsim.example("xor-mlp")
+    for layer in design.layers[1:]:
+        layer.activation = "linear"
+    for c in design.connections:
+        c.weight = 1e300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, grads = nnsim.gradients(design, [[1e10, 1e10]], [[1.0]])
+    assert not all(np.isfinite(g).all() for g in grads.values()) or not np.isfinite(loss)
 
 
 def test_inspect_refuses_the_wrong_number_of_inputs():

@@ -70,7 +70,9 @@ def test_an_epoch_takes_one_step_per_chunk(bptt_steps, steps):
 def test_sequences_one_at_a_time_take_a_step_per_sequence_and_chunk():
     design = order_design(25)
     design.training.batch_size = 1
-    assert nnsim.train(design, epochs=1).steps == 10 * 2
+    summary = nnsim.train(design, epochs=1)
+    assert (summary.epochs, summary.steps) == (1, 10 * 2)
+    assert [(r.epoch, r.step) for r in design.history] == [(1, 20)]
 
 
 @pytest.mark.parametrize("epoch, step, what", [(MAX_EPOCHS, 7, "epoch 1,000,000,000"),
