@@ -44,3 +44,13 @@ def test_without_a_generator_a_fresh_one_shuffles(tmp_path):
     path.write_text("a,label\n" + "".join(f"{i},{i % 2}\n" for i in range(40)))
     orders = {tuple(load_csv(path, ["label"], train_ratio=1.0).x_train[:, 0]) for _ in range(3)}
     assert len(orders) > 1 and all(sorted(o) == list(range(40)) for o in orders)
+
+
+def test_a_file_of_exactly_the_largest_size_is_read(tmp_path, monkeypatch):
+    path = tmp_path / "d.csv"
+    path.write_text("a,label\n1,x\n2,y\n")
+    monkeypatch.setattr("nnsim.data.csv_file.MAX_CSV_BYTES", path.stat().st_size)
+    assert len(load_csv(path, ["label"], train_ratio=1.0).x_train) == 2
+    monkeypatch.setattr("nnsim.data.csv_file.MAX_CSV_BYTES", path.stat().st_size - 1)
+    with pytest.raises(DataError, match=r"^d\.csv: 16 bytes is larger than a CSV file can be \(15\)$"):
+        load_csv(path, ["label"])
