@@ -2,7 +2,10 @@
 benchmarks/mutation.sh): killed (a timeout counts as killed) over tested
 mutants, and the survivors' names, to read with ``mutmut show NAME``.
 
-    python benchmarks/mutation_scores.py [FILE ...] [--survivors]
+    python benchmarks/mutation_scores.py [FILE ...] [--survivors | --names]
+
+``--names`` prints only the survivors' names (for ``mutmut run NAME ...``),
+``--pending`` the names of the mutants not run yet.
 """
 
 from __future__ import annotations
@@ -15,6 +18,15 @@ from pathlib import Path
 KILLED = {1, 3, 36, 24, -24, 152, 255}
 SURVIVED = {0}
 NOT_RUN = {None, 5, 33, 34}
+
+
+def pending(files: list[str]) -> list[str]:
+    names = []
+    for meta in sorted(Path("mutants").glob("nnsim/**/*.py.meta")):
+        if not files or str(meta.relative_to("mutants"))[: -len(".meta")] in files:
+            codes = json.loads(meta.read_text())["exit_code_by_key"]
+            names += [name for name, code in codes.items() if code is None]
+    return names
 
 
 def scores(files: list[str]) -> list[tuple[str, Counter, list[str]]]:
@@ -46,6 +58,12 @@ def scores(files: list[str]) -> list[tuple[str, Counter, list[str]]]:
 def main(argv: list[str]) -> int:
     show = "--survivors" in argv
     files = [a for a in argv if not a.startswith("--")]
+    if "--pending" in argv or "--names" in argv:
+        names = pending(files) if "--pending" in argv else []
+        if "--names" in argv:
+            names += [name for _, _, survivors in scores(files) for name in survivors]
+        print("\n".join(names))
+        return 0
     print(f"{'file':34} {'mutants':>7} {'killed':>6} {'survived':>8} {'no tests':>8} {'not run':>7} {'score':>6}")
     for source, count, survivors in scores(files):
         tested = count["killed"] + count["survived"] + count["no tests"]

@@ -308,12 +308,13 @@ def _parser() -> argparse.ArgumentParser:
             "'nnsim DESIGN' opens it with DESIGN (a .nnsim file or the name of a shipped example). "
             "The commands below need no window."
         ),
-        epilog="Exit status: 0 success, 2 bad input (one line on stderr), 3 training diverged.",
+        epilog=("Exit status: 0 success, 2 bad input (one line on stderr), 3 the numbers are not finite: "
+                "training diverged, or a prediction overflowed (one line on stderr)."),
     )
     p.add_argument("--version", action="version", version=f"nnsim {__version__}")
     p.add_argument("--reset-layout", action="store_true",
                    help="open the window with every panel of every workspace where it was at first start")
-    sub = p.add_subparsers(dest="command")
+    sub = p.add_subparsers(dest="command", prog="nnsim")  # "usage: nnsim train ...", not the main usage
     t = sub.add_parser("train", help="train a design without the window")
     t.add_argument("design", help="a .nnsim file or an example name")
     t.add_argument("--epochs", type=int, help="epochs to train (default: the design's budget)")
@@ -322,8 +323,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--save", metavar="OUT", help="write the trained design here")
     t.add_argument("--json", action="store_true", help="print one JSON object")
     pr = sub.add_parser("predict", help="the outputs for one input")
-    pr.add_argument("design")
-    pr.add_argument("inputs", nargs="*", metavar="X")
+    pr.add_argument("design", help="a .nnsim file or an example name")
+    pr.add_argument("inputs", nargs="*", metavar="X", help="the input values, one per input neuron")
     pr.add_argument("--trace", action="store_true", help="show each neuron's arithmetic")
     pr.add_argument("--sequence", metavar="FILE",
                     help="a CSV file of time steps (a header, then one row per step): print the outputs per step")

@@ -84,7 +84,7 @@ def test_divergence_mid_epoch_names_its_step_and_epoch_and_restores_the_weights(
     start = session.network.copy_params()
     design.training.learning_rate = 1e200
     trainer = session.trainer
-    trainer.train_steps(3)
+    assert trainer.train_steps(3) == 1  # the one step that ran
     assert trainer.status == DIVERGED
     assert re.match(r"training diverged at step 2 \(epoch 1\): the loss became (inf|nan); "
                     r"the weights were restored to those after epoch 0\. Try a smaller learning rate than 1e\+200\.$",
@@ -146,3 +146,23 @@ def test_training_a_saved_design_again_counts_on_from_its_history(tmp_path):
     whole = xor_design()
     nnsim.train(whole, epochs=3)
     assert [(r.epoch, r.step) for r in whole.history] == [(r.epoch, r.step) for r in again.history]
+
+
+def test_settings_followed_between_steps_keep_the_optimizers_memory_unless_it_changes():
+    plain = xor_design()
+    plain.training.optimizer = "momentum"
+    reference = Session(plain)
+    reference.trainer.train_steps(6)
+    design = xor_design()
+    design.training.optimizer = "momentum"
+    session = Session(design)
+    for _ in range(6):  # the window applies settings before every step
+        assert session.follow_settings() == ""
+        session.trainer.train_steps(1)
+    assert np.array_equal(session.network.copy_params(), reference.network.copy_params())
+    design.training.optimizer = "adam"
+    plain.training.optimizer = "adam"
+    session.follow_settings()
+    session.trainer.train_steps(1)
+    reference.trainer.train_steps(1)  # this one still has its momentum optimizer
+    assert not np.array_equal(session.network.copy_params(), reference.network.copy_params())

@@ -110,6 +110,14 @@ def test_huge_learning_rate_diverges_cleanly(hidden, optimizer):
     assert s.trainer.train_steps(3) == 0
     s.trainer.resume()
     assert s.trainer.status == READY
+    # resumed with a sensible rate, it trains on from the weights put back
+    design.training.learning_rate = 0.01
+    steps = s.trainer.step_count
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert s.trainer.train_steps(3) == 3
+    assert s.trainer.status == READY and s.trainer.step_count == steps + 3
+    assert all(np.all(np.isfinite(p)) for p in s.network.params)
 
 
 @pytest.mark.parametrize("lr", [1e3, 1e10])

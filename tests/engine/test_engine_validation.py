@@ -44,7 +44,12 @@ def refused(d: Design) -> str:
 def test_the_valid_design_compiles():
     d = four_layers()
     check_design(d)
-    compile_design(d)
+    net = compile_design(d).network
+    assert (net.n_inputs, net.n_outputs) == (2, 1)
+    # every weight 0.1 and every bias 0: both hidden layers give tanh(0.2), the output sigmoid(0.2·tanh(0.2·tanh 0.2))
+    a1 = np.tanh(0.1 * 1 + 0.1 * 1)
+    a2 = np.tanh(0.2 * a1)
+    np.testing.assert_allclose(net.predict(np.ones((1, 2))), [[1 / (1 + np.exp(-0.2 * a2))]], rtol=1e-12)
 
 
 def test_a_cycle_is_refused_naming_the_connection_that_closes_it():

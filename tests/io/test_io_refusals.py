@@ -46,8 +46,10 @@ def base() -> dict:
 
 
 def test_base_and_sample_are_valid():
-    loads(json.dumps(base()))
-    load(SAMPLE)
+    d = loads(json.dumps(base()))
+    assert [layer.name for layer in d.layers] == ["input", "hidden 1", "output"]
+    assert [c.weight for c in d.connections] == [0.25 * (i + 1) for i in range(6)]
+    assert load(SAMPLE).name
 
 
 # -- not JSON, truncated, empty, binary ---------------------------------------------
@@ -150,7 +152,8 @@ def test_deep_nesting():
 
 
 def test_thousands_of_digits():
-    refused('{"format_version": 1, "layers": [], "neurons": [], "connections": [], "x": ' + "9" * 5000 + "}")
+    msg = refused('{"format_version": 1, "layers": [], "neurons": [], "connections": [], "x": ' + "9" * 5000 + "}")
+    assert msg.startswith("bad.nnsim: not readable as JSON: ") and "5000 digits" in msg
 
 
 # -- fields ----------------------------------------------------------------------------

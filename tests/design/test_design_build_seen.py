@@ -1,0 +1,86 @@
+"""Designs built in code as the canvas shows them: layer names, neuron
+positions, input layers linear and without bias, starting numbers that leave
+frozen connections alone, and a recurrent block's forget bias."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnsim.design.build import (
+    COLUMN_SPACING,
+    ROW_SPACING,
+    add_block,
+    add_layer,
+    connect_all,
+    initialize,
+    layered,
+    link,
+)
+from nnsim.design.model import Activation, Design, Init, LayerKind
+
+
+def test_layers_are_named_and_placed_in_columns():
+    d = layered([2, 3, 3, 1])
+    assert [layer.name for layer in d.layers] == ["input", "hidden 1", "hidden 2", "output"]
+    for k, layer in enumerate(d.layers):
+        ys = [n.y for n in d.neurons_of(layer.id)]
+        assert all(n.x == k * COLUMN_SPACING for n in d.neurons_of(layer.id))
+        assert ys == [ROW_SPACING * (i - (len(ys) - 1) / 2) for i in range(len(ys))]  # centred on 0
+    assert add_layer(d, LayerKind.INPUT, 1).name == "input 2"
+    assert add_layer(d, LayerKind.OUTPUT, 1).name == "output 2"
+    assert add_layer(d, LayerKind.HIDDEN, 1).name == "hidden 3"
+    assert add_layer(d, LayerKind.HIDDEN, 1, name="mine").name == "mine"
+
+
+def test_a_freed_name_is_used_again():
+    d = layered([2, 3, 1])
+    d.layers[1].name = "renamed"
+    assert add_layer(d, LayerKind.HIDDEN, 2).name == "hidden 1"
+    d.layers[0].name = "x"
+    assert add_layer(d, LayerKind.INPUT, 2).name == "input"
+
+
+def test_input_layers_are_linear_without_bias_and_keep_it_through_initialize():
+    d = Design()
+    i = add_layer(d, LayerKind.INPUT, 2, Activation.RELU, labels=["a", "b"])
+    o = add_layer(d, LayerKind.OUTPUT, 1, Activation.SIGMOID)
+    connect_all(d, i.id, o.id)
+    assert i.activation == Activation.LINEAR and [n.label for n in d.neurons_of(i.id)] == ["a", "b"]
+    initialize(d, np.random.default_rng(0), Init.UNIFORM)
+    assert [n.bias for n in d.neurons_of(i.id)] == [0.0, 0.0]
+    assert [n.bias for n in d.neurons_of(o.id)] == [0.1]
+
+
+def test_initialize_leaves_frozen_connections_alone_and_repeats_with_the_seed():
+    d = layered([2, 3, 1])
+    d.connections[2].frozen, d.connections[2].weight = True, 0.75
+    initialize(d, np.random.default_rng(4))
+    first = [c.weight for c in d.connections]
+    assert first[2] == 0.75 and len(set(first)) == len(first)
+    initialize(d, np.random.default_rng(4))
+    assert [c.weight for c in d.connections] == first
+
+
+def test_connect_all_adds_only_the_pairs_missing_and_loops_with_a_delay():
+    d = layered([2, 3, 1])
+    h = d.layers[1]
+    assert connect_all(d, d.layers[0].id, h.id) == []
+    loops = connect_all(d, h.id, h.id, weight=0.5, delay=1)
+    assert len(loops) == 9 and all(c.delay == 1 and c.weight == 0.5 for c in loops)
+    assert loops == d.connections[-9:]
+
+
+@pytest.mark.parametrize("forget_bias", [1.0, 2.5, -1.0])
+def test_an_lstm_starts_with_its_forget_bias(forget_bias):
+    d = Design()
+    i = add_layer(d, LayerKind.INPUT, 2)
+    r = add_block(d, "lstm", cells=3, forget_bias=forget_bias)
+    o = add_layer(d, LayerKind.OUTPUT, 1)
+    link(d, i.id, r.id)
+    link(d, r.id, o.id)
+    initialize(d, np.random.default_rng(0))
+    assert r.name == "lstm"
+    bias = r.arrays["bias"].values
+    assert sorted(bias.tolist()).count(forget_bias) == 3  # the forget gate's three cells
+    assert sum(1 for b in bias.tolist() if b != 0.0) == (3 if forget_bias else 0)
