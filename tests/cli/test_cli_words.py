@@ -8,7 +8,9 @@ import re
 import pytest
 
 import nnsim
+from nnsim.resources import examples_dir
 from nnsim import cli
+import nnsim
 from nnsim.resources import examples_dir
 
 
@@ -48,7 +50,7 @@ def test_the_train_help_explains_every_option(capsys):
 
 def test_the_predict_help_explains_its_arguments(capsys):
     text = help_of(capsys, "predict")
-    assert text.startswith("usage: nnsim predict [-h] [--trace] design [X ...]")
+    assert text.startswith("usage: nnsim predict [-h] [--trace] [--sequence FILE] [--invert]")
     for words in ("design a .nnsim file or an example name", "X the input values, one per input neuron",
                   "--trace show each neuron's arithmetic"):
         assert words in text
@@ -93,7 +95,7 @@ def test_the_examples_are_listed_with_the_first_line_of_their_description(capsys
     (["predict", "xor-mlp", "1", "inf"], "input 'inf' is not a finite number"),
     (["xor-mlp", "circle"], "nnsim: give one design to open, not 2"),
     (["train", "no-such-design"], "no-such-design: no such file, and no example of that name (examples: "
-                                  "article-neuron, circle, iris, perceptron-and, perceptron-xor, spiral-deep, xor-mlp)"),
+                                  + ", ".join(sorted(p.stem for p in examples_dir().glob("*.nnsim"))) + ")"),
     (["train", "a\0b"], "a\\x00b: a file name cannot hold a NUL character"),  # the NUL shown escaped
 ])
 def test_bad_input_is_refused_in_one_line_with_status_2(capsys, argv, message):
