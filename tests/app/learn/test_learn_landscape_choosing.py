@@ -125,3 +125,20 @@ def test_a_neuron_or_connection_selected_on_the_canvas_is_taken(tool, qtbot):
     t.scene.select(connections=[(conn.source, conn.target)])
     click(panel.pick_x)
     assert panel.current_params()[0].key == (conn.source, conn.target)
+
+
+def test_a_hidden_step_through_reads_a_large_designs_samples_only_when_shown(tool, qtbot, monkeypatch):
+    import nnsim.app.learn.step_panel as step_panel
+
+    reads = []
+    real = step_panel.load_samples
+    monkeypatch.setattr(step_panel, "load_samples", lambda *a: reads.append(a) or real(*a))
+    t = tool(wide((2, 60, 60, 1)))  # more connections than BIG_DESIGN
+    assert len(t.document.design.connections) > step_panel.BIG_DESIGN
+    panel = step_panel.StepThroughPanel(t.hub)
+    qtbot.addWidget(panel)
+    t.document.replace(wide((2, 61, 60, 1)), None)
+    assert reads == []
+    t.show(panel)
+    assert len(reads) == 1 and panel.samples is not None and panel.walk is not None
+    assert panel.sample_box.count() == len(panel.samples.x) + 1
