@@ -326,8 +326,9 @@ class TrainingController(QObject):
             carry = None
         numbers = self.sync.numbers_for(design, now, carry)
         had_error = bool(keeper.error)
+        same = not had_error and self.sync.design is design and self.sync.same_network(design, keeper.session)
         try:
-            keeper.build(design, numbers, carry, self.base_dir())
+            keeper.build(design, numbers, carry, self.base_dir(), same_network=same)
         except (DesignError, DataError, EditError, ValueError) as e:
             self._cannot_train(design, now, e, keep_progress, carry)
             return

@@ -19,7 +19,7 @@ from nnsim.app.training.keeper import Progress, SessionKeeper
 from nnsim.app.training.numbers import Keys, Numbers, compile_key, members_key, merge, remap
 from nnsim.design import recipes
 from nnsim.design.edits import all_numbers, set_fields
-from nnsim.design.model import Design
+from nnsim.design.model import Design, Loss
 
 # What an edit of the Document means for the session (``DocumentSync.classify``).
 REPLACED = "replaced"  # another design (New, Open, Revert)
@@ -90,6 +90,16 @@ class DocumentSync:
         if not same_network:
             return REBUILD, now
         return (SETTINGS if now.equals(self.synced) else NUMBERS), now
+
+    def same_network(self, design: Design, session) -> bool:
+        """The design compiles to the session's network as it is (only the
+        numbers, the history or the data differ)."""
+        return (
+            session is not None
+            and not design.links  # link weights are not among the numbers a session takes
+            and Loss(design.training.loss) == session.network.loss
+            and compile_key(design) == self._compile_key
+        )
 
     def structural(self, design: Design) -> bool:
         """Layers, neurons or connections came or went since the session was built."""
