@@ -25,6 +25,7 @@ from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox, QWidget
 
 from nnsim.app.document import Document
+from nnsim.app.reading import Cancelled, read_design
 from nnsim.app.settings import RecentFiles, data_dir
 from nnsim.design.edits import set_fields
 from nnsim.design.model import Design
@@ -297,10 +298,16 @@ class FileManager(QObject):
         return documents_dir()
 
     def _load(self, path: str | os.PathLike) -> Design | None:
+        """The design in the file (a large one is read on a thread, with a
+        dialog that can cancel); None when it cannot be read or the user
+        cancelled."""
         try:
-            return load(path)
+            return read_design(path, load, self.window)
         except FormatError as e:
             self.show_error(f"Could not open {Path(path).name}", one_line(e))
+            return None
+        except Cancelled:
+            self.message.emit(f"Did not open {Path(path).name}: cancelled")
             return None
 
     def maybe_save(self) -> bool:
