@@ -95,7 +95,10 @@ class SessionKeeper:
         reused = self.session.compiled if same_network and self.session is not None else None
         session = Session(design_now, base_dir=base_dir, compiled=reused)
         probe = Probe(session, design_now)
-        number_map = NumberMap(session, design_now)
+        if reused is not None and self.numbers is not None:
+            number_map = self.numbers.renewed(design_now)
+        else:
+            number_map = NumberMap(session, design_now)
         if reused is not None:
             number_map.write(numbers)  # last: nothing after it can fail and leave the old session changed
         trainer = session.trainer
