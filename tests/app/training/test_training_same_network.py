@@ -98,3 +98,17 @@ def test_a_change_of_shape_is_compiled(qtbot, xor, compiles):
     doc.undo()
     assert len(compiles) >= 2
     same_as_fresh(c, doc.design)
+
+
+def test_the_design_is_keyed_once_per_change(qtbot, xor, monkeypatch):
+    import nnsim.app.training.sync as sync
+
+    window, ui = xor
+    train_a_little(qtbot, ui)
+    keyed = []
+    real = sync.compile_key
+    monkeypatch.setattr(sync, "compile_key", lambda d: keyed.append(d) or real(d))
+    window.document.undo()
+    assert len(keyed) == 1  # each key is a pass over every connection
+    window.document.redo()
+    assert len(keyed) == 2
