@@ -36,7 +36,7 @@ from nnsim.app.training.sync import NUMBERS, REPLACED, SETTINGS, DocumentSync
 from nnsim.app.training.transport import EPOCHS, PLAY, REFRESH, STEPS, Transport
 from nnsim.app.training.worker import BUDGET, DONE, FAILED, STOPPED, Outcome
 from nnsim.data import DataError
-from nnsim.design.build import initialize
+from nnsim.design.build import initial_numbers
 from nnsim.design.edits import all_numbers
 from nnsim.design.model import Design, HistoryRecord, Loss
 from nnsim.design.recipes import EditError
@@ -200,9 +200,7 @@ class TrainingController(QObject):
         was_playing = self.playing
         self.pause()
         self.sync_to_document()
-        fresh = self.document.design.copy()
-        initialize(fresh, self._rng)
-        self._new_run("Reset weights", all_numbers(fresh))
+        self._new_run("Reset weights", Numbers(*initial_numbers(self.document.design, self._rng)))
         if was_playing:
             self.play()
 

@@ -55,7 +55,7 @@ def train_a_little(qtbot, ui):
     c.pause()
 
 
-def test_undo_redo_and_reset_of_a_run_compile_nothing(qtbot, xor, compiles):
+def test_undo_redo_and_reset_of_a_run_compile_nothing(qtbot, xor, compiles, monkeypatch):
     window, ui = xor
     c, doc = ui.controller, window.document
     train_a_little(qtbot, ui)
@@ -65,7 +65,12 @@ def test_undo_redo_and_reset_of_a_run_compile_nothing(qtbot, xor, compiles):
     same_as_fresh(c, doc.design)
     doc.redo()
     same_as_fresh(c, doc.design)
+    copies = []
+    real_copy = nnsim.Design.copy
+    monkeypatch.setattr(nnsim.Design, "copy", lambda d: copies.append(d) or real_copy(d))
     qtbot.mouseClick(ui.panel.buttons["reset"], Qt.MouseButton.LeftButton)
+    assert copies == []  # the new numbers are drawn without copying the design
+    monkeypatch.setattr(nnsim.Design, "copy", real_copy)
     assert doc.undo_stack.text(doc.undo_stack.index() - 1) == "Reset weights"
     same_as_fresh(c, doc.design)
     assert compiles == []
