@@ -213,6 +213,9 @@ class FileManager(QObject):
         self.autosaver = autosaver
         # The file name Save As proposes for an untitled design.
         self.suggested_name = "untitled.nnsim"
+        # Work on the reading thread after a large file is read (live training
+        # compiles the design there): a callable taking the design, or None.
+        self.after_read = None
 
     # -- questions (tests replace these) ---------------------------------------------
     def ask_unsaved(self) -> str:
@@ -302,7 +305,7 @@ class FileManager(QObject):
         dialog that can cancel); None when it cannot be read or the user
         cancelled."""
         try:
-            return read_design(path, load, self.window)
+            return read_design(path, load, self.window, then=self.after_read)
         except FormatError as e:
             self.show_error(f"Could not open {Path(path).name}", one_line(e))
             return None

@@ -28,9 +28,11 @@ class Cancelled(Exception):
     """The user cancelled the read."""
 
 
-def read_design(path: str | os.PathLike, load, parent: QWidget | None = None) -> Design:
+def read_design(path: str | os.PathLike, load, parent: QWidget | None = None, then=None) -> Design:
     """``load(path)`` (raising what it raises), on a thread for a large file,
-    with a progress dialog that can cancel (raises Cancelled)."""
+    with a progress dialog that can cancel (raises Cancelled). ``then(design)``
+    runs on the same thread after a good read (work to do before the design
+    is shown, such as compiling it)."""
     try:
         size = Path(path).stat().st_size
     except OSError:
@@ -41,7 +43,10 @@ def read_design(path: str | os.PathLike, load, parent: QWidget | None = None) ->
 
     def work() -> None:
         try:
-            result["design"] = load(path)
+            design = load(path)
+            if then is not None:
+                then(design)
+            result["design"] = design
         except BaseException as e:  # noqa: BLE001 - handed to the GUI thread as it is
             result["error"] = e
 

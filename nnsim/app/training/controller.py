@@ -26,6 +26,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from nnsim.app.document import Document
+from nnsim.app.training import prepared
 from nnsim.app.training.frames import FrameScheduler
 from nnsim.app.training.keeper import SessionKeeper
 from nnsim.app.training.numbers import Keys, NumberMap, Numbers
@@ -326,7 +327,8 @@ class TrainingController(QObject):
         had_error = bool(keeper.error)
         same = not had_error and self.sync.design is design and self.sync.same_network(design, keeper.session)
         try:
-            keeper.build(design, numbers, carry, self.base_dir(), same_network=same)
+            keeper.build(design, numbers, carry, self.base_dir(), same_network=same,
+                         compiled=None if same else prepared.take(design))
         except (DesignError, DataError, EditError, ValueError) as e:
             self._cannot_train(design, now, e, keep_progress, carry)
             return

@@ -17,6 +17,7 @@ from nnsim.app.training.numbers import Keys, NumberMap, Numbers
 from nnsim.app.training.probes import Probe
 from nnsim.app.training.snapshot import Heavy, Measure, Snapshot
 from nnsim.design.model import ArrayValue, Design, HistoryRecord
+from nnsim.design.compile import Compiled
 from nnsim.session import Session
 
 
@@ -80,22 +81,25 @@ class SessionKeeper:
 
     # -- building -------------------------------------------------------------------------
     def build(self, design: Design, numbers: Numbers, progress: Progress | None, base_dir,
-              same_network: bool = False) -> None:
+              same_network: bool = False, compiled: Compiled | None = None) -> None:
         """A new session of ``design`` starting from ``numbers``, with the
         progress carried (raises DesignError, DataError, EditError or
         ValueError, changing nothing, when the design cannot be trained).
         ``same_network``: the design compiles to the network the session
         has now (the caller compared ``compile_key``s): it is reused with
         the new numbers written in, not checked and compiled again (an undo
-        of training on a large design otherwise compiles 180,000 connections)."""
+        of training on a large design otherwise compiles 180,000 connections).
+        ``compiled``: a compilation of this design made elsewhere (on the
+        thread that read it), used the same way."""
         pending = list(progress.pending) if progress is not None else []
         counters = progress.counters if progress is not None else None
         history = list(design.history) + pending
         design_now = trainee(design, numbers, history)
-        reused = self.session.compiled if same_network and self.session is not None else None
+        same_network = same_network and self.session is not None
+        reused = self.session.compiled if same_network else compiled
         session = Session(design_now, base_dir=base_dir, compiled=reused)
         probe = Probe(session, design_now)
-        if reused is not None and self.numbers is not None:
+        if same_network and self.numbers is not None:
             number_map = self.numbers.renewed(design_now)
         else:
             number_map = NumberMap(session, design_now)

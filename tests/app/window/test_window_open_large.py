@@ -83,3 +83,26 @@ def test_a_broken_large_file_is_reported_as_before(make_window, large_file):
     large_file.write_text('{"format_version": 2, "layers": [' + " " * 200)
     assert not window.files.open(large_file)
     assert answers.errors and "truncated" in answers.errors[0][1]
+
+
+def test_a_large_designs_first_session_is_compiled_on_the_reading_thread(make_window, large_file, monkeypatch):
+    import numpy as np
+
+    import nnsim.app.training.prepared as prepared
+    import nnsim.session
+    from nnsim.design.compile import compile_design
+
+    window, answers = make_window()
+    threads, window_compiles = [], []
+    real = prepared.compile_design
+    monkeypatch.setattr(prepared, "compile_design", lambda d: threads.append(threading.current_thread()) or real(d))
+    real_session = nnsim.session.compile_design
+    monkeypatch.setattr(nnsim.session, "compile_design", lambda *a, **k: window_compiles.append(a) or real_session(*a, **k))
+    assert window.files.open(large_file)
+    c = window.training.controller
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    assert window_compiles == [] and c.session is not None
+    x = c.session.data.x_train
+    fresh = compile_design(load(large_file)).network
+    np.testing.assert_array_equal(c.session.network.predict(x), fresh.predict(x))
+    assert prepared.take(window.document.design) is None  # used once
