@@ -167,7 +167,6 @@ class ParamChooser(QPushButton):
         self._current = -1
         self.picker: ParamPicker | None = None
         self.setMinimumWidth(120)
-        self.setToolTip("Choose the number: click, then type to search")
         self.clicked.connect(self.open_list)
         self._show()
 
@@ -204,6 +203,7 @@ class ParamChooser(QPushButton):
     def _show(self) -> None:
         name = self.itemText(self._current) or "(none)"
         self._name = name
+        self.setToolTip(f"{name}\nClick to choose another number (type to search)")
         self._elide()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -212,7 +212,8 @@ class ParamChooser(QPushButton):
 
     def _elide(self) -> None:
         room = max(self.width() - 24, 40)
-        self.setText(self.fontMetrics().elidedText(self._name + " ▾", Qt.TextElideMode.ElideMiddle, room))
+        # Cut at the left: the neurons' numbers, which tell similar names apart, stay.
+        self.setText(self.fontMetrics().elidedText(self._name, Qt.TextElideMode.ElideLeft, room - 16) + " ▾")
 
     def sizeHint(self) -> QSize:  # noqa: N802 - never sized by the name it shows
         return QSize(200, super().sizeHint().height())
