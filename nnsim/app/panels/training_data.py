@@ -35,11 +35,12 @@ from PySide6.QtWidgets import (
 from nnsim.app.document import Document
 from nnsim.app.flow import FlowLayout
 from nnsim.app.training.colors import MIDDLE, NEGATIVE, POSITIVE, class_color
-from nnsim.data import describe, playground
+from nnsim.data import DataError, describe, load_dataset, playground
 from nnsim.data.base import CLASSIFICATION, REGRESSION
 from nnsim.data.logic import GATES as LOGIC_GATES
 from nnsim.design.edits import set_fields
 from nnsim.design.model import DatasetSpec
+from nnsim.text import one_line
 
 THUMB = 30
 
@@ -310,6 +311,15 @@ class DataChooser(QWidget):
             return
         spec = self.ask_csv_targets(columns, path)
         if spec is None or not spec.targets:
+            self.refresh()
+            return
+        # A file that cannot be used is refused here, with the reason: the data
+        # set in use stays (no step to undo).
+        base = self.document.path.parent if self.document.path else None
+        try:
+            load_dataset(spec, base)
+        except DataError as e:
+            self.message.emit(f"Not used: {one_line(str(e))}")
             self.refresh()
             return
         self.choose(spec)
