@@ -4,8 +4,9 @@ The file is UTF-8 text (a byte-order mark is allowed), with a header row naming
 the columns. The separator is a comma, a semicolon or a tab, whichever splits
 the header into the most columns (a spreadsheet's export in many locales uses
 semicolons); where it is not a comma, numbers may be written with a decimal
-comma ("1,5"), as the same exports write them (``layout`` says what it found). Blank lines and lines whose first non-blank
-character is ``#`` are skipped anywhere, also before the header. Fields may be
+comma ("1,5"), as the same exports write them (``layout`` says what it
+found). Blank lines and lines whose first non-blank character is ``#`` are
+skipped anywhere, also before the header. Fields may be
 quoted as the ``csv`` module reads them (strictly: a quote left open or text
 after a closing quote is an error).
 

@@ -206,7 +206,8 @@ def initial_numbers(design: Design, rng: np.random.Generator, init: Init | None 
     asks for these rather than copying 180,000 connections to initialise."""
     w, b = _initial_weights_and_biases(design, rng, init)
     # The arrays are drawn into copies of the layers and links (few), the rest shared.
-    work = dataclasses.replace(design, layers=copy.deepcopy(list(design.layers)), links=copy.deepcopy(list(design.links)))
+    work = dataclasses.replace(design, layers=copy.deepcopy(list(design.layers)),
+                               links=copy.deepcopy(list(design.links)))
     initialize_arrays(work, rng, init)
     arrays = {(layer.id, name): np.array(a.values) for layer in work.layers for name, a in layer.arrays.items()}
     return w, b, arrays

@@ -97,7 +97,8 @@ def test_a_large_designs_first_session_is_compiled_on_the_reading_thread(make_wi
     real = prepared.compile_design
     monkeypatch.setattr(prepared, "compile_design", lambda d: threads.append(threading.current_thread()) or real(d))
     real_session = nnsim.session.compile_design
-    monkeypatch.setattr(nnsim.session, "compile_design", lambda *a, **k: window_compiles.append(a) or real_session(*a, **k))
+    monkeypatch.setattr(nnsim.session, "compile_design",
+                        lambda *a, **k: window_compiles.append(a) or real_session(*a, **k))
     assert window.files.open(large_file)
     c = window.training.controller
     assert len(threads) == 1 and threads[0] is not threading.main_thread()
