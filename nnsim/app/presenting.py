@@ -2,7 +2,8 @@
 
 Presentation mode (Ctrl+Shift+P) is for a projector at the back of a room:
 the whole window's text is half as large again, the canvas zooms by as much
-(its labels and lines grow with the text), and the window goes full screen.
+(its labels and lines grow with the text) as far as the whole network still
+fits, and the window goes full screen.
 Leaving it puts the text size, the zoom and the window back as they were.
 Both are in View and work from the keyboard, also with the menus out of sight.
 """
@@ -59,8 +60,12 @@ class Presenting(QObject):
             bigger = app.font()
             bigger.setPointSizeF(font.pointSizeF() * SCALE)
             app.setFont(bigger)
-            view.set_zoom(view.zoom * SCALE)
             self.full_screen.setChecked(True)
+            QApplication.processEvents()  # the larger text and the full screen settle the canvas's size
+            # Half as large again, but never larger than the whole network fits.
+            wanted = view.zoom * SCALE
+            view.fit_all()
+            view.set_zoom(min(view.zoom, wanted))
         elif not on and self._saved is not None:
             font, zoom, was_full = self._saved
             self._saved = None
