@@ -56,8 +56,8 @@ def read_design(path: str | os.PathLike, load, parent: QWidget | None = None, th
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
-    dialog.setMinimumDuration(0)
-    dialog.hide()  # shown only if the read takes a while (QProgressDialog may show itself)
+    dialog.setMinimumDuration(SHOW_AFTER_MS)  # Qt would show it itself after this long too
+    dialog.hide()  # shown only if the read takes a while
     loop = QEventLoop()
     thread = threading.Thread(target=work, name="nnsim-read", daemon=True)
     cancelled = []
