@@ -206,6 +206,11 @@ class ParamChooser(QPushButton):
         self.setToolTip(f"{name}\nClick to choose another number (type to search)")
         self._elide()
 
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().hideEvent(event)
+        if self.picker is not None:
+            self.picker.hide()  # a pop-up left open would take every click in the window
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._elide()

@@ -69,6 +69,11 @@ def test_opening_the_list_names_only_the_rows_in_view(tool, qtbot, monkeypatch):
     QApplication.processEvents()
     assert picker.list.model().rowCount() == len(panel.params) > 3_000
     assert 0 < counts["names"] < 200  # not one name per weight
+    QTest.keyClick(picker.search, Qt.Key.Key_Escape)
+    assert not picker.isVisible()
+    click(panel.x_box)
+    panel.hide()  # a hidden chooser closes its list
+    assert not picker.isVisible()
 
 
 def test_typing_narrows_the_list_and_enter_chooses(tool, qtbot):
