@@ -113,13 +113,16 @@ class Session:
         seed: int | None = None,
         dtype=np.float64,
         dataset: Dataset | None = None,
+        compiled: Compiled | None = None,
     ):
         self.design = design
         problem = settings_problem(design.training, design.dataset)
         if problem:  # the file reader refuses these; a design changed in code is checked here
             raise DesignError(problem)
         self.dataset = dataset if dataset is not None else load_dataset(design.dataset, base_dir)
-        self.compiled: Compiled = compile_design(design, dtype)
+        # ``compiled``: the caller's compilation of this very structure (same
+        # ``compile_key``), reused as it is; the caller writes the numbers into it.
+        self.compiled: Compiled = compiled if compiled is not None else compile_design(design, dtype)
         net = self.compiled.network
         self.coding = coding_for(self.dataset, net, design)
         ds = self.dataset

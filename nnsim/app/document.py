@@ -117,11 +117,15 @@ class Document(QObject):
         self.index = Index(self.design)
         self.path: Path | None = None
         self.rng = np.random.default_rng()
+        # Counts the changes (each replace and each applied command), so views
+        # can tell whether what they worked out from the design is still current.
+        self.revision = 0
 
     # -- whole documents ---------------------------------------------------------
     def replace(self, design: Design, path: Path | None = None) -> None:
         """Show another design (New, Open, Revert): clears undo history."""
         self.undo_stack.clear()
+        self.revision += 1
         self.design = design
         self.index = Index(design)
         self.path = Path(path) if path else None
@@ -162,6 +166,7 @@ class Document(QObject):
         return True
 
     def _apply(self, ops: list) -> None:
+        self.revision += 1
         change: Change = apply_ops(self.design, ops, self.index)
         self._emit(change)
 

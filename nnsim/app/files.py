@@ -13,6 +13,7 @@ that did not close cleanly, and is offered for recovery.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -25,6 +26,7 @@ from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox, QWidget
 
 from nnsim.app.document import Document
+from nnsim.app.reading import Cancelled, read_design
 from nnsim.app.settings import RecentFiles, data_dir
 from nnsim.design.edits import set_fields
 from nnsim.design.model import Design
@@ -212,6 +214,9 @@ class FileManager(QObject):
         self.autosaver = autosaver
         # The file name Save As proposes for an untitled design.
         self.suggested_name = "untitled.nnsim"
+        # Work on the reading thread after a large file is read (live training
+        # compiles the design there): a callable taking the design, or None.
+        self.after_read = None
 
     # -- questions (tests replace these) ---------------------------------------------
     def ask_unsaved(self) -> str:
@@ -297,10 +302,16 @@ class FileManager(QObject):
         return documents_dir()
 
     def _load(self, path: str | os.PathLike) -> Design | None:
+        """The design in the file (a large one is read on a thread, with a
+        dialog that can cancel); None when it cannot be read or the user
+        cancelled."""
         try:
-            return load(path)
+            return read_design(path, load, self.window, then=self.after_read)
         except FormatError as e:
             self.show_error(f"Could not open {Path(path).name}", one_line(e))
+            return None
+        except Cancelled:
+            self.message.emit(f"Did not open {Path(path).name}: cancelled")
             return None
 
     def maybe_save(self) -> bool:
@@ -379,9 +390,12 @@ class FileManager(QObject):
 
     def _write(self, path: Path) -> bool:
         self.about_to_save.emit()
+        moved = self._data_beside(path)
         try:
             save(self.document.design, path)
         except (OSError, DesignError, ValueError) as e:
+            if moved:
+                self.document.undo_stack.undo()
             detail = f"{e.strerror}: {e.filename}" if isinstance(e, OSError) and e.strerror else one_line(e)
             self.show_error(f"Could not save {path.name}", detail)
             return False
@@ -390,6 +404,29 @@ class FileManager(QObject):
         self._remember(path)
         self.message.emit(f"Saved {path.name}")
         return True
+
+    def _data_beside(self, path: Path) -> bool:
+        """A CSV file the design trains on is named relative to the folder
+        the design is saved in (``../data/fruit.csv``), so the two can be
+        handed on together; one undo step when the stored path changes."""
+        spec = self.document.design.dataset
+        if spec.source != "csv" or not spec.path.strip():
+            return False
+        stored = Path(spec.path)
+        if not stored.is_absolute():
+            if self.document.path is None:
+                return False  # relative to nothing known: left as it is
+            stored = self.document.path.parent / stored
+        try:
+            relative = os.path.relpath(stored.resolve(), Path(path).resolve().parent)
+        except ValueError:  # another drive (Windows): only an absolute path can name it
+            return False
+        relative = Path(relative).as_posix()
+        if relative == spec.path:
+            return False
+        return self.document.push("Name the data file relative to the design",
+                                  set_fields(("design", None), self.document.design,
+                                             dataset=dataclasses.replace(spec, path=relative)))
 
     def revert(self) -> bool:
         path = self.document.path

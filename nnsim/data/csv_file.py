@@ -1,8 +1,12 @@
 """Reading a data set from a CSV file.
 
-The file is UTF-8 text (a byte-order mark is allowed), comma separated, with a
-header row naming the columns. Blank lines and lines whose first non-blank
-character is ``#`` are skipped anywhere, also before the header. Fields may be
+The file is UTF-8 text (a byte-order mark is allowed), with a header row naming
+the columns. The separator is a comma, a semicolon or a tab, whichever splits
+the header into the most columns (a spreadsheet's export in many locales uses
+semicolons); where it is not a comma, numbers may be written with a decimal
+comma ("1,5"), as the same exports write them (``layout`` says what it
+found). Blank lines and lines whose first non-blank character is ``#`` are
+skipped anywhere, also before the header. Fields may be
 quoted as the ``csv`` module reads them (strictly: a quote left open or text
 after a closing quote is an error).
 
@@ -22,6 +26,7 @@ import csv
 import io
 import math
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -69,7 +74,8 @@ def load_csv(
             f"not {len(targets)} ({listing(targets)})"
         )
 
-    header_line, header, rows = _read_rows(path, fname)
+    header_line, header, rows, separator = _read_rows(path, fname)
+    number = _number if separator == "," else _comma_number
     header = [h.strip() for h in header]
     position: dict[str, int] = {}  # column name -> index
     for i, column in enumerate(header):
@@ -100,14 +106,14 @@ def load_csv(
                 f"{len(row)} values where the header has {len(header)} columns"
             )
     x = np.array(
-        [[_number(row[i], fname, line, header[i]) for i in feature_cols] for line, row in rows],
+        [[number(row[i], fname, line, header[i]) for i in feature_cols] for line, row in rows],
         dtype=np.float64,
     )  # (n, n_features)
     if task == CLASSIFICATION:
-        y, target_names = _class_labels(rows, target_cols[0], header[target_cols[0]], fname)
+        y, target_names = _class_labels(rows, target_cols[0], header[target_cols[0]], fname, separator != ",")
     else:
         y = np.array(
-            [[_number(row[i], fname, line, header[i]) for i in target_cols] for line, row in rows],
+            [[number(row[i], fname, line, header[i]) for i in target_cols] for line, row in rows],
             dtype=np.float64,
         )  # (n, n_targets)
         target_names = list(targets)
@@ -141,27 +147,58 @@ def read_table(path: str | Path) -> tuple[list[str], np.ndarray, list[int]]:
     Problems raise ``DataError`` naming the file, and the line and column."""
     path = Path(path)
     fname = cut(path.name or str(path))
-    header_line, header, rows = _read_rows(path, fname)
+    header_line, header, rows, separator = _read_rows(path, fname)
+    number = _number if separator == "," else _comma_number
     header = [h.strip() for h in header]
     for i, column in enumerate(header):
         if not column:
             raise DataError(f"{fname}, line {header_line}: column {i + 1} of the header has no name")
-    if len(set(header)) != len(header):
-        twice = next(c for i, c in enumerate(header) if c in header[:i])
-        raise DataError(f"{fname}, line {header_line}: column {quote(twice)} appears twice in the header")
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            raise DataError(f"{fname}, line {header_line}: column {quote(column)} appears twice in the header")
+        seen.add(column)
     if not rows:
         raise DataError(f"{fname}: no data rows after the header")
     for line, row in rows:
         if len(row) != len(header):
             raise DataError(f"{fname}, line {line}: {len(row)} values where the header has {len(header)} columns")
-    values = np.array([[_number(v, fname, line, header[i]) for i, v in enumerate(row)] for line, row in rows],
+    values = np.array([[number(v, fname, line, header[i]) for i, v in enumerate(row)] for line, row in rows],
                       dtype=np.float64).reshape(len(rows), len(header))
     return header, values, [line for line, _ in rows]
 
 
-def _read_rows(path: Path, fname: str) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def separator_of(header: str) -> str:
+    """The separator that splits a header line into the most columns (a
+    comma when none splits it)."""
+    best, most = ",", 1
+    for sep in SEPARATORS:
+        try:
+            n = len(next(csv.reader([header], delimiter=sep)))
+        except (csv.Error, StopIteration):
+            continue
+        if n > most:
+            best, most = sep, n
+    return best
+
+
+def layout(path: str | Path, rows: int = 5) -> tuple[str, str, list[str], list[list[str]]]:
+    """What a CSV file looks like, for a preview: (separator's name, decimal
+    mark's name, header, the first ``rows`` data rows). Raises DataError."""
+    path = Path(path)
+    fname = cut(path.name or str(path))
+    _, header, records, separator = _read_rows(path, fname)
+    decimal = "comma" if separator != "," and any(
+        _DECIMAL_COMMA.fullmatch(field.strip()) for _, row in records[:200] for field in row) else "point"
+    return SEPARATORS[separator], decimal, [h.strip() for h in header], [row for _, row in records[:rows]]
+
+
+def _read_rows(path: Path, fname: str) -> tuple[int, list[str], list[tuple[int, list[str]]], str]:
     """Read the file; return (header line number, header fields, [(line number,
-    fields)] of the data rows), skipping blank and comment lines."""
+    fields)] of the data rows, the separator), skipping blank and comment lines."""
     raw = _read_bytes(path, fname)
     try:
         text = raw.decode("utf-8-sig")
@@ -179,7 +216,8 @@ def _read_rows(path: Path, fname: str) -> tuple[int, list[str], list[tuple[int, 
     ]
     if not numbered:
         raise DataError(f"{fname}: the file is empty (it needs a header row naming the columns)")
-    reader = csv.reader((line for _, line in numbered), strict=True)
+    separator = separator_of(numbered[0][1])
+    reader = csv.reader((line for _, line in numbered), delimiter=separator, strict=True)
     records: list[tuple[int, list[str]]] = []
     start = 0  # index into ``numbered`` of the line the next record starts on
     try:
@@ -189,7 +227,7 @@ def _read_rows(path: Path, fname: str) -> tuple[int, list[str], list[tuple[int, 
     except csv.Error as exc:
         raise DataError(f"{fname}, line {numbered[start][0]}: not valid CSV ({exc})") from None
     (header_line, header), rows = records[0], records[1:]
-    return header_line, header, rows
+    return header_line, header, rows, separator
 
 
 def _read_bytes(path: Path, fname: str) -> bytes:
@@ -235,6 +273,14 @@ def _parse_float(text: str) -> float | None:
         return None
 
 
+_DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+(?:[eE][-+]?\d+)?")
+
+
+def _comma_number(text: str, fname: str, line: int, column: str) -> float:
+    """A number that may be written with a decimal comma ("-1,25")."""
+    return _number(text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text.strip()) else text, fname, line, column)
+
+
 def _number(text: str, fname: str, line: int, column: str) -> float:
     """A finite number from one field, or a ``DataError`` naming where it is."""
     value = _parse_float(text)
@@ -249,7 +295,7 @@ def _number(text: str, fname: str, line: int, column: str) -> float:
 
 
 def _class_labels(
-    rows: list[tuple[int, list[str]]], col: int, column: str, fname: str
+    rows: list[tuple[int, list[str]]], col: int, column: str, fname: str, decimal_comma: bool = False
 ) -> tuple[np.ndarray, list[str]]:
     """Class indices (n,) int64 and class names for a label column.
 
@@ -261,7 +307,7 @@ def _class_labels(
         label = row[col].strip()
         if not label:
             raise DataError(f"{fname}, line {line}, column {quote(column)}: missing label (the field is empty)")
-        value = _parse_float(label)
+        value = _parse_float(label.replace(",", ".") if decimal_comma and _DECIMAL_COMMA.fullmatch(label) else label)
         if value is not None and not math.isfinite(value):
             raise DataError(f"{fname}, line {line}, column {quote(column)}: {quote(label)} is not a valid label")
         labels.append((label, value))

@@ -3,6 +3,9 @@ and weight initialisation from a seeded generator."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+
 import numpy as np
 
 from nnsim.design.model import Activation, ArrayValue, Connection, Design, Init, Layer, LayerKind, Link, Neuron
@@ -11,6 +14,7 @@ from nnsim.engine.init import initial_bias, initial_weights
 # Canvas layout used for designs built in code (the editor can rearrange).
 COLUMN_SPACING = 160.0
 ROW_SPACING = 60.0
+MAX_ROWS = 24  # neurons in one column of a layer; a larger layer wraps into more columns
 
 
 def default_activation(kind: LayerKind) -> Activation:
@@ -32,8 +36,19 @@ def layer_name(design: Design, kind: LayerKind) -> str:
 
 
 def column_positions(size: int, x: float, y: float) -> list[tuple[float, float]]:
-    """Positions of ``size`` neurons in a column centred on (x, y)."""
-    return [(float(x), float(y + ROW_SPACING * (i - (size - 1) / 2))) for i in range(size)]
+    """Positions of ``size`` neurons in a column at ``x`` centred on ``y``.
+    A layer of more than ``MAX_ROWS`` neurons wraps into several columns
+    (``MAX_ROWS`` high, the first at ``x``, filled top to bottom, left to
+    right): a 300-neuron column would be 18,000 units high and a fitted
+    view of it a sliver."""
+    rows = min(size, MAX_ROWS)
+    return [(float(x + ROW_SPACING * (i // rows)), float(y + ROW_SPACING * (i % rows - (rows - 1) / 2)))
+            for i in range(size)]
+
+
+def column_width(size: int) -> float:
+    """How far right of its first column a layer of ``size`` neurons reaches."""
+    return ROW_SPACING * ((max(size, 1) - 1) // MAX_ROWS)
 
 
 def make_layer(
@@ -78,8 +93,9 @@ def add_layer(
     """Append a layer of ``size`` neurons laid out in a column at ``x``
     (by default one column right of the last layer). Input layers are
     linear whatever ``activation`` says."""
-    if x is None:
-        x = COLUMN_SPACING * len(design.layers)
+    if x is None:  # right of the last layer, however wide its columns
+        x = max(COLUMN_SPACING * len(design.layers),
+                max((n.x for n in design.neurons), default=-COLUMN_SPACING) + COLUMN_SPACING)
     if kind == LayerKind.INPUT:
         activation = Activation.LINEAR
     layer, neurons = make_layer(design, kind, size, x, 0.0, activation, name, labels)
@@ -179,22 +195,46 @@ def initialize(design: Design, rng: np.random.Generator, init: Init | None = Non
     fan-out count each neuron's own connections, so partly connected layers
     are scaled right. Draws happen in design order, so the same seed gives
     the same weights."""
+    w, b = _initial_weights_and_biases(design, rng, init)
+    for c, value in zip(design.connections, w.tolist()):
+        if not c.frozen:
+            c.weight = value
+    for neuron, value in zip(design.neurons, b.tolist()):
+        neuron.bias = value
+    initialize_arrays(design, rng, init)
+
+
+def initial_numbers(design: Design, rng: np.random.Generator, init: Init | None = None):
+    """The numbers ``initialize`` would give the design, with the same draws
+    from ``rng``, leaving the design as it is: (weights, biases, layer
+    arrays by (layer id, name)) in design order. Reset on a large design
+    asks for these rather than copying 180,000 connections to initialise."""
+    w, b = _initial_weights_and_biases(design, rng, init)
+    # The arrays are drawn into copies of the layers and links (few), the rest shared.
+    work = dataclasses.replace(design, layers=copy.deepcopy(list(design.layers)),
+                               links=copy.deepcopy(list(design.links)))
+    initialize_arrays(work, rng, init)
+    arrays = {(layer.id, name): np.array(a.values) for layer in work.layers for name, a in layer.arrays.items()}
+    return w, b, arrays
+
+
+def _initial_weights_and_biases(design: Design, rng: np.random.Generator, init: Init | None):
+    """New weights (frozen connections keep theirs) and biases (input
+    neurons keep theirs), design order."""
     init = Init(init or design.training.init)
     index = {n.id: i for i, n in enumerate(design.neurons)}
     src = np.array([index[c.source] for c in design.connections], dtype=np.intp)
     dst = np.array([index[c.target] for c in design.connections], dtype=np.intp)
     fan_in = np.bincount(dst, minlength=len(index))[dst]
     fan_out = np.bincount(src, minlength=len(index))[src]
-    w = initial_weights(init, fan_in, fan_out, rng)
-    bias = initial_bias(init)
-    for c, value in zip(design.connections, w.tolist()):
-        if not c.frozen:
-            c.weight = value
+    w = np.asarray(initial_weights(init, fan_in, fan_out, rng), dtype=np.float64)
+    frozen = np.fromiter((c.frozen for c in design.connections), dtype=bool, count=len(design.connections))
+    if frozen.any():
+        w = np.where(frozen, [c.weight for c in design.connections], w)
     inputs = {layer.id for layer in design.layers_of_kind(LayerKind.INPUT)}
-    for neuron in design.neurons:
-        if neuron.layer not in inputs:
-            neuron.bias = bias
-    initialize_arrays(design, rng, init)
+    bias = initial_bias(init)
+    b = np.array([n.bias if n.layer in inputs else bias for n in design.neurons], dtype=np.float64)
+    return w, b
 
 
 def _draw(rng: np.random.Generator, init: Init, shape, fan_in: int, fan_out: int) -> np.ndarray:

@@ -155,9 +155,13 @@ class ParameterMap:
         self._conn_array = np.empty(n_conn, dtype=np.intp)
         self._conn_local = np.empty(n_conn, dtype=np.intp)
         self._conn_at: dict[tuple[int, int], tuple[str, tuple[int, int]]] | None = None
+        pair_slot: dict[tuple[int, int, int], int] = {}  # a name made once per pair of layers, not per connection
         for k, c in enumerate(design.connections):
             (s, row), (t, col) = place[c.source], place[c.target]
-            self._conn_array[k] = slot(weight_name(s, t, c.delay), (size[s], size[t]))
+            i = pair_slot.get((s, t, c.delay))
+            if i is None:
+                i = pair_slot[s, t, c.delay] = slot(weight_name(s, t, c.delay), (size[s], size[t]))
+            self._conn_array[k] = i
             self._conn_local[k] = row * size[t] + col
         bias_pos, bias_array, bias_local = [], [], []
         for pos, n in enumerate(design.neurons):

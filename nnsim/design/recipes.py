@@ -16,6 +16,7 @@ from nnsim.design.build import (  # noqa: F401 - the naming rule and defaults, f
     COLUMN_SPACING,
     ROW_SPACING,
     column_positions,
+    column_width,
     default_activation,
     layer_name,
     make_layer,
@@ -412,7 +413,7 @@ def arrange(design: Design, x0: float = 0.0, y0: float = 0.0) -> list:
             members = design.neurons_of(lid)
             for n, (px, py) in zip(members, column_positions(len(members), x, y0)):
                 positions[n.id] = (px, py)
-            x += COLUMN_SPACING
+            x += COLUMN_SPACING + column_width(len(members))
     return move(design, positions)
 
 

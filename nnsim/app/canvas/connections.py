@@ -214,30 +214,50 @@ class ConnectionTable:
                 self.pairs_of_layer.get(layer, set()).discard(key)
 
     def add_connections(self, conns) -> set[PairKey]:
-        """``conns``: iterable of (source, target, weight, frozen)."""
-        groups: dict[PairKey, list] = {}
-        for s, t, w, f in conns:
-            if s in self.row_of and t in self.row_of:
-                groups.setdefault(self.pair_key(s, t), []).append((s, t, w, f))
-        for key, items in groups.items():
-            s, t, w, f = zip(*items)
+        """``conns``: iterable of (source, target, weight, frozen). Sorted
+        into pairs of layers with array operations, not a loop per
+        connection (a design of 180,000 connections opened in seconds)."""
+        items = list(conns)
+        if not items:
+            return set()
+        table = np.array(items, dtype=np.float64).reshape(len(items), 4)  # ids are exact in float64 (below 2**53)
+        s, t = table[:, 0].astype(np.int64), table[:, 1].astype(np.int64)
+        w, f = table[:, 2].copy(), table[:, 3] != 0
+        ids = np.array(list(self.row_of), dtype=np.int64)
+        order = np.argsort(ids)
+        ids = ids[order]
+        rows = np.array(list(self.row_of.values()), dtype=np.int64)[order]
+        layers = np.array([self.layer_of[i] for i in ids.tolist()], dtype=np.int64)
+
+        def place(n):  # index into ``ids`` of each neuron, and whether it is drawn
+            at = np.minimum(np.searchsorted(ids, n), max(len(ids) - 1, 0))
+            return at, (ids[at] == n) if len(ids) else np.zeros(len(n), dtype=bool)
+
+        si, s_ok = place(s)
+        ti, t_ok = place(t)
+        keep = np.flatnonzero(s_ok & t_ok)
+        if not len(keep):
+            return set()
+        layer_ids = np.unique(layers)  # pairs of layers numbered densely, then grouped
+        ls, lt = np.searchsorted(layer_ids, layers[si[keep]]), np.searchsorted(layer_ids, layers[ti[keep]])
+        found, group = np.unique(ls * len(layer_ids) + lt, return_inverse=True)
+        order = np.argsort(group.reshape(-1), kind="stable")  # design order within each pair
+        bounds = np.searchsorted(group.reshape(-1)[order], np.arange(len(found) + 1))
+        touched = set()
+        for g, code in enumerate(found.tolist()):
+            ls, lt = (int(layer_ids[k]) for k in divmod(code, len(layer_ids)))
+            sel = keep[order[bounds[g]:bounds[g + 1]]]
+            key = (ls, lt)
             data = self.pairs.get(key)
             if data is None:
                 data = self.pairs[key] = PairData()
                 for layer in key:
                     self.pairs_of_layer.setdefault(layer, set()).add(key)
-            rows = self.row_of
-            data.add(
-                encode(s, t),
-                np.fromiter((rows[i] for i in s), np.int64, len(s)),
-                np.fromiter((rows[i] for i in t), np.int64, len(t)),
-                np.array(w, dtype=np.float64),
-                np.array(f, dtype=bool),
-            )
-            self.total += len(items)
-        if groups:
-            self._order_valid = False
-        return set(groups)
+            data.add(encode(s[sel], t[sel]), rows[si[sel]], rows[ti[sel]], w[sel], f[sel])
+            self.total += len(sel)
+            touched.add(key)
+        self._order_valid = False
+        return touched
 
     def remove_connections(self, pairs) -> set[PairKey]:
         groups: dict[PairKey, list] = {}

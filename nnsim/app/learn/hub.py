@@ -27,6 +27,7 @@ class LearnHub(QObject):
     trace_changed = Signal()  # the step-through's sample numbers changed (``trace``)
     step_started = Signal(object)  # a lesson step began (nnsim.lessons.Step): tools apply its presets
     design_opened = Signal()  # the learner opened another design (New, Open, Revert...), not a lesson
+    selection_changed = Signal(list, list, list)  # the canvas's selection: neurons, layers, connections
 
     def __init__(self, document: Document, scene=None, window: Host | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -59,8 +60,9 @@ class LearnHub(QObject):
         return event
 
     # -- selection --------------------------------------------------------------------
-    def _scene_selection(self, neurons, *rest) -> None:
+    def _scene_selection(self, neurons, layers=(), connections=()) -> None:
         self.select_neuron(neurons[0] if len(neurons) == 1 else None)
+        self.selection_changed.emit(list(neurons), list(layers), list(connections))
 
     def select_neuron(self, neuron_id: int | None) -> None:
         if neuron_id != self.selected_neuron:

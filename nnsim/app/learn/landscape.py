@@ -11,7 +11,8 @@ the path it draws lies exactly on the map.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,26 +24,78 @@ from nnsim.explain import fmt
 
 @dataclass(frozen=True)
 class Param:
-    """A weight ("w", (source, target)) or a bias ("b", neuron id)."""
+    """A weight ("w", (source, target)) or a bias ("b", neuron id). Two
+    Params are the same number whatever their names say."""
 
     kind: str
     key: object
-    name: str
+    name: str = field(default="", compare=False)
+
+
+class ParamList(Sequence):
+    """Every trainable number of a design, in design order (weights, then
+    biases), named for people only when a name is read: a design of 180,000
+    connections lists its numbers in one pass, and a chooser names the few
+    rows it shows. Each neuron is named once, not once per connection."""
+
+    def __init__(self, design: Design):
+        inputs = {layer.id for layer in design.layers if layer.kind.value == "input"}
+        self.keys: list[tuple[str, object]] = [("w", (c.source, c.target)) for c in design.connections if not c.frozen]
+        self.keys += [("b", n.id) for n in design.neurons if n.layer not in inputs]
+        self.neuron_names = NeuronNames(design).all()
+        self._where: dict | None = None
+        self._names: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        kind, key = self.keys[i]
+        return Param(kind, key, self.name(i))
+
+    def name(self, i: int) -> str:
+        if self._names is not None:
+            return self._names[i]
+        return self._name(*self.keys[i])
+
+    def _name(self, kind: str, key) -> str:
+        names = self.neuron_names
+        if kind == "w":
+            s, t = key
+            return f"weight {names.get(s, f'neuron {s}')} → {names.get(t, f'neuron {t}')}"
+        return f"bias of {names.get(key, f'neuron {key}')}"
+
+    def names(self) -> list[str]:
+        """Every name (made once, for searching)."""
+        if self._names is None:
+            self._names = [self._name(kind, key) for kind, key in self.keys]
+        return self._names
+
+    def index(self, param: Param, *_) -> int:  # noqa: D102 - a list's index, in O(1)
+        if self._where is None:
+            self._where = {k: i for i, k in enumerate(self.keys)}
+        found = self._where.get((param.kind, param.key)) if isinstance(param, Param) else None
+        if found is None:
+            raise ValueError(f"{param!r} is not a number of this design")
+        return found
+
+    def __contains__(self, param) -> bool:
+        try:
+            self.index(param)
+        except ValueError:
+            return False
+        return True
+
+    def same_as(self, other: ParamList | None) -> bool:
+        """The same numbers under the same names."""
+        return other is not None and self.keys == other.keys and self.neuron_names == other.neuron_names
 
 
 def params_of(design: Design) -> list[Param]:
     """Every trainable number of the design, named for people."""
-    names = NeuronNames(design)
-    out = []
-    for c in design.connections:
-        if not c.frozen:
-            name = f"weight {names(c.source)} → {names(c.target)}"
-            out.append(Param("w", (c.source, c.target), name))
-    inputs = {layer.id for layer in design.layers if layer.kind.value == "input"}
-    for n in design.neurons:
-        if n.layer not in inputs:
-            out.append(Param("b", n.id, f"bias of {names(n.id)}"))
-    return out
+    return list(ParamList(design))
 
 
 def find_param(design: Design, spec) -> Param | None:

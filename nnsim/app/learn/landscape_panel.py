@@ -16,11 +16,12 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSignalBlocker, QTimer
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QWidget
 
 from nnsim.app.learn.commands import new_run_id, push_numbers
 from nnsim.app.learn.hub import LearnHub
-from nnsim.app.learn.landscape import Landscape, Param, auto_span, diverged, find_param, params_of
+from nnsim.app.learn.landscape import Landscape, Param, ParamList, auto_span, diverged, find_param
+from nnsim.app.learn.param_chooser import ParamChooser
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.samples import load_samples
 from nnsim.app.learn.widgets import DockPanel, button, column, message_box, note, scroll_column, set_box
@@ -42,7 +43,8 @@ class LandscapePanel(DockPanel):
         self.hub = hub
         self.document = hub.document
         self.scape: Landscape | None = None
-        self.params: list[Param] = []
+        self.params: ParamList | None = None
+        self._selection = ([], [], [])
         self.path: list[tuple[float, float]] = []
         self.train_path: list[tuple[float, float]] = []
         self.losses: list[float] = []
@@ -63,14 +65,20 @@ class LandscapePanel(DockPanel):
             "as the learning rate says. White dots: the path taken so far."
         )
         self.intro.setStyleSheet("color: #616161;")
-        self.x_box = QComboBox()
+        # Choosers with a searchable list (a network may have 180,000 weights);
+        # a connection or neuron selected on the canvas can be taken directly.
+        self.x_box = ParamChooser()
         self.x_box.setObjectName("x_param")
-        self.y_box = QComboBox()
+        self.y_box = ParamChooser()
         self.y_box.setObjectName("y_param")
-        for box in (self.x_box, self.y_box):
-            # Long names must not widen the panel: the boxes elide them.
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(12)
+        self.picked = None  # the number selected on the canvas (a Param), if any
+        self.pick_label = note()
+        self.pick_label.setObjectName("landscape_pick")
+        self.pick_x = button("Across", "Draw the map across the number selected on the canvas", "pick_x")
+        self.pick_y = button("Up", "Draw the map up the number selected on the canvas", "pick_y")
+        picks = FlowLayout()
+        for w in (self.pick_label, self.pick_x, self.pick_y):
+            picks.addWidget(w)
         self.rate = NumberField(minimum=0.0001, maximum=100.0, step=0.1)
         self.rate.setObjectName("rate_spin")
         self.rate.setKeyboardTracking(False)
@@ -81,6 +89,7 @@ class LandscapePanel(DockPanel):
         form.addRow("Across:", self.x_box)
         form.addRow("Up:", self.y_box)
         form.addRow("Learning rate:", self.rate)
+        form.addRow(picks)
 
         self.step_button = button("Take one step", "One step of gradient descent on these two numbers", "step_button")
         self.run_button = button("Run", "Keep stepping", "run_button")
@@ -139,9 +148,14 @@ class LandscapePanel(DockPanel):
         self.run_button.clicked.connect(self.run)
         self.stop_button.clicked.connect(self.stop)
         self.redraw_button.clicked.connect(self.redraw)
+        self.pick_x.clicked.connect(lambda: self._use_picked(self.x_box))
+        self.pick_y.clicked.connect(lambda: self._use_picked(self.y_box))
         self.document.changed.connect(self._design_changed)
         self.document.reset.connect(self._design_reset)
         hub.step_started.connect(self._apply_step)
+        hub.selection_changed.connect(self._canvas_selection)
+        self._stale = False  # the design changed while hidden: list its numbers again when shown
+        self._canvas_selection([], [], [])
         self._design_reset()
 
     def _apply_step(self, step) -> None:
@@ -152,6 +166,11 @@ class LandscapePanel(DockPanel):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         self.active = True
+        if self._stale:
+            self._stale = False
+            self._fill_boxes()
+            self._sync_rate()
+            self._dirty = True
         if self._dirty:
             self.redraw()
 
@@ -172,6 +191,8 @@ class LandscapePanel(DockPanel):
     def _apply_wanted(self) -> bool:
         if self._wanted is None:
             return False
+        if self.params is None:
+            return False
         d = self.document.design
         found = [p if isinstance(p, Param) else find_param(d, p) for p in self._wanted]
         if None in found or found[0] not in self.params or found[1] not in self.params:
@@ -181,15 +202,12 @@ class LandscapePanel(DockPanel):
             self.y_box.setCurrentIndex(self.params.index(found[1]))
         return True
 
-    def _fill_boxes(self) -> None:
+    def _fill_boxes(self, params: ParamList | None = None) -> None:
         old = (self.current_params() if self.params else (None, None))
-        self.params = params_of(self.document.design)
+        self.params = params if params is not None else ParamList(self.document.design)
         with QSignalBlocker(self.x_box), QSignalBlocker(self.y_box):
-            self.x_box.clear()
-            self.y_box.clear()
-            for p in self.params:
-                self.x_box.addItem(p.name)
-                self.y_box.addItem(p.name)
+            self.x_box.set_params(self.params)
+            self.y_box.set_params(self.params)
             if old[0] in self.params and old[1] in self.params:
                 self.x_box.setCurrentIndex(self.params.index(old[0]))
                 self.y_box.setCurrentIndex(self.params.index(old[1]))
@@ -200,17 +218,20 @@ class LandscapePanel(DockPanel):
 
     def _default_pair(self) -> tuple[int, int]:
         """Two weights into the same neuron, the last one first (the output)."""
-        weights = [i for i, p in enumerate(self.params) if p.kind == "w"]
+        keys = self.params.keys
+        weights = [i for i, (kind, _) in enumerate(keys) if kind == "w"]
         for i in reversed(weights):
-            t = self.params[i].key[1]
-            same = [j for j in weights if self.params[j].key[1] == t and j != i]
-            if same:
-                return same[-1], i
-        return (0, 1) if len(self.params) > 1 else (0, 0)
+            t = keys[i][1][1]
+            same = next((j for j in reversed(weights) if keys[j][1][1] == t and j != i), None)
+            if same is not None:
+                return same, i
+        return (0, 1) if len(keys) > 1 else (0, 0)
 
     def current_params(self) -> tuple[Param | None, Param | None]:
         i, j = self.x_box.currentIndex(), self.y_box.currentIndex()
         p = self.params
+        if p is None:
+            return None, None
         return (p[i] if 0 <= i < len(p) else None, p[j] if 0 <= j < len(p) else None)
 
     def _params_chosen(self) -> None:
@@ -221,7 +242,15 @@ class LandscapePanel(DockPanel):
     def _design_reset(self) -> None:
         self.stop()
         self._wanted = None
-        self.params = []
+        self.params = None
+        self.scape = None
+        if not self.active:  # hidden views do no work: the numbers are listed when shown
+            self._stale = True
+            self.x_box.set_params(None)
+            self.y_box.set_params(None)
+            self.path, self.train_path, self.losses = [], [], []
+            self._dirty = True
+            return
         self._fill_boxes()
         self._sync_rate()
         self.path, self.train_path, self.losses = [], [], []
@@ -229,6 +258,29 @@ class LandscapePanel(DockPanel):
         self._dirty = True
         if self.active:
             self.redraw()
+
+    def _canvas_selection(self, neurons, layers, connections) -> None:
+        """One connection (its weight) or one neuron (its bias) selected on
+        the canvas can be drawn across or up."""
+        self._selection = (list(neurons), list(layers), list(connections))
+        picked = None
+        if len(connections) == 1 and not neurons and not layers:
+            picked = Param("w", tuple(connections[0]))
+        elif len(neurons) == 1 and not connections:
+            picked = Param("b", neurons[0])
+        if picked is not None and (self.params is None or picked not in self.params):
+            picked = None  # frozen, an input's bias, or not listed yet
+        self.picked = picked
+        if picked is None:
+            self.pick_label.setText("Or select a connection or a neuron on the canvas to use its weight or bias.")
+        else:
+            self.pick_label.setText(f"Selected: {escape(self.params.name(self.params.index(picked)))}")
+        self.pick_x.setVisible(picked is not None)
+        self.pick_y.setVisible(picked is not None)
+
+    def _use_picked(self, box: ParamChooser) -> None:
+        if self.picked is not None and self.params is not None:
+            box.setCurrentIndex(self.params.index(self.picked))
 
     def _sync_rate(self) -> None:
         with QSignalBlocker(self.rate):
@@ -239,12 +291,17 @@ class LandscapePanel(DockPanel):
             self.document.set_training(learning_rate=float(value))
 
     def _design_changed(self) -> None:
+        if not self.active or self._stale:  # hidden: catch up when shown
+            self._stale = True
+            self._dirty = True
+            return
         self._sync_rate()
         if self._pushing:
             return
-        names = [p.name for p in params_of(self.document.design)]
-        if names != [p.name for p in self.params]:
-            self._fill_boxes()
+        self._canvas_selection(*self._selection)
+        params = ParamList(self.document.design)
+        if not params.same_as(self.params):
+            self._fill_boxes(params)
             self._dirty = True
             if self.active:
                 self.redraw()

@@ -73,6 +73,7 @@ class StepThroughPanel(DockPanel):
         self.walk: Walkthrough | None = None
         self.index = 0
         self.samples: Samples | None = None
+        self._samples_stale = False  # the design was replaced while hidden: samples are read when shown
         self.sample: int | None = None  # index of the chosen training sample, None: own inputs
         self.active = False
         self._reported: set[str] = set()
@@ -244,6 +245,10 @@ class StepThroughPanel(DockPanel):
         """In view: the numbers come onto the canvas (once, however often asked)."""
         if not self.active:
             self.active = True
+            if self._samples_stale:
+                self._samples_stale = False
+                self._reload_samples()
+                self._choose_default_sample()
             self.rebuild()  # draws the current frame (and catches up if stale)
 
     def _leave(self) -> None:
@@ -257,6 +262,18 @@ class StepThroughPanel(DockPanel):
         self.stop()
         self.index = 0
         self.result_box.hide()
+        if not self.active and len(self.document.design.connections) > BIG_DESIGN:
+            # Hidden: reading the samples means loading the data and compiling
+            # a large network; that waits until the panel is shown.
+            self._samples_stale = True
+            self.samples = None
+            with QSignalBlocker(self.sample_box):
+                self.sample_box.clear()
+                self.sample_box.addItem(OWN_INPUTS)
+            self._sync_fields()
+            self.rebuild()
+            return
+        self._samples_stale = False
         self._reload_samples()
         self._sync_fields()
         self._choose_default_sample()

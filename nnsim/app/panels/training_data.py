@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSlider,
+    QTableWidget,
+    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,12 +37,14 @@ from PySide6.QtWidgets import (
 from nnsim.app.document import Document
 from nnsim.app.flow import FlowLayout
 from nnsim.app.training.colors import MIDDLE, NEGATIVE, POSITIVE, class_color
-from nnsim.data import describe, playground
+from nnsim.data import DataError, describe, load_dataset, playground
 from nnsim.data.base import CLASSIFICATION, REGRESSION
+from nnsim.data.csv_file import layout, separator_of
 from nnsim.data.logic import GATES as LOGIC_GATES
 from nnsim.data.sequences import tasks as sequence_tasks
 from nnsim.design.edits import set_fields
 from nnsim.design.model import DatasetSpec
+from nnsim.text import one_line
 
 THUMB = 30
 
@@ -71,23 +75,53 @@ def playground_icon(name: str, size: int = THUMB) -> QIcon:
 
 def csv_header(path: str | os.PathLike) -> list[str]:
     """The column names of a CSV file (first line that is not blank or a
-    comment). Raises OSError/ValueError with a readable message."""
+    comment; comma, semicolon or tab separated). Raises OSError/ValueError
+    with a readable message."""
     with open(path, encoding="utf-8-sig", newline="") as f:
         lines = (line for line in f if line.strip() and not line.lstrip().startswith("#"))
-        for row in csv.reader(lines):
-            names = [c.strip() for c in row]
-            if names:
-                return names
+        for line in lines:
+            for row in csv.reader([line], delimiter=separator_of(line)):
+                names = [c.strip() for c in row]
+                if names:
+                    return names
     raise ValueError(f"{Path(path).name}: the file is empty")
+
+
+def csv_preview(path: str | os.PathLike) -> tuple[str, QTableWidget | None]:
+    """What was detected in a CSV file (separator, decimal mark) and a table
+    of its first rows; a short reason and None when it cannot be read."""
+    try:
+        separator, decimal, header, rows = layout(path)
+    except DataError as e:
+        return one_line(str(e)), None
+    table = QTableWidget(len(rows), len(header))
+    table.setObjectName("csv_preview")
+    table.setHorizontalHeaderLabels(header)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row[: len(header)]):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+    table.setMaximumHeight(table.horizontalHeader().height() + 26 * max(len(rows), 1) + 6)
+    said = f"Columns separated by a {separator}; numbers with a decimal {decimal}."
+    return said, table
 
 
 class CsvTargetDialog(QDialog):
     """Choose the target column(s) and the task for a CSV file."""
 
-    def __init__(self, columns: list[str], file_name: str, parent=None):
+    def __init__(self, columns: list[str], file_name: str, parent=None, path: str | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"Targets in {file_name}")
         lay = QVBoxLayout(self)
+        if path is not None:  # what the file looks like, and how it is read
+            said, self.preview = csv_preview(path)
+            self.detected = QLabel(said)
+            self.detected.setObjectName("csv_detected")
+            self.detected.setWordWrap(True)
+            lay.addWidget(self.detected)
+            if self.preview is not None:
+                lay.addWidget(self.preview)
         lay.addWidget(QLabel("Which column should the network predict?\nEvery other column is an input."))
         self.classify = QRadioButton("Classification (one column of classes)")
         self.regress = QRadioButton("Regression (one or more columns of numbers)")
@@ -311,7 +345,7 @@ class DataChooser(QWidget):
         return path or None
 
     def ask_csv_targets(self, columns: list[str], path: str) -> DatasetSpec | None:
-        dialog = CsvTargetDialog(columns, Path(path).name, self)
+        dialog = CsvTargetDialog(columns, Path(path).name, self, path=path)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.result_spec(self.document.design.dataset, self._stored_path(path))
@@ -329,6 +363,15 @@ class DataChooser(QWidget):
             return
         spec = self.ask_csv_targets(columns, path)
         if spec is None or not spec.targets:
+            self.refresh()
+            return
+        # A file that cannot be used is refused here, with the reason: the data
+        # set in use stays (no step to undo).
+        base = self.document.path.parent if self.document.path else None
+        try:
+            load_dataset(spec, base)
+        except DataError as e:
+            self.message.emit(f"Not used: {one_line(str(e))}")
             self.refresh()
             return
         self.choose(spec)

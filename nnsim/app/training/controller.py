@@ -26,6 +26,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from nnsim.app.document import Document
+from nnsim.app.training import prepared
 from nnsim.app.training.frames import FrameScheduler
 from nnsim.app.training.keeper import SessionKeeper
 from nnsim.app.training.numbers import Keys, NumberMap, Numbers
@@ -36,7 +37,7 @@ from nnsim.app.training.sync import NUMBERS, REPLACED, SETTINGS, DocumentSync
 from nnsim.app.training.transport import EPOCHS, PLAY, REFRESH, STEPS, Transport
 from nnsim.app.training.worker import BUDGET, DONE, FAILED, STOPPED, Outcome
 from nnsim.data import DataError
-from nnsim.design.build import initialize
+from nnsim.design.build import initial_numbers
 from nnsim.design.edits import all_numbers
 from nnsim.design.model import Design, HistoryRecord, Loss
 from nnsim.design.recipes import EditError
@@ -200,9 +201,7 @@ class TrainingController(QObject):
         was_playing = self.playing
         self.pause()
         self.sync_to_document()
-        fresh = self.document.design.copy()
-        initialize(fresh, self._rng)
-        self._new_run("Reset weights", all_numbers(fresh))
+        self._new_run("Reset weights", Numbers(*initial_numbers(self.document.design, self._rng)))
         if was_playing:
             self.play()
 
@@ -326,8 +325,10 @@ class TrainingController(QObject):
             carry = None
         numbers = self.sync.numbers_for(design, now, carry)
         had_error = bool(keeper.error)
+        same = not had_error and self.sync.design is design and self.sync.same_network(design, keeper.session)
         try:
-            keeper.build(design, numbers, carry, self.base_dir())
+            keeper.build(design, numbers, carry, self.base_dir(), same_network=same,
+                         compiled=None if same else prepared.take(design))
         except (DesignError, DataError, EditError, ValueError) as e:
             self._cannot_train(design, now, e, keep_progress, carry)
             return

@@ -20,6 +20,7 @@ from nnsim.app.panels.plots import CostPlot
 from nnsim.app.panels.speed import SpeedMenu
 from nnsim.app.panels.training_panel import TrainingPanel
 from nnsim.app.responsive import hold_width
+from nnsim.app.training import prepared
 from nnsim.app.training.actions import TrainingActions
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.training.pace import SETTINGS_KEY
@@ -146,6 +147,7 @@ class TrainingUI(QObject):
         unsaved-changes question knows about it)."""
         files = self.window.files
         if files is not None:
+            files.after_read = prepared.prepare  # a large file's design is compiled on the reading thread
             files.about_to_save.connect(self._before_save)
             files.about_to_close.connect(self._before_close)
 

@@ -17,6 +17,7 @@ from nnsim.app.training.numbers import Keys, NumberMap, Numbers
 from nnsim.app.training.probes import Probe
 from nnsim.app.training.snapshot import Heavy, Measure, Snapshot
 from nnsim.design.model import ArrayValue, Design, HistoryRecord
+from nnsim.design.compile import Compiled
 from nnsim.design.parameters import is_link_key
 from nnsim.session import Session
 
@@ -53,10 +54,18 @@ def trainee(design: Design, numbers: Numbers, history: list[HistoryRecord]) -> D
                else k for k in design.links],
         layers=[dataclasses.replace(layer, arrays={**layer.arrays, **arrays[layer.id]}) if layer.id in arrays
                 else layer for layer in design.layers],
-        connections=[dataclasses.replace(c, weight=w) for c, w in zip(design.connections, numbers.weights.tolist())],
-        neurons=[dataclasses.replace(n, bias=b) for n, b in zip(design.neurons, numbers.biases.tolist())],
+        connections=_with(design.connections, "weight", numbers.weights.tolist()),
+        neurons=_with(design.neurons, "bias", numbers.biases.tolist()),
         history=history,
     )
+
+
+def _with(records: list, field: str, values: list) -> list:
+    """The records with ``field`` set to ``values``: a record whose value is
+    already that one is shared, not copied (opening or undoing on a large
+    design, the numbers are mostly the Document's own; copying 180,000
+    connections took seconds). The session only reads its design's records."""
+    return [r if getattr(r, field) == v else dataclasses.replace(r, **{field: v}) for r, v in zip(records, values)]
 
 
 class SessionKeeper:
@@ -78,17 +87,31 @@ class SessionKeeper:
         self.carry: Progress | None = None  # progress kept while the design cannot be trained
 
     # -- building -------------------------------------------------------------------------
-    def build(self, design: Design, numbers: Numbers, progress: Progress | None, base_dir) -> None:
+    def build(self, design: Design, numbers: Numbers, progress: Progress | None, base_dir,
+              same_network: bool = False, compiled: Compiled | None = None) -> None:
         """A new session of ``design`` starting from ``numbers``, with the
         progress carried (raises DesignError, DataError, EditError or
-        ValueError, changing nothing, when the design cannot be trained)."""
+        ValueError, changing nothing, when the design cannot be trained).
+        ``same_network``: the design compiles to the network the session
+        has now (the caller compared ``compile_key``s): it is reused with
+        the new numbers written in, not checked and compiled again (an undo
+        of training on a large design otherwise compiles 180,000 connections).
+        ``compiled``: a compilation of this design made elsewhere (on the
+        thread that read it), used the same way."""
         pending = list(progress.pending) if progress is not None else []
         counters = progress.counters if progress is not None else None
         history = list(design.history) + pending
         design_now = trainee(design, numbers, history)
-        session = Session(design_now, base_dir=base_dir)
+        same_network = same_network and self.session is not None
+        reused = self.session.compiled if same_network else compiled
+        session = Session(design_now, base_dir=base_dir, compiled=reused)
         probe = Probe(session, design_now)
-        number_map = NumberMap(session, design_now)
+        if same_network and self.numbers is not None:
+            number_map = self.numbers.renewed(design_now)
+        else:
+            number_map = NumberMap(session, design_now)
+        if reused is not None:
+            number_map.write(numbers)  # last: nothing after it can fail and leave the old session changed
         trainer = session.trainer
         trainer.history = list(pending)
         if counters is not None:

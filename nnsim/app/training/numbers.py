@@ -51,6 +51,14 @@ class NumberMap:
         # Numbers the network has no place for (input neurons' biases) stay as the design has them.
         self._fixed = all_numbers(design)
 
+    def renewed(self, design: Design) -> NumberMap:
+        """This map for another design of the same structure on the same
+        network (the caller knows they compile alike): nothing is mapped again."""
+        twin = object.__new__(NumberMap)
+        twin.params, twin.map, twin.keys = self.params, self.map, self.keys
+        twin._fixed = all_numbers(design)
+        return twin
+
     def read(self) -> Numbers:
         """Every number of the design, as the network has it now (new arrays)."""
         return self.map.read(self.params, self._fixed)

@@ -19,7 +19,7 @@ from nnsim.app.training.keeper import Progress, SessionKeeper
 from nnsim.app.training.numbers import Keys, Numbers, compile_key, members_key, merge, remap
 from nnsim.design import recipes
 from nnsim.design.edits import all_numbers, set_fields
-from nnsim.design.model import Design
+from nnsim.design.model import Design, Loss
 
 # What an edit of the Document means for the session (``DocumentSync.classify``).
 REPLACED = "replaced"  # another design (New, Open, Revert)
@@ -43,6 +43,8 @@ class DocumentSync:
         self.dirty = False  # the session holds numbers or history the Document lacks
         self._compile_key = None
         self._members_key = None
+        self._keys_at = None  # (document revision, design) the keys below were made for
+        self._keys_now = (None, None)
         self._dataset = None
         self._path = None
 
@@ -51,8 +53,7 @@ class DocumentSync:
         self.design = design
         self.doc_history = design.history
         self.synced = now
-        self._compile_key = compile_key(design)
-        self._members_key = members_key(design)
+        self._compile_key, self._members_key = self._keys(design)
         self._dataset = dataclasses.replace(design.dataset, targets=list(design.dataset.targets))
         self._path = self.document.path
 
@@ -85,15 +86,34 @@ class DocumentSync:
             and design.history is self.doc_history
             and design.dataset == self._dataset
             and self.document.path == self._path
-            and compile_key(design) == self._compile_key
+            and self._keys(design)[0] == self._compile_key
         )
         if not same_network:
             return REBUILD, now
         return (SETTINGS if now.equals(self.synced) else NUMBERS), now
 
+    def same_network(self, design: Design, session) -> bool:
+        """The design compiles to the session's network as it is (only the
+        numbers, the history or the data differ)."""
+        return (
+            session is not None
+            and not design.links  # link weights are not among the numbers a session takes
+            and Loss(design.training.loss) == session.network.loss
+            and self._keys(design)[0] == self._compile_key
+        )
+
+    def _keys(self, design: Design) -> tuple:
+        """(compile_key, members_key) of the design as it is: made once per
+        change of the Document (each is a pass over every connection)."""
+        stamp = (self.document.revision, id(design))
+        if self._keys_at != stamp:
+            self._keys_at = stamp
+            self._keys_now = (compile_key(design), members_key(design))
+        return self._keys_now
+
     def structural(self, design: Design) -> bool:
         """Layers, neurons or connections came or went since the session was built."""
-        return members_key(design) != self._members_key
+        return self._keys(design)[1] != self._members_key
 
     def progress(self, keeper: SessionKeeper, history_changed: bool) -> Progress:
         return keeper.progress(self.synced, self.synced_step, self.dirty, self.doc_history, history_changed)

@@ -1,0 +1,109 @@
+"""A large design file is read on a thread while the window keeps answering,
+with a dialog that can cancel; a cancelled read changes nothing."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+import nnsim.app.files as files_module
+import nnsim.app.reading as reading
+from nnsim.io import load
+from nnsim.resources import example_path
+
+
+@pytest.fixture
+def large_file(tmp_path, monkeypatch):
+    """The XOR example, counted as large (a real 17 MB file is for the benchmark)."""
+    path = tmp_path / "xor.nnsim"
+    shutil.copy(example_path("xor-mlp"), path)
+    monkeypatch.setattr(reading, "BACKGROUND_BYTES", 100)
+    return path
+
+
+def test_the_window_answers_while_a_large_file_is_read(make_window, large_file, monkeypatch):
+    window, answers = make_window()
+    seen = {}
+    ticked = threading.Event()
+
+    def slow_load(path):
+        seen["thread"] = threading.current_thread()
+        seen["answered"] = ticked.wait(10)  # only the window's own timer sets it
+        return load(path)
+
+    monkeypatch.setattr(files_module, "load", slow_load)
+    QTimer.singleShot(50, ticked.set)  # runs only if the window's event loop turns during the read
+    assert window.files.open(large_file)
+    assert seen["thread"] is not threading.main_thread() and seen["answered"]
+    assert window.document.path == large_file.resolve() and window.document.design.name == load(large_file).name
+    assert answers.errors == []
+
+
+def test_a_read_can_be_cancelled_and_nothing_changes(make_window, large_file, monkeypatch, qtbot):
+    window, answers = make_window()
+    before = window.document.design
+    release = threading.Event()
+
+    def stuck_load(path):
+        release.wait(20)
+        return load(path)
+
+    monkeypatch.setattr(files_module, "load", stuck_load)
+    messages = []
+    window.files.message.connect(messages.append)
+    shown = []
+
+    def press_cancel():
+        dialog = window.findChild(QProgressDialog, "reading_progress")
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(50, press_cancel)
+            return
+        shown.append(dialog.labelText())
+        button = [b for b in dialog.findChildren(reading.QWidget) if getattr(b, "text", lambda: "")() == "Cancel"][0]
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, press_cancel)
+    try:
+        assert not window.files.open(large_file)
+    finally:
+        release.set()
+    assert shown and shown[0].startswith("Reading xor.nnsim")
+    assert window.document.design is before and window.document.path is None
+    assert messages[-1] == "Did not open xor.nnsim: cancelled" and answers.errors == []
+    QApplication.processEvents()
+
+
+def test_a_broken_large_file_is_reported_as_before(make_window, large_file):
+    window, answers = make_window()
+    large_file.write_text('{"format_version": 2, "layers": [' + " " * 200)
+    assert not window.files.open(large_file)
+    assert answers.errors and "truncated" in answers.errors[0][1]
+
+
+def test_a_large_designs_first_session_is_compiled_on_the_reading_thread(make_window, large_file, monkeypatch):
+    import numpy as np
+
+    import nnsim.app.training.prepared as prepared
+    import nnsim.session
+    from nnsim.design.compile import compile_design
+
+    window, answers = make_window()
+    threads, window_compiles = [], []
+    real = prepared.compile_design
+    monkeypatch.setattr(prepared, "compile_design", lambda d: threads.append(threading.current_thread()) or real(d))
+    real_session = nnsim.session.compile_design
+    monkeypatch.setattr(nnsim.session, "compile_design",
+                        lambda *a, **k: window_compiles.append(a) or real_session(*a, **k))
+    assert window.files.open(large_file)
+    c = window.training.controller
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    assert window_compiles == [] and c.session is not None
+    x = c.session.data.x_train
+    fresh = compile_design(load(large_file)).network
+    np.testing.assert_array_equal(c.session.network.predict(x), fresh.predict(x))
+    assert prepared.take(window.document.design) is None  # used once

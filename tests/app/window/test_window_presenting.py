@@ -1,0 +1,49 @@
+"""Full screen (F11) and presentation mode (Ctrl+Shift+P) from the keyboard:
+larger text and a larger network, and everything back as it was after."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from nnsim.app.presenting import SCALE
+from nnsim.resources import example_path
+
+
+@pytest.fixture
+def shown(make_window, qtbot):
+    window, _ = make_window(example_path("xor-mlp"))
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    QApplication.instance().setFont(QApplication.font())  # nothing leaks into other tests
+
+
+def test_f11_fills_the_screen_and_leaves_it(shown, qtbot):
+    QTest.keyClick(shown, Qt.Key.Key_F11)
+    qtbot.waitUntil(shown.isFullScreen, timeout=3000)
+    assert shown.presenting.full_screen.isChecked()
+    QTest.keyClick(shown, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not shown.isFullScreen(), timeout=3000)
+
+
+def test_presentation_mode_scales_text_and_canvas_and_restores_them(shown, qtbot):
+    app = QApplication.instance()
+    size, zoom = app.font().pointSizeF(), shown.canvas.zoom
+    QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert shown.presenting.presenting
+    QApplication.processEvents()  # the font change reaches every widget
+    assert app.font().pointSizeF() == pytest.approx(size * SCALE)
+    assert shown.inspector.font().pointSizeF() == pytest.approx(size * SCALE)  # every panel's text
+    view = shown.canvas
+    assert view.zoom <= zoom * SCALE + 1e-9  # larger, as far as the whole network fits
+    seen = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert seen.contains(view.scene().content_rect())
+    qtbot.waitUntil(shown.isFullScreen, timeout=3000)
+    QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert not shown.presenting.presenting
+    assert app.font().pointSizeF() == pytest.approx(size) and shown.canvas.zoom == pytest.approx(zoom)
+    qtbot.waitUntil(lambda: not shown.isFullScreen(), timeout=3000)
