@@ -45,11 +45,30 @@ def train(
     return Session(design, base_dir=base_dir, seed=seed).train(epochs, callback)
 
 
+def generate(design: Design, n: int, seed: int = 0) -> np.ndarray:
+    """``n`` samples (n, data dims) made by a GAN design's generator from
+    noise of its kind drawn with ``seed``; nothing changes."""
+    from nnsim.design.gan import compile_gan
+    from nnsim.engine.adversarial import sample_noise
+
+    if int(n) < 0:
+        raise ValueError(f"n must not be negative ({n} was given)")
+    players = compile_gan(design).players
+    noise = sample_noise(players.settings.noise, int(n), players.noise_dims, np.random.default_rng(seed))
+    return players.generate(noise)
+
+
 def predict(design: Design, inputs) -> np.ndarray:
     """Outputs for one input vector (returns shape (n_outputs,)) or a batch
-    (shape (n, n_outputs))."""
+    (shape (n, n_outputs)). For a GAN, the discriminator's verdict on
+    samples (the probability each is real); ``generate`` makes samples."""
     x = np.asarray(inputs, dtype=np.float64)
-    net = compile_design(design).network
+    if design.training.rule == "adversarial":
+        from nnsim.design.gan import compile_gan
+
+        net = compile_gan(design).players.discriminator
+    else:
+        net = compile_design(design).network
     if x.ndim == 1:
         return net.predict(x[None, :])[0].copy()
     return net.predict(x)
