@@ -26,6 +26,8 @@ from nnsim.design.model import (
     Optimizer,
     TrainingSettings,
 )
+from nnsim.design.gan import gan_design, initialize_gan_lab
+from nnsim.engine.adversarial import GanSettings, PlayerSettings
 from nnsim.io import save
 
 HERE = Path(__file__).resolve().parent
@@ -163,6 +165,38 @@ def iris() -> Design:
     return d
 
 
+def gan_points(name: str, title: str, generator, discriminator, lr_d: float, lr_g: float, k: int, epochs: int,
+               what: str) -> Design:
+    """A GAN on one of GAN Lab's distributions with its tuned sizes and
+    rates (an epoch is 80 rounds: 12,000 points in batches of 150)."""
+    settings = GanSettings(discriminator=PlayerSettings(Optimizer.SGD, lr_d, k),
+                           generator=PlayerSettings(Optimizer.SGD, lr_g, 1))
+    d = gan_design(2, 2, generator, discriminator, name=title, settings=settings,
+                   dataset=DatasetSpec(source="distribution", name=name, seed=1))
+    d.description = (
+        f"A generative adversarial network learns to make points like {what}: the generator turns 2-D noise "
+        "into points, the discriminator tells them from real ones, and each learns from the other. Watch the "
+        "discriminator's verdict (the heatmap) and the arrows that show where each generated point is pushed."
+    )
+    d.training.epochs = epochs
+    d.training.seed = 1
+    d.training.init = Init.HE
+    initialize_gan_lab(d, np.random.default_rng(1))
+    return d
+
+
+def gan_ring() -> Design:
+    return gan_points("ring", "GAN: a ring", (10, 10), (9, 9, 9), 0.1, 0.03, 3, 25, "those of a ring")
+
+
+def gan_gaussians() -> Design:
+    return gan_points("gaussians", "GAN: two Gaussians", (8, 8), (8, 8), 0.1, 0.03, 2, 25, "two Gaussian clouds")
+
+
+def gan_line() -> Design:
+    return gan_points("line", "GAN: a line", (5, 5), (6, 6), 0.03, 0.01, 2, 20, "a short line")
+
+
 EXAMPLES = {
     "article-neuron": article_neuron,
     "perceptron-and": perceptron_and,
@@ -171,6 +205,9 @@ EXAMPLES = {
     "circle": circle,
     "spiral-deep": spiral_deep,
     "iris": iris,
+    "gan-ring": gan_ring,
+    "gan-gaussians": gan_gaussians,
+    "gan-line": gan_line,
 }
 
 

@@ -36,16 +36,23 @@ def run(name: str) -> dict:
     design = nnsim.example(name)
     x = pinned_inputs(design)
     summary = nnsim.train(design, epochs=EPOCHS, seed=SEED)
-    return {
+    out = {
         "inputs": x.tolist(),
         "predictions": nnsim.predict(design, x).tolist(),
         "train_loss": summary.train_loss,
         "steps": summary.steps,
     }
+    if design.training.rule == "adversarial":  # a GAN: its predictions are the discriminator's; pin its samples too
+        out["generated"] = nnsim.generate(design, ROWS, seed=SEED).tolist()
+    return out
 
 
 def main() -> None:
-    pins = {name: run(name) for name in example_names()}
+    """Pins the examples not pinned yet (``--all``: every example again)."""
+    import sys
+
+    pins = {} if "--all" in sys.argv or not OUT.exists() else json.loads(OUT.read_text(encoding="utf-8"))
+    pins = {name: pins[name] if name in pins else run(name) for name in example_names()}
     OUT.write_text(json.dumps(pins, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT} ({len(pins)} examples)")
 
