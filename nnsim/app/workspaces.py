@@ -62,7 +62,8 @@ def _tabs(first: str, area, *others: str) -> tuple[Spot, ...]:
     return (Spot(first, area, front=True),) + tuple(Spot(name, tab_with=first) for name in others)
 
 
-DATA_VIEWS = ("training_output_dock", "training_neurons_dock", "training_confusion_dock", "training_sample_dock")
+DATA_VIEWS = ("training_output_dock", "training_neurons_dock", "training_confusion_dock", "training_sample_dock",
+              "training_gan_dock")
 LEFT_TRAINING = (Spot("training_dock", LEFT, front=True), Spot("palette_dock", tab_with="training_dock"))
 
 WORKSPACES = (

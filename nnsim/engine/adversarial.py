@@ -31,6 +31,7 @@ import numpy as np
 
 from nnsim.engine.losses import softplus
 from nnsim.engine.network import Network
+from nnsim.engine.params import ParameterLayout, Parameters
 from nnsim.engine.vocab import Optimizer
 
 GENERATOR = "generator"
@@ -138,14 +139,23 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 class Players:
     """The generator and the discriminator, trained as one program. Both
-    players' numbers, kept or restored together, are the generator's flat
-    vector followed by the discriminator's."""
+    players' numbers, kept or restored together, are one flat vector: the
+    generator's followed by the discriminator's."""
 
     def __init__(self, generator: Network, discriminator: Network, settings: GanSettings):
         self.generator = generator
         self.discriminator = discriminator
         self.settings = settings  # read live
         self.dtype = generator.dtype
+        # One flat vector holds both players' numbers, generator first; each
+        # network keeps a view of its part, so the pair's named arrays are one
+        # store (``parameters``), as a single network's are.
+        specs = [(k, generator.layout.shapes[k]) for k in generator.layout.names]
+        specs += [(k, discriminator.layout.shapes[k]) for k in discriminator.layout.names]
+        self.parameters = Parameters(ParameterLayout(specs), self.dtype)
+        n = generator.layout.size
+        generator.share(self.parameters.flat[:n])
+        discriminator.share(self.parameters.flat[n:])
 
     def network(self, group: str) -> Network:
         return self.generator if group == GENERATOR else self.discriminator
@@ -185,13 +195,10 @@ class Players:
         return self.discriminator.predict(x)[:, 0]
 
     def copy_params(self) -> np.ndarray:
-        return np.concatenate([self.generator.copy_params(), self.discriminator.copy_params()])
+        return self.parameters.flat.copy()
 
     def set_params(self, values) -> None:
-        values = np.asarray(values)
-        n = self.generator.parameters.flat.size
-        self.generator.set_params(values[:n])
-        self.discriminator.set_params(values[n:])
+        self.parameters.assign(values)
 
     def all_finite(self) -> bool:
         return self.generator.all_finite() and self.discriminator.all_finite()

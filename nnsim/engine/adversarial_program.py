@@ -219,6 +219,23 @@ class AdversarialProgram(TrainingProgram):
                     self._end_epoch(evaluate)
         return done
 
+    def train_player(self, group: str, n: int = 1) -> int:
+        """``n`` updates of one player alone (the window's "step the
+        discriminator" / "step the generator"); each counts as a step.
+        Returns how many ran."""
+        step = self.step_generator if group == GENERATOR else self.step_discriminator
+        done = 0
+        with np.errstate(all="ignore"):
+            while done < n and self.status == READY:
+                loss = step()
+                if not math.isfinite(loss):
+                    self._diverged(f"the {group}'s loss became {loss}")
+                    break
+                self.last_loss = self.last_losses[DISCRIMINATOR]
+                self.step_count += 1
+                done += 1
+        return done
+
     def steps_left_in_epoch(self) -> int:
         return max(1, self.steps_per_epoch - self._round)
 

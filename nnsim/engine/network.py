@@ -220,6 +220,19 @@ class Network:
     def copy_params(self) -> np.ndarray:
         return self.parameters.flat.copy()
 
+    def share(self, flat: np.ndarray) -> None:
+        """Keep the numbers in ``flat`` (a view of this network's size into
+        a larger vector, e.g. one holding two networks' numbers) from now on,
+        with their current values."""
+        flat[...] = self.parameters.flat
+        self.parameters = Parameters(self.layout, self.dtype, flat)
+        for n in self.layers:
+            if n.op is not None:
+                n.op.bind(self.parameters)
+        for blk in self.blocks:
+            blk.W = self.parameters[blk.name]
+        self._plans = {}
+
     def set_params(self, values) -> None:
         self.parameters.assign(values)
 

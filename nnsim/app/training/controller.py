@@ -182,7 +182,11 @@ class TrainingController(QObject):
     def step_epoch(self) -> None:
         self._step(EPOCHS)
 
-    def _step(self, mode: str) -> None:
+    def step_player(self, group: str) -> None:
+        """A GAN: one update of the generator or the discriminator alone."""
+        self._step(STEPS, group)
+
+    def _step(self, mode: str, player: str = "") -> None:
         if self.session is None:
             return
         if self.playing:
@@ -190,7 +194,7 @@ class TrainingController(QObject):
         self.transport.stop()
         self.keeper.capture_initial()
         self._set_message("")
-        self.transport.step(mode, 1)
+        self.transport.step(mode, 1, player)
 
     def reset_weights(self) -> None:
         """New random weights (the design's initialisation) and an empty

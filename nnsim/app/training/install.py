@@ -23,7 +23,9 @@ from nnsim.app.responsive import hold_width
 from nnsim.app.training.actions import TrainingActions
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.training.pace import SETTINGS_KEY
+from nnsim.app.training.gan_probe import GanProbe
 from nnsim.app.views.confusion import ConfusionView
+from nnsim.app.views.gan_view import GanView
 from nnsim.app.views.histograms import ActivationHistograms
 from nnsim.app.views.neuron_maps import NeuronMapsView
 from nnsim.app.views.output_map import OutputMap
@@ -53,6 +55,7 @@ class TrainingUI(QObject):
         self.histograms = ActivationHistograms(self.controller)
         self.confusion = ConfusionView(self.controller)
         self.sample = SampleView(self.controller)
+        self.gan = GanView(self.controller)
         self.docks: dict[str, QDockWidget] = {}
         self._scene = window.canvas_scene()
         self._thumbs_sent = None
@@ -87,12 +90,14 @@ class TrainingUI(QObject):
                    tab_with="training_output_dock")
         self._dock(self.sample, Area.RightDockWidgetArea, "Sample", "training_sample_dock", visible=False,
                    tab_with="training_output_dock")
+        self._dock(self.gan, Area.RightDockWidgetArea, "GAN", "training_gan_dock", visible=False,
+                   tab_with="training_output_dock")
         cost = self._dock(self.cost, Area.BottomDockWidgetArea, "Cost", "training_cost_dock", size=270)
         self._dock(self.histograms, Area.BottomDockWidgetArea, "Activation histograms", "training_histograms_dock",
                    tab_with="training_cost_dock")
         output.raise_()
         cost.raise_()
-        self._two_d: bool | None = None  # the kind of data the views were last fitted to
+        self._two_d: bool | str | None = None  # the kind of data the views were last fitted to ("gan": a GAN)
         self.controller.session_changed.connect(self._fit_views_to_data)
         self._fit_views_to_data()
 
@@ -103,14 +108,18 @@ class TrainingUI(QObject):
         samples in their place. Only when the kind of data changes, so a panel
         the user opened stays open."""
         probe = self.controller.probe
-        if probe is None or bool(probe.two_d) == self._two_d:
+        kind = "gan" if isinstance(probe, GanProbe) else None if probe is None else bool(probe.two_d)
+        if probe is None or kind == self._two_d:
             return
-        self._two_d = two_d = bool(probe.two_d)
+        self._two_d = kind
         d = self.docks
         maps = (d["training_output_dock"], d["training_neurons_dock"])
         tables = (d["training_confusion_dock"], d["training_sample_dock"])
-        shown, hidden = (maps, tables) if two_d else (tables, maps)
+        gan = (d["training_gan_dock"],)
+        shown, hidden = (gan, maps + tables) if kind == "gan" else (maps, tables + gan) if kind else (tables, maps + gan)
         self.window.show_data_views(list(shown), list(hidden))  # where the window's workspaces have them
+        if kind == "gan":
+            d["training_gan_dock"].raise_()
 
     def _build_menu(self) -> None:
         w = self.window

@@ -13,9 +13,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from nnsim.app.training.gan_probe import GanProbe
 from nnsim.app.training.numbers import Keys, NumberMap, Numbers
 from nnsim.app.training.probes import Probe
 from nnsim.app.training.snapshot import Heavy, Measure, Snapshot
+from nnsim.design.gan import is_gan
 from nnsim.design.model import ArrayValue, Design, HistoryRecord
 from nnsim.session import Session
 
@@ -80,7 +82,7 @@ class SessionKeeper:
         history = list(design.history) + pending
         design_now = trainee(design, numbers, history)
         session = Session(design_now, base_dir=base_dir)
-        probe = Probe(session, design_now)
+        probe = GanProbe(session, design_now) if is_gan(design_now) else Probe(session, design_now)
         number_map = NumberMap(session, design_now)
         trainer = session.trainer
         trainer.history = list(pending)

@@ -23,6 +23,7 @@ def compile_key(design: Design) -> tuple:
         tuple((n.id, n.layer, n.activation, n.threshold) for n in design.neurons),
         tuple((c.source, c.target, c.frozen, c.delay) for c in design.connections),
         design.training.rule,
+        None if design.gan is None else id(design.gan),  # a session reads the GAN settings object it was given
     )
 
 

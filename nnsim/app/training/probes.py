@@ -156,6 +156,10 @@ class Probe:
         self.hist_x = session.data.x_train[pick].astype(net.dtype)
 
     # -- maps ----------------------------------------------------------------------
+    def gan_frame(self):
+        """A GAN's own measurement (``GanProbe``); a single network has none."""
+        return None
+
     def neuron_maps(self) -> NeuronMaps | None:
         if self.grid is None:
             return None

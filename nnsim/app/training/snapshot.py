@@ -36,6 +36,7 @@ class Heavy:
     histograms: list[LayerHistogram] | None = None
     confusion: tuple[np.ndarray, str] | None = None
     sample: SampleNumbers | None = None
+    gan: object | None = None  # a GAN's GanFrame (nnsim.app.training.gan_probe)
 
 
 @dataclass
@@ -118,4 +119,5 @@ class Measure:
         out.confusion = probe.confusion()
         which, index = self.sample_request
         out.sample = probe.sample(which, index)
+        out.gan = probe.gan_frame()
         return out
