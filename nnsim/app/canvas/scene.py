@@ -27,6 +27,7 @@ from nnsim.app.canvas.connections import ConnectionTable, PairKey, encode
 from nnsim.app.canvas.hooks import HooksMixin
 from nnsim.app.canvas.interactions import CanvasTools
 from nnsim.app.canvas.frames import LayerItem
+from nnsim.app.canvas.groups import GroupFrames
 from nnsim.app.canvas.items import NeuronItem
 from nnsim.app.canvas.pointer import PointerMixin
 from nnsim.app.canvas.selection import SelectionMixin
@@ -71,6 +72,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         # feeds; None when neurons or layers changed (built again when needed).
         self._bias_items: list[tuple[NeuronItem, int]] | None = None
         self.layer_items: dict[int, LayerItem] = {}
+        self.group_frames = GroupFrames(self)
         self.bundle_items: dict[PairKey, BundleItem] = {}
         self.wide_pens = True
         self.exporting = False
@@ -408,6 +410,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
             self._draw_moving()
         if moved:
             self._refresh_overlays()
+        self.group_frames.update()
 
     def _rebuild_pair(self, key: PairKey) -> None:
         data = self.table.pairs.get(key)
