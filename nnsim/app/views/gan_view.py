@@ -21,20 +21,31 @@ import dataclasses
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnsim.app.flow import FlowLayout
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.training.gan_probe import COLLAPSE, GanProbe
 from nnsim.app.views.common import HeavyView
 from nnsim.design.edits import set_fields
-from nnsim.engine.adversarial import DISCRIMINATOR, GENERATOR
+from nnsim.engine.adversarial import DISCRIMINATOR, GENERATOR, MAX_PLAYER_STEPS, GanLoss, GanSettings
 
 REAL_RGB = (27, 158, 119)  # green: real
 FAKE_RGB = (117, 82, 170)  # purple: fake
 MID_RGB = (236, 236, 236)  # D cannot tell
 ARROW_LENGTH = 0.07  # the longest arrow, in plane units
 MAX_DRAWN = 2000  # points one drawing keeps
+RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # GAN Lab's choices
 
 
 def verdict_lut() -> np.ndarray:
@@ -109,6 +120,8 @@ class GanView(HeavyView):
             bar.addWidget(w)
         bar.addStretch(1)
         lay.addLayout(bar)
+        self.settings_row = GanSettingsRow(controller)
+        lay.addWidget(self.settings_row)
 
         self.stack = QStackedWidget()
         plane = QWidget()
@@ -196,6 +209,7 @@ class GanView(HeavyView):
             self.stack.setCurrentWidget(self.note)
             return
         self.draw_button.setEnabled(probe.plane)
+        self.settings_row.load()
         if probe.plane:
             self.stack.setCurrentIndex(0)
             self.real_points.setData(x=probe.real[:, 0], y=probe.real[:, 1])
@@ -309,6 +323,81 @@ class GanView(HeavyView):
         epochs = np.array([h.epoch for h in records], dtype=np.float64)
         self.d_curve.setData(epochs, np.array([h.losses["discriminator"] for h in records]))
         self.g_curve.setData(epochs, np.array([h.losses["generator"] for h in records]))
+
+
+class GanSettingsRow(QWidget):
+    """Each player's updates per round and learning rate, and the loss:
+    every change one undoable edit, followed by a running session at once."""
+
+    def __init__(self, controller: TrainingController):
+        super().__init__()
+        self.controller = controller
+        row = FlowLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.fields: dict[tuple[str, str], QWidget] = {}
+        for group, title in ((DISCRIMINATOR, "Discriminator"), (GENERATOR, "Generator")):
+            steps = QSpinBox()
+            steps.setRange(0, MAX_PLAYER_STEPS)
+            steps.setObjectName(f"gan_{group}_steps")
+            steps.setToolTip(f"The {group}'s updates in each round")
+            rate = QComboBox()
+            rate.setObjectName(f"gan_{group}_rate")
+            rate.setToolTip(f"The {group}'s learning rate")
+            for r in RATES:
+                rate.addItem(f"{r:g}", r)
+            row.addWidget(QLabel(f"{title}: steps"))
+            row.addWidget(steps)
+            row.addWidget(QLabel("rate"))
+            row.addWidget(rate)
+            steps.valueChanged.connect(lambda v, g=group: self._set(g, steps=int(v)))
+            rate.activated.connect(lambda i, g=group, box=rate: self._set(g, learning_rate=float(box.itemData(i))))
+            self.fields[(group, "steps")] = steps
+            self.fields[(group, "learning_rate")] = rate
+        self.loss = QComboBox()
+        self.loss.setObjectName("gan_loss")
+        for kind, text in ((GanLoss.LOG, "log loss"), (GanLoss.LEAST_SQUARES, "least squares")):
+            self.loss.addItem(text, kind.value)
+        self.loss.activated.connect(lambda i: self._set_loss(GanLoss(self.loss.itemData(i))))
+        row.addWidget(QLabel("Loss"))
+        row.addWidget(self.loss)
+        self._loading = False
+        controller.document.settings_changed.connect(self.load)  # undo and redo show here too
+
+    def load(self) -> None:
+        design = self.controller.document.design
+        gan = design.gan or GanSettings()
+        self._loading = True
+        try:
+            for group in (DISCRIMINATOR, GENERATOR):
+                player = gan.player(group)
+                self.fields[(group, "steps")].setValue(int(player.steps))
+                box = self.fields[(group, "learning_rate")]
+                i = box.findData(float(player.learning_rate))
+                if i < 0:
+                    box.addItem(f"{player.learning_rate:g}", float(player.learning_rate))
+                    i = box.count() - 1
+                box.setCurrentIndex(i)
+            self.loss.setCurrentIndex(max(0, self.loss.findData(GanLoss(gan.loss).value)))
+        finally:
+            self._loading = False
+
+    def _set(self, group: str, **values) -> None:
+        if self._loading:
+            return
+        doc = self.controller.document
+        if doc.design.gan is None:
+            return
+        player = doc.design.gan.player(group)
+        ops = set_fields(("gan", group), player, **values)
+        if ops:
+            doc.push(f"Set the {group}'s {next(iter(values)).replace('_', ' ')}", ops)
+
+    def _set_loss(self, kind: GanLoss) -> None:
+        doc = self.controller.document
+        if not self._loading and doc.design.gan is not None:
+            ops = set_fields(("gan", None), doc.design.gan, loss=kind)
+            if ops:
+                doc.push("Set the GAN's loss", ops)
 
 
 def _spaced(stroke: list[tuple[float, float]], gap: float = 0.01) -> list[tuple[float, float]]:

@@ -61,8 +61,8 @@ def test_play_changes_the_heatmap_and_the_generated_points(qtbot, ring):
     after = frame_of(ui)
     assert not np.allclose(after.verdict, verdict0)
     assert not np.allclose(after.fake, fake0)
-    xs, ys = ui.gan.d_curve.getData()
-    assert len(xs) >= 3 and np.isfinite(ys).all()
+    qtbot.waitUntil(lambda: len(ui.gan.d_curve.getData()[0]) >= 3, timeout=WAIT)  # both losses drawn
+    assert np.isfinite(ui.gan.d_curve.getData()[1]).all() and np.isfinite(ui.gan.g_curve.getData()[1]).all()
 
 
 def test_step_discriminator_moves_only_the_discriminator(qtbot, ring):
@@ -107,3 +107,26 @@ def test_draw_a_distribution_with_the_mouse_and_undo_it(qtbot, ring):
                     and ui.controller.session.dataset.name == "Drawn by hand", timeout=WAIT)
     doc.undo()
     assert doc.design.dataset == before
+
+
+def test_each_players_settings_are_edited_undoably_and_the_running_session_follows(qtbot, ring):
+    window, ui = ring
+    doc = window.document
+    row = ui.gan.settings_row
+    steps = row.fields[(DISCRIMINATOR, "steps")]
+    assert steps.value() == 3
+    steps.setFocus()
+    QTest.keyClick(steps, Qt.Key.Key_Up)
+    assert doc.design.gan.discriminator.steps == 4
+    session = ui.controller.session
+    assert session.compiled.players.settings.discriminator.steps == 4  # read live by the program
+    rate = row.fields[(GENERATOR, "learning_rate")]
+    rate.setCurrentIndex(rate.findData(0.1))
+    rate.activated.emit(rate.currentIndex())
+    assert doc.design.gan.generator.learning_rate == 0.1
+    assert session.trainer.optimizers[0].settings.learning_rate == 0.1
+    doc.undo()
+    assert doc.design.gan.generator.learning_rate == 0.03 and rate.currentData() == 0.03
+    doc.undo()
+    assert doc.design.gan.discriminator.steps == 3 and steps.value() == 3
+    assert ui.controller.session.compiled.players.settings.discriminator.steps == 3
