@@ -77,7 +77,7 @@ WORKSPACES = (
     Workspace("learn", "Learn", "Learn how it works: lessons, step through a sample, the learn tools",
               (*LEFT_TRAINING, Spot("learn_lessons_dock", RIGHT),
                *_tabs("learn_step_dock", BOTTOM, "learn_perceptron_dock", "learn_landscape_dock",
-                      "learn_activations_dock", "learn_compare_dock")),
+                      "learn_activations_dock", "learn_compare_dock", "training_gan_dock")),
               left=(0.2, 260, 300), right=(0.26, 330, 400), bottom=(0.46, 300, 420)),
 )
 FIRST = "build"  # the workspace of a first start: the calmest

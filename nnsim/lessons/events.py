@@ -22,12 +22,13 @@ EVENTS: dict[str, str] = {
     "update_applied": "the step-through applied its update: loss_before, loss_after, improved (bool), learning_rate",
     "perceptron_update": "the perceptron rule took one sample: sample, error (list), mistake (bool), epoch",
     "perceptron_finished": "the perceptron rule stopped: status = converged | not_separable | budget, epochs, data",
-    "training": "training reported progress or stopped: status, epoch, loss, accuracy, test_accuracy, source",
+    "training": "training reported progress or stopped: status, epoch, loss, accuracy, test_accuracy, source, js (a GAN's JS divergence, else null)",
     "diverged": "training blew up: source = training | landscape, learning_rate, loss",
     "landscape_shown": "the loss landscape was drawn: params (two names)",
     "descent_step": "the landscape took a gradient-descent step: loss, learning_rate, step",
     "activation_shown": "an activation function was picked in the activation view: activation",
     "compare_done": "the depth comparison finished: names, losses, accuracies (lists, one per network)",
+    "gan_step": "one player of a GAN was stepped alone: player (generator | discriminator)",
 }
 
 

@@ -24,6 +24,8 @@ ARTICLE_ORDER = [
     "hidden-layer-xor",
     "backpropagation",
     "going-deeper",
+    "gan-game",
+    "gan-cheats",
 ]
 
 

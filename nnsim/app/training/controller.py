@@ -54,6 +54,7 @@ class TrainingController(QObject):
     design_replaced = Signal()  # New, Open, Revert: earlier runs were of another design
     neuron_selected = Signal(int)  # the neuron to show large (-1: none)
     pace_changed = Signal()
+    player_stepped = Signal(str)  # a GAN's generator or discriminator was asked to step alone
 
     def __init__(self, document: Document, parent: QObject | None = None):
         super().__init__(parent)
@@ -185,6 +186,7 @@ class TrainingController(QObject):
     def step_player(self, group: str) -> None:
         """A GAN: one update of the generator or the discriminator alone."""
         self._step(STEPS, group)
+        self.player_stepped.emit(group)
 
     def _step(self, mode: str, player: str = "") -> None:
         if self.session is None:
