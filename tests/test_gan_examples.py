@@ -49,3 +49,18 @@ def test_the_ring_floor_is_what_two_real_samples_reach():
 def test_other_gan_examples_move_toward_their_data(name):
     js = js_series(name, 1)
     assert min(js) < js[0] - 0.15, js
+
+
+def test_gan_digits_makes_varied_digit_like_images():
+    d = nnsim.example("gan-digits")
+    real = nnsim.load_dataset(d.dataset).x_train
+
+    def nearest(x):  # mean distance of each image to its nearest real digit
+        return float(np.sqrt(((x[:, None, :] - real[None]) ** 2).sum(-1)).min(1).mean())
+
+    before = nearest(nnsim.generate(d, 32, seed=0))
+    nnsim.train(d, seed=1)
+    x = nnsim.generate(d, 32, seed=0)
+    assert x.shape == (32, 64) and x.min() >= 0 and x.max() <= 1
+    assert nearest(x) < 0.75 * before  # closer to real digits than the untrained generator's
+    assert x.std(axis=0).mean() > 0.1  # varied images: not one image for every noise (real digits: 0.23)

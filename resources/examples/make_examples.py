@@ -197,6 +197,25 @@ def gan_line() -> Design:
     return gan_points("line", "GAN: a line", (5, 5), (6, 6), 0.03, 0.01, 2, 20, "a short line")
 
 
+def gan_digits() -> Design:
+    """A GAN past GAN Lab's plane: 8×8 handwritten digits from 8 noise numbers."""
+    settings = GanSettings(discriminator=PlayerSettings(Optimizer.SGD, 0.1, 1),
+                           generator=PlayerSettings(Optimizer.SGD, 0.1, 1))
+    d = gan_design(8, 64, (32,), (32,), name="GAN: tiny digits", output=Activation.SIGMOID, settings=settings,
+                   dataset=DatasetSpec(source="digits", train_ratio=1.0, seed=1))
+    d.description = (
+        "A generative adversarial network on 8×8 handwritten digits: the generator turns 8 noise numbers into "
+        "64 pixels, the discriminator scores images as real or fake. The GAN panel shows generated images with "
+        "the discriminator's score on each."
+    )
+    d.training.batch_size = 64
+    d.training.epochs = 60
+    d.training.seed = 1
+    d.training.init = Init.HE
+    initialize(d, np.random.default_rng(1))
+    return d
+
+
 EXAMPLES = {
     "article-neuron": article_neuron,
     "perceptron-and": perceptron_and,
@@ -208,6 +227,7 @@ EXAMPLES = {
     "gan-ring": gan_ring,
     "gan-gaussians": gan_gaussians,
     "gan-line": gan_line,
+    "gan-digits": gan_digits,
 }
 
 
