@@ -210,6 +210,9 @@ class GanView(HeavyView):
             return
         self.draw_button.setEnabled(probe.plane)
         self.settings_row.load()
+        self.legend.setVisible(probe.plane)
+        for w in (self.arrows_box, self.manifold_box):
+            w.setEnabled(probe.plane)
         if probe.plane:
             self.stack.setCurrentIndex(0)
             self.real_points.setData(x=probe.real[:, 0], y=probe.real[:, 1])
@@ -263,8 +266,8 @@ class GanView(HeavyView):
         elif frame.images is not None:
             self._draw_images(frame)
             mean = float(np.mean(frame.image_scores))
-            self.readout.setText(f"The discriminator's mean verdict on these generated images: {mean:.2f} "
-                                 "(1: real, 0: fake)")
+            self.readout.setText(f"Generated images, each with the discriminator's verdict (1: real, 0: fake); "
+                                 f"mean {mean:.2f}.")
         return True
 
     def _draw_arrows(self, frame) -> None:
@@ -295,17 +298,15 @@ class GanView(HeavyView):
     def _draw_images(self, frame) -> None:
         if not self._image_items:
             for k in range(len(frame.images)):
-                vb = self.images_view.addViewBox(row=k // 4, col=k % 4, lockAspect=True)
+                vb = self.images_view.addViewBox(row=2 * (k // 4), col=k % 4, lockAspect=True)
                 vb.setMouseEnabled(False, False)
                 img = pg.ImageItem(axisOrder="row-major")
                 vb.addItem(img)
-                text = pg.TextItem(color=(40, 40, 40), anchor=(0, 1))
-                vb.addItem(text)
-                self._image_items.append((img, text))
-        for (img, text), picture, score in zip(self._image_items, frame.images, frame.image_scores):
+                label = self.images_view.addLabel("", row=2 * (k // 4) + 1, col=k % 4, size="8pt", color="#333")
+                self._image_items.append((img, label))
+        for (img, label), picture, score in zip(self._image_items, frame.images, frame.image_scores):
             img.setImage(np.flipud(picture), autoLevels=False, levels=(0.0, 1.0))
-            text.setText(f"D {score:.2f}")
-            text.setPos(0, 0)
+            label.setText(f"D: {score:.2f}", size="8pt", color="#333")
 
     def _readout(self, frame, probe) -> str:
         parts = []
