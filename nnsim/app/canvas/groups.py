@@ -30,6 +30,12 @@ class GroupFrame(QGraphicsItem):
         self.font.setPointSizeF(11.0)
         self.font.setBold(True)
         self.rect = QRectF()
+        self.lit = False  # at work in a step-through: drawn bold, tinted
+
+    def set_lit(self, on: bool) -> None:
+        if on != self.lit:
+            self.lit = on
+            self.update()
 
     def set_rect(self, rect: QRectF) -> None:
         if rect != self.rect:
@@ -43,10 +49,12 @@ class GroupFrame(QGraphicsItem):
         return self.rect.adjusted(-2, -self.title_height() - TITLE_GAP - 2, 2, 2)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        pen = QPen(self.color, 1.6, Qt.DashLine)
+        pen = QPen(self.color, 3.2 if self.lit else 1.6, Qt.SolidLine if self.lit else Qt.DashLine)
         pen.setCosmetic(True)
         painter.setPen(pen)
-        painter.setBrush(Qt.NoBrush)
+        tint = QColor(self.color)
+        tint.setAlpha(28)
+        painter.setBrush(tint if self.lit else Qt.NoBrush)
         painter.drawRoundedRect(self.rect, 14, 14)
         painter.setFont(self.font)
         painter.drawText(self.rect.topLeft() + QPointF(8, -TITLE_GAP), self.title)
@@ -59,6 +67,11 @@ class GroupFrames:
     def __init__(self, scene):
         self.scene = scene
         self.items: dict[str, GroupFrame] = {}
+
+    def highlight(self, group: str | None) -> None:
+        """Light up one group's frame (None: none), e.g. the player at work."""
+        for name, item in self.items.items():
+            item.set_lit(name == group)
 
     def update(self) -> None:
         scene = self.scene

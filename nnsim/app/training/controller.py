@@ -183,12 +183,12 @@ class TrainingController(QObject):
     def step_epoch(self) -> None:
         self._step(EPOCHS)
 
-    def step_player(self, group: str) -> None:
-        """A GAN: one update of the generator or the discriminator alone."""
-        self._step(STEPS, group)
+    def step_player(self, group: str, count: int = 1) -> None:
+        """A GAN: ``count`` updates of the generator or the discriminator alone."""
+        self._step(STEPS, group, count)
         self.player_stepped.emit(group)
 
-    def _step(self, mode: str, player: str = "") -> None:
+    def _step(self, mode: str, player: str = "", count: int = 1) -> None:
         if self.session is None:
             return
         if self.playing:
@@ -196,7 +196,7 @@ class TrainingController(QObject):
         self.transport.stop()
         self.keeper.capture_initial()
         self._set_message("")
-        self.transport.step(mode, 1, player)
+        self.transport.step(mode, count, player)
 
     def reset_weights(self) -> None:
         """New random weights (the design's initialisation) and an empty

@@ -37,6 +37,7 @@ from nnsim.app.flow import FlowLayout
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.training.gan_probe import COLLAPSE, GanProbe
 from nnsim.app.views.common import HeavyView
+from nnsim.app.views.gan_round import SlowRound
 from nnsim.design.edits import set_fields
 from nnsim.engine.adversarial import DISCRIMINATOR, GENERATOR, MAX_PLAYER_STEPS, GanLoss, GanSettings
 
@@ -110,13 +111,20 @@ class GanView(HeavyView):
         self.step_d.clicked.connect(lambda: controller.step_player(DISCRIMINATOR))
         self.step_g.clicked.connect(lambda: controller.step_player(GENERATOR))
         self.step_both.clicked.connect(controller.step_batch)
+        self.slow = QPushButton("Slow round")
+        self.slow.setCheckable(True)
+        self.slow.setToolTip("Walk through one round stage by stage: sample, generate, judge, loss, the two updates")
+        self.round = SlowRound(controller, parent=self)
+        self.slow.toggled.connect(lambda on: self.round.start() if on else self.round.running and self.round.stop())
+        self.round.finished.connect(lambda: self.slow.setChecked(False))
         self.arrows_box = QCheckBox("Gradients")
         self.arrows_box.setChecked(True)
         self.manifold_box = QCheckBox("Manifold")
         self.draw_button = QPushButton("Draw data")
         self.draw_button.setCheckable(True)
         self.draw_button.setToolTip("Draw the distribution to learn: drag in the plane (each stroke can be undone)")
-        for w in (self.step_d, self.step_g, self.step_both, self.arrows_box, self.manifold_box, self.draw_button):
+        for w in (self.step_d, self.step_g, self.step_both, self.slow, self.arrows_box, self.manifold_box,
+                  self.draw_button):
             bar.addWidget(w)
         bar.addStretch(1)
         lay.addLayout(bar)
@@ -170,6 +178,13 @@ class GanView(HeavyView):
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.note)
         lay.addWidget(self.stack, 1)
+        self.stage = QLabel("")
+        self.stage.setObjectName("gan_stage")
+        self.stage.setWordWrap(True)
+        self.stage.setStyleSheet("font-weight: bold")
+        self.stage.hide()
+        self.round.stage_changed.connect(self._stage_changed)
+        lay.addWidget(self.stage)
         row = QHBoxLayout()
         self.readout = QLabel(" ")
         self.readout.setObjectName("gan_readout")
@@ -202,7 +217,7 @@ class GanView(HeavyView):
     def load_data(self) -> None:
         self._heavy = None
         probe = self.probe
-        for w in (self.step_d, self.step_g, self.step_both):
+        for w in (self.step_d, self.step_g, self.step_both, self.slow):
             w.setEnabled(probe is not None)
         if probe is None:
             self.note.setText(self.controller.error or "Not a GAN: this view shows a generator and a discriminator "
@@ -226,6 +241,11 @@ class GanView(HeavyView):
         spec = self.controller.document.design.dataset
         pts = np.array(spec.drawn, dtype=np.float64).reshape(-1, 2) if spec.drawn else np.empty((0, 2))
         self.drawn.setData(x=pts[:, 0], y=pts[:, 1])
+
+    @Slot(int, str)
+    def _stage_changed(self, index: int, text: str) -> None:
+        self.stage.setText(text)
+        self.stage.setVisible(index >= 0)
 
     # -- drawing ----------------------------------------------------------------------------
     @Slot(bool)

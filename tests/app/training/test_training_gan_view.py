@@ -130,3 +130,42 @@ def test_each_players_settings_are_edited_undoably_and_the_running_session_follo
     doc.undo()
     assert doc.design.gan.discriminator.steps == 3 and steps.value() == 3
     assert ui.controller.session.compiled.players.settings.discriminator.steps == 3
+
+
+def test_a_slow_round_walks_its_stages_lighting_the_network_at_work(qtbot):
+    from nnsim.app.canvas import CanvasScene
+    from nnsim.app.document import Document
+    from nnsim.app.host import PlainWindow
+    from nnsim.app.training import install_training
+
+    design = nnsim.example("gan-ring")
+    doc = Document(design)
+    scene = CanvasScene(doc)
+    window = PlainWindow(doc, scene)
+    qtbot.addWidget(window)
+    ui = install_training(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitUntil(lambda: ui.controller.heavy is not None, timeout=WAIT)
+    try:
+        ui.docks["training_gan_dock"].show()
+        gan = ui.gan
+        gan.round.timer.setInterval(150)
+        frames = scene.group_frames.items
+        seen = []
+        gan.round.stage_changed.connect(
+            lambda i, text: seen.append((i, frames[GENERATOR].lit, frames[DISCRIMINATOR].lit, gan.stage.text())))
+        qtbot.mouseClick(gan.slow, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not gan.slow.isChecked(), timeout=WAIT)
+        qtbot.waitUntil(lambda: ui.controller.session.trainer.updates[GENERATOR] == 1, timeout=WAIT)
+        stages = [s for s in seen if s[0] >= 0]
+        assert [s[0] for s in stages] == list(range(7)) and seen[-1][0] == -1
+        assert stages[1][1:3] == (True, False)  # the generator makes fakes
+        assert stages[2][1:3] == (False, True)  # the discriminator judges them
+        assert "updates its weights (3 step(s))" in stages[4][3]
+        assert not frames[GENERATOR].lit and not frames[DISCRIMINATOR].lit  # all back to rest
+        trainer = ui.controller.session.trainer
+        assert trainer.updates == {DISCRIMINATOR: 3, GENERATOR: 1}
+        assert not gan.stage.isVisible()
+    finally:
+        ui.shutdown()
