@@ -39,7 +39,7 @@ from nnsim.app.training.gan_probe import COLLAPSE, GanProbe
 from nnsim.app.views.common import HeavyView
 from nnsim.app.views.gan_round import SlowRound
 from nnsim.design.edits import set_fields
-from nnsim.engine.adversarial import DISCRIMINATOR, GENERATOR, MAX_PLAYER_STEPS, GanLoss, GanSettings
+from nnsim.engine.adversarial import DISCRIMINATOR, GENERATOR, MAX_PLAYER_STEPS, GanLoss, GanSettings, Noise
 
 REAL_RGB = (27, 158, 119)  # green: real
 FAKE_RGB = (117, 82, 170)  # purple: fake
@@ -47,6 +47,7 @@ MID_RGB = (236, 236, 236)  # D cannot tell
 ARROW_LENGTH = 0.07  # the longest arrow, in plane units
 MAX_DRAWN = 2000  # points one drawing keeps
 RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # GAN Lab's choices
+SMOOTH_LABEL = 0.9  # the real target with one-sided label smoothing (Salimans et al.)
 
 
 def verdict_lut() -> np.ndarray:
@@ -382,6 +383,18 @@ class GanSettingsRow(QWidget):
         self.loss.activated.connect(lambda i: self._set_loss(GanLoss(self.loss.itemData(i))))
         row.addWidget(QLabel("Loss"))
         row.addWidget(self.loss)
+        self.smooth = QCheckBox("Smooth real labels")
+        self.smooth.setObjectName("gan_smoothing")
+        self.smooth.setToolTip(f"One-sided label smoothing: the discriminator aims at {SMOOTH_LABEL:g} for real "
+                               "points instead of 1")
+        self.smooth.toggled.connect(lambda on: self._set_gan(real_label=SMOOTH_LABEL if on else 1.0))
+        row.addWidget(self.smooth)
+        self.noise = QComboBox()
+        self.noise.setObjectName("gan_noise")
+        for kind, text in ((Noise.UNIFORM, "uniform noise"), (Noise.GAUSSIAN, "Gaussian noise")):
+            self.noise.addItem(text, kind.value)
+        self.noise.activated.connect(lambda i: self._set_gan(noise=Noise(self.noise.itemData(i))))
+        row.addWidget(self.noise)
         self._loading = False
         controller.document.settings_changed.connect(self.load)  # undo and redo show here too
 
@@ -400,6 +413,8 @@ class GanSettingsRow(QWidget):
                     i = box.count() - 1
                 box.setCurrentIndex(i)
             self.loss.setCurrentIndex(max(0, self.loss.findData(GanLoss(gan.loss).value)))
+            self.smooth.setChecked(gan.real_label < 1.0)
+            self.noise.setCurrentIndex(max(0, self.noise.findData(Noise(gan.noise).value)))
         finally:
             self._loading = False
 
@@ -415,11 +430,14 @@ class GanSettingsRow(QWidget):
             doc.push(f"Set the {group}'s {next(iter(values)).replace('_', ' ')}", ops)
 
     def _set_loss(self, kind: GanLoss) -> None:
+        self._set_gan(loss=kind)
+
+    def _set_gan(self, **values) -> None:
         doc = self.controller.document
         if not self._loading and doc.design.gan is not None:
-            ops = set_fields(("gan", None), doc.design.gan, loss=kind)
+            ops = set_fields(("gan", None), doc.design.gan, **values)
             if ops:
-                doc.push("Set the GAN's loss", ops)
+                doc.push(f"Set the GAN's {next(iter(values)).replace('_', ' ')}", ops)
 
 
 def _spaced(stroke: list[tuple[float, float]], gap: float = 0.01) -> list[tuple[float, float]]:

@@ -125,6 +125,10 @@ def test_each_players_settings_are_edited_undoably_and_the_running_session_follo
     rate.activated.emit(rate.currentIndex())
     assert doc.design.gan.generator.learning_rate == 0.1
     assert session.trainer.optimizers[0].settings.learning_rate == 0.1
+    qtbot.mouseClick(row.smooth, Qt.MouseButton.LeftButton)
+    assert doc.design.gan.real_label == 0.9 and session.compiled.players.settings.real_label == 0.9
+    doc.undo()
+    assert doc.design.gan.real_label == 1.0 and not row.smooth.isChecked()
     doc.undo()
     assert doc.design.gan.generator.learning_rate == 0.03 and rate.currentData() == 0.03
     doc.undo()
