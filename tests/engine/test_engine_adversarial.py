@@ -250,3 +250,25 @@ def test_history_has_both_losses_and_divergences_for_points():
     rec = prog.history[-1]
     assert set(rec.losses) == {DISCRIMINATOR, GENERATOR, "kl_divergence", "js_divergence"}
     assert rec.train_loss == rec.losses[DISCRIMINATOR]
+
+
+def test_both_players_numbers_are_one_store_of_named_arrays():
+    design, players = players_for()
+    G, D = players.generator, players.discriminator
+    assert list(players.parameters) == list(G.parameters) + list(D.parameters)
+    name = next(iter(D.parameters))
+    players.parameters[name][...] = 0.5  # written through the pair's store...
+    assert (D.parameters[name] == 0.5).all()  # ...the discriminator computes with it
+    before = players.copy_params()
+    players.set_params(np.zeros_like(before))
+    assert not G.parameters.flat.any() and not D.parameters.flat.any()
+    players.set_params(before)
+    assert np.array_equal(np.concatenate([G.parameters.flat, D.parameters.flat]), before)
+
+
+def test_a_player_with_zero_steps_sits_out_its_rounds():
+    design, players = players_for(generator=PlayerSettings(steps=0), discriminator=PlayerSettings(steps=2))
+    prog = program_for(players, design)
+    g0 = players.generator.copy_params()
+    prog.train_steps(3)
+    assert np.array_equal(players.generator.copy_params(), g0) and prog.updates[DISCRIMINATOR] == 6
