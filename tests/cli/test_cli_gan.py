@@ -22,3 +22,10 @@ def test_train_gan_ring_json_adds_both_losses_and_the_divergences(capsys, tmp_pa
     saved = nnsim.load(out)
     assert saved.gan == nnsim.example("gan-ring").gan and len(saved.history) == 2
     assert not np.array_equal(nnsim.generate(saved, 5), nnsim.generate(nnsim.example("gan-ring"), 5))
+
+
+def test_predict_on_a_gan_is_the_discriminators_verdict(capsys):
+    assert cli.main(["predict", "gan-ring", "0.8", "0.45"]) == 0
+    verdict = float(capsys.readouterr().out.strip())
+    assert 0.0 < verdict < 1.0
+    assert verdict == np.float64(nnsim.predict(nnsim.example("gan-ring"), [0.8, 0.45])[0]).round(6)
