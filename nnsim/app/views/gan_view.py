@@ -38,6 +38,8 @@ from nnsim.app.training.controller import TrainingController
 from nnsim.app.training.gan_probe import COLLAPSE, GanProbe
 from nnsim.app.views.common import HeavyView
 from nnsim.app.views.gan_round import SlowRound
+from nnsim.data.distributions import NAMES as DISTRIBUTIONS
+from nnsim.data.distributions import TITLES
 from nnsim.design.edits import set_fields
 from nnsim.engine.adversarial import DISCRIMINATOR, GENERATOR, MAX_PLAYER_STEPS, GanLoss, GanSettings, Noise
 
@@ -395,6 +397,14 @@ class GanSettingsRow(QWidget):
             self.noise.addItem(text, kind.value)
         self.noise.activated.connect(lambda i: self._set_gan(noise=Noise(self.noise.itemData(i))))
         row.addWidget(self.noise)
+        self.data = QComboBox()
+        self.data.setObjectName("gan_data")
+        self.data.setToolTip("The distribution to learn (GAN Lab's four, or the points drawn with Draw data)")
+        for name in DISTRIBUTIONS:
+            self.data.addItem(TITLES[name], name)
+        self.data.activated.connect(lambda i: self._set_data(self.data.itemData(i)))
+        row.addWidget(QLabel("Data"))
+        row.addWidget(self.data)
         self._loading = False
         controller.document.settings_changed.connect(self.load)  # undo and redo show here too
 
@@ -415,6 +425,10 @@ class GanSettingsRow(QWidget):
             self.loss.setCurrentIndex(max(0, self.loss.findData(GanLoss(gan.loss).value)))
             self.smooth.setChecked(gan.real_label < 1.0)
             self.noise.setCurrentIndex(max(0, self.noise.findData(Noise(gan.noise).value)))
+            spec = design.dataset
+            shown = spec.source == "distribution" and spec.name in DISTRIBUTIONS
+            self.data.setEnabled(design.input_size == 2 or shown)
+            self.data.setCurrentIndex(self.data.findData(spec.name) if shown else -1)
         finally:
             self._loading = False
 
@@ -428,6 +442,16 @@ class GanSettingsRow(QWidget):
         ops = set_fields(("gan", group), player, **values)
         if ops:
             doc.push(f"Set the {group}'s {next(iter(values)).replace('_', ' ')}", ops)
+
+    def _set_data(self, name: str) -> None:
+        """Another of the distributions (one undoable edit; the drawn points are kept)."""
+        doc = self.controller.document
+        spec = doc.design.dataset
+        if self._loading or (spec.source == "distribution" and spec.name == name):
+            return
+        new = dataclasses.replace(spec, source="distribution", name=name, points=None)
+        doc.push(f"Learn the distribution {TITLES[name].lower()}", set_fields(("design", None), doc.design,
+                                                                             dataset=new))
 
     def _set_loss(self, kind: GanLoss) -> None:
         self._set_gan(loss=kind)

@@ -173,3 +173,25 @@ def test_a_slow_round_walks_its_stages_lighting_the_network_at_work(qtbot):
         assert not gan.stage.isVisible()
     finally:
         ui.shutdown()
+
+
+def test_choose_another_distribution_and_undo(qtbot, ring):
+    window, ui = ring
+    doc = window.document
+    box = ui.gan.settings_row.data
+    assert box.currentData() == "ring"
+    box.setCurrentIndex(box.findData("disjoint"))
+    box.activated.emit(box.currentIndex())
+    assert doc.design.dataset.source == "distribution" and doc.design.dataset.name == "disjoint"
+    qtbot.waitUntil(lambda: ui.controller.session is not None
+                    and ui.controller.session.dataset.name == "Three disjoint blobs", timeout=WAIT)
+    centres = np.array([(0.35, 0.75), (0.75, 0.6), (0.45, 0.35)])
+
+    def blobs_shown():  # the real points the view draws are the three blobs'
+        x, y = ui.gan.real_points.getData()
+        pts = np.column_stack([x, y])
+        return len(pts) and (np.sqrt(((pts[:, None] - centres[None]) ** 2).sum(-1)).min(1) < 0.15).all()
+
+    qtbot.waitUntil(blobs_shown, timeout=WAIT)
+    doc.undo()
+    assert doc.design.dataset.name == "ring" and box.currentData() == "ring"
