@@ -159,6 +159,10 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, QGraphicsScene):
         self._emit_selection()
         self.rebuilt.emit()
 
+    def highlight_group(self, group: str | None) -> None:
+        """Light up one group's frame (a GAN's player at work; None: none)."""
+        self.group_frames.highlight(group)
+
     def _add_layer_item(self, lid: int) -> LayerItem:
         item = LayerItem(lid)
         item.dots = self._dots

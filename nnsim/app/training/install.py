@@ -170,7 +170,7 @@ class TrainingUI(QObject):
         scene = self._scene
         if scene is None:
             return
-        self.gan.round.highlight = scene.group_frames.highlight  # a slow GAN round lights the network at work
+        self.gan.round.highlight = scene.highlight_group  # a slow GAN round lights the network at work
         scene.selection_changed_ids.connect(self._canvas_selection)
         scene.neuron_hovered.connect(self._canvas_hover)
         # Through the frame scheduler: every frame of paced training; at full
