@@ -6,6 +6,7 @@ The public Python API (no Qt needed)::
     design = nnsim.load("xor.nnsim")          # or nnsim.example("xor-mlp")
     summary = nnsim.train(design, epochs=200, seed=1)
     print(summary.train_loss, nnsim.predict(design, [1, 0]))
+    fakes = nnsim.generate(nnsim.example("gan-ring"), 100, seed=0)  # a GAN's samples
     trace = nnsim.inspect(design, [1, 0], target=[1])
     for step in trace.neurons:
         print(step.name, nnsim.arithmetic(step))
@@ -16,6 +17,7 @@ __version__ = "0.1.0"
 
 from nnsim.api import (  # noqa: E402
     example,
+    generate,
     gradient_through_time,
     gradients,
     inspect,
@@ -49,6 +51,7 @@ __all__ = [
     "example",
     "train",
     "predict",
+    "generate",
     "inspect",
     "parameters",
     "gradients",

@@ -72,6 +72,19 @@ def _image_rows(design: Design, x: np.ndarray) -> np.ndarray:
                      f"(channels × height × width); an array of shape {x.shape} was given")
 
 
+def generate(design: Design, n: int, seed: int = 0) -> np.ndarray:
+    """``n`` samples (n, data dims) made by a GAN design's generator from
+    noise of its kind drawn with ``seed``; nothing changes."""
+    from nnsim.design.gan import compile_gan
+    from nnsim.engine.adversarial import sample_noise
+
+    if int(n) < 0:
+        raise ValueError(f"n must not be negative ({n} was given)")
+    players = compile_gan(design).players
+    noise = sample_noise(players.settings.noise, int(n), players.noise_dims, np.random.default_rng(seed))
+    return players.generate(noise)
+
+
 def predict(design: Design, inputs) -> np.ndarray:
     """Outputs for one input vector (returns shape (n_outputs,)) or a batch
     (shape (n, n_outputs)). A design that reads sequences (a loop or a
@@ -80,9 +93,17 @@ def predict(design: Design, inputs) -> np.ndarray:
     time, n_inputs) giving (n, time, n_outputs); each starts from a zero
     state. A design with an image input also takes one image of its input
     layer's shape (channels, height, width), or (height, width) for one
-    channel, or a batch of such images."""
-    x = _image_rows(design, np.asarray(inputs, dtype=np.float64))
-    net = compile_design(design).network
+    channel, or a batch of such images. For a GAN, the discriminator's
+    verdict on samples (the probability each is real); ``generate`` makes
+    samples."""
+    x = np.asarray(inputs, dtype=np.float64)
+    if design.training.rule == "adversarial":
+        from nnsim.design.gan import compile_gan
+
+        net = compile_gan(design).players.discriminator
+    else:
+        x = _image_rows(design, x)
+        net = compile_design(design).network
     if reads_sequences(net) and x.ndim != 3:
         seqs, _ = as_batch_of_sequences(net, x)
         with np.errstate(all="ignore"):

@@ -191,6 +191,10 @@ def _predict(args) -> int:
     from nnsim.text import cut, quote
 
     _, design = _load(args.design)
+    if design.training.rule == "adversarial":  # a GAN: the discriminator's verdict on a sample
+        from nnsim.design.gan import DISCRIMINATOR, group_design
+
+        design = group_design(design, DISCRIMINATOR)
     if args.sequence is not None:
         return _predict_sequence(args, design)
     from nnsim.design.compile import compile_design

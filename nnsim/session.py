@@ -7,17 +7,19 @@ worker all use. No Qt here.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from nnsim.data import CLASSIFICATION, Dataset, load_dataset
+from nnsim.data import CLASSIFICATION, REGRESSION, Dataset, load_dataset
 from nnsim.data.sequences import SequenceDataset
 from nnsim.design.compile import Compiled, compile_design
+from nnsim.design.gan import compile_gan, is_gan
 from nnsim.design.model import Activation, Design, Loss
 from nnsim.design.settings import settings_problem
 from nnsim.design.validate import DesignError
+from nnsim.engine.adversarial import GROUPS
 from nnsim.engine.inspect import Inspection, inspect_sample
 from nnsim.engine.network import Network
 from nnsim.engine.program import DIVERGED, READY, TrainingData, TrainingProgram
@@ -83,7 +85,10 @@ def sequence_data(ds: SequenceDataset, coding: TargetCoding) -> TrainingData:
 
 @dataclass
 class Summary:
-    """What a training run reached, as ``nnsim train --json`` prints it."""
+    """What a training run reached, as ``nnsim train --json`` prints it.
+    ``losses``: a program's further measurements (a GAN's
+    ``discriminator_loss``, ``generator_loss``, ``js_divergence``...),
+    printed beside the others."""
 
     epochs: int
     steps: int
@@ -94,9 +99,12 @@ class Summary:
     seconds: float
     status: str
     message: str
+    losses: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return dict(self.__dict__)
+        out = {k: v for k, v in self.__dict__.items() if k != "losses"}
+        out.update(self.losses)
+        return out
 
 
 class Session:
@@ -116,10 +124,14 @@ class Session:
         compiled: Compiled | None = None,
     ):
         self.design = design
-        problem = settings_problem(design.training, design.dataset)
+        problem = settings_problem(design.training, design.dataset, design.gan)
         if problem:  # the file reader refuses these; a design changed in code is checked here
             raise DesignError(problem)
         self.dataset = dataset if dataset is not None else load_dataset(design.dataset, base_dir)
+        self.seed = design.training.seed if seed is None else seed
+        if is_gan(design):
+            self._start_gan(dtype)
+            return
         # ``compiled``: the caller's compilation of this very structure (same
         # ``compile_key``), reused as it is; the caller writes the numbers into it.
         self.compiled: Compiled = compiled if compiled is not None else compile_design(design, dtype)
@@ -142,7 +154,11 @@ class Session:
                 labels_test=ds.y_test if is_class else None,
                 coding=self.coding,
             )
-        self.seed = design.training.seed if seed is None else seed
+        self._start(net)
+
+    def _start(self, net) -> None:
+        """The program of the design's learning rule, continuing its history."""
+        design = self.design
         rng = np.random.default_rng(self.seed)
         problem = program_problem(design.training.rule, net)
         if problem:
@@ -152,6 +168,21 @@ class Session:
         self._history_before = list(design.history)
         if design.history:
             self.trainer.continue_from(design.history[-1].epoch, design.history[-1].step)
+
+    def _start_gan(self, dtype) -> None:
+        """A GAN: both groups compiled; the data's samples are the real ones
+        (no targets, no test part)."""
+        self.compiled = compile_gan(self.design, dtype)
+        players = self.compiled.players
+        ds = self.dataset
+        if ds.n_features != players.data_dims:
+            raise DesignError(f"the data set {quote(ds.name)} has {ds.n_features} number(s) per sample but the "
+                              f"generator makes {players.data_dims}: they must match")
+        x = np.asarray(ds.x_train, dtype=np.float64)
+        self.coding = TargetCoding(REGRESSION, 0)
+        none = np.empty((len(x), 0))
+        self.data = TrainingData(x, none, x[:0], none[:0], None, None, self.coding)
+        self._start(players)
 
     @property
     def network(self) -> Network:
@@ -177,6 +208,7 @@ class Session:
             seconds=seconds,
             status=COMPLETED if self.trainer.status == READY else self.trainer.status,
             message=self.trainer.message,
+            losses={f"{k}_loss" if k in GROUPS else k: v for k, v in rec.losses.items()},
         )
 
     @property

@@ -6,8 +6,9 @@ Run under a virtual screen from the repository root:
 
 Writes editor.png (the circle example after a few seconds of training, in
 the Train workspace), step-through.png (one XOR sample stepped backward, in
-the Learn workspace) and lesson.png (lesson 6, backpropagation) next to this
-file, all at a laptop's 1366x768. Settings and autosaves go to a
+the Learn workspace), lesson.png (lesson 6, backpropagation) and gan.png (the
+gan-ring example after a few seconds of training) next to this file, all at a
+laptop's 1366x768; name some of them to take only those. Settings and autosaves go to a
 temporary folder, so the user's own are untouched.
 """
 
@@ -96,10 +97,24 @@ def lesson() -> None:
     close(w)
 
 
+def gan() -> None:
+    w = window_for(example_path("gan-ring"))
+    w.workspaces.switch("train")
+    wait(400)
+    w.training.actions.play.trigger()
+    wait(6000)
+    w.training.actions.play.trigger()
+    wait(800)
+    w.scene.clearSelection()
+    save(w, "gan.png")
+    close(w)
+
+
 def main() -> int:
     app = application()
-    for take in (editor, step_through, lesson):
-        take()
+    takes = {"editor": editor, "step-through": step_through, "lesson": lesson, "gan": gan}
+    for name in sys.argv[1:] or takes:  # python take_screenshots.py gan: only that one
+        takes[name]()
     app.quit()
     return 0
 

@@ -36,6 +36,9 @@ class CanvasHooks(Protocol):
     def set_live_parameters(self, params) -> None:
         """Weights and biases from a network's named arrays (None: the design's)."""
 
+    def highlight_group(self, group: str | None) -> None:
+        """Light up the frame of one network of several (a GAN's player at work; None: none)."""
+
 
 class FileHooks(Protocol):
     """What the parts use of the window's file handling (``FileManager``)."""

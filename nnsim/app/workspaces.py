@@ -64,7 +64,7 @@ def _tabs(first: str, area, *others: str) -> tuple[Spot, ...]:
 
 DATA_VIEWS = ("training_output_dock", "training_neurons_dock", "training_confusion_dock", "training_sample_dock",
               "training_hidden_state_dock", "training_time_gradient_dock", "training_unrolled_dock",
-              "training_text_dock", "training_lstm_cell_dock", "training_gates_dock")
+              "training_text_dock", "training_lstm_cell_dock", "training_gates_dock", "training_gan_dock")
 LEFT_TRAINING = (Spot("training_dock", LEFT, front=True), Spot("palette_dock", tab_with="training_dock"))
 
 WORKSPACES = (
@@ -78,7 +78,7 @@ WORKSPACES = (
     Workspace("learn", "Learn", "Learn how it works: lessons, step through a sample, the learn tools",
               (*LEFT_TRAINING, Spot("learn_lessons_dock", RIGHT),
                *_tabs("learn_step_dock", BOTTOM, "learn_perceptron_dock", "learn_landscape_dock",
-                      "learn_activations_dock", "learn_compare_dock")),
+                      "learn_activations_dock", "learn_compare_dock", "training_gan_dock")),
               left=(0.2, 260, 300), right=(0.26, 330, 400), bottom=(0.46, 300, 420)),
 )
 FIRST = "build"  # the workspace of a first start: the calmest

@@ -16,13 +16,13 @@ import numpy as np
 
 from ..design.model import DatasetSpec
 from ..text import quote
-from . import logic, playground
+from . import distributions, logic, playground
 from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, split
 from .csv_file import load_csv
 from .images import SHAPES_POINTS, load_digits, load_shapes
 from .iris import IRIS_ROWS, IRIS_SPECIES, load_iris
 
-SOURCES = ("playground", "logic", "iris", "csv", "digits", "shapes", "sequence")
+SOURCES = ("playground", "logic", "iris", "csv", "digits", "shapes", "sequence", "distribution")
 
 __all__ = [
     "CLASSIFICATION",
@@ -56,6 +56,8 @@ def load_dataset(spec: DatasetSpec, base_dir: Path | None = None) -> Dataset:
         return load_digits(train_ratio, rng)
     if source == "sequence":
         return _load_sequence(spec)
+    if source == "distribution":
+        return distributions.load_distribution(spec.name, spec.points, rng, spec.drawn)
     if source == "shapes":
         return load_shapes(spec.points or SHAPES_POINTS, float(spec.noise), train_ratio, rng)
     if source == "csv":
@@ -87,6 +89,11 @@ def describe(spec: DatasetSpec) -> str:
         return f"Iris ({IRIS_ROWS} flowers, {len(IRIS_SPECIES)} species)"
     if source == "sequence":
         return f"Sequences: {str(spec.name).replace('_', ' ')}"
+    if source == "distribution":
+        key = str(spec.name).strip().lower()
+        title = distributions.TITLES.get(key, str(spec.name))
+        extra = f" ({len(spec.drawn):,} points drawn)" if key == "drawn" else ""
+        return f"Points: {title}{extra}, {spec.points or distributions.POOL:,} samples"
     if source == "digits":
         return f"Handwritten digits (8×8 pixels, 1,797 images), {_percent(spec.train_ratio)} training"
     if source == "shapes":

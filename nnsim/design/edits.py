@@ -55,7 +55,8 @@ class Remove:
 class SetField:
     """Set ``field`` of one object. ``target`` is ("neuron", id), ("layer", id),
     ("connection", (source, target)), ("link", (source layer, target layer)),
-    ("training", None) or ("design", None)."""
+    ("training", None), ("design", None), or a GAN's settings ("gan", None) and
+    one player's ("gan", "generator") / ("gan", "discriminator")."""
 
     target: tuple
     field: str
@@ -189,6 +190,8 @@ class Index:
             return k
         if kind == "training":
             return self.design.training
+        if kind == "gan":  # a GAN's settings, or one player's (key "generator"/"discriminator"): edited in place
+            return self.design.gan if key is None else getattr(self.design.gan, key)
         if kind == "design":
             return self.design
         raise KeyError(kind)
@@ -226,7 +229,7 @@ def apply_op(design: Design, op, index: Index, change: Change) -> None:
         obj = index.object(op.target)
         setattr(obj, op.field, copy.deepcopy(op.new))
         kind = op.target[0]
-        if kind in ("training", "design"):
+        if kind in ("training", "design", "gan"):
             change.settings = True
         else:
             change.changed[kind + "s"].add(op.target[1])

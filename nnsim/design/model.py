@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from nnsim.engine.adversarial import GanSettings  # noqa: F401 - a GAN's settings, the engine's words too
 from nnsim.engine.vocab import (  # noqa: F401 - the design's words are the engine's
     Activation,
     HistoryRecord,
@@ -241,7 +242,9 @@ class DatasetSpec:
     ``source`` is one of ``playground`` (``name``: circle, xor, gauss, spiral,
     plane, multigauss), ``logic`` (``name``: AND, OR, NAND, NOR, XOR), ``iris``
     or ``csv`` (``path``, relative to the design file, and ``targets``: the
-    target column names). ``task`` is ``classification`` or ``regression`` and
+    target column names), ``distribution`` (points in the unit square for a
+    GAN, ``name``: line, gaussians, ring, disjoint, or drawn: the points of
+    ``drawn`` with a little noise). ``task`` is ``classification`` or ``regression`` and
     matters for CSV files; the other sources know their own.
     """
 
@@ -255,6 +258,7 @@ class DatasetSpec:
     targets: list[str] = field(default_factory=list)
     task: str = "classification"
     normalize: bool = False
+    drawn: list[tuple[float, float]] = field(default_factory=list)  # source "distribution", name "drawn"
 
 
 #: An image input's size where its options do not say (the image layer type's defaults).
@@ -272,6 +276,8 @@ class Design:
     training: TrainingSettings = field(default_factory=TrainingSettings)
     dataset: DatasetSpec = field(default_factory=DatasetSpec)
     history: list[HistoryRecord] = field(default_factory=list)
+    # A GAN's own settings (learning rule "adversarial"; None: the defaults).
+    gan: GanSettings | None = None
 
     def __setattr__(self, name, value):
         if name in _PART_LISTS and type(value) is not _Parts:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from nnsim.design.model import DatasetSpec, TrainingSettings
+from nnsim.design.model import DatasetSpec, GanSettings, TrainingSettings
+from nnsim.engine.adversarial import MAX_PLAYER_STEPS
 from nnsim.engine.vocab import MAX_EPOCHS, MAX_STEPS  # noqa: F401 - what a history can count
 
 MAX_BATCH = 1_000_000
@@ -63,6 +64,7 @@ WHOLE = {
     "training.bptt_steps": (0, MAX_BPTT),
     "dataset.seed": (0, MAX_SEED),
     "dataset.points": (1, MAX_POINTS),
+    "ganPlayer.steps": (0, MAX_PLAYER_STEPS),
 }
 
 NUMBERS = {
@@ -76,6 +78,8 @@ NUMBERS = {
     "training.gradient_clip": Range(0.0),
     "dataset.noise": Range(0.0, 0.5),
     "dataset.train_ratio": Range(0.0, 1.0, low_open=True),
+    "ganPlayer.learning_rate": Range(0.0, low_open=True),
+    "gan.real_label": Range(0.5, 1.0, low_open=True, why="the target for real samples: 1, or a little less to smooth"),
 }
 
 
@@ -115,8 +119,31 @@ def path_problem(path: str) -> str | None:
     return None
 
 
-def settings_problem(training: TrainingSettings, dataset: DatasetSpec) -> str | None:
+def gan_problem(gan: GanSettings | None) -> str | None:
+    """The first GAN setting outside its range (``gan.discriminator.steps``...)."""
+    if gan is None:
+        return None
+    problem = NUMBERS["gan.real_label"].problem(float(gan.real_label))
+    if problem:
+        return f"gan.real_label: {problem}"
+    for group in ("discriminator", "generator"):
+        player = getattr(gan, group)
+        problem = NUMBERS["ganPlayer.learning_rate"].problem(float(player.learning_rate))
+        if problem:
+            return f"gan.{group}.learning_rate: {problem}"
+        low, high = WHOLE["ganPlayer.steps"]
+        if isinstance(player.steps, bool) or not isinstance(player.steps, int) or not low <= player.steps <= high:
+            return f"gan.{group}.steps: {player.steps} is outside {low}..{high}"
+    if gan.discriminator.steps + gan.generator.steps == 0:
+        return "gan: a round needs at least one update (both players have 0 steps)"
+    return None
+
+
+def settings_problem(training: TrainingSettings, dataset: DatasetSpec, gan: GanSettings | None = None) -> str | None:
     """The first setting outside its range, as a one-line message, or None."""
+    problem = gan_problem(gan)
+    if problem:
+        return problem
     for problem in _problems(training, "training"):
         return problem
     for problem in _problems(dataset, "dataset"):

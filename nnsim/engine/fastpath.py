@@ -84,11 +84,12 @@ class DensePlan:
     def step(self, X, Y, grads) -> float:
         """Forward, loss and backward for the batch (X, Y); gradients go into
         ``grads``; returns the loss."""
+        return self.backward(self.forward(X), grads, Y)
+
+    def forward(self, X) -> list:
+        """Every node's outputs for the batch X (the plan's own buffers:
+        valid until its next forward)."""
         net = self.net
-        if grads is not self._grads:
-            for s in self.steps:
-                s.bind_grads(grads)
-            self._grads = grads
         acts: list = [None] * len(net.layers)
         for i, cols in self.inputs:
             acts[i] = X[:, cols]
@@ -108,13 +109,49 @@ class DensePlan:
             else:
                 s.op.act.forward_into(z, out)
             acts[s.i] = out
+        return acts
+
+    def output_z(self) -> np.ndarray:
+        """The weighted sums of the (single) output layer after ``forward``."""
+        return next(s.z for s in self.steps if s.output)
+
+    def output_a(self) -> np.ndarray:
+        """The outputs of the (single) output layer after ``forward``."""
+        return next(s.out for s in self.steps if s.output)
+
+    def backward(self, acts, grads, Y=None, out_delta=None, out_grad=None, input_delta: bool = False,
+                 params: bool = True):
+        """Backward after ``forward`` (``acts``): from the targets Y (returns
+        the loss), or from a gradient given at the output layers' weighted
+        sums (``out_delta``) or outputs (``out_grad``), already divided by
+        the batch size (returns 0.0). ``input_delta``: also ∂L/∂x, returned
+        with the loss as (loss, {input node index: array}). ``params``
+        False: the parameters' gradients are not wanted (``grads`` is left
+        as it was; only the error terms travel back)."""
+        net = self.net
+        if grads is not self._grads:
+            for s in self.steps:
+                s.bind_grads(grads)
+            self._grads = grads
+        matmul = np.matmul
         loss = 0.0
         single = len(net.output_layers) == 1
         n = self.n
         arrived: dict[int, list[int]] = {}
+        into: dict[int, np.ndarray] = {}  # input node -> ∂L/∂x (with input_delta)
         for s in reversed(self.steps):
             out, d = s.out, s.d
-            if s.output:
+            if s.output and (out_delta is not None or out_grad is not None):
+                cols = slice(None) if single else s.columns
+                if out_delta is not None:
+                    np.copyto(d, out_delta[:, cols])
+                else:
+                    np.copyto(d, out_grad[:, cols])
+                    if s.bwd is not None:
+                        s.bwd(out, d, d, s.tmp)
+                    else:
+                        s.op.act.backward_into(out, d, d, s.tmp)
+            elif s.output:
                 y = Y if single else Y[:, s.columns]
                 fused = net.layers[s.i].fused
                 if fused:
@@ -147,15 +184,21 @@ class DensePlan:
                     s.bwd(out, d, d, s.tmp)
                 else:
                     s.op.act.backward_into(out, d, d, s.tmp)
-            for j, (gw, mask) in zip(s.sources, s.gw):
-                matmul(acts[j].T, d, out=gw)
-                if mask is not None:
-                    gw *= mask
-            _add_reduce(d, axis=0, out=s.gb)
+            if params:
+                for j, (gw, mask) in zip(s.sources, s.gw):
+                    matmul(acts[j].T, d, out=gw)
+                    if mask is not None:
+                        gw *= mask
+                _add_reduce(d, axis=0, out=s.gb)
             for k, step in s.send:
                 matmul(d, s.W[k].T, out=step.parts[s.i] if step.multi else step.d)
                 if step.i in arrived:
                     arrived[step.i].append(s.i)
                 else:
                     arrived[step.i] = [s.i]
-        return loss
+            if input_delta:
+                for k, j in enumerate(s.sources):
+                    if net.layers[j].op is None:
+                        g = d @ s.W[k].T
+                        into[j] = g if j not in into else into[j] + g
+        return (loss, into) if input_delta else loss

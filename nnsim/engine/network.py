@@ -220,6 +220,19 @@ class Network:
     def copy_params(self) -> np.ndarray:
         return self.parameters.flat.copy()
 
+    def share(self, flat: np.ndarray) -> None:
+        """Keep the numbers in ``flat`` (a view of this network's size into
+        a larger vector, e.g. one holding two networks' numbers) from now on,
+        with their current values."""
+        flat[...] = self.parameters.flat
+        self.parameters = Parameters(self.layout, self.dtype, flat)
+        for n in self.layers:
+            if n.op is not None:
+                n.op.bind(self.parameters)
+        for blk in self.blocks:
+            blk.W = self.parameters[blk.name]
+        self._plans = {}
+
     def set_params(self, values) -> None:
         self.parameters.assign(values)
 
@@ -281,12 +294,19 @@ class Network:
         return losses.VALUE[self.loss](a, y)
 
     # -- backward --------------------------------------------------------------
-    def backward(self, trace: Trace, Y: np.ndarray, need_input_delta: bool = False,
-                 grads: Parameters | None = None, mask_frozen: bool = True) -> Gradients:
+    def backward(self, trace: Trace, Y: np.ndarray | None, need_input_delta: bool = False,
+                 grads: Parameters | None = None, mask_frozen: bool = True,
+                 out_delta: np.ndarray | None = None, out_grad: np.ndarray | None = None) -> Gradients:
         """Gradients of the mean loss over the batch, not applied; written
         into ``grads`` (a new store when None). Frozen connections get 0, as
         training needs; with ``mask_frozen=False`` they get their true ∂L/∂w
-        (what they would learn), for showing. Absent connections always get 0."""
+        (what they would learn), for showing. Absent connections always get 0.
+
+        A loss the network does not know (a two-player program's) comes in
+        from outside instead of ``Y``: ``out_delta``, its gradient at the
+        output layers' weighted sums ∂L/∂z, or ``out_grad``, its gradient at
+        their outputs ∂L/∂a (batch, n_outputs), already divided by the batch
+        size; the loss reported is then 0."""
         grads = Parameters(self.layout, self.dtype) if grads is None else grads
         if isinstance(trace, sequence.SequenceTrace):
             return self._backward_sequence(trace, Y, need_input_delta, grads, mask_frozen)
@@ -299,7 +319,10 @@ class Network:
         single_output = len(self.output_layers) == 1
         for n in reversed(self.layers):
             out = a[n.index]
-            if n.kind == OUTPUT:
+            if n.kind == OUTPUT and (out_delta is not None or out_grad is not None):
+                cols = slice(None) if single_output else n.columns
+                d = out_delta[:, cols] if out_delta is not None else n.op.delta(out, out_grad[:, cols])
+            elif n.kind == OUTPUT:
                 y = Y if single_output else Y[:, n.columns]
                 loss += self._layer_loss(n, trace.z[n.index], out, y)
                 if n.fused:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnsim.engine.adversarial_program import AdversarialProgram
 from nnsim.engine.network import Network
 from nnsim.engine.perceptron import PerceptronTrainer
 from nnsim.engine.program import TrainingData, TrainingProgram
@@ -17,11 +18,14 @@ from nnsim.engine.vocab import LearningRule, TrainingSettings
 PROGRAMS: dict[LearningRule, type[TrainingProgram]] = {
     LearningRule.BACKPROP: Trainer,
     LearningRule.PERCEPTRON: PerceptronTrainer,
+    LearningRule.ADVERSARIAL: AdversarialProgram,
 }
 
 
 def program_problem(rule: LearningRule, network: Network) -> str | None:
-    """Why the rule's program cannot train this network (None if it can)."""
+    """Why the rule's program cannot train this network (None if it can).
+    For the adversarial rule, ``network`` is the two players
+    (``nnsim.engine.adversarial.Players``)."""
     return PROGRAMS[LearningRule(rule)].problem(network)
 
 

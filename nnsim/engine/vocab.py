@@ -54,6 +54,7 @@ class Init(str, enum.Enum):
 class LearningRule(str, enum.Enum):
     BACKPROP = "backprop"
     PERCEPTRON = "perceptron"
+    ADVERSARIAL = "adversarial"  # a GAN: a generator and a discriminator trained against each other
 
 
 # The largest epoch and step counts a training history records (a design file

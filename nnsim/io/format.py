@@ -127,6 +127,14 @@ def _history_record(h: HistoryRecord) -> dict:
     return out
 
 
+def _dataset_record(spec: DatasetSpec) -> dict:
+    """Drawn points only where there are some."""
+    out = {**_record(spec, skip=("drawn",)), "targets": list(spec.targets)}
+    if spec.drawn:
+        out["drawn"] = [[float(x), float(y)] for x, y in spec.drawn]
+    return out
+
+
 def design_to_dict(design: Design, include_history: bool = True) -> dict:
     """The design as plain JSON values. Raises DesignError if a number is not
     finite, so no file ever holds NaN, or if nnsim could not read the result
@@ -141,8 +149,12 @@ def design_to_dict(design: Design, include_history: bool = True) -> dict:
         "connections": [_connection_record(c) for c in design.connections],
         **({"links": [_link_record(k) for k in design.links]} if design.links else {}),
         "training": _record(design.training),
-        "dataset": {**_record(design.dataset), "targets": list(design.dataset.targets)},
+        "dataset": _dataset_record(design.dataset),
     }
+    if design.gan is not None:
+        from nnsim.io.gan_format import gan_record
+
+        out["gan"] = gan_record(design.gan)
     for name in ("learning_rate", "momentum", "beta1", "beta2", "epsilon", "regularization_rate"):
         if not math.isfinite(out["training"][name]):
             raise DesignError(f"training.{name} is {out['training'][name]}, not a finite number")
@@ -448,7 +460,20 @@ def _dataset(obj, path) -> DatasetSpec:
         targets=[_str(t, f"{r._where('targets')}[{i}]") for i, t in enumerate(targets)],
         task=r.get("task", _str, d.task),
         normalize=r.get("normalize", _bool, d.normalize),
+        drawn=r.get("drawn", _drawn, []),
     )
+
+
+def _drawn(v, where):
+    from nnsim.io.gan_format import read_drawn
+
+    return read_drawn(v, where)
+
+
+def _gan(v, where):
+    from nnsim.io.gan_format import read_gan
+
+    return read_gan(v, where)
 
 
 def _history(obj, path) -> HistoryRecord:
@@ -523,4 +548,5 @@ def _read(data: dict) -> Design:
         training=r.get("training", _training, TrainingSettings()),
         dataset=r.get("dataset", _dataset, DatasetSpec()),
         history=[_history(o, p) for o, p in r.list_of("history", LIMITS["history"], required=False)],
+        gan=r.get("gan", _gan, None),
     )

@@ -22,7 +22,7 @@ EVENTS: dict[str, str] = {
     "update_applied": "the step-through applied its update: loss_before, loss_after, improved (bool), learning_rate",
     "perceptron_update": "the perceptron rule took one sample: sample, error (list), mistake (bool), epoch",
     "perceptron_finished": "the perceptron rule stopped: status = converged | not_separable | budget, epochs, data",
-    "training": "training reported progress or stopped: status, epoch, loss, accuracy, test_accuracy, source",
+    "training": "training reported progress or stopped: status, epoch, loss, accuracy, test_accuracy, source, js (a GAN's JS divergence, else null)",
     "diverged": "training blew up: source = training | landscape, learning_rate, loss",
     "landscape_shown": "the loss landscape was drawn: params (two names)",
     "descent_step": "the landscape took a gradient-descent step: loss, learning_rate, step",
@@ -31,6 +31,7 @@ EVENTS: dict[str, str] = {
     "time_step": "the step-through-time tool showed a step: phase (forward | backward | lstm), step, steps",
     "time_walk_done": "the step-through-time tool reached the end of a pass: phase (forward | backward), loss",
     "rnn_lstm_done": "the RNN-against-LSTM comparison finished: names, accuracies (lists, one per network), epochs",
+    "gan_step": "one player of a GAN was stepped alone: player (generator | discriminator)",
 }
 
 

@@ -26,6 +26,8 @@ from nnsim.design.model import (
     Optimizer,
     TrainingSettings,
 )
+from nnsim.design.gan import gan_design, initialize_gan_lab
+from nnsim.engine.adversarial import GanSettings, PlayerSettings
 from nnsim.io import save
 
 HERE = Path(__file__).resolve().parent
@@ -254,6 +256,57 @@ def edge_kernels() -> Design:
     return d
 
 
+def gan_points(name: str, title: str, generator, discriminator, lr_d: float, lr_g: float, k: int, epochs: int,
+               what: str) -> Design:
+    """A GAN on one of GAN Lab's distributions with its tuned sizes and
+    rates (an epoch is 80 rounds: 12,000 points in batches of 150)."""
+    settings = GanSettings(discriminator=PlayerSettings(Optimizer.SGD, lr_d, k),
+                           generator=PlayerSettings(Optimizer.SGD, lr_g, 1))
+    d = gan_design(2, 2, generator, discriminator, name=title, settings=settings,
+                   dataset=DatasetSpec(source="distribution", name=name, seed=1))
+    d.description = (
+        f"A generative adversarial network learns to make points like {what}: the generator turns 2-D noise "
+        "into points, the discriminator tells them from real ones, and each learns from the other. Watch the "
+        "discriminator's verdict (the heatmap) and the arrows that show where each generated point is pushed."
+    )
+    d.training.epochs = epochs
+    d.training.seed = 1
+    d.training.init = Init.HE
+    initialize_gan_lab(d, np.random.default_rng(1))
+    return d
+
+
+def gan_ring() -> Design:
+    return gan_points("ring", "GAN: a ring", (10, 10), (9, 9, 9), 0.1, 0.03, 3, 25, "those of a ring")
+
+
+def gan_gaussians() -> Design:
+    return gan_points("gaussians", "GAN: two Gaussians", (8, 8), (8, 8), 0.1, 0.03, 2, 25, "two Gaussian clouds")
+
+
+def gan_line() -> Design:
+    return gan_points("line", "GAN: a line", (5, 5), (6, 6), 0.03, 0.01, 2, 20, "a short line")
+
+
+def gan_digits() -> Design:
+    """A GAN past GAN Lab's plane: 8×8 handwritten digits from 8 noise numbers."""
+    settings = GanSettings(discriminator=PlayerSettings(Optimizer.SGD, 0.1, 1),
+                           generator=PlayerSettings(Optimizer.SGD, 0.1, 1))
+    d = gan_design(8, 64, (32,), (32,), name="GAN: tiny digits", output=Activation.SIGMOID, settings=settings,
+                   dataset=DatasetSpec(source="digits", train_ratio=1.0, seed=1))
+    d.description = (
+        "A generative adversarial network on 8×8 handwritten digits: the generator turns 8 noise numbers into "
+        "64 pixels, the discriminator scores images as real or fake. The GAN panel shows generated images with "
+        "the discriminator's score on each."
+    )
+    d.training.batch_size = 64
+    d.training.epochs = 60
+    d.training.seed = 1
+    d.training.init = Init.HE
+    initialize(d, np.random.default_rng(1))
+    return d
+
+
 EXAMPLES = {
     "article-neuron": article_neuron,
     "perceptron-and": perceptron_and,
@@ -265,6 +318,10 @@ EXAMPLES = {
     "digits-cnn": digits_cnn,
     "shapes-cnn": shapes_cnn,
     "edge-kernels": edge_kernels,
+    "gan-ring": gan_ring,
+    "gan-gaussians": gan_gaussians,
+    "gan-line": gan_line,
+    "gan-digits": gan_digits,
 }
 
 

@@ -187,3 +187,13 @@ def test_runs_of_all_numbers_merge_into_one_operation(seeds):
         assert d == original
         apply_ops(d, [merged])
         assert d == final
+
+
+def test_resizing_a_layer_without_neurons_is_refused_and_changes_nothing():
+    with patch.dict(layer_types.TYPES, {"toy": TOY}):
+        d = start_design("toy")
+        before = copy.deepcopy(d)
+        toy = d.layers[-1]
+        with pytest.raises(EditError, match="takes its size from its settings"):
+            recipes.resize_layer(d, toy.id, 2, np.random.default_rng(0))
+        assert d == before

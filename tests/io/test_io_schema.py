@@ -23,6 +23,8 @@ import jsonschema
 import numpy as np
 import pytest
 
+from nnsim.engine.adversarial import GanLoss, GanSettings, Noise, PlayerSettings
+
 import nnsim.io.format as fmt
 from nnsim.design.build import add_layer, connect_all, initialize, layered
 from nnsim.design.model import (
@@ -53,7 +55,7 @@ SAMPLES = sorted((Path(__file__).parent / "samples").glob("*.nnsim"))
 ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description", "default", "examples", "$comment"}
 KEYWORDS = {
     "type", "required", "enum", "const", "properties", "additionalProperties", "items",
-    "anyOf", "$ref", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "maxItems",
+    "anyOf", "$ref", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "maxItems", "minItems",
     "maxLength", "pattern",
 }  # fmt: skip
 
@@ -121,6 +123,8 @@ def errors(value, schema: dict, root: dict = SCHEMA, where: str = "") -> list[st
     if isinstance(value, list):
         if "maxItems" in schema and len(value) > schema["maxItems"]:
             out.append(f"{at}: more than {schema['maxItems']} items")
+        if "minItems" in schema and len(value) < schema["minItems"]:
+            out.append(f"{at}: fewer than {schema['minItems']} items")
         if "items" in schema:
             for i, item in enumerate(value):
                 out += errors(item, schema["items"], root, f"{where}[{i}]")
@@ -168,6 +172,8 @@ ENUMS = {
     "loss": Loss,
     "regularization": Regularization,
     "init": Init,
+    "ganLoss": GanLoss,
+    "noise": Noise,
 }
 OBJECTS = {
     "layer": Layer,
@@ -176,6 +182,7 @@ OBJECTS = {
     "training": TrainingSettings,
     "dataset": DatasetSpec,
     "historyRecord": HistoryRecord,
+    "ganPlayer": PlayerSettings,
 }
 
 
@@ -186,11 +193,12 @@ def test_enum_lists_equal_the_python_enums(name):
 
 def test_every_enum_of_the_model_is_in_the_schema():
     import nnsim.design.model as model
+    import nnsim.engine.adversarial as adversarial
     import nnsim.engine.vocab as vocab
 
     in_model = {
         obj
-        for module in (model, vocab)  # the design's words, and the engine's it re-exports
+        for module in (model, vocab, adversarial)  # the design's words, and the engine's it re-exports
         for obj in vars(module).values()
         if isinstance(obj, type) and issubclass(obj, enum.Enum) and obj.__module__ == module.__name__
     }
@@ -211,6 +219,17 @@ def _default(f: dataclasses.Field):
     else:
         return dataclasses.MISSING
     return v.value if isinstance(v, enum.Enum) else v
+
+
+def test_gan_section_and_its_defaults_match_the_model():
+    from nnsim.io.gan_format import gan_record
+
+    schema = SCHEMA["$defs"]["gan"]
+    fields = dataclasses.fields(GanSettings)
+    assert list(schema["properties"]) == [f.name for f in fields]
+    defaults = gan_record(GanSettings())
+    for name, prop in schema["properties"].items():
+        assert _same(prop["default"], defaults[name]), name
 
 
 @pytest.mark.parametrize("name", sorted(OBJECTS))
@@ -278,6 +297,8 @@ def _full_dict() -> dict:
     d.neurons[-1].activation = Activation.SIGMOID
     d.layers[0].group = "net"
     d.history[0].losses = {"generator": 0.25}
+    d.gan = GanSettings()
+    d.dataset.drawn = [(0.25, 0.5)]
     out = design_to_dict(d)
     out["connections"][0]["delay"] = 0  # written only when not 0
     return out
@@ -303,6 +324,17 @@ def _same(a, b) -> bool:
 
 def _plain(v):
     return v.value if isinstance(v, enum.Enum) else v
+
+
+def test_gan_section_and_its_defaults_match_the_model():
+    from nnsim.io.gan_format import gan_record
+
+    schema = SCHEMA["$defs"]["gan"]
+    fields = dataclasses.fields(GanSettings)
+    assert list(schema["properties"]) == [f.name for f in fields]
+    defaults = gan_record(GanSettings())
+    for name, prop in schema["properties"].items():
+        assert _same(prop["default"], defaults[name]), name
 
 
 def test_defaults_are_what_the_loader_fills_in():

@@ -28,6 +28,8 @@ ARTICLE_ORDER = [
     "gradients-fade",
     "gates-remember",
     "why-forget",
+    "gan-game",
+    "gan-cheats",
 ]
 
 

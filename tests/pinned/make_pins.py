@@ -46,12 +46,15 @@ def run(name: str) -> dict:
     design = nnsim.example(name)
     x = pinned_inputs(design)
     summary = nnsim.train(design, epochs=SEQUENCE_EPOCHS if x.ndim == 3 else EPOCHS, seed=SEED)
-    return {
+    out = {
         "inputs": x.tolist(),
         "predictions": nnsim.predict(design, x).tolist(),
         "train_loss": summary.train_loss,
         "steps": summary.steps,
     }
+    if design.training.rule == "adversarial":  # a GAN: its predictions are the discriminator's; pin its samples too
+        out["generated"] = nnsim.generate(design, ROWS, seed=SEED).tolist()
+    return out
 
 
 def main(args: list[str]) -> None:

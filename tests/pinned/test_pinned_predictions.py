@@ -38,3 +38,5 @@ def test_example_predicts_as_pinned(name):
     np.testing.assert_allclose(got["predictions"], pin["predictions"], rtol=0, atol=1e-9)
     assert got["steps"] == pin["steps"]
     assert got["train_loss"] == pytest.approx(pin["train_loss"], rel=0, abs=1e-9)
+    if "generated" in pin:
+        np.testing.assert_allclose(got["generated"], pin["generated"], rtol=0, atol=1e-9)

@@ -29,6 +29,7 @@ from nnsim.app.canvas.connections import ConnectionTable, PairKey, encode
 from nnsim.app.canvas.hooks import HooksMixin
 from nnsim.app.canvas.interactions import CanvasTools
 from nnsim.app.canvas.frames import LayerItem
+from nnsim.app.canvas.groups import GroupFrames
 from nnsim.app.canvas.items import NeuronItem
 from nnsim.app.canvas.loops import LoopArcs
 from nnsim.app.canvas.pointer import PointerMixin
@@ -85,6 +86,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
         # feeds; None when neurons or layers changed (built again when needed).
         self._bias_items: list[tuple[NeuronItem, int]] | None = None
         self.layer_items: dict[int, LayerItem] = {}
+        self.group_frames = GroupFrames(self)
         self.bundle_items: dict[PairKey, BundleItem] = {}
         self.wide_pens = True
         self.exporting = False
@@ -176,6 +178,10 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
         self._flush()
         self._emit_selection()
         self.rebuilt.emit()
+
+    def highlight_group(self, group: str | None) -> None:
+        """Light up one group's frame (a GAN's player at work; None: none)."""
+        self.group_frames.highlight(group)
 
     def _add_layer_item(self, lid: int) -> LayerItem:
         item = LayerItem(lid)
@@ -439,6 +445,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
         if moved:
             self._refresh_links(layers)
             self._refresh_overlays()
+        self.group_frames.update()
 
     def _rebuild_pair(self, key: PairKey) -> None:
         data = self.table.pairs.get(key)

@@ -26,6 +26,7 @@ class TrainingLink(QObject):
         self._last_status = None
         controller.updated.connect(self._progress)
         controller.state_changed.connect(self._state)
+        controller.player_stepped.connect(self._player_stepped)
 
     def _record(self, status: str) -> None:
         c = self.controller
@@ -39,7 +40,11 @@ class TrainingLink(QObject):
             accuracy=None if rec is None or rec.train_accuracy is None else float(rec.train_accuracy),
             test_accuracy=None if rec is None or rec.test_accuracy is None else float(rec.test_accuracy),
             source="training",
+            js=None if rec is None or "js_divergence" not in rec.losses else float(rec.losses["js_divergence"]),
         )
+
+    def _player_stepped(self, player: str) -> None:
+        self.hub.record("gan_step", player=player)
 
     def _progress(self) -> None:
         history = self.controller.history

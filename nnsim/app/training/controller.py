@@ -55,6 +55,7 @@ class TrainingController(QObject):
     design_replaced = Signal()  # New, Open, Revert: earlier runs were of another design
     neuron_selected = Signal(int)  # the neuron to show large (-1: none)
     pace_changed = Signal()
+    player_stepped = Signal(str)  # a GAN's generator or discriminator was asked to step alone
 
     def __init__(self, document: Document, parent: QObject | None = None):
         super().__init__(parent)
@@ -183,7 +184,12 @@ class TrainingController(QObject):
     def step_epoch(self) -> None:
         self._step(EPOCHS)
 
-    def _step(self, mode: str) -> None:
+    def step_player(self, group: str, count: int = 1) -> None:
+        """A GAN: ``count`` updates of the generator or the discriminator alone."""
+        self._step(STEPS, group, count)
+        self.player_stepped.emit(group)
+
+    def _step(self, mode: str, player: str = "", count: int = 1) -> None:
         if self.session is None:
             return
         if self.playing:
@@ -191,7 +197,7 @@ class TrainingController(QObject):
         self.transport.stop()
         self.keeper.capture_initial()
         self._set_message("")
-        self.transport.step(mode, 1)
+        self.transport.step(mode, count, player)
 
     def reset_weights(self) -> None:
         """New random weights (the design's initialisation) and an empty

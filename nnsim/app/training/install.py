@@ -24,12 +24,15 @@ from nnsim.app.training import prepared
 from nnsim.app.training.actions import TrainingActions
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.training.pace import SETTINGS_KEY
+from nnsim.app.training.gan_probe import GanProbe
 from nnsim.app.training.sequence_install import SequenceViews
 from nnsim.app.views.confusion import ConfusionView
+from nnsim.app.views.gan_view import GanView
 from nnsim.app.views.histograms import ActivationHistograms
 from nnsim.app.views.neuron_maps import NeuronMapsView
 from nnsim.app.views.output_map import OutputMap
 from nnsim.app.views.sample_view import SampleView
+from nnsim.app.workspaces import DATA_VIEWS
 
 Area = Qt.DockWidgetArea
 CANVAS_INTERVAL = 0.2  # s between canvas updates (weights, thumbnails) while training
@@ -55,6 +58,7 @@ class TrainingUI(QObject):
         self.histograms = ActivationHistograms(self.controller)
         self.confusion = ConfusionView(self.controller)
         self.sample = SampleView(self.controller)
+        self.gan = GanView(self.controller)
         self.docks: dict[str, QDockWidget] = {}
         self._scene = window.canvas_scene()
         self._thumbs_sent = None
@@ -90,13 +94,15 @@ class TrainingUI(QObject):
                    tab_with="training_output_dock")
         self._dock(self.sample, Area.RightDockWidgetArea, "Sample", "training_sample_dock", visible=False,
                    tab_with="training_output_dock")
+        self._dock(self.gan, Area.RightDockWidgetArea, "GAN", "training_gan_dock", visible=False,
+                   tab_with="training_output_dock")
         cost = self._dock(self.cost, Area.BottomDockWidgetArea, "Cost", "training_cost_dock", size=270)
         self._dock(self.histograms, Area.BottomDockWidgetArea, "Activation histograms", "training_histograms_dock",
                    tab_with="training_cost_dock")
         self.sequence = SequenceViews(self)
         output.raise_()
         cost.raise_()
-        self._two_d = None  # the kind of data the views were last fitted to (maps, tables, sequences)
+        self._two_d = None  # the kind of data the views were last fitted to (maps, tables, sequences, a GAN)
         self.controller.session_changed.connect(self._fit_views_to_data)
         self._fit_views_to_data()
 
@@ -109,11 +115,18 @@ class TrainingUI(QObject):
         probe = self.controller.probe
         if probe is None:
             return
-        shown, hidden, kind = self.sequence.fit(probe, self.docks)
+        if isinstance(probe, GanProbe):
+            gan = self.docks["training_gan_dock"]
+            shown, hidden, kind = [gan], [d for name, d in self.docks.items() if name in DATA_VIEWS and d is not gan], "gan"
+        else:
+            shown, hidden, kind = self.sequence.fit(probe, self.docks)
+            hidden.append(self.docks["training_gan_dock"])
         if kind == self._two_d:
             return
         self._two_d = kind
         self.window.show_data_views(list(shown), list(hidden))  # where the window's workspaces have them
+        if kind == "gan":
+            shown[0].raise_()
 
     def _build_menu(self) -> None:
         w = self.window
@@ -165,6 +178,7 @@ class TrainingUI(QObject):
         scene = self._scene
         if scene is None:
             return
+        self.gan.round.highlight = scene.highlight_group  # a slow GAN round lights the network at work
         scene.selection_changed_ids.connect(self._canvas_selection)
         scene.neuron_hovered.connect(self._canvas_hover)
         # Through the frame scheduler: every frame of paced training; at full

@@ -13,11 +13,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from nnsim.app.training.gan_probe import GanProbe
 from nnsim.app.training.numbers import Keys, NumberMap, Numbers
 from nnsim.app.training.probes import Probe
 from nnsim.app.training.snapshot import Heavy, Measure, Snapshot
-from nnsim.design.model import ArrayValue, Design, HistoryRecord
+from nnsim.design.gan import is_gan
 from nnsim.design.compile import Compiled
+from nnsim.design.model import ArrayValue, Design, HistoryRecord
 from nnsim.design.parameters import is_link_key
 from nnsim.session import Session
 
@@ -102,10 +104,10 @@ class SessionKeeper:
         counters = progress.counters if progress is not None else None
         history = list(design.history) + pending
         design_now = trainee(design, numbers, history)
-        same_network = same_network and self.session is not None
+        same_network = same_network and self.session is not None and not is_gan(design_now)  # a GAN compiles anew
         reused = self.session.compiled if same_network else compiled
         session = Session(design_now, base_dir=base_dir, compiled=reused)
-        probe = Probe(session, design_now)
+        probe = GanProbe(session, design_now) if is_gan(design_now) else Probe(session, design_now)
         if same_network and self.numbers is not None:
             number_map = self.numbers.renewed(design_now)
         else:

@@ -24,6 +24,7 @@ def compile_key(design: Design) -> tuple:
         tuple((c.source, c.target, c.frozen, c.delay) for c in design.connections),
         tuple((k.source, k.target, k.frozen, None if k.weights is None else k.weights.shape) for k in design.links),
         design.training.rule,
+        None if design.gan is None else id(design.gan),  # a session reads the GAN settings object it was given
     )
 
 

@@ -167,6 +167,10 @@ class Probe:
             self.hist_x = self.hist_x[:, :HIST_STEPS]
 
     # -- maps ----------------------------------------------------------------------
+    def gan_frame(self):
+        """A GAN's own measurement (``GanProbe``); a single network has none."""
+        return None
+
     def neuron_maps(self) -> NeuronMaps | None:
         if self.grid is None:
             return None

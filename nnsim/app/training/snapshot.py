@@ -41,6 +41,7 @@ class Heavy:
     sequence: SequenceNumbers | None = None  # sequence data: the chosen sequence step by step
     block_maps: dict[int, list[QImage]] | None = None  # layer id -> its feature maps for the sample
     block_kernels: dict[int, list[QImage]] | None = None  # layer id -> a convolution's kernels
+    gan: object | None = None  # a GAN's GanFrame (nnsim.app.training.gan_probe)
 
 
 @dataclass
@@ -128,4 +129,5 @@ class Measure:
         if probe.has_blocks:
             out.block_maps = block_views.feature_maps(probe, out.sample)
             out.block_kernels = block_views.kernels(probe)
+        out.gan = probe.gan_frame()
         return out

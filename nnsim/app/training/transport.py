@@ -78,15 +78,16 @@ class Transport(QObject):
         if not self.worker.stop_and_wait(10.0):  # pragma: no cover - a step that takes > 10 s
             raise RuntimeError("the training thread did not stop")
 
-    def run(self, mode: str, count: int = 0) -> None:
-        """Start a job (PLAY, STEPS, EPOCHS or REFRESH) on the attached session."""
+    def run(self, mode: str, count: int = 0, player: str = "") -> None:
+        """Start a job (PLAY, STEPS, EPOCHS or REFRESH) on the attached session
+        (``player``: a GAN's steps of that player alone)."""
         session = self.worker.session
         if session is None or not self.thread.isRunning():
             return
         self.stop()
         self.job_id += 1
         self.job_started.emit()
-        job = Job(self.job_id, self.worker.session_id, mode, count, session.trainer.epoch)
+        job = Job(self.job_id, self.worker.session_id, mode, count, session.trainer.epoch, player)
         self.worker.begin_job()
         self._job_requested.emit(job)
 
@@ -108,11 +109,12 @@ class Transport(QObject):
         self.stop()
         return True
 
-    def step(self, mode: str, count: int = 1) -> None:
-        """Train ``count`` steps (STEPS) or epochs (EPOCHS), then stop."""
+    def step(self, mode: str, count: int = 1, player: str = "") -> None:
+        """Train ``count`` steps (STEPS) or epochs (EPOCHS), then stop
+        (``player``: a GAN's steps of that player alone)."""
         self.stop()
         self._ready()
-        self.run(mode, count)
+        self.run(mode, count, player)
 
     def _ready(self) -> None:
         trainer = self.worker.session.trainer

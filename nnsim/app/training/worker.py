@@ -55,6 +55,7 @@ class Job:
     mode: str
     count: int = 0  # steps (STEPS) or epochs (EPOCHS)
     start_epoch: int = 0
+    player: str = ""  # a GAN's steps of one player alone ("generator" or "discriminator")
 
 
 @dataclass
@@ -141,6 +142,11 @@ class TrainingWorker(QObject):
         if job.mode == REFRESH or self._stop.is_set():
             self._follow_settings(session)  # a changed loss is measured at once (Play says if it does not fit)
             return Outcome(job, STOPPED, "", self._snapshot(job, heavy=True, final=True, running=False))
+        if job.player:  # a GAN: updates of one player (AdversarialProgram.train_player)
+            self._follow_settings(session)
+            trainer.train_player(job.player, job.count)
+            reason = DONE if trainer.status == READY else trainer.status
+            return Outcome(job, reason, trainer.message, self._snapshot(job, heavy=True, final=True, running=False))
         self._rate.start(trainer.step_count)
         last_snap = last_heavy = time.perf_counter()
         self._last_eval = 0.0

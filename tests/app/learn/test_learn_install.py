@@ -58,6 +58,7 @@ def test_a_plain_main_window_works_too(qtbot):
 class FakeController(QObject):
     updated = Signal()
     state_changed = Signal()
+    player_stepped = Signal(str)
 
     def __init__(self):
         super().__init__()

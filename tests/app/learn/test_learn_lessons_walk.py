@@ -273,6 +273,24 @@ def test_lesson_8_a_loop_gives_memory(walk, qtbot):
     walk.finished()
 
 
+def test_lesson_12_two_networks_play_a_game(walk, qtbot):
+    walk.open_from_menu("gan-game")
+    assert walk.document.design.name == "GAN: a ring"
+    gan = walk.window.training.gan
+    qtbot.waitUntil(gan.isVisible, timeout=5000)  # the GAN panel comes with a GAN, in the learn workspace too
+    walk.train_until_done(timeout=60_000)
+    walk.next_step()
+    click(gan.step_d)
+    qtbot.waitUntil(lambda: not walk.window.training.controller.session.trainer.updates["discriminator"] == 0
+                    or walk.done(), timeout=10_000)
+    click(gan.step_g)
+    walk.wait_done()
+    walk.next_step()
+    walk.train_until_done(timeout=120_000)
+    assert walk.panel.run.events[-1].data["js"] < 0.5
+    walk.finished()
+
+
 def test_skipping_a_step_and_going_back(walk, qtbot):
     walk.open_from_menu("one-neuron")
     assert walk.panel.next_button.text() == "Skip ▶"

@@ -35,6 +35,9 @@ class FakeScene(QObject):
     def set_live_parameters(self, params):
         self.weights.append(None if params is None else self.map.weights(params))
 
+    def highlight_group(self, group):
+        pass
+
 
 
 
