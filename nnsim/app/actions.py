@@ -85,6 +85,10 @@ class Actions:
                                [], None, "Save a picture of the network")
         self.export_svg = make("export_svg", "Export S&VG…", lambda: files.export(canvas("export_svg"), "svg"),
                                [], None, "Save a scalable drawing of the network")
+        self.export_onnx = make("export_onnx", "Export &ONNX…", lambda: files.export_design("onnx"), [], None,
+                                "Write the network as an ONNX model, for any ONNX runtime")
+        self.export_pytorch = make("export_pytorch", "Export P&yTorch…", lambda: files.export_design("pytorch"),
+                                   [], None, "Write the network as a PyTorch module with its weights and training")
         self.quit = make("quit", "&Quit", w.close, [StandardKey.Quit, "Ctrl+Q"], None, "Close nnsim")
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.clear_recent = make("clear_recent", "&Clear Recent Files", files.clear_recent)
@@ -175,7 +179,7 @@ def build_menus(window: MainWindow, a: Actions) -> dict[str, QMenu]:
     file.addSeparator()
     file.addActions([a.save, a.save_as, a.revert])
     file.addSeparator()
-    file.addActions([a.export_png, a.export_svg])
+    file.addActions([a.export_png, a.export_svg, a.export_onnx, a.export_pytorch])
     file.addSeparator()
     file.addAction(a.quit)
 

@@ -29,6 +29,7 @@ from nnsim.app.settings import RecentFiles, data_dir
 from nnsim.design.edits import set_fields
 from nnsim.design.model import Design
 from nnsim.design.validate import DesignError
+from nnsim.exchange import ExportError, export
 from nnsim.io import FormatError, load, save
 from nnsim.resources import examples_dir, resources_dir
 
@@ -264,8 +265,10 @@ class FileManager(QObject):
     def ask_export_path(self, kind: str) -> str | None:
         stem = self.document.path.stem if self.document.path else Path(self.suggested_name).stem
         start = str(self._save_dir() / f"{stem}.{kind}")
-        label = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}[kind]
-        path, _ = QFileDialog.getSaveFileName(self.window, f"Export {kind.upper()}", start, label)
+        label = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "onnx": "ONNX model (*.onnx)",
+                 "py": "PyTorch module (*.py)"}[kind]
+        title = {"py": "PyTorch"}.get(kind, kind.upper())
+        path, _ = QFileDialog.getSaveFileName(self.window, f"Export {title}", start, label)
         return path or None
 
     def show_error(self, text: str, detail: str) -> None:
@@ -406,7 +409,8 @@ class FileManager(QObject):
         return True
 
     def export(self, write, kind: str) -> bool:
-        """Ask where, then ``write(path)`` (the canvas's PNG or SVG export)."""
+        """Ask where, then ``write(path)`` (the canvas's PNG or SVG export,
+        or the design as an ONNX model or a PyTorch module: ``export_design``)."""
         path = self.ask_export_path(kind)
         if not path:
             return False
@@ -415,7 +419,7 @@ class FileManager(QObject):
             path = path.with_name(path.name + f".{kind}")
         try:
             result = write(str(path))
-        except OSError as e:
+        except (OSError, ExportError, DesignError) as e:
             self.show_error(f"Could not export {path.name}", one_line(e))
             return False
         if result is False:
@@ -423,6 +427,13 @@ class FileManager(QObject):
             return False
         self.message.emit(f"Exported {path.name}")
         return True
+
+    def export_design(self, to: str) -> bool:
+        """The design as an ONNX model (``to`` "onnx") or a PyTorch module
+        ("pytorch"); what cannot be expressed, or a missing package, is
+        shown in one line."""
+        design = self.document.design
+        return self.export(lambda path: bool(export(design, to, path)), "onnx" if to == "onnx" else "py")
 
     def _remember(self, path) -> None:
         self.recent.add(path)

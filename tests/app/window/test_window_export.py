@@ -1,0 +1,60 @@
+"""File → Export ONNX…: the design is written as a model computing what it
+computes; what ONNX cannot express, or a missing onnx package, is shown in
+one line and nothing is written."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from nnsim.io import save
+from nnsim.resources import example_path
+
+
+def test_export_onnx_writes_the_model_of_the_open_design(make_window, tmp_path):
+    onnx = pytest.importorskip("onnx", reason="pip install 'nnsim[onnx]'")
+    from onnx.reference import ReferenceEvaluator
+
+    from nnsim.design.compile import compile_design
+
+    window, answers = make_window(example_path("xor-mlp"))
+    window.show()
+    answers.export_path = tmp_path / "net"
+    window.acts.export_onnx.trigger()
+    assert not answers.errors
+    model = onnx.load(str(tmp_path / "net.onnx"))
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], dtype=np.float32)
+    got = ReferenceEvaluator(model).run(None, {model.graph.input[0].name: X})[0]
+    want = compile_design(window.document.design).network.predict(X.astype(np.float64))
+    np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+def test_export_onnx_of_what_onnx_cannot_express_shows_why(make_window, tmp_path):
+    pytest.importorskip("onnx", reason="pip install 'nnsim[onnx]'")
+    from nnsim.design.build import add_block, add_layer, initialize, link
+    from nnsim.design.model import Design, LayerKind
+
+    d = Design(name="no forget gate")
+    i, r, o = add_layer(d, LayerKind.INPUT, 2), add_block(d, "lstm", cells=2, forget_gate=False), add_layer(
+        d, LayerKind.OUTPUT, 1)
+    link(d, i.id, r.id)
+    link(d, r.id, o.id)
+    initialize(d, np.random.default_rng(0))
+    src = tmp_path / "lstm.nnsim"
+    save(d, src)
+    window, answers = make_window(src)
+    answers.export_path = tmp_path / "lstm.onnx"
+    window.acts.export_onnx.trigger()
+    assert answers.errors and "forget gate" in answers.errors[0][1]
+    assert not (tmp_path / "lstm.onnx").exists()
+
+
+def test_export_onnx_without_onnx_says_what_to_install(make_window, tmp_path, monkeypatch):
+    window, answers = make_window(example_path("xor-mlp"))
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    answers.export_path = tmp_path / "net.onnx"
+    window.acts.export_onnx.trigger()
+    assert answers.errors == [("Could not export net.onnx",
+                               "ONNX export and import need the onnx package: pip install 'nnsim[onnx]'")]
