@@ -235,11 +235,11 @@ def _export(args) -> int:
     from nnsim.exchange import export
     from nnsim.saving import save_problem
 
-    _, design = _load(args.design)
+    path, design = _load(args.design)
     problem = save_problem(args.out)
     if problem:
         raise BadInput(f"nnsim export: {problem}")
-    for written in export(design, args.to, args.out, float64=args.float64):
+    for written in export(design, args.to, args.out, float64=args.float64, base_dir=path.parent):
         print(f"wrote {written}")
     return EXIT_OK
 

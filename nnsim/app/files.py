@@ -433,7 +433,8 @@ class FileManager(QObject):
         ("pytorch"); what cannot be expressed, or a missing package, is
         shown in one line."""
         design = self.document.design
-        return self.export(lambda path: bool(export(design, to, path)), "onnx" if to == "onnx" else "py")
+        base = self.document.path.parent if self.document.path else None
+        return self.export(lambda path: bool(export(design, to, path, base_dir=base)), "onnx" if to == "onnx" else "py")
 
     def _remember(self, path) -> None:
         self.recent.add(path)

@@ -36,9 +36,11 @@ def require_onnx():
 FORMATS = ("onnx", "pytorch")
 
 
-def export(design, to: str, path, float64: bool = False) -> list[str]:
+def export(design, to: str, path, float64: bool = False, base_dir=None) -> list[str]:
     """Write ``design`` as ``to`` (one of FORMATS) at ``path``; the files
-    written. ExportError when it cannot be expressed or written."""
+    written. ExportError when it cannot be expressed or written.
+    ``base_dir``: where a CSV data set's relative path starts (the design
+    file's folder), for the PyTorch module's data."""
     from pathlib import Path
 
     path = Path(path)
@@ -53,7 +55,7 @@ def export(design, to: str, path, float64: bool = False) -> list[str]:
         if to == "pytorch":
             from nnsim.exchange.torch_export import write_pytorch
 
-            return [str(p) for p in write_pytorch(design, path)]
+            return [str(p) for p in write_pytorch(design, path, base_dir)]
     except OSError as e:
         raise ExportError(f"cannot write {path} ({e.strerror or e})") from None
     raise ExportError(f"cannot export to {to!r}: the formats are {', '.join(FORMATS)}")

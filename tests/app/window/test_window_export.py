@@ -58,3 +58,13 @@ def test_export_onnx_without_onnx_says_what_to_install(make_window, tmp_path, mo
     window.acts.export_onnx.trigger()
     assert answers.errors == [("Could not export net.onnx",
                                "ONNX export and import need the onnx package: pip install 'nnsim[onnx]'")]
+
+
+def test_export_pytorch_writes_the_module_its_weights_and_data(make_window, tmp_path):
+    window, answers = make_window(example_path("xor-mlp"))
+    (tmp_path / "out").mkdir()
+    answers.export_path = tmp_path / "out" / "xor"
+    window.acts.export_pytorch.trigger()
+    assert not answers.errors
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["xor-data.npz", "xor.npz", "xor.py"]
+    compile((tmp_path / "out" / "xor.py").read_text(), "xor.py", "exec")
