@@ -35,6 +35,8 @@ from nnsim.resources import examples_dir, resources_dir
 
 AUTOSAVE_INTERVAL_MS = 60_000
 FILE_FILTER = "nnsim designs (*.nnsim);;All files (*)"
+OPEN_FILTER = ("nnsim designs and ONNX models (*.nnsim *.onnx);;nnsim designs (*.nnsim);;ONNX models (*.onnx);;"
+               "All files (*)")
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 UNTITLED = Design().name  # a design nobody has named yet
@@ -253,7 +255,7 @@ class FileManager(QObject):
         return box.clickedButton() is recover, reset.isChecked()
 
     def ask_open_path(self) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open design", self._start_dir(), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open design", self._start_dir(), OPEN_FILTER)
         return path or None
 
     def ask_save_path(self) -> str | None:
@@ -332,6 +334,8 @@ class FileManager(QObject):
                 return False
         if _is_example(Path(path)) or _copy_of_example(Path(path)):
             return self.open_example(path)
+        if Path(path).suffix.lower() == ".onnx":
+            return self.open_model(path)
         design = self._load(path)
         if design is None:
             if not Path(path).exists():
@@ -353,6 +357,18 @@ class FileManager(QObject):
         self.suggested_name = Path(path).name
         self.document.replace(design, None)
         self.message.emit(f"Opened the example “{design.name}” as an untitled copy")
+        return True
+
+    def open_model(self, path: str | os.PathLike) -> bool:
+        """An ONNX model opens as an untitled design (Save asks where to put
+        its .nnsim file); one nnsim cannot draw is refused naming the node."""
+        design = self._load(path)
+        if design is None or not self.maybe_save():
+            return False
+        self.suggested_name = Path(path).stem + ".nnsim"
+        self.document.replace(design, None)
+        self._remember(path)
+        self.message.emit(f"Opened the ONNX model {Path(path).name} as an untitled design")
         return True
 
     def save(self) -> bool:

@@ -91,9 +91,12 @@ def loads(text: str, source: str = "<text>") -> Design:
 
 
 def load(path: str | os.PathLike) -> Design:
-    """Read a design file; raises FormatError with a one-line reason."""
+    """Read a design file, or an ONNX model (``.onnx``) built of what nnsim
+    has; raises FormatError with a one-line reason."""
     path = Path(path)
     name = path.name
+    if path.suffix.lower() == ".onnx":
+        return _load_onnx(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -117,6 +120,16 @@ def load(path: str | os.PathLike) -> Design:
     except UnicodeDecodeError as e:
         raise FormatError(f"{name}: not UTF-8 text (byte {e.start}); is it a design file?") from None
     return loads(text, name)
+
+
+def _load_onnx(path: Path) -> Design:
+    from nnsim.exchange import ExportError
+    from nnsim.exchange.onnx_import import load_onnx
+
+    try:
+        return load_onnx(path)
+    except ExportError as e:
+        raise FormatError(f"{path.name}: {e}") from None
 
 
 def dumps(design: Design, include_history: bool = True) -> str:

@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 
+from nnsim.io import load as nnsim_load
 from nnsim.io import save
 from nnsim.resources import example_path
 
@@ -68,3 +69,41 @@ def test_export_pytorch_writes_the_module_its_weights_and_data(make_window, tmp_
     assert not answers.errors
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["xor-data.npz", "xor.npz", "xor.py"]
     compile((tmp_path / "out" / "xor.py").read_text(), "xor.py", "exec")
+
+
+def test_open_an_onnx_model_as_an_untitled_design(make_window, tmp_path):
+    onnx = pytest.importorskip("onnx", reason="pip install 'nnsim[onnx]'")
+    from nnsim.design.compile import compile_design
+    from nnsim.exchange.onnx_export import to_onnx
+    from nnsim.resources import example_path as example
+
+    original = nnsim_load(example("iris"))
+    onnx.save(to_onnx(original, np.float64), str(tmp_path / "iris.onnx"))
+    window, answers = make_window()
+    answers.open_path = tmp_path / "iris.onnx"
+    window.acts.open.trigger()
+    assert not answers.errors
+    d = window.document.design
+    assert window.document.path is None and window.files.suggested_name == "iris.nnsim"
+    assert [layer.kind.value for layer in d.layers] == ["input", "hidden", "output"]
+    assert len(window.scene.items()) > len(d.neurons)  # laid out on the canvas
+    X = np.random.default_rng(0).normal(size=(5, 4))
+    np.testing.assert_allclose(compile_design(d).network.predict(X), compile_design(original).network.predict(X),
+                               atol=1e-12)
+
+
+def test_an_onnx_model_nnsim_cannot_draw_is_refused_naming_the_node(make_window, tmp_path):
+    onnx = pytest.importorskip("onnx", reason="pip install 'nnsim[onnx]'")
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph([helper.make_node("Cos", ["x"], ["y"], name="wave")], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 2])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 2])])
+    onnx.save(helper.make_model(graph), str(tmp_path / "cos.onnx"))
+    window, answers = make_window(example_path("xor-mlp"))
+    before = window.document.design
+    answers.open_path = tmp_path / "cos.onnx"
+    window.acts.open.trigger()
+    assert answers.errors == [("Could not open cos.onnx",
+                               "cos.onnx: node 'wave' (Cos): nnsim has no layer that computes it")]
+    assert window.document.design is before
