@@ -215,6 +215,7 @@ class FileManager(QObject):
         self.autosaver = autosaver
         # The file name Save As proposes for an untitled design.
         self.suggested_name = "untitled.nnsim"
+        self._include_state = True  # False while saving without the training state
 
     # -- questions (tests replace these) ---------------------------------------------
     def ask_unsaved(self) -> str:
@@ -396,10 +397,19 @@ class FileManager(QObject):
         self.document.set_path(path.resolve())
         return True
 
+    def save_without_state(self) -> bool:
+        """Save, leaving out the training state (the optimizer's memory and
+        the place in the epoch): opened again, training goes on afresh."""
+        self._include_state = False
+        try:
+            return self.save()
+        finally:
+            self._include_state = True
+
     def _write(self, path: Path) -> bool:
         self.about_to_save.emit()
         try:
-            save(self.document.design, path)
+            save(self.document.design, path, include_state=self._include_state)
         except (OSError, DesignError, ValueError) as e:
             detail = f"{e.strerror}: {e.filename}" if isinstance(e, OSError) and e.strerror else one_line(e)
             self.show_error(f"Could not save {path.name}", detail)

@@ -219,6 +219,7 @@ def _assemble(design: Design, net, names, m: _Module, weights_name: str, data_na
         "regularization": s.regularization.value, "regularization_rate": s.regularization_rate,
         "gradient_clip": s.gradient_clip,
     }
+    first_epoch = design.history[-1].epoch if design.history else 0
     fused = all(n.act is not None and n.act.uniform and (s.loss, n.act.kinds[0]) in FUSED for n in outs)
     title = design.name.replace('"', "'").splitlines()[0] if design.name else "Untitled"
     lines = [
@@ -243,6 +244,7 @@ def _assemble(design: Design, net, names, m: _Module, weights_name: str, data_na
               f'DATA = Path(__file__).with_name("{data_name}")' if data_name else "DATA = None  # not exported",
               "DTYPE = torch.float64  # nnsim's precision; float32 is faster, on GPUs above all",
               f"SETTINGS = {pformat(settings, width=100, sort_dicts=False)}",
+              f"FIRST_EPOCH = {first_epoch}  # epochs nnsim had trained: training goes on from there",
               f'LOSS = "{s.loss.value}"',
               f"FUSED = {fused}  # the loss is computed from the output layer's weighted sums",
               f"OUTPUT_COLUMNS = {[(n.columns.start, n.columns.stop) for n in outs]!r}  # of the targets, per output layer",

@@ -140,8 +140,8 @@ def penalize_and_clip(model):
 
 
 def train(model, x, y, epochs=None, steps=None, rank=0, world=1, log=print):
-    """Mini-batch training as nnsim does it: each epoch a new order of the
-    training samples from the seed, batches of SETTINGS["batch_size"], the
+    """Mini-batch training as nnsim does it: each epoch an order of the
+    training samples from the seed and the epoch's number, batches of SETTINGS["batch_size"], the
     mean loss over each batch's targets. Under DistributedDataParallel each
     of the ``world`` processes takes its share of every batch (``rank``) and
     the averaged gradients are those of the whole batch. Stops after
@@ -149,11 +149,10 @@ def train(model, x, y, epochs=None, steps=None, rank=0, world=1, log=print):
     s = SETTINGS
     epochs = s["epochs"] if epochs is None else epochs
     optimizer = make_optimizer(model)
-    rng = np.random.default_rng(s["seed"])
     b, n, done = max(1, s["batch_size"]), len(x), 0
     device = next(model.parameters()).device
-    for epoch in range(epochs):
-        order = rng.permutation(n)
+    for epoch in range(FIRST_EPOCH, FIRST_EPOCH + epochs):
+        order = np.random.default_rng([s["seed"] % 2**63, epoch]).permutation(n)  # nnsim's order of this epoch
         for start in range(0, n, b):
             batch = order[start:start + b]
             share = np.array_split(batch, world)[rank]

@@ -39,6 +39,7 @@ from nnsim.design.model import (
     Optimizer,
     Regularization,
     TrainingSettings,
+    TrainingState,
 )
 from nnsim.io import FormatError, design_from_dict, design_to_dict, load, loads
 
@@ -180,6 +181,7 @@ OBJECTS = {
     "training": TrainingSettings,
     "dataset": DatasetSpec,
     "historyRecord": HistoryRecord,
+    "trainingState": TrainingState,
 }
 
 
@@ -331,8 +333,9 @@ def test_defaults_are_what_the_loader_fills_in():
             target = spoiled
             for k in path:
                 target = target[k]
-            if key not in target:  # a dense layer has no options or arrays to write
-                assert (name, key) in {("layer", "options"), ("layer", "arrays"), ("(top)", "links")}, (name, key)
+            if key not in target:  # a dense layer has no options or arrays to write, an untrained design no state
+                assert (name, key) in {("layer", "options"), ("layer", "arrays"), ("(top)", "links"),
+                                       ("(top)", "training_state")}, (name, key)
                 continue
             del target[key]
             loaded = getters[name](design_from_dict(spoiled))
@@ -369,7 +372,7 @@ def test_required_fields_are_what_the_loader_requires():
 
 # Changes the loader refuses for the file's shape; the schema must refuse them too.
 SHAPE_REFUSALS = [
-    ("format_version", 3),
+    ("format_version", 4),
     ("format_version", "1"),
     ("format_version", True),
     ("name", None),
@@ -442,7 +445,7 @@ def test_schema_refuses_what_the_loader_refuses(path, value):
 
 @pytest.mark.parametrize(
     "path, value",
-    [("training.batch_size", 10.0), ("format_version", 2.0), ("neurons.0.bias", 1), ("history.0.test_loss", None)],
+    [("training.batch_size", 10.0), ("format_version", 3.0), ("neurons.0.bias", 1), ("history.0.test_loss", None)],
 )
 def test_schema_accepts_what_the_loader_accepts(path, value):
     data = _full_dict()
