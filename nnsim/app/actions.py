@@ -88,7 +88,7 @@ class Actions:
                                [], None, "Save a picture of the network")
         self.export_svg = make("export_svg", "Export S&VG…", lambda: files.export(canvas("export_svg"), "svg"),
                                [], None, "Save a scalable drawing of the network")
-        self.export_onnx = make("export_onnx", "Export &ONNX…", lambda: files.export_design("onnx"), [], None,
+        self.export_onnx = make("export_onnx", "&Export ONNX…", lambda: files.export_design("onnx"), [], None,
                                 "Write the network as an ONNX model, for any ONNX runtime")
         self.export_pytorch = make("export_pytorch", "Export P&yTorch…", lambda: files.export_design("pytorch"),
                                    [], None, "Write the network as a PyTorch module with its weights and training")

@@ -201,7 +201,10 @@ class _Importer:
             self.refuse(node, f"its weights {W.shape} do not fit its input {shape}")
         bias = None
         if len(node.input) > 2 and node.input[2]:
-            bias = np.broadcast_to(self.const(node, node.input[2]), (W.shape[1],)).astype(np.float64)
+            c = self.const(node, node.input[2]).reshape(-1)
+            if c.size not in (1, W.shape[1]):
+                self.refuse(node, f"a bias of {c.size} numbers does not fit {W.shape[1]} neurons")
+            bias = np.broadcast_to(c, (W.shape[1],)).astype(np.float64)
         self.values[node.output[0]] = _Sum([(lid, W)], bias)
 
     def on_Add(self, node):

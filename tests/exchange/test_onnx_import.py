@@ -105,3 +105,18 @@ def test_nnsim_load_and_the_command_line_take_an_onnx_file(tmp_path, capsys):
     junk.write_bytes(b"\x00not a model at all")
     with pytest.raises(FormatError, match="junk.onnx"):
         nnsim.load(junk)
+
+
+def test_the_import_command_writes_a_design_file(tmp_path, capsys):
+    model = tmp_path / "net.onnx"
+    onnx.save(gemm_model(), str(model))
+    assert main(["import", str(model), str(tmp_path / "net.nnsim")]) == 0
+    assert f"wrote {tmp_path / 'net.nnsim'}" in capsys.readouterr().out
+    d = nnsim.load(tmp_path / "net.nnsim")
+    assert [layer.kind for layer in d.layers] == [LayerKind.INPUT, LayerKind.HIDDEN, LayerKind.OUTPUT]
+    onnx.save(gemm_model("Elu"), str(model))
+    assert main(["import", str(model), str(tmp_path / "bad.nnsim")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "node 'act1' (Elu)" in err
+    assert not (tmp_path / "bad.nnsim").exists()
+    assert main(["import", str(tmp_path / "net.nnsim"), str(tmp_path / "x.nnsim")]) == 2
