@@ -1,6 +1,6 @@
 """A design as a standalone PyTorch module.
 
-``write_pytorch(design, "net.py")`` writes three files:
+``write_pytorch(design, "net.py")`` writes these files:
 
 - ``net.py``: an ``nn.Module`` (``Net``) with one attribute per drawn layer
   or bundle of connections, in the order nnsim computes them; ``load_model()``
@@ -13,6 +13,9 @@
   trainable), by the module's ``state_dict`` names. NumPy's format: no pickle.
 - ``net-data.npz``: the training and test data as nnsim prepares them
   (targets in the network's coding), when the design's data can be loaded.
+- ``net-optimizer.npz``: where nnsim's training stopped (the optimizer's
+  memory, by moment and array, and the place in the epoch), when the design
+  holds a training state: the loop goes on from there as nnsim would.
 
 Connections not drawn stay 0 and frozen ones do not train (``MaskedLinear``);
 a frozen convolution's arrays do not require gradients. The module computes
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Callable
 from pprint import pformat
 from pathlib import Path
 
@@ -78,7 +82,9 @@ class _Module:
         self.body: list[str] = []
         self.state: dict[str, np.ndarray] = {}
         self.penalized: list[str] = []
-        self.notes: list[str] = []
+        # For each trainable array of the module: how to make it from nnsim's
+        # arrays by name (weights, or the optimizer's moments alike).
+        self.sources: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {}
 
 
 def _layer_name(design: Design, node) -> str:
@@ -104,8 +110,10 @@ def _refusal(design: Design, net) -> str | None:
     return None
 
 
-def module_source(design: Design, weights_name: str, data_name: str | None) -> tuple[str, dict[str, np.ndarray]]:
-    """The module's text and its weights by state-dict name."""
+def module_source(design: Design, weights_name: str, data_name: str | None,
+                  memory_name: str | None = None) -> tuple[str, dict[str, np.ndarray], dict[str, np.ndarray] | None]:
+    """The module's text, its weights by state-dict name, and the
+    optimizer's memory from the design's training state (None without one)."""
     compiled = compile_design(design, dtype=np.float64)
     net = compiled.network
     problem = _refusal(design, net)
@@ -115,7 +123,27 @@ def module_source(design: Design, weights_name: str, data_name: str | None) -> t
     m = _Module()
     for n in net.layers:
         _emit(m, design, net, n, names)
-    return _assemble(design, net, names, m, weights_name, data_name), m.state
+    memory = _memory(design, net, m)
+    text = _assemble(design, net, names, m, weights_name, data_name, memory_name if memory is not None else None,
+                     memory)
+    return text, m.state, memory
+
+
+def _memory(design: Design, net, m: _Module) -> dict[str, np.ndarray] | None:
+    """The optimizer's memory for the module's arrays, by ``moment/name``,
+    with Adam's step count ``t`` and the place in the epoch ``position``."""
+    from nnsim.session import restorable
+
+    state = restorable(design, net)
+    if state is None or state["optimizer"] != design.training.optimizer.value:
+        return None
+    layout = net.layout
+    out: dict[str, np.ndarray] = {"t": np.array(state["t"]), "position": np.array(state["position"])}
+    for moment, flat in state["arrays"].items():
+        arrays = {name: flat[layout.slices[name]].reshape(layout.shapes[name]) for name in layout.names}
+        for name, make in m.sources.items():
+            out[f"{moment}/{name}"] = np.asarray(make(arrays), dtype=np.float64).copy()
+    return out
 
 
 def _emit(m: _Module, design: Design, net, n, names: list[str]) -> None:
@@ -139,8 +167,10 @@ def _emit(m: _Module, design: Design, net, n, names: list[str]) -> None:
             m.init.append(f"self.{attr} = {cls}({W.shape[0]}, {W.shape[1]}, bias={k == 0})")
             m.state[f"{attr}.weight"] = W.T.copy()
             m.penalized.append(f"{attr}.weight")
+            m.sources[f"{attr}.weight"] = lambda a, name=blk.name: a[name].T
             if k == 0:
                 m.state[f"{attr}.bias"] = np.asarray(op.b).copy()
+                m.sources[f"{attr}.bias"] = lambda a, name=op.bias_name: a[name]
             if masked:
                 drawn = np.ones(W.shape) if blk.mask is None else blk.mask.astype(np.float64)
                 trains = drawn if blk.grad_mask is None else blk.grad_mask * drawn
@@ -163,6 +193,8 @@ def _emit(m: _Module, design: Design, net, n, names: list[str]) -> None:
                       f"stride={tuple(op.plan.stride)}{pad})")
         m.state[f"{v}.weight"], m.state[f"{v}.bias"] = np.asarray(op.K).copy(), np.asarray(op.b).copy()
         m.penalized.append(f"{v}.weight")
+        m.sources[f"{v}.weight"] = lambda a, name=op.kernel_name: a[name]
+        m.sources[f"{v}.bias"] = lambda a, name=op.bias_name: a[name]
         if n.frozen:
             m.init.append(f"self.{v}.requires_grad_(False)  # frozen")
         x = src[0] if even else f"F.pad({src[0]}, ({left}, {right}, {top}, {bottom}))"
@@ -183,6 +215,7 @@ def _emit(m: _Module, design: Design, net, n, names: list[str]) -> None:
             arrays[op.recurrent_bias_name] = op.b_nh
         for k, a in op.to_torch(arrays).items():
             m.state[f"{v}.{k}"] = np.asarray(a, dtype=np.float64).copy()
+            m.sources[f"{v}.{k}"] = lambda a, op=op, k=k: op.to_torch(a)[k]
         m.penalized += [f"{v}.weight_ih_l0", f"{v}.weight_hh_l0"]
         if isinstance(op, GRU):  # only the candidate's part of the second bias is nnsim's (b_nh)
             m.init.append(f'self.register_buffer("{v}_recurrent_bias_trains", torch.ones({3 * op.size}))')
@@ -206,7 +239,8 @@ def _activation(m: _Module, v: str, act, z: str) -> str:
     return f"per_neuron({z}, {[k.value for k in kinds]!r}, self.{thr_name})"
 
 
-def _assemble(design: Design, net, names, m: _Module, weights_name: str, data_name: str | None) -> str:
+def _assemble(design: Design, net, names, m: _Module, weights_name: str, data_name: str | None,
+              memory_name: str | None, memory) -> str:
     from nnsim import __version__
 
     s = design.training
@@ -220,6 +254,8 @@ def _assemble(design: Design, net, names, m: _Module, weights_name: str, data_na
         "gradient_clip": s.gradient_clip,
     }
     first_epoch = design.history[-1].epoch if design.history else 0
+    if memory is not None:
+        first_epoch = design.training_state.epoch
     fused = all(n.act is not None and n.act.uniform and (s.loss, n.act.kinds[0]) in FUSED for n in outs)
     title = design.name.replace('"', "'").splitlines()[0] if design.name else "Untitled"
     lines = [
@@ -242,6 +278,8 @@ def _assemble(design: Design, net, names, m: _Module, weights_name: str, data_na
               "import torch.nn.functional as F", "from torch import nn", "",
               f'WEIGHTS = Path(__file__).with_name("{weights_name}")',
               f'DATA = Path(__file__).with_name("{data_name}")' if data_name else "DATA = None  # not exported",
+              (f'MEMORY = Path(__file__).with_name("{memory_name}")  # the optimizer\'s memory where nnsim stopped'
+               if memory_name else "MEMORY = None  # nnsim had not trained it: the optimizer starts afresh"),
               "DTYPE = torch.float64  # nnsim's precision; float32 is faster, on GPUs above all",
               f"SETTINGS = {pformat(settings, width=100, sort_dicts=False)}",
               f"FIRST_EPOCH = {first_epoch}  # epochs nnsim had trained: training goes on from there",
@@ -291,11 +329,16 @@ def write_pytorch(design: Design, path, base_dir=None) -> list[Path]:
         path = path.with_name(path.name + ".py")
     weights = path.with_suffix(".npz")
     data_path = path.with_name(f"{path.stem}-data.npz")
+    memory_path = path.with_name(f"{path.stem}-optimizer.npz")
     data = _data(design, base_dir)
-    source, state = module_source(design, weights.name, data_path.name if data is not None else None)
+    source, state, memory = module_source(design, weights.name, data_path.name if data is not None else None,
+                                          memory_path.name)
     written = [path, weights]
     path.write_text(source, encoding="utf-8")
     np.savez(weights, **state)
+    if memory is not None:
+        np.savez(memory_path, **memory)
+        written.append(memory_path)
     if data is not None:
         np.savez(data_path, **data)
         written.append(data_path)

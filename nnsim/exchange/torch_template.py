@@ -108,14 +108,40 @@ def load_data(path=DATA, dtype=DTYPE):
 
 
 # -- training --------------------------------------------------------------------------------------
-def make_optimizer(model):
+def make_optimizer(model, memory=MEMORY):
+    """The design's optimizer, going on from nnsim's memory when given:
+    momentum's velocity v is PyTorch's buffer times −learning rate; Adam's
+    moments and step count are PyTorch's as they are."""
     params = [p for p in model.parameters() if p.requires_grad]
     s = SETTINGS
     if s["optimizer"] == "sgd":
-        return torch.optim.SGD(params, lr=s["learning_rate"])
-    if s["optimizer"] == "momentum":
-        return torch.optim.SGD(params, lr=s["learning_rate"], momentum=s["momentum"])
-    return torch.optim.Adam(params, lr=s["learning_rate"], betas=(s["beta1"], s["beta2"]), eps=s["epsilon"])
+        optimizer = torch.optim.SGD(params, lr=s["learning_rate"])
+    elif s["optimizer"] == "momentum":
+        optimizer = torch.optim.SGD(params, lr=s["learning_rate"], momentum=s["momentum"])
+    else:
+        optimizer = torch.optim.Adam(params, lr=s["learning_rate"], betas=(s["beta1"], s["beta2"]), eps=s["epsilon"])
+    if memory is not None:
+        net = getattr(model, "module", model)
+        with np.load(memory, allow_pickle=False) as st:
+            for name, p in net.named_parameters():
+                if not p.requires_grad or f"v/{name}" not in st.files:
+                    continue
+                if s["optimizer"] == "momentum":
+                    v = torch.from_numpy(st[f"v/{name}"]).to(p)
+                    optimizer.state[p]["momentum_buffer"] = v / -s["learning_rate"]
+                elif s["optimizer"] == "adam":
+                    optimizer.state[p].update(step=torch.tensor(float(st["t"])),
+                                              exp_avg=torch.from_numpy(st[f"m/{name}"]).to(p),
+                                              exp_avg_sq=torch.from_numpy(st[f"v/{name}"]).to(p))
+    return optimizer
+
+
+def start_position(memory=MEMORY):
+    """Samples of the first epoch nnsim had trained already."""
+    if memory is None:
+        return 0
+    with np.load(memory, allow_pickle=False) as st:
+        return int(st["position"])
 
 
 def penalize_and_clip(model):
@@ -139,21 +165,23 @@ def penalize_and_clip(model):
                     p.grad.clamp_(-s["gradient_clip"], s["gradient_clip"])
 
 
-def train(model, x, y, epochs=None, steps=None, rank=0, world=1, log=print):
+def train(model, x, y, epochs=None, steps=None, rank=0, world=1, log=print, memory=MEMORY):
     """Mini-batch training as nnsim does it: each epoch an order of the
     training samples from the seed and the epoch's number, batches of SETTINGS["batch_size"], the
     mean loss over each batch's targets. Under DistributedDataParallel each
     of the ``world`` processes takes its share of every batch (``rank``) and
     the averaged gradients are those of the whole batch. Stops after
-    ``steps`` steps when given."""
+    ``steps`` steps when given. ``memory``: the optimizer's memory and place
+    in the epoch nnsim stopped at (None: start afresh at an epoch's start)."""
     s = SETTINGS
     epochs = s["epochs"] if epochs is None else epochs
-    optimizer = make_optimizer(model)
+    optimizer = make_optimizer(model, memory)
+    skip = start_position(memory)
     b, n, done = max(1, s["batch_size"]), len(x), 0
     device = next(model.parameters()).device
     for epoch in range(FIRST_EPOCH, FIRST_EPOCH + epochs):
         order = np.random.default_rng([s["seed"] % 2**63, epoch]).permutation(n)  # nnsim's order of this epoch
-        for start in range(0, n, b):
+        for start in range(skip if epoch == FIRST_EPOCH else 0, n, b):
             batch = order[start:start + b]
             share = np.array_split(batch, world)[rank]
             xb, yb = x[share].to(device), y[share].to(device)

@@ -220,3 +220,23 @@ def test_the_export_command_writes_the_module_and_its_files(tmp_path, capsys):
     assert main(["export", str(src), "--to", "pytorch", str(tmp_path / "net.py")]) == 0
     out = capsys.readouterr().out
     assert all(f"wrote {tmp_path / name}" in out for name in ("net.py", "net.npz", "net-data.npz"))
+
+
+@pytest.mark.parametrize("optimizer", [Optimizer.MOMENTUM, Optimizer.ADAM])
+def test_a_design_nnsim_trained_goes_on_in_pytorch_as_in_nnsim(optimizer, tmp_path):
+    """The optimizer's memory and the place in the epoch come along."""
+    torch_or_skip()
+    d = masked_dense(optimizer, Regularization.L2)
+    d = nnsim_steps(d, 22)  # 30 training samples, batches of 7: four epochs and two batches
+    assert (d.training_state.epoch, d.training_state.position) == (4, 2 * 7)
+    files = write_pytorch(d, tmp_path / "net.py")
+    assert [f.name for f in files] == ["net.py", "net.npz", "net-optimizer.npz", "net-data.npz"]
+    mod = load_module(files[0])
+    model = mod.load_model()
+    x, y, _, _ = mod.load_data()
+    mod.train(model, x, y, steps=12, log=None)
+    after = write_pytorch(nnsim_steps(d, 12), tmp_path / "after.py")[1]
+    trained = model.state_dict()
+    with np.load(after) as want:
+        for k in want.files:
+            np.testing.assert_allclose(trained[k].numpy(), want[k], rtol=0, atol=1e-9, err_msg=k)
