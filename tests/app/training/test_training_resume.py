@@ -1,14 +1,17 @@
-"""Training in the window, paused in the middle of an epoch and saved: the
-file holds the optimizer's memory and the place in the epoch, and training it
-on gives what training without the pause gives, to the bit."""
+"""Training in the window is written into the Document with its training
+state (the optimizer's memory and the place in the epoch), so that what is
+saved continues exactly; Reset forgets the state. Driven through the
+Document, the session keeper and DocumentSync, as the controller drives them."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
-from training_testkit import WAIT, training_window
 
 import nnsim
+from nnsim.app.document import Document
+from nnsim.app.training.keeper import SessionKeeper
+from nnsim.app.training.sync import DocumentSync
+from nnsim.design.edits import all_numbers
 from nnsim.design.model import Optimizer
 from nnsim.io import load, save
 from nnsim.session import Session
@@ -20,24 +23,23 @@ def circle_with_momentum():
     return design
 
 
-@pytest.fixture
-def circle(qtbot):
-    window, ui = training_window(qtbot, circle_with_momentum())
-    yield window, ui
-    ui.shutdown()
+def trained_in_the_document(steps: int):
+    document = Document(circle_with_momentum())
+    keeper, sync = SessionKeeper(), DocumentSync(document)
+    design = document.design
+    now = all_numbers(design)
+    keeper.build(design, now, None, None)
+    sync.after_build(keeper, design, now, now, None)
+    keeper.session.trainer.train_steps(steps, evaluate=True)
+    assert sync.push_training(keeper, steps_merge=False)
+    return document, keeper, sync
 
 
-def test_trained_in_the_window_saved_and_continued_equals_one_run(qtbot, circle, tmp_path):
-    window, ui = circle
-    c = ui.controller
-    per_epoch = c.steps_per_epoch
-    ui.actions.step_epoch.trigger()
-    qtbot.waitUntil(lambda: c.epoch == 1 and c.latest.final, timeout=WAIT)
-    ui.actions.step_batch.trigger()
-    qtbot.waitUntil(lambda: c.step == per_epoch + 1 and c.latest.final, timeout=WAIT)
-    ui.sync_to_document()  # a step is written into the Document when it ends; Save calls this too
+def test_training_written_into_the_document_saves_and_continues_as_one_run(qapp, tmp_path):
+    per_epoch = 25
+    document, _, _ = trained_in_the_document(per_epoch + 1)
     path = tmp_path / "paused.nnsim"
-    save(window.document.design, path)
+    save(document.design, path)
     saved = load(path)
     state = saved.training_state
     assert (state.epoch, state.step, state.position) == (1, per_epoch + 1, saved.training.batch_size)
@@ -47,16 +49,12 @@ def test_trained_in_the_window_saved_and_continued_equals_one_run(qtbot, circle,
     whole = Session(circle_with_momentum())
     whole.trainer.train_steps(3 * per_epoch, evaluate=False)
     assert np.array_equal(on.network.parameters.flat, whole.network.parameters.flat)
+    document.undo_stack.undo()  # the training, state and all, is one undo step
+    assert document.design.training_state is None and document.design.history == []
 
 
-def test_reset_forgets_the_training_state(qtbot, circle):
-    window, ui = circle
-    c = ui.controller
-    ui.actions.step_epoch.trigger()
-    qtbot.waitUntil(lambda: c.epoch == 1 and c.latest.final, timeout=WAIT)
-    qtbot.waitUntil(lambda: ui.cost.series.n > 0, timeout=WAIT)
-    ui.sync_to_document()
-    assert window.document.design.training_state is not None
-    ui.actions.reset.trigger()
-    assert window.document.design.history == [] and window.document.design.training_state is None
-    qtbot.waitUntil(lambda: ui.cost.series.n == 0, timeout=WAIT)
+def test_a_new_run_forgets_the_training_state(qapp):
+    document, keeper, sync = trained_in_the_document(30)
+    assert document.design.training_state is not None
+    sync.push("Reset weights", sync.run_ops(all_numbers(document.design)))
+    assert document.design.history == [] and document.design.training_state is None
