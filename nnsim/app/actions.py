@@ -81,10 +81,17 @@ class Actions:
         self.save_as = make("save_as", "Save &As…", files.save_as, [StandardKey.SaveAs, "Ctrl+Shift+S"], None,
                             "Save the design under a new name")
         self.revert = make("revert", "&Revert", files.revert, [], None, "Reload the design from its file")
+        self.save_without_state = make("save_without_state", "Save &without Training State", files.save_without_state,
+                                       [], None, "Save the design without the optimizer's memory: "
+                                       "training goes on afresh when it is opened again")
         self.export_png = make("export_png", "Export &PNG…", lambda: files.export(canvas("export_png"), "png"),
                                [], None, "Save a picture of the network")
         self.export_svg = make("export_svg", "Export S&VG…", lambda: files.export(canvas("export_svg"), "svg"),
                                [], None, "Save a scalable drawing of the network")
+        self.export_onnx = make("export_onnx", "&Export ONNX…", lambda: files.export_design("onnx"), [], None,
+                                "Write the network as an ONNX model, for any ONNX runtime")
+        self.export_pytorch = make("export_pytorch", "Export P&yTorch…", lambda: files.export_design("pytorch"),
+                                   [], None, "Write the network as a PyTorch module with its weights and training")
         self.quit = make("quit", "&Quit", w.close, [StandardKey.Quit, "Ctrl+Q"], None, "Close nnsim")
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.clear_recent = make("clear_recent", "&Clear Recent Files", files.clear_recent)
@@ -173,9 +180,9 @@ def build_menus(window: MainWindow, a: Actions) -> dict[str, QMenu]:
     window.examples_menu.setObjectName("examples_menu")
     window.fill_examples_menu()
     file.addSeparator()
-    file.addActions([a.save, a.save_as, a.revert])
+    file.addActions([a.save, a.save_as, a.save_without_state, a.revert])
     file.addSeparator()
-    file.addActions([a.export_png, a.export_svg])
+    file.addActions([a.export_png, a.export_svg, a.export_onnx, a.export_pytorch])
     file.addSeparator()
     file.addAction(a.quit)
 

@@ -266,6 +266,23 @@ IMAGE_DEFAULTS = {"channels": 1, "height": 8, "width": 8}
 
 
 @dataclass
+class TrainingState:
+    """Where training stood when the design was saved, so that training
+    continues as if it had never stopped: the epoch and step counted, the
+    samples of that epoch already trained (``position``), and the
+    optimizer's memory: its kind, Adam's step count ``t`` and its vectors
+    (momentum's velocities ``v``, Adam's moments ``m`` and ``v``), each by
+    moment and then by the network's parameter name."""
+
+    epoch: int = 0
+    step: int = 0
+    position: int = 0
+    optimizer: Optimizer = Optimizer.SGD
+    t: int = 0
+    arrays: dict[str, dict[str, ArrayValue]] = field(default_factory=dict)
+
+
+@dataclass
 class Design:
     name: str = "Untitled"
     description: str = ""
@@ -278,6 +295,7 @@ class Design:
     history: list[HistoryRecord] = field(default_factory=list)
     # A GAN's own settings (learning rule "adversarial"; None: the defaults).
     gan: GanSettings | None = None
+    training_state: TrainingState | None = None  # saved with the weights (None: start afresh)
 
     def __setattr__(self, name, value):
         if name in _PART_LISTS and type(value) is not _Parts:

@@ -72,10 +72,11 @@ class AdversarialProgram(TrainingProgram):
             return "adversarial training needs two networks, a generator and a discriminator"
         return network.problem()
 
-    def __init__(self, players: Players, settings: TrainingSettings, data: TrainingData, rng: np.random.Generator):
+    def __init__(self, players: Players, settings: TrainingSettings, data: TrainingData,
+                 rng: np.random.Generator | int):
         super().__init__(players, settings, data)
         self.players = players
-        self.rng = rng
+        self.rng = np.random.default_rng(rng)  # a seed, or the generator itself
         self._views = {g: _PlayerSettings(settings, players, g) for g in (GENERATOR, DISCRIMINATOR)}
         self._optimizers = {g: make_optimizer(players.network(g).parameters, self._views[g])
                             for g in (GENERATOR, DISCRIMINATOR)}

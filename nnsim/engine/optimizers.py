@@ -42,6 +42,16 @@ class SGD:
         """The optimizer's state (copies), e.g. to save it with the weights."""
         return {}
 
+    def load_state(self, arrays: dict[str, np.ndarray], t: int = 0) -> None:
+        """Take a state ``state()`` gave (its flat vectors and, for Adam, its
+        step count); vectors of another length are left out."""
+        for name, value in arrays.items():
+            mine = getattr(self, name, None)
+            if isinstance(mine, np.ndarray) and np.shape(value) == mine.shape:
+                mine[...] = value
+        if hasattr(self, "t"):
+            self.t = int(t)
+
 
 class Momentum(SGD):
     """Gradient descent with momentum: v ← μ·v − rate·g; w ← w + v."""

@@ -3,9 +3,11 @@ training that goes nowhere noticed (``nnsim.engine.stall``).
 
 The trainer owns the optimizer state, the position in the current epoch and
 the history. It runs a given number of steps or epochs and can be called again
-to continue, so a GUI worker can run it in chunks. Every random draw (batch
-order) comes from the ``np.random.Generator`` it is given: the same seed and
-the same starting weights give bit-identical results.
+to continue, so a GUI worker can run it in chunks. The order of the samples in
+each epoch depends only on the seed and the epoch's number (``epoch_order``):
+the same seed and the same starting weights give bit-identical results, and
+``state()``/``restore()`` carry the optimizer's memory and the place in the
+epoch, so training saved and continued equals training in one go.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from nnsim.engine.program import (  # noqa: F401 - the statuses, for those who i
     TrainingData,
     TrainingProgram,
     add_regularization,
+    epoch_order,
+    epoch_seed,
     regularization_grad,
 )
 from nnsim.engine.stall import SATURATED_SHARE, STALL_EPOCHS, ProgressWatch, saturated_share, stall_message
@@ -35,9 +39,11 @@ from nnsim.engine.vocab import MAX_EPOCHS, MAX_STEPS, HistoryRecord, Optimizer, 
 class Trainer(TrainingProgram):
     """Backpropagation with mini-batch gradient descent on a compiled network."""
 
-    def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData, rng: np.random.Generator):
+    def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData,
+                 rng: np.random.Generator | int):
+        """``rng``: the seed of the epochs' orders (or a generator to draw one from)."""
         super().__init__(network, settings, data)
-        self.rng = rng
+        self.seed = epoch_seed(rng)
         self.optimizer = make_optimizer(network.parameters, settings)
         self._xs = self._ys = None
         self._grads = network.parameters.like()
@@ -72,10 +78,7 @@ class Trainer(TrainingProgram):
             if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
                 break
             if self._xs is None:
-                order = self.rng.permutation(n_train)
-                self._xs = self.data.x_train[order]
-                self._ys = self.data.y_train[order]
-                self._pos = 0
+                self._start_epoch()
             b = max(1, int(self.settings.batch_size))
             x = self._xs[self._pos : self._pos + b]
             y = self._ys[self._pos : self._pos + b]
@@ -91,6 +94,37 @@ class Trainer(TrainingProgram):
             if self._pos >= n_train:
                 self._end_epoch(evaluate)
         return done
+
+    def _start_epoch(self, position: int = 0) -> None:
+        order = epoch_order(self.seed, self.epoch, len(self.data.x_train))
+        self._xs = self.data.x_train[order]
+        self._ys = self.data.y_train[order]
+        self._pos, self._chunk, self._state = position, 0, None
+
+    # -- saving and continuing -------------------------------------------------
+    def state(self) -> dict | None:
+        """Where training stands, to continue exactly: the epoch, the step,
+        the samples of this epoch already trained, and the optimizer's
+        memory ({"kind", "t", "arrays": {moment: flat vector}}). None in the
+        middle of a batch of sequences cut into chunks (the state carried
+        between chunks is not kept)."""
+        if self._chunk:
+            return None
+        memory = self.optimizer.state()
+        return {"epoch": self.epoch, "step": self.step_count, "position": self._pos if self._xs is not None else 0,
+                "optimizer": self.optimizer.kind.value, "t": int(memory.pop("t", 0)), "arrays": memory}
+
+    def restore(self, state: dict) -> None:
+        """Continue from ``state()`` (the network holds the weights it was
+        taken with). The optimizer's memory is taken when it is of the kind
+        now set and fits."""
+        self.continue_from(int(state["epoch"]), int(state["step"]))
+        position = int(state.get("position", 0))
+        if 0 < position < len(self.data.x_train):
+            self._start_epoch(position)
+        arrays = state.get("arrays", {})
+        if state.get("optimizer") == self.optimizer.kind.value:
+            self.optimizer.load_state(arrays, int(state.get("t", 0)))
 
     def _update(self, net, opt, params, grads) -> None:
         """Penalty, clipping, frozen entries out, then the optimizer's step."""
@@ -117,10 +151,7 @@ class Trainer(TrainingProgram):
             if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
                 break
             if self._xs is None:
-                order = self.rng.permutation(n_train)
-                self._xs = self.data.x_train[order]
-                self._ys = self.data.y_train[order]
-                self._pos, self._chunk, self._state = 0, 0, None
+                self._start_epoch()
             b = max(1, int(self.settings.batch_size))
             x = self._xs[self._pos : self._pos + b]
             y = self._ys[self._pos : self._pos + b]

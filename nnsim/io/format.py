@@ -35,15 +35,17 @@ from nnsim.design.model import (
     Optimizer,
     Regularization,
     TrainingSettings,
+    TrainingState,
 )
 from nnsim.design.settings import MAX_BATCH, MAX_EPOCHS, MAX_STEPS, NUMBERS, WHOLE, path_problem
 from nnsim.design.validate import DesignError, check_design
 from nnsim.text import cut, one_line, quote
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 # Sizes beyond which a file is refused as absurd rather than read.
-LIMITS = {"layers": 10_000, "neurons": 100_000, "connections": 2_000_000, "links": 10_000, "history": 1_000_000}
+LIMITS = {"layers": 10_000, "neurons": 100_000, "connections": 2_000_000, "links": 10_000, "history": 1_000_000,
+          "parameters": 100_000}
 MAX_ID = 2**31 - 1
 __all__ = ["FORMAT_VERSION", "LIMITS", "MAX_BATCH", "MAX_EPOCHS", "MAX_ID", "MAX_STEPS", "FormatError", "MIGRATIONS"]
 
@@ -66,8 +68,15 @@ def _v1_to_v2(data: dict) -> dict:
     return data
 
 
+def _v2_to_v3(data: dict) -> dict:
+    """Version 3 added the optional training state (the optimizer's memory
+    and the place in the epoch): a version-2 file has none, and its training
+    continues with a fresh optimizer, as it always did."""
+    return data
+
+
 # Version n -> function turning a version-n dict into a version n+1 dict.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 # -- writing -------------------------------------------------------------------
@@ -135,8 +144,16 @@ def _dataset_record(spec: DatasetSpec) -> dict:
     return out
 
 
-def design_to_dict(design: Design, include_history: bool = True) -> dict:
-    """The design as plain JSON values. Raises DesignError if a number is not
+def _state_record(st: TrainingState) -> dict:
+    out = _record(st, skip=("arrays",))
+    out["arrays"] = {moment: {name: _array_record(a) for name, a in by_name.items()}
+                     for moment, by_name in st.arrays.items()}
+    return out
+
+
+def design_to_dict(design: Design, include_history: bool = True, include_state: bool = True) -> dict:
+    """The design as plain JSON values (with its training state unless
+    ``include_state`` is False). Raises DesignError if a number is not
     finite, so no file ever holds NaN, or if nnsim could not read the result
     back (a value outside what the loader accepts)."""
     check_design(design)
@@ -160,6 +177,8 @@ def design_to_dict(design: Design, include_history: bool = True) -> dict:
             raise DesignError(f"training.{name} is {out['training'][name]}, not a finite number")
     if include_history:
         out["history"] = [_history_record(h) for h in design.history if math.isfinite(h.train_loss)]
+    if include_state and design.training_state is not None:
+        out["training_state"] = _state_record(design.training_state)
     # Never write a file the loader would refuse: run its field checks.
     try:
         _read(out)
@@ -489,6 +508,35 @@ def _history(obj, path) -> HistoryRecord:
     )
 
 
+def _training_state(obj, path) -> TrainingState:
+    r = _Reader(obj, path)
+    arrays = r.get("arrays", _state_arrays, {})
+    return TrainingState(
+        epoch=r.get("epoch", _int_in(0, MAX_EPOCHS)),
+        step=r.get("step", _int_in(0, MAX_STEPS)),
+        position=r.get("position", _int_in(0, MAX_ID), 0),
+        optimizer=r.get("optimizer", _enum(Optimizer, "optimizer")),
+        t=r.get("t", _int_in(0, MAX_STEPS), 0),
+        arrays=arrays,
+    )
+
+
+def _state_arrays(v, where) -> dict[str, dict[str, ArrayValue]]:
+    """The optimizer's vectors: by moment, then by parameter name."""
+    if not isinstance(v, dict):
+        raise FormatError(f"{where}: expected an object, found {_kind(v)}")
+    if len(v) > 8:
+        raise FormatError(f"{where}: {len(v)} moments; an optimizer keeps a few")
+    out = {}
+    for moment, by_name in v.items():
+        if not isinstance(by_name, dict):
+            raise FormatError(f"{where}.{moment}: expected an object, found {_kind(by_name)}")
+        if len(by_name) > LIMITS["parameters"]:
+            raise FormatError(f"{where}.{moment}: more than {LIMITS['parameters']:,} arrays")
+        out[moment] = _arrays(by_name, f"{where}.{moment}")
+    return out
+
+
 def _losses(v, where) -> dict[str, float]:
     if not isinstance(v, dict):
         raise FormatError(f"{where}: expected an object, found {_kind(v)}")
@@ -549,4 +597,5 @@ def _read(data: dict) -> Design:
         dataset=r.get("dataset", _dataset, DatasetSpec()),
         history=[_history(o, p) for o, p in r.list_of("history", LIMITS["history"], required=False)],
         gan=r.get("gan", _gan, None),
+        training_state=r.get("training_state", _training_state, None),
     )

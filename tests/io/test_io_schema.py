@@ -42,6 +42,7 @@ from nnsim.design.model import (
     Optimizer,
     Regularization,
     TrainingSettings,
+    TrainingState,
 )
 from nnsim.io import FormatError, design_from_dict, design_to_dict, load, loads
 
@@ -183,6 +184,7 @@ OBJECTS = {
     "dataset": DatasetSpec,
     "historyRecord": HistoryRecord,
     "ganPlayer": PlayerSettings,
+    "trainingState": TrainingState,
 }
 
 
@@ -359,9 +361,9 @@ def test_defaults_are_what_the_loader_fills_in():
             target = spoiled
             for k in path:
                 target = target[k]
-            if key not in target:  # a dense layer has no options or arrays to write
+            if key not in target:  # a dense layer has no options or arrays to write, an untrained design no state
                 assert (name, key) in {("layer", "options"), ("layer", "arrays"), ("layer", "x"), ("layer", "y"),
-                                    ("(top)", "links")}, (name, key)
+                                       ("(top)", "links"), ("(top)", "training_state")}, (name, key)
                 continue
             del target[key]
             loaded = getters[name](design_from_dict(spoiled))
@@ -398,7 +400,7 @@ def test_required_fields_are_what_the_loader_requires():
 
 # Changes the loader refuses for the file's shape; the schema must refuse them too.
 SHAPE_REFUSALS = [
-    ("format_version", 3),
+    ("format_version", 4),
     ("format_version", "1"),
     ("format_version", True),
     ("name", None),
@@ -471,7 +473,7 @@ def test_schema_refuses_what_the_loader_refuses(path, value):
 
 @pytest.mark.parametrize(
     "path, value",
-    [("training.batch_size", 10.0), ("format_version", 2.0), ("neurons.0.bias", 1), ("history.0.test_loss", None)],
+    [("training.batch_size", 10.0), ("format_version", 3.0), ("neurons.0.bias", 1), ("history.0.test_loss", None)],
 )
 def test_schema_accepts_what_the_loader_accepts(path, value):
     data = _full_dict()

@@ -150,7 +150,8 @@ class DocumentSync:
         design = self.document.design
         trained = keeper.numbers.read()
         ops = recipes.set_numbers(design, trained.weights, trained.biases, trained.arrays)
-        ops += set_fields(("design", None), design, history=list(keeper.history))
+        ops += set_fields(("design", None), design, history=list(keeper.history),
+                          training_state=keeper.session.training_state())
         steps = trainer.step_count - self.synced_step
         first, last = self.synced_epoch + 1, trainer.epoch
         if steps_merge:
@@ -178,7 +179,7 @@ class DocumentSync:
         history (Reset, Restart). Raises EditError."""
         design = self.document.design
         ops = recipes.set_numbers(design, numbers.weights, numbers.biases, numbers.arrays)
-        return ops + set_fields(("design", None), design, history=[])
+        return ops + set_fields(("design", None), design, history=[], training_state=None)
 
     def push(self, text: str, ops: list) -> None:
         """Push our own command (its change signals are not edits to follow)."""

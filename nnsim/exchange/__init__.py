@@ -1,0 +1,61 @@
+"""Taking a design to other tools and bringing models back.
+
+- ``onnx_export.to_onnx(design)``: an ONNX model computing what the design
+  computes (every layer type, each neuron's own activation, recurrent layers
+  with ONNX's gate order); ``save_onnx`` writes it.
+- ``torch_export.write_pytorch(design, path)``: a standalone PyTorch module
+  mirroring the drawn layers, its weights in a file beside it.
+- ``onnx_import.from_onnx(path)``: a design from an ONNX model built of what
+  nnsim has.
+
+``onnx`` (and ``onnxruntime`` for checking) are optional: ``pip install
+'nnsim[onnx]'``. Whatever a design uses that the other side cannot express is
+refused with ``ExportError`` naming it in one line.
+"""
+
+from __future__ import annotations
+
+
+class ExportError(Exception):
+    """A design the target cannot express, or a model nnsim cannot draw
+    (one line, naming what)."""
+
+
+ONNX_MISSING = "ONNX export and import need the onnx package: pip install 'nnsim[onnx]'"
+
+
+def require_onnx():
+    """The onnx module, or ExportError saying what to install."""
+    try:
+        import onnx
+    except ImportError:
+        raise ExportError(ONNX_MISSING) from None
+    return onnx
+
+
+FORMATS = ("onnx", "pytorch")
+
+
+def export(design, to: str, path, float64: bool = False, base_dir=None) -> list[str]:
+    """Write ``design`` as ``to`` (one of FORMATS) at ``path``; the files
+    written. ExportError when it cannot be expressed or written.
+    ``base_dir``: where a CSV data set's relative path starts (the design
+    file's folder), for the PyTorch module's data."""
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        if to == "onnx":
+            import numpy as np
+
+            from nnsim.exchange.onnx_export import save_onnx
+
+            save_onnx(design, path, np.float64 if float64 else np.float32)
+            return [str(path)]
+        if to == "pytorch":
+            from nnsim.exchange.torch_export import write_pytorch
+
+            return [str(p) for p in write_pytorch(design, path, base_dir)]
+    except OSError as e:
+        raise ExportError(f"cannot write {path} ({e.strerror or e})") from None
+    raise ExportError(f"cannot export to {to!r}: the formats are {', '.join(FORMATS)}")
