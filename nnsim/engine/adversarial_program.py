@@ -86,7 +86,7 @@ class AdversarialProgram(TrainingProgram):
         self.last_losses = {GENERATOR: math.nan, DISCRIMINATOR: math.nan}
         self._shuffled: np.ndarray | None = None  # the pool in this pass's order
         self._round = 0  # rounds done in the current epoch
-        self._eval_rng_seed = int(rng.integers(2**63))
+        self._eval_rng_seed = int(self.rng.integers(2**63))
         self._eval_noise: tuple | None = None
         self._plans: dict = {}
 
