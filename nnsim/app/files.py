@@ -488,7 +488,8 @@ class FileManager(QObject):
         if result is False:
             self.show_error(f"Could not export {path.name}", "The picture could not be written there.")
             return False
-        self.message.emit(f"Exported {path.name}")
+        names = [Path(p).name for p in result] if isinstance(result, list) else [path.name]
+        self.message.emit(f"Exported {', '.join(names)}")
         return True
 
     def export_design(self, to: str) -> bool:
@@ -497,7 +498,7 @@ class FileManager(QObject):
         shown in one line."""
         design = self.document.design
         base = self.document.path.parent if self.document.path else None
-        return self.export(lambda path: bool(export(design, to, path, base_dir=base)), "onnx" if to == "onnx" else "py")
+        return self.export(lambda path: export(design, to, path, base_dir=base), "onnx" if to == "onnx" else "py")
 
     def _remember(self, path) -> None:
         self.recent.add(path)

@@ -8,6 +8,10 @@
 - ``onnx_import.from_onnx(path)``: a design from an ONNX model built of what
   nnsim has.
 
+A GAN is two networks: each export writes the generator and the
+discriminator as two models, ``NAME-generator`` and ``NAME-discriminator``
+beside the path given (``gan_parts``).
+
 ``onnx`` (and ``onnxruntime`` for checking) are optional: ``pip install
 'nnsim[onnx]'``. Whatever a design uses that the other side cannot express is
 refused with ``ExportError`` naming it in one line.
@@ -44,6 +48,9 @@ def export(design, to: str, path, float64: bool = False, base_dir=None) -> list[
     from pathlib import Path
 
     path = Path(path)
+    if design.training.rule == "adversarial":
+        return [str(p) for sub, part in gan_parts(design, path)
+                for p in export(sub, to, part, float64=float64, base_dir=base_dir)]
     try:
         if to == "onnx":
             import numpy as np
@@ -59,3 +66,30 @@ def export(design, to: str, path, float64: bool = False, base_dir=None) -> list[
     except OSError as e:
         raise ExportError(f"cannot write {path} ({e.strerror or e})") from None
     raise ExportError(f"cannot export to {to!r}: the formats are {', '.join(FORMATS)}")
+
+
+def gan_parts(design, path) -> list[tuple[object, object]]:
+    """A GAN design's two networks as designs of their own, each with the
+    path it is written to: ``out.onnx`` gives ``out-generator.onnx`` and
+    ``out-discriminator.onnx``. The generator reads the noise (as many
+    numbers as its input neurons; nnsim draws them uniform on [0, 1] or
+    Gaussian, as the design says) and makes samples; the discriminator reads
+    a sample and gives the probability that it is real."""
+    import dataclasses
+    from pathlib import Path
+
+    from nnsim.design.gan import gan_problem, group_design
+    from nnsim.design.model import LearningRule
+    from nnsim.engine.adversarial import GROUPS
+
+    problem = gan_problem(design)
+    if problem:
+        raise ExportError(problem)
+    path = Path(path)
+    parts = []
+    for group in GROUPS:
+        sub = group_design(design, group)
+        sub.training = dataclasses.replace(design.training, rule=LearningRule.BACKPROP)
+        sub.history = []  # the two players' run is the GAN's, not this network's
+        parts.append((sub, path.with_name(f"{path.stem}-{group}{path.suffix}")))
+    return parts

@@ -32,6 +32,18 @@ def test_export_onnx_writes_the_model_of_the_open_design(make_window, tmp_path):
     np.testing.assert_allclose(got, want, atol=1e-6)
 
 
+def test_export_onnx_of_a_gan_writes_its_two_networks_and_says_so(make_window, tmp_path):
+    pytest.importorskip("onnx", reason="pip install 'nnsim[onnx]'")
+    window, answers = make_window(example_path("gan-ring"))
+    messages = []
+    window.files.message.connect(messages.append)
+    answers.export_path = tmp_path / "ring"
+    window.acts.export_onnx.trigger()
+    assert not answers.errors
+    assert sorted(p.name for p in tmp_path.glob("*.onnx")) == ["ring-discriminator.onnx", "ring-generator.onnx"]
+    assert messages[-1] == "Exported ring-generator.onnx, ring-discriminator.onnx"
+
+
 def test_export_onnx_of_what_onnx_cannot_express_shows_why(make_window, tmp_path):
     pytest.importorskip("onnx", reason="pip install 'nnsim[onnx]'")
     from nnsim.design.build import add_block, add_layer, initialize, link
