@@ -46,6 +46,7 @@ from nnsim.engine.ops.recurrent import Recurrent
 from nnsim.engine.ops.rnn import SimpleRNN
 from nnsim.engine.vocab import Activation
 from nnsim.exchange import ExportError, require_onnx
+from nnsim.exchange.refusals import common_refusal, layer_name
 
 OPSET = 17
 
@@ -103,28 +104,18 @@ def _shape(node) -> tuple[int, ...]:
 
 def _refusal(design: Design, net) -> str | None:
     """What in the design ONNX cannot express, or None."""
-    groups = sorted({layer.group for layer in design.layers if layer.group})
-    if len(groups) > 1:
-        return f"the design holds several networks ({', '.join(groups)}): export each on its own"
+    problem = common_refusal(design, net, "ONNX")
+    if problem:
+        return problem
     stateful = [n for n in net.layers if n.op is not None and n.op.stateful]
-    for n in stateful:
-        if isinstance(n.op, LSTM) and not n.op.forget_gate:
-            return f"layer '{_layer_name(design, n)}': ONNX's LSTM always has a forget gate; this one has none"
-    if net.recurrent and stateful:
-        return (f"layer '{_layer_name(design, stateful[0])}': a recurrent block in a network with drawn loops "
-                "(connections to the next step) cannot be exported")
     for n in net.layers:
         if n.op is not None and not isinstance(n.op, Dense | Conv2D | MaxPool2D | AvgPool2D | Flatten | Recurrent):
-            return f"layer '{_layer_name(design, n)}': its type ({n.op.type}) has no ONNX counterpart here"
+            return f"layer '{layer_name(design, n)}': its type ({n.op.type}) has no ONNX counterpart here"
     if stateful or net.recurrent:
         for n in net.layers:
             if len(_shape(n)) > 1:
-                return f"layer '{_layer_name(design, n)}': images in a network over sequences cannot be exported"
+                return f"layer '{layer_name(design, n)}': images in a network over sequences cannot be exported"
     return None
-
-
-def _layer_name(design: Design, node) -> str:
-    return design.layer(int(node.key.split(":")[1])).name
 
 
 def to_onnx(design: Design, dtype=np.float32):
@@ -144,8 +135,8 @@ def to_onnx(design: Design, dtype=np.float32):
     g = _Graph(onnx, dtype)
     sequences = net.recurrent or any(n.op is not None and n.op.stateful for n in net.layers)
     lead = ["N", "T"] if sequences else ["N"]
-    in_names = _safe_names([_layer_name(design, n) for n in net.input_layers])
-    out_names = _safe_names([_layer_name(design, n) for n in net.output_layers])
+    in_names = _safe_names([layer_name(design, n) for n in net.input_layers])
+    out_names = _safe_names([layer_name(design, n) for n in net.output_layers])
     out_names = [n if n not in in_names else n + "_out" for n in out_names]
     inputs = [helper.make_tensor_value_info(name, g.elem, lead + list(_shape(n)))
               for name, n in zip(in_names, net.input_layers)]

@@ -40,9 +40,9 @@ from nnsim.engine.losses import FUSED
 from nnsim.engine.ops.conv import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from nnsim.engine.ops.dense import Dense
 from nnsim.engine.ops.gru import GRU
-from nnsim.engine.ops.lstm import LSTM
 from nnsim.engine.vocab import Activation, Optimizer
 from nnsim.exchange import ExportError
+from nnsim.exchange.refusals import common_refusal, layer_name
 from nnsim.exchange.torch_template import RUNTIME
 
 TAKEN = {"x", "self", "sums", "before", "t", "steps", "values", "torch", "nn", "F", "np", "z", "pairs"}
@@ -87,24 +87,14 @@ class _Module:
         self.sources: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {}
 
 
-def _layer_name(design: Design, node) -> str:
-    return design.layer(int(node.key.split(":")[1])).name
-
-
 def _refusal(design: Design, net) -> str | None:
-    groups = sorted({layer.group for layer in design.layers if layer.group})
-    if len(groups) > 1:
-        return f"the design holds several networks ({', '.join(groups)}): export each on its own"
-    stateful = [n for n in net.layers if n.op is not None and n.op.stateful]
-    for n in stateful:
-        if isinstance(n.op, LSTM) and not n.op.forget_gate:
-            return f"layer '{_layer_name(design, n)}': PyTorch's LSTM always has a forget gate; this one has none"
-    if net.recurrent and stateful:
-        return (f"layer '{_layer_name(design, stateful[0])}': a recurrent block in a network with drawn loops "
-                "(connections to the next step) cannot be exported")
+    """What in the design the PyTorch module cannot express, or None."""
+    problem = common_refusal(design, net, "PyTorch")
+    if problem:
+        return problem
     for n in net.layers:
         if isinstance(n.op, Dense) and not n.op.W:
-            return f"layer '{_layer_name(design, n)}': nothing is connected into it"
+            return f"layer '{layer_name(design, n)}': nothing is connected into it"
     if design.training.rule == LearningRule.BACKPROP and design.training.optimizer not in OPTIMIZERS:
         return f"the optimizer {design.training.optimizer.value} has no counterpart in torch.optim here"
     return None
@@ -119,7 +109,7 @@ def module_source(design: Design, weights_name: str, data_name: str | None,
     problem = _refusal(design, net)
     if problem:
         raise ExportError(problem)
-    names = _identifiers([_layer_name(design, n) for n in net.layers])
+    names = _identifiers([layer_name(design, n) for n in net.layers])
     m = _Module()
     for n in net.layers:
         _emit(m, design, net, n, names)
