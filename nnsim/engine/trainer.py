@@ -136,13 +136,26 @@ class Trainer(TrainingProgram):
             grads.flat *= net.train_mask  # frozen connections keep their weights
         opt.apply(params, grads)
 
+    def _chunk_step(self, x, y) -> bool:
+        """One training step on a chunk of time steps, starting from the
+        state the previous chunk left; False when the loss diverged."""
+        net = self.net
+        loss = net.train_grads(x, y, self._grads, state=self._state)
+        self.last_loss = loss
+        if not math.isfinite(loss):
+            self._diverged(f"the loss became {loss}")
+            return False
+        self._update(net, self.optimizer, net.parameters, self._grads)
+        self.step_count += 1
+        self._chunk += 1
+        self._state = net.last_state
+        return True
+
     def _run_sequences(self, n, evaluate) -> int:
         """As ``_run``, for batches of sequences: each batch is cut into
         chunks of ``bptt_steps`` time steps (truncated backpropagation through
         time), one training step each, the state carried from chunk to
         chunk."""
-        net, opt = self.net, self.optimizer
-        params, grads = net.parameters, self._grads
         n_train = len(self.data.x_train)
         chunks, k = self._chunks()
         T = self.data.x_train.shape[1]
@@ -159,16 +172,9 @@ class Trainer(TrainingProgram):
                 t0, t1 = self._chunk * k, min(T, (self._chunk + 1) * k)
                 x = x[:, t0:t1]
                 y = y[:, t0:t1] if y.ndim == 3 else _last_step_targets(y, t1 - t0, t1 == T)
-            loss = net.train_grads(x, y, grads, state=self._state)
-            self.last_loss = loss
-            if not math.isfinite(loss):
-                self._diverged(f"the loss became {loss}")
+            if not self._chunk_step(x, y):
                 break
-            self._update(net, opt, params, grads)
-            self.step_count += 1
             done += 1
-            self._chunk += 1
-            self._state = net.last_state
             if self._chunk >= chunks:
                 self._chunk, self._state = 0, None
                 self._pos += b
@@ -192,8 +198,6 @@ class Trainer(TrainingProgram):
         (``nnsim.engine.streams``), in order, a chunk of time steps per
         training step, the state carried from each chunk to the next
         through the whole epoch."""
-        net, opt = self.net, self.optimizer
-        params, grads = net.parameters, self._grads
         done = 0
         while done < n and self.status == READY:
             if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
@@ -206,16 +210,9 @@ class Trainer(TrainingProgram):
             chunks, k = self._stream_chunks()
             t0 = self._chunk * k
             x, y = self._xs[:, t0 : t0 + k], self._ys[:, t0 : t0 + k]
-            loss = net.train_grads(x, y, grads, state=self._state)
-            self.last_loss = loss
-            if not math.isfinite(loss):
-                self._diverged(f"the loss became {loss}")
+            if not self._chunk_step(x, y):
                 break
-            self._update(net, opt, params, grads)
-            self.step_count += 1
             done += 1
-            self._chunk += 1
-            self._state = net.last_state
             if self._chunk >= chunks:
                 self._chunk, self._state = 0, None
                 self._end_epoch(evaluate)
