@@ -19,7 +19,7 @@ import numpy as np
 
 from nnsim.engine import streams
 from nnsim.engine.network import Network
-from nnsim.engine.optimizers import kinds, make_optimizer
+from nnsim.engine.optimizers import KINDS, make_optimizer
 from nnsim.engine.program import (  # noqa: F401 - the statuses, for those who import them from here
     AT_LIMIT,
     DIVERGED,
@@ -280,7 +280,7 @@ class Trainer(TrainingProgram):
     def apply_settings(self) -> None:
         """Another optimizer chosen while training: a fresh one of that kind
         (a changed rate or β needs nothing: optimizers read them live)."""
-        if type(self.optimizer) is not kinds()[Optimizer(self.settings.optimizer)]:
+        if type(self.optimizer) is not KINDS[Optimizer(self.settings.optimizer)]:
             self.optimizer = make_optimizer(self.net.parameters, self.settings)
 
     def _diverged(self, what: str, epoch_done: bool = False) -> None:
