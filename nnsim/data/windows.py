@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import REGRESSION, DataError
-from .sequences import EVERY_STEP, LAST_STEP, SequenceDataset, check_count
+from .sequence_base import EVERY_STEP, LAST_STEP, SequenceDataset, check_count
 
 
 def windows(values: np.ndarray, inputs: list[int], targets: list[int], length: int, horizon: int = 0,
