@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF
 
 from nnsim.app.canvas.blocks import BlockItem
+from nnsim.app.canvas.layer_items import LAYER_ITEMS
 from nnsim.app.canvas.links import LinkItem
 from nnsim.design.layer_types import TYPES
 from nnsim.design.receptive import receptive_field
@@ -45,8 +46,6 @@ class BlocksMixin:
         self._refresh_blocks()
 
     def _add_block_item(self, layer) -> BlockItem:
-        from nnsim.app.canvas.scene import LAYER_ITEMS  # the table lives with the scene
-
         item = LAYER_ITEMS.get(layer.type, BlockItem)(layer.id)
         self.block_items[layer.id] = item
         self._quiet += 1

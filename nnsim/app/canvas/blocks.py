@@ -10,7 +10,7 @@ item it only draws what the scene tells it and reports gestures to the scene.
 
 A new kind of block (a recurrent cell with its own drawing) subclasses
 ``BlockItem``, overrides ``paint_body`` and ``body_height``, and takes its row
-in ``nnsim.app.canvas.scene.LAYER_ITEMS``.
+in ``nnsim.app.canvas.layer_items.LAYER_ITEMS``.
 """
 
 from __future__ import annotations

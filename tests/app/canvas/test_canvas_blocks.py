@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from canvas_testkit import deliver_drop, drag, open_view, vp
 from nnsim.app.canvas.blocks import BlockItem
 from nnsim.app.canvas.interactions import part_mime
-from nnsim.app.canvas.scene import LAYER_ITEMS
+from nnsim.app.canvas.layer_items import LAYER_ITEMS
 from nnsim.app.canvas.frames import LayerItem
 from nnsim.design.model import Design, LayerKind
 from nnsim.io.format import design_from_dict, design_to_dict
