@@ -35,6 +35,7 @@ from nnsim.app.learn.walkthrough import (
     INPUTS,
     LOSS,
     UPDATE,
+    RunsOverTime,
     Walkthrough,
     build_walkthrough,
 )
@@ -149,6 +150,8 @@ class StepThroughPanel(DockPanel):
         )
         self.result_box = message_box("good")
         self.problem_box = message_box("warn")
+        self.problem_box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.problem_box.linkActivated.connect(self.hub.show_tool)  # a tool that applies instead
 
         controls = QWidget()
         left = QVBoxLayout(controls)
@@ -449,7 +452,10 @@ class StepThroughPanel(DockPanel):
             self.walk = build_walkthrough(design, self.inputs(), self.target())
         except (DesignError, ValueError) as e:
             self.walk = None
-            set_box(self.problem_box, f"The network cannot be computed as it is: {escape(str(e))}.")
+            text = f"The network cannot be computed as it is: {escape(str(e))}."
+            if isinstance(e, RunsOverTime):
+                text += ' <a href="time_steps">Step through time</a>'
+            set_box(self.problem_box, text)
             self.overlay.clear()
             self.text.clear()
             self.phase_label.clear()

@@ -116,6 +116,11 @@ class Walkthrough:
 
 
 # -- building -------------------------------------------------------------------------------
+class RunsOverTime(DesignError):
+    """The design reads sequences: one sample's step-through does not apply
+    (the step-through-time tool does)."""
+
+
 def build_walkthrough(design: Design, inputs, target=None, compiled: Compiled | None = None) -> Walkthrough:
     """Inspect one sample with the engine and lay it out as frames. ``target``
     is given as the network's output values (None: forward only). Raises
@@ -123,8 +128,8 @@ def build_walkthrough(design: Design, inputs, target=None, compiled: Compiled | 
     compiled = compiled or compile_design(design)
     net = compiled.network
     if net.recurrent or any(n.op is not None and n.op.stateful for n in net.layers):
-        raise DesignError("the design has a loop or a recurrent layer, which runs over time steps: "
-                          "step through a sequence with the Time steps tool instead")
+        raise RunsOverTime("the design has a loop or a recurrent layer, which runs over time steps: "
+                           "step through a sequence with Learn → Step Through Time instead")
     x = np.asarray(inputs, dtype=np.float64).reshape(-1)
     if x.shape != (net.n_inputs,):
         raise ValueError(f"the design has {net.n_inputs} inputs; {x.size} values were given")
