@@ -19,6 +19,7 @@ from nnsim.app.training.keeper import Progress, SessionKeeper
 from nnsim.app.training.numbers import Keys, Numbers, compile_key, members_key, merge, remap
 from nnsim.design import recipes
 from nnsim.design.edits import all_numbers, set_fields
+from nnsim.design.gan import is_gan
 from nnsim.design.model import Design, Loss
 
 # What an edit of the Document means for the session (``DocumentSync.classify``).
@@ -98,6 +99,7 @@ class DocumentSync:
         return (
             session is not None
             and not design.links  # link weights are not among the numbers a session takes
+            and not is_gan(design)  # a GAN's two networks are compiled anew
             and Loss(design.training.loss) == session.network.loss
             and self._keys(design)[0] == self._compile_key
         )
