@@ -3,12 +3,13 @@
 Each action has a standard shortcut where the platform has one
 (``QKeySequence.StandardKey``) and a plain one otherwise; the Help menu's
 shortcut list is made from the same actions, so it cannot go stale.
+``window`` is the app's ``MainWindow`` (typed here as the QMainWindow it is:
+that module builds its menus from this one).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -16,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QMainWindow,
     QMenu,
     QTableWidget,
     QTableWidgetItem,
@@ -28,9 +30,6 @@ from nnsim.app.icons import icon
 from nnsim.app.panels.welcome import shipped_examples
 from nnsim.design.model import LayerKind
 from nnsim.design.recipes import EditError
-
-if TYPE_CHECKING:
-    from nnsim.app.main_window import MainWindow
 
 StandardKey = QKeySequence.StandardKey
 
@@ -49,7 +48,7 @@ def _keys(*keys) -> list[QKeySequence]:
 class Actions:
     """Every action of the window, as attributes (``actions.save``…)."""
 
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: QMainWindow):
         self.window = window
         w, files = window, window.files
         stack = window.document.undo_stack
@@ -168,7 +167,7 @@ class Actions:
         return [a for a in vars(self).values() if isinstance(a, QAction)]
 
 
-def build_menus(window: MainWindow, a: Actions) -> dict[str, QMenu]:
+def build_menus(window: QMainWindow, a: Actions) -> dict[str, QMenu]:
     bar = window.menuBar()
     menus = {}
     file = menus["file"] = bar.addMenu("&File")
@@ -209,7 +208,7 @@ def build_menus(window: MainWindow, a: Actions) -> dict[str, QMenu]:
     return menus
 
 
-def build_toolbar(window: MainWindow, a: Actions) -> QToolBar:
+def build_toolbar(window: QMainWindow, a: Actions) -> QToolBar:
     bar = QToolBar("Main toolbar", window)
     bar.setObjectName("main_toolbar")
     bar.setMovable(False)
@@ -230,7 +229,7 @@ def build_toolbar(window: MainWindow, a: Actions) -> QToolBar:
 
 
 # -- menus filled from data ------------------------------------------------------------
-def fill_recent_menu(window: MainWindow) -> None:
+def fill_recent_menu(window: QMainWindow) -> None:
     menu = window.recent_menu
     menu.clear()
     paths = window.files.recent.paths()
@@ -247,7 +246,7 @@ def fill_recent_menu(window: MainWindow) -> None:
     window.acts.clear_recent.setEnabled(bool(paths))
 
 
-def fill_examples_menu(window: MainWindow) -> None:
+def fill_examples_menu(window: QMainWindow) -> None:
     for example in shipped_examples():
         action = window.examples_menu.addAction(example.name)
         action.setStatusTip(example.summary)
