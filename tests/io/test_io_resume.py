@@ -110,3 +110,44 @@ def test_the_state_is_read_strictly(tmp_path):
     data["training_state"]["optimizer"] = "rmsprop"
     with pytest.raises(nnsim.FormatError, match="training_state.optimizer"):
         nnsim.io.loads(json.dumps(data))
+
+
+def gan_numbers(design) -> np.ndarray:
+    from nnsim.design.gan import compile_gan
+
+    return compile_gan(design).players.parameters.flat.copy()
+
+
+def gan(optimizer: Optimizer):
+    d = nnsim.example("gan-line")
+    d.gan.discriminator.optimizer = d.gan.generator.optimizer = optimizer
+    return d
+
+
+@pytest.mark.parametrize("optimizer", [Optimizer.SGD, Optimizer.MOMENTUM, Optimizer.ADAM])
+def test_a_gan_saved_and_continued_equals_one_run(optimizer, tmp_path):
+    whole = gan(optimizer)
+    whole.gan.discriminator.steps = 1  # Adam's step counts of the two players agree: one record keeps both
+    nnsim.train(whole, epochs=4, seed=0)
+    half = gan(optimizer)
+    half.gan.discriminator.steps = 1
+    nnsim.train(half, epochs=2, seed=0)
+    nnsim.save(half, tmp_path / "half.nnsim")
+    again = nnsim.load(tmp_path / "half.nnsim")
+    assert again.training_state is not None and again.training_state.optimizer == optimizer
+    nnsim.train(again, epochs=2, seed=0)
+    assert np.array_equal(gan_numbers(again), gan_numbers(whole))
+
+
+def test_a_gan_saved_in_the_middle_of_an_epoch_continues_with_the_same_draws(tmp_path):
+    s = Session(gan(Optimizer.MOMENTUM), seed=0)
+    s.trainer.train_steps(37)  # an epoch of gan-line is 80 rounds
+    s.write_back()
+    assert s.design.training_state.position == 37
+    nnsim.save(s.design, tmp_path / "mid.nnsim")
+    again = Session(nnsim.load(tmp_path / "mid.nnsim"), seed=0)
+    again.trainer.train_steps(50)
+    whole = Session(gan(Optimizer.MOMENTUM), seed=0)
+    whole.trainer.train_steps(87)
+    assert np.array_equal(again.compiled.players.parameters.flat, whole.compiled.players.parameters.flat)
+    assert again.trainer.epoch == whole.trainer.epoch == 1
