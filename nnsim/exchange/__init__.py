@@ -40,17 +40,18 @@ def require_onnx():
 FORMATS = ("onnx", "pytorch")
 
 
-def export(design, to: str, path, float64: bool = False, base_dir=None) -> list[str]:
+def export(design, to: str, path, float64: bool = False, base_dir=None, note: str = "") -> list[str]:
     """Write ``design`` as ``to`` (one of FORMATS) at ``path``; the files
     written. ExportError when it cannot be expressed or written.
     ``base_dir``: where a CSV data set's relative path starts (the design
-    file's folder), for the PyTorch module's data."""
+    file's folder), for the PyTorch module's data. ``note``: a paragraph
+    for the PyTorch module's docstring."""
     from pathlib import Path
 
     path = Path(path)
     if design.training.rule == "adversarial":
-        return [str(p) for sub, part in gan_parts(design, path)
-                for p in export(sub, to, part, float64=float64, base_dir=base_dir)]
+        return [str(p) for sub, part, note in gan_parts(design, path)
+                for p in export(sub, to, part, float64=float64, base_dir=base_dir, note=note)]
     try:
         if to == "onnx":
             import numpy as np
@@ -62,15 +63,16 @@ def export(design, to: str, path, float64: bool = False, base_dir=None) -> list[
         if to == "pytorch":
             from nnsim.exchange.torch_export import write_pytorch
 
-            return [str(p) for p in write_pytorch(design, path, base_dir)]
+            return [str(p) for p in write_pytorch(design, path, base_dir, note)]
     except OSError as e:
         raise ExportError(f"cannot write {path} ({e.strerror or e})") from None
     raise ExportError(f"cannot export to {to!r}: the formats are {', '.join(FORMATS)}")
 
 
-def gan_parts(design, path) -> list[tuple[object, object]]:
+def gan_parts(design, path) -> list[tuple[object, object, str]]:
     """A GAN design's two networks as designs of their own, each with the
-    path it is written to: ``out.onnx`` gives ``out-generator.onnx`` and
+    path it is written to and a note saying what it is: ``out.onnx`` gives
+    ``out-generator.onnx`` and
     ``out-discriminator.onnx``. The generator reads the noise (as many
     numbers as its input neurons; nnsim draws them uniform on [0, 1] or
     Gaussian, as the design says) and makes samples; the discriminator reads
@@ -91,5 +93,8 @@ def gan_parts(design, path) -> list[tuple[object, object]]:
         sub = group_design(design, group)
         sub.training = dataclasses.replace(design.training, rule=LearningRule.BACKPROP)
         sub.history = []  # the two players' run is the GAN's, not this network's
-        parts.append((sub, path.with_name(f"{path.stem}-{group}{path.suffix}")))
+        note = (f"This is the {group} of the GAN {design.name!r}: nnsim writes its two networks as two modules. "
+                "load_model() gives it with nnsim's weights; the adversarial training loop (the two "
+                "players' alternating updates) is not exported, so there is no data here to train it on.")
+        parts.append((sub, path.with_name(f"{path.stem}-{group}{path.suffix}"), note))
     return parts

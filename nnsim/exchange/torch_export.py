@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import textwrap
 from collections.abc import Callable
 from pprint import pformat
 from pathlib import Path
@@ -100,10 +101,11 @@ def _refusal(design: Design, net) -> str | None:
     return None
 
 
-def module_source(design: Design, weights_name: str, data_name: str | None,
-                  memory_name: str | None = None) -> tuple[str, dict[str, np.ndarray], dict[str, np.ndarray] | None]:
+def module_source(design: Design, weights_name: str, data_name: str | None, memory_name: str | None = None,
+                  note: str = "") -> tuple[str, dict[str, np.ndarray], dict[str, np.ndarray] | None]:
     """The module's text, its weights by state-dict name, and the
-    optimizer's memory from the design's training state (None without one)."""
+    optimizer's memory from the design's training state (None without one).
+    ``note``: a paragraph added to the module's docstring."""
     compiled = compile_design(design, dtype=np.float64)
     net = compiled.network
     problem = _refusal(design, net)
@@ -115,7 +117,7 @@ def module_source(design: Design, weights_name: str, data_name: str | None,
         _emit(m, design, net, n, names)
     memory = _memory(design, net, m)
     text = _assemble(design, net, names, m, weights_name, data_name, memory_name if memory is not None else None,
-                     memory)
+                     memory, note)
     return text, m.state, memory
 
 
@@ -230,7 +232,7 @@ def _activation(m: _Module, v: str, act, z: str) -> str:
 
 
 def _assemble(design: Design, net, names, m: _Module, weights_name: str, data_name: str | None,
-              memory_name: str | None, memory) -> str:
+              memory_name: str | None, memory, note: str = "") -> str:
     from nnsim import __version__
 
     s = design.training
@@ -258,6 +260,8 @@ def _assemble(design: Design, net, names, m: _Module, weights_name: str, data_na
         "the data it was trained on; ``train(model, x, y)`` trains it as nnsim does.",
         "Inputs are nnsim's input columns, (N, values) or for sequences (N, T, values).",
     ]
+    if note:
+        lines += ["", *textwrap.wrap(note, 90), ""]
     if s.bptt_steps:
         lines.append("Sequences are trained whole here (nnsim cut them into chunks of "
                      f"{s.bptt_steps} steps for truncated backpropagation).")
@@ -311,9 +315,9 @@ def _assemble(design: Design, net, names, m: _Module, weights_name: str, data_na
     return "\n".join(lines) + "\n" + RUNTIME
 
 
-def write_pytorch(design: Design, path, base_dir=None) -> list[Path]:
+def write_pytorch(design: Design, path, base_dir=None, note: str = "") -> list[Path]:
     """Write the module at ``path`` (a .py file) with its weights and data
-    beside it; the files written."""
+    beside it; the files written. ``note``: a paragraph for its docstring."""
     path = Path(path)
     if path.suffix != ".py":
         path = path.with_name(path.name + ".py")
@@ -322,7 +326,7 @@ def write_pytorch(design: Design, path, base_dir=None) -> list[Path]:
     memory_path = path.with_name(f"{path.stem}-optimizer.npz")
     data = _data(design, base_dir)
     source, state, memory = module_source(design, weights.name, data_path.name if data is not None else None,
-                                          memory_path.name)
+                                          memory_path.name, note)
     written = [path, weights]
     path.write_text(source, encoding="utf-8")
     np.savez(weights, **state)

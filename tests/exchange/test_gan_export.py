@@ -72,6 +72,16 @@ def test_the_export_command_writes_both_and_a_broken_gan_is_refused(tmp_path, ca
         export(d, "onnx", tmp_path / "x.onnx")
 
 
+def test_the_pytorch_modules_say_what_they_are_without_torch(tmp_path):
+    written = export(nnsim.example("gan-line"), "pytorch", tmp_path / "line.py")
+    assert [p.rsplit("/", 1)[1] for p in written] == ["line-generator.py", "line-generator.npz",
+                                                     "line-discriminator.py", "line-discriminator.npz"]
+    text = " ".join((tmp_path / "line-generator.py").read_text().split())
+    assert "This is the generator of the GAN 'GAN: a line'" in text
+    assert "the adversarial training loop (the two players' alternating updates) is not exported" in text
+    compile((tmp_path / "line-discriminator.py").read_text(), "line-discriminator.py", "exec")
+
+
 def test_the_pytorch_modules_give_nnsims_numbers(tmp_path):
     torch = pytest.importorskip("torch", reason="running the exported modules needs PyTorch: pip install torch==2.13.0")
     d = trained_gan()
