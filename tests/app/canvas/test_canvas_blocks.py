@@ -134,3 +134,19 @@ def test_a_dense_layer_linked_from_a_flatten_gets_its_weights_and_the_file_keeps
     assert again.links[-1].weights == doc.design.links[-1].weights
     doc.replace(again)
     assert set(scene.block_items) == {image, conv, flat} and len(scene.link_items) == 3
+
+
+def test_arrange_lines_blocks_up_in_link_order_with_room_for_them(qtbot):
+    doc, scene, view = open_view(qtbot, Design())
+    out = doc.add_layer(LayerKind.OUTPUT, 2, -400, 300)
+    flat = doc.add_block("flatten", 50, -200)
+    image = doc.add_block("image", 300, 100)
+    doc.link_layers(image, flat)
+    doc.link_layers(flat, out)
+    doc.arrange()
+    xs = {lid: doc.design.layer(lid).x for lid in (image, flat)}
+    out_x = doc.design.neurons_of(out)[0].x
+    assert xs[image] < xs[flat] < out_x and xs[flat] - xs[image] >= 220
+    assert scene.block_items[flat].pos().x() == xs[flat]
+    doc.undo_stack.undo()
+    assert doc.design.layer(flat).x == 50

@@ -77,3 +77,21 @@ def test_a_setting_that_does_not_fit_is_refused_with_the_reason(window, qtbot):
     assert kernel.value() == 3
     assert messages and "does not fit" in messages[-1]
     assert "does not fit" in page.problem.text()
+
+
+def test_connect_layers_links_the_selected_blocks_in_order_as_one_step(window, qtbot):
+    from nnsim.design.model import LayerKind
+
+    window.show()
+    doc = window.document
+    out = doc.add_layer(LayerKind.OUTPUT, 3, 700, 0)
+    flat = doc.add_block("flatten", 470, 0)
+    conv = doc.add_block("conv", 240, 0)
+    image = doc.add_block("image", 0, 0)
+    window.scene.select(layers=[out, flat, conv, image])
+    assert "Ctrl+K" in window.acts.connect_all.shortcut().toString()
+    window.acts.connect_all.trigger()
+    assert [(k.source, k.target) for k in doc.design.links] == [(image, conv), (conv, flat), (flat, out)]
+    assert doc.design.links[-1].weights.shape == (512, 3)
+    doc.undo_stack.undo()
+    assert doc.design.links == []
