@@ -232,6 +232,8 @@ def resize_layer(design: Design, layer_id: int, size: int, rng: np.random.Genera
     members = design.neurons_of(layer_id)
     if not 1 <= size <= MAX_LAYER_SIZE:
         raise EditError(f"layer {quote(layer.name)} can hold 1 to {MAX_LAYER_SIZE} neurons, not {size}")
+    if not members:
+        raise EditError(f"layer {quote(layer.name)} holds no neurons to add to: its type says its size")
     if size < len(members):
         return remove(design, neurons=[n.id for n in members[size:]])
     _check_matrices(design, grow={layer_id: size - len(members)})
