@@ -24,10 +24,12 @@ ARTICLE_ORDER = [
     "hidden-layer-xor",
     "backpropagation",
     "going-deeper",
+    "kernel-finds-edges",
+    "cnn-reads-digits",
 ]
 
 
-def test_the_seven_lessons_follow_the_article():
+def test_the_lessons_follow_the_article_then_the_image_networks():
     lessons = load_lessons()
     assert [lesson.id for lesson in lessons] == ARTICLE_ORDER
     for lesson, nxt in zip(lessons, lessons[1:]):
