@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath,
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas import style as S
-from nnsim.app.canvas.items import DETAIL_LOD, PortDrag, _inside, _shows_selected
+from nnsim.app.canvas.items import PortDrag, _inside, _shows_selected
 from nnsim.design.layer_types import TYPES, options_of
 from nnsim.design.model import Activation, Layer, LayerKind
 
@@ -33,6 +33,7 @@ BIG = 96.0  # the focused map drawn large
 BIG_KERNEL = 56.0
 TILE_GAP = 3.0
 MAX_TILES = 16  # thumbnails per row shown (more are summarised as "+n")
+BODY_LOD = 0.3  # below this zoom a block shows its title only (its pictures stay readable longer than text)
 
 OPTION_TEXT = {
     "filters": "{} filters", "kernel": "{0}×{0}", "stride": "stride {}", "padding": "{}",
@@ -243,7 +244,7 @@ class BlockItem(PortDrag, QGraphicsItem):
         painter.setClipPath(clip)
         painter.drawRect(header)
         painter.restore()
-        if lod >= DETAIL_LOD * 0.5:
+        if lod >= BODY_LOD * 0.7:
             painter.setPen(ks.title)
             painter.setFont(S.font(11, True))
             fm = QFontMetricsF(S.font(11, True))
@@ -252,7 +253,7 @@ class BlockItem(PortDrag, QGraphicsItem):
             painter.setFont(S.font(9))
             painter.setPen(S.MUTED)
             painter.drawText(header.adjusted(WIDTH / 2, 0, -PAD, 0), Qt.AlignRight | Qt.AlignVCenter, self.title)
-        if lod >= DETAIL_LOD:
+        if lod >= BODY_LOD:
             self.paint_body(painter)
         if self.has_port:
             self._paint_port(painter, ks)
