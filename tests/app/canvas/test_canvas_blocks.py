@@ -150,3 +150,20 @@ def test_arrange_lines_blocks_up_in_link_order_with_room_for_them(qtbot):
     assert scene.block_items[flat].pos().x() == xs[flat]
     doc.undo_stack.undo()
     assert doc.design.layer(flat).x == 50
+
+
+def test_a_selected_block_deleted_takes_its_links_and_undo_brings_them_back(qtbot):
+    doc, scene, view, image, conv = _image_and_conv(qtbot)
+    flat = doc.add_block("flatten", 400, 0)
+    doc.link_layers(image, conv)
+    doc.link_layers(conv, flat)
+    item = scene.block_items[conv]
+    QTest.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, vp(view, item.scene_frame().center()))
+    assert scene.selected_ids()[1] == [conv]
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key_Delete)
+    assert conv not in scene.block_items and doc.design.links == [] and scene.link_items == {}
+    assert "nothing is linked" in scene.block_items[flat].problem
+    doc.undo_stack.undo()
+    assert set(scene.link_items) == {(image, conv), (conv, flat)}
+    assert scene.block_items[flat].problem == ""
