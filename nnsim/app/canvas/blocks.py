@@ -57,7 +57,12 @@ def options_line(layer: Layer) -> str:
         if name == "padding":
             words.append(value)
             continue
-        words.append(OPTION_TEXT.get(name, name + " {}").format(value))
+        if name in OPTION_TEXT:
+            words.append(OPTION_TEXT[name].format(value))
+        else:  # another type's option: its label ("forget gate's starting bias 1")
+            option = TYPES[layer.type].option(name)
+            words[-1:] = [w + "," for w in words[-1:]]
+            words.append(f"{option.label.split(' (')[0].lower() if option else name} {value:g}")
     return " ".join(words)
 
 

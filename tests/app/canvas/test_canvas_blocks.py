@@ -167,3 +167,14 @@ def test_a_selected_block_deleted_takes_its_links_and_undo_brings_them_back(qtbo
     doc.undo_stack.undo()
     assert set(scene.link_items) == {(image, conv), (conv, flat)}
     assert scene.block_items[flat].problem == ""
+
+
+def test_recurrent_blocks_are_drawn_as_blocks_with_their_options(qtbot):
+    from nnsim.app.canvas.blocks import options_line
+
+    doc, scene, view = open_view(qtbot, Design())
+    lstm = doc.add_block("lstm", 0, 0)
+    item = scene.block_items[lstm]
+    assert isinstance(item, BlockItem) and item.title == "LSTM"
+    assert options_line(doc.design.layer(lstm)) == "8 cells, forget gate's starting bias 1"
+    assert "nothing is linked" in item.problem
