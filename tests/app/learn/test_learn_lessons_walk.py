@@ -240,6 +240,42 @@ def test_lesson_7_going_deeper(walk, qtbot):
     walk.next_step()
     walk.wait_done()
     walk.finished()
+    assert walk.panel.next_lesson_button.isVisible()  # on to the image networks
+
+
+def _select_conv(walk):
+    conv = next(layer.id for layer in walk.document.design.layers if layer.type == "conv")
+    walk.window.scene.select(layers=[conv])
+    return conv, walk.window.inspector.stack.currentWidget()
+
+
+def test_lesson_8_a_kernel_finds_edges(walk, qtbot):
+    walk.open_from_menu("kernel-finds-edges")
+    assert walk.document.design.name == "Edge kernels"
+    walk.train_until_done()
+    walk.next_step()
+    conv, page = _select_conv(walk)
+    page.kernels.preset.setCurrentText("Sharpen")
+    page.kernels.preset.activated.emit(page.kernels.preset.currentIndex())
+    assert walk.document.design.layer(conv).arrays["kernel"].values[0, 0, 1, 1] == 5
+    walk.wait_done()
+    walk.finished()
+
+
+def test_lesson_9_a_cnn_reads_digits(walk, qtbot):
+    walk.open_from_menu("cnn-reads-digits")
+    assert walk.document.design.name == "Digits CNN"
+    walk.train_until_done(timeout=120_000)
+    walk.next_step()
+    conv, page = _select_conv(walk)
+    filters = page.fields["filters"]
+    filters.setFocus()
+    filters.selectAll()
+    QTest.keyClicks(filters, "2")
+    QTest.keyClick(filters, Qt.Key.Key_Return)
+    assert walk.document.design.layer(conv).options["filters"] == 2
+    walk.wait_done()
+    walk.finished()
     assert not walk.panel.next_lesson_button.isVisible()  # the last lesson
 
 
