@@ -37,3 +37,11 @@ def test_next_slides_the_kernel_and_shows_the_engines_numbers(qtbot):
     panel.filter.setValue(4)
     assert "kernel 4 at row 1, column 3" in panel.text.text()
     np.testing.assert_allclose(walk.kernel_gradient(3), walk.kernel_grad[3], atol=1e-12)
+
+
+def test_the_sample_step_through_points_an_image_network_to_the_convolution_tool(learn_window, qtbot):
+    window, mode = learn_window
+    window.files.open_example(str(nnsim.resources.example_path("digits-cnn")))
+    mode.show("step_through")
+    box = mode.step_through.problem_box
+    qtbot.waitUntil(lambda: "Step Through a Convolution" in box.text(), timeout=5000)
