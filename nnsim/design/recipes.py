@@ -213,7 +213,8 @@ def remove(design: Design, neurons=(), layers=(), connections=()) -> list:
     pairs = {tuple(p) for p in connections}
     ops = []
     for op in (
-        remove_where(design, "links", lambda k: k.source in layers or k.target in layers or (k.source, k.target) in pairs),
+        remove_where(design, "links",
+                     lambda k: k.source in layers or k.target in layers or (k.source, k.target) in pairs),
         remove_where(
             design, "connections", lambda c: c.source in neurons or c.target in neurons or (c.source, c.target) in pairs
         ),

@@ -160,7 +160,11 @@ class DrawPadPanel(QWidget):
         names = [n.label or str(i) for lay in self.document.design.layers if lay.kind == LayerKind.OUTPUT
                  for i, n in enumerate(self.document.design.neurons_of(lay.id))]
         total = out.sum()
-        probs = out / total if np.all(out >= 0) and total > 0 else np.exp(out - out.max()) / np.exp(out - out.max()).sum()
+        if np.all(out >= 0) and total > 0:
+            probs = out / total  # a softmax output already
+        else:
+            e = np.exp(out - out.max())
+            probs = e / e.sum()
         self.probabilities = probs
         best = int(np.argmax(probs))
         self.answer.setText(f"The network says: {names[best] if best < len(names) else best} "
