@@ -18,11 +18,10 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from nnsim.design.model import Activation, Design, Layer, LayerKind
-from nnsim.design.shapes import Shapes, layer_shapes
+from nnsim.design.model import IMAGE_DEFAULTS, Activation, Design, Layer, LayerKind
 from nnsim.engine.ops.shapes import PADDINGS
 from nnsim.text import quote
 
@@ -59,6 +58,24 @@ class Option:
         if not self.low <= value <= self.high:
             return f"{value:g} is outside {self.low:g}..{self.high:g}"
         return None
+
+
+Shape = tuple[int, ...]
+
+
+@dataclass
+class Shapes:
+    """Every layer's output shape (layers whose shape cannot be known are
+    missing) and, for layers whose settings do not fit, the reason."""
+
+    of: dict[int, Shape] = field(default_factory=dict)
+    problems: dict[int, str] = field(default_factory=dict)
+    inputs: dict[int, list[int]] = field(default_factory=dict)  # block layer id -> the layers linked into it
+
+    def size(self, layer_id: int) -> int:
+        """Numbers per sample (0 where unknown)."""
+        shape = self.of.get(layer_id)
+        return math.prod(shape) if shape else 0
 
 
 def _no_arrays(design: Design, layer: Layer, shapes: Shapes) -> list[tuple[str, tuple[int, ...]]]:
@@ -123,9 +140,9 @@ IMAGE = LayerType(
     title="Image input",
     description="An image of height × width pixels, with one channel (grey) or three (colour), as the input.",
     drawn="block",
-    options=(Option("channels", "Channels", int, 1, low=1, high=4),
-             Option("height", "Height", int, 8, low=1, high=256),
-             Option("width", "Width", int, 8, low=1, high=256)),
+    options=(Option("channels", "Channels", int, IMAGE_DEFAULTS["channels"], low=1, high=4),
+             Option("height", "Height", int, IMAGE_DEFAULTS["height"], low=1, high=256),
+             Option("width", "Width", int, IMAGE_DEFAULTS["width"], low=1, high=256)),
     roles=frozenset({LayerKind.INPUT}),
 )
 
@@ -235,10 +252,10 @@ def layer_type(name: str) -> LayerType | None:
     return TYPES.get(name)
 
 
-def check_layer(design: Design, layer: Layer, shapes: Shapes | None = None) -> str | None:
+def check_layer_in(design: Design, layer: Layer, shapes: Shapes) -> str | None:
     """Why a layer's type, options or arrays are wrong (None if they are
-    right), in one line naming the layer. ``shapes``: the design's layer
-    shapes, when the caller has them."""
+    right), in one line naming the layer, given the design's layer shapes
+    (``nnsim.design.shapes.check_layer`` works them out)."""
     where = f"layer {quote(layer.name)}" if layer.name else f"layer {layer.id}"
     kind = TYPES.get(layer.type)
     if kind is None:
@@ -253,7 +270,6 @@ def check_layer(design: Design, layer: Layer, shapes: Shapes | None = None) -> s
         problem = option.problem(value)
         if problem:
             return f"{where}: {option.label}: {problem}"
-    shapes = layer_shapes(design) if shapes is None else shapes
     problem = kind.check(design, layer, shapes)
     if problem:
         return f"{where}: {problem}"

@@ -257,6 +257,10 @@ class DatasetSpec:
     normalize: bool = False
 
 
+#: An image input's size where its options do not say (the image layer type's defaults).
+IMAGE_DEFAULTS = {"channels": 1, "height": 8, "width": 8}
+
+
 @dataclass
 class Design:
     name: str = "Untitled"
@@ -327,13 +331,6 @@ class Design:
     def next_id(self) -> int:
         return self._lookup().max_id + 1
 
-    def describe_neuron(self, neuron_id: int) -> str:
-        """The neuron's name as every text shows it (``nnsim.design.names``):
-        its label, or its layer and place, 'hidden 1 neuron 3'."""
-        from nnsim.design.names import neuron_name  # names builds on this module
-
-        return neuron_name(self, neuron_id)
-
     @property
     def input_size(self) -> int:
         """Numbers per sample the input layers read: their neurons, or an
@@ -342,9 +339,7 @@ class Design:
         total = 0
         for layer in self.layers_of_kind(LayerKind.INPUT):
             if layer.type == "image":
-                from nnsim.design.layer_types import options_of  # built on this module
-
-                o = options_of(layer)
+                o = {**IMAGE_DEFAULTS, **layer.options}
                 total += o["channels"] * o["height"] * o["width"]
             else:
                 total += len(members.get(layer.id, ()))

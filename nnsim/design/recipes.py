@@ -32,6 +32,7 @@ from nnsim.design.edits import (
     remove_where,
     set_fields,
 )
+from nnsim.design.layer_types import TYPES
 from nnsim.design.model import Activation, ArrayValue, Connection, Design, Layer, LayerKind, Neuron
 from nnsim.design.parameters import is_link_key
 from nnsim.design.validate import DesignError, _layer_graph, check_design, connection_problem, matrix_problem
@@ -233,8 +234,11 @@ def resize_layer(design: Design, layer_id: int, size: int, rng: np.random.Genera
     members = design.neurons_of(layer_id)
     if not 1 <= size <= MAX_LAYER_SIZE:
         raise EditError(f"layer {quote(layer.name)} can hold 1 to {MAX_LAYER_SIZE} neurons, not {size}")
-    if not members:
-        raise EditError(f"layer {quote(layer.name)} holds no neurons to add to: its type says its size")
+    if not members:  # nothing to grow from: a block layer, or a layer emptied by hand
+        kind = TYPES.get(layer.type)
+        if kind is not None and kind.drawn == "block":
+            raise EditError(f"layer {quote(layer.name)} ({kind.title}) takes its size from its settings")
+        raise EditError(f"layer {quote(layer.name)} has no neuron to place new ones below: add one first")
     if size < len(members):
         return remove(design, neurons=[n.id for n in members[size:]])
     _check_matrices(design, grow={layer_id: size - len(members)})

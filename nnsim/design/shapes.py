@@ -12,39 +12,17 @@ flattening (channels · height · width,). Linear in the size of the design.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
+from nnsim.design.layer_types import TYPES, Shape, Shapes, check_layer_in, options_of  # noqa: F401 - Shapes, Shape: read from here too
 from nnsim.design.model import Design, Layer
 from nnsim.engine.ops.shapes import conv2d_plan, pool2d_plan
 
-Shape = tuple[int, ...]
-
-
-@dataclass
-class Shapes:
-    """Every layer's output shape (layers whose shape cannot be known are
-    missing) and, for layers whose settings do not fit, the reason."""
-
-    of: dict[int, Shape] = field(default_factory=dict)
-    problems: dict[int, str] = field(default_factory=dict)
-    inputs: dict[int, list[int]] = field(default_factory=dict)  # block layer id -> the layers linked into it
-
-    def size(self, layer_id: int) -> int:
-        """Numbers per sample (0 where unknown)."""
-        shape = self.of.get(layer_id)
-        return math.prod(shape) if shape else 0
-
-
-def _options(layer: Layer) -> dict:
-    from nnsim.design.layer_types import options_of  # layer_types builds on this module
-
-    return options_of(layer)
 
 
 def block_shape(layer: Layer, in_shape: Shape | None) -> tuple[Shape | None, str]:
     """The output shape of a block layer from its input's shape, or None and
     why its settings do not fit."""
-    o = _options(layer)
+    o = options_of(layer)
     if layer.type == "image":
         return (o["channels"], o["height"], o["width"]), ""
     if in_shape is None:
@@ -67,7 +45,6 @@ def block_shape(layer: Layer, in_shape: Shape | None) -> tuple[Shape | None, str
 def layer_shapes(design: Design) -> Shapes:
     """The output shape of every layer, in one pass in the order links and
     connections feed them."""
-    from nnsim.design.layer_types import TYPES
 
     out = Shapes()
     sizes = design.layer_sizes()
@@ -109,3 +86,10 @@ def layer_shapes(design: Design) -> Shapes:
     for lid in waiting:  # in a cycle of links (refused elsewhere)
         out.problems[lid] = "its input is never computed: the links form a cycle"
     return out
+
+
+def check_layer(design: Design, layer: Layer, shapes: Shapes | None = None) -> str | None:
+    """Why a layer's type, options or arrays are wrong (None if they are
+    right), in one line naming the layer; ``shapes``: the design's layer
+    shapes, when the caller has them (else they are worked out)."""
+    return check_layer_in(design, layer, layer_shapes(design) if shapes is None else shapes)

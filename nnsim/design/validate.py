@@ -15,9 +15,10 @@ import math
 
 import numpy as np
 
-from nnsim.design.layer_types import TYPES, check_layer, shape_problem
+from nnsim.design.names import neuron_name
+from nnsim.design.layer_types import TYPES, shape_problem
 from nnsim.design.model import Activation, Connection, Design, LayerKind
-from nnsim.design.shapes import layer_shapes
+from nnsim.design.shapes import check_layer, layer_shapes
 from nnsim.text import one_line, quote
 
 
@@ -94,7 +95,7 @@ def connection_problem(design: Design, source: int, target: int, graph=None, del
         return f"connection {source} → {target}: {e.args[0]}"
     if design.connection(source, target) is not None:
         return (
-            f"{design.describe_neuron(source)} → {design.describe_neuron(target)} "
+            f"{neuron_name(design, source)} → {neuron_name(design, target)} "
             "is already connected"
         )
     if graph is None:
@@ -158,13 +159,13 @@ def check_design(design: Design) -> None:
                 raise DesignError(f"connection {k + 1} ({c.source} → {c.target}): there is no neuron {end}")
         if not math.isfinite(c.weight):
             raise DesignError(
-                f"connection {design.describe_neuron(c.source)} → {design.describe_neuron(c.target)}: "
+                f"connection {neuron_name(design, c.source)} → {neuron_name(design, c.target)}: "
                 f"weight is {c.weight}, not a finite number"
             )
         pair = (c.source, c.target)
         if pair in pairs:
             raise DesignError(
-                f"connection {design.describe_neuron(c.source)} → {design.describe_neuron(c.target)} "
+                f"connection {neuron_name(design, c.source)} → {neuron_name(design, c.target)} "
                 "appears twice"
             )
         ls, lt = layer_of[c.source], layer_of[c.target]
@@ -306,7 +307,7 @@ def _layer_graph_by(layer_of: dict[int, int], connections) -> dict[int, set[int]
 
 def _structural_problem(design: Design, c: Connection, graph) -> str | None:
     s, t = design.neuron(c.source), design.neuron(c.target)
-    name_s, name_t = design.describe_neuron(c.source), design.describe_neuron(c.target)
+    name_s, name_t = neuron_name(design, c.source), neuron_name(design, c.target)
     if design.layer(t.layer).kind == LayerKind.INPUT:
         return f"connection {name_s} → {name_t} ends at an input neuron, which only reads the data"
     if c.delay:

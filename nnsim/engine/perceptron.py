@@ -107,10 +107,8 @@ class PerceptronTrainer(TrainingProgram):
                 e = err[op.columns]
                 for blk in op.inputs:
                     change = rate * np.outer(trace.a[blk.src][0], e)
-                    if blk.grad_mask is not None:
+                    if blk.grad_mask is not None:  # 0 where a connection is frozen or not drawn
                         change *= blk.grad_mask
-                    elif blk.mask is not None:
-                        change *= blk.mask
                     blk.W += change
                 b = op.b
                 b += rate * e

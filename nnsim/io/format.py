@@ -244,7 +244,8 @@ def _int_in(low: int, high: int):
             if isinstance(v, float) and v.is_integer():
                 v = int(v)
             else:
-                raise FormatError(f"{where}: expected a whole number, found {_kind(v)}")
+                found = f"{v:g}" if isinstance(v, float) and math.isfinite(v) else _kind(v)
+                raise FormatError(f"{where}: expected a whole number, found {found}")
         if not low <= v <= high:
             raise FormatError(f"{where}: {v} is outside {low}..{high}")
         return v

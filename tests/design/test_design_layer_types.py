@@ -6,13 +6,16 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
 import pytest
 
 from nnsim.design import layer_types
-from nnsim.design.build import layered
+from nnsim.design.build import add_block, layered
 from nnsim.design.compile import NODE_BUILDERS
-from nnsim.design.layer_types import TYPES, LayerType, Option, check_layer, options_of
+from nnsim.design import recipes
+from nnsim.design.layer_types import TYPES, LayerType, Option, options_of
 from nnsim.design.model import ArrayValue
+from nnsim.design.shapes import check_layer
 from nnsim.design.validate import DesignError, check_design
 from nnsim.io import FormatError, dumps, loads
 
@@ -115,3 +118,10 @@ def test_an_absurd_array_shape_is_refused_before_anything_is_made(toy_type):
     data["layers"][1].update(type="toy", arrays={"kernel": {"shape": [100_000, 100_000, 100_000], "values": []}})
     with pytest.raises(FormatError, match="more than 10,000,000 numbers"):
         loads(json.dumps(data))
+
+
+def test_a_block_layer_is_not_resized_like_a_column_of_neurons():
+    d = layered([2, 3, 1])
+    block = add_block(d, "flatten")
+    with pytest.raises(recipes.EditError, match="takes its size from its settings"):
+        recipes.resize_layer(d, block.id, 3, np.random.default_rng(0))

@@ -65,7 +65,7 @@ def test_unnamed_layer_and_unknown_neuron():
 def test_the_table_agrees_with_one_off_names_and_follows_renames():
     d = _design()
     names = NeuronNames(d)
-    assert all(names(n.id) == neuron_name(d, n.id) == d.describe_neuron(n.id) for n in d.neurons)
+    assert all(names(n.id) == neuron_name(d, n.id) for n in d.neurons)
     d.layers[1].name = "features"
     d.neurons[5].label = "yes"
     assert names(d.neurons[2].id) == "features neuron 1"

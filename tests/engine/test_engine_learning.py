@@ -137,11 +137,14 @@ def test_perceptron_rule_keeps_frozen_weights():
     assert s.trainer.status == CONVERGED
 
 
-def test_perceptron_rule_keeps_missing_connections_missing():
-    """Two step outputs (one-hot), x1 → second output not drawn, x1 → first frozen."""
+@pytest.mark.parametrize("frozen", [False, True])
+def test_perceptron_rule_keeps_missing_connections_missing(frozen):
+    """Two step outputs (one-hot), x1 → second output not drawn; with
+    ``frozen`` also x1 → first frozen (without, no connection is frozen:
+    the missing one alone must stay at 0)."""
     d = layered([2, 2], output=Activation.STEP)
     del d.connections[1]  # x1 -> o2
-    d.connections[0].frozen = True
+    d.connections[0].frozen = frozen
     for c in d.connections:
         c.weight = 0.25
     d.dataset = DatasetSpec(source="logic", name="AND")
@@ -149,9 +152,10 @@ def test_perceptron_rule_keeps_missing_connections_missing():
     s = Session(d)
     s.train(6)
     W = s.network.blocks[0].W
-    assert W[0, 1] == 0.0 and W[0, 0] == 0.25
+    assert W[0, 1] == 0.0 and (W[0, 0] == 0.25) == frozen
     assert s.trainer.step_count > 0 and (W[1] != 0.25).any()
-    assert [c.weight for c in d.connections][0] == 0.25
+    assert ([c.weight for c in d.connections][0] == 0.25) == frozen
+    assert len(d.connections) == 3
 
 
 def test_perceptron_rule_refuses_a_hidden_layer():

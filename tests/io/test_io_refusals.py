@@ -174,6 +174,14 @@ def _put(path, value):
     return f
 
 
+def _with_layer(d: dict, kind: str, connection: dict) -> None:
+    """A layer 9 of ``kind`` with one neuron 10, and the connection."""
+    d["layers"].append({"id": 9, "name": f"{kind} 2", "kind": kind, "activation": "linear", "type": "dense"})
+    d["neurons"].append({"id": 10, "layer": 9, "label": "", "bias": 0.0, "activation": None, "threshold": 0.0,
+                         "x": 300.0, "y": 0.0})
+    d["connections"].append(connection)
+
+
 CASES = {
     # name: (change, words the message must hold)
     "newer version": (_put(["format_version"], 3), ["format version 3", "newer", "update nnsim"]),
@@ -272,6 +280,16 @@ CASES = {
     "out of an output": (
         lambda d: d["connections"].append({"source": 8, "target": 6, "weight": 1.0}),
         ["starts at an output neuron"],
+    ),
+    # The same, where the connection closes no cycle: a second input layer
+    # fed by a hidden neuron, an output feeding a new hidden layer.
+    "into an input, no cycle": (
+        lambda d: _with_layer(d, "input", {"source": 5, "target": 10, "weight": 1.0}),
+        ["connection hidden 1 neuron 1 → input 2 neuron 1 ends at an input neuron, which only reads the data"],
+    ),
+    "out of an output, no cycle": (
+        lambda d: _with_layer(d, "hidden", {"source": 8, "target": 10, "weight": 1.0}),
+        ["connection “out” → hidden 2 neuron 1 starts at an output neuron, which feeds nothing"],
     ),
     "within a layer": (
         lambda d: d["connections"].append({"source": 5, "target": 6, "weight": 1.0}),

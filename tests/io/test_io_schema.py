@@ -7,7 +7,7 @@ schema; and files the loader refuses for their shape are refused by the
 schema too. The check uses a small validator written here (type, required,
 enum, const, properties, additionalProperties, items, anyOf, $ref, minimum,
 maximum, exclusiveMinimum, exclusiveMaximum, maxItems, maxLength, pattern);
-jsonschema, when installed, checks as well.
+jsonschema (in the test extra) checks as well.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import json
 import re
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 
@@ -143,10 +144,6 @@ def errors(value, schema: dict, root: dict = SCHEMA, where: str = "") -> list[st
 def assert_valid(value) -> None:
     problems = errors(value, SCHEMA)
     assert not problems, problems
-    try:
-        import jsonschema
-    except ImportError:
-        return
     jsonschema.Draft202012Validator(SCHEMA).validate(value)
 
 
@@ -158,8 +155,7 @@ def test_schema_is_a_2020_12_schema_the_validator_understands():
         errors(None, sub)
 
 
-def test_schema_checked_by_jsonschema_if_installed():
-    jsonschema = pytest.importorskip("jsonschema")
+def test_schema_is_valid_for_jsonschema():
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
 
 
@@ -503,13 +499,14 @@ def test_dicts_of_built_designs_satisfy_the_schema(index):
 
 
 def _examples() -> list[Path]:
-    from nnsim.resources import examples_dir
+    from nnsim.resources import examples_dir, resource_path
 
-    return sorted(examples_dir().glob("*.nnsim"))
+    return sorted(examples_dir().glob("*.nnsim")) + sorted(resource_path("lessons", "designs").glob("*.nnsim"))
 
 
 def test_shipped_examples_satisfy_the_schema_and_load():
-    # Passes without checking anything only while no example has been added.
+    # the examples and the lessons' designs
+    assert len(_examples()) >= 10
     for path in _examples():
         text = path.read_text(encoding="utf-8")
         data = json.loads(text)

@@ -13,6 +13,7 @@ import nnsim
 from nnsim.app.training import install_training
 from nnsim.design.model import DatasetSpec, Loss, Optimizer, Regularization
 from nnsim.design.parameters import ParameterMap
+from nnsim.design.names import neuron_name
 
 
 class FakeScene(QObject):
@@ -149,7 +150,7 @@ def test_views_after_training_a_two_input_set(qtbot):
         assert c.selected_neuron == nid
         ui.docks["training_neurons_dock"].raise_()
         qtbot.waitUntil(lambda: ui.neurons.detail.isVisible(), timeout=WAIT)
-        assert window.document.design.describe_neuron(nid) in ui.neurons.detail.title.text()
+        assert neuron_name(window.document.design, nid) in ui.neurons.detail.title.text()
         # Clicking a tile of the mosaic selects that neuron.
         mosaic = ui.neurons.mosaic
         other = sorted(mapped)[-1]

@@ -12,6 +12,7 @@ from PySide6.QtTest import QTest
 from nnsim.app.canvas.view import FIT_MAX_ZOOM
 from nnsim.design.edits import numbers_of
 from nnsim.resources import example_path
+from nnsim.design.names import neuron_name
 
 WAIT = 15_000
 
@@ -160,7 +161,7 @@ def test_hovering_a_neuron_shows_its_map_large(make_window, qtbot):
     window.training.docks["training_neurons_dock"].raise_()
     qtbot.waitUntil(lambda: window.training.neurons.detail.isVisible(), timeout=WAIT)
     title = window.training.neurons.detail.title.text()
-    assert window.document.design.describe_neuron(hidden) in title
+    assert neuron_name(window.document.design, hidden) in title
     QTest.mouseMove(vp, QPoint(5, 5))  # empty canvas
     qtbot.waitUntil(lambda: heard[-1] == -1, timeout=2000)
     assert c.selected_neuron == shown_before
