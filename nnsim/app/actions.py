@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from nnsim.app.icons import icon
 from nnsim.app.panels.welcome import shipped_examples
+from nnsim.design.blocks import is_block
 from nnsim.design.model import LayerKind
 from nnsim.design.recipes import EditError
 
@@ -126,7 +127,8 @@ class Actions:
         self.arrange = make("arrange", "Arrange &Layers", w.arrange, ["Ctrl+L"], "arrange",
                             "Line the layers up in tidy columns")
         self.connect_all = make("connect_all", "&Connect Layers", w.connect_layers, ["Ctrl+K"], "connect-all",
-                                "Connect each layer fully to the next (the selected layers, or all)")
+                                "Connect each layer fully to the next, or link it where one is a block "
+                                "(the selected layers, or all)")
 
         # View
         self.zoom_in = make("zoom_in", "Zoom &In", canvas("zoom_in"), [StandardKey.ZoomIn, "Ctrl+="], "zoom-in",
@@ -343,22 +345,27 @@ def layer_columns(window_document, layer_ids=None) -> list[int]:
     rank = {LayerKind.INPUT: 0, LayerKind.HIDDEN: 1, LayerKind.OUTPUT: 2}
 
     def key(layer):
-        xs = [n.x for n in design.neurons_of(layer.id)]
-        return (rank[layer.kind], sum(xs) / len(xs) if xs else 0.0)
+        xs = [n.x for n in design.neurons_of(layer.id)] or [layer.x]  # a block: its own place
+        return (rank[layer.kind], sum(xs) / len(xs))
 
     return [lay.id for lay in sorted(layers, key=key)]
 
 
 def connect_consecutive(document, layer_ids) -> tuple[int, list[str]]:
-    """Fully connect each layer to the next, as one undo step. Returns how many
-    pairs were connected and the reasons for the ones that were not."""
+    """Fully connect each layer to the next (link them where one is a block),
+    as one undo step. Returns how many pairs were joined and the reasons for
+    the ones that were not."""
     stack = document.undo_stack
     done, refused = 0, []
     stack.beginMacro("Connect layers")
     try:
         for source, target in zip(layer_ids, layer_ids[1:]):
             try:
-                document.connect_layers(source, target)
+                index = document.index
+                if is_block(index.layer(source)) or is_block(index.layer(target)):
+                    document.link_layers(source, target)
+                else:
+                    document.connect_layers(source, target)
                 done += 1
             except EditError as e:
                 refused.append(str(e))

@@ -65,6 +65,8 @@ from nnsim.app.learn import install_learn_mode
 from nnsim.app.panels.inspector import Inspector
 from nnsim.app.panels.palette import Palette
 from nnsim.app.panels.welcome import WelcomePage
+from nnsim.app.learn.conv_step_panel import install_conv_step
+from nnsim.app.learn.draw_pad import install_draw_pad
 from nnsim.app.presenting import install_presenting
 from nnsim.app.settings import RecentFiles, open_settings
 from nnsim.app.training import install_training
@@ -178,6 +180,8 @@ class MainWindow(QMainWindow):
         self.training.controller.state_changed.connect(self.acts.update_history_actions)
         self.learn_mode = install_learn_mode(self, training=self.training.controller)
         self.presenting = install_presenting(self)  # full screen and presentation mode (View)
+        self.draw_pad, _, _ = install_draw_pad(self, self.training.controller)
+        self.conv_step, _, _ = install_conv_step(self)
         # The workspace switcher at the menu bar's right end (as Blender's workspace
         # tabs beside its menus): always in view, however narrow the window.
         self.workspace_switcher = self.workspaces.switcher()  # (kept: the menu bar does not own it)

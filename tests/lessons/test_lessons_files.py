@@ -24,6 +24,8 @@ ARTICLE_ORDER = [
     "hidden-layer-xor",
     "backpropagation",
     "going-deeper",
+    "kernel-finds-edges",
+    "cnn-reads-digits",
     "loop-gives-memory",
     "gradients-fade",
     "gates-remember",

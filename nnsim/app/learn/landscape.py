@@ -114,6 +114,9 @@ def find_param(design: Design, spec) -> Param | None:
     return next((p for p in params if p.kind == "w" and p.key == (s.id, t.id)), None)
 
 
+BLOCK_SAMPLES = 100  # samples a design with block layers is measured on
+
+
 class Landscape:
     """A compiled copy of the design with two parameters to vary."""
 
@@ -123,6 +126,11 @@ class Landscape:
         self.net = self.compiled.network
         self.x = np.asarray(x, dtype=np.float64)  # (n, n_inputs)
         self.y = np.asarray(y, dtype=np.float64)  # (n, n_outputs)
+        if any(layer.type != "dense" for layer in design.layers) and len(self.x) > BLOCK_SAMPLES:
+            # An image network costs far more per sample: the landscape (thousands of
+            # forward passes) is drawn over an even spread of its samples.
+            keep = np.linspace(0, len(self.x) - 1, BLOCK_SAMPLES).round().astype(np.intp)
+            self.x, self.y = self.x[keep], self.y[keep]
         self.params = (px, py)
         self._where = [self._locate(px), self._locate(py)]
 

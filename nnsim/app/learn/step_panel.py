@@ -447,6 +447,9 @@ class StepThroughPanel(DockPanel):
             return
         self._stale = False
         try:
+            if any(layer.type != "dense" for layer in design.layers):
+                raise DesignError("this panel steps through layers of neurons; for a convolution use "
+                                  "Learn ▸ Step Through a Convolution")
             if not self.input_spins:
                 raise DesignError("the design has no input neurons yet")
             self.walk = build_walkthrough(design, self.inputs(), self.target())

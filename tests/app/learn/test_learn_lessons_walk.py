@@ -240,10 +240,46 @@ def test_lesson_7_going_deeper(walk, qtbot):
     walk.next_step()
     walk.wait_done()
     walk.finished()
+    assert "A kernel finds edges" in walk.panel.next_lesson_button.full_text()
+
+
+def _select_conv(walk):
+    conv = next(layer.id for layer in walk.document.design.layers if layer.type == "conv")
+    walk.window.scene.select(layers=[conv])
+    return conv, walk.window.inspector.stack.currentWidget()
+
+
+def test_lesson_8_a_kernel_finds_edges(walk, qtbot):
+    walk.open_from_menu("kernel-finds-edges")
+    assert walk.document.design.name == "Edge kernels"
+    walk.train_until_done()
+    walk.next_step()
+    conv, page = _select_conv(walk)
+    page.kernels.preset.setCurrentText("Sharpen")
+    page.kernels.preset.activated.emit(page.kernels.preset.currentIndex())
+    assert walk.document.design.layer(conv).arrays["kernel"].values[0, 0, 1, 1] == 5
+    walk.wait_done()
+    walk.finished()
+
+
+def test_lesson_9_a_cnn_reads_digits(walk, qtbot):
+    walk.open_from_menu("cnn-reads-digits")
+    assert walk.document.design.name == "Digits CNN"
+    walk.train_until_done(timeout=120_000)
+    walk.next_step()
+    conv, page = _select_conv(walk)
+    filters = page.fields["filters"]
+    filters.setFocus()
+    filters.selectAll()
+    QTest.keyClicks(filters, "2")
+    QTest.keyClick(filters, Qt.Key.Key_Return)
+    assert walk.document.design.layer(conv).options["filters"] == 2
+    walk.wait_done()
+    walk.finished()
     assert "A loop gives memory" in walk.panel.next_lesson_button.full_text()
 
 
-def test_lesson_8_a_loop_gives_memory(walk, qtbot):
+def test_lesson_10_a_loop_gives_memory(walk, qtbot):
     import gc
 
     gc.collect()  # earlier tests' Qt objects go here, not in the training thread
@@ -273,7 +309,7 @@ def test_lesson_8_a_loop_gives_memory(walk, qtbot):
     walk.finished()
 
 
-def test_lesson_12_two_networks_play_a_game(walk, qtbot):
+def test_lesson_14_two_networks_play_a_game(walk, qtbot):
     walk.open_from_menu("gan-game")
     assert walk.document.design.name == "GAN: a ring"
     gan = walk.window.training.gan
