@@ -66,7 +66,8 @@ def load_dataset(spec: DatasetSpec, base_dir: Path | None = None) -> Dataset:
         path = Path(spec.path)
         if not path.is_absolute() and base_dir is not None:
             path = Path(base_dir) / path
-        return load_csv(path, list(spec.targets), spec.task, train_ratio, rng, bool(spec.normalize))
+        return load_csv(path, list(spec.targets), spec.task, train_ratio, rng, bool(spec.normalize),
+                        scale_targets=bool(spec.scale_targets))
     return _load_playground(spec, train_ratio, rng)
 
 

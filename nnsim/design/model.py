@@ -245,7 +245,9 @@ class DatasetSpec:
     target column names), ``distribution`` (points in the unit square for a
     GAN, ``name``: line, gaussians, ring, disjoint, or drawn: the points of
     ``drawn`` with a little noise). ``task`` is ``classification`` or ``regression`` and
-    matters for CSV files; the other sources know their own.
+    matters for CSV files; the other sources know their own. ``scale_targets``
+    standardises a CSV file's regression targets (predictions are shown in the
+    file's units again).
     """
 
     source: str = "playground"
@@ -259,6 +261,7 @@ class DatasetSpec:
     task: str = "classification"
     normalize: bool = False
     drawn: list[tuple[float, float]] = field(default_factory=list)  # source "distribution", name "drawn"
+    scale_targets: bool = False  # csv regression: the network learns standardised targets
 
 
 #: An image input's size where its options do not say (the image layer type's defaults).

@@ -127,9 +127,16 @@ def _history_record(h: HistoryRecord) -> dict:
     return out
 
 
+_LATER_DATASET_FIELDS = ("scale_targets",)
+_DEFAULT_SPEC = DatasetSpec()
+
+
 def _dataset_record(spec: DatasetSpec) -> dict:
     """Drawn points only where there are some."""
-    out = {**_record(spec, skip=("drawn",)), "targets": list(spec.targets)}
+    # Fields added later are written only where they are not their default,
+    # so a design that does not use them is written as before.
+    later = tuple(f for f in _LATER_DATASET_FIELDS if getattr(spec, f) == getattr(_DEFAULT_SPEC, f))
+    out = {**_record(spec, skip=("drawn",) + later), "targets": list(spec.targets)}
     if spec.drawn:
         out["drawn"] = [[float(x), float(y)] for x, y in spec.drawn]
     return out
@@ -461,6 +468,7 @@ def _dataset(obj, path) -> DatasetSpec:
         task=r.get("task", _str, d.task),
         normalize=r.get("normalize", _bool, d.normalize),
         drawn=r.get("drawn", _drawn, []),
+        scale_targets=r.get("scale_targets", _bool, d.scale_targets),
     )
 
 

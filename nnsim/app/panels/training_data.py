@@ -135,7 +135,15 @@ class CsvTargetDialog(QDialog):
         self.normalize = QCheckBox("Standardise the inputs (mean 0, spread 1)")
         self.normalize.setChecked(True)
         lay.addWidget(self.normalize)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.scale_targets = QCheckBox("Standardise the targets too (shown in the file's units)")
+        self.scale_targets.setObjectName("csv_scale_targets")
+        self.scale_targets.setToolTip("The network learns the targets as numbers near 0, whatever their units "
+                                      "(prices in the hundred thousands would saturate every hidden neuron); "
+                                      "predictions are shown in the file's units")
+        self.scale_targets.setChecked(True)
+        lay.addWidget(self.scale_targets)
+        self.buttons = buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                                  | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
@@ -147,6 +155,7 @@ class CsvTargetDialog(QDialog):
         self.columns.setSelectionMode(
             QAbstractItemView.SelectionMode.SingleSelection if single else QAbstractItemView.SelectionMode.MultiSelection
         )
+        self.scale_targets.setEnabled(not single)  # only numbers can be scaled
 
     def result_spec(self, base: DatasetSpec, path: str) -> DatasetSpec:
         targets = [i.text() for i in self.columns.selectedItems()]
@@ -157,6 +166,7 @@ class CsvTargetDialog(QDialog):
             targets=targets,
             task=CLASSIFICATION if self.classify.isChecked() else REGRESSION,
             normalize=self.normalize.isChecked(),
+            scale_targets=self.regress.isChecked() and self.scale_targets.isChecked(),
         )
 
 
@@ -256,6 +266,12 @@ class DataChooser(QWidget):
         row2.addWidget(self.regenerate)
         row2.addWidget(self.sequences)  # here, where it takes no extra line in a narrow dock
         row2.addWidget(self.normalize)
+        self.scale_targets = QCheckBox("Standardise targets")
+        self.scale_targets.setObjectName("scale_targets")
+        self.scale_targets.setToolTip("Regression: the network learns the targets scaled to mean 0 and spread 1; "
+                                      "predictions are shown in the file's units")
+        self.scale_targets.toggled.connect(lambda on: self._set(scale_targets=bool(on)))
+        row2.addWidget(self.scale_targets)
         row2.addStretch(1)
         lay.addLayout(row2)
         document.settings_changed.connect(self.refresh)
@@ -293,6 +309,10 @@ class DataChooser(QWidget):
         self.normalize.setChecked(bool(spec.normalize))
         self.normalize.blockSignals(False)
         self.normalize.setVisible(source in ("iris", "csv"))
+        self.scale_targets.blockSignals(True)
+        self.scale_targets.setChecked(bool(spec.scale_targets))
+        self.scale_targets.blockSignals(False)
+        self.scale_targets.setVisible(source == "csv" and spec.task == REGRESSION)
         self.summary.setText(describe(spec))
 
     # -- widgets -> document -----------------------------------------------------------
