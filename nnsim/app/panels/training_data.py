@@ -42,11 +42,13 @@ from nnsim.data.base import CLASSIFICATION, REGRESSION
 from nnsim.data.csv_file import layout, separator_of
 from nnsim.data.logic import GATES as LOGIC_GATES
 from nnsim.data.sequences import tasks as sequence_tasks
+from nnsim.design.data_names import label_ops
 from nnsim.design.edits import set_fields
 from nnsim.design.model import DatasetSpec
 from nnsim.text import one_line
 
 THUMB = 30
+NAMED_SOURCES = ("csv", "iris")  # data whose columns and classes have names for the neurons
 
 
 @lru_cache(maxsize=None)
@@ -316,16 +318,40 @@ class DataChooser(QWidget):
         self.summary.setText(describe(spec))
 
     # -- widgets -> document -----------------------------------------------------------
-    def choose(self, spec: DatasetSpec) -> None:
-        """Switch to another data set (keeping noise, ratio and seed where they apply)."""
+    def choose(self, spec: DatasetSpec, dataset=None) -> None:
+        """Switch to another data set (keeping noise, ratio and seed where
+        they apply). Data with named columns (Iris, a CSV file; ``dataset``:
+        the data set already read) names the input and output neurons, in
+        the same undo step."""
         old = self.document.design.dataset
         if spec.source in ("playground",):
             spec = dataclasses.replace(spec, noise=old.noise, train_ratio=old.train_ratio, seed=old.seed)
         if spec != old:
             # Its own undo step (set_design merges a run of slider moves).
             ops = set_fields(("design", None), self.document.design, dataset=spec)
+            ops += self._naming(spec, dataset)
             self.document.push(f"Use the data set {describe(spec).split(',')[0]}", ops)
         self.refresh()
+
+    def _naming(self, spec: DatasetSpec, dataset) -> list:
+        """Edits that name the neurons after the data's columns and classes."""
+        if str(spec.source).lower() not in NAMED_SOURCES:
+            return []
+        base = self.document.path.parent if self.document.path else None
+        try:
+            dataset = dataset if dataset is not None else load_dataset(spec, base)
+        except DataError:
+            return []
+        earlier: set[str] = set()
+        old = self.document.design.dataset
+        if str(old.source).lower() in NAMED_SOURCES:
+            try:
+                before = load_dataset(old, base)
+                earlier = set(before.feature_names) | set(before.target_names)
+            except DataError:
+                pass
+        return label_ops(self.document.design, list(dataset.feature_names), dataset.task,
+                         list(dataset.target_names), earlier)
 
     def _logic_chosen(self, index: int) -> None:
         gate = self.logic.itemData(index)
@@ -389,12 +415,12 @@ class DataChooser(QWidget):
         # set in use stays (no step to undo).
         base = self.document.path.parent if self.document.path else None
         try:
-            load_dataset(spec, base)
+            dataset = load_dataset(spec, base)
         except DataError as e:
             self.message.emit(f"Not used: {one_line(str(e))}")
             self.refresh()
             return
-        self.choose(spec)
+        self.choose(spec, dataset)
 
     def _stored_path(self, path: str) -> str:
         """Relative to the design's folder when the file lies inside it."""
