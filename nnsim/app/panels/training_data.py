@@ -264,7 +264,7 @@ class DataChooser(QWidget):
         self.regenerate.clicked.connect(self.new_seed)
         self.normalize = QCheckBox("Standardise inputs")
         self.normalize.setToolTip("Shift and scale every input to mean 0 and spread 1 (Iris and CSV files)")
-        self.normalize.toggled.connect(lambda on: self._set(normalize=bool(on)))
+        self.normalize.toggled.connect(lambda on: self._renew("Standardise inputs", normalize=bool(on)))
         row2.addWidget(self.regenerate)
         row2.addWidget(self.sequences)  # here, where it takes no extra line in a narrow dock
         row2.addWidget(self.normalize)
@@ -272,7 +272,7 @@ class DataChooser(QWidget):
         self.scale_targets.setObjectName("scale_targets")
         self.scale_targets.setToolTip("Regression: the network learns the targets scaled to mean 0 and spread 1; "
                                       "predictions are shown in the file's units")
-        self.scale_targets.toggled.connect(lambda on: self._set(scale_targets=bool(on)))
+        self.scale_targets.toggled.connect(lambda on: self._renew("Standardise targets", scale_targets=bool(on)))
         row2.addWidget(self.scale_targets)
         row2.addStretch(1)
         lay.addLayout(row2)
@@ -328,10 +328,15 @@ class DataChooser(QWidget):
             spec = dataclasses.replace(spec, noise=old.noise, train_ratio=old.train_ratio, seed=old.seed)
         if spec != old:
             # Its own undo step (set_design merges a run of slider moves).
-            ops = set_fields(("design", None), self.document.design, dataset=spec)
+            ops = self._new_data(spec)
             ops += self._naming(spec, dataset)
             self.document.push(f"Use the data set {describe(spec).split(',')[0]}", ops)
         self.refresh()
+
+    def _new_data(self, spec: DatasetSpec) -> list:
+        """Edits that put ``spec`` in and begin a new run: the history (the
+        epoch count, the curves) starts again, on the new data."""
+        return set_fields(("design", None), self.document.design, dataset=spec, history=[])
 
     def _naming(self, spec: DatasetSpec, dataset) -> list:
         """Edits that name the neurons after the data's columns and classes."""
@@ -372,6 +377,12 @@ class DataChooser(QWidget):
         if spec != self.document.design.dataset:
             self.document.set_design(dataset=spec)
 
+    def _renew(self, text: str, **values) -> None:
+        """A change that gives the network other numbers to learn: a new run."""
+        spec = dataclasses.replace(self.document.design.dataset, **values)
+        if spec != self.document.design.dataset:
+            self.document.push(f"{text}: {'on' if all(values.values()) else 'off'}", self._new_data(spec))
+
     def _noise_changed(self, v: int) -> None:
         self.noise_label.setText(f"{v}")
         self._set(noise=v / 100)
@@ -382,7 +393,7 @@ class DataChooser(QWidget):
 
     def new_seed(self) -> None:
         spec = dataclasses.replace(self.document.design.dataset, seed=int(self._rng.integers(1, 1_000_000)))
-        self.document.push("New data points", set_fields(("design", None), self.document.design, dataset=spec))
+        self.document.push("New data points", self._new_data(spec))
 
     # -- CSV ------------------------------------------------------------------------------
     def ask_csv_path(self) -> str | None:

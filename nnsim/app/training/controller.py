@@ -295,7 +295,15 @@ class TrainingController(QObject):
             return
         structural = self.sync.structural(design)
         was_playing = self.playing
-        self._rebuild(keep_progress=True, history_changed=design.history is not self.sync.doc_history, now=now)
+        history_changed = design.history is not self.sync.doc_history
+        if not design.history and self.keeper.history and self.sync.data_changed(design):
+            # Other data (or another task) with the history cleared: a new run.
+            # The curves keep the old one faded; what was said about it is over.
+            history_changed = True
+            self.divergences = []
+            self._set_message("")
+            self.run_started.emit()
+        self._rebuild(keep_progress=True, history_changed=history_changed, now=now)
         if was_playing and self.session is not None:
             if structural:
                 self.transport.playing = False

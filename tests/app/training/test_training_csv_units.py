@@ -101,7 +101,7 @@ def test_sample_view_and_output_map_show_the_files_values(qtbot, tmp_path):
         assert f"true: <b>{true_price:,.0f}</b>" in text  # the file's price, not a standardised one
         assert "standardised" in text
         first_input = ui.sample.table.item(0, 0).text()
-        assert first_input.endswith(f"({ds.x_train[2, 0]:.2f})") and first_input.startswith(f"{raw_area:.3g}")
+        assert first_input == f"area_m2  {raw_area:.3g} ({ds.x_train[2, 0]:.2f})"  # named after the column
         # The output map: axes ticked in the file's values, a colour scale in prices.
         ui.docks["training_output_dock"].show()
         ui.docks["training_output_dock"].raise_()
