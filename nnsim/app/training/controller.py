@@ -56,6 +56,7 @@ class TrainingController(QObject):
     neuron_selected = Signal(int)  # the neuron to show large (-1: none)
     pace_changed = Signal()
     player_stepped = Signal(str)  # a GAN's generator or discriminator was asked to step alone
+    sample_opened = Signal(str, int)  # a view asked the sample view to show this sample ('train'/'test', index)
 
     def __init__(self, document: Document, parent: QObject | None = None):
         super().__init__(parent)
@@ -150,6 +151,11 @@ class TrainingController(QObject):
             self.measure.sample_request = (which, int(index))
             if not self.playing:
                 self.transport.run(REFRESH)
+
+    def open_sample(self, which: str, index: int) -> None:
+        """Show this sample in the sample view (brought in front)."""
+        self.set_sample(which, index)
+        self.sample_opened.emit(which, int(index))
 
     def add_heavy_view(self, refresh, every_frame: bool = False) -> None:
         """Register a view of the heavy measurements (maps, histograms...).

@@ -220,8 +220,12 @@ class Probe:
         return out
 
     # -- classification -------------------------------------------------------------------
+    last_predictions: tuple[np.ndarray, np.ndarray, str] | None = None
+
     def confusion(self) -> tuple[np.ndarray, str] | None:
-        """(k, k) counts, rows = true class, columns = predicted; and which set."""
+        """(k, k) counts, rows = true class, columns = predicted; and which set.
+        For separate samples ``last_predictions`` keeps (true classes,
+        predicted classes, which set) behind the counts."""
         if not self.is_classification:
             return None
         d = self.session.data
@@ -230,6 +234,7 @@ class Probe:
             return None
         with np.errstate(all="ignore"):
             out = self.session.network.predict(x)
+        samples = out.ndim == 2  # one prediction per sample, which the sample view can open
         if out.ndim == 3:  # sequences: the steps that have a class (or the last step)
             if labels.ndim == 2:
                 keep = labels >= 0
@@ -238,8 +243,10 @@ class Probe:
                 out = out[:, -1]
         pred = d.coding.decode(out)
         k = len(self.class_names)
+        pred = np.clip(pred, 0, k - 1).astype(np.intp)
         m = np.zeros((k, k), dtype=np.int64)
-        np.add.at(m, (labels.astype(np.intp), np.clip(pred, 0, k - 1).astype(np.intp)), 1)
+        np.add.at(m, (labels.astype(np.intp), pred), 1)
+        self.last_predictions = (labels.astype(np.intp).copy(), pred.copy(), which) if samples else None
         return m, which
 
     def sample(self, which: str, index: int) -> SampleNumbers | None:

@@ -73,7 +73,21 @@ class SampleView(HeavyView):
         self.which.currentIndexChanged.connect(self._ask)
         self.index.valueChanged.connect(self._ask)
         self.random.clicked.connect(self._random)
+        controller.sample_opened.connect(self._opened)
         self.follow(controller, self._session)
+
+    @Slot(str, int)
+    def _opened(self, which: str, index: int) -> None:
+        """Another view opened this sample: the choosers show it."""
+        self.which.blockSignals(True)
+        self.which.setCurrentIndex(max(0, self.which.findData(which)))
+        self.which.blockSignals(False)
+        ds = self.controller.dataset
+        if ds is not None:
+            self._fit_index(ds)
+        self.index.blockSignals(True)
+        self.index.setValue(index + 1)  # shown counting from 1
+        self.index.blockSignals(False)
 
     @Slot()
     def _session(self) -> None:
