@@ -127,7 +127,7 @@ def _history_record(h: HistoryRecord) -> dict:
     return out
 
 
-_LATER_DATASET_FIELDS = ("scale_targets",)
+_LATER_DATASET_FIELDS = ("scale_targets", "window", "horizon", "inputs", "targets_at")
 _DEFAULT_SPEC = DatasetSpec()
 
 
@@ -137,6 +137,8 @@ def _dataset_record(spec: DatasetSpec) -> dict:
     # so a design that does not use them is written as before.
     later = tuple(f for f in _LATER_DATASET_FIELDS if getattr(spec, f) == getattr(_DEFAULT_SPEC, f))
     out = {**_record(spec, skip=("drawn",) + later), "targets": list(spec.targets)}
+    if "inputs" in out:
+        out["inputs"] = list(spec.inputs)
     if spec.drawn:
         out["drawn"] = [[float(x), float(y)] for x, y in spec.drawn]
     return out
@@ -469,6 +471,10 @@ def _dataset(obj, path) -> DatasetSpec:
         normalize=r.get("normalize", _bool, d.normalize),
         drawn=r.get("drawn", _drawn, []),
         scale_targets=r.get("scale_targets", _bool, d.scale_targets),
+        window=r.get("window", _whole("dataset.window"), d.window),
+        horizon=r.get("horizon", _whole("dataset.horizon"), d.horizon),
+        inputs=[_str(t, f"{r._where('inputs')}[{i}]") for i, t in enumerate(r.get("inputs", _list, []))],
+        targets_at=r.get("targets_at", _str, d.targets_at),
     )
 
 
