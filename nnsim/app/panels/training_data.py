@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSlider,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -41,10 +42,12 @@ from nnsim.data import DataError, describe, load_dataset, playground
 from nnsim.data.base import CLASSIFICATION, REGRESSION
 from nnsim.data.csv_file import layout, separator_of
 from nnsim.data.logic import GATES as LOGIC_GATES
+from nnsim.data.sequences import EVERY_STEP, LAST_STEP
 from nnsim.data.sequences import tasks as sequence_tasks
 from nnsim.design.data_names import label_ops
 from nnsim.design.edits import set_fields
 from nnsim.design.model import DatasetSpec
+from nnsim.design.settings import MAX_WINDOW
 from nnsim.text import one_line
 
 THUMB = 30
@@ -144,6 +147,7 @@ class CsvTargetDialog(QDialog):
                                       "predictions are shown in the file's units")
         self.scale_targets.setChecked(True)
         lay.addWidget(self.scale_targets)
+        self._series_part(lay, columns)
         self.buttons = buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                                   | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -151,6 +155,57 @@ class CsvTargetDialog(QDialog):
         lay.addWidget(buttons)
         self.classify.toggled.connect(self._mode)
         self._mode()
+
+    def _series_part(self, lay: QVBoxLayout, columns: list[str]) -> None:
+        """A time series: rows in time order, cut into windows for a network
+        with a loop or a recurrent layer."""
+        self.series = QCheckBox("Time series: the rows are in time order (for a network with a loop)")
+        self.series.setObjectName("csv_series")
+        self.series.setToolTip("Cut the rows into windows of consecutive rows, one sequence each; "
+                               "the first rows train, the later ones test")
+        lay.addWidget(self.series)
+        self.series_box = QWidget()
+        form = QGridLayout(self.series_box)
+        form.setContentsMargins(18, 0, 0, 0)
+        self.window = QSpinBox()
+        self.window.setObjectName("csv_window")
+        self.window.setRange(1, MAX_WINDOW)
+        self.window.setValue(20)
+        self.window.setSuffix(" rows")
+        self.horizon = QSpinBox()
+        self.horizon.setObjectName("csv_horizon")
+        self.horizon.setRange(0, MAX_WINDOW)
+        self.horizon.setValue(1)
+        self.horizon.setSuffix(" rows ahead")
+        self.horizon.setToolTip("1 with the target among the inputs: predict the next value; 0: the same row's")
+        self.targets_at = QComboBox()
+        self.targets_at.setObjectName("csv_targets_at")
+        self.targets_at.addItem("a target at every step", EVERY_STEP)
+        self.targets_at.addItem("one target, after the last step", LAST_STEP)
+        self.inputs = QListWidget()
+        self.inputs.setObjectName("csv_inputs")
+        self.inputs.addItems(columns)
+        self.inputs.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        self.inputs.setMaximumHeight(90)
+        self.inputs.setToolTip("The columns the network reads at each step; none chosen: every column "
+                               "that is not a target")
+        form.addWidget(QLabel("Window"), 0, 0)
+        form.addWidget(self.window, 0, 1)
+        form.addWidget(QLabel("Target"), 1, 0)
+        form.addWidget(self.horizon, 1, 1)
+        form.addWidget(self.targets_at, 2, 1)
+        form.addWidget(QLabel("Inputs"), 3, 0, Qt.AlignmentFlag.AlignTop)
+        form.addWidget(self.inputs, 3, 1)
+        lay.addWidget(self.series_box)
+        self.series.toggled.connect(self._series_toggled)
+        self._series_toggled(False)
+
+    def _series_toggled(self, on: bool) -> None:
+        self.series_box.setEnabled(on)
+        self.scale_targets.setVisible(not on)  # a series standardises every column it uses, or none
+        if on:
+            self.regress.setChecked(True)  # a series predicts numbers
+        self.classify.setEnabled(not on)
 
     def _mode(self) -> None:
         single = self.classify.isChecked()
@@ -161,6 +216,15 @@ class CsvTargetDialog(QDialog):
 
     def result_spec(self, base: DatasetSpec, path: str) -> DatasetSpec:
         targets = [i.text() for i in self.columns.selectedItems()]
+        if self.series.isChecked():
+            inputs = [self.inputs.item(r).text() for r in range(self.inputs.count())
+                      if self.inputs.item(r).isSelected()]  # in the file's order
+            return dataclasses.replace(
+                base, source="csv", path=path, targets=targets, task=REGRESSION,
+                normalize=self.normalize.isChecked(), scale_targets=False, window=self.window.value(),
+                horizon=self.horizon.value(), inputs=inputs, targets_at=self.targets_at.currentData(),
+                train_ratio=base.train_ratio if base.train_ratio < 1 else 0.8,
+            )
         return dataclasses.replace(
             base,
             source="csv",
@@ -169,6 +233,7 @@ class CsvTargetDialog(QDialog):
             task=CLASSIFICATION if self.classify.isChecked() else REGRESSION,
             normalize=self.normalize.isChecked(),
             scale_targets=self.regress.isChecked() and self.scale_targets.isChecked(),
+            window=0, horizon=0, inputs=[], targets_at=EVERY_STEP,
         )
 
 
@@ -274,6 +339,15 @@ class DataChooser(QWidget):
                                       "predictions are shown in the file's units")
         self.scale_targets.toggled.connect(lambda on: self._renew("Standardise targets", scale_targets=bool(on)))
         row2.addWidget(self.scale_targets)
+        self.window = QSpinBox()
+        self.window.setObjectName("series_window")
+        self.window.setRange(1, MAX_WINDOW)
+        self.window.setPrefix("windows of ")
+        self.window.setSuffix(" rows")
+        self.window.setKeyboardTracking(False)  # one change when the number is typed, not one a digit
+        self.window.setToolTip("A time series: how many consecutive rows make one sequence")
+        self.window.valueChanged.connect(lambda v: self._renew("Window", window=int(v)))
+        row2.addWidget(self.window)
         row2.addStretch(1)
         lay.addLayout(row2)
         document.settings_changed.connect(self.refresh)
@@ -314,7 +388,11 @@ class DataChooser(QWidget):
         self.scale_targets.blockSignals(True)
         self.scale_targets.setChecked(bool(spec.scale_targets))
         self.scale_targets.blockSignals(False)
-        self.scale_targets.setVisible(source == "csv" and spec.task == REGRESSION)
+        self.scale_targets.setVisible(source == "csv" and spec.task == REGRESSION and not spec.window)
+        self.window.blockSignals(True)
+        self.window.setValue(max(1, int(spec.window or 1)))
+        self.window.blockSignals(False)
+        self.window.setVisible(source == "csv" and bool(spec.window))
         self.summary.setText(describe(spec))
 
     # -- widgets -> document -----------------------------------------------------------
@@ -381,7 +459,9 @@ class DataChooser(QWidget):
         """A change that gives the network other numbers to learn: a new run."""
         spec = dataclasses.replace(self.document.design.dataset, **values)
         if spec != self.document.design.dataset:
-            self.document.push(f"{text}: {'on' if all(values.values()) else 'off'}", self._new_data(spec))
+            said = ", ".join(f"{v:,}" for v in values.values()) if "window" in values else \
+                ("on" if all(values.values()) else "off")
+            self.document.push(f"{text}: {said}", self._new_data(spec))
 
     def _noise_changed(self, v: int) -> None:
         self.noise_label.setText(f"{v}")
