@@ -107,7 +107,11 @@ def csv_preview(path: str | os.PathLike) -> tuple[str, QTableWidget | None]:
         for c, text in enumerate(row[: len(header)]):
             table.setItem(r, c, QTableWidgetItem(text))
     table.resizeColumnsToContents()
-    table.setMaximumHeight(table.horizontalHeader().height() + 26 * max(len(rows), 1) + 6)
+    rows_height = sum(table.rowHeight(r) for r in range(len(rows))) if rows else 26
+    header = table.horizontalHeader().sizeHint().height()
+    scroll = table.horizontalScrollBar().sizeHint().height()  # when the columns are wider than the dialog
+    table.setMaximumHeight(header + rows_height + scroll + 2 * table.frameWidth() + 2)
+    table.setMinimumHeight(table.maximumHeight())  # the rows stay readable in a crowded dialog
     said = f"Columns separated by a {separator}; numbers with a decimal {decimal}."
     return said, table
 
@@ -176,7 +180,6 @@ class CsvTargetDialog(QDialog):
         self.horizon.setObjectName("csv_horizon")
         self.horizon.setRange(0, MAX_WINDOW)
         self.horizon.setValue(1)
-        self.horizon.setSuffix(" rows ahead")
         self.horizon.setToolTip("1 with the target among the inputs: predict the next value; 0: the same row's")
         self.targets_at = QComboBox()
         self.targets_at.setObjectName("csv_targets_at")
@@ -191,7 +194,7 @@ class CsvTargetDialog(QDialog):
                                "that is not a target")
         form.addWidget(QLabel("Window"), 0, 0)
         form.addWidget(self.window, 0, 1)
-        form.addWidget(QLabel("Target"), 1, 0)
+        form.addWidget(QLabel("Targets, rows ahead"), 1, 0)
         form.addWidget(self.horizon, 1, 1)
         form.addWidget(self.targets_at, 2, 1)
         form.addWidget(QLabel("Inputs"), 3, 0, Qt.AlignmentFlag.AlignTop)

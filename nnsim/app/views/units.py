@@ -56,7 +56,9 @@ class RawAxis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
         if not self.scaled:
             return super().tickStrings(values, scale, spacing)
-        return super().tickStrings([self.raw(v) for v in values], scale, spacing * self.spread)
+        step = spacing * self.spread  # the ticks are multiples of this in raw values
+        raw = [round(self.raw(v) / step) * step if step > 0 else self.raw(v) for v in values]
+        return super().tickStrings([0.0 if abs(v) < 1e-9 * step else v for v in raw], scale, step)
 
 
 def install_raw_axes(plot: pg.PlotItem) -> tuple[RawAxis, RawAxis]:

@@ -118,3 +118,14 @@ def test_sample_view_and_output_map_show_the_files_values(qtbot, tmp_path):
         assert low < ds.raw_targets(np.zeros(1))[0] < high and high - low > 50_000
     finally:
         ui.shutdown()
+
+
+def test_a_raw_axis_labels_zero_as_0_not_a_rounding_error(qtbot):
+    from nnsim.app.views.units import RawAxis
+
+    axis = RawAxis("left")
+    axis.set_scaling(2.6, 1.1)  # rooms: 1 to 5
+    levels = axis.tickValues(-3.0, 8.0, 400)
+    values = levels[0][1]
+    labels = axis.tickStrings(values, 1.0, levels[0][0])
+    assert "0" in labels and not any("e-" in text for text in labels), labels
