@@ -171,11 +171,11 @@ class CsvTargetDialog(QDialog):
         self.series_box = QWidget()
         form = QGridLayout(self.series_box)
         form.setContentsMargins(18, 0, 0, 0)
-        self.window = QSpinBox()
-        self.window.setObjectName("csv_window")
-        self.window.setRange(1, MAX_WINDOW)
-        self.window.setValue(20)
-        self.window.setSuffix(" rows")
+        self.window_rows = QSpinBox()
+        self.window_rows.setObjectName("csv_window")
+        self.window_rows.setRange(1, MAX_WINDOW)
+        self.window_rows.setValue(20)
+        self.window_rows.setSuffix(" rows")
         self.horizon = QSpinBox()
         self.horizon.setObjectName("csv_horizon")
         self.horizon.setRange(0, MAX_WINDOW)
@@ -193,7 +193,7 @@ class CsvTargetDialog(QDialog):
         self.inputs.setToolTip("The columns the network reads at each step; none chosen: every column "
                                "that is not a target")
         form.addWidget(QLabel("Window"), 0, 0)
-        form.addWidget(self.window, 0, 1)
+        form.addWidget(self.window_rows, 0, 1)
         form.addWidget(QLabel("Targets, rows ahead"), 1, 0)
         form.addWidget(self.horizon, 1, 1)
         form.addWidget(self.targets_at, 2, 1)
@@ -224,7 +224,7 @@ class CsvTargetDialog(QDialog):
                       if self.inputs.item(r).isSelected()]  # in the file's order
             return dataclasses.replace(
                 base, source="csv", path=path, targets=targets, task=REGRESSION,
-                normalize=self.normalize.isChecked(), scale_targets=False, window=self.window.value(),
+                normalize=self.normalize.isChecked(), scale_targets=False, window=self.window_rows.value(),
                 horizon=self.horizon.value(), inputs=inputs, targets_at=self.targets_at.currentData(),
                 train_ratio=base.train_ratio if base.train_ratio < 1 else 0.8,
             )
@@ -342,15 +342,15 @@ class DataChooser(QWidget):
                                       "predictions are shown in the file's units")
         self.scale_targets.toggled.connect(lambda on: self._renew("Standardise targets", scale_targets=bool(on)))
         row2.addWidget(self.scale_targets)
-        self.window = QSpinBox()
-        self.window.setObjectName("series_window")
-        self.window.setRange(1, MAX_WINDOW)
-        self.window.setPrefix("windows of ")
-        self.window.setSuffix(" rows")
-        self.window.setKeyboardTracking(False)  # one change when the number is typed, not one a digit
-        self.window.setToolTip("A time series: how many consecutive rows make one sequence")
-        self.window.valueChanged.connect(lambda v: self._renew("Window", window=int(v)))
-        row2.addWidget(self.window)
+        self.window_rows = QSpinBox()
+        self.window_rows.setObjectName("series_window")
+        self.window_rows.setRange(1, MAX_WINDOW)
+        self.window_rows.setPrefix("windows of ")
+        self.window_rows.setSuffix(" rows")
+        self.window_rows.setKeyboardTracking(False)  # one change when the number is typed, not one a digit
+        self.window_rows.setToolTip("A time series: how many consecutive rows make one sequence")
+        self.window_rows.valueChanged.connect(lambda v: self._renew("Window", window=int(v)))
+        row2.addWidget(self.window_rows)
         row2.addStretch(1)
         lay.addLayout(row2)
         document.settings_changed.connect(self.refresh)
@@ -392,10 +392,10 @@ class DataChooser(QWidget):
         self.scale_targets.setChecked(bool(spec.scale_targets))
         self.scale_targets.blockSignals(False)
         self.scale_targets.setVisible(source == "csv" and spec.task == REGRESSION and not spec.window)
-        self.window.blockSignals(True)
-        self.window.setValue(max(1, int(spec.window or 1)))
-        self.window.blockSignals(False)
-        self.window.setVisible(source == "csv" and bool(spec.window))
+        self.window_rows.blockSignals(True)
+        self.window_rows.setValue(max(1, int(spec.window or 1)))
+        self.window_rows.blockSignals(False)
+        self.window_rows.setVisible(source == "csv" and bool(spec.window))
         self.summary.setText(describe(spec))
 
     # -- widgets -> document -----------------------------------------------------------

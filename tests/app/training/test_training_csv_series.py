@@ -42,9 +42,9 @@ def test_a_time_series_is_chosen_trained_and_its_window_changed(qtbot, tmp_path)
             box = dialog.series
             qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
             seen["regression"] = dialog.regress.isChecked() and not dialog.classify.isEnabled()
-            dialog.window.setFocus()
-            dialog.window.lineEdit().selectAll()
-            qtbot.keyClicks(dialog.window.lineEdit(), "10")
+            dialog.window_rows.setFocus()
+            dialog.window_rows.lineEdit().selectAll()
+            qtbot.keyClicks(dialog.window_rows.lineEdit(), "10")
             seen["target"] = [i.text() for i in dialog.columns.selectedItems()]  # the last column, chosen at first
             pick(qtbot, dialog.inputs, "temp_c")  # and the only input: predict the next day from the days before
             qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
@@ -61,7 +61,7 @@ def test_a_time_series_is_chosen_trained_and_its_window_changed(qtbot, tmp_path)
         ui.actions.step_epoch.trigger()
         qtbot.waitUntil(lambda: len(doc.design.history) == 1, timeout=WAIT)
         # The window length from the Data tab: a new run on windows of 12 rows.
-        spin = data.window
+        spin = data.window_rows
         assert spin.isVisibleTo(window) and spin.value() == 10
         spin.setFocus()
         spin.lineEdit().selectAll()
