@@ -109,7 +109,7 @@ def describe(spec: DatasetSpec) -> str:
         name = Path(str(spec.path)).name if str(spec.path or "").strip() else "(no file chosen)"
         targets = ", ".join(spec.targets) if spec.targets else "(no target chosen)"
         if spec.window:
-            ahead = f", {spec.horizon} rows ahead" if spec.horizon else ""
+            ahead = f", {spec.horizon} row{'s' * (spec.horizon != 1)} ahead" if spec.horizon else ""
             return f"Time series {name}: windows of {spec.window} rows -> {targets}{ahead}"
         return f"CSV {name} -> {targets}"
     return f"Unknown data source '{spec.source}'"

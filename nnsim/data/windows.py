@@ -142,6 +142,6 @@ def load_csv_series(path, inputs: list[str], targets: list[str], length: int, ho
     except DataError as e:
         raise DataError(f"{fname}: {e}") from None
     ds.description = (f"{fname}: windows of {length} rows, {listing(inputs)} -> {listing(targets)}"
-                      + (f" {horizon} rows ahead" if horizon else "")
+                      + (f", {horizon} row{'s' * (horizon != 1)} ahead" if horizon else "")
                       + (", target at the last step" if targets_at == LAST_STEP else ""))
     return ds

@@ -44,7 +44,7 @@ def test_windows_of_the_file_split_by_time(tmp_path):
     np.testing.assert_allclose(ds.y_train[5, :, 0], np.round(temp[6:20], 2))  # the next day
     np.testing.assert_allclose(ds.x_test[0, :, 0], np.round(temp[300:314], 2))  # test rows come after
     assert ds.feature_names == ["temp_c"] and ds.target_names == ["temp_c"]
-    assert describe(series(path)) == "Time series temps.csv: windows of 14 rows -> temp_c, 1 rows ahead"
+    assert describe(series(path)) == "Time series temps.csv: windows of 14 rows -> temp_c, 1 row ahead"
     last = load_dataset(series(path, targets_at=LAST_STEP, normalize=False))
     assert last.y_train.shape == (286, 1) and last.y_train[5, 0] == pytest.approx(round(temp[19], 2))
 
