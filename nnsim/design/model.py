@@ -245,7 +245,10 @@ class DatasetSpec:
     target column names), ``distribution`` (points in the unit square for a
     GAN, ``name``: line, gaussians, ring, disjoint, or drawn: the points of
     ``drawn`` with a little noise). ``task`` is ``classification`` or ``regression`` and
-    matters for CSV files; the other sources know their own.
+    matters for CSV files; the other sources know their own. ``scale_targets``
+    standardises a CSV file's regression targets (predictions are shown in the
+    file's units again). With ``window`` > 0 a CSV file is a time series cut
+    into windows for a recurrent network (``nnsim.data.windows``).
     """
 
     source: str = "playground"
@@ -259,6 +262,15 @@ class DatasetSpec:
     task: str = "classification"
     normalize: bool = False
     drawn: list[tuple[float, float]] = field(default_factory=list)  # source "distribution", name "drawn"
+    scale_targets: bool = False  # csv regression: the network learns standardised targets
+    # csv as a time series (rows in time order) for a recurrent network: windows
+    # of ``window`` rows (0: the rows are separate samples), targets ``horizon``
+    # rows ahead, at every step or the last; ``inputs``: the input columns
+    # (none named: every column that is not a target).
+    window: int = 0
+    horizon: int = 0
+    inputs: list[str] = field(default_factory=list)
+    targets_at: str = "every_step"
 
 
 #: An image input's size where its options do not say (the image layer type's defaults).

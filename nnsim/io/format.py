@@ -142,9 +142,18 @@ def _history_record(h: HistoryRecord) -> dict:
     return out
 
 
+_LATER_DATASET_FIELDS = ("scale_targets", "window", "horizon", "inputs", "targets_at")
+_DEFAULT_SPEC = DatasetSpec()
+
+
 def _dataset_record(spec: DatasetSpec) -> dict:
     """Drawn points only where there are some."""
-    out = {**_record(spec, skip=("drawn",)), "targets": list(spec.targets)}
+    # Fields added later are written only where they are not their default,
+    # so a design that does not use them is written as before.
+    later = tuple(f for f in _LATER_DATASET_FIELDS if getattr(spec, f) == getattr(_DEFAULT_SPEC, f))
+    out = {**_record(spec, skip=("drawn",) + later), "targets": list(spec.targets)}
+    if "inputs" in out:
+        out["inputs"] = list(spec.inputs)
     if spec.drawn:
         out["drawn"] = [[float(x), float(y)] for x, y in spec.drawn]
     return out
@@ -350,6 +359,11 @@ def _dataset(obj, path) -> DatasetSpec:
         task=r.get("task", _str, d.task),
         normalize=r.get("normalize", _bool, d.normalize),
         drawn=r.get("drawn", read_drawn, []),
+        scale_targets=r.get("scale_targets", _bool, d.scale_targets),
+        window=r.get("window", _whole("dataset.window"), d.window),
+        horizon=r.get("horizon", _whole("dataset.horizon"), d.horizon),
+        inputs=[_str(t, f"{r._where('inputs')}[{i}]") for i, t in enumerate(r.get("inputs", _list, []))],
+        targets_at=r.get("targets_at", _str, d.targets_at),
     )
 
 

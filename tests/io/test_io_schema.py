@@ -301,6 +301,8 @@ def _full_dict() -> dict:
     d.history[0].losses = {"generator": 0.25}
     d.gan = GanSettings()
     d.dataset.drawn = [(0.25, 0.5)]
+    d.dataset.scale_targets = True  # written only when on
+    d.dataset.window, d.dataset.horizon, d.dataset.inputs, d.dataset.targets_at = 12, 1, ["a"], "last_step"
     out = design_to_dict(d)
     out["connections"][0]["delay"] = 0  # written only when not 0
     return out

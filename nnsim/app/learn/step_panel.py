@@ -452,7 +452,8 @@ class StepThroughPanel(DockPanel):
                                   "Learn ▸ Step Through a Convolution")
             if not self.input_spins:
                 raise DesignError("the design has no input neurons yet")
-            self.walk = build_walkthrough(design, self.inputs(), self.target())
+            raw = self.samples.raw(self.sample) if self.samples is not None and self.sample is not None else None
+            self.walk = build_walkthrough(design, self.inputs(), self.target(), raw=raw)
         except (DesignError, ValueError) as e:
             self.walk = None
             text = f"The network cannot be computed as it is: {escape(str(e))}."

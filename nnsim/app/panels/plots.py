@@ -287,6 +287,7 @@ class CostPlot(QWidget):
     @Slot()
     def keep_as_old_run(self) -> None:
         """The current curves become a faded 'previous run'."""
+        self.refresh()  # records not drawn yet (no frame since they came) belong to that run
         if self.series.n == 0:
             return
         old = self.series

@@ -71,6 +71,10 @@ class DocumentSync:
         self.dirty = bool(pending) or counters is not None and counters[0] != (
             design.history[-1].step if design.history else 0) or not numbers.equals(now)
 
+    def data_changed(self, design: Design) -> bool:
+        """The design trains on other data than the session was built with."""
+        return self._dataset is not None and design.dataset != self._dataset
+
     def unsynced(self, keeper: SessionKeeper) -> bool:
         """Training reached something the Document does not hold."""
         return keeper.session.trainer.step_count != self.synced_step or self.dirty
@@ -98,6 +102,7 @@ class DocumentSync:
         numbers, the history or the data differ)."""
         return (
             session is not None
+            and not is_gan(design)  # two networks: compiled anew (``SessionKeeper.build``)
             and not design.links  # link weights are not among the numbers a session takes
             and not is_gan(design)  # a GAN's two networks are compiled anew
             and Loss(design.training.loss) == session.network.loss
