@@ -18,7 +18,7 @@ import math
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QCursor, QKeySequence, QPainter, QPixmap, QTransform
-from PySide6.QtWidgets import QGraphicsView, QLabel
+from PySide6.QtWidgets import QApplication, QGraphicsView, QLabel
 
 from nnsim.app.canvas import export
 from nnsim.app.canvas import style as S
@@ -184,6 +184,9 @@ class CanvasView(QGraphicsView):
             self._fit_timer.start()
 
     def _settled_fit(self) -> None:
+        # Layouts still waiting to run (docks resized a moment ago) take their
+        # sizes first: a fit into a size about to change fits the wrong room.
+        QApplication.sendPostedEvents(None, QEvent.LayoutRequest)
         if self._fit_pending and self.isVisible():
             self._fit_pending = False
             self.fit_all()
