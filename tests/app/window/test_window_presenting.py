@@ -47,3 +47,49 @@ def test_presentation_mode_scales_text_and_canvas_and_restores_them(shown, qtbot
     assert not shown.presenting.presenting
     assert app.font().pointSizeF() == pytest.approx(size) and shown.canvas.zoom == pytest.approx(zoom)
     qtbot.waitUntil(lambda: not shown.isFullScreen(), timeout=3000)
+
+
+ALT_CTRL = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+
+
+def test_a_larger_text_size_takes_the_canvas_and_the_plots_along_and_is_remembered(shown, make_window):
+    app = QApplication.instance()
+    size, zoom = app.font().pointSizeF(), shown.canvas.zoom
+    axis = shown.training.cost.loss_plot.getAxis("left")
+    width = axis.fixedWidth
+    QTest.keyClick(shown, Qt.Key.Key_Equal, ALT_CTRL)  # View ▸ Text Size ▸ Larger Text
+    QApplication.processEvents()
+    scale = shown.presenting.text_size
+    assert scale > 1
+    assert app.font().pointSizeF() == pytest.approx(size * scale)
+    assert shown.inspector.font().pointSizeF() == pytest.approx(size * scale)
+    assert shown.canvas.zoom == pytest.approx(zoom * scale)  # the network's labels grow with the text
+    assert axis.fixedWidth == round(width * scale)  # room for the larger tick labels
+    assert axis.style["tickFont"].pointSizeF() == pytest.approx(size * scale)
+    again, _ = make_window(example_path("xor-mlp"))  # the next start remembers it
+    assert again.presenting.text_size == scale
+    assert app.font().pointSizeF() == pytest.approx(size * scale)
+    QTest.keyClick(shown, Qt.Key.Key_0, ALT_CTRL)  # Normal Text Size
+    assert app.font().pointSizeF() == pytest.approx(size)
+    assert shown.canvas.zoom == pytest.approx(zoom)
+    assert axis.fixedWidth == width and axis.style["tickFont"] is None
+
+
+def test_presentation_mode_widens_the_lines_on_the_canvas_and_in_the_plots(shown):
+    from nnsim.app.canvas import style as S
+
+    cost = shown.training.cost
+    curve_width = cost.train_curve.opts["pen"].widthF()
+    pen_width = S.bucket_pen(0, True).widthF()
+    axis = cost.loss_plot.getAxis("left")
+    width = axis.fixedWidth
+    QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    try:
+        assert S.bucket_pen(0, True).widthF() == pytest.approx(2 * pen_width)
+        assert cost.train_curve.opts["pen"].widthF() == pytest.approx(2 * curve_width)
+        assert axis.fixedWidth == round(width * SCALE)
+    finally:
+        QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert S.bucket_pen(0, True).widthF() == pytest.approx(pen_width)
+    assert cost.train_curve.opts["pen"].widthF() == pytest.approx(curve_width)
+    assert axis.fixedWidth == width
