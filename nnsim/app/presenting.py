@@ -45,7 +45,7 @@ class Presenting(QObject):
         if app.property(_BASE) is None:
             app.setProperty(_BASE, app.font().pointSizeF())
         self._base = float(app.property(_BASE))
-        self._saved = None  # (zoom, was full screen) while presenting
+        self._saved = None  # (zoom, was full screen, workspace) while presenting
         self.text_size = 1.0
         self._scale = 1.0  # the text size now applied (presentation included)
         self.full_screen = self._action("full_screen", "&Full Screen", Qt.Key.Key_F11,
@@ -135,7 +135,7 @@ class Presenting(QObject):
     def _present(self, on: bool) -> None:
         view = self.window.canvas
         if on and self._saved is None:
-            self._saved = (view.zoom, self.window.isFullScreen())
+            self._saved = (view.zoom, self.window.isFullScreen(), self.window.workspaces.current)
             self._apply(self.text_size * SCALE, zoom_with_it=False)
             self._lines(LINES)
             self.full_screen.setChecked(True)
@@ -145,12 +145,15 @@ class Presenting(QObject):
             view.fit_all()
             view.set_zoom(min(view.zoom, wanted))
         elif not on and self._saved is not None:
-            zoom, was_full = self._saved
+            zoom, was_full, workspace = self._saved
             self._saved = None
             self._apply(self.text_size, zoom_with_it=False)
             self._lines(1.0)
-            view.set_zoom(zoom)
             self.full_screen.setChecked(was_full)
+            if workspace == self.window.workspaces.current:
+                view.set_zoom(zoom)
+            else:  # another workspace, another room: the zoom from before would not fit
+                view.fit_when_settled()
 
     def _lines(self, factor: float) -> None:
         S.set_line_scale(factor)

@@ -93,3 +93,21 @@ def test_presentation_mode_widens_the_lines_on_the_canvas_and_in_the_plots(shown
     assert S.bucket_pen(0, True).widthF() == pytest.approx(pen_width)
     assert cost.train_curve.opts["pen"].widthF() == pytest.approx(curve_width)
     assert axis.fixedWidth == width
+
+
+def test_leaving_presentation_in_another_workspace_fits_the_network(shown, qtbot):
+    view = shown.canvas
+    shown.files.open(example_path("iris"))  # taller than the Learn workspace's canvas at this zoom
+    shown.workspaces.switch("train")
+    qtbot.wait(50)
+    QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+    def fitted():
+        seen = view.mapToScene(view.viewport().rect()).boundingRect()
+        return seen.contains(view.scene().content_rect())
+
+    shown.workspaces.switch("learn")  # a smaller canvas than Train's
+    qtbot.waitUntil(fitted, timeout=3000)
+    QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: not shown.isFullScreen(), timeout=3000)
+    qtbot.waitUntil(fitted, timeout=3000)
