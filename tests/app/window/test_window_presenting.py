@@ -111,3 +111,24 @@ def test_leaving_presentation_in_another_workspace_fits_the_network(shown, qtbot
     QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: not shown.isFullScreen(), timeout=3000)
     qtbot.waitUntil(fitted, timeout=3000)
+
+
+def test_presentation_leaves_the_cost_curves_room_and_their_labels_apart(shown):
+    from PySide6.QtGui import QFontMetrics
+
+    from nnsim.app.panels.plots import PLOT_LINES
+
+    cost = shown.training.cost
+    QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    try:
+        QApplication.processEvents()
+        line = QFontMetrics(QApplication.font()).height()
+        assert cost.graphics.minimumHeight() >= PLOT_LINES * line
+        axis = cost.loss_plot.getAxis("left")
+        for size in (90, 120, 200):  # a short loss axis: labels a line of text apart at least
+            levels = axis.tickValues(0.0, 1.0, size)
+            major = sorted(levels[0][1])
+            gaps = [(b - a) * size for a, b in zip(major, major[1:])]
+            assert len(major) >= 2 and min(gaps) >= line, (size, major)
+    finally:
+        QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
