@@ -113,12 +113,14 @@ class Presenting(QObject):
         font.setPointSizeF(self._base * scale)
         app.setFont(font)
         if ratio != 1.0:
-            for widget in self.window.findChildren(QWidget):  # text made larger or bold on purpose
-                if widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
+            for widget in self.window.findChildren(QWidget):
+                if widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):  # text made larger or bold on purpose
                     own = widget.font()
                     if own.pointSizeF() > 0:
                         own.setPointSizeF(own.pointSizeF() * ratio)
                         widget.setFont(own)
+                elif widget.styleSheet():  # a style sheet's widget keeps its font until polished again
+                    widget.setStyleSheet(widget.styleSheet())
         present_plots.scale_axes(self.window, scale)
         view = self.window.canvas
         view.text_scale = scale

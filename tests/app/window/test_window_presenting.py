@@ -63,6 +63,8 @@ def test_a_larger_text_size_takes_the_canvas_and_the_plots_along_and_is_remember
     assert scale > 1
     assert app.font().pointSizeF() == pytest.approx(size * scale)
     assert shown.inspector.font().pointSizeF() == pytest.approx(size * scale)
+    speed = shown.training.panel.speed_label  # a label with a style sheet of its own
+    assert speed.font().pointSizeF() == pytest.approx(size * scale)
     assert shown.canvas.zoom == pytest.approx(zoom * scale)  # the network's labels grow with the text
     assert axis.fixedWidth == round(width * scale)  # room for the larger tick labels
     assert axis.style["tickFont"].pointSizeF() == pytest.approx(size * scale)
