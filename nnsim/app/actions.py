@@ -294,6 +294,14 @@ def menu_actions(menu_bar) -> list[QAction]:
     return out
 
 
+# Keys of the canvas itself (not actions): choosing and connecting from the keyboard.
+CANVAS_KEYS = [
+    ("Choose the next / previous neuron (canvas)", "Tab, Shift+Tab"),
+    ("Connect the chosen neuron: choose the target, connect", "C, then Tab and Enter"),
+    ("Nudge the selection (a run of nudges is one undo step)", "Arrow keys (Shift: 5×)"),
+]
+
+
 class ShortcutsDialog(QDialog):
     """Every action with a shortcut, in a table."""
 
@@ -304,6 +312,7 @@ class ShortcutsDialog(QDialog):
         canvas_keys = {"Fit Network": "F, Home"}  # the canvas's own keys too
         rows = [(text, keys + ", " + canvas_keys[text] if text in canvas_keys and canvas_keys[text] not in keys
                  else keys) for text, keys in rows]
+        rows += CANVAS_KEYS
         table = QTableWidget(len(rows), 2)
         table.setHorizontalHeaderLabels(["Action", "Shortcut"])
         table.verticalHeader().hide()
