@@ -46,24 +46,9 @@ from nnsim.engine.ops.recurrent import Recurrent
 from nnsim.engine.ops.rnn import SimpleRNN
 from nnsim.engine.vocab import Activation
 from nnsim.exchange import ExportError, require_onnx
-from nnsim.exchange.refusals import common_refusal, layer_name
+from nnsim.exchange.common import common_refusal, layer_name, unique_identifiers
 
 OPSET = 17
-
-
-def _safe_names(names: list[str]) -> list[str]:
-    """Identifiers from layer names, unique: 'hidden 1' -> 'hidden_1'."""
-    out, seen = [], set()
-    for name in names:
-        base = re.sub(r"\W+", "_", name.strip()).strip("_") or "layer"
-        if base[0].isdigit():
-            base = "l_" + base
-        candidate, k = base, 2
-        while candidate in seen:
-            candidate, k = f"{base}_{k}", k + 1
-        seen.add(candidate)
-        out.append(candidate)
-    return out
 
 
 class _Graph:
@@ -135,8 +120,8 @@ def to_onnx(design: Design, dtype=np.float32):
     g = _Graph(onnx, dtype)
     sequences = net.recurrent or any(n.op is not None and n.op.stateful for n in net.layers)
     lead = ["N", "T"] if sequences else ["N"]
-    in_names = _safe_names([layer_name(design, n) for n in net.input_layers])
-    out_names = _safe_names([layer_name(design, n) for n in net.output_layers])
+    in_names = unique_identifiers([layer_name(design, n) for n in net.input_layers])
+    out_names = unique_identifiers([layer_name(design, n) for n in net.output_layers])
     out_names = [n if n not in in_names else n + "_out" for n in out_names]
     inputs = [helper.make_tensor_value_info(name, g.elem, lead + list(_shape(n)))
               for name, n in zip(in_names, net.input_layers)]
@@ -149,7 +134,7 @@ def to_onnx(design: Design, dtype=np.float32):
         _emit_all(g, design, net, tensors)
         for n, name in zip(net.output_layers, out_names):
             g.nodes.append(helper.make_node("Identity", [tensors[n.index]], [name], name=g.fresh("output")))
-    graph = helper.make_graph(g.nodes, _safe_names([design.name])[0], inputs, outputs, initializer=g.inits,
+    graph = helper.make_graph(g.nodes, unique_identifiers([design.name])[0], inputs, outputs, initializer=g.inits,
                               doc_string=f"{design.name}: exported from nnsim")
     from nnsim import __version__
 

@@ -26,8 +26,6 @@ stays 0 and does not train (the GRU's candidate part of it is nnsim's b_nh).
 
 from __future__ import annotations
 
-import keyword
-import re
 import textwrap
 from collections.abc import Callable
 from pprint import pformat
@@ -43,7 +41,7 @@ from nnsim.engine.ops.dense import Dense
 from nnsim.engine.ops.gru import GRU
 from nnsim.engine.vocab import Activation, Optimizer
 from nnsim.exchange import ExportError
-from nnsim.exchange.refusals import common_refusal, layer_name
+from nnsim.exchange.common import common_refusal, layer_name, unique_identifiers
 from nnsim.exchange.torch_template import RUNTIME
 
 TAKEN = {"x", "self", "sums", "before", "t", "steps", "values", "torch", "nn", "F", "np", "z", "pairs"}
@@ -59,20 +57,6 @@ EXPRESSIONS = {
     Activation.STEP: "step({z}, self.{thr})",
     Activation.SIGN: "sign({z}, self.{thr})",
 }
-
-
-def _identifiers(names: list[str]) -> list[str]:
-    out, seen = [], set(TAKEN)
-    for name in names:
-        base = re.sub(r"\W+", "_", name.strip().lower()).strip("_") or "layer"
-        if base[0].isdigit() or keyword.iskeyword(base):
-            base = "l_" + base
-        candidate, k = base, 2
-        while candidate in seen:
-            candidate, k = f"{base}_{k}", k + 1
-        seen.add(candidate)
-        out.append(candidate)
-    return out
 
 
 class _Module:
@@ -111,7 +95,7 @@ def module_source(design: Design, weights_name: str, data_name: str | None, memo
     problem = _refusal(design, net)
     if problem:
         raise ExportError(problem)
-    names = _identifiers([layer_name(design, n) for n in net.layers])
+    names = unique_identifiers([layer_name(design, n) for n in net.layers], lower=True, taken=TAKEN)
     m = _Module()
     for n in net.layers:
         _emit(m, design, net, n, names)

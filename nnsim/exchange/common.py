@@ -1,7 +1,11 @@
-"""What neither ONNX nor PyTorch export can express, said the same way for
-both: the checks each exporter starts with (``common_refusal``)."""
+"""What ONNX and PyTorch export share: what neither can express, said the
+same way for both (``common_refusal``), and names for layers as the other
+side's identifiers (``unique_identifiers``)."""
 
 from __future__ import annotations
+
+import keyword
+import re
 
 from nnsim.design.model import Design
 from nnsim.engine.ops.lstm import LSTM
@@ -28,3 +32,22 @@ def common_refusal(design: Design, net, target: str) -> str | None:
         return (f"layer '{layer_name(design, stateful[0])}': a recurrent block in a network with drawn loops "
                 "(connections to the next step) cannot be exported")
     return None
+
+
+def unique_identifiers(names: list[str], lower: bool = False, taken=()) -> list[str]:
+    """Identifiers made from layer names, each different from the others and
+    from ``taken``: 'hidden 1' -> 'hidden_1', a second 'hidden 1' ->
+    'hidden_1_2'; one that starts with a digit or is a Python keyword gets
+    'l_' in front (``lower``: in lower case)."""
+    out, seen = [], set(taken)
+    for name in names:
+        text = name.strip().lower() if lower else name.strip()
+        base = re.sub(r"\W+", "_", text).strip("_") or "layer"
+        if base[0].isdigit() or keyword.iskeyword(base):
+            base = "l_" + base
+        candidate, k = base, 2
+        while candidate in seen:
+            candidate, k = f"{base}_{k}", k + 1
+        seen.add(candidate)
+        out.append(candidate)
+    return out
