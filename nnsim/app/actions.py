@@ -85,6 +85,12 @@ class Actions:
                                [], None, "Save a picture of the network")
         self.export_svg = make("export_svg", "Export S&VG…", lambda: files.export(canvas("export_svg"), "svg"),
                                [], None, "Save a scalable drawing of the network")
+        self.export_image = make("export_image", "Export &Image…", lambda: files.export_image(w.canvas.picture()),
+                                 ["Ctrl+E"], None, "Save a picture of the network for slides (PNG, SVG or PDF)")
+        self.print = make("print", "&Print…", lambda: files.print_image(w.canvas.picture()), [StandardKey.Print],
+                          None, "Print the network (or print it to a PDF file)")
+        self.copy_image = make("copy_image", "Copy &Image", lambda: files.copy_image(w.canvas.picture()),
+                               ["Ctrl+Shift+C"], None, "Copy a picture of the network to the clipboard")
         self.quit = make("quit", "&Quit", w.close, [StandardKey.Quit, "Ctrl+Q"], None, "Close nnsim")
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.clear_recent = make("clear_recent", "&Clear Recent Files", files.clear_recent)
@@ -175,7 +181,7 @@ def build_menus(window: MainWindow, a: Actions) -> dict[str, QMenu]:
     file.addSeparator()
     file.addActions([a.save, a.save_as, a.revert])
     file.addSeparator()
-    file.addActions([a.export_png, a.export_svg])
+    file.addActions([a.export_image, a.export_png, a.export_svg, a.print])
     file.addSeparator()
     file.addAction(a.quit)
 
@@ -183,6 +189,7 @@ def build_menus(window: MainWindow, a: Actions) -> dict[str, QMenu]:
     edit.addActions([a.undo, a.redo])
     edit.addSeparator()
     edit.addActions([a.cut, a.copy, a.paste, a.duplicate, a.delete])
+    edit.addAction(a.copy_image)
     edit.addSeparator()
     edit.addAction(a.select_all)
     edit.addSeparator()

@@ -26,6 +26,8 @@ from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox, QWidget
 
 from nnsim.app.document import Document
+from nnsim.app.picture_menu import ExportImageDialog, ask_printer
+from nnsim.app.pictures import KINDS, PictureOptions, copy_picture, print_picture, write_picture
 from nnsim.app.reading import Cancelled, read_design
 from nnsim.app.settings import RecentFiles, data_dir
 from nnsim.design.edits import set_fields
@@ -269,7 +271,7 @@ class FileManager(QObject):
     def ask_export_path(self, kind: str) -> str | None:
         stem = self.document.path.stem if self.document.path else Path(self.suggested_name).stem
         start = str(self._save_dir() / f"{stem}.{kind}")
-        label = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}[kind]
+        label = KINDS[kind]
         path, _ = QFileDialog.getSaveFileName(self.window, f"Export {kind.upper()}", start, label)
         return path or None
 
@@ -459,6 +461,38 @@ class FileManager(QObject):
             self.show_error(f"Could not export {path.name}", "The picture could not be written there.")
             return False
         self.message.emit(f"Exported {path.name}")
+        return True
+
+    # -- pictures (File > Export Image, Edit > Copy Image, File > Print) --------------
+    picture_options = PictureOptions()  # the latest chosen, for the next export, copy or print
+
+    def ask_export_options(self) -> PictureOptions | None:
+        dialog = ExportImageDialog(self.picture_options, self.window)
+        return dialog.options() if dialog.exec() == ExportImageDialog.Accepted else None
+
+    def ask_printer(self):
+        return ask_printer(self.window)
+
+    def export_image(self, picture) -> bool:
+        """Ask how (format, background, scale, style), then where, then write."""
+        options = self.ask_export_options()
+        if options is None:
+            return False
+        self.picture_options = options
+        return self.export(lambda path: write_picture(picture, path, options), options.kind)
+
+    def copy_image(self, picture) -> None:
+        image = copy_picture(picture, self.picture_options)
+        self.message.emit(f"Copied a picture of {image.width()}×{image.height()} pixels")
+
+    def print_image(self, picture) -> bool:
+        printer = self.ask_printer()
+        if printer is None:
+            return False
+        if not print_picture(picture, printer, self.picture_options):
+            self.show_error("Could not print", "The printer did not accept the page.")
+            return False
+        self.message.emit("Printed")
         return True
 
     def _remember(self, path) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas import style as S
-from nnsim.app.canvas.items import DETAIL_LOD, DOT_LOD, R, NeuronItem, PortDrag, _inside, _shows_selected
+from nnsim.app.canvas.items import DETAIL_LOD, DOT_LOD, R, NeuronItem, PortDrag, _inside, _shows_selected, drawn_clean
 from nnsim.design.model import Layer, LayerKind
 
 
@@ -185,7 +185,7 @@ class LayerItem(PortDrag, QGraphicsItem):
         painter.setPen(ks.title)
         painter.setFont(S.font(12, True))
         painter.drawText(self._title_rect(), Qt.AlignHCenter | Qt.AlignBottom, self._title)
-        if lod < DETAIL_LOD:
+        if lod < DETAIL_LOD or drawn_clean(self):  # a picture shows no editing controls
             return
         minus, plus = self._buttons()
         for rect, part in ((minus, "minus"), (plus, "plus")):

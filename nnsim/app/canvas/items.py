@@ -27,6 +27,12 @@ def _shows_selected(item: QGraphicsItem) -> bool:
     return item.isSelected() and not getattr(item.scene(), "exporting", False)
 
 
+def drawn_clean(item: QGraphicsItem) -> bool:
+    """Drawn for a picture in the clean style: no editing controls (buttons,
+    ports), no hover or highlight marks, no step-through numbers."""
+    return getattr(item.scene(), "clean", False)
+
+
 def _inside(point: QPointF, center: QPointF, radius: float) -> bool:
     return math.hypot(point.x() - center.x(), point.y() - center.y()) <= radius
 
@@ -218,30 +224,33 @@ class NeuronItem(PortDrag, QGraphicsItem):
         ks = S.KIND_STYLE[self.kind]
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         circle = QRectF(-R, -R, 2 * R, 2 * R)
-        fill = S.value_color(self.value) if self.value is not None else ks.fill
+        clean = drawn_clean(self)
+        value = None if clean else self.value
+        fill = S.value_color(value) if value is not None else ks.fill
         if _shows_selected(self):
             ring = QPen(S.SELECT, 2.6)
         else:
-            ring = QPen(ks.ring.darker(115) if self._hover else ks.ring, 1.5)
+            ring = QPen(ks.ring.darker(115) if self._hover and not clean else ks.ring, 1.5)
         painter.setPen(ring)
         painter.setBrush(fill)
         painter.drawEllipse(circle)
         if self.thumbnail is not None:
             inside = circle.adjusted(1.5, 1.5, -1.5, -1.5)
-            if self.thumbnail.hasAlphaChannel():  # round already (see set_thumbnail)
+            exporting = getattr(self.scene(), "exporting", False)
+            if self.thumbnail.hasAlphaChannel() and not exporting:  # round already (see set_thumbnail)
                 painter.drawImage(inside, self.thumbnail)
             else:
                 painter.save()
                 clip = QPainterPath()
                 clip.addEllipse(inside)
-                painter.setClipPath(clip)
-                painter.drawImage(circle, self.thumbnail)
+                painter.setClipPath(clip)  # files clip too: an SVG's image is a square
+                painter.drawImage(inside if self.thumbnail.hasAlphaChannel() else circle, self.thumbnail)
                 painter.restore()
-        if self.highlighted:
+        if self.highlighted and not clean:
             painter.setPen(QPen(S.HIGHLIGHT, 3.0))
             painter.setBrush(Qt.NoBrush)
             painter.drawEllipse(circle.adjusted(-4, -4, 4, 4))
-        if self.target_state is not None:
+        if self.target_state is not None and not clean:
             painter.setPen(QPen(S.ACCEPT if self.target_state else S.REFUSED, 3.0))
             painter.setBrush(Qt.NoBrush)
             painter.drawEllipse(circle.adjusted(-4, -4, 4, 4))
@@ -270,9 +279,9 @@ class NeuronItem(PortDrag, QGraphicsItem):
             painter.setPen(S.MUTED)
             painter.setFont(S.font(9))
             painter.drawText(rect, Qt.AlignHCenter | Qt.AlignTop, self.readout)
-        if self.value is not None:
+        if value is not None:
             self._paint_value(painter)
-        if self.has_port and (self._hover or _shows_selected(self) or self._connecting):
+        if self.has_port and not clean and (self._hover or _shows_selected(self) or self._connecting):
             self._paint_port(painter, ks)
 
     def _paint_glyph(self, painter: QPainter, ks: S.KindStyle) -> None:

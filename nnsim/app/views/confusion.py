@@ -8,6 +8,7 @@ from PySide6.QtCore import QRectF, Qt, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.colors import NEGATIVE, POSITIVE
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView
@@ -82,6 +83,7 @@ class ConfusionView(HeavyView):
         self.title.setWordWrap(True)
         lay.addWidget(self.title)
         self.matrix = MatrixWidget()
+        self.pictures = PictureMenu(self.matrix, "Confusion matrix")
         lay.addWidget(self.matrix, 1)
         self.follow(controller, self._session)
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE, TRAIN_RING, to_rgba
 from nnsim.app.square import SquareLayout
 from nnsim.app.training.controller import TrainingController
@@ -170,6 +171,7 @@ class NeuronDetail(HeavyView):
         lay.addWidget(self.title)
         self.plot_widget, self.plot, self.image = map_plot()
         self.plot.setMouseEnabled(False, False)  # always the whole input plane, in its own units
+        self.pictures = PictureMenu(self.plot_widget, "Neuron map")
         self.points = pg.ScatterPlotItem(size=4, pen=pg.mkPen(TRAIN_EDGE, width=TRAIN_RING / 2))
         self.points.setZValue(5)
         self.plot.addItem(self.points)
