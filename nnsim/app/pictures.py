@@ -66,7 +66,8 @@ class WidgetPicture:
         painter.save()
         painter.translate(target.topLeft())
         painter.scale(target.width() / max(size.width(), 1.0), target.height() / max(size.height(), 1.0))
-        self.widget.render(painter, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
+        # QWidget's own render: a QGraphicsView (every pyqtgraph plot) overrides render() to draw its scene only.
+        QWidget.render(self.widget, painter, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
         painter.restore()
 
 
@@ -85,8 +86,10 @@ def render_image(picture, options: PictureOptions) -> QImage:
     image.fill(fill if fill is not None else Qt.transparent)
     painter = QPainter(image)
     painter.setRenderHints(RENDER_HINTS)
-    picture.paint(painter, QRectF(image.rect()), options)
-    painter.end()
+    try:
+        picture.paint(painter, QRectF(image.rect()), options)
+    finally:
+        painter.end()
     return image
 
 
@@ -107,10 +110,12 @@ def write_svg(picture, path, options: PictureOptions) -> bool:
     painter.setRenderHints(RENDER_HINTS)
     target = QRectF(0, 0, size.width(), size.height())
     fill = background_color(options, picture.canvas_color)
-    if fill is not None:
-        painter.fillRect(target, fill)
-    picture.paint(painter, target, options)
-    painter.end()
+    try:
+        if fill is not None:
+            painter.fillRect(target, fill)
+        picture.paint(painter, target, options)
+    finally:
+        painter.end()
     return Path(path).exists() and Path(path).stat().st_size > 0
 
 
@@ -130,10 +135,13 @@ def print_picture(picture, printer: QPrinter, options: PictureOptions) -> bool:
     k = min(page.width() / max(size.width(), 1.0), page.height() / max(size.height(), 1.0))
     target = QRectF(0, 0, size.width() * k, size.height() * k)
     fill = background_color(options, picture.canvas_color)
-    if fill is not None and options.background != "white":  # paper is white already
-        painter.fillRect(target, fill)
-    picture.paint(painter, target, options)
-    return painter.end()
+    try:
+        if fill is not None and options.background != "white":  # paper is white already
+            painter.fillRect(target, fill)
+        picture.paint(painter, target, options)
+    finally:
+        ended = painter.end()
+    return ended
 
 
 def write_pdf(picture, path, options: PictureOptions) -> bool:

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QContextMenuEvent, QImage
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox
@@ -164,3 +164,58 @@ def test_copy_image_and_print_to_pdf(make_window, qtbot, tmp_path, monkeypatch):
     data = (tmp_path / "net.pdf").read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 2000
     assert not answers.errors
+
+
+def _menu_click(qtbot, menu_of, text: str) -> None:
+    """Right-click the widget (the context-menu event Qt sends for it), then
+    click the menu's item ``text``."""
+    widget = menu_of.widget
+    target = widget.viewport() if hasattr(widget, "viewport") else widget
+    pos = target.rect().center()
+    QApplication.sendEvent(target, QContextMenuEvent(QContextMenuEvent.Mouse, pos, target.mapToGlobal(pos)))
+    menu = menu_of.menu
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    action = next(a for a in menu.actions() if a.text() == text)
+    QTest.mouseClick(menu, Qt.LeftButton, Qt.NoModifier, menu.actionGeometry(action).center())
+    qtbot.waitUntil(lambda: not menu.isVisible(), timeout=2000)
+
+
+def test_plots_are_copied_saved_and_printed_from_their_context_menu(make_window, qtbot, tmp_path, monkeypatch):
+    import nnsim.app.picture_menu as picture_menu
+
+    window, _ = make_window(example_path("xor-mlp"))
+    window.resize(1366, 768)
+    window.show()
+    ui, c = window.training, window.training.controller
+    for dock in ui.docks.values():
+        dock.show()
+        dock.raise_()
+    qtbot.waitUntil(lambda: c.session is not None, timeout=20000)
+    c.play()
+    qtbot.waitUntil(lambda: c.epoch > 3, timeout=20000)
+    c.pause()
+    qtbot.waitUntil(lambda: ui.confusion.matrix.matrix is not None, timeout=20000)
+    saved = iter([tmp_path / "cost.svg", tmp_path / "confusion.png", tmp_path / "map.png"])
+    monkeypatch.setattr(picture_menu, "ask_picture_path", lambda *args: str(next(saved)))
+    _menu_click(qtbot, ui.cost.pictures, "Save Image As…")
+    svg = ET.parse(tmp_path / "cost.svg").getroot()
+    assert any(t.text and "loss" in t.text for t in svg.iter(f"{SVG}text"))  # axis titles stay text
+    _menu_click(qtbot, ui.confusion.pictures, "Save Image As…")
+    matrix = QImage(str(tmp_path / "confusion.png"))
+    size = ui.confusion.matrix.size()
+    assert (matrix.width(), matrix.height()) == (size.width() * 2, size.height() * 2)
+    assert len(np.unique(_pixels(matrix)[..., :3].reshape(-1, 3), axis=0)) > 20  # cells, numbers: not blank
+    _menu_click(qtbot, ui.output.pictures, "Save Image As…")
+    assert QImage(str(tmp_path / "map.png")).width() == ui.output.plot_widget.width() * 2
+
+    QApplication.clipboard().clear()
+    _menu_click(qtbot, ui.histograms.pictures, "Copy Image")
+    copied = QApplication.clipboard().image()
+    assert copied.width() == ui.histograms.graphics.width() * 2
+
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "cost.pdf"))
+    monkeypatch.setattr(picture_menu, "ask_printer", lambda parent: printer)
+    _menu_click(qtbot, ui.cost.pictures, "Print…")
+    assert (tmp_path / "cost.pdf").read_bytes().startswith(b"%PDF")
