@@ -80,6 +80,8 @@ class Actions:
         self.save = make("save", "&Save", files.save, [StandardKey.Save], "save", "Save the design")
         self.save_as = make("save_as", "Save &As…", files.save_as, [StandardKey.SaveAs, "Ctrl+Shift+S"], None,
                             "Save the design under a new name")
+        self.save_with_data = make("save_with_data", "Save &with Data…", files.save_with_data, [], None,
+                                   "Save the design with its CSV data inside, to open anywhere without the file")
         self.revert = make("revert", "&Revert", files.revert, [], None, "Reload the design from its file")
         self.export_png = make("export_png", "Export &PNG…", lambda: files.export(canvas("export_png"), "png"),
                                [], None, "Save a picture of the network")
@@ -179,7 +181,7 @@ def build_menus(window: MainWindow, a: Actions) -> dict[str, QMenu]:
     window.examples_menu.setObjectName("examples_menu")
     window.fill_examples_menu()
     file.addSeparator()
-    file.addActions([a.save, a.save_as, a.revert])
+    file.addActions([a.save, a.save_as, a.save_with_data, a.revert])
     file.addSeparator()
     file.addActions([a.export_image, a.export_png, a.export_svg, a.print])
     file.addSeparator()

@@ -30,6 +30,8 @@ from nnsim.app.picture_menu import ExportImageDialog, ask_printer
 from nnsim.app.pictures import KINDS, PictureOptions, copy_picture, print_picture, write_picture
 from nnsim.app.reading import Cancelled, read_design
 from nnsim.app.settings import RecentFiles, data_dir
+from nnsim.data.base import DataError
+from nnsim.data.csv_file import file_text
 from nnsim.design.edits import set_fields
 from nnsim.design.model import Design
 from nnsim.design.validate import DesignError
@@ -370,8 +372,8 @@ class FileManager(QObject):
             return self.save_as()
         return self._write(self.document.path)
 
-    def save_as(self) -> bool:
-        path = self.ask_save_path()
+    def save_as(self, path: str | None = None) -> bool:
+        path = path or self.ask_save_path()
         if not path:
             return False
         path = Path(path)
@@ -389,6 +391,36 @@ class FileManager(QObject):
             return False
         self.document.set_path(path.resolve())
         return True
+
+    def save_with_data(self) -> bool:
+        """Save As, with the CSV file's rows kept inside the design, so it
+        opens and trains on a machine without the file. The design keeps
+        them (one undo step) until another file is chosen."""
+        spec = self.document.design.dataset
+        if spec.source != "csv" or not spec.path.strip():
+            self.show_error("No CSV data to keep in the design",
+                            "This design trains on built-in data, which every nnsim has: Save is enough.")
+            return False
+        text = spec.csv_text
+        if not text:
+            stored = Path(spec.path)
+            if not stored.is_absolute() and self.document.path is not None:
+                stored = self.document.path.parent / stored
+            try:
+                text = file_text(stored)
+            except DataError as e:
+                self.show_error("Could not keep the data in the design", one_line(e))
+                return False
+        path = self.ask_save_path()
+        if not path:
+            return False
+        kept = not spec.csv_text and self.document.push("Keep the data in the design", set_fields(
+            ("design", None), self.document.design, dataset=dataclasses.replace(spec, csv_text=text)))
+        if self.save_as(path):
+            return True
+        if kept:
+            self.document.undo_stack.undo()
+        return False
 
     def _write(self, path: Path) -> bool:
         self.about_to_save.emit()

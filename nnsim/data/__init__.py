@@ -64,6 +64,9 @@ def load_dataset(spec: DatasetSpec, base_dir: Path | None = None) -> Dataset:
         if not str(spec.path or "").strip():
             raise DataError("no CSV file chosen for the data set")
         path = Path(spec.path)
+        if spec.csv_text:  # the data travels inside the design: the path only names it
+            return load_csv(path, list(spec.targets), spec.task, train_ratio, rng, bool(spec.normalize),
+                            text=spec.csv_text)
         if not path.is_absolute() and base_dir is not None:
             path = Path(base_dir) / path
         return load_csv(path, list(spec.targets), spec.task, train_ratio, rng, bool(spec.normalize))
@@ -102,7 +105,8 @@ def describe(spec: DatasetSpec) -> str:
     if source == "csv":
         name = Path(str(spec.path)).name if str(spec.path or "").strip() else "(no file chosen)"
         targets = ", ".join(spec.targets) if spec.targets else "(no target chosen)"
-        return f"CSV {name} -> {targets}"
+        kept = " (kept in the design)" if spec.csv_text else ""
+        return f"CSV {name}{kept} -> {targets}"
     return f"Unknown data source '{spec.source}'"
 
 

@@ -244,7 +244,8 @@ class DatasetSpec:
     or ``csv`` (``path``, relative to the design file, and ``targets``: the
     target column names), ``distribution`` (points in the unit square for a
     GAN, ``name``: line, gaussians, ring, disjoint, or drawn: the points of
-    ``drawn`` with a little noise). ``task`` is ``classification`` or ``regression`` and
+    ``drawn`` with a little noise). A CSV file's text may travel inside the design
+    (``csv_text``); then ``path`` only names it. ``task`` is ``classification`` or ``regression`` and
     matters for CSV files; the other sources know their own.
     """
 
@@ -259,6 +260,8 @@ class DatasetSpec:
     task: str = "classification"
     normalize: bool = False
     drawn: list[tuple[float, float]] = field(default_factory=list)  # source "distribution", name "drawn"
+    # The CSV file's text kept in the design (File > Save with data); "" reads ``path``.
+    csv_text: str = ""
 
 
 #: An image input's size where its options do not say (the image layer type's defaults).

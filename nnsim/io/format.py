@@ -128,10 +128,12 @@ def _history_record(h: HistoryRecord) -> dict:
 
 
 def _dataset_record(spec: DatasetSpec) -> dict:
-    """Drawn points only where there are some."""
-    out = {**_record(spec, skip=("drawn",)), "targets": list(spec.targets)}
+    """Drawn points and CSV text only where there are some."""
+    out = {**_record(spec, skip=("drawn", "csv_text")), "targets": list(spec.targets)}
     if spec.drawn:
         out["drawn"] = [[float(x), float(y)] for x, y in spec.drawn]
+    if spec.csv_text and spec.source == "csv":  # another source has no use for it
+        out["csv_text"] = spec.csv_text
     return out
 
 
@@ -461,7 +463,23 @@ def _dataset(obj, path) -> DatasetSpec:
         task=r.get("task", _str, d.task),
         normalize=r.get("normalize", _bool, d.normalize),
         drawn=r.get("drawn", _drawn, []),
+        csv_text=r.get("csv_text", _csv_text, ""),
     )
+
+
+MAX_CSV_TEXT_BYTES = 256 * 1024 * 1024  # as a CSV file read from disk (nnsim.data.csv_file.MAX_CSV_BYTES)
+
+
+def _csv_text(v, where):
+    """A CSV file's text kept in the design: text without NUL, at most
+    MAX_CSV_TEXT_BYTES in UTF-8 (a character is at least one byte, so the
+    length is checked before anything is encoded)."""
+    v = _str(v, where)
+    if len(v) > MAX_CSV_TEXT_BYTES or len(v.encode("utf-8")) > MAX_CSV_TEXT_BYTES:
+        raise FormatError(f"{where}: more than {MAX_CSV_TEXT_BYTES:,} bytes of CSV text (the most a CSV file can be)")
+    if "\0" in v:
+        raise FormatError(f"{where}: CSV text cannot hold a NUL character")
+    return v
 
 
 def _drawn(v, where):

@@ -301,6 +301,7 @@ def _full_dict() -> dict:
     d.dataset.drawn = [(0.25, 0.5)]
     out = design_to_dict(d)
     out["connections"][0]["delay"] = 0  # written only when not 0
+    out["dataset"]["csv_text"] = "x,y\n1,2\n"  # written only for a CSV source
     return out
 
 
