@@ -21,8 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnsim.app.pictures import BACKGROUNDS, KINDS, SCALES, PictureOptions, WidgetPicture, copy_picture, \
-    print_picture, write_picture
+from nnsim.app.pictures import (
+    BACKGROUNDS,
+    KINDS,
+    SCALES,
+    PictureOptions,
+    WidgetPicture,
+    copy_picture,
+    print_picture,
+    write_picture,
+)
 
 
 class ExportImageDialog(QDialog):
@@ -45,7 +53,8 @@ class ExportImageDialog(QDialog):
         for s in SCALES:
             self.scale.addItem(f"{s:g}×", s)
         self.scale.setCurrentIndex(max(0, self.scale.findData(options.scale)))
-        self.clean = QCheckBox("Clean style: no −/+ buttons, ports or step-through numbers", objectName="export_clean")
+        self.clean = QCheckBox("Clean style: no −/+ buttons, ports or step-through numbers")
+        self.clean.setObjectName("export_clean")
         self.clean.setChecked(options.clean)
         form.addRow("Format:", self.kind)
         form.addRow("Background:", self.background)
