@@ -1,8 +1,8 @@
 """Pictures for slides: the canvas or a plot written as a PNG, SVG or PDF file,
 copied to the clipboard, or printed.
 
-A *picture* is anything with a ``size()`` in drawing units (a QSizeF) and a
-``paint(painter, target)`` that draws the whole of it into ``target``; the
+A *picture* is anything with a ``size(options)`` in drawing units (a QSizeF)
+and a ``paint(painter, target, options)`` that draws the whole of it into ``target``; the
 canvas (``nnsim.app.canvas.export.CanvasPicture``) and any widget
 (``WidgetPicture``) are pictures. SVG files are written with ``QSvgGenerator``
 in its SVG 1.1 mode, which keeps clip paths (the tiny profile drops them);
@@ -58,11 +58,11 @@ class WidgetPicture:
         self.widget = widget
         self.title = title
 
-    def size(self) -> QSizeF:
+    def size(self, options: PictureOptions | None = None) -> QSizeF:
         return QSizeF(self.widget.size())
 
     def paint(self, painter: QPainter, target: QRectF, options: PictureOptions) -> None:
-        size = self.size()
+        size = self.size(options)
         painter.save()
         painter.translate(target.topLeft())
         painter.scale(target.width() / max(size.width(), 1.0), target.height() / max(size.height(), 1.0))
@@ -72,13 +72,13 @@ class WidgetPicture:
 
 
 def _scale_for(picture, options: PictureOptions) -> float:
-    size = picture.size()
+    size = picture.size(options)
     return min(options.scale, MAX_SIDE / max(size.width(), size.height(), 1.0))
 
 
 def render_image(picture, options: PictureOptions) -> QImage:
     """The picture as an image, ``options.scale`` pixels per drawing unit."""
-    size = picture.size()
+    size = picture.size(options)
     scale = _scale_for(picture, options)
     image = QImage(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)),
                    QImage.Format_ARGB32_Premultiplied)
@@ -98,7 +98,7 @@ def write_png(picture, path, options: PictureOptions) -> bool:
 
 
 def write_svg(picture, path, options: PictureOptions) -> bool:
-    size = picture.size()
+    size = picture.size(options)
     gen = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)
     gen.setFileName(str(Path(path)))
     gen.setSize(QSize(round(size.width()), round(size.height())))
@@ -122,7 +122,7 @@ def write_svg(picture, path, options: PictureOptions) -> bool:
 def print_picture(picture, printer: QPrinter, options: PictureOptions) -> bool:
     """The picture on one page of ``printer`` (a real printer, or a PDF file
     when its output format is PDF), as large as fits, keeping its shape."""
-    size = picture.size()
+    size = picture.size(options)
     if size.width() > size.height():
         printer.setPageOrientation(QPageLayout.Orientation.Landscape)
     printer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)

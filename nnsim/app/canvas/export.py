@@ -54,8 +54,16 @@ class _Exporting:
         return False
 
 
-def export_rect(scene) -> QRectF:
+def export_rect(scene, clean: bool = True) -> QRectF:
+    """The drawing with a margin; outside the clean style, with the callouts
+    and other marks drawn over it too."""
     rect = scene.content_rect()
+    if not clean:
+        drawing = set(scene.drawing_items())
+        skip = {scene.hover_overlay, scene.select_overlay, scene.tools.toast}
+        for item in scene.items():
+            if item.parentItem() is None and item.isVisible() and item not in drawing and item not in skip:
+                rect = rect.united(item.sceneBoundingRect())
     if rect.isEmpty():
         rect = QRectF(0, 0, 200, 120)
     return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
@@ -71,12 +79,16 @@ class CanvasPicture:
         self.title = title
         self.source = export_rect(scene)
 
-    def size(self) -> QSizeF:
-        return self.source.size()
+    def source_for(self, options: PictureOptions | None) -> QRectF:
+        return self.source if options is None or options.clean else export_rect(self.scene, clean=False)
+
+    def size(self, options: PictureOptions | None = None) -> QSizeF:
+        return self.source_for(options).size()
 
     def paint(self, painter: QPainter, target: QRectF, options: PictureOptions) -> None:
+        source = self.source_for(options)
         with _Exporting(self.scene, options.clean):
-            self.scene.render(painter, target, self.source, Qt.KeepAspectRatio)
+            self.scene.render(painter, target, source, Qt.KeepAspectRatio)
 
 
 def export_png(scene, path, scale: float = 2.0, options: PictureOptions | None = None) -> bool:

@@ -181,11 +181,14 @@ class NeuronItem(PortDrag, QGraphicsItem):
         # Tight: the rubber band selects items whose whole bounding rect it holds.
         return self._rect
 
-    def _outside_rect(self) -> QRectF:
+    def _outside_rect(self, value_shown: bool | None = None) -> QRectF:
+        """Where the label beside the circle goes: further out while a value
+        box is drawn between them (``value_shown`` None: whenever there is a value)."""
         w = self._outside_width
         if self.kind == LayerKind.OUTPUT:
             return QRectF(R + S.LAYER_PAD + 4, -8, w, 16)
-        left = -R - S.LAYER_PAD - 4 - w - (48 if self.value is not None else 0)
+        shown = self.value is not None if value_shown is None else value_shown
+        left = -R - S.LAYER_PAD - 4 - w - (48 if shown else 0)
         return QRectF(left, -8, w, 16)
 
     def _update_rect(self) -> None:
@@ -266,7 +269,7 @@ class NeuronItem(PortDrag, QGraphicsItem):
             painter.setPen(ks.title)
             painter.setFont(S.font(11, True))
             align = Qt.AlignLeft if self.kind == LayerKind.OUTPUT else Qt.AlignRight
-            painter.drawText(self._outside_rect(), align | Qt.AlignVCenter, self.outside)
+            painter.drawText(self._outside_rect(value is not None), align | Qt.AlignVCenter, self.outside)
         if self.kind != LayerKind.INPUT:
             self._paint_glyph(painter, ks)
         if self.readout:
