@@ -40,7 +40,19 @@ def main(workspace: str) -> None:
         window.document.undo_stack.setClean()
         app.quit()
 
-    QTimer.singleShot(1500, report)  # long after the layout has settled
+    # Report once the layout has settled: the viewport's size and the zoom the
+    # same for half a second, at least 1.5 s in (a loaded machine takes longer).
+    seen: list = []
+
+    def settle() -> None:
+        view = window.canvas
+        seen.append((view.viewport().width(), view.viewport().height(), view.zoom))
+        if len(seen) >= 30 and len(set(seen[-10:])) == 1 or len(seen) >= 400:
+            report()
+        else:
+            QTimer.singleShot(50, settle)
+
+    QTimer.singleShot(50, settle)
     app.exec()
 
 
