@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnsim.design.compile import compile_design
+from nnsim.design.layer_types import TYPES
 from nnsim.design.model import Design
+from nnsim.design.validate import DesignError
 from nnsim.design.names import NeuronNames
 from nnsim.explain import fmt
 
@@ -118,6 +120,12 @@ class Landscape:
     """A compiled copy of the design with two parameters to vary."""
 
     def __init__(self, design: Design, x: np.ndarray, y: np.ndarray, px: Param, py: Param):
+        blocks = [layer.name for layer in design.layers if layer.type in TYPES and TYPES[layer.type].drawn == "block"]
+        if blocks:
+            # A map is 41×41 passes over the whole data set: through convolutions or over time
+            # steps that is minutes of a frozen window, for two numbers of a dense layer.
+            raise DesignError(f"the map is drawn for networks of neurons only, and this design has layers drawn "
+                              f"as blocks ({', '.join(blocks[:3])}{'…' if len(blocks) > 3 else ''})")
         self.design = design.copy()
         self.compiled = compile_design(self.design)
         self.net = self.compiled.network
