@@ -24,6 +24,7 @@ ARTICLE_ORDER = [
     "hidden-layer-xor",
     "backpropagation",
     "going-deeper",
+    "kernel-finds-edges",
     "loop-gives-memory",
     "gradients-fade",
     "gates-remember",

@@ -148,6 +148,7 @@ class BlocksMixin:
         """One value of a block's focused map is under the pointer (None:
         none): the image it is computed from marks the pixels it looks at."""
         field = None if pixel is None else receptive_field(self.design, lid, *pixel)
+        self.map_value_hovered.emit(lid, *(pixel if pixel is not None else (-1, -1)))
         for item in self.block_items.values():
             if item.type_name == "image":
                 item.set_field(field if field is not None and item.lid == self._image_of(lid) else None)

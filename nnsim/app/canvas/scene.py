@@ -72,6 +72,8 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
     neuron_hovered = Signal(int)
     # A block's feature map under the pointer or chosen: layer id, map index (-1: none).
     map_focus_changed = Signal(int, int)
+    # One value of a block's focused map under the pointer: layer id, row, column (-1, -1: none).
+    map_value_hovered = Signal(int, int, int)
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)

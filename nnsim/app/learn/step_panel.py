@@ -52,6 +52,11 @@ PHASE_NAMES = {FORWARD: "Forward pass", LOSS: "The loss", BACKWARD_PHASE: "Backw
 PHASE_COLOURS = {FORWARD: "#b07d00", LOSS: "#5e35b1", BACKWARD_PHASE: "#c2185b", UPDATE: "#2e7d32"}
 
 
+IMAGE_NOTE = ("This network reads an image, and the step-through follows a network of neurons one neuron at a "
+              "time. The blocks on the canvas show each convolution's kernels and its feature maps for the chosen "
+              "sample: hover over a map to see it large.")
+
+
 def _spin() -> QDoubleSpinBox:
     s = QDoubleSpinBox()
     s.setRange(-1e4, 1e4)
@@ -449,7 +454,10 @@ class StepThroughPanel(DockPanel):
             self.walk = build_walkthrough(design, self.inputs(), self.target())
         except (DesignError, ValueError) as e:
             self.walk = None
-            set_box(self.problem_box, f"The network cannot be computed as it is: {escape(str(e))}.")
+            if any(layer.kind == LayerKind.INPUT and layer.type == "image" for layer in design.layers):
+                set_box(self.problem_box, IMAGE_NOTE)
+            else:
+                set_box(self.problem_box, f"The network cannot be computed as it is: {escape(str(e))}.")
             self.overlay.clear()
             self.text.clear()
             self.phase_label.clear()
