@@ -108,6 +108,10 @@ def fit(design: Design, rng: np.random.Generator) -> list:
         if have == {name: tuple(shape) for name, shape in specs}:
             continue
         new = _arrays_for(design, layer, specs, rng) if specs else {}
+        # Arrays that still fit keep their numbers (a learned initial state added
+        # to a trained LSTM leaves its weights as they were).
+        new.update({name: layer.arrays[name] for name, shape in specs
+                    if name in layer.arrays and tuple(layer.arrays[name].shape) == tuple(shape)})
         ops.append(SetField(("layer", layer.id), "arrays", dict(layer.arrays), new))
     sizes = design.layer_sizes()
     by_id = {layer.id: layer for layer in design.layers}

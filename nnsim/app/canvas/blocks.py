@@ -56,6 +56,9 @@ def options_line(layer: Layer) -> str:
         if name == "padding":
             words.append(value)
             continue
+        if name == "initial_state":  # zeros, the usual start, goes without saying
+            words += ["learned start"] if value == "learned" else []
+            continue
         words.append(OPTION_TEXT.get(name, name + " {}").format(value))
     return " ".join(words)
 
