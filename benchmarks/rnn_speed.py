@@ -38,7 +38,7 @@ from nnsim.data.char_text import decode, generate, load_text, vocabulary
 from nnsim.data.sequences import one_hot
 from nnsim.engine import losses
 from nnsim.engine.activations import LayerActivation
-from nnsim.engine.adagrad import Adagrad
+from nnsim.engine.optimizers import Adagrad
 from nnsim.engine.ops.dense import Dense
 from nnsim.engine.ops.rnn import SimpleRNN
 from nnsim.engine.params import ParameterLayout, Parameters

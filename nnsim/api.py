@@ -24,9 +24,10 @@ def load(path: str | Path) -> Design:
     return _load(path)
 
 
-def save(design: Design, path: str | Path, include_history: bool = True) -> None:
-    """Write a .nnsim file atomically."""
-    _save(design, path, include_history)
+def save(design: Design, path: str | Path, include_history: bool = True, include_state: bool = True) -> None:
+    """Write a .nnsim file atomically (with the training state, so that
+    training continues exactly, unless ``include_state`` is False)."""
+    _save(design, path, include_history, include_state)
 
 
 def example(name: str) -> Design:

@@ -6,6 +6,8 @@
     nnsim predict DESIGN --sequence FILE
     nnsim predict DESIGN IMAGE.png [--invert]   (a design with an image input)
     nnsim examples                      list the shipped examples
+    nnsim export DESIGN --to {onnx,pytorch} OUT [--float64]
+    nnsim import MODEL.onnx OUT.nnsim   an ONNX model as a design file
 
 DESIGN is a .nnsim file or the name of a shipped example (``xor-mlp``).
 Exit status: 0 success, 2 bad input (one line on stderr), 3 the numbers are not
@@ -27,7 +29,7 @@ EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
 EXIT_NOT_FINITE = 3  # a prediction overflowed: the same failure as a diverged training run
 
-COMMANDS = ("train", "predict", "examples")
+COMMANDS = ("train", "predict", "examples", "export", "import")
 
 
 class BadInput(Exception):
@@ -301,12 +303,43 @@ def _examples(args) -> int:
     return EXIT_OK
 
 
+def _export(args) -> int:
+    from nnsim.exchange import export
+    from nnsim.saving import save_problem
+
+    path, design = _load(args.design)
+    problem = save_problem(args.out)
+    if problem:
+        raise BadInput(f"nnsim export: {problem}")
+    for written in export(design, args.to, args.out, float64=args.float64, base_dir=path.parent):
+        print(f"wrote {written}")
+    return EXIT_OK
+
+
+def _import(args) -> int:
+    from nnsim.io import FormatError, load, save
+    from nnsim.saving import save_problem
+
+    if not args.model.lower().endswith(".onnx"):
+        raise BadInput(f"nnsim import: {args.model} is not an .onnx file")
+    design = load(_design_path(args.model))
+    problem = save_problem(args.out)
+    if problem:
+        raise BadInput(f"nnsim import: {problem}")
+    try:
+        save(design, args.out)
+    except OSError as e:
+        raise FormatError(f"cannot write {args.out} ({e.strerror or e})") from None
+    print(f"wrote {args.out}")
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     from nnsim import __version__
 
     p = _Parser(
         prog="nnsim",
-        usage="nnsim [DESIGN]\n       nnsim {train,predict,examples} ...",
+        usage="nnsim [DESIGN]\n       nnsim {train,predict,examples,export,import} ...",
         description=(
             "Build a neural network by hand and watch it learn. 'nnsim' opens the window; "
             "'nnsim DESIGN' opens it with DESIGN (a .nnsim file or the name of a shipped example). "
@@ -335,7 +368,15 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--invert", action="store_true",
                     help="an image file of dark strokes on a light background: read 1 - each pixel")
     sub.add_parser("examples", help="list the shipped examples")
-    for sp in (t, pr):
+    ex = sub.add_parser("export", help="write a design as an ONNX model or a PyTorch module")
+    ex.add_argument("design", help="a .nnsim file or an example name")
+    ex.add_argument("--to", required=True, choices=("onnx", "pytorch"), help="the format")
+    ex.add_argument("out", metavar="OUT", help="the file to write (.onnx, or .py with its weights beside it)")
+    ex.add_argument("--float64", action="store_true", help="ONNX numbers in float64 (default float32)")
+    im = sub.add_parser("import", help="write an ONNX model as a design file")
+    im.add_argument("model", metavar="MODEL", help="an .onnx file")
+    im.add_argument("out", metavar="OUT", help="the .nnsim file to write")
+    for sp in (t, pr, ex, im):
         sp.error = p.error  # one-line errors from sub-commands too
     return p
 
@@ -371,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     from nnsim.data import DataError
     from nnsim.design.validate import DesignError
+    from nnsim.exchange import ExportError
     from nnsim.io import FormatError
 
     try:
@@ -382,8 +424,9 @@ def main(argv: list[str] | None = None) -> int:
         # Overflow in a weighted sum is reported in one line (predict) or as
         # divergence (train), not as NumPy warnings on stderr.
         with np.errstate(all="ignore"):
-            return {"train": _train, "predict": _predict, "examples": _examples}[args.command](args)
-    except (BadInput, FormatError, DesignError, DataError) as e:
+            return {"train": _train, "predict": _predict, "examples": _examples,
+                    "export": _export, "import": _import}[args.command](args)
+    except (BadInput, FormatError, DesignError, DataError, ExportError) as e:
         print(str(e).splitlines()[0] if str(e) else type(e).__name__, file=sys.stderr)
         return EXIT_BAD_INPUT
     except NotFinite as e:

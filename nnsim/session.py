@@ -16,7 +16,7 @@ from nnsim.data import CLASSIFICATION, REGRESSION, Dataset, load_dataset
 from nnsim.data.sequences import SequenceDataset
 from nnsim.design.compile import Compiled, compile_design
 from nnsim.design.gan import compile_gan, is_gan
-from nnsim.design.model import Activation, Design, Loss
+from nnsim.design.model import Activation, ArrayValue, Design, Loss, Optimizer, TrainingState
 from nnsim.design.settings import settings_problem
 from nnsim.design.validate import DesignError
 from nnsim.engine.adversarial import GROUPS
@@ -81,6 +81,29 @@ def sequence_data(ds: SequenceDataset, coding: TargetCoding) -> TrainingData:
     x_train, y_train, labels_train = part(ds.x_train, ds.y_train, ds.mask_train)
     x_test, y_test, labels_test = part(ds.x_test, ds.y_test, ds.mask_test)
     return TrainingData(x_train, y_train, x_test, y_test, labels_train, labels_test, coding, stream=ds.stream)
+
+
+def restorable(design: Design, net: Network) -> dict | None:
+    """The design's training state for the trainer of ``net`` (flat
+    vectors), or None when there is none or it does not fit: the network's
+    arrays have other names or shapes, or the history was cleared or changed
+    since."""
+    st = design.training_state
+    if st is None:
+        return None
+    if design.history and design.history[-1].epoch != st.epoch:
+        return None
+    layout = net.layout
+    flats = {}
+    for moment, by_name in st.arrays.items():
+        if set(by_name) != set(layout.names) or any(by_name[k].shape != layout.shapes[k] for k in layout.names):
+            return None
+        flat = np.empty(layout.size, dtype=net.dtype)
+        for name in layout.names:
+            flat[layout.slices[name]] = by_name[name].values.ravel()
+        flats[moment] = flat
+    return {"epoch": st.epoch, "step": st.step, "position": st.position, "optimizer": Optimizer(st.optimizer).value,
+            "t": st.t, "arrays": flats}
 
 
 @dataclass
@@ -157,17 +180,21 @@ class Session:
         self._start(net)
 
     def _start(self, net) -> None:
-        """The program of the design's learning rule, continuing its history."""
+        """The program of the design's learning rule, continuing its history
+        (and its optimizer's memory, where the design saved one that fits)."""
         design = self.design
-        rng = np.random.default_rng(self.seed)
         problem = program_problem(design.training.rule, net)
         if problem:
             raise DesignError(problem)
-        self.trainer: TrainingProgram = make_program(net, design.training, self.data, rng)
-        # Continue the design's history where it left off.
+        self.trainer: TrainingProgram = make_program(net, design.training, self.data, int(self.seed))
+        # Continue the design's history where it left off, with the
+        # optimizer's memory and the place in the epoch when they were saved.
         self._history_before = list(design.history)
         if design.history:
             self.trainer.continue_from(design.history[-1].epoch, design.history[-1].step)
+        state = restorable(design, net)
+        if state is not None and hasattr(self.trainer, "restore"):
+            self.trainer.restore(state)
 
     def _start_gan(self, dtype) -> None:
         """A GAN: both groups compiled; the data's samples are the real ones
@@ -218,6 +245,20 @@ class Session:
     def write_back(self) -> None:
         self.compiled.write_back(self.design)
         self.design.history = self._history_before + list(self.trainer.history)
+        self.design.training_state = self.training_state()
+
+    def training_state(self) -> TrainingState | None:
+        """The trainer's state as a design keeps it (None where the program
+        has none to keep)."""
+        state = self.trainer.state() if hasattr(self.trainer, "state") else None
+        if state is None:
+            return None
+        layout = self.network.layout
+        arrays = {moment: {name: ArrayValue(flat[layout.slices[name]].reshape(layout.shapes[name]))
+                           for name in layout.names}
+                  for moment, flat in state["arrays"].items()}
+        return TrainingState(epoch=state["epoch"], step=state["step"], position=state["position"],
+                             optimizer=Optimizer(state["optimizer"]), t=state["t"], arrays=arrays)
 
     def inspect(self, x, target=None) -> Inspection:
         """Forward and (with a target) backward numbers for one sample; the

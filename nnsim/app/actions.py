@@ -3,12 +3,13 @@
 Each action has a standard shortcut where the platform has one
 (``QKeySequence.StandardKey``) and a plain one otherwise; the Help menu's
 shortcut list is made from the same actions, so it cannot go stale.
+``window`` is the app's ``MainWindow`` (typed here as the QMainWindow it is:
+that module builds its menus from this one).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -16,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QMainWindow,
     QMenu,
     QTableWidget,
     QTableWidgetItem,
@@ -26,11 +28,9 @@ from PySide6.QtWidgets import (
 
 from nnsim.app.icons import icon
 from nnsim.app.panels.welcome import shipped_examples
+from nnsim.design.blocks import is_block
 from nnsim.design.model import LayerKind
 from nnsim.design.recipes import EditError
-
-if TYPE_CHECKING:
-    from nnsim.app.main_window import MainWindow
 
 StandardKey = QKeySequence.StandardKey
 
@@ -49,7 +49,7 @@ def _keys(*keys) -> list[QKeySequence]:
 class Actions:
     """Every action of the window, as attributes (``actions.save``…)."""
 
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: QMainWindow):
         self.window = window
         w, files = window, window.files
         stack = window.document.undo_stack
@@ -81,10 +81,17 @@ class Actions:
         self.save_as = make("save_as", "Save &As…", files.save_as, [StandardKey.SaveAs, "Ctrl+Shift+S"], None,
                             "Save the design under a new name")
         self.revert = make("revert", "&Revert", files.revert, [], None, "Reload the design from its file")
+        self.save_without_state = make("save_without_state", "Save &without Training State", files.save_without_state,
+                                       [], None, "Save the design without the optimizer's memory: "
+                                       "training goes on afresh when it is opened again")
         self.export_png = make("export_png", "Export &PNG…", lambda: files.export(canvas("export_png"), "png"),
                                [], None, "Save a picture of the network")
         self.export_svg = make("export_svg", "Export S&VG…", lambda: files.export(canvas("export_svg"), "svg"),
                                [], None, "Save a scalable drawing of the network")
+        self.export_onnx = make("export_onnx", "&Export ONNX…", lambda: files.export_design("onnx"), [], None,
+                                "Write the network as an ONNX model, for any ONNX runtime")
+        self.export_pytorch = make("export_pytorch", "Export P&yTorch…", lambda: files.export_design("pytorch"),
+                                   [], None, "Write the network as a PyTorch module with its weights and training")
         self.quit = make("quit", "&Quit", w.close, [StandardKey.Quit, "Ctrl+Q"], None, "Close nnsim")
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.clear_recent = make("clear_recent", "&Clear Recent Files", files.clear_recent)
@@ -120,7 +127,8 @@ class Actions:
         self.arrange = make("arrange", "Arrange &Layers", w.arrange, ["Ctrl+L"], "arrange",
                             "Line the layers up in tidy columns")
         self.connect_all = make("connect_all", "&Connect Layers", w.connect_layers, ["Ctrl+K"], "connect-all",
-                                "Connect each layer fully to the next (the selected layers, or all)")
+                                "Connect each layer fully to the next, or link it where one is a block "
+                                "(the selected layers, or all)")
 
         # View
         self.zoom_in = make("zoom_in", "Zoom &In", canvas("zoom_in"), [StandardKey.ZoomIn, "Ctrl+="], "zoom-in",
@@ -161,7 +169,7 @@ class Actions:
         return [a for a in vars(self).values() if isinstance(a, QAction)]
 
 
-def build_menus(window: MainWindow, a: Actions) -> dict[str, QMenu]:
+def build_menus(window: QMainWindow, a: Actions) -> dict[str, QMenu]:
     bar = window.menuBar()
     menus = {}
     file = menus["file"] = bar.addMenu("&File")
@@ -173,9 +181,9 @@ def build_menus(window: MainWindow, a: Actions) -> dict[str, QMenu]:
     window.examples_menu.setObjectName("examples_menu")
     window.fill_examples_menu()
     file.addSeparator()
-    file.addActions([a.save, a.save_as, a.revert])
+    file.addActions([a.save, a.save_as, a.save_without_state, a.revert])
     file.addSeparator()
-    file.addActions([a.export_png, a.export_svg])
+    file.addActions([a.export_png, a.export_svg, a.export_onnx, a.export_pytorch])
     file.addSeparator()
     file.addAction(a.quit)
 
@@ -202,7 +210,7 @@ def build_menus(window: MainWindow, a: Actions) -> dict[str, QMenu]:
     return menus
 
 
-def build_toolbar(window: MainWindow, a: Actions) -> QToolBar:
+def build_toolbar(window: QMainWindow, a: Actions) -> QToolBar:
     bar = QToolBar("Main toolbar", window)
     bar.setObjectName("main_toolbar")
     bar.setMovable(False)
@@ -223,7 +231,7 @@ def build_toolbar(window: MainWindow, a: Actions) -> QToolBar:
 
 
 # -- menus filled from data ------------------------------------------------------------
-def fill_recent_menu(window: MainWindow) -> None:
+def fill_recent_menu(window: QMainWindow) -> None:
     menu = window.recent_menu
     menu.clear()
     paths = window.files.recent.paths()
@@ -240,7 +248,7 @@ def fill_recent_menu(window: MainWindow) -> None:
     window.acts.clear_recent.setEnabled(bool(paths))
 
 
-def fill_examples_menu(window: MainWindow) -> None:
+def fill_examples_menu(window: QMainWindow) -> None:
     for example in shipped_examples():
         action = window.examples_menu.addAction(example.name)
         action.setStatusTip(example.summary)
@@ -286,6 +294,14 @@ def menu_actions(menu_bar) -> list[QAction]:
     return out
 
 
+# Keys of the canvas itself (not actions): choosing and connecting from the keyboard.
+CANVAS_KEYS = [
+    ("Choose the next / previous neuron (canvas)", "Tab, Shift+Tab"),
+    ("Connect the chosen neuron: choose the target, connect", "C, then Tab and Enter"),
+    ("Nudge the selection (a run of nudges is one undo step)", "Arrow keys (Shift: 5×)"),
+]
+
+
 class ShortcutsDialog(QDialog):
     """Every action with a shortcut, in a table."""
 
@@ -296,6 +312,7 @@ class ShortcutsDialog(QDialog):
         canvas_keys = {"Fit Network": "F, Home"}  # the canvas's own keys too
         rows = [(text, keys + ", " + canvas_keys[text] if text in canvas_keys and canvas_keys[text] not in keys
                  else keys) for text, keys in rows]
+        rows += CANVAS_KEYS
         table = QTableWidget(len(rows), 2)
         table.setHorizontalHeaderLabels(["Action", "Shortcut"])
         table.verticalHeader().hide()
@@ -337,22 +354,27 @@ def layer_columns(window_document, layer_ids=None) -> list[int]:
     rank = {LayerKind.INPUT: 0, LayerKind.HIDDEN: 1, LayerKind.OUTPUT: 2}
 
     def key(layer):
-        xs = [n.x for n in design.neurons_of(layer.id)]
-        return (rank[layer.kind], sum(xs) / len(xs) if xs else 0.0)
+        xs = [n.x for n in design.neurons_of(layer.id)] or [layer.x]  # a block: its own place
+        return (rank[layer.kind], sum(xs) / len(xs))
 
     return [lay.id for lay in sorted(layers, key=key)]
 
 
 def connect_consecutive(document, layer_ids) -> tuple[int, list[str]]:
-    """Fully connect each layer to the next, as one undo step. Returns how many
-    pairs were connected and the reasons for the ones that were not."""
+    """Fully connect each layer to the next (link them where one is a block),
+    as one undo step. Returns how many pairs were joined and the reasons for
+    the ones that were not."""
     stack = document.undo_stack
     done, refused = 0, []
     stack.beginMacro("Connect layers")
     try:
         for source, target in zip(layer_ids, layer_ids[1:]):
             try:
-                document.connect_layers(source, target)
+                index = document.index
+                if is_block(index.layer(source)) or is_block(index.layer(target)):
+                    document.link_layers(source, target)
+                else:
+                    document.connect_layers(source, target)
                 done += 1
             except EditError as e:
                 refused.append(str(e))

@@ -24,6 +24,7 @@ from nnsim.design.recipes import EditError
 # Commands that set the same field of the same object merge into one undo step
 # (a run of spin-box edits); they share this id.
 MERGE_ID = 4242
+NUDGE_ID = 4243  # a run of arrow-key nudges of the same neurons
 
 
 class EditCommand(QUndoCommand):
@@ -64,6 +65,29 @@ class EditCommand(QUndoCommand):
         if not (isinstance(other, EditCommand) and other.mergeable and self._keys() == other._keys()):
             return False
         self.ops = [SetField(a.target, a.field, a.old, b.new) for a, b in zip(self.ops, other.ops)]
+        return True
+
+
+class NudgeCommand(EditCommand):
+    """Neurons moved by the arrow keys. A run of nudges of the same neurons, in
+    any directions, merges into one undo step: each position keeps the value
+    from before the run and takes the last one."""
+
+    def __init__(self, document: Document, text: str, ops: list):
+        super().__init__(document, text, ops)
+        self.neurons = frozenset(op.target for op in ops)
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return NUDGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not (isinstance(other, NudgeCommand) and other.neurons == self.neurons):
+            return False
+        merged = {(op.target, op.field): op for op in self.ops}
+        for op in other.ops:
+            first = merged.get((op.target, op.field))
+            merged[(op.target, op.field)] = op if first is None else SetField(op.target, op.field, first.old, op.new)
+        self.ops = list(merged.values())
         return True
 
 
@@ -227,6 +251,12 @@ class Document(QObject):
 
     def move(self, positions: dict[int, tuple[float, float]], text: str = "Move") -> None:
         self.push(text, recipes.move(self.design, positions, self.index))
+
+    def nudge(self, positions: dict[int, tuple[float, float]], text: str = "Nudge") -> None:
+        """Move neurons by a key press; a run of them is one undo step."""
+        ops = recipes.move(self.design, positions, self.index)
+        if ops:
+            self.undo_stack.push(NudgeCommand(self, text, ops))
 
     def resize_layer(self, layer_id: int, size: int) -> None:
         ops = recipes.resize_layer(self.design, layer_id, size, self.rng)

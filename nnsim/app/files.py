@@ -31,11 +31,14 @@ from nnsim.app.settings import RecentFiles, data_dir
 from nnsim.design.edits import set_fields
 from nnsim.design.model import Design
 from nnsim.design.validate import DesignError
+from nnsim.exchange import ExportError, export
 from nnsim.io import FormatError, load, save
 from nnsim.resources import examples_dir, resources_dir
 
 AUTOSAVE_INTERVAL_MS = 60_000
 FILE_FILTER = "nnsim designs (*.nnsim);;All files (*)"
+OPEN_FILTER = ("nnsim designs and ONNX models (*.nnsim *.onnx);;nnsim designs (*.nnsim);;ONNX models (*.onnx);;"
+               "All files (*)")
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 UNTITLED = Design().name  # a design nobody has named yet
@@ -217,6 +220,7 @@ class FileManager(QObject):
         # Work on the reading thread after a large file is read (live training
         # compiles the design there): a callable taking the design, or None.
         self.after_read = None
+        self._include_state = True  # False while saving without the training state
 
     # -- questions (tests replace these) ---------------------------------------------
     def ask_unsaved(self) -> str:
@@ -257,7 +261,7 @@ class FileManager(QObject):
         return box.clickedButton() is recover, reset.isChecked()
 
     def ask_open_path(self) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open design", self._start_dir(), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open design", self._start_dir(), OPEN_FILTER)
         return path or None
 
     def ask_save_path(self) -> str | None:
@@ -269,8 +273,10 @@ class FileManager(QObject):
     def ask_export_path(self, kind: str) -> str | None:
         stem = self.document.path.stem if self.document.path else Path(self.suggested_name).stem
         start = str(self._save_dir() / f"{stem}.{kind}")
-        label = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}[kind]
-        path, _ = QFileDialog.getSaveFileName(self.window, f"Export {kind.upper()}", start, label)
+        label = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "onnx": "ONNX model (*.onnx)",
+                 "py": "PyTorch module (*.py)"}[kind]
+        title = {"py": "PyTorch"}.get(kind, kind.upper())
+        path, _ = QFileDialog.getSaveFileName(self.window, f"Export {title}", start, label)
         return path or None
 
     def show_error(self, text: str, detail: str) -> None:
@@ -340,6 +346,8 @@ class FileManager(QObject):
                 return False
         if _is_example(Path(path)) or _copy_of_example(Path(path)):
             return self.open_example(path)
+        if Path(path).suffix.lower() == ".onnx":
+            return self.open_model(path)
         design = self._load(path)
         if design is None:
             if not Path(path).exists():
@@ -361,6 +369,18 @@ class FileManager(QObject):
         self.suggested_name = Path(path).name
         self.document.replace(design, None)
         self.message.emit(f"Opened the example “{design.name}” as an untitled copy")
+        return True
+
+    def open_model(self, path: str | os.PathLike) -> bool:
+        """An ONNX model opens as an untitled design (Save asks where to put
+        its .nnsim file); one nnsim cannot draw is refused naming the node."""
+        design = self._load(path)
+        if design is None or not self.maybe_save():
+            return False
+        self.suggested_name = Path(path).stem + ".nnsim"
+        self.document.replace(design, None)
+        self._remember(path)
+        self.message.emit(f"Opened the ONNX model {Path(path).name} as an untitled design")
         return True
 
     def save(self) -> bool:
@@ -388,11 +408,20 @@ class FileManager(QObject):
         self.document.set_path(path.resolve())
         return True
 
+    def save_without_state(self) -> bool:
+        """Save, leaving out the training state (the optimizer's memory and
+        the place in the epoch): opened again, training goes on afresh."""
+        self._include_state = False
+        try:
+            return self.save()
+        finally:
+            self._include_state = True
+
     def _write(self, path: Path) -> bool:
         self.about_to_save.emit()
         moved = self._data_beside(path)
         try:
-            save(self.document.design, path)
+            save(self.document.design, path, include_state=self._include_state)
         except (OSError, DesignError, ValueError) as e:
             if moved:
                 self.document.undo_stack.undo()
@@ -443,7 +472,8 @@ class FileManager(QObject):
         return True
 
     def export(self, write, kind: str) -> bool:
-        """Ask where, then ``write(path)`` (the canvas's PNG or SVG export)."""
+        """Ask where, then ``write(path)`` (the canvas's PNG or SVG export,
+        or the design as an ONNX model or a PyTorch module: ``export_design``)."""
         path = self.ask_export_path(kind)
         if not path:
             return False
@@ -452,14 +482,23 @@ class FileManager(QObject):
             path = path.with_name(path.name + f".{kind}")
         try:
             result = write(str(path))
-        except OSError as e:
+        except (OSError, ExportError, DesignError) as e:
             self.show_error(f"Could not export {path.name}", one_line(e))
             return False
         if result is False:
             self.show_error(f"Could not export {path.name}", "The picture could not be written there.")
             return False
-        self.message.emit(f"Exported {path.name}")
+        names = [Path(p).name for p in result] if isinstance(result, list) else [path.name]
+        self.message.emit(f"Exported {', '.join(names)}")
         return True
+
+    def export_design(self, to: str) -> bool:
+        """The design as an ONNX model (``to`` "onnx") or a PyTorch module
+        ("pytorch"); what cannot be expressed, or a missing package, is
+        shown in one line."""
+        design = self.document.design
+        base = self.document.path.parent if self.document.path else None
+        return self.export(lambda path: export(design, to, path, base_dir=base), "onnx" if to == "onnx" else "py")
 
     def _remember(self, path) -> None:
         self.recent.add(path)

@@ -34,6 +34,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -65,6 +66,9 @@ from nnsim.app.learn import install_learn_mode
 from nnsim.app.panels.inspector import Inspector
 from nnsim.app.panels.palette import Palette
 from nnsim.app.panels.welcome import WelcomePage
+from nnsim.app.learn.conv_step_panel import install_conv_step
+from nnsim.app.learn.draw_pad import install_draw_pad
+from nnsim.app.panel_focus import install_panel_focus
 from nnsim.app.presenting import install_presenting
 from nnsim.app.settings import RecentFiles, open_settings
 from nnsim.app.training import install_training
@@ -177,7 +181,10 @@ class MainWindow(QMainWindow):
         self.acts.redo_blocked = lambda: self.training.controller.playing
         self.training.controller.state_changed.connect(self.acts.update_history_actions)
         self.learn_mode = install_learn_mode(self, training=self.training.controller)
-        self.presenting = install_presenting(self)  # full screen and presentation mode (View)
+        self.presenting = install_presenting(self)  # text size, full screen and presentation mode (View)
+        self.draw_pad, _, _ = install_draw_pad(self, self.training.controller)
+        self.conv_step, _, _ = install_conv_step(self)
+        self.panel_focus = install_panel_focus(self)  # F6 between panels, a frame round the one with the keys
         # The workspace switcher at the menu bar's right end (as Blender's workspace
         # tabs beside its menus): always in view, however narrow the window.
         self.workspace_switcher = self.workspaces.switcher()  # (kept: the menu bar does not own it)
@@ -314,14 +321,18 @@ class MainWindow(QMainWindow):
     def add_part_at_centre(self, kind: str, size: int) -> None:
         """The palette's keyboard path: add a part in the middle of the view, to
         the right of anything already there, and keep it in view."""
+        keys = QApplication.focusWidget()  # a palette part keeps the keyboard for the next one
         self.show_canvas()
         try:
             add_part_in_view(self.canvas, kind, size)
         except EditError as e:
             self.show_message(str(e))
+        if keys is not None and keys is not self.canvas and keys.isVisible():
+            keys.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def add_block_at_centre(self, type_name: str) -> None:
         """A block part (an image, a convolution...) added without a drop."""
+        keys = QApplication.focusWidget()
         self.show_canvas()
         try:
             lid = add_block_in_view(self.canvas, type_name)
@@ -329,6 +340,8 @@ class MainWindow(QMainWindow):
             self.show_message(str(e))
             return
         self.scene.select(layers=[lid])
+        if keys is not None and keys is not self.canvas and keys.isVisible():
+            keys.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def arrange(self) -> None:
         try:

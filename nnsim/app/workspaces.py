@@ -58,6 +58,17 @@ class Workspace:
         return [s.dock for s in self.spots]
 
 
+SMALL_SLACK = 1.15  # in a small window a column may be this much over its share, no more
+
+
+def _share(length: int, share: tuple[float, int, int]) -> int:
+    """A column's (or the bottom's) size: its share of the window within its
+    bounds; in a window too small for the lower bound (a small screen, or a
+    large QT_SCALE_FACTOR) nearly its share, so the canvas keeps room too."""
+    fraction, lo, hi = share
+    return clamp(length * fraction, min(lo, round(length * fraction * SMALL_SLACK)), hi)
+
+
 def _tabs(first: str, area, *others: str) -> tuple[Spot, ...]:
     return (Spot(first, area, front=True),) + tuple(Spot(name, tab_with=first) for name in others)
 
@@ -244,13 +255,13 @@ class Workspaces(QObject):
             dock = w.dock_places.dock(spot.dock)
             if spot.area is not None and dock is not None and not dock.isHidden():
                 firsts.setdefault(spot.area, dock)
-        across = [(firsts[a], clamp(W * s[0], s[1], s[2])) for a, s in ((LEFT, ws.left), (RIGHT, ws.right))
+        across = [(firsts[a], _share(W, s)) for a, s in ((LEFT, ws.left), (RIGHT, ws.right))
                   if s is not None and a in firsts]
         if across:
             w.resizeDocks([d for d, _ in across], [n for _, n in across], Qt.Orientation.Horizontal)
         if ws.bottom is not None and BOTTOM in firsts:
             s = ws.bottom
-            w.resizeDocks([firsts[BOTTOM]], [clamp(H * s[0], s[1], s[2])], Qt.Orientation.Vertical)
+            w.resizeDocks([firsts[BOTTOM]], [_share(H, s)], Qt.Orientation.Vertical)
         self._after_change()
 
     def _after_change(self) -> None:

@@ -66,7 +66,13 @@ def load_dataset(spec: DatasetSpec, base_dir: Path | None = None) -> Dataset:
         path = Path(spec.path)
         if not path.is_absolute() and base_dir is not None:
             path = Path(base_dir) / path
-        return load_csv(path, list(spec.targets), spec.task, train_ratio, rng, bool(spec.normalize))
+        if spec.window:  # a time series, cut into windows for a recurrent network
+            from .windows import load_csv_series
+
+            return load_csv_series(path, list(spec.inputs), list(spec.targets), spec.window, spec.horizon,
+                                   spec.targets_at, train_ratio, bool(spec.normalize))
+        return load_csv(path, list(spec.targets), spec.task, train_ratio, rng, bool(spec.normalize),
+                        scale_targets=bool(spec.scale_targets))
     return _load_playground(spec, train_ratio, rng)
 
 
@@ -102,6 +108,9 @@ def describe(spec: DatasetSpec) -> str:
     if source == "csv":
         name = Path(str(spec.path)).name if str(spec.path or "").strip() else "(no file chosen)"
         targets = ", ".join(spec.targets) if spec.targets else "(no target chosen)"
+        if spec.window:
+            ahead = f", {spec.horizon} row{'s' * (spec.horizon != 1)} ahead" if spec.horizon else ""
+            return f"Time series {name}: windows of {spec.window} rows -> {targets}{ahead}"
         return f"CSV {name} -> {targets}"
     return f"Unknown data source '{spec.source}'"
 

@@ -41,6 +41,16 @@ class Dataset:
     feature_names: list[str] = field(default_factory=list)
     target_names: list[str] = field(default_factory=list)
     input_range: tuple[tuple[float, float], tuple[float, float]] | None = None
+    x_scaling: tuple[np.ndarray, np.ndarray] | None = None
+    y_scaling: tuple[np.ndarray, np.ndarray] | None = None
+
+    def raw_inputs(self, x: np.ndarray) -> np.ndarray:
+        """Feature values (..., n_features) as the file wrote them."""
+        return unscale(x, self.x_scaling)
+
+    def raw_targets(self, y: np.ndarray) -> np.ndarray:
+        """Regression outputs or targets (..., n_targets) in the file's units."""
+        return unscale(y, self.y_scaling)
 
     @property
     def n_features(self) -> int:
@@ -73,6 +83,27 @@ def split(x: np.ndarray, y: np.ndarray, train_ratio: float, rng: np.random.Gener
     n_train = int(round(len(x) * train_ratio))
     n_train = min(max(n_train, 1), len(x))
     return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+
+
+def unscale(values: np.ndarray, scaling: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
+    """Standardised ``values`` (..., n) back in their own units (a copy)."""
+    values = np.array(values, dtype=np.float64)
+    if scaling is None:
+        return values
+    mean, spread = scaling
+    with np.errstate(all="ignore"):
+        return values * spread + mean
+
+
+def scaling_of(x_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, spread) per column of the training rows, as ``standardize``
+    takes them (a spread of 0 counts as 1), for showing values in their own
+    units again."""
+    with np.errstate(all="ignore"):
+        mean = x_train.mean(axis=0) if len(x_train) else np.zeros(x_train.shape[1:])
+        std = x_train.std(axis=0) if len(x_train) else np.ones(x_train.shape[1:])
+    std = np.where(std == 0, 1.0, std)
+    return mean, std
 
 
 def standardize(x_train: np.ndarray, x_test: np.ndarray) -> tuple[np.ndarray, np.ndarray, int | None]:

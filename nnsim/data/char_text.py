@@ -23,7 +23,7 @@ import numpy as np
 from nnsim.resources import resource_path
 
 from .base import CLASSIFICATION, DataError
-from .sequences import SequenceDataset, check_count, one_hot, stream_rows
+from .sequence_base import SequenceDataset, check_count, one_hot, stream_rows
 
 TEXT_FILE = "alice-chapter-1.txt"
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from nnsim.text import cut, listing, quote
 
-from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, split, standardize
+from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, scaling_of, split, standardize
 
 # A CSV file larger than this is refused before it is read.
 MAX_CSV_BYTES = 256 * 1024 * 1024
@@ -48,6 +48,7 @@ def load_csv(
     rng: np.random.Generator | None = None,
     normalize: bool = False,
     name: str | None = None,
+    scale_targets: bool = False,
 ) -> Dataset:
     """Read ``path`` into a shuffled train/test ``Dataset``.
 
@@ -57,7 +58,10 @@ def load_csv(
     (0, 1] of the shuffled rows train (see ``split``); ``rng`` None uses a
     fresh, unseeded generator. ``normalize`` standardises every feature by
     the mean and standard deviation of the training rows (a standard
-    deviation of 0 counts as 1). ``name`` defaults to the file name.
+    deviation of 0 counts as 1). ``scale_targets`` does the same to
+    regression targets (the network learns them standardised; the dataset's
+    ``raw_targets`` gives them back in the file's units). ``name`` defaults to
+    the file name.
     """
     path = Path(path)
     fname = cut(path.name or str(path))
@@ -121,12 +125,22 @@ def load_csv(
     if rng is None:
         rng = np.random.default_rng()
     x_train, y_train, x_test, y_test = split(x, y, train_ratio, rng)
+    x_scaling = y_scaling = None
     if normalize:
+        x_scaling = scaling_of(x_train)
         x_train, x_test, bad = standardize(x_train, x_test)
         if bad is not None:
             raise DataError(
                 f"{fname}: column {quote(header[feature_cols[bad]])} cannot be normalised: its values are "
                 "too far apart for 64-bit numbers (scale the column down, or turn normalisation off)"
+            )
+    if scale_targets and task == REGRESSION:
+        y_scaling = scaling_of(y_train)
+        y_train, y_test, bad = standardize(y_train, y_test)
+        if bad is not None:
+            raise DataError(
+                f"{fname}: target column {quote(targets[bad])} cannot be scaled: its values are "
+                "too far apart for 64-bit numbers (scale the column down, or turn target scaling off)"
             )
     return Dataset(
         name=name if name is not None else fname,
@@ -138,6 +152,8 @@ def load_csv(
         feature_names=[header[i] for i in feature_cols],
         target_names=target_names,
         input_range=_input_range(x_train, x_test),
+        x_scaling=x_scaling,
+        y_scaling=y_scaling,
     )
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import CLASSIFICATION, DataError
-from .sequences import SequenceDataset, check_count, one_hot, padded, rng_of, stream_rows
+from .sequence_base import SequenceDataset, check_count, one_hot, padded, rng_of, stream_rows
 
 SYMBOLS = "BTPSXVE"
 INDEX = {s: k for k, s in enumerate(SYMBOLS)}

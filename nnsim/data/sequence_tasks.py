@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import CLASSIFICATION, REGRESSION, DataError
-from .sequences import LAST_STEP, SequenceDataset, check_count, one_hot, rng_of, stream_rows
+from .sequence_base import LAST_STEP, SequenceDataset, check_count, one_hot, rng_of, stream_rows
 
 
 def temporal_xor(train_bits: int = 2000, test_bits: int = 500, chunk: int | None = None,

@@ -16,15 +16,20 @@ Windows end where the rows their targets need run out.
 
 ``window_dataset`` splits by time: the first ``train_ratio`` of the rows is
 the training part and the rest the test part, each cut into windows of its
-own, so no test row is seen while training.
+own, so no test row is seen while training. ``load_csv_series`` does all of
+it for a CSV file (a design's data set with a ``window``).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
-from .base import REGRESSION, DataError
-from .sequences import EVERY_STEP, LAST_STEP, SequenceDataset, check_count
+from nnsim.text import cut, listing, quote
+
+from .base import REGRESSION, DataError, scaling_of
+from .sequence_base import EVERY_STEP, LAST_STEP, SequenceDataset, check_count
 
 
 def windows(values: np.ndarray, inputs: list[int], targets: list[int], length: int, horizon: int = 0,
@@ -100,3 +105,43 @@ def _by_name(cols, names: list[str]) -> list[int]:
         else:
             out.append(int(c))
     return out
+
+
+def load_csv_series(path, inputs: list[str], targets: list[str], length: int, horizon: int = 0,
+                    targets_at: str = EVERY_STEP, train_ratio: float = 0.8, normalize: bool = False) -> SequenceDataset:
+    """A CSV file of numbers, rows in time order, as windows for a recurrent
+    network (regression). ``inputs`` names the input columns (empty: every
+    column that is not a target); ``normalize`` standardises every column
+    used by the training rows' mean and standard deviation. Problems raise
+    ``DataError`` naming the file."""
+    from .csv_file import read_table
+
+    path = Path(path)
+    fname = cut(path.name or str(path))
+    names, values, _lines = read_table(path)
+    targets = [str(t) for t in targets]
+    if not targets:
+        raise DataError(f"{fname}: no target column chosen")
+    for column in list(targets) + [str(c) for c in inputs]:
+        if column not in names:
+            raise DataError(f"{fname}: no column named {quote(column)} (columns: {listing(names)})")
+    inputs = [str(c) for c in inputs] or [c for c in names if c not in targets]
+    if not inputs:
+        raise DataError(f"{fname}: no input columns left (every column is a target)")
+    ratio = float(train_ratio)
+    if not 0.0 < ratio < 1.0:
+        raise DataError(f"{fname}: a time series needs rows for testing too: "
+                        f"choose a training share below 100% (not {ratio:.0%})")
+    if normalize:
+        used = sorted({names.index(c) for c in inputs + targets})
+        mean, spread = scaling_of(values[: round(len(values) * ratio), used])
+        values = values.copy()
+        values[:, used] = (values[:, used] - mean) / spread
+    try:
+        ds = window_dataset(values, names, inputs, targets, length, horizon, 1, targets_at, ratio, name=fname)
+    except DataError as e:
+        raise DataError(f"{fname}: {e}") from None
+    ds.description = (f"{fname}: windows of {length} rows, {listing(inputs)} -> {listing(targets)}"
+                      + (f", {horizon} row{'s' * (horizon != 1)} ahead" if horizon else "")
+                      + (", target at the last step" if targets_at == LAST_STEP else ""))
+    return ds

@@ -8,7 +8,7 @@ the roles it may take, and its own structural check.
 
 The other places a type needs a row, each a table keyed by the type's name:
 the compile step (``nnsim.design.compile.NODE_BUILDERS``), the canvas item
-(``nnsim.app.canvas.scene.LAYER_ITEMS``) and the inspector page
+(``nnsim.app.canvas.layer_items.LAYER_ITEMS``) and the inspector page
 (``nnsim.app.panels.inspector`` ``LAYER_PAGES``). docs/architecture.md,
 "Adding a network kind", walks through them.
 """

@@ -245,7 +245,10 @@ class DatasetSpec:
     target column names), ``distribution`` (points in the unit square for a
     GAN, ``name``: line, gaussians, ring, disjoint, or drawn: the points of
     ``drawn`` with a little noise). ``task`` is ``classification`` or ``regression`` and
-    matters for CSV files; the other sources know their own.
+    matters for CSV files; the other sources know their own. ``scale_targets``
+    standardises a CSV file's regression targets (predictions are shown in the
+    file's units again). With ``window`` > 0 a CSV file is a time series cut
+    into windows for a recurrent network (``nnsim.data.windows``).
     """
 
     source: str = "playground"
@@ -259,10 +262,36 @@ class DatasetSpec:
     task: str = "classification"
     normalize: bool = False
     drawn: list[tuple[float, float]] = field(default_factory=list)  # source "distribution", name "drawn"
+    scale_targets: bool = False  # csv regression: the network learns standardised targets
+    # csv as a time series (rows in time order) for a recurrent network: windows
+    # of ``window`` rows (0: the rows are separate samples), targets ``horizon``
+    # rows ahead, at every step or the last; ``inputs``: the input columns
+    # (none named: every column that is not a target).
+    window: int = 0
+    horizon: int = 0
+    inputs: list[str] = field(default_factory=list)
+    targets_at: str = "every_step"
 
 
 #: An image input's size where its options do not say (the image layer type's defaults).
 IMAGE_DEFAULTS = {"channels": 1, "height": 8, "width": 8}
+
+
+@dataclass
+class TrainingState:
+    """Where training stood when the design was saved, so that training
+    continues as if it had never stopped: the epoch and step counted, the
+    samples of that epoch already trained (``position``), and the
+    optimizer's memory: its kind, Adam's step count ``t`` and its vectors
+    (momentum's velocities ``v``, Adam's moments ``m`` and ``v``), each by
+    moment and then by the network's parameter name."""
+
+    epoch: int = 0
+    step: int = 0
+    position: int = 0
+    optimizer: Optimizer = Optimizer.SGD
+    t: int = 0
+    arrays: dict[str, dict[str, ArrayValue]] = field(default_factory=dict)
 
 
 @dataclass
@@ -278,6 +307,7 @@ class Design:
     history: list[HistoryRecord] = field(default_factory=list)
     # A GAN's own settings (learning rule "adversarial"; None: the defaults).
     gan: GanSettings | None = None
+    training_state: TrainingState | None = None  # saved with the weights (None: start afresh)
 
     def __setattr__(self, name, value):
         if name in _PART_LISTS and type(value) is not _Parts:

@@ -41,6 +41,7 @@ from nnsim.engine.init import initial_bias, initial_weights
 from nnsim.text import one_line, quote
 
 MAX_LAYER_SIZE = 10_000
+BLOCK_SPACING = 250.0  # between the centres of layers drawn as blocks (wider than a column of neurons)
 
 
 class EditError(ValueError):
@@ -221,7 +222,8 @@ def remove(design: Design, neurons=(), layers=(), connections=()) -> list:
     pairs = {tuple(p) for p in connections}
     ops = []
     for op in (
-        remove_where(design, "links", lambda k: k.source in layers or k.target in layers or (k.source, k.target) in pairs),
+        remove_where(design, "links",
+                     lambda k: k.source in layers or k.target in layers or (k.source, k.target) in pairs),
         remove_where(
             design, "connections", lambda c: c.source in neurons or c.target in neurons or (c.source, c.target) in pairs
         ),
@@ -420,8 +422,11 @@ def paste(design: Design, frag: dict, dx: float, dy: float, blocks_out: list | N
 # -- layout --------------------------------------------------------------------------------
 def arrange(design: Design, x0: float = 0.0, y0: float = 0.0) -> list:
     """Layers in tidy columns: each layer one column to the right of the
-    deepest layer feeding it; several layers at one depth side by side."""
+    deepest layer feeding it; several layers at one depth side by side.
+    Layers drawn as blocks (joined by links) take a wider column."""
     graph = _layer_graph(design, design.connections)
+    for link in design.links:
+        graph.setdefault(link.source, set()).add(link.target)
     depth = {layer.id: 0 for layer in design.layers}
     inputs = {layer.id for layer in design.layers if layer.kind == LayerKind.INPUT}
     # Longest path from the inputs, by relaxing edges |layers| times (graphs are small).
@@ -442,14 +447,21 @@ def arrange(design: Design, x0: float = 0.0, y0: float = 0.0) -> list:
     for layer in design.layers:
         columns.setdefault(depth[layer.id], []).append(layer.id)
     positions: dict[int, tuple[float, float]] = {}
-    x = x0
+    block_ops: list = []
+    by_id = {layer.id: layer for layer in design.layers}
+    x, after_neurons = x0, False
     for d in sorted(columns):
         for lid in columns[d]:
             members = design.neurons_of(lid)
+            if not members and by_id[lid].type != "dense":  # a block: its own place, a wider column
+                x += (BLOCK_SPACING - COLUMN_SPACING) / 2 if after_neurons else 0.0
+                block_ops += set_fields(("layer", lid), by_id[lid], x=float(x), y=float(y0))
+                x, after_neurons = x + BLOCK_SPACING, False
+                continue
             for n, (px, py) in zip(members, column_positions(len(members), x, y0)):
                 positions[n.id] = (px, py)
-            x += COLUMN_SPACING + column_width(len(members))
-    return move(design, positions)
+            x, after_neurons = x + COLUMN_SPACING + column_width(len(members)), True
+    return move(design, positions) + block_ops
 
 
 __all__ = [

@@ -20,6 +20,7 @@ MAX_BATCH = 1_000_000
 MAX_BPTT = 100_000  # time steps a chunk of truncated backpropagation through time may span
 MAX_SEED = 2**63 - 1
 MAX_POINTS = 10_000_000
+MAX_WINDOW = 100_000  # rows in one window of a time series, and rows ahead of it
 MAX_PATH = 4096  # characters of a CSV path
 
 
@@ -64,6 +65,8 @@ WHOLE = {
     "training.bptt_steps": (0, MAX_BPTT),
     "dataset.seed": (0, MAX_SEED),
     "dataset.points": (1, MAX_POINTS),
+    "dataset.window": (0, MAX_WINDOW),
+    "dataset.horizon": (0, MAX_WINDOW),
     "ganPlayer.steps": (0, MAX_PLAYER_STEPS),
 }
 

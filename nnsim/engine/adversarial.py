@@ -153,6 +153,7 @@ class Players:
         specs = [(k, generator.layout.shapes[k]) for k in generator.layout.names]
         specs += [(k, discriminator.layout.shapes[k]) for k in discriminator.layout.names]
         self.parameters = Parameters(ParameterLayout(specs), self.dtype)
+        self.layout = self.parameters.layout
         n = generator.layout.size
         generator.share(self.parameters.flat[:n])
         discriminator.share(self.parameters.flat[n:])

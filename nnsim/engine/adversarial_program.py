@@ -13,6 +13,11 @@ The history records, per epoch, both losses measured on a fixed evaluation
 set (the first 450 real samples of the pool and 450 fakes from fixed
 noise) and, for points in the plane, the KL and JS divergences by grid
 (``nnsim.engine.divergence``). ``train_loss`` is the discriminator's loss.
+
+Each epoch's random draws (noise, the order of the real samples) come from
+the seed and the epoch's number, and ``state``/``restore`` carry both
+players' optimizer memory and the rounds run, so a GAN trained, saved and
+continued ends with the numbers of one uninterrupted run.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from nnsim.engine.adversarial import (
 from nnsim.engine.network import Network, Trace
 from nnsim.engine.ops.dense import Dense
 from nnsim.engine.optimizers import KINDS, make_optimizer
-from nnsim.engine.program import READY, TrainingData, TrainingProgram, add_regularization
+from nnsim.engine.program import READY, TrainingData, TrainingProgram, add_regularization, epoch_seed
 from nnsim.engine.vocab import MAX_EPOCHS, MAX_STEPS, HistoryRecord, Optimizer, TrainingSettings
 
 EVAL_REAL = 450  # real samples the evaluation measures against (GAN Lab shows 450)
@@ -72,10 +77,13 @@ class AdversarialProgram(TrainingProgram):
             return "adversarial training needs two networks, a generator and a discriminator"
         return network.problem()
 
-    def __init__(self, players: Players, settings: TrainingSettings, data: TrainingData, rng: np.random.Generator):
+    def __init__(self, players: Players, settings: TrainingSettings, data: TrainingData,
+                 rng: np.random.Generator | int):
         super().__init__(players, settings, data)
         self.players = players
-        self.rng = rng
+        self.seed = epoch_seed(rng)  # each epoch's draws come from the seed and the epoch's number
+        self._rng_epoch: int | None = None  # the epoch ``rng`` was made for
+        self._begin_epoch()
         self._views = {g: _PlayerSettings(settings, players, g) for g in (GENERATOR, DISCRIMINATOR)}
         self._optimizers = {g: make_optimizer(players.network(g).parameters, self._views[g])
                             for g in (GENERATOR, DISCRIMINATOR)}
@@ -85,11 +93,19 @@ class AdversarialProgram(TrainingProgram):
         self.last_losses = {GENERATOR: math.nan, DISCRIMINATOR: math.nan}
         self._shuffled: np.ndarray | None = None  # the pool in this pass's order
         self._round = 0  # rounds done in the current epoch
-        self._eval_rng_seed = int(rng.integers(2**63))
+        self._eval_rng_seed = int(np.random.default_rng(self.seed).integers(2**63))
         self._eval_noise: tuple | None = None
         self._plans: dict = {}
 
     # -- the pieces of a round -------------------------------------------------------------
+    def _begin_epoch(self) -> None:
+        """The random draws of this epoch (noise, the order of the real
+        samples) from the seed and the epoch's number only, so training that
+        is stopped, saved and continued draws what one run would."""
+        self.rng = np.random.default_rng([self.seed % 2**63, int(self.epoch)])
+        self._rng_epoch = self.epoch
+        self._shuffled = None
+
     @property
     def batch_size(self) -> int:
         return max(1, min(int(self.settings.batch_size), len(self.data.x_train)))
@@ -203,6 +219,8 @@ class AdversarialProgram(TrainingProgram):
             while done < n and self.status == READY:
                 if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
                     break
+                if self._rng_epoch != self.epoch:
+                    self._begin_epoch()
                 for _ in range(int(gs.discriminator.steps)):
                     loss = self.step_discriminator()
                     if not math.isfinite(loss):
@@ -260,6 +278,46 @@ class AdversarialProgram(TrainingProgram):
         for opt in self._optimizers.values():
             opt.reset()
         return 0
+
+    def state(self) -> dict | None:
+        """Where training stands, to continue exactly (as ``Trainer.state``):
+        the epoch, the step, the rounds of this epoch already run and both
+        players' optimizer memory, the generator's vectors followed by the
+        discriminator's. None where the two players' optimizers differ in
+        kind, or Adam's step counts differ (one record holds one of each):
+        training then goes on with fresh optimizers."""
+        g, d = self._optimizers[GENERATOR], self._optimizers[DISCRIMINATOR]
+        if g.kind != d.kind:
+            return None
+        mg, md = g.state(), d.state()
+        t = int(mg.pop("t", 0))
+        if int(md.pop("t", 0)) != t:
+            return None
+        arrays = {moment: np.concatenate([mg[moment], md[moment]]) for moment in mg}
+        return {"epoch": self.epoch, "step": self.step_count, "position": self._round, "optimizer": g.kind.value,
+                "t": t, "arrays": arrays}
+
+    def restore(self, state: dict) -> None:
+        """Continue from ``state()`` (the players hold the weights it was
+        taken with): the draws of the rounds already run in this epoch are
+        made again, unused, so the next round draws what it would have."""
+        self.continue_from(int(state["epoch"]), int(state["step"]))
+        self._begin_epoch()
+        position = int(state.get("position", 0))
+        if 0 < position < self.steps_per_epoch:
+            gs = self.players.settings
+            for _ in range(position):
+                for _ in range(int(gs.discriminator.steps)):
+                    self.noise(self.batch_size)
+                    self.real_batch()
+                for _ in range(int(gs.generator.steps)):
+                    self.noise(self.batch_size)
+            self._round = position
+        n = self.players.generator.layout.size
+        for group, part in ((GENERATOR, slice(0, n)), (DISCRIMINATOR, slice(n, None))):
+            opt = self._optimizers[group]
+            if state.get("optimizer") == opt.kind.value:
+                opt.load_state({k: v[part] for k, v in state.get("arrays", {}).items()}, int(state.get("t", 0)))
 
     @property
     def optimizers(self) -> list:

@@ -42,6 +42,16 @@ class SGD:
         """The optimizer's state (copies), e.g. to save it with the weights."""
         return {}
 
+    def load_state(self, arrays: dict[str, np.ndarray], t: int = 0) -> None:
+        """Take a state ``state()`` gave (its flat vectors and, for Adam, its
+        step count); vectors of another length are left out."""
+        for name, value in arrays.items():
+            mine = getattr(self, name, None)
+            if isinstance(mine, np.ndarray) and np.shape(value) == mine.shape:
+                mine[...] = value
+        if hasattr(self, "t"):
+            self.t = int(t)
+
 
 class Momentum(SGD):
     """Gradient descent with momentum: v ← μ·v − rate·g; w ← w + v."""
@@ -110,17 +120,56 @@ class Adam(SGD):
         return {"m": self.m.copy(), "v": self.v.copy(), "t": self.t}
 
 
-KINDS = {OptimizerKind.SGD: SGD, OptimizerKind.MOMENTUM: Momentum, OptimizerKind.ADAM: Adam}
+class Adagrad(SGD):
+    """Adagrad (Duchi, Hazan & Singer 2011): each number's step shrinks with
+    the squares of all its gradients so far.
+
+        G ← G + g²;  w ← w − rate·g / √(G + ε)
+
+    The optimizer of the classic minimal character model (with rate 0.1 and
+    ε = 1e−8), with ε inside the root as there: a weight whose gradients have
+    all been far below √ε = 1e−4 (rounding noise among them) moves by far
+    less than the rate. With ε outside the root (PyTorch's form) that holds
+    only below ε itself: a first gradient of 1e−6 would move its weight by
+    the whole rate."""
+
+    kind = OptimizerKind.ADAGRAD
+
+    def __init__(self, params: Parameters, settings: TrainingSettings):
+        super().__init__(params, settings)
+        self.g2 = np.zeros_like(params.flat)  # Σ g², per number
+        self._step = np.empty_like(params.flat)
+
+    def _change(self, g: np.ndarray, g2: np.ndarray, out: np.ndarray) -> np.ndarray:
+        s = self.settings
+        np.add(g2, s.epsilon, out=out)
+        np.sqrt(out, out=out)
+        np.divide(g, out, out=out)
+        out *= -s.learning_rate
+        return out
+
+    def apply(self, params: Parameters, grads: Parameters) -> None:
+        g = grads.flat
+        np.multiply(g, g, out=self._step)
+        self.g2 += self._step
+        p = params.flat
+        p += self._change(g, self.g2, self._step)
+
+    def preview(self, grads: Parameters) -> Parameters:
+        g = grads.flat
+        return grads.like(self._change(g, self.g2 + g * g, np.empty_like(g)))
+
+    def reset(self) -> None:
+        self.g2[...] = 0.0
+
+    def state(self):
+        return {"g2": self.g2.copy()}
 
 
-def kinds() -> dict:
-    """Every optimizer kind: ``KINDS`` and those in modules of their own
-    (``nnsim.engine.adagrad``, which builds on ``SGD`` here)."""
-    from nnsim.engine.adagrad import Adagrad
-
-    return {**KINDS, OptimizerKind.ADAGRAD: Adagrad}
+KINDS = {OptimizerKind.SGD: SGD, OptimizerKind.MOMENTUM: Momentum, OptimizerKind.ADAM: Adam,
+         OptimizerKind.ADAGRAD: Adagrad}
 
 
 def make_optimizer(params: Parameters, settings: TrainingSettings):
     """The optimizer the settings name, for the parameters of ``params``."""
-    return kinds()[OptimizerKind(settings.optimizer)](params, settings)
+    return KINDS[OptimizerKind(settings.optimizer)](params, settings)

@@ -25,6 +25,21 @@ STALLED = "stalled"  # the loss stopped improving with the neurons saturated
 AT_LIMIT = "at_limit"  # the epoch or step count reached what a design file records
 
 
+def epoch_seed(rng) -> int:
+    """The seed epoch orders derive from: ``rng`` itself when it is a seed
+    (an int), else one number drawn from the generator."""
+    if isinstance(rng, (int, np.integer)):
+        return int(rng)
+    return int((rng if rng is not None else np.random.default_rng()).integers(2**63))
+
+
+def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
+    """The order of the ``n`` training samples in epoch ``epoch`` (0 first):
+    a function of the seed and the epoch's number only, so training that is
+    stopped, saved and continued sees the batches of one uninterrupted run."""
+    return np.random.default_rng([int(seed) % 2**63, int(epoch)]).permutation(n)
+
+
 @dataclass
 class TrainingData:
     """Encoded arrays for training: inputs (n, n_inputs), targets

@@ -3,9 +3,11 @@ training that goes nowhere noticed (``nnsim.engine.stall``).
 
 The trainer owns the optimizer state, the position in the current epoch and
 the history. It runs a given number of steps or epochs and can be called again
-to continue, so a GUI worker can run it in chunks. Every random draw (batch
-order) comes from the ``np.random.Generator`` it is given: the same seed and
-the same starting weights give bit-identical results.
+to continue, so a GUI worker can run it in chunks. The order of the samples in
+each epoch depends only on the seed and the epoch's number (``epoch_order``):
+the same seed and the same starting weights give bit-identical results, and
+``state()``/``restore()`` carry the optimizer's memory and the place in the
+epoch, so training saved and continued equals training in one go.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 
 from nnsim.engine import streams
 from nnsim.engine.network import Network
-from nnsim.engine.optimizers import kinds, make_optimizer
+from nnsim.engine.optimizers import KINDS, make_optimizer
 from nnsim.engine.program import (  # noqa: F401 - the statuses, for those who import them from here
     AT_LIMIT,
     DIVERGED,
@@ -27,6 +29,8 @@ from nnsim.engine.program import (  # noqa: F401 - the statuses, for those who i
     TrainingData,
     TrainingProgram,
     add_regularization,
+    epoch_order,
+    epoch_seed,
     regularization_grad,
 )
 from nnsim.engine.stall import SATURATED_SHARE, STALL_EPOCHS, ProgressWatch, saturated_share, stall_message
@@ -35,9 +39,11 @@ from nnsim.engine.vocab import MAX_EPOCHS, MAX_STEPS, HistoryRecord, Optimizer, 
 class Trainer(TrainingProgram):
     """Backpropagation with mini-batch gradient descent on a compiled network."""
 
-    def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData, rng: np.random.Generator):
+    def __init__(self, network: Network, settings: TrainingSettings, data: TrainingData,
+                 rng: np.random.Generator | int):
+        """``rng``: the seed of the epochs' orders (or a generator to draw one from)."""
         super().__init__(network, settings, data)
-        self.rng = rng
+        self.seed = epoch_seed(rng)
         self.optimizer = make_optimizer(network.parameters, settings)
         self._xs = self._ys = None
         self._grads = network.parameters.like()
@@ -72,10 +78,7 @@ class Trainer(TrainingProgram):
             if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
                 break
             if self._xs is None:
-                order = self.rng.permutation(n_train)
-                self._xs = self.data.x_train[order]
-                self._ys = self.data.y_train[order]
-                self._pos = 0
+                self._start_epoch()
             b = max(1, int(self.settings.batch_size))
             x = self._xs[self._pos : self._pos + b]
             y = self._ys[self._pos : self._pos + b]
@@ -92,6 +95,37 @@ class Trainer(TrainingProgram):
                 self._end_epoch(evaluate)
         return done
 
+    def _start_epoch(self, position: int = 0) -> None:
+        order = epoch_order(self.seed, self.epoch, len(self.data.x_train))
+        self._xs = self.data.x_train[order]
+        self._ys = self.data.y_train[order]
+        self._pos, self._chunk, self._state = position, 0, None
+
+    # -- saving and continuing -------------------------------------------------
+    def state(self) -> dict | None:
+        """Where training stands, to continue exactly: the epoch, the step,
+        the samples of this epoch already trained, and the optimizer's
+        memory ({"kind", "t", "arrays": {moment: flat vector}}). None in the
+        middle of a batch of sequences cut into chunks (the state carried
+        between chunks is not kept)."""
+        if self._chunk:
+            return None
+        memory = self.optimizer.state()
+        return {"epoch": self.epoch, "step": self.step_count, "position": self._pos if self._xs is not None else 0,
+                "optimizer": self.optimizer.kind.value, "t": int(memory.pop("t", 0)), "arrays": memory}
+
+    def restore(self, state: dict) -> None:
+        """Continue from ``state()`` (the network holds the weights it was
+        taken with). The optimizer's memory is taken when it is of the kind
+        now set and fits."""
+        self.continue_from(int(state["epoch"]), int(state["step"]))
+        position = int(state.get("position", 0))
+        if 0 < position < len(self.data.x_train):
+            self._start_epoch(position)
+        arrays = state.get("arrays", {})
+        if state.get("optimizer") == self.optimizer.kind.value:
+            self.optimizer.load_state(arrays, int(state.get("t", 0)))
+
     def _update(self, net, opt, params, grads) -> None:
         """Penalty, clipping, frozen entries out, then the optimizer's step."""
         add_regularization(net, self.settings, grads)
@@ -102,13 +136,26 @@ class Trainer(TrainingProgram):
             grads.flat *= net.train_mask  # frozen connections keep their weights
         opt.apply(params, grads)
 
+    def _chunk_step(self, x, y) -> bool:
+        """One training step on a chunk of time steps, starting from the
+        state the previous chunk left; False when the loss diverged."""
+        net = self.net
+        loss = net.train_grads(x, y, self._grads, state=self._state)
+        self.last_loss = loss
+        if not math.isfinite(loss):
+            self._diverged(f"the loss became {loss}")
+            return False
+        self._update(net, self.optimizer, net.parameters, self._grads)
+        self.step_count += 1
+        self._chunk += 1
+        self._state = net.last_state
+        return True
+
     def _run_sequences(self, n, evaluate) -> int:
         """As ``_run``, for batches of sequences: each batch is cut into
         chunks of ``bptt_steps`` time steps (truncated backpropagation through
         time), one training step each, the state carried from chunk to
         chunk."""
-        net, opt = self.net, self.optimizer
-        params, grads = net.parameters, self._grads
         n_train = len(self.data.x_train)
         chunks, k = self._chunks()
         T = self.data.x_train.shape[1]
@@ -117,10 +164,7 @@ class Trainer(TrainingProgram):
             if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
                 break
             if self._xs is None:
-                order = self.rng.permutation(n_train)
-                self._xs = self.data.x_train[order]
-                self._ys = self.data.y_train[order]
-                self._pos, self._chunk, self._state = 0, 0, None
+                self._start_epoch()
             b = max(1, int(self.settings.batch_size))
             x = self._xs[self._pos : self._pos + b]
             y = self._ys[self._pos : self._pos + b]
@@ -128,16 +172,9 @@ class Trainer(TrainingProgram):
                 t0, t1 = self._chunk * k, min(T, (self._chunk + 1) * k)
                 x = x[:, t0:t1]
                 y = y[:, t0:t1] if y.ndim == 3 else _last_step_targets(y, t1 - t0, t1 == T)
-            loss = net.train_grads(x, y, grads, state=self._state)
-            self.last_loss = loss
-            if not math.isfinite(loss):
-                self._diverged(f"the loss became {loss}")
+            if not self._chunk_step(x, y):
                 break
-            self._update(net, opt, params, grads)
-            self.step_count += 1
             done += 1
-            self._chunk += 1
-            self._state = net.last_state
             if self._chunk >= chunks:
                 self._chunk, self._state = 0, None
                 self._pos += b
@@ -161,8 +198,6 @@ class Trainer(TrainingProgram):
         (``nnsim.engine.streams``), in order, a chunk of time steps per
         training step, the state carried from each chunk to the next
         through the whole epoch."""
-        net, opt = self.net, self.optimizer
-        params, grads = net.parameters, self._grads
         done = 0
         while done < n and self.status == READY:
             if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
@@ -175,16 +210,9 @@ class Trainer(TrainingProgram):
             chunks, k = self._stream_chunks()
             t0 = self._chunk * k
             x, y = self._xs[:, t0 : t0 + k], self._ys[:, t0 : t0 + k]
-            loss = net.train_grads(x, y, grads, state=self._state)
-            self.last_loss = loss
-            if not math.isfinite(loss):
-                self._diverged(f"the loss became {loss}")
+            if not self._chunk_step(x, y):
                 break
-            self._update(net, opt, params, grads)
-            self.step_count += 1
             done += 1
-            self._chunk += 1
-            self._state = net.last_state
             if self._chunk >= chunks:
                 self._chunk, self._state = 0, None
                 self._end_epoch(evaluate)
@@ -252,7 +280,7 @@ class Trainer(TrainingProgram):
     def apply_settings(self) -> None:
         """Another optimizer chosen while training: a fresh one of that kind
         (a changed rate or β needs nothing: optimizers read them live)."""
-        if type(self.optimizer) is not kinds()[Optimizer(self.settings.optimizer)]:
+        if type(self.optimizer) is not KINDS[Optimizer(self.settings.optimizer)]:
             self.optimizer = make_optimizer(self.net.parameters, self.settings)
 
     def _diverged(self, what: str, epoch_done: bool = False) -> None:

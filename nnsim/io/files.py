@@ -91,9 +91,12 @@ def loads(text: str, source: str = "<text>") -> Design:
 
 
 def load(path: str | os.PathLike) -> Design:
-    """Read a design file; raises FormatError with a one-line reason."""
+    """Read a design file, or an ONNX model (``.onnx``) built of what nnsim
+    has; raises FormatError with a one-line reason."""
     path = Path(path)
     name = path.name
+    if path.suffix.lower() == ".onnx":
+        return _load_onnx(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -119,19 +122,31 @@ def load(path: str | os.PathLike) -> Design:
     return loads(text, name)
 
 
-def dumps(design: Design, include_history: bool = True) -> str:
+def _load_onnx(path: Path) -> Design:
+    from nnsim.exchange import ExportError
+    from nnsim.exchange.onnx_import import load_onnx
+
+    try:
+        return load_onnx(path)
+    except ExportError as e:
+        raise FormatError(f"{path.name}: {e}") from None
+
+
+def dumps(design: Design, include_history: bool = True, include_state: bool = True) -> str:
     """The text of a .nnsim file. Raises DesignError if the design is invalid."""
-    return json.dumps(design_to_dict(design, include_history), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    data = design_to_dict(design, include_history, include_state)
+    return json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def save(design: Design, path: str | os.PathLike, include_history: bool = True) -> None:
+def save(design: Design, path: str | os.PathLike, include_history: bool = True, include_state: bool = True) -> None:
     """Write atomically: a temporary file in the same folder, flushed to disk,
     then renamed over the target, so a crash never leaves a half-written file
-    or destroys the previous one."""
+    or destroys the previous one. ``include_state`` False leaves out the
+    training state (the optimizer's memory): training then goes on afresh."""
     path = Path(path)
     if path.is_symlink():  # replace the file the link points to, not the link
         path = Path(os.path.realpath(path))
-    text = dumps(design, include_history)
+    text = dumps(design, include_history, include_state)
     _remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent or ".")
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 import math
-import re
 from dataclasses import fields
 from typing import Any, Callable
 
@@ -35,25 +34,34 @@ from nnsim.design.model import (
     Optimizer,
     Regularization,
     TrainingSettings,
+    TrainingState,
 )
-from nnsim.design.settings import MAX_BATCH, MAX_EPOCHS, MAX_STEPS, NUMBERS, WHOLE, path_problem
+from nnsim.design.settings import MAX_BATCH, MAX_EPOCHS, MAX_STEPS, path_problem
 from nnsim.design.validate import DesignError, check_design
-from nnsim.text import cut, one_line, quote
+from nnsim.io.fields import (
+    FormatError,
+    _bool,
+    _enum,
+    _float,
+    _int_in,
+    _kind,
+    _list,
+    _opt_float,
+    _ranged,
+    _Reader,
+    _str,
+    _whole,
+)
+from nnsim.io.gan_format import gan_record, read_drawn, read_gan
+from nnsim.text import quote
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 # Sizes beyond which a file is refused as absurd rather than read.
-LIMITS = {"layers": 10_000, "neurons": 100_000, "connections": 2_000_000, "links": 10_000, "history": 1_000_000}
+LIMITS = {"layers": 10_000, "neurons": 100_000, "connections": 2_000_000, "links": 10_000, "history": 1_000_000,
+          "parameters": 100_000}
 MAX_ID = 2**31 - 1
 __all__ = ["FORMAT_VERSION", "LIMITS", "MAX_BATCH", "MAX_EPOCHS", "MAX_ID", "MAX_STEPS", "FormatError", "MIGRATIONS"]
-
-
-class FormatError(ValueError):
-    """A design file cannot be read; the message is one line for the user
-    (line breaks from the file, e.g. in a label, are shown escaped)."""
-
-    def __init__(self, message: str = ""):
-        super().__init__(one_line(message))
 
 
 def _v1_to_v2(data: dict) -> dict:
@@ -66,8 +74,15 @@ def _v1_to_v2(data: dict) -> dict:
     return data
 
 
+def _v2_to_v3(data: dict) -> dict:
+    """Version 3 added the optional training state (the optimizer's memory
+    and the place in the epoch): a version-2 file has none, and its training
+    continues with a fresh optimizer, as it always did."""
+    return data
+
+
 # Version n -> function turning a version-n dict into a version n+1 dict.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 # -- writing -------------------------------------------------------------------
@@ -127,16 +142,33 @@ def _history_record(h: HistoryRecord) -> dict:
     return out
 
 
+_LATER_DATASET_FIELDS = ("scale_targets", "window", "horizon", "inputs", "targets_at")
+_DEFAULT_SPEC = DatasetSpec()
+
+
 def _dataset_record(spec: DatasetSpec) -> dict:
     """Drawn points only where there are some."""
-    out = {**_record(spec, skip=("drawn",)), "targets": list(spec.targets)}
+    # Fields added later are written only where they are not their default,
+    # so a design that does not use them is written as before.
+    later = tuple(f for f in _LATER_DATASET_FIELDS if getattr(spec, f) == getattr(_DEFAULT_SPEC, f))
+    out = {**_record(spec, skip=("drawn",) + later), "targets": list(spec.targets)}
+    if "inputs" in out:
+        out["inputs"] = list(spec.inputs)
     if spec.drawn:
         out["drawn"] = [[float(x), float(y)] for x, y in spec.drawn]
     return out
 
 
-def design_to_dict(design: Design, include_history: bool = True) -> dict:
-    """The design as plain JSON values. Raises DesignError if a number is not
+def _state_record(st: TrainingState) -> dict:
+    out = _record(st, skip=("arrays",))
+    out["arrays"] = {moment: {name: _array_record(a) for name, a in by_name.items()}
+                     for moment, by_name in st.arrays.items()}
+    return out
+
+
+def design_to_dict(design: Design, include_history: bool = True, include_state: bool = True) -> dict:
+    """The design as plain JSON values (with its training state unless
+    ``include_state`` is False). Raises DesignError if a number is not
     finite, so no file ever holds NaN, or if nnsim could not read the result
     back (a value outside what the loader accepts)."""
     check_design(design)
@@ -152,7 +184,6 @@ def design_to_dict(design: Design, include_history: bool = True) -> dict:
         "dataset": _dataset_record(design.dataset),
     }
     if design.gan is not None:
-        from nnsim.io.gan_format import gan_record
 
         out["gan"] = gan_record(design.gan)
     for name in ("learning_rate", "momentum", "beta1", "beta2", "epsilon", "regularization_rate"):
@@ -160,6 +191,8 @@ def design_to_dict(design: Design, include_history: bool = True) -> dict:
             raise DesignError(f"training.{name} is {out['training'][name]}, not a finite number")
     if include_history:
         out["history"] = [_history_record(h) for h in design.history if math.isfinite(h.train_loss)]
+    if include_state and design.training_state is not None:
+        out["training_state"] = _state_record(design.training_state)
     # Never write a file the loader would refuse: run its field checks.
     try:
         _read(out)
@@ -169,121 +202,6 @@ def design_to_dict(design: Design, include_history: bool = True) -> dict:
 
 
 # -- reading -------------------------------------------------------------------
-class _Reader:
-    """Typed access to one JSON object, with its path for messages."""
-
-    def __init__(self, obj: Any, path: str):
-        if not isinstance(obj, dict):
-            where = f"{path}: " if path else "the top level: "
-            raise FormatError(f"{where}expected an object, found {_kind(obj)}")
-        self.obj = obj
-        self.path = path
-
-    def _where(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def get(self, key: str, check: Callable[[Any, str], Any], default: Any = ...):
-        if key not in self.obj:
-            if default is ...:
-                raise FormatError(f"{self._where(key)}: missing field")
-            return default
-        return check(self.obj[key], self._where(key))
-
-    def list_of(self, key: str, limit: int, required: bool = True) -> list[tuple[Any, str]]:
-        if key not in self.obj and not required:
-            return []
-        items = self.get(key, _list)
-        if len(items) > limit:
-            raise FormatError(
-                f"{self._where(key)}: {len(items)} entries is more than nnsim handles ({limit})"
-            )
-        return [(item, f"{self._where(key)}[{i}]") for i, item in enumerate(items)]
-
-
-def _kind(v) -> str:
-    if v is None:
-        return "null"
-    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "an object"}.get(
-        type(v), type(v).__name__
-    )
-
-
-def _list(v, where):
-    if not isinstance(v, list):
-        raise FormatError(f"{where}: expected a list, found {_kind(v)}")
-    return v
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _str(v, where):
-    if not isinstance(v, str):
-        raise FormatError(f"{where}: expected text, found {_kind(v)}")
-    bad = _SURROGATE.search(v)
-    if bad:
-        # JSON can spell half of a UTF-16 pair as an escape; that is not
-        # text and could not be written back as UTF-8.
-        raise FormatError(f"{where}: contains \\u{ord(bad.group()):04x}, half of a character (not valid Unicode)")
-    return v
-
-
-def _bool(v, where):
-    if not isinstance(v, bool):
-        raise FormatError(f"{where}: expected true or false, found {_kind(v)}")
-    return v
-
-
-def _float(v, where):
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise FormatError(f"{where}: expected a number, found {_kind(v)}")
-    try:
-        v = float(v)
-    except OverflowError:
-        raise FormatError(f"{where}: the number is too large") from None
-    if not math.isfinite(v):
-        raise FormatError(f"{where}: {v} is not a finite number")
-    return v
-
-
-def _opt_float(v, where):
-    return None if v is None else _float(v, where)
-
-
-def _int_in(low: int, high: int):
-    def check(v, where):
-        if isinstance(v, bool) or not isinstance(v, int):
-            if isinstance(v, float) and v.is_integer():
-                v = int(v)
-            else:
-                found = f"{v:g}" if isinstance(v, float) and math.isfinite(v) else _kind(v)
-                raise FormatError(f"{where}: expected a whole number, found {found}")
-        if not low <= v <= high:
-            raise FormatError(f"{where}: {v} is outside {low}..{high}")
-        return v
-
-    return check
-
-
-def _opt_int_in(low, high):
-    inner = _int_in(low, high)
-    return lambda v, where: None if v is None else inner(v, where)
-
-
-def _enum(cls: type[enum.Enum], what: str, optional: bool = False):
-    def check(v, where):
-        if v is None and optional:
-            return None
-        try:
-            return cls(v)
-        except ValueError:
-            known = ", ".join(m.value for m in cls)
-            shown = quote(v) if isinstance(v, str) else cut(repr(v))
-            raise FormatError(f"{where}: unknown {what} {shown} (known: {known})") from None
-
-    return check
-
-
 _ID = _int_in(1, MAX_ID)
 
 
@@ -390,26 +308,6 @@ def _connection(obj, path) -> Connection:
     )
 
 
-def _ranged(key: str, optional: bool = False):
-    """The check of a number setting, from the table in nnsim.design.settings."""
-    allowed = NUMBERS[key]
-
-    def check(v, where):
-        if v is None and optional:
-            return None
-        v = _float(v, where)
-        problem = allowed.problem(v)
-        if problem:
-            raise FormatError(f"{where}: {problem}")
-        return v
-
-    return check
-
-
-def _whole(key: str, optional: bool = False):
-    return (_opt_int_in if optional else _int_in)(*WHOLE[key])
-
-
 def _path(v, where):
     v = _str(v, where)
     problem = path_problem(v)
@@ -460,20 +358,13 @@ def _dataset(obj, path) -> DatasetSpec:
         targets=[_str(t, f"{r._where('targets')}[{i}]") for i, t in enumerate(targets)],
         task=r.get("task", _str, d.task),
         normalize=r.get("normalize", _bool, d.normalize),
-        drawn=r.get("drawn", _drawn, []),
+        drawn=r.get("drawn", read_drawn, []),
+        scale_targets=r.get("scale_targets", _bool, d.scale_targets),
+        window=r.get("window", _whole("dataset.window"), d.window),
+        horizon=r.get("horizon", _whole("dataset.horizon"), d.horizon),
+        inputs=[_str(t, f"{r._where('inputs')}[{i}]") for i, t in enumerate(r.get("inputs", _list, []))],
+        targets_at=r.get("targets_at", _str, d.targets_at),
     )
-
-
-def _drawn(v, where):
-    from nnsim.io.gan_format import read_drawn
-
-    return read_drawn(v, where)
-
-
-def _gan(v, where):
-    from nnsim.io.gan_format import read_gan
-
-    return read_gan(v, where)
 
 
 def _history(obj, path) -> HistoryRecord:
@@ -487,6 +378,35 @@ def _history(obj, path) -> HistoryRecord:
         test_accuracy=r.get("test_accuracy", _opt_float, None),
         losses=r.get("losses", _losses, {}),
     )
+
+
+def _training_state(obj, path) -> TrainingState:
+    r = _Reader(obj, path)
+    arrays = r.get("arrays", _state_arrays, {})
+    return TrainingState(
+        epoch=r.get("epoch", _int_in(0, MAX_EPOCHS)),
+        step=r.get("step", _int_in(0, MAX_STEPS)),
+        position=r.get("position", _int_in(0, MAX_ID), 0),
+        optimizer=r.get("optimizer", _enum(Optimizer, "optimizer")),
+        t=r.get("t", _int_in(0, MAX_STEPS), 0),
+        arrays=arrays,
+    )
+
+
+def _state_arrays(v, where) -> dict[str, dict[str, ArrayValue]]:
+    """The optimizer's vectors: by moment, then by parameter name."""
+    if not isinstance(v, dict):
+        raise FormatError(f"{where}: expected an object, found {_kind(v)}")
+    if len(v) > 8:
+        raise FormatError(f"{where}: {len(v)} moments; an optimizer keeps a few")
+    out = {}
+    for moment, by_name in v.items():
+        if not isinstance(by_name, dict):
+            raise FormatError(f"{where}.{moment}: expected an object, found {_kind(by_name)}")
+        if len(by_name) > LIMITS["parameters"]:
+            raise FormatError(f"{where}.{moment}: more than {LIMITS['parameters']:,} arrays")
+        out[moment] = _arrays(by_name, f"{where}.{moment}")
+    return out
 
 
 def _losses(v, where) -> dict[str, float]:
@@ -548,5 +468,6 @@ def _read(data: dict) -> Design:
         training=r.get("training", _training, TrainingSettings()),
         dataset=r.get("dataset", _dataset, DatasetSpec()),
         history=[_history(o, p) for o, p in r.list_of("history", LIMITS["history"], required=False)],
-        gan=r.get("gan", _gan, None),
+        gan=r.get("gan", read_gan, None),
+        training_state=r.get("training_state", _training_state, None),
     )

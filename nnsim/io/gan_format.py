@@ -13,6 +13,7 @@ from __future__ import annotations
 from nnsim.data.distributions import MAX_DRAWN
 from nnsim.design.model import GanSettings, Optimizer
 from nnsim.engine.adversarial import GanLoss, Noise, PlayerSettings
+from nnsim.io.fields import FormatError, _enum, _float, _list, _ranged, _Reader, _whole
 
 
 def gan_record(gan: GanSettings) -> dict:
@@ -26,8 +27,6 @@ def gan_record(gan: GanSettings) -> dict:
 
 
 def read_gan(obj, path) -> GanSettings:
-    from nnsim.io.format import _enum, _ranged, _Reader, _whole  # the reader's checks
-
     r = _Reader(obj, path)
     d = GanSettings()
 
@@ -50,8 +49,6 @@ def read_gan(obj, path) -> GanSettings:
 
 
 def read_drawn(v, where) -> list[tuple[float, float]]:
-    from nnsim.io.format import FormatError, _float, _list
-
     items = _list(v, where)
     if len(items) > MAX_DRAWN:
         raise FormatError(f"{where}: {len(items):,} points is more than a drawn distribution holds ({MAX_DRAWN:,})")

@@ -386,7 +386,8 @@ class SettingFact(Check):
         return self.compare.holds(setting_value(ctx.design, self.name))
 
 
-CHANGED_WHAT = ("weights", "biases", "numbers", "thresholds", "activations", "structure", "settings", "anything")
+CHANGED_WHAT = ("weights", "biases", "numbers", "thresholds", "activations", "structure", "settings", "arrays",
+                "anything")
 
 
 def _changed(a: Design, b: Design, what: str) -> bool:
@@ -418,6 +419,8 @@ def _changed(a: Design, b: Design, what: str) -> bool:
         )
     if what == "settings":
         return a.training != b.training or a.dataset != b.dataset
+    if what == "arrays":  # a block layer's numbers (a convolution's kernels) or its options
+        return [(x.id, x.options, x.arrays) for x in a.layers] != [(x.id, x.options, x.arrays) for x in b.layers]
     if what == "anything":
         return (a.layers, a.neurons, a.connections, a.training, a.dataset) != (
             b.layers,

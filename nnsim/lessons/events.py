@@ -32,8 +32,6 @@ EVENTS: dict[str, str] = {
     "time_walk_done": "the step-through-time tool reached the end of a pass: phase (forward | backward), loss",
     "rnn_lstm_done": "the RNN-against-LSTM comparison finished: names, accuracies (lists, one per network), epochs",
     "gan_step": "one player of a GAN was stepped alone: player (generator | discriminator)",
-    "feature_map_shown": "a block's feature map was shown large on the canvas: layer (its name), type, map (from 0)",
-    "map_value_shown": "one value of a shown feature map was under the pointer: layer, type, map, row, column",
 }
 
 

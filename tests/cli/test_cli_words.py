@@ -29,10 +29,13 @@ def help_of(capsys, *argv) -> str:
 
 def test_the_main_help_names_the_commands_and_the_exit_statuses(capsys):
     text = help_of(capsys)
-    assert text.startswith("usage: nnsim [DESIGN] nnsim {train,predict,examples} ... Build a neural network by hand")
+    assert text.startswith("usage: nnsim [DESIGN] nnsim {train,predict,examples,export,import} ... "
+                           "Build a neural network by hand")
     for words in ("'nnsim DESIGN' opens it with DESIGN (a .nnsim file or the name of a shipped example)",
                   "train train a design without the window", "predict the outputs for one input",
                   "examples list the shipped examples",
+                  "export write a design as an ONNX model or a PyTorch module",
+                  "import write an ONNX model as a design file",
                   "--reset-layout open the window with every panel of every workspace where it was at first start",
                   "Exit status: 0 success, 2 bad input (one line on stderr), 3 the numbers are not finite: "
                   "training diverged, or a prediction overflowed"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnsim.engine.adagrad import Adagrad
+from nnsim.engine.optimizers import Adagrad
 from nnsim.engine.params import Parameters
 from nnsim.engine.vocab import TrainingSettings
 

@@ -55,21 +55,28 @@ def expected_sample() -> Design:
     )
 
 
-def test_real_code_is_at_version_2_with_one_migration():
-    assert fmt.FORMAT_VERSION == 2
-    assert sorted(fmt.MIGRATIONS) == [1]
+def test_real_code_is_at_version_3_with_two_migrations():
+    assert fmt.FORMAT_VERSION == 3
+    assert sorted(fmt.MIGRATIONS) == [1, 2]
 
 
 def test_the_real_migration_gives_every_layer_the_dense_type():
     data = json.loads(SAMPLE.read_text(encoding="utf-8"))
     assert all("type" not in layer for layer in data["layers"])
     migrated = fmt.migrate(data)
-    assert migrated["format_version"] == 2
+    assert migrated["format_version"] == 3
     assert [layer["type"] for layer in migrated["layers"]] == ["dense", "dense"]
     written = json.loads(dumps(load(SAMPLE)))
-    assert written["format_version"] == 2
+    assert written["format_version"] == 3
     assert [layer["type"] for layer in written["layers"]] == ["dense", "dense"]
     assert all("delay" not in c for c in written["connections"])  # 0, the default, is not written
+
+
+def test_a_version_2_file_has_no_training_state_and_trains_afresh():
+    data = json.loads(dumps(load(SAMPLE)))
+    data["format_version"] = 2
+    design = loads(json.dumps(data))
+    assert design.training_state is None and design == load(SAMPLE)
 
 
 def test_a_v1_file_with_a_malformed_layer_list_is_refused_in_one_line():

@@ -187,7 +187,7 @@ def _with_layer(d: dict, kind: str, connection: dict) -> None:
 
 CASES = {
     # name: (change, words the message must hold)
-    "newer version": (_put(["format_version"], 3), ["format version 3", "newer", "update nnsim"]),
+    "newer version": (_put(["format_version"], 4), ["format version 4", "newer", "update nnsim"]),
     "much newer version": (_put(["format_version"], 99), ["99", "newer", "update"]),
     "version missing": (_drop(["format_version"]), ["format_version: missing field"]),
     "version text": (_put(["format_version"], "1"), ["format_version: expected a whole number, found text"]),

@@ -237,7 +237,7 @@ def test_text_round_trip_is_exact(design):
 @given(designs())
 def test_dict_round_trip_is_exact(design):
     data = design_to_dict(design)
-    assert data["format_version"] == 2
+    assert data["format_version"] == 3
     back = design_from_dict(json.loads(json.dumps(data, allow_nan=False)))
     assert_identical(back, design)
 

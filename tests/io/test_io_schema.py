@@ -42,6 +42,7 @@ from nnsim.design.model import (
     Optimizer,
     Regularization,
     TrainingSettings,
+    TrainingState,
 )
 from nnsim.io import FormatError, design_from_dict, design_to_dict, load, loads
 
@@ -183,6 +184,7 @@ OBJECTS = {
     "dataset": DatasetSpec,
     "historyRecord": HistoryRecord,
     "ganPlayer": PlayerSettings,
+    "trainingState": TrainingState,
 }
 
 
@@ -299,6 +301,8 @@ def _full_dict() -> dict:
     d.history[0].losses = {"generator": 0.25}
     d.gan = GanSettings()
     d.dataset.drawn = [(0.25, 0.5)]
+    d.dataset.scale_targets = True  # written only when on
+    d.dataset.window, d.dataset.horizon, d.dataset.inputs, d.dataset.targets_at = 12, 1, ["a"], "last_step"
     out = design_to_dict(d)
     out["connections"][0]["delay"] = 0  # written only when not 0
     return out
@@ -359,9 +363,9 @@ def test_defaults_are_what_the_loader_fills_in():
             target = spoiled
             for k in path:
                 target = target[k]
-            if key not in target:  # a dense layer has no options or arrays to write
+            if key not in target:  # a dense layer has no options or arrays to write, an untrained design no state
                 assert (name, key) in {("layer", "options"), ("layer", "arrays"), ("layer", "x"), ("layer", "y"),
-                                    ("(top)", "links")}, (name, key)
+                                       ("(top)", "links"), ("(top)", "training_state")}, (name, key)
                 continue
             del target[key]
             loaded = getters[name](design_from_dict(spoiled))
@@ -398,7 +402,7 @@ def test_required_fields_are_what_the_loader_requires():
 
 # Changes the loader refuses for the file's shape; the schema must refuse them too.
 SHAPE_REFUSALS = [
-    ("format_version", 3),
+    ("format_version", 4),
     ("format_version", "1"),
     ("format_version", True),
     ("name", None),
@@ -471,7 +475,7 @@ def test_schema_refuses_what_the_loader_refuses(path, value):
 
 @pytest.mark.parametrize(
     "path, value",
-    [("training.batch_size", 10.0), ("format_version", 2.0), ("neurons.0.bias", 1), ("history.0.test_loss", None)],
+    [("training.batch_size", 10.0), ("format_version", 3.0), ("neurons.0.bias", 1), ("history.0.test_loss", None)],
 )
 def test_schema_accepts_what_the_loader_accepts(path, value):
     data = _full_dict()

@@ -25,6 +25,7 @@ ARTICLE_ORDER = [
     "backpropagation",
     "going-deeper",
     "kernel-finds-edges",
+    "cnn-reads-digits",
     "loop-gives-memory",
     "gradients-fade",
     "gates-remember",

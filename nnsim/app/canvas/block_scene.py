@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF
 
 from nnsim.app.canvas.blocks import BlockItem
+from nnsim.app.canvas.layer_items import LAYER_ITEMS
 from nnsim.app.canvas.links import LinkItem
 from nnsim.design.layer_types import TYPES
 from nnsim.design.receptive import receptive_field
@@ -45,8 +46,6 @@ class BlocksMixin:
         self._refresh_blocks()
 
     def _add_block_item(self, layer) -> BlockItem:
-        from nnsim.app.canvas.scene import LAYER_ITEMS  # the table lives with the scene
-
         item = LAYER_ITEMS.get(layer.type, BlockItem)(layer.id)
         self.block_items[layer.id] = item
         self._quiet += 1
@@ -148,7 +147,6 @@ class BlocksMixin:
         """One value of a block's focused map is under the pointer (None:
         none): the image it is computed from marks the pixels it looks at."""
         field = None if pixel is None else receptive_field(self.design, lid, *pixel)
-        self.map_value_hovered.emit(lid, *(pixel if pixel is not None else (-1, -1)))
         for item in self.block_items.values():
             if item.type_name == "image":
                 item.set_field(field if field is not None and item.lid == self._image_of(lid) else None)

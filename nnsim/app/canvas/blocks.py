@@ -10,7 +10,7 @@ item it only draws what the scene tells it and reports gestures to the scene.
 
 A new kind of block (a recurrent cell with its own drawing) subclasses
 ``BlockItem``, overrides ``paint_body`` and ``body_height``, and takes its row
-in ``nnsim.app.canvas.scene.LAYER_ITEMS``.
+in ``nnsim.app.canvas.layer_items.LAYER_ITEMS``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath,
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas import style as S
-from nnsim.app.canvas.items import DETAIL_LOD, PortDrag, _inside, _shows_selected
+from nnsim.app.canvas.items import PortDrag, _inside, _shows_selected
 from nnsim.design.layer_types import TYPES, options_of
 from nnsim.design.model import Activation, Layer, LayerKind
 
@@ -33,6 +33,7 @@ BIG = 96.0  # the focused map drawn large
 BIG_KERNEL = 56.0
 TILE_GAP = 3.0
 MAX_TILES = 16  # thumbnails per row shown (more are summarised as "+n")
+BODY_LOD = 0.3  # below this zoom a block shows its title only (its pictures stay readable longer than text)
 
 OPTION_TEXT = {
     "filters": "{} filters", "kernel": "{0}×{0}", "stride": "stride {}", "padding": "{}",
@@ -59,7 +60,12 @@ def options_line(layer: Layer) -> str:
         if name == "initial_state":  # zeros, the usual start, goes without saying
             words += ["learned start"] if value == "learned" else []
             continue
-        words.append(OPTION_TEXT.get(name, name + " {}").format(value))
+        if name in OPTION_TEXT:
+            words.append(OPTION_TEXT[name].format(value))
+        else:  # another type's option: its label ("forget gate's starting bias 1")
+            option = TYPES[layer.type].option(name)
+            words[-1:] = [w + "," for w in words[-1:]]
+            words.append(f"{option.label.split(' (')[0].lower() if option else name} {value:g}")
     return " ".join(words)
 
 
@@ -246,7 +252,7 @@ class BlockItem(PortDrag, QGraphicsItem):
         painter.setClipPath(clip)
         painter.drawRect(header)
         painter.restore()
-        if lod >= DETAIL_LOD * 0.5:
+        if lod >= BODY_LOD * 0.7:
             painter.setPen(ks.title)
             painter.setFont(S.font(11, True))
             fm = QFontMetricsF(S.font(11, True))
@@ -255,7 +261,7 @@ class BlockItem(PortDrag, QGraphicsItem):
             painter.setFont(S.font(9))
             painter.setPen(S.MUTED)
             painter.drawText(header.adjusted(WIDTH / 2, 0, -PAD, 0), Qt.AlignRight | Qt.AlignVCenter, self.title)
-        if lod >= DETAIL_LOD:
+        if lod >= BODY_LOD:
             self.paint_body(painter)
         if self.has_port:
             self._paint_port(painter, ks)

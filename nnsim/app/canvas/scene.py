@@ -35,20 +35,10 @@ from nnsim.app.canvas.loops import LoopArcs
 from nnsim.app.canvas.pointer import PointerMixin
 from nnsim.app.canvas.selection import SelectionMixin
 from nnsim.app.document import Document
-from nnsim.design.layer_types import TYPES
 
 WIDE_LIMIT = 3000  # up to this many connections, line width shows |weight|
 DRAG_BUDGET = 6000  # most moving lines redrawn per drag frame (the strongest)
 PIXMAP_CACHE_KB = 160 * 1024  # room for the big bundles' pixmap caches
-
-#: Layer type -> the item that draws a layer of that type: dense layers are a
-#: frame (``LayerItem``) around their neurons; every type drawn as a block is a
-#: ``BlockItem`` unless its row names a subclass with a drawing of its own.
-LAYER_ITEMS: dict[str, type] = {
-    "dense": LayerItem,
-    **{name: BlockItem for name, kind in TYPES.items() if kind.drawn == "block"},
-}
-
 
 class _Drag:
     """Neurons being dragged: which connections the overlay draws meanwhile."""
@@ -72,8 +62,6 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
     neuron_hovered = Signal(int)
     # A block's feature map under the pointer or chosen: layer id, map index (-1: none).
     map_focus_changed = Signal(int, int)
-    # One value of a block's focused map under the pointer: layer id, row, column (-1, -1: none).
-    map_value_hovered = Signal(int, int, int)
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)

@@ -351,13 +351,15 @@ class SelectionMixin:
         self._refresh_overlays()
         self._emit_selection()
 
-    def move_selection(self, dx: float, dy: float) -> None:
-        """Move the selected neurons and layers by (dx, dy): one undo step."""
+    def move_selection(self, dx: float, dy: float, nudge: bool = False) -> None:
+        """Move the selected neurons and layers by (dx, dy): one undo step
+        (``nudge``: an arrow key's, which merges with the nudges just before)."""
         ids = selected_neurons(self)
         if ids:
             index = self.document.index
             moves = {nid: (index.neuron(nid).x + dx, index.neuron(nid).y + dy) for nid in ids}
-            self.document.move(moves, "Move neuron" if len(ids) == 1 else f"Move {len(ids)} neurons")
+            text = "Move neuron" if len(ids) == 1 else f"Move {len(ids)} neurons"
+            (self.document.nudge if nudge else self.document.move)(moves, text)
 
     def select_all(self) -> None:
         self.select(neurons=list(self.neuron_items))

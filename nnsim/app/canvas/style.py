@@ -27,6 +27,7 @@ BUTTON = 14.0  # the frame's + and - buttons
 
 BACKGROUND = QColor("#f6f7f9")
 GRID = QColor("#dfe3e8")
+FOCUS = QColor("#2f6db0")  # the frame of the panel that has the keyboard
 TEXT = QColor("#2b2f36")
 MUTED = QColor("#6b7280")
 SELECT = QColor("#3b5bdb")
@@ -90,15 +91,32 @@ def blend(color: QColor, amount: float, base: QColor = BACKGROUND) -> QColor:
     )
 
 
-@lru_cache(maxsize=None)
+_line_scale = 1.0  # connections' widths times this (wider lines for a projector)
+
+
+def set_line_scale(scale: float) -> None:
+    """Draw connections ``scale`` times as wide (presentation mode)."""
+    global _line_scale
+    _line_scale = float(scale)
+
+
+def line_scale() -> float:
+    return _line_scale
+
+
 def bucket_pen(bucket: int, wide: bool) -> QPen:
     """The pen of one bucket. ``wide``: widths by magnitude (small designs);
     otherwise every line is one pixel, Qt's fast path, and only the shade
     tells the magnitude."""
+    return _bucket_pen(bucket, wide, _line_scale)
+
+
+@lru_cache(maxsize=None)
+def _bucket_pen(bucket: int, wide: bool, scale: float) -> QPen:
     sign, rest = divmod(bucket, 2 * N_MAG)
     frozen, mag = divmod(rest, N_MAG)
     color = blend(NEGATIVE if sign else POSITIVE, SHADES[mag])
-    pen = QPen(color, WIDTHS[mag] if wide else 1.0)
+    pen = QPen(color, (WIDTHS[mag] if wide else 1.0) * scale)
     pen.setCosmetic(True)
     pen.setCapStyle(Qt.FlatCap)
     if frozen:
@@ -119,7 +137,7 @@ def value_color(value: float) -> QColor:
 
 
 def cosmetic_pen(color: QColor, width: float = 1.0, style=Qt.SolidLine) -> QPen:
-    pen = QPen(color, width, style)
+    pen = QPen(color, width * _line_scale, style)
     pen.setCosmetic(True)
     return pen
 

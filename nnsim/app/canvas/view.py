@@ -17,12 +17,13 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QCursor, QKeySequence, QPainter, QPixmap, QTransform
-from PySide6.QtWidgets import QGraphicsView, QLabel
+from PySide6.QtGui import QBrush, QCursor, QKeySequence, QPainter, QPen, QPixmap, QTransform
+from PySide6.QtWidgets import QApplication, QGraphicsView, QLabel, QWidget
 
 from nnsim.app.canvas import export
 from nnsim.app.canvas import style as S
 from nnsim.app.canvas.interactions import part_from_mime
+from nnsim.app.canvas.keyboard import KeyboardChooser
 from nnsim.app.canvas.scene import CanvasScene
 
 MIN_ZOOM, MAX_ZOOM = 0.02, 4.0
@@ -31,6 +32,7 @@ KEY_STEP = 1.25
 WORLD = 1.0e6  # half-size of the (invisible) scroll area in scene units
 GRID = 24.0
 GRID_MIN_ZOOM = 0.5
+FOCUS_WIDTH = 2.0  # viewport pixels of the frame drawn while the canvas has the keyboard
 TAP_MS = 500  # a Space press released sooner, without panning, is a tap
 EMPTY_HINT = ("Drag neurons or whole layers from Parts onto the canvas (or double-click a part),\n"
               "then drag from a neuron's + port to another neuron to connect them.\n"
@@ -47,6 +49,23 @@ def _grid_brush() -> QBrush:
     p.drawRect(QRectF(0, 0, 2, 2))
     p.end()
     return QBrush(pm)
+
+
+class FocusFrame(QWidget):
+    """A frame (and nothing else) over the canvas: the keys go there."""
+
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.NoFocus)
+        self.hide()
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setPen(QPen(S.FOCUS, FOCUS_WIDTH))
+        half = FOCUS_WIDTH / 2
+        p.drawRect(QRectF(self.rect()).adjusted(half, half, -half, -half))
+        p.end()
 
 
 class CanvasView(QGraphicsView):
@@ -82,6 +101,8 @@ class CanvasView(QGraphicsView):
         self._space_panned = False  # the held Space was used to pan
         self._space_held = QElapsedTimer()
         self._dragging = False
+        self.keys = KeyboardChooser(self)
+        self.text_scale = 1.0  # the window's text size setting: fitting magnifies up to this much more  # Tab chooses neurons, C connects
         # A fit asked for before the view has its final size (a design opened at
         # start-up, a workspace switched) waits until its resizes settle.
         self._fit_pending = True
@@ -107,6 +128,9 @@ class CanvasView(QGraphicsView):
         self._empty_note.setStyleSheet("QLabel { color: #6b7280; font-size: 13px; background: transparent; }")
         self._empty_note.setAttribute(Qt.WA_TransparentForMouseEvents)
         self._empty_note.hide()
+        # A frame round the canvas while it has the keyboard: over the viewport,
+        # not drawn in it, so panning does not scroll it away.
+        self._focus_frame = FocusFrame(self)
         document = scene.document
         for signal in (document.reset, document.neurons_added, document.neurons_removed):
             signal.connect(self._update_empty_note)
@@ -156,6 +180,7 @@ class CanvasView(QGraphicsView):
         super().resizeEvent(event)  # the resize anchor keeps the middle in the middle
         self._place_lod_note()
         self._empty_note.setGeometry(self.viewport().geometry())
+        self._focus_frame.setGeometry(self.viewport().geometry())
         if self._fit_pending and self.isVisible():
             self._fit_timer.start()  # still settling: fit once it has
 
@@ -184,6 +209,9 @@ class CanvasView(QGraphicsView):
             self._fit_timer.start()
 
     def _settled_fit(self) -> None:
+        # Layouts still waiting to run (docks resized a moment ago) take their
+        # sizes first: a fit into a size about to change fits the wrong room.
+        QApplication.sendPostedEvents(None, QEvent.LayoutRequest)
         if self._fit_pending and self.isVisible():
             self._fit_pending = False
             self.fit_all()
@@ -198,7 +226,7 @@ class CanvasView(QGraphicsView):
             return
         rect = rect.adjusted(-30, -30, 30, 30)
         vp = self.viewport().rect()
-        zoom = min(vp.width() / rect.width(), vp.height() / rect.height(), FIT_MAX_ZOOM)
+        zoom = min(vp.width() / rect.width(), vp.height() / rect.height(), FIT_MAX_ZOOM * self.text_scale)
         self.set_zoom(zoom)
         self.centerOn(rect.center())
 
@@ -230,6 +258,7 @@ class CanvasView(QGraphicsView):
     # -- mouse: pan, antialiasing off while dragging ----------------------------------
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self.setFocus()
+        self.keys.cancel()
         if event.button() == Qt.MiddleButton or (event.button() == Qt.LeftButton and self._space):
             self._space_panned = self._space
             self._pan_from = event.position().toPoint()
@@ -280,7 +309,20 @@ class CanvasView(QGraphicsView):
             return True
         return super().event(event)
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt's names
+        # Tab chooses the next neuron; past the last one the focus moves on.
+        if self.hasFocus() and (self.keys.step(next) or self.keys.connecting):
+            return True
+        return super().focusNextPrevChild(next)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        self._focus_frame.setGeometry(self.viewport().geometry())
+        self._focus_frame.show()
+
     def focusOutEvent(self, event) -> None:  # noqa: N802
+        self._focus_frame.hide()
+        self.keys.cancel()
         if self._space:  # the release will not come here
             self._space = False
             self._space_panned = True
@@ -321,8 +363,13 @@ class CanvasView(QGraphicsView):
         elif key in NUDGE and not ctrl:
             step = 50.0 if mods & Qt.ShiftModifier else 10.0
             dx, dy = NUDGE[key]
-            scene.move_selection(dx * step, dy * step)
+            scene.move_selection(dx * step, dy * step, nudge=True)
+        elif key == Qt.Key_C and not mods & ~Qt.KeypadModifier:
+            self.keys.begin()
+        elif key in (Qt.Key_Return, Qt.Key_Enter) and self.keys.connecting:
+            self.keys.finish()
         elif key == Qt.Key_Escape:
+            self.keys.cancel()
             scene.tools.cancel()
             scene.select()
         else:

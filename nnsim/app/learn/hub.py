@@ -44,8 +44,6 @@ class LearnHub(QObject):
         self._showers: dict[str, Callable[[], None]] = {}
         if scene is not None:
             scene.selection_changed_ids.connect(self._scene_selection)
-            scene.map_focus_changed.connect(self._map_focused)
-            scene.map_value_hovered.connect(self._map_value_hovered)
         document.reset.connect(self._design_replaced)
         document.path_changed.connect(self._path_changed)
 
@@ -65,24 +63,6 @@ class LearnHub(QObject):
     def _scene_selection(self, neurons, layers=(), connections=()) -> None:
         self.select_neuron(neurons[0] if len(neurons) == 1 else None)
         self.selection_changed.emit(list(neurons), list(layers), list(connections))
-
-    # -- feature maps on the canvas ----------------------------------------------------------
-    def _block(self, lid: int):
-        try:
-            layer = self.document.design.layer(lid)
-        except KeyError:
-            return None
-        return layer.name, layer.type
-
-    def _map_focused(self, lid: int, index: int) -> None:
-        block = self._block(lid)
-        if index >= 0 and block is not None:
-            self.record("feature_map_shown", layer=block[0], type=block[1], map=index)
-
-    def _map_value_hovered(self, lid: int, row: int, column: int) -> None:
-        block, item = self._block(lid), self.scene.block_items.get(lid)
-        if row >= 0 and block is not None and item is not None:
-            self.record("map_value_shown", layer=block[0], type=block[1], map=item.focus_map, row=row, column=column)
 
     def select_neuron(self, neuron_id: int | None) -> None:
         if neuron_id != self.selected_neuron:

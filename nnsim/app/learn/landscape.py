@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnsim.design.compile import compile_design
-from nnsim.design.layer_types import TYPES
 from nnsim.design.model import Design
-from nnsim.design.validate import DesignError
 from nnsim.design.names import NeuronNames
 from nnsim.explain import fmt
 
@@ -116,21 +114,23 @@ def find_param(design: Design, spec) -> Param | None:
     return next((p for p in params if p.kind == "w" and p.key == (s.id, t.id)), None)
 
 
+BLOCK_SAMPLES = 100  # samples a design with block layers is measured on
+
+
 class Landscape:
     """A compiled copy of the design with two parameters to vary."""
 
     def __init__(self, design: Design, x: np.ndarray, y: np.ndarray, px: Param, py: Param):
-        blocks = [layer.name for layer in design.layers if layer.type in TYPES and TYPES[layer.type].drawn == "block"]
-        if blocks:
-            # A map is 41×41 passes over the whole data set: through convolutions or over time
-            # steps that is minutes of a frozen window, for two numbers of a dense layer.
-            raise DesignError(f"the map is drawn for networks of neurons only, and this design has layers drawn "
-                              f"as blocks ({', '.join(blocks[:3])}{'…' if len(blocks) > 3 else ''})")
         self.design = design.copy()
         self.compiled = compile_design(self.design)
         self.net = self.compiled.network
         self.x = np.asarray(x, dtype=np.float64)  # (n, n_inputs)
         self.y = np.asarray(y, dtype=np.float64)  # (n, n_outputs)
+        if any(layer.type != "dense" for layer in design.layers) and len(self.x) > BLOCK_SAMPLES:
+            # An image network costs far more per sample: the landscape (thousands of
+            # forward passes) is drawn over an even spread of its samples.
+            keep = np.linspace(0, len(self.x) - 1, BLOCK_SAMPLES).round().astype(np.intp)
+            self.x, self.y = self.x[keep], self.y[keep]
         self.params = (px, py)
         self._where = [self._locate(px), self._locate(py)]
 

@@ -211,7 +211,9 @@ class Overlay:
                 continue
             focus = nid == frame.neuron or (frame.neuron is None and nid in frame.focus and frame.phase != "inputs")
             if shows_values and not focus and frame.phase in ("inputs", "forward"):
-                continue
+                if nid not in inputs or len(lines) < 2:
+                    continue
+                lines = lines[1:]  # the neuron shows the value; the callout, the file's value beside it
             if focus and nid not in inputs:
                 item = self._focus_callout(design, nid, lines, "back" if backward else "focus")
             else:

@@ -27,15 +27,26 @@ class Samples:
     labels: np.ndarray | None  # (n,) class indices, or None for regression
 
     def describe(self, i: int) -> str:
-        """'#2: (0, 1) → 1' — inputs and the wanted output of sample ``i``."""
-        xs = ", ".join(fmt(v, 3) for v in self.x[i])
+        """'#2: (0, 1) → 1' — inputs and the wanted output of sample ``i``, in
+        the file's values where the data was standardised."""
+        scaled = getattr(self.dataset, "x_scaling", None) is not None
+        xs = ", ".join(fmt(v, 3) for v in (self.dataset.raw_inputs(self.x[i]) if scaled else self.x[i]))
         if self.labels is not None:
             names = self.dataset.target_names
             label = int(self.labels[i])
             want = names[label] if 0 <= label < len(names) else str(label)
         else:
-            want = ", ".join(fmt(v, 3) for v in self.y[i])
+            want = ", ".join(fmt(v, 3) for v in self.dataset.raw_targets(self.y[i]))
         return f"#{i + 1}: ({xs}) → {want}"
+
+    def raw(self, i: int) -> list[tuple[str, float]] | None:
+        """Sample ``i``'s inputs as (column, value in the file), where the
+        data was standardised; None where the network takes the file's values."""
+        if getattr(self.dataset, "x_scaling", None) is None:
+            return None
+        names = list(self.dataset.feature_names)
+        values = self.dataset.raw_inputs(self.x[i])
+        return [(names[j] if j < len(names) else f"x{j + 1}", float(v)) for j, v in enumerate(values)]
 
 
 def load_samples(design: Design, base_dir: Path | None = None) -> tuple[Samples | None, str]:

@@ -35,6 +35,7 @@ from nnsim.app.learn.walkthrough import (
     INPUTS,
     LOSS,
     UPDATE,
+    RunsOverTime,
     Walkthrough,
     build_walkthrough,
 )
@@ -50,11 +51,6 @@ WIDE = 620  # px from which the controls and the story stand side by side (see `
 BIG_DESIGN = 2000  # connections: a hidden panel does not keep the numbers of bigger designs fresh
 PHASE_NAMES = {FORWARD: "Forward pass", LOSS: "The loss", BACKWARD_PHASE: "Backward pass", UPDATE: "The update"}
 PHASE_COLOURS = {FORWARD: "#b07d00", LOSS: "#5e35b1", BACKWARD_PHASE: "#c2185b", UPDATE: "#2e7d32"}
-
-
-IMAGE_NOTE = ("This network reads an image, and the step-through follows a network of neurons one neuron at a "
-              "time. The blocks on the canvas show each convolution's kernels and its feature maps for the chosen "
-              "sample: hover over a map to see it large.")
 
 
 def _spin() -> QDoubleSpinBox:
@@ -154,6 +150,8 @@ class StepThroughPanel(DockPanel):
         )
         self.result_box = message_box("good")
         self.problem_box = message_box("warn")
+        self.problem_box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.problem_box.linkActivated.connect(self.hub.show_tool)  # a tool that applies instead
 
         controls = QWidget()
         left = QVBoxLayout(controls)
@@ -449,15 +447,19 @@ class StepThroughPanel(DockPanel):
             return
         self._stale = False
         try:
+            if any(layer.type != "dense" for layer in design.layers):
+                raise DesignError("this panel steps through layers of neurons; for a convolution use "
+                                  "Learn ▸ Step Through a Convolution")
             if not self.input_spins:
                 raise DesignError("the design has no input neurons yet")
-            self.walk = build_walkthrough(design, self.inputs(), self.target())
+            raw = self.samples.raw(self.sample) if self.samples is not None and self.sample is not None else None
+            self.walk = build_walkthrough(design, self.inputs(), self.target(), raw=raw)
         except (DesignError, ValueError) as e:
             self.walk = None
-            if any(layer.kind == LayerKind.INPUT and layer.type == "image" for layer in design.layers):
-                set_box(self.problem_box, IMAGE_NOTE)
-            else:
-                set_box(self.problem_box, f"The network cannot be computed as it is: {escape(str(e))}.")
+            text = f"The network cannot be computed as it is: {escape(str(e))}."
+            if isinstance(e, RunsOverTime):
+                text += ' <a href="time_steps">Step through time</a>'
+            set_box(self.problem_box, text)
             self.overlay.clear()
             self.text.clear()
             self.phase_label.clear()

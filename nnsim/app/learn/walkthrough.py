@@ -69,6 +69,9 @@ class Walkthrough:
     # Output neuron id -> its target: the target's columns follow the design's
     # order of output layers, which need not be the order they are computed in.
     wanted: dict[int, float] = field(default_factory=dict)
+    # Where the data was standardised: each input's column name and its value
+    # in the file (input order), shown beside the value the network takes.
+    raw: list[tuple[str, float]] | None = None
 
     def step(self, neuron_id: int) -> NeuronStep:
         """The trace of one neuron (by id, without a search)."""
@@ -116,15 +119,22 @@ class Walkthrough:
 
 
 # -- building -------------------------------------------------------------------------------
-def build_walkthrough(design: Design, inputs, target=None, compiled: Compiled | None = None) -> Walkthrough:
+class RunsOverTime(DesignError):
+    """The design reads sequences: one sample's step-through does not apply
+    (the step-through-time tool does)."""
+
+
+def build_walkthrough(design: Design, inputs, target=None, compiled: Compiled | None = None,
+                      raw: list[tuple[str, float]] | None = None) -> Walkthrough:
     """Inspect one sample with the engine and lay it out as frames. ``target``
-    is given as the network's output values (None: forward only). Raises
-    DesignError when the design cannot run."""
+    is given as the network's output values (None: forward only). ``raw``:
+    for a sample of standardised data, each input's column and value in the
+    file. Raises DesignError when the design cannot run."""
     compiled = compiled or compile_design(design)
     net = compiled.network
     if net.recurrent or any(n.op is not None and n.op.stateful for n in net.layers):
-        raise DesignError("the design has a loop or a recurrent layer, which runs over time steps: "
-                          "step through a sequence with the Time steps tool instead")
+        raise RunsOverTime("the design has a loop or a recurrent layer, which runs over time steps: "
+                           "step through a sequence with Learn → Step Through Time instead")
     x = np.asarray(inputs, dtype=np.float64).reshape(-1)
     if x.shape != (net.n_inputs,):
         raise ValueError(f"the design has {net.n_inputs} inputs; {x.size} values were given")
@@ -132,6 +142,7 @@ def build_walkthrough(design: Design, inputs, target=None, compiled: Compiled | 
     ins = inspect_sample(net, x, target, optimizer, design.training)
     trace = trace_sample(design, compiled, ins)
     w = Walkthrough(design, compiled, ins, trace, [], {}, {}, {})
+    w.raw = list(raw) if raw is not None and len(raw) == net.n_inputs else None
     w.names = {step.id: step.name for step in trace.neurons}
     if trace.target is not None:
         for step in trace.neurons:
@@ -170,6 +181,20 @@ def _derivatives(w: Walkthrough) -> None:
             w.loss_grads[step.id] = float(loss_grad(a, y)[0, 0])
 
 
+def _raw_inputs(w: Walkthrough, inputs) -> dict[int, tuple[str, float]]:
+    """Input neuron id -> (column, value in the file), where standardised."""
+    if w.raw is None:
+        return {}
+    net = w.compiled.network
+    out = {}
+    for s in inputs:
+        li, col = w.compiled.neuron_pos[s.id]
+        column = net.layers[li].columns.start + col
+        if 0 <= column < len(w.raw):
+            out[s.id] = w.raw[column]
+    return out
+
+
 def activation_text(step: NeuronStep, short: bool = False) -> str:
     """How the activation turns z into a, in numbers."""
     z, a, kind = fmt(step.z), fmt(step.a), step.activation
@@ -201,14 +226,17 @@ def _forward_frames(w: Walkthrough) -> list[Frame]:
     values: dict[int, float] = {}
     callouts: dict[int, list[str]] = {}
     inputs = [s for s in trace.neurons if s.z is None]
+    raw = _raw_inputs(w, inputs)
     for s in inputs:
         values[s.id] = s.a
-        callouts[s.id] = [fmt(s.a)]
+        callouts[s.id] = [fmt(s.a)] + ([f"({raw[s.id][0]} {fmt(raw[s.id][1])})"] if s.id in raw else [])
+    lines = [f"{w.names[s.id]} = {fmt(s.a)}" + (f"  ({raw[s.id][0]} {fmt(raw[s.id][1])} in the file, standardised)"
+                                                if s.id in raw else "") for s in inputs]
     frames.append(
         Frame(
             INPUTS,
             "The sample goes in: each input neuron holds one of its numbers.",
-            [f"{w.names[s.id]} = {fmt(s.a)}" for s in inputs],
+            lines,
             None,
             [],
             dict(callouts),

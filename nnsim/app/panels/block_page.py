@@ -15,6 +15,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from nnsim.app.panels.fields import ActivationBox, NumberField
+from nnsim.app.panels.kernel_editor import KernelEditor
 from nnsim.design.layer_types import TYPES, Option, options_of
 from nnsim.design.model import LayerKind
 from nnsim.design.recipes import EditError
@@ -55,7 +56,9 @@ class BlockPage(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: palette(placeholder-text);")
-        self._tail = (self.shape, self.problem, self.note)
+        self.kernels = KernelEditor(document)
+        self.kernels.message.connect(self.message)
+        self._tail = (self.shape, self.problem, self.kernels, self.note)
         for w in self._tail:
             self.form.addRow(w)
 
@@ -132,6 +135,9 @@ class BlockPage(QWidget):
         self.problem.setText(problem[:1].upper() + problem[1:] + "." if problem else "")
         self.problem.setVisible(bool(problem))
         self.note.setText(TYPES[layer.type].description)
+        self.form.setRowVisible(self.kernels, layer.type == "conv")
+        if layer.type == "conv":
+            self.kernels.show_layer(layer_id)
 
     # -- widgets -> design ----------------------------------------------------------------
     def _set(self, **values) -> None:

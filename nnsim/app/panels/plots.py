@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from nnsim.app.flow import FlowLayout
@@ -85,6 +85,9 @@ def _hex(rgb) -> str:
 
 def _pen(rgb, width=2.0, style=Qt.PenStyle.SolidLine):
     return pg.mkPen(color=rgb, width=width, style=style)
+
+
+PLOT_LINES = 6  # the curves' least height, in lines of text: tick labels and a curve between them
 
 
 class CostPlot(QWidget):
@@ -161,6 +164,7 @@ class CostPlot(QWidget):
             c.setZValue(10)
         self.markers: list = []
         lay.addWidget(self.graphics, 1)
+        self._keep_plot_height()
         self.readout = QLabel(" ")
         self.readout.setObjectName("readout")
         self.readout.setStyleSheet("color: #333;")
@@ -195,6 +199,16 @@ class CostPlot(QWidget):
         elif self.series.n == 0:
             self._draw()
         self._draw_markers()
+
+    def _keep_plot_height(self) -> None:
+        """Room for the curves at any text size (a larger one, in presentation
+        mode, left them a sliver under their axes' labels)."""
+        self.graphics.setMinimumHeight(PLOT_LINES * self.fontMetrics().height())
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._keep_plot_height()
 
     def redraw_all(self) -> None:
         self._x_range = self._y_range = None
@@ -287,6 +301,7 @@ class CostPlot(QWidget):
     @Slot()
     def keep_as_old_run(self) -> None:
         """The current curves become a faded 'previous run'."""
+        self.refresh()  # records not drawn yet (no frame since they came) belong to that run
         if self.series.n == 0:
             return
         old = self.series

@@ -43,9 +43,12 @@ from nnsim.data.base import CLASSIFICATION, REGRESSION
 from nnsim.data.csv_file import layout, separator_of
 from nnsim.data.logic import GATES as LOGIC_GATES
 from nnsim.data.reads import fields_read, points_meaning
+from nnsim.data.sequences import EVERY_STEP, LAST_STEP
 from nnsim.data.sequences import tasks as sequence_tasks
+from nnsim.design.data_names import label_ops
 from nnsim.design.edits import set_fields
 from nnsim.design.model import DatasetSpec
+from nnsim.design.settings import MAX_WINDOW
 from nnsim.text import one_line
 
 THUMB = 30
@@ -55,6 +58,7 @@ COUNTED = ("shapes", "sequence")
 REGENERATES = {"playground": "New points", "distribution": "New points", "shapes": "New images",
                "sequence": "New sequences"}
 IMAGE_SETS = {"digits": "digits", "shapes": "shapes"}
+NAMED_SOURCES = ("csv", "iris")  # data whose columns and classes have names for the neurons
 
 
 @lru_cache(maxsize=None)
@@ -110,7 +114,11 @@ def csv_preview(path: str | os.PathLike) -> tuple[str, QTableWidget | None]:
         for c, text in enumerate(row[: len(header)]):
             table.setItem(r, c, QTableWidgetItem(text))
     table.resizeColumnsToContents()
-    table.setMaximumHeight(table.horizontalHeader().height() + 26 * max(len(rows), 1) + 6)
+    rows_height = sum(table.rowHeight(r) for r in range(len(rows))) if rows else 26
+    header = table.horizontalHeader().sizeHint().height()
+    scroll = table.horizontalScrollBar().sizeHint().height()  # when the columns are wider than the dialog
+    table.setMaximumHeight(header + rows_height + scroll + 2 * table.frameWidth() + 2)
+    table.setMinimumHeight(table.maximumHeight())  # the rows stay readable in a crowded dialog
     said = f"Columns separated by a {separator}; numbers with a decimal {decimal}."
     return said, table
 
@@ -143,21 +151,90 @@ class CsvTargetDialog(QDialog):
         self.normalize = QCheckBox("Standardise the inputs (mean 0, spread 1)")
         self.normalize.setChecked(True)
         lay.addWidget(self.normalize)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.scale_targets = QCheckBox("Standardise the targets too (shown in the file's units)")
+        self.scale_targets.setObjectName("csv_scale_targets")
+        self.scale_targets.setToolTip("The network learns the targets as numbers near 0, whatever their units "
+                                      "(prices in the hundred thousands would saturate every hidden neuron); "
+                                      "predictions are shown in the file's units")
+        self.scale_targets.setChecked(True)
+        lay.addWidget(self.scale_targets)
+        self._series_part(lay, columns)
+        self.buttons = buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                                  | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.classify.toggled.connect(self._mode)
         self._mode()
 
+    def _series_part(self, lay: QVBoxLayout, columns: list[str]) -> None:
+        """A time series: rows in time order, cut into windows for a network
+        with a loop or a recurrent layer."""
+        self.series = QCheckBox("Time series: the rows are in time order (for a network with a loop)")
+        self.series.setObjectName("csv_series")
+        self.series.setToolTip("Cut the rows into windows of consecutive rows, one sequence each; "
+                               "the first rows train, the later ones test")
+        lay.addWidget(self.series)
+        self.series_box = QWidget()
+        form = QGridLayout(self.series_box)
+        form.setContentsMargins(18, 0, 0, 0)
+        self.window_rows = QSpinBox()
+        self.window_rows.setObjectName("csv_window")
+        self.window_rows.setRange(1, MAX_WINDOW)
+        self.window_rows.setValue(20)
+        self.window_rows.setSuffix(" rows")
+        self.horizon = QSpinBox()
+        self.horizon.setObjectName("csv_horizon")
+        self.horizon.setRange(0, MAX_WINDOW)
+        self.horizon.setValue(1)
+        self.horizon.setToolTip("1 with the target among the inputs: predict the next value; 0: the same row's")
+        self.targets_at = QComboBox()
+        self.targets_at.setObjectName("csv_targets_at")
+        self.targets_at.addItem("a target at every step", EVERY_STEP)
+        self.targets_at.addItem("one target, after the last step", LAST_STEP)
+        self.inputs = QListWidget()
+        self.inputs.setObjectName("csv_inputs")
+        self.inputs.addItems(columns)
+        self.inputs.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        self.inputs.setMaximumHeight(90)
+        self.inputs.setToolTip("The columns the network reads at each step; none chosen: every column "
+                               "that is not a target")
+        form.addWidget(QLabel("Window"), 0, 0)
+        form.addWidget(self.window_rows, 0, 1)
+        form.addWidget(QLabel("Targets, rows ahead"), 1, 0)
+        form.addWidget(self.horizon, 1, 1)
+        form.addWidget(self.targets_at, 2, 1)
+        form.addWidget(QLabel("Inputs"), 3, 0, Qt.AlignmentFlag.AlignTop)
+        form.addWidget(self.inputs, 3, 1)
+        lay.addWidget(self.series_box)
+        self.series.toggled.connect(self._series_toggled)
+        self._series_toggled(False)
+
+    def _series_toggled(self, on: bool) -> None:
+        self.series_box.setEnabled(on)
+        self.scale_targets.setVisible(not on)  # a series standardises every column it uses, or none
+        if on:
+            self.regress.setChecked(True)  # a series predicts numbers
+        self.classify.setEnabled(not on)
+
     def _mode(self) -> None:
         single = self.classify.isChecked()
         self.columns.setSelectionMode(
             QAbstractItemView.SelectionMode.SingleSelection if single else QAbstractItemView.SelectionMode.MultiSelection
         )
+        self.scale_targets.setEnabled(not single)  # only numbers can be scaled
 
     def result_spec(self, base: DatasetSpec, path: str) -> DatasetSpec:
         targets = [i.text() for i in self.columns.selectedItems()]
+        if self.series.isChecked():
+            inputs = [self.inputs.item(r).text() for r in range(self.inputs.count())
+                      if self.inputs.item(r).isSelected()]  # in the file's order
+            return dataclasses.replace(
+                base, source="csv", path=path, targets=targets, task=REGRESSION,
+                normalize=self.normalize.isChecked(), scale_targets=False, window=self.window_rows.value(),
+                horizon=self.horizon.value(), inputs=inputs, targets_at=self.targets_at.currentData(),
+                train_ratio=base.train_ratio if base.train_ratio < 1 else 0.8,
+            )
         return dataclasses.replace(
             base,
             source="csv",
@@ -165,6 +242,8 @@ class CsvTargetDialog(QDialog):
             targets=targets,
             task=CLASSIFICATION if self.classify.isChecked() else REGRESSION,
             normalize=self.normalize.isChecked(),
+            scale_targets=self.regress.isChecked() and self.scale_targets.isChecked(),
+            window=0, horizon=0, inputs=[], targets_at=EVERY_STEP,
         )
 
 
@@ -278,10 +357,25 @@ class DataChooser(QWidget):
         self.regenerate.clicked.connect(self.new_seed)
         self.normalize = QCheckBox("Standardise inputs")
         self.normalize.setToolTip("Shift and scale every input to mean 0 and spread 1 (Iris and CSV files)")
-        self.normalize.toggled.connect(lambda on: self._set(normalize=bool(on)))
+        self.normalize.toggled.connect(lambda on: self._renew("Standardise inputs", normalize=bool(on)))
         row2.addWidget(self.regenerate)
         row2.addWidget(self.sequences)  # here, where it takes no extra line in a narrow dock
         row2.addWidget(self.normalize)
+        self.scale_targets = QCheckBox("Standardise targets")
+        self.scale_targets.setObjectName("scale_targets")
+        self.scale_targets.setToolTip("Regression: the network learns the targets scaled to mean 0 and spread 1; "
+                                      "predictions are shown in the file's units")
+        self.scale_targets.toggled.connect(lambda on: self._renew("Standardise targets", scale_targets=bool(on)))
+        row2.addWidget(self.scale_targets)
+        self.window_rows = QSpinBox()
+        self.window_rows.setObjectName("series_window")
+        self.window_rows.setRange(1, MAX_WINDOW)
+        self.window_rows.setPrefix("windows of ")
+        self.window_rows.setSuffix(" rows")
+        self.window_rows.setKeyboardTracking(False)  # one change when the number is typed, not one a digit
+        self.window_rows.setToolTip("A time series: how many consecutive rows make one sequence")
+        self.window_rows.valueChanged.connect(lambda v: self._renew("Window", window=int(v)))
+        row2.addWidget(self.window_rows)
         row2.addStretch(1)
         lay.addLayout(row2)
         document.settings_changed.connect(self.refresh)
@@ -336,19 +430,56 @@ class DataChooser(QWidget):
         self.normalize.setChecked(bool(spec.normalize))
         self.normalize.blockSignals(False)
         self.normalize.setVisible("normalize" in reads)
+        self.scale_targets.blockSignals(True)
+        self.scale_targets.setChecked(bool(spec.scale_targets))
+        self.scale_targets.blockSignals(False)
+        self.scale_targets.setVisible(source == "csv" and spec.task == REGRESSION and not spec.window)
+        self.window_rows.blockSignals(True)
+        self.window_rows.setValue(max(1, int(spec.window or 1)))
+        self.window_rows.blockSignals(False)
+        self.window_rows.setVisible(source == "csv" and bool(spec.window))
         self.summary.setText(describe(spec))
 
     # -- widgets -> document -----------------------------------------------------------
-    def choose(self, spec: DatasetSpec) -> None:
-        """Switch to another data set (keeping noise, ratio and seed where they apply)."""
+    def choose(self, spec: DatasetSpec, dataset=None) -> None:
+        """Switch to another data set (keeping noise, ratio and seed where
+        they apply). Data with named columns (Iris, a CSV file; ``dataset``:
+        the data set already read) names the input and output neurons, in
+        the same undo step."""
         old = self.document.design.dataset
         if spec.source in ("playground",):
             spec = dataclasses.replace(spec, noise=old.noise, train_ratio=old.train_ratio, seed=old.seed)
         if spec != old:
             # Its own undo step (set_design merges a run of slider moves).
-            ops = set_fields(("design", None), self.document.design, dataset=spec)
+            ops = self._new_data(spec)
+            ops += self._naming(spec, dataset)
             self.document.push(f"Use the data set {describe(spec).split(',')[0]}", ops)
         self.refresh()
+
+    def _new_data(self, spec: DatasetSpec) -> list:
+        """Edits that put ``spec`` in and begin a new run: the history (the
+        epoch count, the curves) starts again, on the new data."""
+        return set_fields(("design", None), self.document.design, dataset=spec, history=[])
+
+    def _naming(self, spec: DatasetSpec, dataset) -> list:
+        """Edits that name the neurons after the data's columns and classes."""
+        if str(spec.source).lower() not in NAMED_SOURCES:
+            return []
+        base = self.document.path.parent if self.document.path else None
+        try:
+            dataset = dataset if dataset is not None else load_dataset(spec, base)
+        except DataError:
+            return []
+        earlier: set[str] = set()
+        old = self.document.design.dataset
+        if str(old.source).lower() in NAMED_SOURCES:
+            try:
+                before = load_dataset(old, base)
+                earlier = set(before.feature_names) | set(before.target_names)
+            except DataError:
+                pass
+        return label_ops(self.document.design, list(dataset.feature_names), dataset.task,
+                         list(dataset.target_names), earlier)
 
     def _logic_chosen(self, index: int) -> None:
         gate = self.logic.itemData(index)
@@ -379,6 +510,14 @@ class DataChooser(QWidget):
         if spec != self.document.design.dataset:
             self.document.set_design(dataset=spec)
 
+    def _renew(self, text: str, **values) -> None:
+        """A change that gives the network other numbers to learn: a new run."""
+        spec = dataclasses.replace(self.document.design.dataset, **values)
+        if spec != self.document.design.dataset:
+            said = ", ".join(f"{v:,}" for v in values.values()) if "window" in values else \
+                ("on" if all(values.values()) else "off")
+            self.document.push(f"{text}: {said}", self._new_data(spec))
+
     def _noise_changed(self, v: int) -> None:
         self.noise_label.setText(f"{v}")
         self._set(noise=v / 100)
@@ -389,7 +528,7 @@ class DataChooser(QWidget):
 
     def new_seed(self) -> None:
         spec = dataclasses.replace(self.document.design.dataset, seed=int(self._rng.integers(1, 1_000_000)))
-        self.document.push("New data points", set_fields(("design", None), self.document.design, dataset=spec))
+        self.document.push("New data points", self._new_data(spec))
 
     # -- CSV ------------------------------------------------------------------------------
     def ask_csv_path(self) -> str | None:
@@ -422,12 +561,12 @@ class DataChooser(QWidget):
         # set in use stays (no step to undo).
         base = self.document.path.parent if self.document.path else None
         try:
-            load_dataset(spec, base)
+            dataset = load_dataset(spec, base)
         except DataError as e:
             self.message.emit(f"Not used: {one_line(str(e))}")
             self.refresh()
             return
-        self.choose(spec)
+        self.choose(spec, dataset)
 
     def _stored_path(self, path: str) -> str:
         """Relative to the design's folder when the file lies inside it."""

@@ -19,7 +19,7 @@ from nnsim.design.parameters import array_name
 MAX_MAPS = 64  # most maps (or kernels) a block shows
 
 
-def _images(values: np.ndarray) -> list[QImage]:
+def images(values: np.ndarray) -> list[QImage]:
     """One image per leading entry of values (n, h, w), on one symmetric scale."""
     values = np.asarray(values[:MAX_MAPS], dtype=np.float32)
     m = float(np.max(np.abs(values))) if values.size else 0.0
@@ -38,7 +38,7 @@ def feature_maps(probe, sample) -> dict[int, list[QImage]]:
     for info, (_name, _ids, a, _z) in zip(probe.layers, sample.layers):
         shape = net.layers[info.index].shape
         if len(shape) == 3 and a.size == shape[0] * shape[1] * shape[2]:
-            out[info.layer_id] = _images(a.reshape(shape))
+            out[info.layer_id] = images(a.reshape(shape))
     return out
 
 
@@ -50,8 +50,8 @@ def kernels(probe) -> dict[int, list[QImage]]:
         name = array_name(info.layer_id, "kernel")
         if name in params.layout.shapes:
             w = np.asarray(params[name])  # (filters, channels, k, k)
-            out[info.layer_id] = _images(w.sum(axis=1))
+            out[info.layer_id] = images(w.sum(axis=1))
     return out
 
 
-__all__ = ["feature_maps", "kernels"]
+__all__ = ["feature_maps", "images", "kernels"]

@@ -56,6 +56,7 @@ class TrainingController(QObject):
     neuron_selected = Signal(int)  # the neuron to show large (-1: none)
     pace_changed = Signal()
     player_stepped = Signal(str)  # a GAN's generator or discriminator was asked to step alone
+    sample_opened = Signal(str, int)  # a view asked the sample view to show this sample ('train'/'test', index)
 
     def __init__(self, document: Document, parent: QObject | None = None):
         super().__init__(parent)
@@ -150,6 +151,11 @@ class TrainingController(QObject):
             self.measure.sample_request = (which, int(index))
             if not self.playing:
                 self.transport.run(REFRESH)
+
+    def open_sample(self, which: str, index: int) -> None:
+        """Show this sample in the sample view (brought in front)."""
+        self.set_sample(which, index)
+        self.sample_opened.emit(which, int(index))
 
     def add_heavy_view(self, refresh, every_frame: bool = False) -> None:
         """Register a view of the heavy measurements (maps, histograms...).
@@ -295,7 +301,15 @@ class TrainingController(QObject):
             return
         structural = self.sync.structural(design)
         was_playing = self.playing
-        self._rebuild(keep_progress=True, history_changed=design.history is not self.sync.doc_history, now=now)
+        history_changed = design.history is not self.sync.doc_history
+        if not design.history and self.keeper.history and self.sync.data_changed(design):
+            # Other data (or another task) with the history cleared: a new run.
+            # The curves keep the old one faded; what was said about it is over.
+            history_changed = True
+            self.divergences = []
+            self._set_message("")
+            self.run_started.emit()
+        self._rebuild(keep_progress=True, history_changed=history_changed, now=now)
         if was_playing and self.session is not None:
             if structural:
                 self.transport.playing = False

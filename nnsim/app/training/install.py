@@ -69,6 +69,7 @@ class TrainingUI(QObject):
         self._before_hover: int | None = None  # the neuron shown before the pointer came onto another
         self._told = ""  # the message last put in the status bar
         self._build_docks()
+        self.controller.sample_opened.connect(self._bring_sample)
         self._build_menu()
         self._hook_canvas()
         self._hook_files()
@@ -81,6 +82,11 @@ class TrainingUI(QObject):
         dock = self.window.add_dock(widget, area, title, name, visible, tab_with=tab_with, size=size)
         self.docks[name] = dock
         return dock
+
+    @Slot()
+    def _bring_sample(self) -> None:
+        """A view opened a sample (a confusion-matrix cell's list): show it."""
+        self.window.bring_dock(self.docks["training_sample_dock"])
 
     def _build_docks(self) -> None:
         """Training on the left; what the network does with the data on the

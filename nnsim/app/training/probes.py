@@ -93,6 +93,10 @@ class SampleNumbers:
     label: str  # true class name or target values
     predicted: str
     layers: list[tuple[str, list[int], np.ndarray, np.ndarray | None]]  # (name, ids, a, z)
+    # Where the data was standardised: the inputs (n_inputs,) and the outputs
+    # (n_outputs,) in the file's units; None where they are the file's own.
+    raw_x: np.ndarray | None = None
+    raw_out: np.ndarray | None = None
 
 
 @dataclass
@@ -216,8 +220,12 @@ class Probe:
         return out
 
     # -- classification -------------------------------------------------------------------
+    last_predictions: tuple[np.ndarray, np.ndarray, str] | None = None
+
     def confusion(self) -> tuple[np.ndarray, str] | None:
-        """(k, k) counts, rows = true class, columns = predicted; and which set."""
+        """(k, k) counts, rows = true class, columns = predicted; and which set.
+        For separate samples ``last_predictions`` keeps (true classes,
+        predicted classes, which set) behind the counts."""
         if not self.is_classification:
             return None
         d = self.session.data
@@ -226,6 +234,7 @@ class Probe:
             return None
         with np.errstate(all="ignore"):
             out = self.session.network.predict(x)
+        samples = out.ndim == 2  # one prediction per sample, which the sample view can open
         if out.ndim == 3:  # sequences: the steps that have a class (or the last step)
             if labels.ndim == 2:
                 keep = labels >= 0
@@ -234,8 +243,10 @@ class Probe:
                 out = out[:, -1]
         pred = d.coding.decode(out)
         k = len(self.class_names)
+        pred = np.clip(pred, 0, k - 1).astype(np.intp)
         m = np.zeros((k, k), dtype=np.int64)
-        np.add.at(m, (labels.astype(np.intp), np.clip(pred, 0, k - 1).astype(np.intp)), 1)
+        np.add.at(m, (labels.astype(np.intp), pred), 1)
+        self.last_predictions = (labels.astype(np.intp).copy(), pred.copy(), which) if samples else None
         return m, which
 
     def sample(self, which: str, index: int) -> SampleNumbers | None:
@@ -256,14 +267,27 @@ class Probe:
             pred_i = int(d.coding.decode(out[None, :])[0])
             predicted = self.class_names[pred_i] if pred_i < len(self.class_names) else str(pred_i)
         else:
-            true = ", ".join(f"{v:.3g}" for v in y[index])
-            predicted = ", ".join(f"{v:.3g}" for v in out)
+            ds = self.session.dataset
+            true = ", ".join(_value(v) for v in ds.raw_targets(y[index]))
+            predicted = ", ".join(_value(v) for v in ds.raw_targets(out))
         layers = []
         for info in self.layers:
             a = np.array(trace.a[info.index][0], dtype=np.float64)
             z = None if trace.z[info.index] is None else np.array(trace.z[info.index][0], dtype=np.float64)
             layers.append((info.name, list(info.neuron_ids), a, z))
-        return SampleNumbers(which, index, len(x_all), np.array(x_all[index], dtype=np.float64), true, predicted, layers)
+        ds = self.session.dataset
+        x_scaling, y_scaling = getattr(ds, "x_scaling", None), getattr(ds, "y_scaling", None)
+        raw_x = ds.raw_inputs(x_all[index]) if x_scaling is not None else None
+        raw_out = ds.raw_targets(out) if y_scaling is not None and not self.is_classification else None
+        return SampleNumbers(which, index, len(x_all), np.array(x_all[index], dtype=np.float64), true, predicted,
+                             layers, raw_x, raw_out)
+
+
+def _value(v: float) -> str:
+    """A target or prediction: 3 significant digits, large values in full
+    with their thousands grouped (352,100 rather than 3.52e+05)."""
+    v = float(v)
+    return f"{v:,.0f}" if np.isfinite(v) and 1000 <= abs(v) < 1e15 else f"{v:.3g}"
 
 
 def _bins(kind: Activation | None, finite: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -37,6 +37,7 @@ class Heavy:
     round_thumbnails: dict[int, QImage] | None = None  # the same, round, for the canvas's neurons
     histograms: list[LayerHistogram] | None = None
     confusion: tuple[np.ndarray, str] | None = None
+    predictions: tuple[np.ndarray, np.ndarray, str] | None = None  # (true, predicted, which) behind the confusion
     sample: SampleNumbers | None = None
     sequence: SequenceNumbers | None = None  # sequence data: the chosen sequence step by step
     block_maps: dict[int, list[QImage]] | None = None  # layer id -> its feature maps for the sample
@@ -122,6 +123,7 @@ class Measure:
             out.round_thumbnails = dict(zip(maps.neuron_ids, round_images(small)))
         out.histograms = probe.histograms()
         out.confusion = probe.confusion()
+        out.predictions = getattr(probe, "last_predictions", None) if out.confusion is not None else None
         which, index = self.sample_request
         out.sample = probe.sample(which, index)
         if probe.sequence_probe is not None:

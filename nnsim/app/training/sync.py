@@ -19,6 +19,7 @@ from nnsim.app.training.keeper import Progress, SessionKeeper
 from nnsim.app.training.numbers import Keys, Numbers, compile_key, members_key, merge, remap
 from nnsim.design import recipes
 from nnsim.design.edits import all_numbers, set_fields
+from nnsim.design.gan import is_gan
 from nnsim.design.model import Design, Loss
 
 # What an edit of the Document means for the session (``DocumentSync.classify``).
@@ -70,6 +71,10 @@ class DocumentSync:
         self.dirty = bool(pending) or counters is not None and counters[0] != (
             design.history[-1].step if design.history else 0) or not numbers.equals(now)
 
+    def data_changed(self, design: Design) -> bool:
+        """The design trains on other data than the session was built with."""
+        return self._dataset is not None and design.dataset != self._dataset
+
     def unsynced(self, keeper: SessionKeeper) -> bool:
         """Training reached something the Document does not hold."""
         return keeper.session.trainer.step_count != self.synced_step or self.dirty
@@ -97,7 +102,9 @@ class DocumentSync:
         numbers, the history or the data differ)."""
         return (
             session is not None
+            and not is_gan(design)  # two networks: compiled anew (``SessionKeeper.build``)
             and not design.links  # link weights are not among the numbers a session takes
+            and not is_gan(design)  # a GAN's two networks are compiled anew
             and Loss(design.training.loss) == session.network.loss
             and self._keys(design)[0] == self._compile_key
         )
@@ -150,7 +157,8 @@ class DocumentSync:
         design = self.document.design
         trained = keeper.numbers.read()
         ops = recipes.set_numbers(design, trained.weights, trained.biases, trained.arrays)
-        ops += set_fields(("design", None), design, history=list(keeper.history))
+        ops += set_fields(("design", None), design, history=list(keeper.history),
+                          training_state=keeper.session.training_state())
         steps = trainer.step_count - self.synced_step
         first, last = self.synced_epoch + 1, trainer.epoch
         if steps_merge:
@@ -178,7 +186,7 @@ class DocumentSync:
         history (Reset, Restart). Raises EditError."""
         design = self.document.design
         ops = recipes.set_numbers(design, numbers.weights, numbers.biases, numbers.arrays)
-        return ops + set_fields(("design", None), design, history=[])
+        return ops + set_fields(("design", None), design, history=[], training_state=None)
 
     def push(self, text: str, ops: list) -> None:
         """Push our own command (its change signals are not edits to follow)."""

@@ -43,11 +43,27 @@ class LogAxis(pg.AxisItem):
 
     STEPS = ((1, 2, 5), (1, 3), (1,))
 
+    def _room(self) -> float:
+        return 1.6 * QFontMetrics(self.style.get("tickFont") or self.font()).height()  # px between labels
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph's names
+        """On a linear scale too, no more labels than the text's height leaves
+        room for (pyqtgraph's count grows with the log of the length only, so
+        large text in a short plot piled up)."""
+        span = maxVal - minVal
+        if self.logMode or not (math.isfinite(span) and span > 0) or size <= 0:
+            return super().tickSpacing(minVal, maxVal, size)
+        labels = max(2.0, size / self._room())
+        raw = span / labels
+        power = 10 ** math.floor(math.log10(raw))
+        major = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+        return [(major, 0), (major / 2 if str(major / power)[0] == "5" else major / 5, 0)]
+
     def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 - pyqtgraph's names
         if not (math.isfinite(minVal) and math.isfinite(maxVal)) or maxVal <= minVal or size <= 0:
             return super().logTickValues(minVal, maxVal, size, stdTicks)
         per_decade = size / (maxVal - minVal)  # px
-        room = 1.6 * QFontMetrics(self.style.get("tickFont") or self.font()).height()  # px between labels
+        room = self._room()
         first, last = math.floor(minVal), math.ceil(maxVal)
         decades = range(first, last + 1)
         if per_decade < room:  # not even one label a decade: every so many decades

@@ -20,6 +20,7 @@ from nnsim.app.square import SquareLayout
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView, grid_cell, map_plot, plane_point
 from nnsim.app.views.output_map import point_brushes
+from nnsim.app.views.units import install_raw_axes, label_plane
 
 GAP = 4  # pixels between tiles
 MAX_ROWS = 64  # neurons shown per layer
@@ -169,6 +170,7 @@ class NeuronDetail(HeavyView):
         self.title.setWordWrap(True)
         lay.addWidget(self.title)
         self.plot_widget, self.plot, self.image = map_plot()
+        install_raw_axes(self.plot)  # standardised data is ticked in the file's values
         self.plot.setMouseEnabled(False, False)  # always the whole input plane, in its own units
         self.points = pg.ScatterPlotItem(size=4, pen=pg.mkPen(TRAIN_EDGE, width=TRAIN_RING / 2))
         self.points.setZValue(5)
@@ -210,9 +212,7 @@ class NeuronDetail(HeavyView):
         view = self.plot.getViewBox()
         view.disableAutoRange()
         view.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
-        names = ds.feature_names or ["x1", "x2"]
-        self.plot.setLabel("bottom", names[0])
-        self.plot.setLabel("left", names[1])
+        label_plane(self.plot, ds)
         y = ds.y_train if probe.is_classification else ds.y_train[:, 0]
         self.points.setData(x=ds.x_train[:, 0], y=ds.x_train[:, 1],
                             brush=point_brushes(y, probe.is_classification,

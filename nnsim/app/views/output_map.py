@@ -21,6 +21,7 @@ from nnsim.app.training.colors import (
 )
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView, grid_cell, map_plot, plane_point
+from nnsim.app.views.units import ColorScale, install_raw_axes, label_plane, number, raw_point
 
 
 def point_brushes(values: np.ndarray, classification: bool, levels=(-1.0, 1.0)) -> list:
@@ -57,6 +58,7 @@ class OutputMap(HeavyView):
 
         self.stack = QStackedWidget()
         self.plot_widget, self.plot, self.image = map_plot()
+        install_raw_axes(self.plot)  # standardised data is ticked in the file's values
         self.plot_widget.setMinimumHeight(150)  # a squashed map shows nothing
         self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(TRAIN_EDGE, width=TRAIN_RING))
         self.test_points = pg.ScatterPlotItem(size=8, pen=pg.mkPen(TEST_EDGE, width=TEST_RING))
@@ -73,6 +75,9 @@ class OutputMap(HeavyView):
         self.note.setMargin(16)
         self.stack.addWidget(self.note)
         lay.addWidget(self.stack, 1)
+        self.scale = ColorScale()  # what a regression map's colours mean
+        self.scale.hide()
+        lay.addWidget(self.scale)
         self.legend = QLabel()
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
@@ -97,8 +102,10 @@ class OutputMap(HeavyView):
             self.note.setText(c.error or "No data set.")
             self.stack.setCurrentWidget(self.note)
             self.legend.setText("")
+            self.scale.hide()
             return
         ds = c.session.dataset
+        self.scale.hide()
         if not probe.two_d:
             self.note.setText(
                 f"The data has {ds.n_features} inputs ({', '.join(ds.feature_names[:6])}"
@@ -128,9 +135,12 @@ class OutputMap(HeavyView):
         self.plot.getViewBox().setLimits(xMin=x0 - 4 * w, xMax=x1 + 4 * w, yMin=y0 - 4 * h, yMax=y1 + 4 * h)
         self.plot.getViewBox().setDefaultPadding(0.02)
         self.plot.enableAutoRange()  # fits the plane to the view, also when the dock is resized
-        names = ds.feature_names or ["x1", "x2"]
-        self.plot.setLabel("bottom", names[0])
-        self.plot.setLabel("left", names[1])
+        label_plane(self.plot, ds)
+        if not classification:
+            target = (ds.target_names or ["output"])[0]
+            low, high = (float(v) for v in ds.raw_targets(np.array([[levels[0]], [levels[1]]]))[:, 0])
+            self.scale.set_range(low, high, target)
+            self.scale.show()
         self._update_legend()
 
     def _update_legend(self) -> None:
@@ -148,6 +158,9 @@ class OutputMap(HeavyView):
             classes = " &nbsp; ".join(f"{dot(class_color(i))} {name}" for i, name in enumerate(probe.class_names))
             what = "class colours; the background shows what the network predicts there, paler where it is unsure"
             return f"{classes} &nbsp;— {what}. {points}"
+        ds = self.controller.dataset
+        if ds is not None and getattr(ds, "y_scaling", None) is not None:
+            return f"Colours: the network's output and the points' targets, on the scale above. {points}"
         return f"Orange: negative, blue: positive output (and target). {points}"
 
     def _toggle_test(self, on: bool) -> None:
@@ -194,5 +207,8 @@ class OutputMap(HeavyView):
             cls = probe.class_names[1] if v > 0.5 * (spec.low + spec.high) else probe.class_names[0]
             what = f"output {v:.3f} → class {cls}"
         else:
-            what = f"output {v:.3f}"
-        self.readout.setText(f"at ({p.x():.2f}, {p.y():.2f}) the network's {what}")
+            ds = self.controller.dataset
+            what = f"output {number(float(ds.raw_targets(np.array([[v]]))[0, 0]))}" \
+                if getattr(ds, "y_scaling", None) is not None else f"output {v:.3f}"
+        x, y = raw_point(self.controller.dataset, p.x(), p.y())
+        self.readout.setText(f"at ({number(x)}, {number(y)}) the network's {what}")

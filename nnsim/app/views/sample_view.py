@@ -22,6 +22,7 @@ from nnsim.app.flow import FlowLayout
 from nnsim.app.training.colors import LUT
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView
+from nnsim.app.views.units import number
 
 MAX_ROWS = 64  # neurons listed per layer
 
@@ -72,7 +73,21 @@ class SampleView(HeavyView):
         self.which.currentIndexChanged.connect(self._ask)
         self.index.valueChanged.connect(self._ask)
         self.random.clicked.connect(self._random)
+        controller.sample_opened.connect(self._opened)
         self.follow(controller, self._session)
+
+    @Slot(str, int)
+    def _opened(self, which: str, index: int) -> None:
+        """Another view opened this sample: the choosers show it."""
+        self.which.blockSignals(True)
+        self.which.setCurrentIndex(max(0, self.which.findData(which)))
+        self.which.blockSignals(False)
+        ds = self.controller.dataset
+        if ds is not None:
+            self._fit_index(ds)
+        self.index.blockSignals(True)
+        self.index.setValue(index + 1)  # shown counting from 1
+        self.index.blockSignals(False)
 
     @Slot()
     def _session(self) -> None:
@@ -100,6 +115,25 @@ class SampleView(HeavyView):
     def _random(self) -> None:
         self.index.setValue(int(self._rng.integers(1, self.index.maximum() + 1)))
 
+    @staticmethod
+    def _input_text(names: list[str], s, i: int) -> str:
+        """"sepal_length 5.1 (−0.9)": the file's value, and where standardised
+        the value the network sees in brackets."""
+        name = names[i] if i < len(names) else f"x{i + 1}"
+        if s.raw_x is None:
+            return f"{name} {s.x[i]:.3g}"
+        return f"{name} {number(s.raw_x[i])} ({s.x[i]:.2f})"
+
+    @staticmethod
+    def _raw_value(s, column: int, columns: int, i: int) -> str | None:
+        """The file's value of an input (first column) or a regression output
+        (last column) where the network sees it standardised."""
+        if column == 0 and s.raw_x is not None and i < len(s.raw_x):
+            return number(s.raw_x[i])
+        if column == columns - 1 and s.raw_out is not None and i < len(s.raw_out):
+            return number(s.raw_out[i])
+        return None
+
     @Slot()
     def refresh(self) -> bool:
         heavy = self.controller.heavy
@@ -109,13 +143,15 @@ class SampleView(HeavyView):
         s = heavy.sample
         probe = self.controller.probe
         names = probe.feature_names if probe is not None else []
-        xs = ", ".join(f"{names[i] if i < len(names) else f'x{i + 1}'} {v:.3g}" for i, v in enumerate(s.x[:8]))
+        xs = ", ".join(self._input_text(names, s, i) for i in range(min(8, len(s.x))))
         ok = s.label == s.predicted
         verdict = ("<span style='color:#1c6b2a'>right</span>" if ok else "<span style='color:#b03020'>wrong</span>") \
             if probe is not None and probe.is_classification else ""
         self.summary.setText(
             f"<b>{'Test' if s.which == 'test' else 'Training'} sample {s.index + 1}</b>: {xs}{'…' if len(s.x) > 8 else ''}"
             f"<br>true: <b>{s.label}</b> · network: <b>{s.predicted}</b> {verdict}"
+            + ("<br><span style='color:#666'>The network sees each input standardised (mean 0, spread 1): "
+               "that value is in brackets.</span>" if s.raw_x is not None else "")
         )
         layers = s.layers
         labels = {n.id: n.label for n in self.controller.document.design.neurons if n.label}
@@ -130,7 +166,9 @@ class SampleView(HeavyView):
                     self.table.setItem(i, j, QTableWidgetItem(""))
                     continue
                 label = labels.get(ids[i], "")
-                item = QTableWidgetItem(f"{label}  {a[i]:.3f}" if label else f"{a[i]:.3f}")
+                raw = self._raw_value(s, j, len(layers), i)
+                value = f"{a[i]:.3f}" if raw is None else f"{raw} ({a[i]:.2f})"
+                item = QTableWidgetItem(f"{label}  {value}" if label else value)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 color = _cell_color(a[i])
                 item.setBackground(QBrush(color))
@@ -138,6 +176,8 @@ class SampleView(HeavyView):
                 item.setForeground(QBrush(QColor(20, 20, 20) if light else QColor(255, 255, 255)))
                 name = index.neuron_name(ids[i]) if index.has_neuron(ids[i]) else f"neuron {ids[i]}"
                 tip = f"{name}: output a = {a[i]:.4g}"
+                if raw is not None:
+                    tip += f" ({raw} in the data's units)"
                 if z is not None:
                     tip += f", weighted sum z = {z[i]:.4g}"
                 item.setToolTip(tip)

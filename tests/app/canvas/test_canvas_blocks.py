@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from canvas_testkit import deliver_drop, drag, open_view, vp
 from nnsim.app.canvas.blocks import BlockItem
 from nnsim.app.canvas.interactions import part_mime
-from nnsim.app.canvas.scene import LAYER_ITEMS
+from nnsim.app.canvas.layer_items import LAYER_ITEMS
 from nnsim.app.canvas.frames import LayerItem
 from nnsim.design.model import Design, LayerKind
 from nnsim.io.format import design_from_dict, design_to_dict
@@ -204,3 +204,47 @@ def test_copy_and_paste_blocks_with_their_settings_arrays_and_links(qtbot):
     back = fragment_from_json(text)
     assert back["blocks"] == frag["blocks"] and back["links"] == []
     assert fragment_from_json(text.replace('"cells": 4', '"cells": -4')) is None
+
+
+def test_arrange_lines_blocks_up_in_link_order_with_room_for_them(qtbot):
+    doc, scene, view = open_view(qtbot, Design())
+    out = doc.add_layer(LayerKind.OUTPUT, 2, -400, 300)
+    flat = doc.add_block("flatten", 50, -200)
+    image = doc.add_block("image", 300, 100)
+    doc.link_layers(image, flat)
+    doc.link_layers(flat, out)
+    doc.arrange()
+    xs = {lid: doc.design.layer(lid).x for lid in (image, flat)}
+    out_x = doc.design.neurons_of(out)[0].x
+    assert xs[image] < xs[flat] < out_x and xs[flat] - xs[image] >= 220
+    assert scene.block_items[flat].pos().x() == xs[flat]
+    doc.undo_stack.undo()
+    assert doc.design.layer(flat).x == 50
+
+
+def test_a_selected_block_deleted_takes_its_links_and_undo_brings_them_back(qtbot):
+    doc, scene, view, image, conv = _image_and_conv(qtbot)
+    flat = doc.add_block("flatten", 400, 0)
+    doc.link_layers(image, conv)
+    doc.link_layers(conv, flat)
+    item = scene.block_items[conv]
+    QTest.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, vp(view, item.scene_frame().center()))
+    assert scene.selected_ids()[1] == [conv]
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key_Delete)
+    assert conv not in scene.block_items and doc.design.links == [] and scene.link_items == {}
+    assert "nothing is linked" in scene.block_items[flat].problem
+    doc.undo_stack.undo()
+    assert set(scene.link_items) == {(image, conv), (conv, flat)}
+    assert scene.block_items[flat].problem == ""
+
+
+def test_recurrent_blocks_are_drawn_as_blocks_with_their_options(qtbot):
+    from nnsim.app.canvas.blocks import options_line
+
+    doc, scene, view = open_view(qtbot, Design())
+    lstm = doc.add_block("lstm", 0, 0)
+    item = scene.block_items[lstm]
+    assert isinstance(item, BlockItem) and item.title == "LSTM"
+    assert options_line(doc.design.layer(lstm)) == "8 cells, forget gate's starting bias 1"
+    assert "nothing is linked" in item.problem

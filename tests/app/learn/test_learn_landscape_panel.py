@@ -145,17 +145,3 @@ def test_landscape_descend_matches_plain_gradient_descent():
     x, y = samples.x, samples.y
     pred = x @ np.array([nu, nv]) + d.neurons[-1].bias
     assert loss == pytest.approx(0.5 * np.mean((pred - y[:, 0]) ** 2), rel=1e-12)
-
-
-def test_a_design_with_block_layers_gets_a_sentence_not_a_frozen_window(tool, qtbot):
-    """A map over a CNN would run 41×41 passes of every digit through the
-    convolution on the window's thread: the panel says why it draws nothing."""
-    design = nnsim.example("digits-cnn")
-    samples, _ = load_samples(design, None)
-    px, py = params_of(design)[:2]
-    with pytest.raises(nnsim.design.validate.DesignError, match="drawn as blocks .image, conv, max pool…."):
-        Landscape(design, samples.x, samples.y, px, py)
-    t = tool(design)
-    panel = t.show(LandscapePanel(t.hub))
-    assert panel.scape is None
-    assert "drawn as blocks" in panel.status_box.text()

@@ -243,65 +243,43 @@ def test_lesson_7_going_deeper(walk, qtbot):
     assert "A kernel finds edges" in walk.panel.next_lesson_button.full_text()
 
 
-def _block_with_maps(walk, qtbot, type_name):
-    """The block of that type once training's pictures have reached it."""
-    scene = walk.window.scene
-    lid = next(layer.id for layer in walk.document.design.layers if layer.type == type_name)
-    qtbot.waitUntil(lambda: lid in scene.block_items and len(scene.block_items[lid].maps) > 0, timeout=20_000)
-    return scene.block_items[lid]
+def _select_conv(walk):
+    conv = next(layer.id for layer in walk.document.design.layers if layer.type == "conv")
+    walk.window.scene.select(layers=[conv])
+    return conv, walk.window.inspector.stack.currentWidget()
 
 
-def _hover(walk, item, local: QPointF) -> None:
-    view = walk.window.canvas
-    view.ensureVisible(item.mapRectToScene(item.boundingRect()), 4, 4)
-    QTest.mouseMove(view.viewport(), view.mapFromScene(item.mapToScene(local)))
-
-
-def test_lesson_7b_a_kernel_finds_edges(walk, qtbot):
+def test_lesson_8_a_kernel_finds_edges(walk, qtbot):
     walk.open_from_menu("kernel-finds-edges")
     assert walk.document.design.name == "Edge kernels"
-    walk.mode.actions["step_through"].trigger()  # it says where a CNN's numbers are, not that it has no inputs
-    assert "This network reads an image" in walk.tool("step_through").problem_box.text()
-    conv = _block_with_maps(walk, qtbot, "conv")
-    tiles = conv.tile_rects("maps")
-    assert len(tiles) == 4
-    _hover(walk, conv, tiles[0].center())
-    assert conv.focus_map == 0
-    _hover(walk, conv, tiles[0].center())  # the same map again is not a second one
-    assert not walk.done()
-    _hover(walk, conv, tiles[2].center())
-    walk.wait_done()
-    assert "vertical-edge" in walk.panel.done_box.text()
+    walk.train_until_done()
     walk.next_step()
-
-    # Onto one value of the large map: the image block marks the pixels it looks at.
-    _hover(walk, conv, tiles[1].center())
-    big = conv._big_rect()
-    _hover(walk, conv, QPointF(big.center().x() + 1, big.center().y() + 1))
+    conv, page = _select_conv(walk)
+    page.kernels.preset.setCurrentText("Sharpen")
+    page.kernels.preset.activated.emit(page.kernels.preset.currentIndex())
+    assert walk.document.design.layer(conv).arrays["kernel"].values[0, 0, 1, 1] == 5
     walk.wait_done()
-    image = walk.window.scene.block_items[walk.document.design.layers[0].id]
-    assert image.field is not None  # three by three pixels around the value
-    assert image.field[2] - image.field[0] == 2 and image.field[3] - image.field[1] == 2
-    walk.next_step()
+    walk.finished()
 
-    # Kernels that learn: Play until 90% of the training digits are right.
+
+def test_lesson_9_a_cnn_reads_digits(walk, qtbot):
+    walk.open_from_menu("cnn-reads-digits")
     assert walk.document.design.name == "Digits CNN"
-    conv = _block_with_maps(walk, qtbot, "conv")
-    before = [bytes(k.constBits()) for k in conv.kernels]
     walk.train_until_done(timeout=120_000)
-    qtbot.waitUntil(lambda: [bytes(k.constBits()) for k in conv.kernels] != before, timeout=20_000)
     walk.next_step()
-
-    pool = _block_with_maps(walk, qtbot, "maxpool")
-    _hover(walk, conv, conv.tile_rects("maps")[0].center())
-    assert not walk.done()  # a convolution's map is not the pooling's
-    _hover(walk, pool, pool.tile_rects("maps")[3].center())
+    conv, page = _select_conv(walk)
+    filters = page.fields["filters"]
+    filters.setFocus()
+    filters.selectAll()
+    QTest.keyClicks(filters, "2")
+    QTest.keyClick(filters, Qt.Key.Key_Return)
+    assert walk.document.design.layer(conv).options["filters"] == 2
     walk.wait_done()
     walk.finished()
     assert "A loop gives memory" in walk.panel.next_lesson_button.full_text()
 
 
-def test_lesson_8_a_loop_gives_memory(walk, qtbot):
+def test_lesson_10_a_loop_gives_memory(walk, qtbot):
     import gc
 
     gc.collect()  # earlier tests' Qt objects go here, not in the training thread
@@ -331,7 +309,7 @@ def test_lesson_8_a_loop_gives_memory(walk, qtbot):
     walk.finished()
 
 
-def test_lesson_12_two_networks_play_a_game(walk, qtbot):
+def test_lesson_14_two_networks_play_a_game(walk, qtbot):
     walk.open_from_menu("gan-game")
     assert walk.document.design.name == "GAN: a ring"
     gan = walk.window.training.gan

@@ -108,3 +108,47 @@ def test_a_recurrent_blocks_initial_state_is_chosen_in_the_inspector(window, qtb
     doc.undo_stack.undo()
     assert doc.design.layer(lstm.id).options["initial_state"] == "zeros" and box.currentText() == "zeros"
     assert "initial" not in doc.design.layer(lstm.id).arrays
+
+
+def test_connect_layers_links_the_selected_blocks_in_order_as_one_step(window, qtbot):
+    from nnsim.design.model import LayerKind
+
+    window.show()
+    doc = window.document
+    out = doc.add_layer(LayerKind.OUTPUT, 3, 700, 0)
+    flat = doc.add_block("flatten", 470, 0)
+    conv = doc.add_block("conv", 240, 0)
+    image = doc.add_block("image", 0, 0)
+    window.scene.select(layers=[out, flat, conv, image])
+    assert "Ctrl+K" in window.acts.connect_all.shortcut().toString()
+    window.acts.connect_all.trigger()
+    assert [(k.source, k.target) for k in doc.design.links] == [(image, conv), (conv, flat), (flat, out)]
+    assert doc.design.links[-1].weights.shape == (512, 3)
+    doc.undo_stack.undo()
+    assert doc.design.links == []
+
+
+def test_a_kernel_is_typed_by_hand_or_set_from_a_preset_each_one_undoable_step(window, qtbot):
+    import numpy as np
+
+    window.show()
+    doc, image, conv = _conv_selected(window)
+    editor = window.inspector.stack.currentWidget().kernels
+    assert len(editor.cells) == 3
+    editor.which.setValue(2)
+    editor.preset.setCurrentText("Sobel: vertical edges")
+    editor.preset.activated.emit(editor.preset.currentIndex())
+    kernel = doc.design.layer(conv).arrays["kernel"].values
+    assert kernel[1, 0].tolist() == [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+    assert editor.cells[1][0].value() == -2
+    cell = editor.cells[1][1]
+    cell.setFocus()
+    cell.selectAll()
+    QTest.keyClicks(cell, "0.5")
+    QTest.keyClick(cell, Qt.Key.Key_Return)
+    assert doc.design.layer(conv).arrays["kernel"].values[1, 0, 1, 1] == 0.5
+    doc.undo_stack.undo()
+    assert doc.design.layer(conv).arrays["kernel"].values[1, 0, 1, 1] == 0
+    doc.undo_stack.undo()
+    assert not np.array_equal(doc.design.layer(conv).arrays["kernel"].values[1, 0], [[-1, 0, 1], [-2, 0, 2],
+                                                                                       [-1, 0, 1]])

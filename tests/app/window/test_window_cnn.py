@@ -97,6 +97,7 @@ def test_drag_a_convolution_in_link_it_train_and_see_its_maps_change(make_window
     maps, kernels = _pixels(item.maps), _pixels(item.kernels)
     assert len(scene.block_items[image].maps) == 1  # the sample itself
 
+    before = [k.weights for k in doc.design.links if k.weights is not None]
     c.play()
     qtbot.waitUntil(lambda: c.epoch >= 2, timeout=WAIT)
     c.pause()
@@ -114,8 +115,9 @@ def test_drag_a_convolution_in_link_it_train_and_see_its_maps_change(make_window
     assert item._focus_pixel == (0, 0)
     assert scene.block_items[image].field == (0, 0, 1, 1)  # a 3×3 kernel, "same": one pixel of padding
 
-    # Saved and opened again, the trained network is all there.
+    # Saved and opened again, the trained network is all there: the link's trained weights too.
     window.training.sync_to_document()
+    assert [k.weights for k in doc.design.links if k.weights is not None] != before
     path = tmp_path / "cnn.nnsim"
     from nnsim.io import load, save
 

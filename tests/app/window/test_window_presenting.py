@@ -47,3 +47,90 @@ def test_presentation_mode_scales_text_and_canvas_and_restores_them(shown, qtbot
     assert not shown.presenting.presenting
     assert app.font().pointSizeF() == pytest.approx(size) and shown.canvas.zoom == pytest.approx(zoom)
     qtbot.waitUntil(lambda: not shown.isFullScreen(), timeout=3000)
+
+
+ALT_CTRL = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+
+
+def test_a_larger_text_size_takes_the_canvas_and_the_plots_along_and_is_remembered(shown, make_window):
+    app = QApplication.instance()
+    size, zoom = app.font().pointSizeF(), shown.canvas.zoom
+    axis = shown.training.cost.loss_plot.getAxis("left")
+    width = axis.fixedWidth
+    QTest.keyClick(shown, Qt.Key.Key_Equal, ALT_CTRL)  # View ▸ Text Size ▸ Larger Text
+    QApplication.processEvents()
+    scale = shown.presenting.text_size
+    assert scale > 1
+    assert app.font().pointSizeF() == pytest.approx(size * scale)
+    assert shown.inspector.font().pointSizeF() == pytest.approx(size * scale)
+    speed = shown.training.panel.speed_label  # a label with a style sheet of its own
+    assert speed.font().pointSizeF() == pytest.approx(size * scale)
+    assert shown.canvas.zoom == pytest.approx(zoom * scale)  # the network's labels grow with the text
+    assert axis.fixedWidth == round(width * scale)  # room for the larger tick labels
+    assert axis.style["tickFont"].pointSizeF() == pytest.approx(size * scale)
+    again, _ = make_window(example_path("xor-mlp"))  # the next start remembers it
+    assert again.presenting.text_size == scale
+    assert app.font().pointSizeF() == pytest.approx(size * scale)
+    QTest.keyClick(shown, Qt.Key.Key_0, ALT_CTRL)  # Normal Text Size
+    assert app.font().pointSizeF() == pytest.approx(size)
+    assert shown.canvas.zoom == pytest.approx(zoom)
+    assert axis.fixedWidth == width and axis.style["tickFont"] is None
+
+
+def test_presentation_mode_widens_the_lines_on_the_canvas_and_in_the_plots(shown):
+    from nnsim.app.canvas import style as S
+
+    cost = shown.training.cost
+    curve_width = cost.train_curve.opts["pen"].widthF()
+    pen_width = S.bucket_pen(0, True).widthF()
+    axis = cost.loss_plot.getAxis("left")
+    width = axis.fixedWidth
+    QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    try:
+        assert S.bucket_pen(0, True).widthF() == pytest.approx(2 * pen_width)
+        assert cost.train_curve.opts["pen"].widthF() == pytest.approx(2 * curve_width)
+        assert axis.fixedWidth == round(width * SCALE)
+    finally:
+        QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert S.bucket_pen(0, True).widthF() == pytest.approx(pen_width)
+    assert cost.train_curve.opts["pen"].widthF() == pytest.approx(curve_width)
+    assert axis.fixedWidth == width
+
+
+def test_leaving_presentation_in_another_workspace_fits_the_network(shown, qtbot):
+    view = shown.canvas
+    shown.files.open(example_path("iris"))  # taller than the Learn workspace's canvas at this zoom
+    shown.workspaces.switch("train")
+    qtbot.wait(50)
+    QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+    def fitted():
+        seen = view.mapToScene(view.viewport().rect()).boundingRect()
+        return seen.contains(view.scene().content_rect())
+
+    shown.workspaces.switch("learn")  # a smaller canvas than Train's
+    qtbot.waitUntil(fitted, timeout=3000)
+    QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: not shown.isFullScreen(), timeout=3000)
+    qtbot.waitUntil(fitted, timeout=3000)
+
+
+def test_presentation_leaves_the_cost_curves_room_and_their_labels_apart(shown):
+    from PySide6.QtGui import QFontMetrics
+
+    from nnsim.app.panels.plots import PLOT_LINES
+
+    cost = shown.training.cost
+    QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    try:
+        QApplication.processEvents()
+        line = QFontMetrics(QApplication.font()).height()
+        assert cost.graphics.minimumHeight() >= PLOT_LINES * line
+        axis = cost.loss_plot.getAxis("left")
+        for size in (90, 120, 200):  # a short loss axis: labels a line of text apart at least
+            levels = axis.tickValues(0.0, 1.0, size)
+            major = sorted(levels[0][1])
+            gaps = [(b - a) * size for a, b in zip(major, major[1:])]
+            assert len(major) >= 2 and min(gaps) >= line, (size, major)
+    finally:
+        QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)

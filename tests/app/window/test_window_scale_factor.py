@@ -1,0 +1,48 @@
+"""With QT_SCALE_FACTOR=1.5 (a high-density screen, or a teacher asking Qt
+for everything larger) the network is fitted into the canvas's room as at
+1.0, so it is drawn larger on the screen, not smaller. It used to be fitted
+into the size the canvas had for a moment while the docks took theirs, and
+kept that zoom: a quarter of its size in the Train workspace. And in a
+window too small for the side columns' usual widths, they take about their
+share, so the canvas keeps room.
+
+Each run is a child process: Qt reads the scale factor and the screen once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).with_name("scaled_screen_run.py")
+TIMEOUT = 120  # s; a run takes a few seconds
+SCREEN = {"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768,
+                       "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
+
+
+def _run(tmp_path: Path, scale: str, workspace: str) -> dict:
+    screen = tmp_path / "screen.json"
+    screen.write_text(json.dumps(SCREEN))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", QT_SCALE_FACTOR=scale,
+               NNSIM_CONFIG_DIR=str(tmp_path / f"config{scale}"), NNSIM_DATA_DIR=str(tmp_path / f"data{scale}"))
+    proc = subprocess.run([sys.executable, str(SCRIPT), workspace], env=env, capture_output=True, text=True,
+                          timeout=TIMEOUT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("workspace", ["build", "train", "learn"])
+def test_the_canvas_is_fitted_at_scale_factor_one_and_a_half(tmp_path, workspace):
+    plain, scaled = _run(tmp_path, "1", workspace), _run(tmp_path, "1.5", workspace)
+    assert plain["dpr"] == 1.0 and scaled["dpr"] == 1.5
+    for run in (plain, scaled):  # all of the network in view, as large as fits
+        assert run["contained"] and run["fills"] > 0.75, run
+    # The screen is a third smaller in logical pixels, the docks' text half as
+    # large again: the canvas has less room, yet a neuron stays more than half
+    # as large in screen pixels (it was 34% of its size at 1.0 in Train, 50% in
+    # Learn with the side columns at their widths for a large window).
+    assert scaled["zoom"] * scaled["dpr"] > 0.6 * plain["zoom"] * plain["dpr"], (plain, scaled)
