@@ -80,6 +80,8 @@ class Actions:
         self.save = make("save", "&Save", files.save, [StandardKey.Save], "save", "Save the design")
         self.save_as = make("save_as", "Save &As…", files.save_as, [StandardKey.SaveAs, "Ctrl+Shift+S"], None,
                             "Save the design under a new name")
+        self.save_with_data = make("save_with_data", "Save &with Data…", files.save_with_data, [], None,
+                                   "Save the design with its CSV data inside, to open anywhere without the file")
         self.revert = make("revert", "&Revert", files.revert, [], None, "Reload the design from its file")
         self.save_without_state = make("save_without_state", "Save &without Training State", files.save_without_state,
                                        [], None, "Save the design without the optimizer's memory: "
@@ -92,6 +94,12 @@ class Actions:
                                 "Write the network as an ONNX model, for any ONNX runtime")
         self.export_pytorch = make("export_pytorch", "Export P&yTorch…", lambda: files.export_design("pytorch"),
                                    [], None, "Write the network as a PyTorch module with its weights and training")
+        self.export_image = make("export_image", "Export &Image…", lambda: files.export_image(w.canvas.picture()),
+                                 ["Ctrl+E"], None, "Save a picture of the network for slides (PNG, SVG or PDF)")
+        self.print = make("print", "&Print…", lambda: files.print_image(w.canvas.picture()), [StandardKey.Print],
+                          None, "Print the network (or print it to a PDF file)")
+        self.copy_image = make("copy_image", "Copy &Image", lambda: files.copy_image(w.canvas.picture()),
+                               ["Ctrl+Shift+C"], None, "Copy a picture of the network to the clipboard")
         self.quit = make("quit", "&Quit", w.close, [StandardKey.Quit, "Ctrl+Q"], None, "Close nnsim")
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.clear_recent = make("clear_recent", "&Clear Recent Files", files.clear_recent)
@@ -181,9 +189,11 @@ def build_menus(window: QMainWindow, a: Actions) -> dict[str, QMenu]:
     window.examples_menu.setObjectName("examples_menu")
     window.fill_examples_menu()
     file.addSeparator()
-    file.addActions([a.save, a.save_as, a.save_without_state, a.revert])
+    file.addActions([a.save, a.save_as, a.save_with_data, a.save_without_state, a.revert])
     file.addSeparator()
-    file.addActions([a.export_png, a.export_svg, a.export_onnx, a.export_pytorch])
+    file.addActions([a.export_image, a.export_png, a.export_svg, a.print])
+    file.addSeparator()
+    file.addActions([a.export_onnx, a.export_pytorch])
     file.addSeparator()
     file.addAction(a.quit)
 
@@ -191,6 +201,7 @@ def build_menus(window: QMainWindow, a: Actions) -> dict[str, QMenu]:
     edit.addActions([a.undo, a.redo])
     edit.addSeparator()
     edit.addActions([a.cut, a.copy, a.paste, a.duplicate, a.delete])
+    edit.addAction(a.copy_image)
     edit.addSeparator()
     edit.addAction(a.select_all)
     edit.addSeparator()

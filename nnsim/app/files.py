@@ -26,8 +26,12 @@ from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox, QWidget
 
 from nnsim.app.document import Document
+from nnsim.app.picture_menu import ExportImageDialog, ask_printer
+from nnsim.app.pictures import KINDS, PictureOptions, copy_picture, print_picture, write_picture
 from nnsim.app.reading import Cancelled, read_design
 from nnsim.app.settings import RecentFiles, data_dir
+from nnsim.data.base import DataError
+from nnsim.data.csv_file import file_text
 from nnsim.design.edits import set_fields
 from nnsim.design.model import Design
 from nnsim.design.validate import DesignError
@@ -273,8 +277,7 @@ class FileManager(QObject):
     def ask_export_path(self, kind: str) -> str | None:
         stem = self.document.path.stem if self.document.path else Path(self.suggested_name).stem
         start = str(self._save_dir() / f"{stem}.{kind}")
-        label = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "onnx": "ONNX model (*.onnx)",
-                 "py": "PyTorch module (*.py)"}[kind]
+        label = {**KINDS, "onnx": "ONNX model (*.onnx)", "py": "PyTorch module (*.py)"}[kind]
         title = {"py": "PyTorch"}.get(kind, kind.upper())
         path, _ = QFileDialog.getSaveFileName(self.window, f"Export {title}", start, label)
         return path or None
@@ -388,8 +391,8 @@ class FileManager(QObject):
             return self.save_as()
         return self._write(self.document.path)
 
-    def save_as(self) -> bool:
-        path = self.ask_save_path()
+    def save_as(self, path: str | None = None) -> bool:
+        path = path or self.ask_save_path()
         if not path:
             return False
         path = Path(path)
@@ -416,6 +419,36 @@ class FileManager(QObject):
             return self.save()
         finally:
             self._include_state = True
+
+    def save_with_data(self) -> bool:
+        """Save As, with the CSV file's rows kept inside the design, so it
+        opens and trains on a machine without the file. The design keeps
+        them (one undo step) until another file is chosen."""
+        spec = self.document.design.dataset
+        if spec.source != "csv" or not spec.path.strip():
+            self.show_error("No CSV data to keep in the design",
+                            "This design trains on built-in data, which every nnsim has: Save is enough.")
+            return False
+        text = spec.csv_text
+        if not text:
+            stored = Path(spec.path)
+            if not stored.is_absolute() and self.document.path is not None:
+                stored = self.document.path.parent / stored
+            try:
+                text = file_text(stored)
+            except DataError as e:
+                self.show_error("Could not keep the data in the design", one_line(e))
+                return False
+        path = self.ask_save_path()
+        if not path:
+            return False
+        kept = not spec.csv_text and self.document.push("Keep the data in the design", set_fields(
+            ("design", None), self.document.design, dataset=dataclasses.replace(spec, csv_text=text)))
+        if self.save_as(path):
+            return True
+        if kept:
+            self.document.undo_stack.undo()
+        return False
 
     def _write(self, path: Path) -> bool:
         self.about_to_save.emit()
@@ -499,6 +532,38 @@ class FileManager(QObject):
         design = self.document.design
         base = self.document.path.parent if self.document.path else None
         return self.export(lambda path: export(design, to, path, base_dir=base), "onnx" if to == "onnx" else "py")
+
+    # -- pictures (File > Export Image, Edit > Copy Image, File > Print) --------------
+    picture_options = PictureOptions()  # the latest chosen, for the next export, copy or print
+
+    def ask_export_options(self) -> PictureOptions | None:
+        dialog = ExportImageDialog(self.picture_options, self.window)
+        return dialog.options() if dialog.exec() == ExportImageDialog.Accepted else None
+
+    def ask_printer(self):
+        return ask_printer(self.window)
+
+    def export_image(self, picture) -> bool:
+        """Ask how (format, background, scale, style), then where, then write."""
+        options = self.ask_export_options()
+        if options is None:
+            return False
+        self.picture_options = options
+        return self.export(lambda path: write_picture(picture, path, options), options.kind)
+
+    def copy_image(self, picture) -> None:
+        image = copy_picture(picture, self.picture_options)
+        self.message.emit(f"Copied a picture of {image.width()}×{image.height()} pixels")
+
+    def print_image(self, picture) -> bool:
+        printer = self.ask_printer()
+        if printer is None:
+            return False
+        if not print_picture(picture, printer, self.picture_options):
+            self.show_error("Could not print", "The printer did not accept the page.")
+            return False
+        self.message.emit("Printed")
+        return True
 
     def _remember(self, path) -> None:
         self.recent.add(path)

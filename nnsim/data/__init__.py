@@ -64,15 +64,16 @@ def load_dataset(spec: DatasetSpec, base_dir: Path | None = None) -> Dataset:
         if not str(spec.path or "").strip():
             raise DataError("no CSV file chosen for the data set")
         path = Path(spec.path)
-        if not path.is_absolute() and base_dir is not None:
+        text = spec.csv_text or None  # the data travels inside the design: the path only names it
+        if text is None and not path.is_absolute() and base_dir is not None:
             path = Path(base_dir) / path
         if spec.window:  # a time series, cut into windows for a recurrent network
             from .windows import load_csv_series
 
             return load_csv_series(path, list(spec.inputs), list(spec.targets), spec.window, spec.horizon,
-                                   spec.targets_at, train_ratio, bool(spec.normalize))
+                                   spec.targets_at, train_ratio, bool(spec.normalize), text=text)
         return load_csv(path, list(spec.targets), spec.task, train_ratio, rng, bool(spec.normalize),
-                        scale_targets=bool(spec.scale_targets))
+                        scale_targets=bool(spec.scale_targets), text=text)
     return _load_playground(spec, train_ratio, rng)
 
 
@@ -108,10 +109,11 @@ def describe(spec: DatasetSpec) -> str:
     if source == "csv":
         name = Path(str(spec.path)).name if str(spec.path or "").strip() else "(no file chosen)"
         targets = ", ".join(spec.targets) if spec.targets else "(no target chosen)"
+        kept = " (kept in the design)" if spec.csv_text else ""
         if spec.window:
             ahead = f", {spec.horizon} row{'s' * (spec.horizon != 1)} ahead" if spec.horizon else ""
-            return f"Time series {name}: windows of {spec.window} rows -> {targets}{ahead}"
-        return f"CSV {name} -> {targets}"
+            return f"Time series {name}{kept}: windows of {spec.window} rows -> {targets}{ahead}"
+        return f"CSV {name}{kept} -> {targets}"
     return f"Unknown data source '{spec.source}'"
 
 

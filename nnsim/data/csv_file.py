@@ -49,6 +49,7 @@ def load_csv(
     normalize: bool = False,
     name: str | None = None,
     scale_targets: bool = False,
+    text: str | None = None,
 ) -> Dataset:
     """Read ``path`` into a shuffled train/test ``Dataset``.
 
@@ -61,7 +62,8 @@ def load_csv(
     deviation of 0 counts as 1). ``scale_targets`` does the same to
     regression targets (the network learns them standardised; the dataset's
     ``raw_targets`` gives them back in the file's units). ``name`` defaults to
-    the file name.
+    the file name. ``text``: the file's text kept in a design; then ``path``
+    only names it.
     """
     path = Path(path)
     fname = cut(path.name or str(path))
@@ -78,7 +80,7 @@ def load_csv(
             f"not {len(targets)} ({listing(targets)})"
         )
 
-    header_line, header, rows, separator = _read_rows(path, fname)
+    header_line, header, rows, separator = _read_rows(path, fname, text)
     number = _number if separator == "," else _comma_number
     header = [h.strip() for h in header]
     position: dict[str, int] = {}  # column name -> index
@@ -157,13 +159,14 @@ def load_csv(
     )
 
 
-def read_table(path: str | Path) -> tuple[list[str], np.ndarray, list[int]]:
+def read_table(path: str | Path, text: str | None = None) -> tuple[list[str], np.ndarray, list[int]]:
     """A CSV file of numbers only, rows kept in file order (a time series):
     (column names, values (rows, columns), the file line of each row).
-    Problems raise ``DataError`` naming the file, and the line and column."""
+    ``text``: the file's text kept in a design. Problems raise ``DataError``
+    naming the file, and the line and column."""
     path = Path(path)
     fname = cut(path.name or str(path))
-    header_line, header, rows, separator = _read_rows(path, fname)
+    header_line, header, rows, separator = _read_rows(path, fname, text)
     number = _number if separator == "," else _comma_number
     header = [h.strip() for h in header]
     for i, column in enumerate(header):
@@ -212,10 +215,26 @@ def layout(path: str | Path, rows: int = 5) -> tuple[str, str, list[str], list[l
     return SEPARATORS[separator], decimal, [h.strip() for h in header], [row for _, row in records[:rows]]
 
 
-def _read_rows(path: Path, fname: str) -> tuple[int, list[str], list[tuple[int, list[str]]], str]:
-    """Read the file; return (header line number, header fields, [(line number,
-    fields)] of the data rows, the separator), skipping blank and comment lines."""
+def file_text(path: str | Path) -> str:
+    """The text of a CSV file (a regular file of at most MAX_CSV_BYTES, in
+    UTF-8), to keep in a design; DataError with a one-line message otherwise."""
+    path = Path(path)
+    fname = cut(path.name or str(path))
     raw = _read_bytes(path, fname)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(f"{fname}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+                        ) from None
+
+
+def _read_rows(path: Path, fname: str, text: str | None = None
+               ) -> tuple[int, list[str], list[tuple[int, list[str]]], str]:
+    """Read the file (or ``text``, its contents); return (header line number,
+    header fields, [(line number, fields)] of the data rows, the separator),
+    skipping blank and comment lines."""
+    raw = _read_bytes(path, fname) if text is None else text.encode("utf-8")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -108,17 +108,19 @@ def _by_name(cols, names: list[str]) -> list[int]:
 
 
 def load_csv_series(path, inputs: list[str], targets: list[str], length: int, horizon: int = 0,
-                    targets_at: str = EVERY_STEP, train_ratio: float = 0.8, normalize: bool = False) -> SequenceDataset:
+                    targets_at: str = EVERY_STEP, train_ratio: float = 0.8, normalize: bool = False,
+                    text: str | None = None) -> SequenceDataset:
     """A CSV file of numbers, rows in time order, as windows for a recurrent
     network (regression). ``inputs`` names the input columns (empty: every
     column that is not a target); ``normalize`` standardises every column
-    used by the training rows' mean and standard deviation. Problems raise
-    ``DataError`` naming the file."""
+    used by the training rows' mean and standard deviation; ``text``: the
+    file's text kept in a design. Problems raise ``DataError`` naming the
+    file."""
     from .csv_file import read_table
 
     path = Path(path)
     fname = cut(path.name or str(path))
-    names, values, _lines = read_table(path)
+    names, values, _lines = read_table(path, text)
     targets = [str(t) for t in targets]
     if not targets:
         raise DataError(f"{fname}: no target column chosen")

@@ -244,7 +244,8 @@ class DatasetSpec:
     or ``csv`` (``path``, relative to the design file, and ``targets``: the
     target column names), ``distribution`` (points in the unit square for a
     GAN, ``name``: line, gaussians, ring, disjoint, or drawn: the points of
-    ``drawn`` with a little noise). ``task`` is ``classification`` or ``regression`` and
+    ``drawn`` with a little noise). A CSV file's text may travel inside the design
+    (``csv_text``); then ``path`` only names it. ``task`` is ``classification`` or ``regression`` and
     matters for CSV files; the other sources know their own. ``scale_targets``
     standardises a CSV file's regression targets (predictions are shown in the
     file's units again). With ``window`` > 0 a CSV file is a time series cut
@@ -271,6 +272,8 @@ class DatasetSpec:
     horizon: int = 0
     inputs: list[str] = field(default_factory=list)
     targets_at: str = "every_step"
+    # The CSV file's text kept in the design (File > Save with data); "" reads ``path``.
+    csv_text: str = ""
 
 
 #: An image input's size where its options do not say (the image layer type's defaults).

@@ -147,15 +147,17 @@ _DEFAULT_SPEC = DatasetSpec()
 
 
 def _dataset_record(spec: DatasetSpec) -> dict:
-    """Drawn points only where there are some."""
+    """Drawn points and CSV text only where there are some."""
     # Fields added later are written only where they are not their default,
     # so a design that does not use them is written as before.
     later = tuple(f for f in _LATER_DATASET_FIELDS if getattr(spec, f) == getattr(_DEFAULT_SPEC, f))
-    out = {**_record(spec, skip=("drawn",) + later), "targets": list(spec.targets)}
+    out = {**_record(spec, skip=("drawn", "csv_text") + later), "targets": list(spec.targets)}
     if "inputs" in out:
         out["inputs"] = list(spec.inputs)
     if spec.drawn:
         out["drawn"] = [[float(x), float(y)] for x, y in spec.drawn]
+    if spec.csv_text and spec.source == "csv":  # another source has no use for it
+        out["csv_text"] = spec.csv_text
     return out
 
 
@@ -364,7 +366,23 @@ def _dataset(obj, path) -> DatasetSpec:
         horizon=r.get("horizon", _whole("dataset.horizon"), d.horizon),
         inputs=[_str(t, f"{r._where('inputs')}[{i}]") for i, t in enumerate(r.get("inputs", _list, []))],
         targets_at=r.get("targets_at", _str, d.targets_at),
+        csv_text=r.get("csv_text", _csv_text, ""),
     )
+
+
+MAX_CSV_TEXT_BYTES = 256 * 1024 * 1024  # as a CSV file read from disk (nnsim.data.csv_file.MAX_CSV_BYTES)
+
+
+def _csv_text(v, where):
+    """A CSV file's text kept in the design: text without NUL, at most
+    MAX_CSV_TEXT_BYTES in UTF-8 (a character is at least one byte, so the
+    length is checked before anything is encoded)."""
+    v = _str(v, where)
+    if len(v) > MAX_CSV_TEXT_BYTES or len(v.encode("utf-8")) > MAX_CSV_TEXT_BYTES:
+        raise FormatError(f"{where}: more than {MAX_CSV_TEXT_BYTES:,} bytes of CSV text (the most a CSV file can be)")
+    if "\0" in v:
+        raise FormatError(f"{where}: CSV text cannot hold a NUL character")
+    return v
 
 
 def _history(obj, path) -> HistoryRecord:

@@ -305,6 +305,7 @@ def _full_dict() -> dict:
     d.dataset.window, d.dataset.horizon, d.dataset.inputs, d.dataset.targets_at = 12, 1, ["a"], "last_step"
     out = design_to_dict(d)
     out["connections"][0]["delay"] = 0  # written only when not 0
+    out["dataset"]["csv_text"] = "x,y\n1,2\n"  # written only for a CSV source
     return out
 
 

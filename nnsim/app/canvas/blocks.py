@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath,
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas import style as S
-from nnsim.app.canvas.items import PortDrag, _inside, _shows_selected
+from nnsim.app.canvas.items import PortDrag, _inside, _shows_selected, drawn_clean
 from nnsim.design.layer_types import TYPES, options_of
 from nnsim.design.model import Activation, Layer, LayerKind
 
@@ -263,7 +263,7 @@ class BlockItem(PortDrag, QGraphicsItem):
             painter.drawText(header.adjusted(WIDTH / 2, 0, -PAD, 0), Qt.AlignRight | Qt.AlignVCenter, self.title)
         if lod >= BODY_LOD:
             self.paint_body(painter)
-        if self.has_port:
+        if self.has_port and not drawn_clean(self):
             self._paint_port(painter, ks)
 
     def paint_body(self, painter: QPainter) -> None:

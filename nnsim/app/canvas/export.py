@@ -1,33 +1,40 @@
-"""Writing the canvas to PNG and SVG files (QSvgGenerator + scene.render;
-pyqtgraph's SVG exporter is broken in 0.14)."""
+"""The canvas as a picture (``nnsim.app.pictures``): the whole drawing with
+every label beside its neurons, and in the clean style without editing
+controls (−/+ buttons, ports), selection, hover marks or the step-through's
+callouts and numbers."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QImage, QPainter
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QRectF, QSizeF, Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas.style import BACKGROUND
+from nnsim.app.pictures import PictureOptions, write_picture
 
 MARGIN = 24.0
-MAX_SIDE = 12000  # pixels; bigger designs are exported at a smaller scale
 
 
 class _Exporting:
-    """Render without selection marks, hover, toasts or pixmap caches."""
+    """Render without selection marks, hover, toasts or pixmap caches; in the
+    clean style, without any item that does not draw the design itself."""
 
-    def __init__(self, scene):
+    def __init__(self, scene, clean: bool):
         self.scene = scene
+        self.clean = clean
 
     def __enter__(self):
         s = self.scene
         s.exporting = True
+        s.clean = self.clean
         self.zoom = s._zoom
         s.set_view_zoom(1.0)  # full detail in files
-        self.hidden = [i for i in (s.hover_overlay, s.select_overlay, s.tools.toast) if i.isVisible()]
+        if self.clean:
+            drawing = set(s.drawing_items())
+            extra = [i for i in s.items() if i.parentItem() is None and i not in drawing]
+        else:
+            extra = [s.hover_overlay, s.select_overlay, s.tools.toast]
+        self.hidden = [i for i in extra if i.isVisible()]
         for item in self.hidden:
             item.hide()
         self.cached = [b for b in s.bundle_items.values() if b.cacheMode() != QGraphicsItem.NoCache]
@@ -38,6 +45,7 @@ class _Exporting:
     def __exit__(self, *exc):
         s = self.scene
         s.exporting = False
+        s.clean = False
         s.set_view_zoom(self.zoom)
         for item in self.hidden:
             item.show()
@@ -46,42 +54,49 @@ class _Exporting:
         return False
 
 
-def export_rect(scene) -> QRectF:
+def export_rect(scene, clean: bool = True) -> QRectF:
+    """The drawing with a margin; outside the clean style, with the callouts
+    and other marks drawn over it too."""
     rect = scene.content_rect()
+    if not clean:
+        drawing = set(scene.drawing_items())
+        skip = {scene.hover_overlay, scene.select_overlay, scene.tools.toast}
+        for item in scene.items():
+            if item.parentItem() is None and item.isVisible() and item not in drawing and item not in skip:
+                rect = rect.united(item.sceneBoundingRect())
     if rect.isEmpty():
         rect = QRectF(0, 0, 200, 120)
     return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
 
 
-def export_png(scene, path, scale: float = 2.0) -> bool:
+class CanvasPicture:
+    """The whole design on the canvas, as a picture."""
+
+    canvas_color = BACKGROUND
+
+    def __init__(self, scene, title: str = "nnsim design"):
+        self.scene = scene
+        self.title = title
+        self.source = export_rect(scene)
+
+    def source_for(self, options: PictureOptions | None) -> QRectF:
+        return self.source if options is None or options.clean else export_rect(self.scene, clean=False)
+
+    def size(self, options: PictureOptions | None = None) -> QSizeF:
+        return self.source_for(options).size()
+
+    def paint(self, painter: QPainter, target: QRectF, options: PictureOptions) -> None:
+        source = self.source_for(options)
+        with _Exporting(self.scene, options.clean):
+            self.scene.render(painter, target, source, Qt.KeepAspectRatio)
+
+
+def export_png(scene, path, scale: float = 2.0, options: PictureOptions | None = None) -> bool:
     """The whole design as a PNG (``scale`` pixels per scene unit)."""
-    source = export_rect(scene)
-    scale = min(scale, MAX_SIDE / max(source.width(), source.height()))
-    image = QImage(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)),
-                   QImage.Format_ARGB32_Premultiplied)
-    image.fill(BACKGROUND)
-    painter = QPainter(image)
-    painter.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform)
-    with _Exporting(scene):
-        scene.render(painter, QRectF(image.rect()), source, Qt.KeepAspectRatio)
-    painter.end()
-    return image.save(str(Path(path)), "PNG")
+    options = options or PictureOptions("png", scale=scale)
+    return write_picture(CanvasPicture(scene), path, options)
 
 
-def export_svg(scene, path, title: str = "nnsim design") -> bool:
-    """The whole design as an SVG of vector paths."""
-    source = export_rect(scene)
-    gen = QSvgGenerator()
-    gen.setFileName(str(Path(path)))
-    gen.setSize(QSize(round(source.width()), round(source.height())))
-    gen.setViewBox(QRectF(0, 0, source.width(), source.height()))
-    gen.setTitle(title)
-    painter = QPainter()
-    if not painter.begin(gen):
-        return False
-    painter.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
-    painter.fillRect(QRectF(0, 0, source.width(), source.height()), BACKGROUND)
-    with _Exporting(scene):
-        scene.render(painter, QRectF(0, 0, source.width(), source.height()), source, Qt.KeepAspectRatio)
-    painter.end()
-    return Path(path).exists() and Path(path).stat().st_size > 0
+def export_svg(scene, path, title: str = "nnsim design", options: PictureOptions | None = None) -> bool:
+    """The whole design as an SVG of vector paths (heat maps clipped to their neurons)."""
+    return write_picture(CanvasPicture(scene, title), path, options or PictureOptions("svg"))

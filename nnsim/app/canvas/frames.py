@@ -14,8 +14,11 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas import style as S
-from nnsim.app.canvas.items import DETAIL_LOD, DOT_LOD, R, NeuronItem, PortDrag, _inside, _shows_selected
+from nnsim.app.canvas.items import DETAIL_LOD, DOT_LOD, R, NeuronItem, PortDrag, _inside, _shows_selected, drawn_clean
 from nnsim.design.model import Layer, LayerKind
+
+
+CLEAN_TRIM = S.BUTTON - 2  # a picture in the clean style has no "- n +" row: its frames end higher
 
 
 class LayerBackdrop(QGraphicsItem):
@@ -42,10 +45,11 @@ class LayerBackdrop(QGraphicsItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setPen(Qt.NoPen)
         painter.setBrush(self.color)
+        rect = self.rect.adjusted(0, 0, 0, -CLEAN_TRIM) if drawn_clean(self) else self.rect
         if option.levelOfDetailFromTransform(painter.worldTransform()) < 0.15:
-            painter.drawRect(self.rect)
+            painter.drawRect(rect)
         else:
-            painter.drawRoundedRect(self.rect, 10, 10)
+            painter.drawRoundedRect(rect, 10, 10)
 
 
 class LayerItem(PortDrag, QGraphicsItem):
@@ -174,10 +178,11 @@ class LayerItem(PortDrag, QGraphicsItem):
             border = QPen(ks.border, 1.4)
         painter.setPen(border)
         painter.setBrush(Qt.NoBrush)  # the backdrop, under the connections, fills it
+        frame = self.frame.adjusted(0, 0, 0, -CLEAN_TRIM) if drawn_clean(self) else self.frame
         if lod * 10 < 1.5:  # corners under a pixel and a half: a plain rectangle is faster
-            painter.drawRect(self.frame)
+            painter.drawRect(frame)
         else:
-            painter.drawRoundedRect(self.frame, 10, 10)
+            painter.drawRoundedRect(frame, 10, 10)
         if self.dots:
             self._paint_dots(painter, ks)
         if lod < DOT_LOD:
@@ -185,7 +190,7 @@ class LayerItem(PortDrag, QGraphicsItem):
         painter.setPen(ks.title)
         painter.setFont(S.font(12, True))
         painter.drawText(self._title_rect(), Qt.AlignHCenter | Qt.AlignBottom, self._title)
-        if lod < DETAIL_LOD:
+        if lod < DETAIL_LOD or drawn_clean(self):  # a picture shows no editing controls
             return
         minus, plus = self._buttons()
         for rect, part in ((minus, "minus"), (plus, "plus")):

@@ -27,6 +27,12 @@ def _shows_selected(item: QGraphicsItem) -> bool:
     return item.isSelected() and not getattr(item.scene(), "exporting", False)
 
 
+def drawn_clean(item: QGraphicsItem) -> bool:
+    """Drawn for a picture in the clean style: no editing controls (buttons,
+    ports), no hover or highlight marks, no step-through numbers."""
+    return getattr(item.scene(), "clean", False)
+
+
 def _inside(point: QPointF, center: QPointF, radius: float) -> bool:
     return math.hypot(point.x() - center.x(), point.y() - center.y()) <= radius
 
@@ -175,11 +181,14 @@ class NeuronItem(PortDrag, QGraphicsItem):
         # Tight: the rubber band selects items whose whole bounding rect it holds.
         return self._rect
 
-    def _outside_rect(self) -> QRectF:
+    def _outside_rect(self, value_shown: bool | None = None) -> QRectF:
+        """Where the label beside the circle goes: further out while a value
+        box is drawn between them (``value_shown`` None: whenever there is a value)."""
         w = self._outside_width
         if self.kind == LayerKind.OUTPUT:
             return QRectF(R + S.LAYER_PAD + 4, -8, w, 16)
-        left = -R - S.LAYER_PAD - 4 - w - (48 if self.value is not None else 0)
+        shown = self.value is not None if value_shown is None else value_shown
+        left = -R - S.LAYER_PAD - 4 - w - (48 if shown else 0)
         return QRectF(left, -8, w, 16)
 
     def _update_rect(self) -> None:
@@ -218,30 +227,33 @@ class NeuronItem(PortDrag, QGraphicsItem):
         ks = S.KIND_STYLE[self.kind]
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         circle = QRectF(-R, -R, 2 * R, 2 * R)
-        fill = S.value_color(self.value) if self.value is not None else ks.fill
+        clean = drawn_clean(self)
+        value = None if clean else self.value
+        fill = S.value_color(value) if value is not None else ks.fill
         if _shows_selected(self):
             ring = QPen(S.SELECT, 2.6)
         else:
-            ring = QPen(ks.ring.darker(115) if self._hover else ks.ring, 1.5)
+            ring = QPen(ks.ring.darker(115) if self._hover and not clean else ks.ring, 1.5)
         painter.setPen(ring)
         painter.setBrush(fill)
         painter.drawEllipse(circle)
         if self.thumbnail is not None:
             inside = circle.adjusted(1.5, 1.5, -1.5, -1.5)
-            if self.thumbnail.hasAlphaChannel():  # round already (see set_thumbnail)
+            exporting = getattr(self.scene(), "exporting", False)
+            if self.thumbnail.hasAlphaChannel() and not exporting:  # round already (see set_thumbnail)
                 painter.drawImage(inside, self.thumbnail)
             else:
                 painter.save()
                 clip = QPainterPath()
                 clip.addEllipse(inside)
-                painter.setClipPath(clip)
-                painter.drawImage(circle, self.thumbnail)
+                painter.setClipPath(clip)  # files clip too: an SVG's image is a square
+                painter.drawImage(inside if self.thumbnail.hasAlphaChannel() else circle, self.thumbnail)
                 painter.restore()
-        if self.highlighted:
+        if self.highlighted and not clean:
             painter.setPen(QPen(S.HIGHLIGHT, 3.0))
             painter.setBrush(Qt.NoBrush)
             painter.drawEllipse(circle.adjusted(-4, -4, 4, 4))
-        if self.target_state is not None:
+        if self.target_state is not None and not clean:
             painter.setPen(QPen(S.ACCEPT if self.target_state else S.REFUSED, 3.0))
             painter.setBrush(Qt.NoBrush)
             painter.drawEllipse(circle.adjusted(-4, -4, 4, 4))
@@ -257,7 +269,7 @@ class NeuronItem(PortDrag, QGraphicsItem):
             painter.setPen(ks.title)
             painter.setFont(S.font(11, True))
             align = Qt.AlignLeft if self.kind == LayerKind.OUTPUT else Qt.AlignRight
-            painter.drawText(self._outside_rect(), align | Qt.AlignVCenter, self.outside)
+            painter.drawText(self._outside_rect(value is not None), align | Qt.AlignVCenter, self.outside)
         if self.kind != LayerKind.INPUT:
             self._paint_glyph(painter, ks)
         if self.readout:
@@ -270,9 +282,9 @@ class NeuronItem(PortDrag, QGraphicsItem):
             painter.setPen(S.MUTED)
             painter.setFont(S.font(9))
             painter.drawText(rect, Qt.AlignHCenter | Qt.AlignTop, self.readout)
-        if self.value is not None:
+        if value is not None:
             self._paint_value(painter)
-        if self.has_port and (self._hover or _shows_selected(self) or self._connecting):
+        if self.has_port and not clean and (self._hover or _shows_selected(self) or self._connecting):
             self._paint_port(painter, ks)
 
     def _paint_glyph(self, painter: QPainter, ks: S.KindStyle) -> None:

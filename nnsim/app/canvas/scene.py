@@ -79,7 +79,8 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
         self.group_frames = GroupFrames(self)
         self.bundle_items: dict[PairKey, BundleItem] = {}
         self.wide_pens = True
-        self.exporting = False
+        self.exporting = False  # drawing into a file: no selection marks
+        self.clean = False  # and no editing controls or step-through numbers (``items.drawn_clean``)
         self._order_in_layer: dict[int, int] = {}
         self._dirty_neurons: set[int] = set()
         self._dirty_pairs: set[PairKey] = set()
@@ -533,12 +534,21 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
     def connection_counts(self) -> dict[PairKey, int]:
         return {key: len(data) for key, data in self.table.pairs.items()}
 
+    def drawing_items(self) -> list[QGraphicsItem]:
+        """The top-level items that draw the design itself (their children
+        too), as opposed to overlays, callouts and feedback."""
+        return [*self.layer_items.values(), *(i.backdrop for i in self.layer_items.values()),
+                *self.bundle_items.values(), *self.block_items.values(), *self.link_items.values(),
+                *self.loops.items.values(), *self.group_frames.items.values()]
+
     def content_rect(self) -> QRectF:
+        """The whole drawing, with the labels beside neurons (children of
+        their layer's frame)."""
         rect = QRectF()
-        items = [*self.layer_items.values(), *self.bundle_items.values(), *self.block_items.values(),
-                 *self.link_items.values(), *self.loops.items.values()]
-        for item in items:
+        for item in self.drawing_items():
             rect = rect.united(item.sceneBoundingRect())
+            if item.childItems():
+                rect = rect.united(item.mapRectToScene(item.childrenBoundingRect()))
         return rect
 
     def layer_at(self, pos: QPointF, near: float = 0.0, blocks: bool = True) -> LayerItem | BlockItem | None:

@@ -448,11 +448,15 @@ class CanvasView(QGraphicsView):
     def freeze_selection(self, frozen: bool = True) -> None:
         self._scene.freeze_selection(frozen)
 
-    def export_png(self, path, scale: float = 2.0) -> bool:
-        return export.export_png(self._scene, path, scale)
+    def picture(self) -> export.CanvasPicture:
+        """The whole design as a picture (``nnsim.app.pictures``) for files, the clipboard and printing."""
+        return export.CanvasPicture(self._scene, self._scene.design.name or "nnsim design")
 
-    def export_svg(self, path) -> bool:
-        return export.export_svg(self._scene, path, self._scene.design.name)
+    def export_png(self, path, scale: float = 2.0, options=None) -> bool:
+        return export.export_png(self._scene, path, scale, options)
+
+    def export_svg(self, path, options=None) -> bool:
+        return export.export_svg(self._scene, path, self._scene.design.name, options)
 
 
 __all__ = ["CanvasView"]

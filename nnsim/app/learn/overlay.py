@@ -6,7 +6,9 @@ light up neurons and connections and to show neuron values when the scene
 offers that (``highlight``, ``set_neuron_values``). It never touches the
 design. Text keeps its size when the canvas is zoomed, and a callout whose
 neuron is in view is kept inside the view (the one above the network goes
-below it when there is no room above); scrolling or zooming the view lays
+below it when there is no room above), and the view scrolls, where it has
+room, so that the values the canvas draws beside neurons are not cut off at
+its edges; scrolling or zooming the view lays
 the callouts out again.
 """
 
@@ -200,6 +202,10 @@ class Overlay:
         if self.scene is None:
             return
         self._shown = (design, frame, backward)
+        # The canvas draws values beside their neurons (an input's on its left,
+        # its name further out): scroll them into view first, then lay out.
+        self._scene_call("set_neuron_values", dict(frame.values))
+        self._values_in_view(list(frame.values))
         self._shown_state = self._view_state()
         self._watch.watch(self._view())
         pos = {n.id: (n.x, n.y) for n in design.neurons}
@@ -247,7 +253,6 @@ class Overlay:
                     ring = FocusRing("#c2185b" if backward else "#e0a800")
                     ring.setPos(*pos[nid])
                     self._add(ring)
-        self._scene_call("set_neuron_values", dict(frame.values))
 
     def _focus_callout(self, design: Design, nid: int, lines: list[str], style: str) -> CalloutItem:
         """The neuron being computed gets its callout just above the whole
@@ -337,6 +342,38 @@ class Overlay:
         dy = room.top() - rect.top() if rect.top() < room.top() or rect.height() > room.height() else \
             min(0.0, room.bottom() - rect.bottom())
         return QPointF(dx, dy)
+
+    def _values_in_view(self, nids: list[int]) -> None:
+        """Scroll the view so that the neurons in view that show a value are
+        whole, with their values and labels (an input's value box and name
+        sit left of it), along each axis where they all fit in the view."""
+        view, room = self._view(), self._room()
+        items = getattr(self.scene, "neuron_items", None)
+        if view is None or room is None or not items:
+            return
+        box = QRectF()
+        for nid in nids:
+            item = items.get(nid)
+            if item is not None and item.isVisible() and self._anchored_in_view(item.scenePos()):
+                box = box.united(QRectF(view.mapFromScene(item.sceneBoundingRect()).boundingRect()))
+        if box.isEmpty():
+            return
+
+        def shift(low: float, high: float, room_low: float, room_high: float) -> int:
+            if high - low > room_high - room_low:
+                return 0  # they do not all fit: leave the view where the user put it
+            if low < room_low:
+                return int(low - room_low) - 1
+            if high > room_high:
+                return int(high - room_high) + 1
+            return 0
+
+        dx = shift(box.left(), box.right(), room.left(), room.right())
+        dy = shift(box.top(), box.bottom(), room.top(), room.bottom())
+        if dx:
+            view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + dx)
+        if dy:
+            view.verticalScrollBar().setValue(view.verticalScrollBar().value() + dy)
 
     def _keep_in_view(self, item: CalloutItem, anchor: QPointF) -> None:
         """Move a callout whose neuron is in view inside the view's edges."""

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from nnsim.app.flow import FlowLayout
+from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.colors import NEGATIVE
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import LogAxis
@@ -127,6 +128,7 @@ class CostPlot(QWidget):
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
+        self.pictures = PictureMenu(self.graphics, "Cost")  # right click: copy, save, print
         # Side by side: the dock is usually wide and short.
         self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         self.acc_plot = self.graphics.addPlot(row=0, col=1)

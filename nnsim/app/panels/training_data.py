@@ -239,6 +239,7 @@ class CsvTargetDialog(QDialog):
             base,
             source="csv",
             path=path,
+            csv_text="",  # a chosen file is read from where it is
             targets=targets,
             task=CLASSIFICATION if self.classify.isChecked() else REGRESSION,
             normalize=self.normalize.isChecked(),

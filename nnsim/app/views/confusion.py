@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QListWidgetItem, QSizePolicy, QVBoxLayout, QWidget
 
+from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.colors import NEGATIVE, POSITIVE
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView
@@ -117,6 +118,7 @@ class ConfusionView(HeavyView):
         self.matrix = MatrixWidget()
         self.matrix.setToolTip("Click a cell to list its samples")
         self.matrix.cell_clicked.connect(self._cell_clicked)
+        self.pictures = PictureMenu(self.matrix, "Confusion matrix")
         lay.addWidget(self.matrix, 1)
         self.mistakes = QCheckBox("Mistakes only")
         self.mistakes.setObjectName("confusion_mistakes")

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim.app.flow import FlowLayout
+from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.training.gan_probe import COLLAPSE, GanProbe
 from nnsim.app.views.common import HeavyView
@@ -172,9 +173,11 @@ class GanView(HeavyView):
         self.d_curve = lp.plot(pen=pg.mkPen(REAL_RGB, width=2))
         self.g_curve = lp.plot(pen=pg.mkPen(FAKE_RGB, width=2))
         pl.addWidget(self.losses, 1)
+        self.pictures = [PictureMenu(self.plot_widget, "GAN plane"), PictureMenu(self.losses, "GAN losses")]
         self.stack.addWidget(plane)
         self.images_view = pg.GraphicsLayoutWidget()
         self.images_view.setBackground("w")
+        self.pictures.append(PictureMenu(self.images_view, "GAN samples"))
         self.stack.addWidget(self.images_view)
         self.note = QLabel()
         self.note.setWordWrap(True)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from nnsim.app.colors import POSITIVE
+from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.responsive import Settled
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import HeavyView
@@ -35,6 +36,7 @@ class ActivationHistograms(HeavyView):
         lay.addWidget(intro)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
+        self.pictures = PictureMenu(self.graphics, "Activation histograms")
         lay.addWidget(self.graphics, 1)
         self.plots: list[pg.PlotItem] = []
         self.bars: list[pg.BarGraphItem] = []

@@ -15,6 +15,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE, TRAIN_RING, to_rgba
 from nnsim.app.square import SquareLayout
 from nnsim.app.training.controller import TrainingController
@@ -172,6 +173,7 @@ class NeuronDetail(HeavyView):
         self.plot_widget, self.plot, self.image = map_plot()
         install_raw_axes(self.plot)  # standardised data is ticked in the file's values
         self.plot.setMouseEnabled(False, False)  # always the whole input plane, in its own units
+        self.pictures = PictureMenu(self.plot_widget, "Neuron map")
         self.points = pg.ScatterPlotItem(size=4, pen=pg.mkPen(TRAIN_EDGE, width=TRAIN_RING / 2))
         self.points.setZValue(5)
         self.plot.addItem(self.points)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF, Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QVBoxLayout
 
 from nnsim.app.flow import FlowLayout
+from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.colors import (
     BACKGROUND_LUT,
     TEST_EDGE,
@@ -60,6 +61,7 @@ class OutputMap(HeavyView):
         self.plot_widget, self.plot, self.image = map_plot()
         install_raw_axes(self.plot)  # standardised data is ticked in the file's values
         self.plot_widget.setMinimumHeight(150)  # a squashed map shows nothing
+        self.pictures = PictureMenu(self.plot_widget, "Output map")
         self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(TRAIN_EDGE, width=TRAIN_RING))
         self.test_points = pg.ScatterPlotItem(size=8, pen=pg.mkPen(TEST_EDGE, width=TEST_RING))
         self.train_points.setZValue(5)

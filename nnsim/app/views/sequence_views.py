@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.views.common import HeavyView, LogAxis
 from nnsim.app.views.strip import Band, StripWidget
 
@@ -131,6 +132,7 @@ class HiddenStateView(HeavyView):
         lay.addWidget(self.strip, 3)
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("prediction_plot")
+        self.pictures = PictureMenu(self.plot, "Sequence predictions")
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
@@ -228,6 +230,7 @@ class TimeGradientView(HeavyView):
         lay.addWidget(self.note)
         self.plot = pg.PlotWidget(background="w", axisItems={"left": LogAxis("left")})
         self.plot.setObjectName("time_gradient_plot")
+        self.pictures = PictureMenu(self.plot, "Gradient through time")
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 import nnsim
 from nnsim.app.learn.walkthrough import BACKWARD_PHASE, FORWARD
+from nnsim.design.model import LayerKind
 
 
 def _pan_top_to(view, scene_y: float, pixels: int) -> None:
@@ -75,3 +76,40 @@ def test_scrolling_lays_the_callouts_out_again(learn_window, qtbot):
     top = min(n.y for n in window.document.design.neurons)
     _pan_top_to(view, top, 30)
     qtbot.waitUntil(lambda: not _outside(panel, view), timeout=2000)
+
+
+def _pan_left_to(view, scene_x: float, pixels: int) -> None:
+    """Drag the canvas with the middle button until the scene position
+    ``scene_x`` sits ``pixels`` right of the view's left edge."""
+    vp = view.viewport()
+    for _ in range(3):
+        shift = view.mapFromScene(scene_x, 0).x() - pixels
+        if abs(shift) <= 1:
+            return
+        start = QPoint(vp.width() // 2, vp.height() // 2)
+        QTest.mousePress(vp, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, start)
+        for k in range(1, 6):
+            QTest.mouseMove(vp, start - QPoint(shift * k // 5, 0))
+        QTest.mouseRelease(vp, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, start - QPoint(shift, 0))
+        QApplication.processEvents()
+    assert abs(view.mapFromScene(scene_x, 0).x() - pixels) <= 1
+
+
+def test_input_values_and_names_at_the_left_edge_come_into_view(learn_window, qtbot):
+    window, mode = learn_window
+    window.files.open_example(str(nnsim.resources.example_path("iris")))
+    view = window.canvas
+    mode.show("step_through")
+    panel = mode.step_through
+    panel.choose_sample(1)
+    qtbot.wait(100)
+    view.set_zoom(1.0)
+    scene = window.canvas_scene()
+    inputs = [item for item in scene.neuron_items.values() if item.kind == LayerKind.INPUT]
+    _pan_left_to(view, min(item.scenePos().x() for item in inputs), 30)  # the input column 30 px from the edge
+    panel.go(0)  # the inputs' values
+    room = QRectF(view.viewport().rect())
+    for item in inputs:
+        assert item.value is not None and item.outside  # a value box and the name, both left of the neuron
+        drawn = QRectF(view.mapFromScene(item.sceneBoundingRect()).boundingRect())
+        assert room.contains(drawn), (item.outside, drawn, room)

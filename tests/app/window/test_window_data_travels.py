@@ -72,3 +72,50 @@ def test_other_data_sources_are_left_alone(make_window, tmp_path):
     count = window.document.undo_stack.count()
     assert window.files.save_as()
     assert window.document.undo_stack.count() == count
+
+
+def test_save_with_data_opens_and_trains_where_the_csv_is_not(make_window, tmp_path):
+    window, answers = make_window()
+    window.document.replace(fruit(tmp_path), None)
+    answers.save_path = tmp_path / "teacher" / "fruit.nnsim"
+    window.acts.save_with_data.trigger()
+    assert answers.errors == [] and not window.document.modified
+    saved = load(tmp_path / "teacher" / "fruit.nnsim")
+    assert saved.dataset.path == "data/fruit.csv"
+    assert saved.dataset.csv_text.startswith("weight_g,colour,label\n")
+    # Only the design file goes to the students: no data folder beside it.
+    student = tmp_path / "student"
+    student.mkdir()
+    shutil.copy(tmp_path / "teacher" / "fruit.nnsim", student / "fruit.nnsim")
+    shutil.rmtree(tmp_path / "teacher")
+    other, answers2 = make_window(student / "fruit.nnsim")
+    assert answers2.errors == []
+    c = other.training.controller
+    assert c.session is not None and not c.error, c.error
+    assert len(c.session.data.x_train) + len(c.session.data.x_test) == 40
+
+
+def test_save_with_data_cancelled_or_without_a_csv_changes_nothing(make_window, tmp_path):
+    window, answers = make_window()
+    window.document.replace(fruit(tmp_path), None)
+    count = window.document.undo_stack.count()
+    answers.save_path = None  # the file dialog cancelled
+    window.acts.save_with_data.trigger()
+    assert window.document.undo_stack.count() == count
+    assert window.document.design.dataset.csv_text == ""
+    window.document.replace(layered([2, 2, 1]), None)  # Playground data: nothing to keep
+    answers.save_path = tmp_path / "xor.nnsim"
+    window.acts.save_with_data.trigger()
+    assert answers.errors and "No CSV data" in answers.errors[0][0]
+    assert not (tmp_path / "xor.nnsim").exists()
+
+
+def test_a_missing_csv_is_said_and_nothing_is_saved(make_window, tmp_path):
+    window, answers = make_window()
+    d = fruit(tmp_path)
+    (tmp_path / "teacher" / "data" / "fruit.csv").unlink()
+    window.document.replace(d, None)
+    answers.save_path = tmp_path / "fruit.nnsim"
+    window.acts.save_with_data.trigger()
+    assert answers.errors and "no such file" in answers.errors[0][1]
+    assert not (tmp_path / "fruit.nnsim").exists()

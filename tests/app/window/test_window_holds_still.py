@@ -114,8 +114,10 @@ def test_a_change_of_the_canvas_size_keeps_its_zoom(make_window, qtbot):
     zoom = view.zoom
     middle = view.mapToScene(view.viewport().rect().center())
     window.resizeDocks([window.training.docks["training_dock"]], [380], Qt.Orientation.Horizontal)
-    window.learn_mode.docks["step_through"].toggleViewAction().trigger()  # View ▸ Panels
-    qtbot.waitUntil(lambda: window.learn_mode.docks["step_through"].isVisible(), timeout=2000)
+    # A panel that draws nothing on the canvas (the step-through scrolls it on
+    # purpose, to bring the values it shows beside neurons into view).
+    window.learn_mode.docks["activations"].toggleViewAction().trigger()  # View ▸ Panels
+    qtbot.waitUntil(lambda: window.learn_mode.docks["activations"].isVisible(), timeout=2000)
     qtbot.wait(50)
     assert view.zoom == zoom
     now = view.mapToScene(view.viewport().rect().center())
