@@ -286,6 +286,10 @@ class MainWindow(QMainWindow):
 
     def update_zoom(self, *_) -> None:
         self.zoom_label.setText(f"{round(self.canvas.zoom * 100)}%")
+        # Room for the widest zoom (400%) in the font of the moment: the status bar's
+        # other texts never squeeze it.
+        m = self.zoom_label.contentsMargins()
+        self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance("400%") + m.left() + m.right())
 
     # -- Space: play/pause ---------------------------------------------------------------
     def toggle_training(self) -> None:

@@ -171,9 +171,10 @@ def install_conv_step(window):
     action = QAction("Step Through a &Convolution", window)
     action.setObjectName("learn_conv_action")
     action.triggered.connect(lambda: (window.bring_dock(dock), panel.rebuild()))
-    menu = getattr(getattr(window, "learn_mode", None), "menu", None)
-    if menu is not None:
-        menu.addAction(action)
+    mode = getattr(window, "learn_mode", None)
+    if mode is not None:
+        mode.menu.addAction(action)
+        mode.hub.register_tool("conv_step", lambda: (window.bring_dock(dock), panel.rebuild()))  # for links
     return panel, dock, action
 
 

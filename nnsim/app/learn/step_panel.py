@@ -41,6 +41,7 @@ from nnsim.app.learn.walkthrough import (
 )
 from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, message_box, scroll_column, set_box
 from nnsim.app.responsive import WidthSwitch
+from nnsim.design.layer_types import RECURRENT_TYPES
 from nnsim.design.model import LayerKind
 from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
@@ -447,6 +448,8 @@ class StepThroughPanel(DockPanel):
             return
         self._stale = False
         try:
+            if any(layer.type in RECURRENT_TYPES for layer in design.layers):
+                raise RunsOverTime()
             if any(layer.type != "dense" for layer in design.layers):
                 raise DesignError("this panel steps through layers of neurons; for a convolution use "
                                   "Learn ▸ Step Through a Convolution")
@@ -459,6 +462,8 @@ class StepThroughPanel(DockPanel):
             text = f"The network cannot be computed as it is: {escape(str(e))}."
             if isinstance(e, RunsOverTime):
                 text += ' <a href="time_steps">Step through time</a>'
+            elif "Step Through a Convolution" in str(e):
+                text += ' <a href="conv_step">Step through a convolution</a>'
             set_box(self.problem_box, text)
             self.overlay.clear()
             self.text.clear()

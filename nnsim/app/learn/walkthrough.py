@@ -123,6 +123,10 @@ class RunsOverTime(DesignError):
     """The design reads sequences: one sample's step-through does not apply
     (the step-through-time tool does)."""
 
+    def __init__(self):
+        super().__init__("the design has a loop or a recurrent layer, which runs over time steps: "
+                         "step through a sequence with Learn → Step Through Time instead")
+
 
 def build_walkthrough(design: Design, inputs, target=None, compiled: Compiled | None = None,
                       raw: list[tuple[str, float]] | None = None) -> Walkthrough:
@@ -133,8 +137,7 @@ def build_walkthrough(design: Design, inputs, target=None, compiled: Compiled | 
     compiled = compiled or compile_design(design)
     net = compiled.network
     if net.recurrent or any(n.op is not None and n.op.stateful for n in net.layers):
-        raise RunsOverTime("the design has a loop or a recurrent layer, which runs over time steps: "
-                           "step through a sequence with Learn → Step Through Time instead")
+        raise RunsOverTime()
     x = np.asarray(inputs, dtype=np.float64).reshape(-1)
     if x.shape != (net.n_inputs,):
         raise ValueError(f"the design has {net.n_inputs} inputs; {x.size} values were given")

@@ -460,7 +460,7 @@ class DataChooser(QWidget):
     def _new_data(self, spec: DatasetSpec) -> list:
         """Edits that put ``spec`` in and begin a new run: the history (the
         epoch count, the curves) starts again, on the new data."""
-        return set_fields(("design", None), self.document.design, dataset=spec, history=[])
+        return set_fields(("design", None), self.document.design, dataset=spec, history=[], training_state=None)
 
     def _naming(self, spec: DatasetSpec, dataset) -> list:
         """Edits that name the neurons after the data's columns and classes."""
