@@ -320,8 +320,8 @@ class Document(QObject):
     def arrange(self) -> None:
         self.push("Arrange layers", recipes.arrange(self.design))
 
-    def paste(self, frag: dict, dx: float, dy: float, text: str = "Paste") -> list[int]:
-        ids, ops = recipes.paste(self.design, frag, dx, dy)
+    def paste(self, frag: dict, dx: float, dy: float, text: str = "Paste", blocks_out: list | None = None) -> list[int]:
+        ids, ops = recipes.paste(self.design, frag, dx, dy, blocks_out)
         self.push(text, ops)
         return ids
 

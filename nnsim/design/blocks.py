@@ -96,7 +96,8 @@ def _arrays_for(design: Design, layer: Layer, specs, rng: np.random.Generator) -
 def fit(design: Design, rng: np.random.Generator) -> list:
     """Operations that bring every block's arrays and every link's weights
     to the shapes the design now needs (new numbers where a shape changed;
-    arrays a layer no longer needs go; the rest is left alone)."""
+    arrays a layer no longer needs go; the rest is left alone). A block whose
+    input is not known yet keeps what it has until it is linked."""
     shapes = layer_shapes(design)
     ops: list = []
     for layer in design.layers:
@@ -104,10 +105,16 @@ def fit(design: Design, rng: np.random.Generator) -> list:
         if kind is None or kind.drawn != "block":
             continue
         specs = kind.arrays(design, layer, shapes)
+        if not specs:  # nothing feeds it yet (a pasted copy, say): its numbers wait for a link
+            continue
         have = {name: tuple(a.shape) for name, a in layer.arrays.items()}
         if have == {name: tuple(shape) for name, shape in specs}:
             continue
-        new = _arrays_for(design, layer, specs, rng) if specs else {}
+        new = _arrays_for(design, layer, specs, rng)
+        # Arrays that still fit keep their numbers (a learned initial state added
+        # to a trained LSTM leaves its weights as they were).
+        new.update({name: layer.arrays[name] for name, shape in specs
+                    if name in layer.arrays and tuple(layer.arrays[name].shape) == tuple(shape)})
         ops.append(SetField(("layer", layer.id), "arrays", dict(layer.arrays), new))
     sizes = design.layer_sizes()
     by_id = {layer.id: layer for layer in design.layers}

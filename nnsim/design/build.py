@@ -261,6 +261,8 @@ def _recurrent_start(layer: Layer, specs, rng: np.random.Generator) -> dict[str,
         op = GRU(n_in, o["cells"], "weight", "bias", "recurrent_bias")
     else:
         op = SimpleRNN(n_in, o["cells"], "weight", "bias")
+    if o["initial_state"] == "learned":
+        op.learn_initial("initial")
     return op.init_arrays(rng)
 
 

@@ -283,6 +283,8 @@ def _recurrent_node(ctx: _Context, node: Node, layer: Layer, neurons: list[Neuro
     else:
         weight, bias = ctx.arrays_of(layer, ("weight", "bias"), node)
         node.op = SimpleRNN(n_in, o["cells"], weight, bias)
+    if o["initial_state"] == "learned":
+        node.op.learn_initial(ctx.arrays_of(layer, ("initial",), node)[0])
 
 
 #: Each layer type's compile step (``nnsim.design.layer_types``): it fills in

@@ -40,6 +40,9 @@ class Option:
     choices: tuple[str, ...] = ()
     low: float = -math.inf
     high: float = math.inf
+    # Written to files only when not the default: an option added after files were
+    # written without it, so that they read, and are written again, as they were.
+    quiet: bool = False
 
     def problem(self, value) -> str | None:
         """Why ``value`` is not allowed for this option (None if it is)."""
@@ -106,6 +109,12 @@ class LayerType:
 
     def defaults(self) -> dict[str, Any]:
         return {o.name: o.default for o in self.options}
+
+    def written_options(self, options: dict[str, Any]) -> dict[str, Any]:
+        """What a file holds of a layer's options: every option, its default
+        where unset, except a quiet option at its default."""
+        out = {**self.defaults(), **options}
+        return {k: v for k, v in out.items() if not ((o := self.option(k)) is not None and o.quiet and v == o.default)}
 
     def option(self, name: str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
@@ -197,12 +206,16 @@ def _recurrent_arrays(design: Design, layer: Layer, shapes: Shapes):
     cells, n_in = o["cells"], in_shape[0]
     blocks = {"lstm": 4 if o.get("forget_gate", True) else 3, "gru": 3, "rnn": 1}[layer.type]
     out = [("weight", (cells + n_in, blocks * cells)), ("bias", (blocks * cells,))]
+    if o.get("initial_state") == "learned":  # row 0 the starting h, row 1 an LSTM's starting c
+        out.append(("initial", (2 if layer.type == "lstm" else 1, cells)))
     if layer.type == "gru":
         out.append(("recurrent_bias", (cells,)))
     return out
 
 
 _CELLS = Option("cells", "Cells", int, 8, low=1, high=512)
+# Where each sequence starts: from zeros, or from a state learned like the weights.
+_INITIAL = Option("initial_state", "Initial state", str, "zeros", choices=("zeros", "learned"), quiet=True)
 
 LSTM = LayerType(
     name="lstm",
@@ -212,9 +225,9 @@ LSTM = LayerType(
     drawn="block",
     options=(_CELLS,
              Option("forget_gate", "Forget gate", bool, True),
-             Option("forget_bias", "Forget gate's starting bias", float, 1.0, low=-10.0, high=10.0)),
+             Option("forget_bias", "Forget gate's starting bias", float, 1.0, low=-10.0, high=10.0), _INITIAL),
     roles=frozenset({LayerKind.HIDDEN}),
-    array_names=("weight", "bias"),
+    array_names=("weight", "bias", "initial"),
     arrays=_recurrent_arrays,
 )
 
@@ -224,9 +237,9 @@ GRU = LayerType(
     description="Gated recurrent units: an update gate and a reset gate decide how much of the state "
                 "changes at each time step.",
     drawn="block",
-    options=(_CELLS,),
+    options=(_CELLS, _INITIAL),
     roles=frozenset({LayerKind.HIDDEN}),
-    array_names=("weight", "bias", "recurrent_bias"),
+    array_names=("weight", "bias", "initial", "recurrent_bias"),
     arrays=_recurrent_arrays,
 )
 
@@ -236,9 +249,9 @@ RNN = LayerType(
     description="Plain recurrent (Elman) cells as one block: h = tanh(W·[h, x] + b) at each time step; "
                 "the same as a dense tanh layer looped onto itself.",
     drawn="block",
-    options=(_CELLS,),
+    options=(_CELLS, _INITIAL),
     roles=frozenset({LayerKind.HIDDEN}),
-    array_names=("weight", "bias"),
+    array_names=("weight", "bias", "initial"),
     arrays=_recurrent_arrays,
 )
 

@@ -34,7 +34,7 @@ from nnsim.design.edits import (
     set_fields,
 )
 from nnsim.design.layer_types import TYPES
-from nnsim.design.model import Activation, ArrayValue, Connection, Design, Layer, LayerKind, Neuron
+from nnsim.design.model import Activation, ArrayValue, Connection, Design, Layer, LayerKind, Link, Neuron
 from nnsim.design.parameters import is_link_key
 from nnsim.design.validate import DesignError, _layer_graph, check_design, connection_problem, matrix_problem
 from nnsim.engine.init import initial_bias, initial_weights
@@ -340,33 +340,53 @@ def set_numbers(design: Design, weights, biases, arrays=None) -> list:
 
 
 # -- copy and paste ----------------------------------------------------------------------
-def fragment(design: Design, neuron_ids) -> dict:
+def fragment(design: Design, neuron_ids, block_ids=()) -> dict:
     """The selected neurons, their layers' settings and the connections among
-    them, as plain data for the clipboard."""
+    them, and the selected layers drawn as blocks (their options and arrays)
+    with the links among the layers copied whole, as plain data for the
+    clipboard."""
     chosen = [n for n in design.neurons if n.id in set(neuron_ids)]
     keep = {n.id for n in chosen}
     layers = [copy.deepcopy(design.layer(lid)) for lid in dict.fromkeys(n.layer for n in chosen)]
     conns = [copy.deepcopy(c) for c in design.connections if c.source in keep and c.target in keep]
-    return {"layers": layers, "neurons": [copy.deepcopy(n) for n in chosen], "connections": conns}
+    wanted = set(block_ids)
+    blocks = [copy.deepcopy(layer) for layer in design.layers
+              if layer.id in wanted and TYPES.get(layer.type) is not None and TYPES[layer.type].drawn == "block"]
+    sizes = design.layer_sizes()
+    counts: dict[int, int] = {}
+    for n in chosen:
+        counts[n.layer] = counts.get(n.layer, 0) + 1
+    whole = {lid for lid, k in counts.items() if k == sizes.get(lid)} | {b.id for b in blocks}
+    links = [copy.deepcopy(k) for k in design.links if k.source in whole and k.target in whole]
+    return {"layers": layers, "neurons": [copy.deepcopy(n) for n in chosen], "connections": conns,
+            "blocks": blocks, "links": links}
 
 
-def paste(design: Design, frag: dict, dx: float, dy: float) -> tuple[list[int], list]:
+def paste(design: Design, frag: dict, dx: float, dy: float, blocks_out: list | None = None) -> tuple[list[int], list]:
     """New layers holding copies of the fragment's neurons, moved by (dx, dy),
-    with the connections among them. Returns the new neuron ids."""
+    with the connections among them, and copies of its block layers (options
+    and arrays) with the links among what is pasted. Returns the new neuron
+    ids (the new block layers' ids are appended to ``blocks_out``)."""
     layers: list[Layer] = frag["layers"]
     neurons: list[Neuron] = frag["neurons"]
-    if not neurons:
+    blocks: list[Layer] = frag.get("blocks", [])
+    if not neurons and not blocks:
         return [], []
-    ids = _new_ids(design, len(layers) + len(neurons))
-    layer_map = {lay.id: ids[i] for i, lay in enumerate(layers)}
-    neuron_map = {n.id: ids[len(layers) + i] for i, n in enumerate(neurons)}
+    ids = _new_ids(design, len(layers) + len(blocks) + len(neurons))
+    layer_map = {lay.id: ids[i] for i, lay in enumerate(layers + blocks)}
+    neuron_map = {n.id: ids[len(layers) + len(blocks) + i] for i, n in enumerate(neurons)}
     used = {lay.name for lay in design.layers}
     new_layers = []
-    for lay in layers:
+    for i, lay in enumerate(layers + blocks):
         name = lay.name
         while name in used:
             name = f"{lay.name} copy" if name == lay.name else f"{name}'"
         used.add(name)
+        if i >= len(layers):  # a block, whole: type, options, arrays (shared: they are read-only), place
+            new_layers.append(Layer(layer_map[lay.id], name, lay.kind, lay.activation, type=lay.type,
+                                    options=dict(lay.options), arrays=dict(lay.arrays), group=lay.group,
+                                    x=lay.x + dx, y=lay.y + dy))
+            continue
         new_layers.append(Layer(layer_map[lay.id], name, lay.kind, lay.activation))
     new_neurons = [
         Neuron(neuron_map[n.id], layer_map[n.layer], n.label, n.bias, n.activation, n.threshold, n.x + dx, n.y + dy)
@@ -378,9 +398,24 @@ def paste(design: Design, frag: dict, dx: float, dy: float) -> tuple[list[int], 
         if c.source in neuron_map and c.target in neuron_map
     ]
     _check_matrices(design, layers=new_layers, neurons=new_neurons, connections=new_conns)
-    ops = [insert_at_end(design, "layers", new_layers), insert_at_end(design, "neurons", new_neurons)]
+    new_links = [Link(layer_map[k.source], layer_map[k.target], k.weights, k.frozen)
+                 for k in frag.get("links", []) if k.source in layer_map and k.target in layer_map]
+    ops = [insert_at_end(design, "layers", new_layers)]
+    if new_neurons:
+        ops.append(insert_at_end(design, "neurons", new_neurons))
     if new_conns:
         ops.append(insert_at_end(design, "connections", new_conns))
+    if new_links:
+        ops.append(insert_at_end(design, "links", new_links))
+    if blocks:  # the copies must keep the design's rules (one link into a block...)
+        trial = copy.deepcopy(design)
+        apply_ops(trial, ops)
+        try:
+            check_design(trial)
+        except DesignError as e:
+            raise EditError(str(e)) from None
+    if blocks_out is not None:
+        blocks_out += [layer_map[b.id] for b in blocks]
     return [n.id for n in new_neurons], ops
 
 

@@ -19,7 +19,8 @@ def layer_name(design: Design, node) -> str:
 def common_refusal(design: Design, net, target: str) -> str | None:
     """Several networks in one design (export a GAN with
     ``nnsim.exchange.export``, which writes each), an LSTM without a forget
-    gate (``target``'s LSTM always has one), or a recurrent block inside
+    gate (``target``'s LSTM always has one), a recurrent block starting from
+    a learned initial state, or a recurrent block inside
     drawn loops; None when none of these."""
     groups = sorted({layer.group for layer in design.layers if layer.group})
     if len(groups) > 1:
@@ -28,6 +29,9 @@ def common_refusal(design: Design, net, target: str) -> str | None:
     for n in stateful:
         if isinstance(n.op, LSTM) and not n.op.forget_gate:
             return f"layer '{layer_name(design, n)}': {target}'s LSTM always has a forget gate; this one has none"
+        if getattr(n.op, "initial_name", None) is not None:
+            return (f"layer '{layer_name(design, n)}': it starts from a learned initial state, which this "
+                    f"export does not write yet (set its initial state to zeros to export it)")
     if net.recurrent and stateful:
         return (f"layer '{layer_name(design, stateful[0])}': a recurrent block in a network with drawn loops "
                 "(connections to the next step) cannot be exported")

@@ -102,7 +102,7 @@ def _layer_record(layer: Layer) -> dict:
     out = _record(layer, skip=("options", "arrays", "group", "x", "y"))
     kind = TYPES.get(layer.type)
     if kind is not None and kind.options:
-        out["options"] = {**kind.defaults(), **layer.options}
+        out["options"] = kind.written_options(layer.options)
     elif layer.options:
         out["options"] = dict(layer.options)
     if layer.arrays:

@@ -28,7 +28,7 @@ ACTS = [a for a in Activation if a != Activation.SOFTMAX]
 TOY = LayerType(
     name="toy", title="Toy layer", description="for tests", drawn="block",
     options=(Option("width", "Width", int, 3, low=1, high=9),),
-    arrays=lambda design, layer: [("kernel", (options_of(layer)["width"], 2)), ("offset", (2,))],
+    arrays=lambda design, layer, shapes: [("kernel", (options_of(layer)["width"], 2)), ("offset", (2,))],
 )
 
 
@@ -93,8 +93,10 @@ def random_ops(d: Design, index: Index, data) -> list:
         return recipes.resize_layer(d, _pick(data, layers, "l"), data.draw(st.integers(1, 5)), rng)
     if what == "arrange":
         return recipes.arrange(d)
-    if what == "paste" and neurons:
-        frag = recipes.fragment(d, data.draw(st.lists(st.sampled_from(neurons), min_size=1, max_size=3)))
+    blocks = [layer.id for layer in d.layers if layer_types.TYPES[layer.type].drawn == "block"]
+    if what == "paste" and (neurons or blocks):
+        chosen = data.draw(st.lists(st.sampled_from(neurons), max_size=3)) if neurons else []
+        frag = recipes.fragment(d, chosen, data.draw(st.lists(st.sampled_from(blocks), max_size=2)) if blocks else [])
         return recipes.paste(d, frag, 30, 30)[1]
     if what in ("numbers", "arrays"):
         # "Set all numbers" (after training, Reset, Restart, a learn-mode update):

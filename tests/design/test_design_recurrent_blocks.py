@@ -36,7 +36,11 @@ def numeric(net, x, y, name, h=1e-6):
     return g
 
 
-@pytest.mark.parametrize("kind, options", [("lstm", {}), ("lstm", {"forget_gate": False}), ("gru", {}), ("rnn", {})])
+LEARNED = {"initial_state": "learned"}
+
+
+@pytest.mark.parametrize("kind, options", [("lstm", {}), ("lstm", {"forget_gate": False}), ("gru", {}), ("rnn", {}),
+                                           ("lstm", LEARNED), ("gru", LEARNED), ("rnn", LEARNED)])
 @pytest.mark.parametrize("every_step", [True, False])
 def test_gradients_through_time_of_every_array(kind, options, every_step):
     d = seq_design(kind, **options)
@@ -84,3 +88,32 @@ def test_a_carried_state_continues_a_sequence_exactly():
     first = net.forward(x[:, :4])
     second = net.forward(x[:, 4:], state=first.state)
     np.testing.assert_allclose(net.outputs(second), whole[:, 4:], rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru", "rnn"])
+def test_a_learned_initial_state_is_an_array_that_training_moves(kind):
+    from nnsim.design.blocks import set_block
+    from nnsim.design.edits import apply_ops
+    from nnsim.design.model import DatasetSpec
+
+    d = seq_design(kind, cells=3, n_in=1, n_out=1, out=Activation.SIGMOID)
+    d.training.loss = Loss.BINARY_CROSS_ENTROPY
+    d.dataset = DatasetSpec("sequence", "temporal_xor", points=200)
+    layer = d.layers[1]
+    assert layer.options["initial_state"] == "zeros" and "initial" not in layer.arrays
+    text = nnsim.io.dumps(d)
+    assert "initial_state" not in text  # at its default it is not written: older files stay as they are
+    weight = layer.arrays["weight"].values.copy()
+    apply_ops(d, set_block(d, layer.id, np.random.default_rng(0), initial_state="learned"))
+    layer = d.layer(layer.id)
+    parts = 2 if kind == "lstm" else 1
+    assert layer.arrays["initial"].shape == (parts, 3) and not layer.arrays["initial"].values.any()
+    assert np.array_equal(layer.arrays["weight"].values, weight)  # the rest keeps its numbers
+    assert f"{layer.id}/initial" in " ".join(nnsim.parameters(d))
+    nnsim.train(d, epochs=2)
+    learned = d.layer(layer.id).arrays["initial"].values
+    assert np.abs(learned).max() > 0  # a stream: only its first chunk starts from it
+    again = nnsim.io.loads(nnsim.io.dumps(d))
+    assert again.layer(layer.id).options["initial_state"] == "learned"
+    assert np.array_equal(again.layer(layer.id).arrays["initial"].values, learned)
+    np.testing.assert_array_equal(nnsim.predict(again, np.zeros((4, 1))), nnsim.predict(d, np.zeros((4, 1))))

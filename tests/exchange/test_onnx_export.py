@@ -100,6 +100,7 @@ def test_the_lstm_is_stored_in_onnxs_gate_order():
 
 @pytest.mark.parametrize("spoil, message", [
     (lambda: recurrent_block("lstm", forget_gate=False), "layer 'lstm': ONNX's LSTM always has a forget gate"),
+    (lambda: recurrent_block("gru", initial_state="learned"), "layer 'gru': it starts from a learned initial state"),
 ])
 def test_what_onnx_cannot_express_is_refused_naming_it(spoil, message):
     with pytest.raises(ExportError, match=message):

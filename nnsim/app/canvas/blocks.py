@@ -57,6 +57,9 @@ def options_line(layer: Layer) -> str:
         if name == "padding":
             words.append(value)
             continue
+        if name == "initial_state":  # zeros, the usual start, goes without saying
+            words += ["learned start"] if value == "learned" else []
+            continue
         if name in OPTION_TEXT:
             words.append(OPTION_TEXT[name].format(value))
         else:  # another type's option: its label ("forget gate's starting bias 1")

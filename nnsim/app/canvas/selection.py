@@ -23,8 +23,10 @@ from nnsim.app.canvas.loops import LoopArcItem
 from nnsim.app.canvas.items import NeuronItem
 from nnsim.app.canvas.style import format_number
 from nnsim.design import recipes
-from nnsim.design.model import Activation, Connection, Layer, LayerKind, Neuron
+from nnsim.design.blocks import is_block
+from nnsim.design.model import Activation, Connection, Design, Layer, LayerKind, Neuron
 from nnsim.design.recipes import EditError
+from nnsim.io.format import design_from_dict, design_to_dict
 
 FRAGMENT_MIME = "application/x-nnsim-fragment"
 PASTE_STEP = 40.0
@@ -64,6 +66,10 @@ def _record(obj) -> dict:
 
 
 def fragment_to_json(frag: dict) -> str:
+    if frag.get("blocks"):  # with block layers: the whole fragment as the design file writes it (arrays and all)
+        design = Design(layers=list(frag["layers"]) + list(frag["blocks"]), neurons=list(frag["neurons"]),
+                        connections=list(frag["connections"]), links=list(frag.get("links", [])))
+        return json.dumps({"nnsim_fragment": 1, "design": design_to_dict(design, include_history=False)})
     return json.dumps(
         {
             "nnsim_fragment": 1,
@@ -81,12 +87,23 @@ def _finite(v) -> float:
     return v
 
 
+def _design_fragment(data) -> dict:
+    """A fragment written as a design, read as strictly as a file."""
+    d = design_from_dict(data)
+    blocks = [layer for layer in d.layers if is_block(layer)]
+    layers = [layer for layer in d.layers if not is_block(layer)]
+    return {"layers": layers, "neurons": list(d.neurons), "connections": list(d.connections), "blocks": blocks,
+            "links": list(d.links)}
+
+
 def fragment_from_json(text: str) -> dict | None:
     """The fragment, or None if the text is not one."""
     try:
         data = json.loads(text)
         if data.get("nnsim_fragment") != 1:
             return None
+        if "design" in data:
+            return _design_fragment(data["design"])
         layers = [
             Layer(int(x["id"]), str(x["name"]), LayerKind(x["kind"]), Activation(x["activation"]))
             for x in data["layers"]
@@ -107,7 +124,7 @@ def fragment_from_json(text: str) -> dict | None:
         return None
     if {n.layer for n in neurons} - {lay.id for lay in layers}:
         return None
-    return {"layers": layers, "neurons": neurons, "connections": conns}
+    return {"layers": layers, "neurons": neurons, "connections": conns, "blocks": [], "links": []}
 
 
 def clipboard_fragment() -> tuple[dict, str] | None:
@@ -139,18 +156,29 @@ def delete_selection(scene) -> None:
     scene.message.emit("Deleted " + ", ".join(parts))
 
 
+def selected_blocks(scene) -> list[int]:
+    """The selected layers drawn as blocks, in design order."""
+    chosen = set(scene.selected_ids()[1])
+    return [layer.id for layer in scene.design.layers if layer.id in chosen and is_block(layer)]
+
+
+def _copied(neurons: int, blocks: int) -> str:
+    parts = [f"{n} {what}" + ("s" if n != 1 else "") for n, what in ((neurons, "neuron"), (blocks, "layer")) if n]
+    return " and ".join(parts)
+
+
 def copy_selection(scene) -> bool:
-    ids = selected_neurons(scene)
-    if not ids:
+    ids, blocks = selected_neurons(scene), selected_blocks(scene)
+    if not ids and not blocks:
         scene.message.emit("Select neurons or layers to copy")
         return False
-    text = fragment_to_json(recipes.fragment(scene.design, ids))
+    text = fragment_to_json(recipes.fragment(scene.design, ids, blocks))
     mime = QMimeData()
     mime.setData(FRAGMENT_MIME, text.encode("utf-8"))
-    mime.setText(f"{len(ids)} neuron(s) copied from nnsim")
+    mime.setText(f"{_copied(len(ids), len(blocks))} copied from nnsim")
     _set_clipboard(mime)
     scene._paste_count = 0
-    scene.message.emit(f"Copied {len(ids)} neuron" + ("s" if len(ids) > 1 else ""))
+    scene.message.emit(f"Copied {_copied(len(ids), len(blocks))}")
     return True
 
 
@@ -163,25 +191,27 @@ def cut_selection(scene) -> None:
 
 def _paste_fragment(scene, frag: dict, at: QPointF | None, step: int, text: str) -> list[int]:
     if at is not None:
-        xs = [n.x for n in frag["neurons"]]
-        ys = [n.y for n in frag["neurons"]]
+        xs = [n.x for n in frag["neurons"]] + [b.x for b in frag.get("blocks", [])]
+        ys = [n.y for n in frag["neurons"]] + [b.y for b in frag.get("blocks", [])]
         dx, dy = at.x() - (min(xs) + max(xs)) / 2, at.y() - (min(ys) + max(ys)) / 2
     else:
         dx = dy = PASTE_STEP * step
+    blocks: list[int] = []
     try:
-        ids = scene.document.paste(frag, dx, dy, text=text)
+        ids = scene.document.paste(frag, dx, dy, text=text, blocks_out=blocks)
     except EditError as e:
         scene.tools.refuse(str(e), at)
         return []
-    scene.select(neurons=ids)
-    scene.message.emit(f"{text}: {len(ids)} neuron" + ("s" if len(ids) != 1 else ""))
-    return ids
+    scene.select(neurons=ids, layers=blocks)
+    scene.message.emit(f"{text}: {_copied(len(ids), len(blocks))}")
+    return ids + blocks
 
 
 def paste(scene, at: QPointF | None = None) -> list[int]:
+    """Paste the clipboard's neurons and layers; the new neuron ids, then the new block layers' ids."""
     found = clipboard_fragment()
     if found is None:
-        scene.message.emit("The clipboard holds no neurons to paste")
+        scene.message.emit("The clipboard holds no neurons or layers to paste")
         return []
     frag, _ = found
     scene._paste_count = getattr(scene, "_paste_count", 0) + 1
@@ -189,11 +219,11 @@ def paste(scene, at: QPointF | None = None) -> list[int]:
 
 
 def duplicate_selection(scene) -> list[int]:
-    ids = selected_neurons(scene)
-    if not ids:
+    ids, blocks = selected_neurons(scene), selected_blocks(scene)
+    if not ids and not blocks:
         scene.message.emit("Select neurons or layers to duplicate")
         return []
-    return _paste_fragment(scene, recipes.fragment(scene.design, ids), None, 1, "Duplicate")
+    return _paste_fragment(scene, recipes.fragment(scene.design, ids, blocks), None, 1, "Duplicate")
 
 
 def freeze_selection(scene, frozen: bool = True) -> None:

@@ -207,8 +207,9 @@ def _lstm_steps(net, names) -> list[LstmStep]:
         in_names = [n for _, n in names["neurons"].get(src, [])] or [f"x{k + 1}" for k in range(op.in_size)]
         out = []
         for t in range(T):
-            h_prev = g["h"][t - 1] if t else np.zeros(H)
-            c_prev = float(g["c"][t - 1, 0]) if t else 0.0
+            start = op.last.initial  # zeros, or the layer's learned initial state
+            h_prev = g["h"][t - 1] if t else np.asarray(start[0][0], dtype=np.float64)
+            c_prev = float(g["c"][t - 1, 0]) if t else float(start[1][0, 0])
             xt = x_in[t]
             hx = np.concatenate([h_prev, xt])
             labels = [f"h{k + 1}(t−1)" for k in range(H)] + in_names[: op.in_size]

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,7 @@ from nnsim.data import DataError, describe, load_dataset, playground
 from nnsim.data.base import CLASSIFICATION, REGRESSION
 from nnsim.data.csv_file import layout, separator_of
 from nnsim.data.logic import GATES as LOGIC_GATES
+from nnsim.data.reads import fields_read, points_meaning
 from nnsim.data.sequences import EVERY_STEP, LAST_STEP
 from nnsim.data.sequences import tasks as sequence_tasks
 from nnsim.design.data_names import label_ops
@@ -51,6 +52,12 @@ from nnsim.design.settings import MAX_WINDOW
 from nnsim.text import one_line
 
 THUMB = 30
+# Sources whose number of samples the panel offers to change (Playground keeps its own sizes).
+COUNTED = ("shapes", "sequence")
+# What "New points" draws again, by source; the others shuffle the training/test split again.
+REGENERATES = {"playground": "New points", "distribution": "New points", "shapes": "New images",
+               "sequence": "New sequences"}
+IMAGE_SETS = {"digits": "digits", "shapes": "shapes"}
 NAMED_SOURCES = ("csv", "iris")  # data whose columns and classes have names for the neurons
 
 
@@ -296,9 +303,18 @@ class DataChooser(QWidget):
         self.sequences.setToolTip("A sequence task, for a network with a loop or a recurrent layer: "
                                   "inputs arrive one time step after another")
         self.sequences.activated.connect(self._sequence_chosen)
+        self.images = QComboBox()
+        self.images.setObjectName("image_set")
+        self.images.addItem("Images…", "")
+        for key, title in IMAGE_SETS.items():
+            self.images.addItem(title, key)
+        self.images.setToolTip("Images, for a network with an image input: the 8×8 handwritten digits, or "
+                               "synthetic shapes (bars, a plus, a hollow square)")
+        self.images.activated.connect(self._images_chosen)
         row.addWidget(self.iris)
         row.addWidget(self.logic)
         row.addWidget(self.csv)
+        row.addWidget(self.images)
         lay.addLayout(row)
 
         self.summary = QLabel()
@@ -319,12 +335,21 @@ class DataChooser(QWidget):
         self.ratio.setObjectName("train_ratio")
         self.ratio_label = QLabel()
         self.ratio.valueChanged.connect(self._ratio_changed)
-        form.addWidget(QLabel("Noise"), 0, 0)
-        form.addWidget(self.noise, 0, 1)
-        form.addWidget(self.noise_label, 0, 2)
-        form.addWidget(QLabel("Training data"), 1, 0)
-        form.addWidget(self.ratio, 1, 1)
-        form.addWidget(self.ratio_label, 1, 2)
+        self.count = QSpinBox()
+        self.count.setObjectName("data_count")
+        self.count.setRange(1, 100_000)
+        self.count.setKeyboardTracking(False)  # typing "64" must not pass through 6
+        self.count.valueChanged.connect(self._count_changed)
+        self.count_name = QLabel()
+        rows = (("noise", QLabel("Noise"), self.noise, self.noise_label),
+                ("train_ratio", QLabel("Training data"), self.ratio, self.ratio_label),
+                ("points", self.count_name, self.count, None))
+        self.rows: dict[str, list[QWidget]] = {}
+        for r, (field_name, *widgets) in enumerate(rows):
+            for c, w in enumerate(widgets):
+                if w is not None:
+                    form.addWidget(w, r, c, 1, 2 if w is self.count else 1)
+            self.rows[field_name] = [w for w in widgets if w is not None]
         lay.addLayout(form)
         row2 = FlowLayout()
         self.regenerate = QPushButton("New points")
@@ -382,13 +407,30 @@ class DataChooser(QWidget):
             w.blockSignals(False)
         self.noise_label.setText(f"{self.noise.value()}")
         self.ratio_label.setText(f"{self.ratio.value()}%")
-        self.noise.setEnabled(source == "playground")
-        self.ratio.setEnabled(source not in ("logic", "sequence"))  # a task has its own split
-        self.regenerate.setEnabled(source != "logic")
+        idx = self.images.findData(source) if source in IMAGE_SETS else 0
+        self.images.setCurrentIndex(max(0, idx))
+        # Only what this source reads: no noise for the digits, no training share for a
+        # sequence task (it has its own test part), nothing at all for a truth table.
+        reads = fields_read(spec)
+        counted = points_meaning(spec) if source in COUNTED else None
+        shown = {"noise": "noise" in reads, "train_ratio": "train_ratio" in reads, "points": counted is not None}
+        for field_name, widgets in self.rows.items():
+            for w in widgets:
+                w.setVisible(shown[field_name])
+        if counted is not None:
+            what, default = counted
+            self.count_name.setText(what[:1].upper() + what[1:])
+            with QSignalBlocker(self.count):
+                self.count.setValue(int(spec.points if spec.points is not None else default))
+        self.regenerate.setVisible("seed" in reads)
+        self.regenerate.setText(REGENERATES.get(source, "New split"))
+        self.regenerate.setToolTip("Draw the data again with a new random seed (and a new train/test split)"
+                                   if source in REGENERATES else
+                                   "Shuffle again which samples are for training and which for testing")
         self.normalize.blockSignals(True)
         self.normalize.setChecked(bool(spec.normalize))
         self.normalize.blockSignals(False)
-        self.normalize.setVisible(source in ("iris", "csv"))
+        self.normalize.setVisible("normalize" in reads)
         self.scale_targets.blockSignals(True)
         self.scale_targets.setChecked(bool(spec.scale_targets))
         self.scale_targets.blockSignals(False)
@@ -446,6 +488,16 @@ class DataChooser(QWidget):
             self.choose(DatasetSpec("logic", gate))
         else:
             self.refresh()
+
+    def _images_chosen(self, index: int) -> None:
+        key = self.images.itemData(index)
+        if key:
+            self.choose(DatasetSpec(key))
+        else:
+            self.refresh()
+
+    def _count_changed(self, v: int) -> None:
+        self._set(points=int(v))
 
     def _sequence_chosen(self, index: int) -> None:
         task = self.sequences.itemData(index)

@@ -37,6 +37,7 @@ class LayerSteps:
     gates: dict[str, np.ndarray] = field(default_factory=dict)  # lstm: f, i, c_tilde, o, c, h (T, size)
     through_time: np.ndarray | None = None  # (T,) ‖∂L/∂output_t‖ for the loss at the last target
     looped: bool = False  # has a delayed connection onto itself or from a later layer
+    start: dict[str, np.ndarray] = field(default_factory=dict)  # a recurrent block's state before step 0: h, c
 
 
 @dataclass
@@ -121,6 +122,7 @@ class SequenceProbe:
         op = node.op
         if op is not None and getattr(op, "stateful", False) and getattr(op, "last", None) is not None:
             steps.gates = {k: np.array(v[0], dtype=np.float64) for k, v in op.step_values(op.last).items()}
+            steps.start = {k: np.array(v[0], dtype=np.float64) for k, v in zip(op.state_names, op.last.initial)}
         return steps
 
     def _through_time(self, net, x, y_last, layers: list[LayerSteps]) -> None:

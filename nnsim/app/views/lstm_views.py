@@ -359,8 +359,9 @@ class CellView(HeavyView):
         values = {k: float(g[k][t, j]) for k in ("i", "c_tilde", "o", "c", "h")}
         if "f" in g:
             values["f"] = float(g["f"][t, j])
-        values["c_prev"] = float(g["c"][t - 1, j]) if t else 0.0
-        values["h_prev"] = float(g["h"][t - 1, j]) if t else 0.0
+        start = layer.start  # zeros, or a learned initial state
+        values["c_prev"] = float(g["c"][t - 1, j]) if t else float(start["c"][j]) if "c" in start else 0.0
+        values["h_prev"] = float(g["h"][t - 1, j]) if t else float(start["h"][j]) if "h" in start else 0.0
         x = seq.x[t]
         values["x_text"] = (", ".join(f"{v:+.2f}" for v in x) if len(x) <= 4
                             else f"{len(x)} values, largest #{int(np.argmax(x)) + 1} = {float(np.max(x)):+.2f}")

@@ -15,7 +15,11 @@ the next ``n_in`` rows the input. The columns are ``blocks`` gate blocks of
 both arrays (``weight_name``, ``bias_name``) as it names a dense layer's.
 
 **State.** The state entering the first step is ``state`` (a tuple of arrays
-of shape (batch, size): ``(h,)``, or ``(h, c)`` for the LSTM), zeros when None.
+of shape (batch, size): ``(h,)``, or ``(h, c)`` for the LSTM), zeros when None,
+or, for an operation given ``learn_initial(name)``, a learned array of shape
+(parts, size) (row 0 h, row 1 the LSTM's c) shared by every sequence: a
+parameter like the weights, 0 at the start, whose gradient is the initial
+state's summed over the batch (0 for a pass that started from a carried state).
 ``run`` returns the state after the last step with the pass, so a trainer can
 feed a long stream in chunks, carrying the state from one chunk to the next,
 and reset it (None) where a new stream starts. Through the ``Operation``
@@ -67,6 +71,7 @@ class SequencePass:
     state: tuple[np.ndarray, ...]
     initial: tuple[np.ndarray, ...]
     steps: dict[str, np.ndarray] = field(default_factory=dict)
+    learned_start: bool = False  # it started from the operation's learned initial state
 
     @property
     def n(self) -> int:
@@ -146,6 +151,15 @@ class Recurrent(Operation):
         self.last: SequencePass | None = None
         self.last_gradients: SequenceGradients | None = None
         self._scratch: dict = {}
+        #: The name of the learned initial state's array (None: the state starts at zeros).
+        self.initial_name: str | None = None
+        self.h0: np.ndarray | None = None  # (parts, size), bound
+
+    def learn_initial(self, name: str) -> Recurrent:
+        """Start every sequence from a learned state, the array ``name`` of
+        shape (parts of the state, size), instead of zeros."""
+        self.initial_name = name
+        return self
 
     # -- parameters ----------------------------------------------------------------------------
     @property
@@ -154,7 +168,10 @@ class Recurrent(Operation):
         return self.blocks * self.size
 
     def parameter_specs(self):
-        return [(self.weight_name, (self.size + self.in_size, self.width)), (self.bias_name, (self.width,))]
+        specs = [(self.weight_name, (self.size + self.in_size, self.width)), (self.bias_name, (self.width,))]
+        if self.initial_name is not None:
+            specs.append((self.initial_name, (len(self.state_names), self.size)))
+        return specs
 
     def regularized(self) -> list[str]:
         return [self.weight_name]
@@ -162,6 +179,8 @@ class Recurrent(Operation):
     def bind(self, params, grads=None) -> None:
         self.W = params[self.weight_name]
         self.b = params[self.bias_name]
+        if self.initial_name is not None:
+            self.h0 = params[self.initial_name]
 
     def init_arrays(self, rng: np.random.Generator, scale: float | None = None) -> dict[str, np.ndarray]:
         """Starting arrays by name: weights uniform in ±``scale`` (default
@@ -226,7 +245,7 @@ class Recurrent(Operation):
         return [g.dx], g.params
 
     def reset_state(self) -> None:
-        """The next ``forward`` starts from zeros."""
+        """The next ``forward`` starts from the initial state (zeros, or the learned one)."""
         self.state = None
 
     # -- forward -------------------------------------------------------------------------------
@@ -238,6 +257,9 @@ class Recurrent(Operation):
         if x.ndim != 3 or x.shape[2] != self.in_size:
             raise ValueError(f"sequences of shape (batch, T, {self.in_size}) are needed, not {x.shape}")
         n, T = x.shape[0], x.shape[1]
+        learned = state is None and self.initial_name is not None
+        if learned:
+            state = tuple(np.repeat(self.h0[k][None, :], n, axis=0) for k in range(len(self.state_names)))
         initial = self._initial(state, n, dtype)
         xt = np.ascontiguousarray(x.transpose(1, 0, 2))  # (T, batch, n_in)
         hs = np.empty((T + 1, n, self.size), dtype)  # hs[0] the initial h, hs[t + 1] step t's output
@@ -245,7 +267,8 @@ class Recurrent(Operation):
         steps = {"x": xt, "hs": hs}
         final = self._forward(xt, initial, steps)
         h = np.ascontiguousarray(hs[1:].transpose(1, 0, 2))  # (batch, T, size)
-        return SequencePass(x=x, h=h, state=(hs[T],) + tuple(final), initial=initial, steps=steps)
+        return SequencePass(x=x, h=h, state=(hs[T],) + tuple(final), initial=initial, steps=steps,
+                            learned_start=learned)
 
     def _initial(self, state, n, dtype) -> tuple[np.ndarray, ...]:
         if state is None:
@@ -341,6 +364,13 @@ class Recurrent(Operation):
         if grads is None:
             grads = {name: np.empty(shape, dtype) for name, shape in self.parameter_specs()}
         dx = self._param_grads(p, work, grads, want_input)
+        if self.initial_name is not None:
+            g0 = grads[self.initial_name]  # (parts, size): each part's initial gradient, summed over the batch
+            for k, d in enumerate(d0):
+                if p.learned_start:
+                    np.add.reduce(d, axis=0, out=g0[k])
+                else:
+                    g0[k] = 0.0
         return SequenceGradients(params={name: grads[name] for name, _ in self.parameter_specs()}, dx=dx,
                                  d_state=d0,
                                  d_steps={name: t.transpose(1, 0, 2) for name, t in zip(self.state_names, totals)})

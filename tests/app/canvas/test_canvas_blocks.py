@@ -136,6 +136,76 @@ def test_a_dense_layer_linked_from_a_flatten_gets_its_weights_and_the_file_keeps
     assert set(scene.block_items) == {image, conv, flat} and len(scene.link_items) == 3
 
 
+def _click(view, scene_pos, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifiers, vp(view, scene_pos))
+
+
+def _header(item) -> QPointF:
+    return item.mapToScene(item.frame.topLeft()) + QPointF(30, 10)
+
+
+def test_copy_and_paste_blocks_with_their_settings_arrays_and_links(qtbot):
+    import numpy as np
+
+    import nnsim
+    from nnsim.app.canvas.selection import fragment_from_json, fragment_to_json
+    from nnsim.design import recipes
+
+    doc, scene, view = open_view(qtbot, nnsim.example("digits-cnn"), size=(1300, 700))
+    d = doc.design
+    conv, pool = (next(layer for layer in d.layers if layer.type == t) for t in ("conv", "maxpool"))
+    view.centerOn(scene.block_items[conv.id])
+    QApplication.processEvents()
+    _click(view, _header(scene.block_items[conv.id]))
+    _click(view, _header(scene.block_items[pool.id]), Qt.KeyboardModifier.ControlModifier)
+    assert sorted(scene.selected_ids()[1]) == sorted([conv.id, pool.id])
+    layers_before = len(d.layers)
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(view.viewport(), Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert len(d.layers) == layers_before + 2 and doc.undo_stack.count() == 1
+    new_conv, new_pool = d.layers[-2:]
+    assert (new_conv.type, new_pool.type) == ("conv", "maxpool")
+    assert new_conv.name == "conv copy" and new_conv.options == conv.options
+    assert np.array_equal(new_conv.arrays["kernel"].values, conv.arrays["kernel"].values)
+    assert np.array_equal(new_conv.arrays["bias"].values, conv.arrays["bias"].values)
+    assert (new_conv.id, new_pool.id) in {(k.source, k.target) for k in d.links}  # the link between them too
+    assert sorted(scene.selected_ids()[1]) == sorted([new_conv.id, new_pool.id])
+    assert set(scene.block_items) >= {new_conv.id, new_pool.id}
+    # Linked from the image, the copy keeps its kernels: their shape fits.
+    image = d.layers[0]
+    doc.link_layers(image.id, new_conv.id)
+    assert np.array_equal(d.layer(new_conv.id).arrays["kernel"].values, conv.arrays["kernel"].values)
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert len(d.layers) == layers_before and set(scene.block_items) == {layer.id for layer in d.layers
+                                                                        if layer.type != "dense"}
+    doc.undo_stack.redo()
+    assert len(d.layers) == layers_before + 2
+
+    # Duplicate (Ctrl+D) an LSTM with a learned start: its arrays come along.
+    lstm_design = nnsim.example("temporal-order-lstm")
+    doc, scene, view = open_view(qtbot, lstm_design)
+    lstm = next(layer for layer in doc.design.layers if layer.type == "lstm")
+    doc.set_block(lstm.id, initial_state="learned")
+    view.centerOn(scene.block_items[lstm.id])
+    QApplication.processEvents()
+    _click(view, _header(scene.block_items[lstm.id]))
+    view.setFocus()
+    QTest.keyClick(view.viewport(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    copy = doc.design.layers[-1]
+    assert copy.type == "lstm" and copy.options["initial_state"] == "learned"
+    assert set(copy.arrays) == {"weight", "bias", "initial"}
+    assert (copy.x, copy.y) == (lstm.x + 40, lstm.y + 40)
+
+    # The clipboard's text reads back as the same fragment, and a damaged one is refused.
+    frag = recipes.fragment(doc.design, [], [lstm.id])
+    text = fragment_to_json(frag)
+    back = fragment_from_json(text)
+    assert back["blocks"] == frag["blocks"] and back["links"] == []
+    assert fragment_from_json(text.replace('"cells": 4', '"cells": -4')) is None
+
+
 def test_arrange_lines_blocks_up_in_link_order_with_room_for_them(qtbot):
     doc, scene, view = open_view(qtbot, Design())
     out = doc.add_layer(LayerKind.OUTPUT, 2, -400, 300)

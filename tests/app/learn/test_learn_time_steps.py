@@ -6,6 +6,7 @@ the arrow keys and the buttons move through the steps."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -13,7 +14,7 @@ from learn_testkit import click
 from nnsim.app.learn.time_panel import TimeStepsPanel
 from nnsim.app.learn.time_walk import walk_sequence
 from nnsim.design import build
-from nnsim.design.model import Activation, DatasetSpec, Design, LayerKind
+from nnsim.design.model import Activation, ArrayValue, DatasetSpec, Design, LayerKind
 
 
 def elman() -> Design:
@@ -62,9 +63,18 @@ def test_a_recurrent_weight_gradient_is_the_sum_over_steps_the_engine_computes()
     assert abs(sum(g.parts) - g.engine) < 1e-12 and g.engine != 0.0
 
 
-def test_one_lstm_step_every_gate_from_its_numbers():
-    walk = walk_sequence(lstm(), steps=4)
-    s = walk.lstm[2]
+@pytest.mark.parametrize("t, start", [(2, "zeros"), (0, "zeros"), (0, "learned")])
+def test_one_lstm_step_every_gate_from_its_numbers(t, start):
+    d = lstm()
+    if start == "learned":  # the first step starts from the learned (h, c), not from zeros
+        layer = d.layers[1]
+        layer.options["initial_state"] = "learned"
+        build.initialize(d, np.random.default_rng(4))
+        layer.arrays["initial"] = ArrayValue(np.array([[0.3, -0.2], [0.5, 0.7]]))
+    walk = walk_sequence(d, steps=4)
+    s = walk.lstm[t]
+    if start == "learned":
+        assert s.c_prev == 0.5 and [v for label, v in s.inputs[:2]] == [0.3, -0.2]
     for name, (terms, bias, z, value) in s.gates.items():
         assert abs(sum(w * v for w, v in terms) + bias - z) < 1e-12
         expect = np.tanh(z) if name == "c_tilde" else 1 / (1 + np.exp(-z))

@@ -60,3 +60,25 @@ def test_a_gru_shows_its_gates_over_time(qtbot):
     gates = ui.sequence.gates
     qtbot.waitUntil(lambda: bool(gates.strip.bands), timeout=WAIT)
     assert [b.name for b in gates.strip.bands] == ["update gate", "reset gate", "candidate", "hidden"]
+
+
+def test_the_cell_view_starts_from_a_learned_initial_state(qtbot):
+    from nnsim.design.build import initialize
+    from nnsim.design.model import ArrayValue
+
+    gc.collect()
+    d = lstm_design()
+    layer = next(layer for layer in d.layers if layer.type == "lstm")
+    layer.options["initial_state"] = "learned"
+    initialize(d, np.random.default_rng(2))
+    layer.arrays["initial"] = ArrayValue(np.array([[0.25, 0.0, 0.0, 0.0], [-0.5, 0.0, 0.0, 0.0]]))
+    window, ui = training_window(qtbot, d)
+    views = ui.sequence
+    ui.docks["training_lstm_cell_dock"].raise_()
+    cell = views.cell
+    qtbot.waitUntil(lambda: bool(cell.diagram.values), timeout=WAIT)
+    cell.setFocus()
+    while views.focus.step > 0:
+        QTest.keyClick(cell, Qt.Key_Left)
+    qtbot.waitUntil(lambda: cell.diagram.values.get("c_prev") == -0.5, timeout=WAIT)
+    assert cell.diagram.values["h_prev"] == 0.25

@@ -107,7 +107,7 @@ def test_data_chooser(qtbot, circle, tmp_path):
     d.logic.setCurrentIndex(d.logic.findData("XOR"))
     d.logic.activated.emit(d.logic.currentIndex())
     assert doc.design.dataset.source == "logic" and doc.design.dataset.name == "XOR"
-    assert not d.noise.isEnabled()
+    assert not d.noise.isVisible() and not d.ratio.isVisible() and not d.regenerate.isVisible()
     # A CSV file: the path and the target columns come from two questions.
     csv = tmp_path / "points.csv"
     csv.write_text("a,b,label\n0,0,no\n1,1,yes\n0,1,no\n1,0,yes\n", encoding="utf-8")

@@ -3,7 +3,7 @@ page for a block, driven with the mouse and keyboard."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QSpinBox
 
@@ -77,6 +77,37 @@ def test_a_setting_that_does_not_fit_is_refused_with_the_reason(window, qtbot):
     assert kernel.value() == 3
     assert messages and "does not fit" in messages[-1]
     assert "does not fit" in page.problem.text()
+
+
+def test_a_recurrent_blocks_initial_state_is_chosen_in_the_inspector(window, qtbot):
+    import nnsim
+
+    window.resize(1366, 768)
+    window.show()
+    doc = window.document
+    doc.replace(nnsim.example("temporal-order-lstm"))
+    window.show_canvas()
+    lstm = next(layer for layer in doc.design.layers if layer.type == "lstm")
+    weight = lstm.arrays["weight"].values.copy()
+    item = window.scene.block_items[lstm.id]
+    view = window.canvas
+    view.centerOn(item)
+    header = item.mapToScene(item.frame.topLeft()) + QPointF(30, 10)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     view.mapFromScene(header))
+    assert window.scene.selected_ids()[1] == [lstm.id]
+    page = window.inspector.stack.currentWidget()
+    box = page.fields["initial_state"]
+    assert box.currentText() == "zeros"
+    box.setFocus()
+    QTest.keyClick(box, Qt.Key.Key_Down)  # a closed combo box steps to the next choice
+    layer = doc.design.layer(lstm.id)
+    assert layer.options["initial_state"] == "learned"
+    assert layer.arrays["initial"].shape == (2, lstm.options["cells"])  # h and c, from 0
+    assert (layer.arrays["weight"].values == weight).all()  # the trained weights stay
+    doc.undo_stack.undo()
+    assert doc.design.layer(lstm.id).options["initial_state"] == "zeros" and box.currentText() == "zeros"
+    assert "initial" not in doc.design.layer(lstm.id).arrays
 
 
 def test_connect_layers_links_the_selected_blocks_in_order_as_one_step(window, qtbot):
