@@ -122,3 +122,35 @@ def test_the_inspector_previews_the_optimizer_step():
     seen = s.inspect([1.0, 0.0], target=[1.0])
     assert seen.change_W is not None and seen.loss is not None
     assert s.inspect([1.0, 0.0]).loss is None
+
+
+def test_the_inspector_of_the_perceptron_rule_has_no_optimizer_to_preview():
+    s = Session(nnsim.example("perceptron-and"))
+    assert not s.trainer.optimizers
+    seen = s.inspect([1.0, 1.0], target=[1.0])
+    assert seen.output.shape == (1,) and seen.change_W is None
+
+
+def gan(data_dims: int):
+    from nnsim.design.build import initialize
+    from nnsim.design.gan import gan_design
+
+    d = gan_design(2, data_dims, (4,), (5,), dataset=DatasetSpec(source="distribution", name="ring", points=600))
+    initialize(d, np.random.default_rng(0))
+    return d
+
+
+def test_a_gan_whose_generator_does_not_make_the_data_shape_is_refused():
+    with pytest.raises(DesignError) as e:
+        Session(gan(3))
+    assert str(e.value) == "the data set 'Ring' has 2 number(s) per sample but the generator makes 3: they must match"
+
+
+def test_a_gan_trains_on_every_real_sample_and_reports_no_test_numbers():
+    d = gan(2)
+    s = Session(d)
+    assert np.array_equal(s.data.x_train, s.dataset.x_train) and s.data.x_train.dtype == np.float64
+    summary = s.train(1)
+    assert summary.steps == -(-600 // d.training.batch_size)
+    assert (summary.test_loss, summary.train_accuracy, summary.test_accuracy) == (None, None, None)
+    assert d.history[-1].test_loss is None
