@@ -108,3 +108,16 @@ def test_the_saved_text_is_readable_utf8_indented_by_one_space_ending_in_a_newli
     assert '"name": "café — 日本"' in text
     assert text.splitlines()[1].startswith(' "') and not text.splitlines()[1].startswith('  ')
     assert json.loads(text)["name"] == "café — 日本"
+
+
+def test_a_literal_overwritten_by_a_repeated_key_is_still_refused():
+    with pytest.raises(FormatError) as e:
+        loads('{"name": NaN, "name": "x"}', "twice.nnsim")
+    assert str(e.value) == "twice.nnsim: the file: NaN is not allowed (numbers must be finite)"
+
+
+def test_a_file_cut_inside_a_literal_then_ended_with_a_newline_is_a_cut():
+    for text in ('{"format_version": tru\n', '{"format_version": -1.5e\n  ', '{"a": nul \n'):
+        with pytest.raises(FormatError) as e:
+            loads(text, "cut.nnsim")
+        assert str(e.value) == "cut.nnsim: the file ends unexpectedly at line 1 (is it truncated?)", text
