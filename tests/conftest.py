@@ -21,11 +21,13 @@ def pytest_unconfigure(config):
     """End the test process with pytest's own status once it has reported
     everything. Left to the interpreter, the teardown of Qt and pyqtgraph
     objects at exit has crashed (a segmentation fault after every test had
-    passed); what the tests found is already said, so nothing is lost."""
+    passed); what the tests found is already said, so nothing is lost.
+    Not under mutation testing: mutmut runs pytest inside its own process,
+    which must go on after the tests (``MUTANT_UNDER_TEST`` is its mark)."""
     import os
     import sys
 
-    if "PySide6" in sys.modules:
+    if "PySide6" in sys.modules and "MUTANT_UNDER_TEST" not in os.environ:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(_EXIT_STATUS["code"])

@@ -114,3 +114,26 @@ def test_an_interrupted_run_says_so_with_status_130(monkeypatch, capsys):
     monkeypatch.setattr("nnsim.session.Session.train", interrupted)
     code, out, err = run(capsys, "train", "xor-mlp")
     assert (code, out, err) == (130, "", "nnsim: interrupted\n")
+
+
+def test_the_help_of_export_import_and_predict_input_kinds(capsys):
+    text = help_of(capsys, "predict")
+    for words in ("--sequence FILE a CSV file of time steps (a header, then one row per step): print the outputs per step",
+                  "--invert an image file of dark strokes on a light background: read 1 - each pixel"):
+        assert words in text
+    text = help_of(capsys, "export")
+    assert text.startswith("usage: nnsim export [-h] --to {onnx,pytorch} [--float64] design OUT")
+    for words in ("design a .nnsim file or an example name",
+                  "OUT the file to write (.onnx, or .py with its weights beside it)",
+                  "--to {onnx,pytorch} the format", "--float64 ONNX numbers in float64 (default float32)"):
+        assert words in text
+    text = help_of(capsys, "import")
+    assert text.startswith("usage: nnsim import [-h] MODEL OUT")
+    assert "MODEL an .onnx file" in text and "OUT the .nnsim file to write" in text
+
+
+def test_the_version_is_the_package_version(capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["--version"])
+    assert e.value.code == 0
+    assert capsys.readouterr().out.strip() == f"nnsim {nnsim.__version__}"
