@@ -176,8 +176,9 @@ class LessonsPanel(DockPanel):
         if self.left_note:
             problem += f"<p style='color:#6b4f00'>{self.left_note}</p>"
         self.text.setHtml(
-            "<p>Short guided lessons, from one neuron to backpropagation. Each opens a prepared design, "
-            "says what to look at and what to try, and notices when you have done it.</p>"
+            "<p>Short guided lessons, from one neuron through backpropagation to convolutional, recurrent "
+            "and adversarial networks. Each opens a prepared design, says what to look at and what to try, "
+            "and notices when you have done it.</p>"
             f"{problem}<ol>{items}</ol><p>Click a lesson to begin.</p>"
         )
         self.checklist.clear()
