@@ -91,8 +91,8 @@ def restorable(design: Design, net: Network) -> dict | None:
     st = design.training_state
     if st is None:
         return None
-    if (design.history[-1].epoch if design.history else 0) != st.epoch:
-        return None  # the history was cleared or changed since: a new run
+    if design.history and design.history[-1].epoch != st.epoch:
+        return None
     layout = net.layout
     flats = {}
     for moment, by_name in st.arrays.items():

@@ -152,12 +152,3 @@ def test_a_gan_saved_in_the_middle_of_an_epoch_continues_with_the_same_draws(tmp
     assert np.array_equal(again.compiled.players.parameters.flat, whole.compiled.players.parameters.flat)
     assert again.trainer.epoch == whole.trainer.epoch == 1
 
-
-def test_a_state_whose_history_was_cleared_is_not_taken(tmp_path):
-    d = example("iris", Optimizer.MOMENTUM)
-    nnsim.train(d, epochs=3, seed=0)
-    assert d.training_state is not None and d.training_state.epoch == 3
-    d.history = []  # a new run begun by hand (other data, say): the saved memory no longer belongs to it
-    s = Session(d, seed=0)
-    assert s.trainer.epoch == 0 and s.trainer.step_count == 0
-    assert not np.any(s.trainer.optimizer.v)
