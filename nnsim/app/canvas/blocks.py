@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath,
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas import style as S
-from nnsim.app.canvas.items import PortDrag, _inside, _shows_selected, drawn_clean
+from nnsim.app.canvas.items import LayerPort, _inside, _shows_selected, drawn_clean
 from nnsim.design.layer_types import TYPES, options_of
 from nnsim.design.model import Activation, Layer, LayerKind
 
@@ -78,7 +78,7 @@ def shape_text(shape) -> str:
     return f"output: {' × '.join(str(s) for s in shape)} values"
 
 
-class BlockItem(PortDrag, QGraphicsItem):
+class BlockItem(LayerPort, QGraphicsItem):
     """A layer drawn as one block (see the module docstring)."""
 
     def __init__(self, lid: int):
@@ -161,15 +161,8 @@ class BlockItem(PortDrag, QGraphicsItem):
     def scene_frame(self) -> QRectF:
         return self.mapRectToScene(self._rect)
 
-    @property
-    def has_port(self) -> bool:
-        return self.kind != LayerKind.OUTPUT
-
-    def port_center(self) -> QPointF:
-        return QPointF(self._rect.right() + 4, self._rect.center().y())
-
-    def port_scene_pos(self) -> QPointF:
-        return self.mapToScene(self.port_center())
+    def port_frame(self) -> QRectF:
+        return self._rect
 
     def in_port(self, local: QPointF) -> bool:
         return self.has_port and _inside(local, self.port_center(), S.LAYER_PORT_RADIUS + 3)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas import style as S
-from nnsim.app.canvas.items import DETAIL_LOD, DOT_LOD, R, NeuronItem, PortDrag, _inside, _shows_selected, drawn_clean
+from nnsim.app.canvas.items import DETAIL_LOD, DOT_LOD, R, LayerPort, NeuronItem, _inside, _shows_selected, drawn_clean
 from nnsim.design.model import Layer, LayerKind
 
 
@@ -52,7 +52,7 @@ class LayerBackdrop(QGraphicsItem):
             painter.drawRoundedRect(rect, 10, 10)
 
 
-class LayerItem(PortDrag, QGraphicsItem):
+class LayerItem(LayerPort, QGraphicsItem):
     """A rounded frame around a layer's neurons, its name above, a connect
     port on the right and "-  n  +" buttons at the bottom."""
 
@@ -110,16 +110,8 @@ class LayerItem(PortDrag, QGraphicsItem):
         return self.mapRectToScene(self.frame)
 
     # -- parts -----------------------------------------------------------------------
-    @property
-    def has_port(self) -> bool:
-        return self.kind != LayerKind.OUTPUT
-
-    def port_center(self) -> QPointF:
-        # Mostly outside the frame, clear of the neurons' glyphs.
-        return QPointF(self.frame.right() + 4, self.frame.center().y())
-
-    def port_scene_pos(self) -> QPointF:
-        return self.mapToScene(self.port_center())
+    def port_frame(self) -> QRectF:
+        return self.frame
 
     def _buttons(self) -> tuple[QRectF, QRectF]:
         y = self.frame.bottom() - S.BUTTON - 5

@@ -65,6 +65,26 @@ class PortDrag:
         super().mouseReleaseEvent(event)
 
 
+class LayerPort(PortDrag):
+    """A layer's port, a frame of neurons or a block alike: beside the right
+    edge of ``port_frame()``, mostly outside it, clear of what it holds; every
+    layer but an output has one."""
+
+    def port_frame(self) -> QRectF:
+        raise NotImplementedError
+
+    @property
+    def has_port(self) -> bool:
+        return self.kind != LayerKind.OUTPUT
+
+    def port_center(self) -> QPointF:
+        frame = self.port_frame()
+        return QPointF(frame.right() + 4, frame.center().y())
+
+    def port_scene_pos(self) -> QPointF:
+        return self.mapToScene(self.port_center())
+
+
 class NeuronItem(PortDrag, QGraphicsItem):
     """One neuron: a circle coloured by its layer's kind, its label or
     activation symbol, an activation glyph, a bias (or threshold) readout and
