@@ -315,11 +315,8 @@ class CellView(HeavyView):
         self._redraw()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            self.focus.set_step(self.focus.step + (1 if event.key() == Qt.Key.Key_Right else -1))
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not self.focus.step_by_arrow(event):
+            super().keyPressEvent(event)
 
     @Slot()
     def refresh(self) -> bool:

@@ -55,6 +55,15 @@ class SequenceFocus(QObject):
             self.step = step
             self.step_changed.emit(step)
 
+    def step_by_arrow(self, event) -> bool:
+        """Left and Right move one step back and on (the views that follow
+        this focus call it from their key handler); True when it was one."""
+        if event.key() not in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            return False
+        self.set_step(self.step + (1 if event.key() == Qt.Key.Key_Right else -1))
+        event.accept()
+        return True
+
     def seen(self, steps: int) -> None:
         """The shown sequence has ``steps`` steps (the chosen one stays inside)."""
         self.steps = steps

@@ -160,11 +160,8 @@ class UnrolledCanvas(QWidget):
         self.setFocus()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            self.focus.set_step(self.focus.step + (1 if event.key() == Qt.Key.Key_Right else -1))
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not self.focus.step_by_arrow(event):
+            super().keyPressEvent(event)
 
 
 def _range(values: np.ndarray) -> tuple[float, float]:
