@@ -41,7 +41,7 @@ from nnsim.engine.network import Network, Trace
 from nnsim.engine.ops.dense import Dense
 from nnsim.engine.optimizers import KINDS, make_optimizer
 from nnsim.engine.program import READY, TrainingData, TrainingProgram, add_regularization, epoch_seed
-from nnsim.engine.vocab import MAX_EPOCHS, MAX_STEPS, HistoryRecord, Optimizer, TrainingSettings
+from nnsim.engine.vocab import HistoryRecord, Optimizer, TrainingSettings
 
 EVAL_REAL = 450  # real samples the evaluation measures against (GAN Lab shows 450)
 EVAL_FAKE = 450  # generated samples it measures (as many: the floor of two real samples is then GAN Lab's)
@@ -217,7 +217,7 @@ class AdversarialProgram(TrainingProgram):
         gs = self.players.settings
         with np.errstate(all="ignore"):
             while done < n and self.status == READY:
-                if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
+                if self.at_limit():
                     break
                 if self._rng_epoch != self.epoch:
                     self._begin_epoch()

@@ -34,7 +34,7 @@ from nnsim.engine.program import (  # noqa: F401 - the statuses, for those who i
     regularization_grad,
 )
 from nnsim.engine.stall import SATURATED_SHARE, STALL_EPOCHS, ProgressWatch, saturated_share, stall_message
-from nnsim.engine.vocab import MAX_EPOCHS, MAX_STEPS, HistoryRecord, Optimizer, TrainingSettings
+from nnsim.engine.vocab import HistoryRecord, Optimizer, TrainingSettings
 
 class Trainer(TrainingProgram):
     """Backpropagation with mini-batch gradient descent on a compiled network."""
@@ -75,13 +75,9 @@ class Trainer(TrainingProgram):
         n_train = len(self.data.x_train)
         done = 0
         while done < n and self.status == READY:
-            if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
+            if self.at_limit():
                 break
-            if self._xs is None:
-                self._start_epoch()
-            b = max(1, int(self.settings.batch_size))
-            x = self._xs[self._pos : self._pos + b]
-            y = self._ys[self._pos : self._pos + b]
+            x, y, b = self._next_batch()
             loss = net.train_grads(x, y, self._grads)
             self.last_loss = loss
             if not math.isfinite(loss):
@@ -94,6 +90,14 @@ class Trainer(TrainingProgram):
             if self._pos >= n_train:
                 self._end_epoch(evaluate)
         return done
+
+    def _next_batch(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """The next batch of this epoch's order (starting the epoch when
+        none is under way) and the batch size it was cut with."""
+        if self._xs is None:
+            self._start_epoch()
+        b = max(1, int(self.settings.batch_size))
+        return self._xs[self._pos : self._pos + b], self._ys[self._pos : self._pos + b], b
 
     def _start_epoch(self, position: int = 0) -> None:
         order = epoch_order(self.seed, self.epoch, len(self.data.x_train))
@@ -161,13 +165,9 @@ class Trainer(TrainingProgram):
         T = self.data.x_train.shape[1]
         done = 0
         while done < n and self.status == READY:
-            if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
+            if self.at_limit():
                 break
-            if self._xs is None:
-                self._start_epoch()
-            b = max(1, int(self.settings.batch_size))
-            x = self._xs[self._pos : self._pos + b]
-            y = self._ys[self._pos : self._pos + b]
+            x, y, b = self._next_batch()
             if chunks > 1:
                 t0, t1 = self._chunk * k, min(T, (self._chunk + 1) * k)
                 x = x[:, t0:t1]
@@ -200,7 +200,7 @@ class Trainer(TrainingProgram):
         through the whole epoch."""
         done = 0
         while done < n and self.status == READY:
-            if (self.epoch >= MAX_EPOCHS or self.step_count >= MAX_STEPS) and self.at_limit():
+            if self.at_limit():
                 break
             if self._xs is None:
                 x, y = self.data.x_train, self.data.y_train
