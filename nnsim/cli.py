@@ -52,19 +52,19 @@ class _Parser(argparse.ArgumentParser):
 
 def _design_path(name: str) -> Path:
     from nnsim.resources import example_path, examples_dir
-    from nnsim.text import cut
+    from nnsim.text import path_text
 
     if "\0" in name:
-        raise BadInput(f"{cut(name)}: a file name cannot hold a NUL character")
+        raise BadInput(f"{path_text(name)}: a file name cannot hold a NUL character")
     path = Path(name)
     for candidate in (path, example_path(name)):
         try:
             if candidate.exists():
                 return candidate
         except OSError as e:  # a name too long for the system, say
-            raise BadInput(f"{cut(name)}: cannot be opened ({e.strerror})") from None
+            raise BadInput(f"{path_text(name)}: cannot be opened ({e.strerror})") from None
     known = ", ".join(sorted(p.stem for p in examples_dir().glob("*.nnsim")))
-    raise BadInput(f"{cut(name)}: no such file, and no example of that name (examples: {known})")
+    raise BadInput(f"{path_text(name)}: no such file, and no example of that name (examples: {known})")
 
 
 def _load(name: str):
@@ -123,7 +123,7 @@ def _save(design, out: str, design_path: Path):
     from nnsim.io import save
     from nnsim.resources import examples_dir
     from nnsim.saving import save_or_keep
-    from nnsim.text import cut
+    from nnsim.text import path_text
 
     try:
         beside = design_path.resolve().parent != examples_dir().resolve()  # never write into the shipped examples
@@ -133,8 +133,8 @@ def _save(design, out: str, design_path: Path):
     if reason is None:
         return saved, None
     if saved is None:
-        return None, f"nnsim: cannot save to {cut(out)} ({reason}), nor anywhere else: the trained design is lost"
-    return saved, f"nnsim: cannot save to {cut(out)} ({reason}); the trained design was saved to {cut(str(saved), 200)}"
+        return None, f"nnsim: cannot save to {path_text(out)} ({reason}), nor anywhere else: the trained design is lost"
+    return saved, f"nnsim: cannot save to {path_text(out)} ({reason}); the trained design was saved to {path_text(saved, 200)}"
 
 
 def _json_number(v):
@@ -190,7 +190,7 @@ class _Progress:
 def _predict(args) -> int:
     from nnsim.api import inspect
     from nnsim.explain import fmt, format_trace
-    from nnsim.text import cut, quote
+    from nnsim.text import path_text, quote
 
     _, design = _load(args.design)
     if design.training.rule == "adversarial":  # a GAN: the discriminator's verdict on a sample
@@ -203,7 +203,7 @@ def _predict(args) -> int:
     from nnsim.recurrent import reads_sequences
 
     if reads_sequences(compile_design(design).network):
-        raise BadInput(f"{cut(args.design)}: the design reads sequences (it has a loop or a recurrent layer): "
+        raise BadInput(f"{path_text(args.design)}: the design reads sequences (it has a loop or a recurrent layer): "
                        "give them as a CSV file of time steps with --sequence FILE")
     values = []
     if len(args.inputs) == 1 and args.inputs[0].lower().endswith((".png", ".jpg", ".jpeg")):
@@ -227,7 +227,7 @@ def _predict(args) -> int:
         first = next((s for s in trace.neurons if s.z is not None and not math.isfinite(s.z)), None)
         where = f"the weighted sum of {first.name} overflows to {fmt(first.z)}" if first else "the arithmetic overflows"
         raise NotFinite(
-            f"{cut(args.design)}: the outputs are not finite numbers ({', '.join(fmt(v) for v in trace.outputs)}): "
+            f"{path_text(args.design)}: the outputs are not finite numbers ({', '.join(fmt(v) for v in trace.outputs)}): "
             f"{where}; the weights, biases or inputs are too large"
         )
     if args.trace:
@@ -246,13 +246,13 @@ def _predict_sequence(args, design) -> int:
     from nnsim.design.compile import compile_design
     from nnsim.explain import fmt
     from nnsim.recurrent import reads_sequences
-    from nnsim.text import cut
+    from nnsim.text import cut, path_text
 
     if args.inputs or args.trace:
         raise BadInput("--sequence reads the inputs from its file: give no input values and no --trace with it")
     net = compile_design(design).network
     if not reads_sequences(net):
-        raise BadInput(f"{cut(args.design)}: the design has no loop and no recurrent layer, so it reads separate "
+        raise BadInput(f"{path_text(args.design)}: the design has no loop and no recurrent layer, so it reads separate "
                        "samples, not sequences: give the input values instead of --sequence")
     names, values, lines = read_table(args.sequence)
     fname = cut(Path(args.sequence).name)
@@ -273,20 +273,20 @@ def _image_values(design, path: str, invert: bool) -> list[float]:
     (``invert``: 1 − value, for dark strokes on a light background)."""
     from nnsim.data.image_folder import resize, to_channels
     from nnsim.design.layer_types import options_of
-    from nnsim.text import quote
+    from nnsim.text import path_text
 
     images = [layer for layer in design.layers if layer.type == "image"]
     if len(images) != 1:
-        raise BadInput(f"{quote(path)}: the design has no image input; give the input values as numbers")
+        raise BadInput(f"'{path_text(path)}': the design has no image input; give the input values as numbers")
     o = options_of(images[0])
     if o["channels"] not in (1, 3):
-        raise BadInput(f"{quote(path)}: the image input has {o['channels']} channels; images are read as 1 or 3")
+        raise BadInput(f"'{path_text(path)}': the image input has {o['channels']} channels; images are read as 1 or 3")
     try:
         from nnsim.app.image_files import decode  # Qt reads the file, only when one is given
 
         pixels = resize(to_channels(decode(path), o["channels"]), o["height"], o["width"])
     except (OSError, ValueError) as e:
-        raise BadInput(f"image {quote(path)} cannot be read: {e}") from None
+        raise BadInput(f"image '{path_text(path)}' cannot be read: {e}") from None
     if invert:
         pixels = 1.0 - pixels
     return pixels.ravel().tolist()

@@ -15,27 +15,27 @@ import tempfile
 from pathlib import Path
 
 from nnsim.design.model import Design
-from nnsim.text import cut
+from nnsim.text import path_text
 
 
 def save_problem(out: str | os.PathLike) -> str | None:
     """Why a design cannot be saved at ``out`` (None if it looks possible)."""
     out = Path(out)
-    shown = cut(str(out))
+    shown = path_text(out)
     if "\0" in str(out):
         return f"{shown}: a file name cannot hold a NUL character"
     folder = out.parent
     try:
         if out.is_dir():
-            return f"{shown} is a folder: give the name of the file to write, e.g. {cut(str(out / 'trained.nnsim'))}"
+            return f"{shown} is a folder: give the name of the file to write, e.g. {path_text(out / 'trained.nnsim')}"
         if not folder.exists():
-            return f"{shown}: the folder {cut(str(folder))} does not exist"
+            return f"{shown}: the folder {path_text(folder)} does not exist"
         if not folder.is_dir():
-            return f"{shown}: {cut(str(folder))} is not a folder"
+            return f"{shown}: {path_text(folder)} is not a folder"
     except OSError as e:  # a name too long, say
         return f"{shown}: cannot be written ({e.strerror})"
     if not os.access(folder, os.W_OK | os.X_OK):
-        return f"{shown}: the folder {cut(str(folder))} is read-only to you"
+        return f"{shown}: the folder {path_text(folder)} is read-only to you"
     return None
 
 

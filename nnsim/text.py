@@ -45,6 +45,19 @@ def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
     return head + note
 
 
+def path_text(path, limit: int = QUOTE_LIMIT) -> str:
+    """A file's path for a message, escaped to one line. A path longer than
+    ``limit`` keeps its start and its end, where the file's own name is, and
+    loses the middle, its length said: ``/home/ann/…/week3/fruit.csv (130
+    characters)``."""
+    text = str(path)
+    if len(text) <= limit:
+        return one_line(text)
+    tail = max(1, limit * 2 // 3)
+    head = max(1, limit - tail - 1)
+    return f"{one_line(text[:head])}…{one_line(text[-tail:])} ({len(text):,} characters)"
+
+
 def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
     """``text`` in single quotes for a message, one line, cut when long:
     ``'abc…' (1,000,000 characters)``."""

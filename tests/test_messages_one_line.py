@@ -14,7 +14,7 @@ from nnsim.design.build import layered
 from nnsim.design.model import Activation, Connection
 from nnsim.design.validate import DesignError, check_design
 from nnsim.io import FormatError, design_to_dict, loads, save
-from nnsim.text import cut, one_line, quote
+from nnsim.text import cut, one_line, path_text, quote
 
 BREAKS = ["\n", "\r", "\f", "\v", "\x85", "\u2028", "\u2029", "\x1c", "\x1b"]
 
@@ -35,6 +35,24 @@ def test_a_long_value_is_cut_and_its_length_said():
     shown = quote("x" * 1_000_000)
     assert len(shown) < 120 and "1,000,000 characters" in shown
     assert cut("short") == "short"
+
+
+def test_a_long_path_keeps_its_file_name_and_says_its_length():
+    path = "/home/ann/" + "deep/" * 40 + "fruit-broken.csv"
+    shown = path_text(path)
+    assert shown.startswith("/home/ann/") and shown.endswith(f"fruit-broken.csv ({len(path):,} characters)")
+    assert len(shown) < 110 and "…" in shown
+    assert path_text("short/name.csv") == "short/name.csv"
+    single_line(path_text("a\n" * 100 + "b.csv"))
+
+
+def test_the_cli_names_a_missing_file_in_a_deep_folder_by_its_name(tmp_path, capsys):
+    deep = tmp_path.joinpath(*["a-long-folder-name"] * 6)
+    deep.mkdir(parents=True)
+    code = cli.main(["train", str(deep / "my-design.nnsim")])
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_BAD_INPUT and err.count("\n") == 1
+    assert "/a-long-folder-name/my-design.nnsim (" in err and "characters): no such file" in err
 
 
 @pytest.mark.parametrize("brk", ["\n", "\x85", "\u2028", "\f"])

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnsim.text import cut, listing, quote
+from nnsim.text import cut, listing, path_text, quote
 
 from .base import CLASSIFICATION, REGRESSION, DataError, Dataset, scaling_of, split, standardize
 
@@ -269,7 +269,7 @@ def _read_bytes(path: Path, fname: str) -> bytes:
     """The bytes of a regular file of at most MAX_CSV_BYTES; anything else
     (no file, a folder, a device such as /dev/zero, a pipe that would block)
     is refused in one line."""
-    shown = cut(str(path))
+    shown = path_text(path)
     if "\0" in str(path):
         raise DataError(f"{fname}: the file name holds a NUL character, which no file name can")
     try:
