@@ -22,8 +22,23 @@ LESSON_DESIGNS = Path(__file__).resolve().parents[2] / "resources" / "lessons" /
 
 
 def shipped_designs():
+    """The shipped designs trained by backpropagation whose budget is long
+    enough to stall: a stall needs STALL_EPOCHS epochs without progress
+    after the first, so a run of STALL_EPOCHS epochs or fewer never stalls
+    (test_a_run_no_longer_than_the_stall_window_cannot_stall) and is not
+    trained here."""
     paths = sorted(examples_dir().glob("*.nnsim")) + sorted(LESSON_DESIGNS.glob("*.nnsim"))
-    return [p for p in paths if nnsim.load(p).training.rule == LearningRule.BACKPROP]
+    designs = [(p, nnsim.load(p)) for p in paths]
+    return [p for p, d in designs if d.training.rule == LearningRule.BACKPROP and d.training.epochs > STALL_EPOCHS]
+
+
+def test_a_run_no_longer_than_the_stall_window_cannot_stall():
+    """Why shorter shipped runs are left out above: even at a learning rate
+    that saturates every neuron, STALL_EPOCHS epochs end "completed"."""
+    for epochs, status in ((STALL_EPOCHS, "completed"), (STALL_EPOCHS + 1, STALLED)):
+        design = nnsim.example("xor-mlp")
+        design.training.learning_rate = 1e6
+        assert nnsim.train(design, epochs=epochs).status == status
 
 
 def test_xor_at_a_learning_rate_of_a_million_stalls_and_says_what_to_try():
