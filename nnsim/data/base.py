@@ -21,16 +21,10 @@ class DataError(ValueError):
 
 
 @dataclass
-class Dataset:
-    """A split data set.
-
-    ``x_train``/``x_test`` are float64 arrays of shape (n, n_features). For
-    classification, ``y_train``/``y_test`` are int64 class indices of shape (n,)
-    and ``target_names`` names the classes (index order); for regression they
-    are float64 arrays of shape (n, n_targets) and ``target_names`` names the
-    target columns. ``input_range`` is the plane to draw 2-D heatmaps over, as
-    ((x1_min, x1_max), (x2_min, x2_max)), when the data has two features.
-    """
+class Split:
+    """What every split data set has: its name and task, the training and
+    test arrays, the names of the inputs and of the classes (index order)
+    or regression targets."""
 
     name: str
     task: str
@@ -40,6 +34,25 @@ class Dataset:
     y_test: np.ndarray
     feature_names: list[str] = field(default_factory=list)
     target_names: list[str] = field(default_factory=list)
+
+    @property
+    def n_classes(self) -> int:
+        """Number of classes (classification only)."""
+        return len(self.target_names)
+
+
+@dataclass
+class Dataset(Split):
+    """A split data set of separate samples.
+
+    ``x_train``/``x_test`` are float64 arrays of shape (n, n_features). For
+    classification, ``y_train``/``y_test`` are int64 class indices of shape (n,)
+    and ``target_names`` names the classes (index order); for regression they
+    are float64 arrays of shape (n, n_targets) and ``target_names`` names the
+    target columns. ``input_range`` is the plane to draw 2-D heatmaps over, as
+    ((x1_min, x1_max), (x2_min, x2_max)), when the data has two features.
+    """
+
     input_range: tuple[tuple[float, float], tuple[float, float]] | None = None
     x_scaling: tuple[np.ndarray, np.ndarray] | None = None
     y_scaling: tuple[np.ndarray, np.ndarray] | None = None
@@ -55,11 +68,6 @@ class Dataset:
     @property
     def n_features(self) -> int:
         return int(self.x_train.shape[1])
-
-    @property
-    def n_classes(self) -> int:
-        """Number of classes (classification only)."""
-        return len(self.target_names)
 
     @property
     def n_targets(self) -> int:

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .base import CLASSIFICATION, DataError
+from .base import CLASSIFICATION, DataError, Split
 
 EVERY_STEP = "every_step"
 LAST_STEP = "last_step"
 
 @dataclass
-class SequenceDataset:
+class SequenceDataset(Split):
     """A split sequence data set.
 
     ``x_train``/``x_test``: float64 (n, T, n_features). ``y_train``/``y_test``:
@@ -31,14 +31,6 @@ class SequenceDataset:
     the Reber grammars. ``description``: one line for the user.
     """
 
-    name: str
-    task: str
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    feature_names: list[str] = field(default_factory=list)
-    target_names: list[str] = field(default_factory=list)
     targets_at: str = EVERY_STEP
     mask_train: np.ndarray | None = None
     mask_test: np.ndarray | None = None
@@ -54,11 +46,6 @@ class SequenceDataset:
     def length(self) -> int:
         """Steps per sequence (T)."""
         return int(self.x_train.shape[1])
-
-    @property
-    def n_classes(self) -> int:
-        """Number of classes (classification only)."""
-        return len(self.target_names)
 
     @property
     def n_targets(self) -> int:
