@@ -24,6 +24,7 @@ second; at full speed >= 15,000 steps/s in the window at Playground's size,
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import json
 import os
@@ -117,28 +118,48 @@ def make_window(design):
 
 
 def _scratch_settings():
+    """Settings of the benchmark's own, new for every window: a layout saved
+    by an earlier run (every view shown) must not decide this one's."""
     from PySide6.QtCore import QSettings
 
-    path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "nnsim-bench-settings.ini")
+    path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"nnsim-bench-settings-{os.getpid()}.ini")
+    if os.path.exists(path):
+        os.remove(path)
+    else:
+        atexit.register(lambda: os.path.exists(path) and os.remove(path))
     return QSettings(path, QSettings.Format.IniFormat)
 
 
+CLASSIC = ("training_output_dock", "training_neurons_dock", "training_cost_dock", "training_histograms_dock",
+           "training_confusion_dock", "training_sample_dock")
+
+
 def show_every_view(window, ui) -> None:
-    """Untab the docks so that every view is visible and paints."""
-    docks = list(ui.docks.values())
-    for dock in docks:
-        dock.setVisible(True)
-    order = [ui.docks[k] for k in ("training_output_dock", "training_neurons_dock")]
-    bottom = [ui.docks[k] for k in ("training_cost_dock", "training_histograms_dock",
-                                    "training_confusion_dock", "training_sample_dock")]
+    """Every training view in sight at once, none behind another's tab: the
+    output map, neuron maps, cost, histograms, confusion matrix and sample,
+    and the views the window chose for this data besides (a GAN's, or the
+    sequence views); the other training views (of data this is not) hidden."""
     from PySide6.QtCore import Qt
 
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, order[0])
-    window.splitDockWidget(order[0], order[1], Qt.Orientation.Vertical)
+    probe = ui.controller.probe
+    extra = []
+    if probe is not None:
+        if getattr(probe, "players", None) is not None:  # a GAN
+            extra = [ui.docks["training_gan_dock"]]
+        else:
+            shown, _hidden, _kind = ui.sequence.fit(probe, ui.docks)
+            extra = [d for d in shown if d.objectName() not in CLASSIC]
+    for name, dock in ui.docks.items():
+        dock.setVisible(name in CLASSIC or name == "training_dock" or dock in extra)
+    right = [ui.docks[k] for k in CLASSIC[:2]] + extra
+    bottom = [ui.docks[k] for k in CLASSIC[2:]]
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right[0])
+    for a, b in zip(right, right[1:]):
+        window.splitDockWidget(a, b, Qt.Orientation.Vertical)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, bottom[0])
     for a, b in zip(bottom, bottom[1:]):
         window.splitDockWidget(a, b, Qt.Orientation.Horizontal)
-    for dock in docks:
+    for dock in right + bottom:
         dock.raise_()
 
 

@@ -19,7 +19,7 @@ from nnsim.app.flow import FlowLayout
 from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.colors import NEGATIVE
 from nnsim.app.training.controller import TrainingController
-from nnsim.app.views.common import LogAxis
+from nnsim.app.views.common import LogAxis, in_sight
 
 TRAIN_COLOR = (40, 40, 40)
 TEST_COLOR = NEGATIVE
@@ -157,6 +157,7 @@ class CostPlot(QWidget):
         self.acc_plot.getAxis("left").setTicks([[(0.0, "0"), (0.5, "0.5"), (1.0, "1")], [(0.25, ""), (0.75, "")]])
         self._x_range = None
         self._y_range = None
+        self._stale = True  # records came that are not drawn yet
         self.train_curve = self.loss_plot.plot(pen=_pen(TRAIN_COLOR))
         self.test_curve = self.loss_plot.plot(pen=_pen(TEST_COLOR))
         self.train_acc = self.acc_plot.plot(pen=_pen(TRAIN_COLOR))
@@ -195,12 +196,20 @@ class CostPlot(QWidget):
             self._version = c.history_version
             self.series.clear()
             self._x_range = self._y_range = None
+            self._stale = True
         if len(hist) > self.series.n:
             self.series.extend(hist[self.series.n :])
-            self._draw()
-        elif self.series.n == 0:
+            self._stale = True
+        if not in_sight(self):  # hidden, or behind another dock's tab: drawn when it comes into sight
+            return
+        if self._stale or self.series.n == 0:
+            self._stale = False
             self._draw()
         self._draw_markers()
+
+    def came_into_sight(self) -> None:
+        """Its dock's tab was chosen: draw what came meanwhile."""
+        self.refresh()
 
     def _keep_plot_height(self) -> None:
         """Room for the curves at any text size (a larger one, in presentation

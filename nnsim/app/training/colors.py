@@ -46,15 +46,34 @@ BACKGROUND_LUT = (LUT * (1 - BACKGROUND_FADE) + np.array([255, 255, 255, 255]) *
 
 def to_rgba(values: np.ndarray, lo, hi, lut: np.ndarray = LUT) -> np.ndarray:
     """Map values (..., h, w) with levels lo..hi (scalars or arrays
-    broadcasting over the leading axes) to RGBA uint8 (..., h, w, 4)."""
+    broadcasting over the leading axes) to RGBA uint8 (..., h, w, 4).
+    NaN takes the middle colour; values beyond the levels the end colours."""
     lo = np.asarray(lo, dtype=np.float32)
     hi = np.asarray(hi, dtype=np.float32)
     while lo.ndim and lo.ndim < values.ndim:
         lo = lo[..., None]
         hi = hi[..., None]
+    top = len(lut) - 1
     t = (values - lo) / np.maximum(hi - lo, 1e-12)
-    idx = np.clip(np.nan_to_num(t, nan=0.5) * (len(lut) - 1), 0, len(lut) - 1).astype(np.intp)
-    return lut[idx]
+    t *= top
+    np.clip(t, 0, top, out=t)  # NaN stays NaN
+    t[np.isnan(t)] = 0.5 * top
+    # One 4-byte word per pixel: a gather of words is several times faster
+    # than a gather of RGBA rows, and gives the same bytes.
+    words = _words(lut)[t.astype(np.intp, order="C")]  # C order whatever the values' layout
+    return words.view(np.uint8).reshape(words.shape + (4,))
+
+
+def _words(lut: np.ndarray) -> np.ndarray:
+    """A (n, 4) uint8 table as (n,) 32-bit words holding the same bytes."""
+    key = id(lut)
+    hit = _WORDS.get(key)
+    if hit is None or hit[0] is not lut:
+        hit = _WORDS[key] = (lut, np.ascontiguousarray(lut, dtype=np.uint8).view(np.uint32).reshape(-1))
+    return hit[1]
+
+
+_WORDS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
 
 def classes_rgba(values: np.ndarray) -> np.ndarray:
@@ -83,6 +102,15 @@ def image_from_rgba(rgba: np.ndarray, flip: bool = True) -> QImage:
     return img.copy()  # detach from the NumPy buffer
 
 
+def images_from_rgba(rgba: np.ndarray) -> list[QImage]:
+    """``image_from_rgba`` of each of (n, h, w, 4) uint8 RGBA, flipped: one
+    image of them all, then a copy of each one's part."""
+    n, h, w = rgba.shape[:3]
+    upside_down = np.ascontiguousarray(rgba[:, ::-1])
+    whole = QImage(upside_down.data, w, h * n, 4 * w, QImage.Format.Format_RGBA8888)
+    return [whole.copy(0, i * h, w, h) for i in range(n)]
+
+
 def _disc(h: int, w: int) -> np.ndarray:
     """(h, w) coverage of the circle inscribed in an h x w image, 0..1, with
     a one-pixel soft edge."""
@@ -97,18 +125,36 @@ def _disc(h: int, w: int) -> np.ndarray:
 _DISCS: dict[tuple[int, int], np.ndarray] = {}
 
 
+def _disc_parts(h: int, w: int) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """The disc of ``_disc`` upside down, in parts: where it covers nothing
+    (h, w) bool, its soft edge's pixels (rows, columns) and their coverage."""
+    key = (h, w)
+    if key not in _DISC_PARTS:
+        cover = _disc(h, w)[::-1]
+        edge = np.nonzero((cover > 0) & (cover < 1))
+        _DISC_PARTS[key] = (cover == 0, edge, cover[edge])
+    return _DISC_PARTS[key]
+
+
+_DISC_PARTS: dict[tuple[int, int], tuple] = {}
+
+
 def round_images(rgba: np.ndarray) -> list[QImage]:
     """Round images from (n, h, w, 4) uint8 RGBA (row 0 = lowest x2, drawn at
     the bottom): premultiplied ARGB32, transparent outside the inscribed
     circle. The canvas draws such an image into a neuron as it is; clipping a
     square one to the circle costs about twenty times as much a paint."""
     n, h, w = rgba.shape[:3]
-    cover = _disc(h, w)[None, ::-1, :, None]  # (1, h, w, 1), rows flipped below
-    bgra = (rgba[:, ::-1, :, [2, 1, 0, 3]] * cover).round().astype(np.uint8)  # premultiplied
-    images = []
-    for i in range(n):
-        data = np.ascontiguousarray(bgra[i])
-        img = QImage(data.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
-        images.append(img.copy())  # detach from the NumPy buffer
-    return images
-
+    outside, (rows, cols), cover = _disc_parts(h, w)
+    upside_down = rgba[:, ::-1]
+    bgra = np.empty_like(rgba)  # in ARGB32's byte order; one channel at a time is quicker than a gather
+    for to, frm in enumerate((2, 1, 0, 3)):
+        bgra[..., to] = upside_down[..., frm]
+    # Premultiplied by the disc's coverage: inside it a pixel stays as it is
+    # and outside it is 0; only the soft edge is computed.
+    bgra[:, outside] = 0
+    bgra[:, rows, cols] = (bgra[:, rows, cols] * cover[None, :, None]).round().astype(np.uint8)
+    # One image of them all, one above the other; each neuron's is a copy of
+    # its part (detached from the NumPy buffer).
+    whole = QImage(bgra.data, w, h * n, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
+    return [whole.copy(0, i * h, w, h) for i in range(n)]

@@ -157,13 +157,16 @@ class TrainingController(QObject):
         self.set_sample(which, index)
         self.sample_opened.emit(which, int(index))
 
-    def add_heavy_view(self, refresh, every_frame: bool = False) -> None:
+    def add_heavy_view(self, refresh, every_frame: bool = False, parts=(), shown=None) -> None:
         """Register a view of the heavy measurements (maps, histograms...).
         ``refresh()`` returns whether it drew anything. At full speed such
         views take turns, one a frame; at a paced speed an ``every_frame``
         view (the canvas, the maps) draws every frame and the others (tables,
-        histograms) about ten times a second (see ``frames``)."""
-        self.scheduler.add(refresh, every_frame)
+        histograms) about ten times a second (see ``frames``). ``parts``:
+        the parts of a heavy snapshot it draws (``snapshot.MAPS``...), which
+        the worker measures while training runs only as long as ``shown()``
+        says the view is in sight."""
+        self.scheduler.add(refresh, every_frame, parts, shown)
 
     # -- transport -----------------------------------------------------------------------
     def toggle(self) -> None:

@@ -10,18 +10,41 @@ curves, the canvas and the maps draw from this one snapshot; the histograms
 and tables take turns about ten times a second (drawing them every frame
 cost a third of a frame). The worker trains the next frame meanwhile and
 waits for the one after, so it never runs ahead of what is shown.
+
+The worker measures only what will be drawn (``Measure.wanted``): the parts
+of the views in sight, and at a paced speed those of the histograms and
+tables only for the frames in which they take their turn.
 """
 
 from __future__ import annotations
 
 import time
 
+from dataclasses import dataclass
+from typing import Callable
+
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
+
+from nnsim.app.training.snapshot import EVERY_PART
 
 FRAME_MS = 33  # at full speed, views redraw at most ~30 times a second
 PACED_FRAME = 1 / 60  # s; at a paced speed frames come at most this often (TensorFlow Playground's 60 a second)
 OTHERS_INTERVAL = 0.1  # s; at a paced speed, how often the views that need not follow every frame take a turn
 FRAME_HOLD = 0.004  # s the worker pauses after a frame that redrew something
+
+
+@dataclass(eq=False)
+class HeavyViewEntry:
+    refresh: Callable[[], bool]  # draws the newest heavy snapshot; whether it drew anything
+    every_frame: bool
+    parts: frozenset[str]  # the parts of a heavy snapshot it draws (``snapshot.MAPS``...)
+    shown: Callable[[], bool] | None  # whether it is in sight (None: always)
+
+    def in_sight(self) -> bool:
+        try:
+            return self.shown is None or bool(self.shown())
+        except RuntimeError:  # its C++ side is gone
+            return False
 
 
 class FrameScheduler(QObject):
@@ -33,6 +56,8 @@ class FrameScheduler(QObject):
         self.controller = controller
         self.views: list = []  # refresh() callables, returning whether they drew
         self.every_frame: set[int] = set()  # ids of the views drawn in every paced frame
+        self.entries: list[HeavyViewEntry] = []  # what each view draws and whether it is in sight
+        self._asked_others = True  # the frame being trained measures the other views' parts
         self.frames = 0  # paced frames drawn
         self.frame_hold = FRAME_HOLD
         self._fresh = False  # a snapshot to announce at the next tick
@@ -49,10 +74,30 @@ class FrameScheduler(QObject):
         self._paced_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._paced_timer.timeout.connect(self._paced_frame)
 
-    def add(self, refresh, every_frame: bool = False) -> None:
+    def add(self, refresh, every_frame: bool = False, parts=(), shown=None) -> None:
+        """``parts``: what it draws of a heavy snapshot (None: every part);
+        ``shown()``: whether it is in sight now (None: always)."""
         self.views.append(refresh)
         if every_frame:
             self.every_frame.add(id(refresh))
+        self.entries.append(HeavyViewEntry(refresh, every_frame, EVERY_PART if parts is None else frozenset(parts),
+                                           shown))
+
+    def wanted(self, others: bool = True) -> frozenset[str]:
+        """The parts of a heavy snapshot that the views in sight draw; with
+        ``others`` False only those of the views drawn every paced frame."""
+        parts: set[str] = set()
+        for entry in self.entries:
+            if entry.parts and (others or entry.every_frame) and not entry.parts <= parts and entry.in_sight():
+                parts |= entry.parts
+        return frozenset(parts)
+
+    def _ask(self, others: bool = True) -> None:
+        """Tell the worker what to measure in its next heavy snapshot."""
+        measure = self.controller.measure
+        if measure is not None:
+            measure.wanted = self.wanted(others)
+        self._asked_others = others
 
     def stop(self) -> None:
         self.timer.stop()
@@ -84,6 +129,12 @@ class FrameScheduler(QObject):
         self._pending = False
         self._fresh = False
         now = self._paced_at = time.perf_counter()
+        # The histograms and tables are measured for the frames in which they
+        # take their turn: the next one if a turn falls due by then, or if
+        # this one's turn finds nothing of theirs to draw.
+        turn_now = now - self._others_at >= OTHERS_INTERVAL
+        due_next = now + PACED_FRAME - 0.002 - self._others_at >= OTHERS_INTERVAL  # frames come at most 1 ms early
+        self._ask(others=(turn_now and not self._asked_others) or (due_next and not turn_now))
         c.worker.grant_frame()
         c.updated.emit()
         for view in [v for v in self.views if id(v) in self.every_frame]:
@@ -102,6 +153,7 @@ class FrameScheduler(QObject):
         c = self.controller
         if c.paced:
             return  # each paced frame draws itself
+        self._ask()
         drew = False
         if self._fresh:
             self._fresh = False
@@ -134,3 +186,4 @@ class FrameScheduler(QObject):
     def _drop(self, view) -> None:
         self.views.remove(view)
         self.every_frame.discard(id(view))
+        self.entries = [e for e in self.entries if e.refresh is not view]

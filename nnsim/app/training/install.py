@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from nnsim.app.host import Host
@@ -26,6 +26,8 @@ from nnsim.app.training.controller import TrainingController
 from nnsim.app.training.pace import SETTINGS_KEY
 from nnsim.app.training.gan_probe import GanProbe
 from nnsim.app.training.sequence_install import SequenceViews
+from nnsim.app.training.snapshot import BLOCKS, MAPS, ROUND
+from nnsim.app.views.common import in_sight
 from nnsim.app.views.confusion import ConfusionView
 from nnsim.app.views.gan_view import GanView
 from nnsim.app.views.histograms import ActivationHistograms
@@ -81,7 +83,28 @@ class TrainingUI(QObject):
         # The window places it (and remembers where the user put it).
         dock = self.window.add_dock(widget, area, title, name, visible, tab_with=tab_with, size=size)
         self.docks[name] = dock
+        dock.visibilityChanged.connect(self._dock_visibility)
         return dock
+
+    @Slot(bool)
+    def _dock_visibility(self, shown: bool) -> None:
+        """A dock came into sight (shown, or its tab chosen; a dock behind a
+        tab stays 'visible' to Qt, so its views were not drawn meanwhile):
+        its views draw what there is now, once the layout has placed them."""
+        dock = self.sender()
+        if shown and isinstance(dock, QDockWidget):
+            QTimer.singleShot(0, lambda: self._came_into_sight(dock))
+
+    @staticmethod
+    def _came_into_sight(dock: QDockWidget) -> None:
+        try:
+            widget = dock.widget()
+            views = [widget, *widget.findChildren(QWidget)] if widget is not None else []
+        except RuntimeError:  # closed meanwhile
+            return
+        for view in views:
+            if hasattr(view, "came_into_sight") and in_sight(view):
+                view.came_into_sight()
 
     @Slot()
     def _bring_sample(self) -> None:
@@ -190,8 +213,13 @@ class TrainingUI(QObject):
         # Through the frame scheduler: every frame of paced training; at full
         # speed one heavy redraw per frame and at most ~5 times a second (a
         # canvas repaint is not cheap).
-        self.controller.add_heavy_view(self._feed_canvas, every_frame=True)
+        self.controller.add_heavy_view(self._feed_canvas, every_frame=True, parts=(MAPS, ROUND, BLOCKS),
+                                       shown=self._canvas_in_sight)
         self.controller.session_changed.connect(self._clear_canvas)
+
+    def _canvas_in_sight(self) -> bool:
+        views = getattr(self._scene, "views", None)
+        return views is None or any(in_sight(view) for view in views())
 
     @Slot(list, list, list)
     def _canvas_selection(self, neurons, layers, connections) -> None:

@@ -183,7 +183,8 @@ class Probe:
             trace = net.forward(self.grid)
         res = self.res
         parts = [trace.a[info.index].T for info in self.mapped]  # each (size, res*res)
-        values = np.concatenate(parts, axis=0).astype(np.float32).reshape(-1, res, res)
+        # One neuron's map after another in memory (the parts are transposed: neurons innermost).
+        values = np.concatenate(parts, axis=0).astype(np.float32, order="C").reshape(-1, res, res)
         out = self.decision_values(net.outputs(trace)).reshape(res, res).astype(np.float32)
         return NeuronMaps(list(self.mapped_ids), values, self.levels, self.extent, out)
 

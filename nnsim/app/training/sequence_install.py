@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 
+from nnsim.app.views.common import in_sight
 from nnsim.app.views.lstm_views import CellView, GateHeatmapView
 from nnsim.app.views.sequence_views import HiddenStateView, SequenceFocus, TextSampleView, TimeGradientView
 from nnsim.app.views.unrolled import UnrolledView
@@ -61,8 +62,8 @@ class SequenceViews:
         if seq is None:
             return
         views = (self.hidden_state, self.time_gradient, self.unrolled, self.text, self.cell, self.gates)
-        wanted = any(v.isVisible() for v in views)
-        want_text = self.text.isVisible()
+        wanted = any(in_sight(v) for v in views)
+        want_text = in_sight(self.text)
         more = (wanted and not seq.wanted) or (want_text and not seq.want_text)
         seq.wanted, seq.want_text = wanted, want_text
         if more and not self.ui.controller.playing:

@@ -12,23 +12,42 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 
+def in_sight(widget: QWidget) -> bool:
+    """Whether some of ``widget`` can be seen. Qt keeps a dock that is behind
+    another dock's tab visible (``isVisible``); nothing of it is on screen,
+    though, and its dock says so with ``visibilityChanged``."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
 class HeavyView(QWidget):
     """A view drawn from the training controller's heavy snapshots. Its
     ``refresh`` skips the snapshot it drew last (``_heavy``) and draws nothing
-    while hidden, so showing it forgets ``_heavy`` and refreshes."""
+    while out of sight (hidden, or behind another dock's tab), so coming into
+    sight forgets ``_heavy`` and refreshes (``showEvent``, and
+    ``came_into_sight``, called by its dock). While it is out of sight the
+    worker does not measure its ``PARTS`` for it."""
 
     _heavy = None  # the snapshot drawn last
+    PARTS: frozenset[str] | None = None  # the parts of a heavy snapshot it draws (None: every part)
 
     def follow(self, controller, load, every_frame: bool = False) -> None:
         """Call ``load`` for the controller's session now and for each new one,
         and have the controller give ``refresh`` its turns (``every_frame``:
         a map that follows every frame of paced training)."""
         controller.session_changed.connect(load)
-        controller.add_heavy_view(self.refresh, every_frame)
+        controller.add_heavy_view(self.refresh, every_frame, self.PARTS, self.in_sight)
         load()
 
     def refresh(self) -> bool:
         raise NotImplementedError
+
+    def in_sight(self) -> bool:
+        return in_sight(self)
+
+    def came_into_sight(self) -> None:
+        """Its dock's tab was chosen: draw what there is now."""
+        self._heavy = None
+        self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QListWidgetItem, Q
 from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.colors import NEGATIVE, POSITIVE
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.training.snapshot import CONFUSION
 from nnsim.app.views.common import HeavyView
 
 
@@ -106,6 +107,8 @@ class MatrixWidget(QWidget):
 
 
 class ConfusionView(HeavyView):
+    PARTS = frozenset({CONFUSION})
+
     def __init__(self, controller: TrainingController, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -154,7 +157,7 @@ class ConfusionView(HeavyView):
     def refresh(self) -> bool:
         heavy = self.controller.heavy
         probe = self.controller.probe
-        if heavy is None or probe is None or heavy is self._heavy or heavy.confusion is None or not self.isVisible():
+        if heavy is None or probe is None or heavy is self._heavy or heavy.confusion is None or not self.in_sight():
             return False
         self._heavy = heavy
         m, which = heavy.confusion

@@ -37,6 +37,7 @@ from nnsim.app.flow import FlowLayout
 from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.training.gan_probe import COLLAPSE, GanProbe
+from nnsim.app.training.snapshot import GAN
 from nnsim.app.views.common import HeavyView
 from nnsim.app.views.gan_round import SlowRound
 from nnsim.data.distributions import NAMES as DISTRIBUTIONS
@@ -100,6 +101,8 @@ class DrawingPlot(pg.PlotWidget):
 
 
 class GanView(HeavyView):
+    PARTS = frozenset({GAN})
+
     def __init__(self, controller: TrainingController, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -209,6 +212,8 @@ class GanView(HeavyView):
         self.manifold_box.toggled.connect(lambda _on: self.refresh(force=True))
         self.draw_button.toggled.connect(self._drawing_toggled)
         self.plot_widget.stroke_finished.connect(self._stroke_finished)
+        self._losses_version, self._losses_seen = -1, 0  # the history the curves were drawn from, and how much of it
+        self._losses: tuple[list, list, list] = ([], [], [])  # epochs, the discriminator's and generator's losses
         controller.updated.connect(self._update_losses)
         controller.history_reset.connect(self._update_losses)
         self.follow(controller, self.load_data, every_frame=True)
@@ -278,7 +283,7 @@ class GanView(HeavyView):
         heavy = self.controller.heavy
         probe = self.probe
         if probe is None or heavy is None or heavy.gan is None or (heavy is self._heavy and not force) \
-                or not self.isVisible():
+                or not self.in_sight():
             return False
         self._heavy = heavy
         frame = heavy.gan
@@ -346,11 +351,32 @@ class GanView(HeavyView):
 
     @Slot()
     def _update_losses(self) -> None:
-        hist = self.controller.history
-        records = [h for h in hist if "discriminator" in h.losses]
-        epochs = np.array([h.epoch for h in records], dtype=np.float64)
-        self.d_curve.setData(epochs, np.array([h.losses["discriminator"] for h in records]))
-        self.g_curve.setData(epochs, np.array([h.losses["generator"] for h in records]))
+        """Both players' loss curves, from the history records that came since
+        the last time (all of them when the history was replaced); nothing
+        while the view is out of sight (it catches up when it comes back)."""
+        c = self.controller
+        if self.probe is None or not self.in_sight():
+            return
+        hist = c.history
+        if c.history_version != self._losses_version or len(hist) < self._losses_seen:
+            self._losses_version, self._losses_seen = c.history_version, 0
+            self._losses = ([], [], [])
+        elif len(hist) == self._losses_seen:
+            return
+        epochs, d_loss, g_loss = self._losses
+        for h in hist[self._losses_seen:]:
+            if "discriminator" in h.losses:
+                epochs.append(h.epoch)
+                d_loss.append(h.losses["discriminator"])
+                g_loss.append(h.losses["generator"])
+        self._losses_seen = len(hist)
+        x = np.array(epochs, dtype=np.float64)
+        self.d_curve.setData(x, np.array(d_loss, dtype=np.float64))
+        self.g_curve.setData(x, np.array(g_loss, dtype=np.float64))
+
+    def came_into_sight(self) -> None:
+        self._update_losses()
+        super().came_into_sight()
 
 
 class GanSettingsRow(QWidget):

@@ -12,6 +12,7 @@ from nnsim.app.colors import POSITIVE
 from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.responsive import Settled
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.training.snapshot import HISTOGRAMS
 from nnsim.app.views.common import HeavyView
 
 MAX_LAYERS = 8
@@ -21,6 +22,8 @@ BRUSHES = {False: pg.mkBrush(*BAR), True: pg.mkBrush(*BAD)}
 
 
 class ActivationHistograms(HeavyView):
+    PARTS = frozenset({HISTOGRAMS})
+
     def __init__(self, controller: TrainingController, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -86,7 +89,7 @@ class ActivationHistograms(HeavyView):
     @Slot()
     def refresh(self) -> bool:
         heavy = self.controller.heavy
-        if heavy is None or heavy.histograms is None or heavy is self._heavy or not self.isVisible():
+        if heavy is None or heavy.histograms is None or heavy is self._heavy or not self.in_sight():
             return False
         hists = [h for h in heavy.histograms if h.layer_id in self._layers]
         if [h.layer_id for h in hists] != self._layers:

@@ -21,6 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget
 
+from nnsim.app.training.snapshot import SEQUENCE
 from nnsim.app.views.common import HeavyView
 from nnsim.app.views.strip import Band, StripWidget
 
@@ -64,6 +65,8 @@ class LayerChooser(QComboBox):
 
 
 class GateHeatmapView(HeavyView):
+    PARTS = frozenset({SEQUENCE})
+
     def __init__(self, controller, focus, parent=None):
         super().__init__(parent)
         self.controller, self.focus = controller, focus
@@ -104,7 +107,7 @@ class GateHeatmapView(HeavyView):
         heavy = self.controller.heavy
         seq = None if heavy is None else heavy.sequence
         layers = gated_layers(seq)
-        if not layers or heavy is self._heavy or not self.isVisible():
+        if not layers or heavy is self._heavy or not self.in_sight():
             return False
         self._heavy = heavy
         self.chooser.set_layers(layers)
@@ -251,6 +254,8 @@ class CellDiagram(QWidget):
 class CellView(HeavyView):
     """The LSTM cell view: one cell, one step, every number."""
 
+    PARTS = frozenset({SEQUENCE})
+
     layer_shown = Signal(int)
 
     def __init__(self, controller, focus, parent=None):
@@ -323,7 +328,7 @@ class CellView(HeavyView):
         heavy = self.controller.heavy
         seq = None if heavy is None else heavy.sequence
         layers = lstm_layers(seq)
-        if not layers or heavy is self._heavy or not self.isVisible():
+        if not layers or heavy is self._heavy or not self.in_sight():
             return False
         self._heavy = heavy
         self.seq = seq

@@ -19,6 +19,7 @@ from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.colors import MIDDLE, TRAIN_EDGE, TRAIN_RING, to_rgba
 from nnsim.app.square import SquareLayout
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.training.snapshot import MAPS, THUMBNAILS
 from nnsim.app.views.common import HeavyView, grid_cell, map_plot, plane_point
 from nnsim.app.views.output_map import point_brushes
 from nnsim.app.views.units import install_raw_axes, label_plane
@@ -30,6 +31,8 @@ MAX_ROWS = 64  # neurons shown per layer
 class NeuronMosaic(HeavyView):
     """All neurons' maps as small tiles, a row (or column) per layer, painted
     straight from the worker's thumbnail images: one widget, one paint."""
+
+    PARTS = frozenset({MAPS, THUMBNAILS})
 
     def __init__(self, controller: TrainingController, parent=None):
         super().__init__(parent)
@@ -103,7 +106,7 @@ class NeuronMosaic(HeavyView):
     @Slot()
     def refresh(self) -> bool:
         heavy = self.controller.heavy
-        if heavy is None or heavy.thumbnails is None or heavy is self._heavy or not self.isVisible():
+        if heavy is None or heavy.thumbnails is None or heavy is self._heavy or not self.in_sight():
             return False
         if not self._rects or not set(self._rects) <= set(heavy.thumbnails):
             return False  # from an older session
@@ -160,6 +163,8 @@ class NeuronMosaic(HeavyView):
 
 class NeuronDetail(HeavyView):
     """The selected neuron's output over the input plane, large."""
+
+    PARTS = frozenset({MAPS})
 
     def __init__(self, controller: TrainingController, parent=None):
         super().__init__(parent)
@@ -229,7 +234,7 @@ class NeuronDetail(HeavyView):
         probe = self.controller.probe
         if probe is None or heavy is None or heavy.maps is None:
             return False
-        if (heavy is self._heavy and not force) or not self.isVisible():
+        if (heavy is self._heavy and not force) or not self.in_sight():
             return False
         nid = self.neuron()
         try:

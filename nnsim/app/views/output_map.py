@@ -21,6 +21,7 @@ from nnsim.app.training.colors import (
     to_rgba,
 )
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.training.snapshot import MAPS, OUTPUT
 from nnsim.app.views.common import HeavyView, grid_cell, map_plot, plane_point
 from nnsim.app.views.units import ColorScale, install_raw_axes, label_plane, number, raw_point
 
@@ -39,6 +40,8 @@ def point_brushes(values: np.ndarray, classification: bool, levels=(-1.0, 1.0)) 
 
 
 class OutputMap(HeavyView):
+    PARTS = frozenset({MAPS, OUTPUT})
+
     def __init__(self, controller: TrainingController, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -173,7 +176,7 @@ class OutputMap(HeavyView):
     @Slot()
     def refresh(self, force: bool = False) -> bool:
         heavy = self.controller.heavy
-        if heavy is None or heavy.output_rgba is None or (heavy is self._heavy and not force) or not self.isVisible():
+        if heavy is None or heavy.output_rgba is None or (heavy is self._heavy and not force) or not self.in_sight():
             return False
         self._heavy = heavy
         rgba = heavy.output_rgba

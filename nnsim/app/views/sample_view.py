@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from nnsim.app.flow import FlowLayout
 from nnsim.app.training.colors import LUT
 from nnsim.app.training.controller import TrainingController
+from nnsim.app.training.snapshot import SAMPLE
 from nnsim.app.views.common import HeavyView
 from nnsim.app.views.units import number
 
@@ -34,6 +35,8 @@ def _cell_color(v: float) -> QColor:
 
 
 class SampleView(HeavyView):
+    PARTS = frozenset({SAMPLE})
+
     def __init__(self, controller: TrainingController, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -137,7 +140,7 @@ class SampleView(HeavyView):
     @Slot()
     def refresh(self) -> bool:
         heavy = self.controller.heavy
-        if heavy is None or heavy.sample is None or heavy is self._heavy or not self.isVisible():
+        if heavy is None or heavy.sample is None or heavy is self._heavy or not self.in_sight():
             return False
         self._heavy = heavy
         s = heavy.sample

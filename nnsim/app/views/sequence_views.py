@@ -25,6 +25,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from nnsim.app.picture_menu import PictureMenu
+from nnsim.app.training.snapshot import SEQUENCE
 from nnsim.app.views.common import HeavyView, LogAxis
 from nnsim.app.views.strip import Band, StripWidget
 
@@ -124,6 +125,8 @@ class SequencePicker(QWidget):
 class HiddenStateView(HeavyView):
     """The hidden-state strip and the prediction against the target."""
 
+    PARTS = frozenset({SEQUENCE})
+
     def __init__(self, controller, focus: SequenceFocus, parent=None):
         super().__init__(parent)
         self.controller, self.focus = controller, focus
@@ -174,7 +177,7 @@ class HiddenStateView(HeavyView):
     @Slot()
     def refresh(self) -> bool:
         heavy = self.controller.heavy
-        if heavy is None or heavy is self._heavy or heavy.sequence is None or not self.isVisible():
+        if heavy is None or heavy is self._heavy or heavy.sequence is None or not self.in_sight():
             return False
         self._heavy = heavy
         seq = heavy.sequence
@@ -228,6 +231,8 @@ class HiddenStateView(HeavyView):
 class TimeGradientView(HeavyView):
     """The gradient through time on a log scale."""
 
+    PARTS = frozenset({SEQUENCE})
+
     def __init__(self, controller, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -270,7 +275,7 @@ class TimeGradientView(HeavyView):
     def refresh(self) -> bool:
         seq = latest_sequence(self.controller)
         heavy = self.controller.heavy
-        if seq is None or heavy is self._heavy or not self.isVisible():
+        if seq is None or heavy is self._heavy or not self.in_sight():
             return False
         self._heavy = heavy
         item = self.plot.getPlotItem()
@@ -305,6 +310,8 @@ class TimeGradientView(HeavyView):
 class TextSampleView(HeavyView):
     """Text the network writes, one character at a time."""
 
+    PARTS = frozenset({SEQUENCE})
+
     def __init__(self, controller, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -335,7 +342,7 @@ class TextSampleView(HeavyView):
     def refresh(self) -> bool:
         seq = latest_sequence(self.controller)
         heavy = self.controller.heavy
-        if seq is None or seq.text is None or heavy is self._heavy or not self.isVisible():
+        if seq is None or seq.text is None or heavy is self._heavy or not self.in_sight():
             return False
         self._heavy = heavy
         snap = self.controller.latest

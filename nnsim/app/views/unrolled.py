@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnsim.app.canvas.loops import LOOP
 from nnsim.app.training.colors import LUT
+from nnsim.app.training.snapshot import SEQUENCE
 from nnsim.app.views.common import HeavyView
 
 COLUMN = 118  # px a step takes at least
@@ -175,6 +176,8 @@ def _range(values: np.ndarray) -> tuple[float, float]:
 class UnrolledView(HeavyView):
     """The unrolled network, live."""
 
+    PARTS = frozenset({SEQUENCE})
+
     def __init__(self, controller, focus, parent=None):
         super().__init__(parent)
         self.controller, self.focus = controller, focus
@@ -210,7 +213,7 @@ class UnrolledView(HeavyView):
     def refresh(self) -> bool:
         heavy = self.controller.heavy
         probe = self.controller.probe
-        if heavy is None or heavy.sequence is None or heavy is self._heavy or probe is None or not self.isVisible():
+        if heavy is None or heavy.sequence is None or heavy is self._heavy or probe is None or not self.in_sight():
             return False
         self._heavy = heavy
         seq = heavy.sequence

@@ -1,6 +1,7 @@
 """The sequence views cost nothing while out of sight: the worker measures
-the chosen sequence only while one of them is shown, and measures it at
-once when one comes into sight while training is paused."""
+the chosen sequence only while one of them is in sight (shown, and not
+behind another dock's tab), and measures it at once when one comes into
+sight while training is paused."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def test_hidden_sequence_views_are_not_measured(qtbot):
     qtbot.waitUntil(lambda: ui.controller.latest.step > step and ui.controller.heavy.sequence is None,
                     timeout=WAIT)
     ui.docks["training_hidden_state_dock"].show()
+    ui.docks["training_hidden_state_dock"].raise_()  # in sight: not behind another dock's tab
     qtbot.waitUntil(lambda: probe.wanted and ui.controller.heavy.sequence is not None, timeout=WAIT)
     assert not probe.want_text  # the text view is not in sight
 

@@ -152,8 +152,8 @@ def test_views_after_training_a_two_input_set(qtbot):
         scene.selection_changed_ids.emit([nid], [], [])
         assert c.selected_neuron == nid
         ui.docks["training_neurons_dock"].raise_()
-        qtbot.waitUntil(lambda: ui.neurons.detail.isVisible(), timeout=WAIT)
-        assert neuron_name(window.document.design, nid) in ui.neurons.detail.title.text()
+        qtbot.waitUntil(lambda: neuron_name(window.document.design, nid) in ui.neurons.detail.title.text(),
+                        timeout=WAIT)
         # Clicking a tile of the mosaic selects that neuron.
         mosaic = ui.neurons.mosaic
         other = sorted(mapped)[-1]

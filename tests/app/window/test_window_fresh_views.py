@@ -3,6 +3,7 @@ the training views: no map, no curves, no histograms, no 'earlier runs'."""
 
 from __future__ import annotations
 
+from nnsim.app.views.common import in_sight
 from nnsim.resources import example_path
 
 WAIT = 15_000
@@ -52,6 +53,8 @@ def test_another_design_starts_the_cost_plot_at_its_own_scale(make_window, qtbot
     window.show()
     qtbot.waitExposed(window)
     c, cost = window.training.controller, window.training.cost
+    window.workspaces.switch("train")  # the cost plot in sight (out of sight it is not drawn)
+    qtbot.waitUntil(lambda: in_sight(cost), timeout=WAIT)
     c.set_pace("fastest")
     c.play()
     qtbot.waitUntil(lambda: c.epoch > 150, timeout=WAIT)

@@ -158,10 +158,9 @@ def test_hovering_a_neuron_shows_its_map_large(make_window, qtbot):
 
     qtbot.waitUntil(lambda: pointer_on(hidden), timeout=2000)
     assert c.selected_neuron == hidden
-    window.training.docks["training_neurons_dock"].raise_()
-    qtbot.waitUntil(lambda: window.training.neurons.detail.isVisible(), timeout=WAIT)
-    title = window.training.neurons.detail.title.text()
-    assert neuron_name(window.document.design, hidden) in title
+    window.training.docks["training_neurons_dock"].raise_()  # drawn once in sight
+    qtbot.waitUntil(lambda: neuron_name(window.document.design, hidden) in window.training.neurons.detail.title.text(),
+                    timeout=WAIT)
     QTest.mouseMove(vp, QPoint(5, 5))  # empty canvas
     qtbot.waitUntil(lambda: heard[-1] == -1, timeout=2000)
     assert c.selected_neuron == shown_before

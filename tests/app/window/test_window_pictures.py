@@ -199,6 +199,8 @@ def test_plots_are_copied_saved_and_printed_from_their_context_menu(make_window,
     c.play()
     qtbot.waitUntil(lambda: c.epoch > 3, timeout=20000)
     c.pause()
+    for name in ("training_cost_dock", "training_confusion_dock"):  # in sight (a view behind a tab is not drawn)
+        ui.docks[name].raise_()
     qtbot.waitUntil(lambda: ui.confusion.matrix.matrix is not None, timeout=20000)
     saved = iter([tmp_path / "cost.svg", tmp_path / "confusion.png", tmp_path / "map.png"])
     monkeypatch.setattr(picture_menu, "ask_picture_path", lambda *args: str(next(saved)))
@@ -210,6 +212,7 @@ def test_plots_are_copied_saved_and_printed_from_their_context_menu(make_window,
     size = ui.confusion.matrix.size()
     assert (matrix.width(), matrix.height()) == (size.width() * 2, size.height() * 2)
     assert len(np.unique(_pixels(matrix)[..., :3].reshape(-1, 3), axis=0)) > 20  # cells, numbers: not blank
+    ui.docks["training_output_dock"].raise_()
     _menu_click(qtbot, ui.output.pictures, "Save Image As…")
     assert QImage(str(tmp_path / "map.png")).width() == ui.output.plot_widget.width() * 2
 

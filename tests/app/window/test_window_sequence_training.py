@@ -150,7 +150,10 @@ def test_add_an_lstm_from_the_palette_train_and_step_its_cell_through_time(make_
     qtbot.waitUntil(lambda: ui.controller.latest.step >= 30, timeout=WAIT)
     ui.actions.play.trigger()
     qtbot.waitUntil(lambda: not ui.controller.playing, timeout=WAIT)
-    # Selecting the LSTM block brings its cell view forward.
+    # Selecting the LSTM block brings its cell view forward (it was selected
+    # since it was added: a click on the empty canvas first).
+    click_at(window.canvas, block.scene_frame().center() - QPointF(0, 120))
+    assert window.scene.selected_ids()[1] == []
     click_at(window.canvas, block.scene_frame().center())
     cell = ui.sequence.cell
     qtbot.waitUntil(lambda: cell.isVisible() and bool(cell.diagram.values), timeout=WAIT)
