@@ -4,10 +4,13 @@ larger text and a larger network, and everything back as it was after."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from nnsim.app.canvas import style as S
+from nnsim.app.learn.walkthrough import FORWARD
 from nnsim.app.presenting import SCALE
 from nnsim.resources import example_path
 
@@ -20,6 +23,7 @@ def shown(make_window, qtbot):
     qtbot.waitExposed(window)
     yield window
     QApplication.instance().setFont(QApplication.font())  # nothing leaks into other tests
+    S.set_text_scale(1.0)
 
 
 def test_f11_fills_the_screen_and_leaves_it(shown, qtbot):
@@ -65,7 +69,7 @@ def test_a_larger_text_size_takes_the_canvas_and_the_plots_along_and_is_remember
     assert shown.inspector.font().pointSizeF() == pytest.approx(size * scale)
     speed = shown.training.panel.speed_label  # a label with a style sheet of its own
     assert speed.font().pointSizeF() == pytest.approx(size * scale)
-    assert shown.canvas.zoom == pytest.approx(zoom * scale)  # the network's labels grow with the text
+    assert shown.canvas.zoom == pytest.approx(zoom)  # the labels grow in the drawing, the network keeps its place
     assert axis.fixedWidth == round(width * scale)  # room for the larger tick labels
     assert axis.style["tickFont"].pointSizeF() == pytest.approx(size * scale)
     again, _ = make_window(example_path("xor-mlp"))  # the next start remembers it
@@ -77,9 +81,58 @@ def test_a_larger_text_size_takes_the_canvas_and_the_plots_along_and_is_remember
     assert axis.fixedWidth == width and axis.style["tickFont"] is None
 
 
-def test_presentation_mode_widens_the_lines_on_the_canvas_and_in_the_plots(shown):
-    from nnsim.app.canvas import style as S
+def _label_sizes(window):
+    """The heights of a layer's title and of a neuron's readout and label beside it (scene units)."""
+    scene = window.scene
+    layer = next(item for item in scene.layer_items.values() if item.name == "output")
+    neuron = next(item for item in scene.neuron_items.values() if item.outside and item.readout)
+    return layer._title_rect().height(), neuron.boundingRect().height(), QFontMetricsF(S.label_font(11)).height()
 
+
+def test_the_canvas_labels_grow_with_the_text_size(shown):
+    window = shown
+    window.files.open(example_path("iris"))  # labelled inputs and outputs, layer titles, readouts
+    try:
+        title, neuron, line = _label_sizes(window)
+        content = window.scene.content_rect()
+        for _ in range(3):
+            QTest.keyClick(window, Qt.Key.Key_Equal, ALT_CTRL)  # Larger Text, three times: 150%
+        assert window.presenting.text_size == pytest.approx(1.5)
+        bigger = _label_sizes(window)
+        assert bigger[0] == pytest.approx(1.5 * title)  # the layers' titles
+        assert bigger[1] > neuron + 5  # the readout under each neuron
+        assert bigger[2] > 1.4 * line
+        assert window.scene.content_rect().width() > content.width()  # the names beside the neurons
+        QTest.keyClick(window, Qt.Key.Key_0, ALT_CTRL)
+        assert _label_sizes(window) == pytest.approx((title, neuron, line))
+    finally:
+        S.set_text_scale(1.0)
+
+
+def test_the_step_through_callouts_grow_with_the_text_size(shown, qtbot):
+    window = shown
+    try:
+        window.learn_mode.show("step_through")
+        panel = window.learn_mode.step_through
+        panel.choose_sample(1)
+        qtbot.wait(50)
+
+        def callout_size():
+            callouts = list(panel.overlay.callouts.values())
+            assert callouts
+            return max(c.font.pointSizeF() for c in callouts)
+
+        forward = [i for i, f in enumerate(panel.walk.frames) if f.phase == FORWARD]
+        panel.go(forward[0])
+        usual = callout_size()
+        window.presenting.set_text_size(2.0)
+        panel.go(forward[1])
+        assert callout_size() == pytest.approx(2 * usual)
+    finally:
+        window.presenting.set_text_size(1.0)
+
+
+def test_presentation_mode_widens_the_lines_on_the_canvas_and_in_the_plots(shown):
     cost = shown.training.cost
     curve_width = cost.train_curve.opts["pen"].widthF()
     pen_width = S.bucket_pen(0, True).widthF()
@@ -134,3 +187,24 @@ def test_presentation_leaves_the_cost_curves_room_and_their_labels_apart(shown):
             assert len(major) >= 2 and min(gaps) >= line, (size, major)
     finally:
         QTest.keyClick(shown, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+
+def _title_ink(dock) -> int:
+    """How many rows of the dock's title bar have dark pixels: the height of its text as drawn."""
+    QApplication.processEvents()
+    QApplication.processEvents()
+    top = dock.widget().geometry().top()  # the title bar stands above the dock's panel
+    image = dock.grab(QRect(0, 0, dock.width() // 2, top)).toImage()  # the title, not the buttons
+    return sum(any(image.pixelColor(x, y).lightness() < 110 for x in range(image.width()))
+               for y in range(image.height()))
+
+
+def test_the_docks_titles_grow_with_the_text_size(shown):
+    dock = shown.dock("inspector_dock")  # in the Build workspace, in view
+    usual = _title_ink(dock)
+    shown.presenting.set_text_size(2.0)
+    try:
+        assert _title_ink(dock) >= 1.6 * usual
+    finally:
+        shown.presenting.set_text_size(1.0)
+    assert _title_ink(dock) == usual
