@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from nnsim.app import present_plots
 from nnsim.app.flow import FlowLayout
 from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.colors import NEGATIVE
@@ -355,6 +356,7 @@ class CostPlot(QWidget):
         if classification and not shown:
             self.graphics.addItem(self.acc_plot, row=0, col=1)
             self.graphics.ci.layout.setColumnStretchFactor(1, 2)
+            present_plots.follow_text(self.acc_plot)  # out of the scene when the text size was set
         elif not classification and shown:
             self.graphics.removeItem(self.acc_plot)
         self.acc_plot.setVisible(classification)
