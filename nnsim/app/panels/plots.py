@@ -20,7 +20,7 @@ from nnsim.app.flow import FlowLayout
 from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.colors import NEGATIVE
 from nnsim.app.training.controller import TrainingController
-from nnsim.app.views.common import LogAxis
+from nnsim.app.views.common import LogAxis, RoomyAxis
 
 TRAIN_COLOR = (40, 40, 40)
 TEST_COLOR = NEGATIVE
@@ -131,8 +131,9 @@ class CostPlot(QWidget):
         self.graphics.setBackground("w")
         self.pictures = PictureMenu(self.graphics, "Cost")  # right click: copy, save, print
         # Side by side: the dock is usually wide and short.
-        self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
-        self.acc_plot = self.graphics.addPlot(row=0, col=1)
+        self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left"),
+                                                                       "bottom": RoomyAxis("bottom")})
+        self.acc_plot = self.graphics.addPlot(row=0, col=1, axisItems={"bottom": RoomyAxis("bottom")})
         self.graphics.ci.layout.setColumnStretchFactor(0, 3)
         self.graphics.ci.layout.setColumnStretchFactor(1, 2)
         self.acc_plot.setXLink(self.loss_plot)
