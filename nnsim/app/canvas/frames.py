@@ -100,7 +100,8 @@ class LayerItem(LayerPort, QGraphicsItem):
         else:
             x0 = x1 = y0 = y1 = 0.0
         pad = R + S.LAYER_PAD
-        frame = QRectF(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + pad + R + S.LAYER_BOTTOM)
+        bottom = S.LAYER_BOTTOM + 12 * (S.label_scale() - 1)  # the last readout grows with the text
+        frame = QRectF(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + pad + R + bottom)
         if frame != self.frame:
             self.prepareGeometryChange()
             self.frame = frame

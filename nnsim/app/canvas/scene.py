@@ -222,7 +222,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
 
     def restyle_labels(self) -> None:
         """Measure and draw every label again (the text size changed)."""
-        self._refresh_layers(list(self.layer_items))
+        self._refresh_layers(list(self.layer_items), members_changed=True)  # frames make room for readouts
         self.update()
 
     def _refresh_neurons(self, nids) -> None:
