@@ -4,7 +4,7 @@ View ▸ Text Size makes the whole window's text larger or smaller
 (Ctrl+Alt+= and Ctrl+Alt+-, Ctrl+Alt+0 for the normal size), the docks'
 titles, the plots' axes and the canvas's labels with it: names, layer
 titles and numbers in the drawing grow (as far as the rows of neurons
-allow), the step-through's callouts by the whole factor; the zoom stays,
+allow, and the step-through's callouts as much); the zoom stays,
 so the network keeps its place. The size is remembered between runs.
 Presentation mode (Ctrl+Shift+P) is for a projector at the back of a room:
 the text is half as large again, the canvas zooms by as much as far as the
@@ -139,6 +139,7 @@ class Presenting(QObject):
         # The labels grow in the drawing (above); fitting may magnify half as much
         # again only while presenting, where the network is drawn larger too.
         self.window.canvas.text_scale = SCALE if self.presenting else 1.0
+        self.window.workspaces.refit()  # larger text may leave the window short of room
 
     # -- full screen and presentation ------------------------------------------------------
     def _full(self, on: bool) -> None:
@@ -155,6 +156,8 @@ class Presenting(QObject):
             self._lines(LINES)
             self.full_screen.setChecked(True)
             QApplication.processEvents()  # the larger text and the full screen settle the canvas's size
+            self.window.workspaces.refit()
+            QApplication.processEvents()
             # Half as large again, but never larger than the whole network fits.
             wanted = self._saved[0] * SCALE
             view.fit_all()

@@ -109,9 +109,9 @@ LABEL_MOST = 1.75  # labels beside and under neurons grow this much at most: mor
 
 
 def set_text_scale(scale: float) -> None:
-    """Draw the canvas's labels for text ``scale`` times its usual size: the
-    labels in the drawing grow up to ``LABEL_MOST`` times (the rows of neurons
-    keep their spacing), callouts on the screen by the whole factor."""
+    """Draw the canvas's labels for text ``scale`` times its usual size, up
+    to ``LABEL_MOST`` times: the rows of neurons keep their spacing, and the
+    step-through's callouts (drawn at screen size) keep clear of each other."""
     global _text_scale
     _text_scale = float(scale)
 

@@ -68,7 +68,7 @@ class CalloutItem(QGraphicsItem):
         self.setAcceptHoverEvents(False)
         self.setZValue(Z_OVERLAY + (10 if style == "focus" else 0))
         self.font = QFont()
-        self.font.setPointSizeF((9.5 if style in ("focus", "back") else 8.5) * S.text_scale())
+        self.font.setPointSizeF((9.5 if style in ("focus", "back") else 8.5) * S.label_scale())
         self.bold = QFont(self.font)
         self.bold.setBold(True)
         self._rect = self._layout()

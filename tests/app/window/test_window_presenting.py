@@ -125,9 +125,9 @@ def test_the_step_through_callouts_grow_with_the_text_size(shown, qtbot):
         forward = [i for i, f in enumerate(panel.walk.frames) if f.phase == FORWARD]
         panel.go(forward[0])
         usual = callout_size()
-        window.presenting.set_text_size(2.0)
+        window.presenting.set_text_size(1.5)
         panel.go(forward[1])
-        assert callout_size() == pytest.approx(2 * usual)
+        assert callout_size() == pytest.approx(1.5 * usual)
     finally:
         window.presenting.set_text_size(1.0)
 
