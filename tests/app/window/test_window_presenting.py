@@ -82,29 +82,32 @@ def test_a_larger_text_size_takes_the_canvas_and_the_plots_along_and_is_remember
 
 
 def _label_sizes(window):
-    """The heights of a layer's title and of a neuron's readout and label beside it (scene units)."""
+    """The heights of a layer's title, of its frame (room for the last readout) and
+    of a neuron's readout and label beside it (scene units)."""
     scene = window.scene
     layer = next(item for item in scene.layer_items.values() if item.name == "output")
     neuron = next(item for item in scene.neuron_items.values() if item.outside and item.readout)
-    return layer._title_rect().height(), neuron.boundingRect().height(), QFontMetricsF(S.label_font(11)).height()
+    return (layer._title_rect().height(), layer.frame.height(), neuron.boundingRect().height(),
+            QFontMetricsF(S.label_font(11)).height())
 
 
 def test_the_canvas_labels_grow_with_the_text_size(shown):
     window = shown
     window.files.open(example_path("iris"))  # labelled inputs and outputs, layer titles, readouts
     try:
-        title, neuron, line = _label_sizes(window)
+        title, frame, neuron, line = usual = _label_sizes(window)
         content = window.scene.content_rect()
         for _ in range(3):
             QTest.keyClick(window, Qt.Key.Key_Equal, ALT_CTRL)  # Larger Text, three times: 150%
         assert window.presenting.text_size == pytest.approx(1.5)
         bigger = _label_sizes(window)
         assert bigger[0] == pytest.approx(1.5 * title)  # the layers' titles
-        assert bigger[1] > neuron + 5  # the readout under each neuron
-        assert bigger[2] > 1.4 * line
+        assert bigger[1] >= frame + 5  # room under the last neuron for its readout
+        assert bigger[2] > neuron + 5  # the readout under each neuron
+        assert bigger[3] > 1.4 * line
         assert window.scene.content_rect().width() > content.width()  # the names beside the neurons
         QTest.keyClick(window, Qt.Key.Key_0, ALT_CTRL)
-        assert _label_sizes(window) == pytest.approx((title, neuron, line))
+        assert _label_sizes(window) == pytest.approx(usual)
     finally:
         S.set_text_scale(1.0)
 
@@ -228,3 +231,21 @@ def test_plots_made_after_the_text_size_was_set_take_it(shown, make_window, qtbo
             assert font is not None and font.pointSizeF() == pytest.approx(size), axis
     finally:
         shown.presenting.set_text_size(1.0)
+
+
+def test_a_text_size_that_leaves_the_window_short_of_room_makes_train_compact(shown, qtbot):
+    """In a 1366x768 window, twice the text leaves too few lines of it down the
+    window: Train puts the cost curves under the data's views (the canvas keeps
+    the window's height); the usual size puts them back under the canvas."""
+    shown.files.open(example_path("iris"))
+    shown.workspaces.switch("train")
+    cost = shown.training.docks["training_cost_dock"]
+    bottom, right = Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+    assert not shown.workspaces.compact and shown.dockWidgetArea(cost) == bottom
+    shown.presenting.set_text_size(2.0)
+    try:
+        assert shown.workspaces.compact and shown.dockWidgetArea(cost) == right
+        qtbot.waitUntil(lambda: shown.canvas.viewport().height() > 0.6 * shown.height(), timeout=3000)
+    finally:
+        shown.presenting.set_text_size(1.0)
+    assert not shown.workspaces.compact and shown.dockWidgetArea(cost) == bottom
