@@ -5,7 +5,9 @@ View ▸ Text Size makes the whole window's text larger or smaller
 titles, the plots' axes and the canvas's labels with it: names, layer
 titles and numbers in the drawing grow (as far as the rows of neurons
 allow, and the step-through's callouts as much); the zoom stays,
-so the network keeps its place. The size is remembered between runs.
+so the network keeps its place. Text that leaves the window short of room
+gives Train and Learn their compact arrangements (``workspaces.COMPACT``).
+The size is remembered between runs.
 Presentation mode (Ctrl+Shift+P) is for a projector at the back of a room:
 the text is half as large again, the canvas zooms by as much as far as the
 whole network still fits, lines are twice as wide on the canvas and in the

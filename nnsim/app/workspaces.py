@@ -9,7 +9,10 @@
 * **Learn** — Training on the left (Parts behind it), the lesson on the right,
   the learn tools under the canvas.
 
-Each fits a 1366×768 screen with nothing cut off. One click switches (the
+Each fits a 1366×768 screen with nothing cut off. A window short of room
+for its text (``COMPACT``: QT_SCALE_FACTOR=1.5 on that screen, a large text
+size) arranges Train and Learn in fewer columns, decided when a workspace is
+shown and when the text size changes. One click switches (the
 segmented control at the right of the menu bar, View ▸ Workspace, Ctrl+1/2/3). A workspace
 remembers the arrangement the user gives it, between runs too (one saved
 window state each); Reset Layout forgets them all. A panel the current
@@ -298,7 +301,7 @@ class Workspaces(QObject):
             return
         w, ws = self.window, self.arrangement(key)
         size, self._size_before = self._size_before, None
-        if size is not None and not size.expandedTo(w.size()) == size and not (w.isMaximized() or w.isFullScreen()):
+        if size is not None and size.expandedTo(w.size()) != size and not (w.isMaximized() or w.isFullScreen()):
             # Views for other data, shown while the docks were put back, made the
             # window grow (past the screen of a small laptop): as large as it was.
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
