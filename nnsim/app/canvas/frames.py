@@ -83,7 +83,7 @@ class LayerItem(LayerPort, QGraphicsItem):
         self.backdrop.update()
         fm = QFontMetricsF(S.label_font(12, True))
         self.prepareGeometryChange()  # the title's rect (its text and the text size) is in the bounding rect
-        self._title = fm.elidedText(layer.name, Qt.ElideRight, 150 * S.label_scale())
+        self._title = fm.elidedText(layer.name, Qt.ElideRight, 150)  # within its column, however large
         self._title_width = fm.horizontalAdvance(self._title) + 8
         self.update()
 

@@ -101,7 +101,7 @@ class TrainingUI(QObject):
         self._dock(self.sample, Area.RightDockWidgetArea, "Sample", "training_sample_dock", visible=False,
                    tab_with="training_output_dock", scroll=True)
         self._dock(self.gan, Area.RightDockWidgetArea, "GAN", "training_gan_dock", visible=False,
-                   tab_with="training_output_dock")
+                   tab_with="training_output_dock", scroll=True)
         cost = self._dock(self.cost, Area.BottomDockWidgetArea, "Cost", "training_cost_dock", size=270)
         self._dock(self.histograms, Area.BottomDockWidgetArea, "Activation histograms", "training_histograms_dock",
                    tab_with="training_cost_dock")
