@@ -422,6 +422,9 @@ class MainWindow(QMainWindow):
             return
         if training.isHidden() or self.palette_dock.isHidden():
             return
+        lessons = self.dock("learn_lessons_dock")
+        if lessons is not None and not lessons.isHidden() and lessons in self.tabifiedDockWidgets(training):
+            return  # Learn in a window short of room: the lesson stays in front
         (training if self.document.design.layers else self.palette_dock).raise_()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name

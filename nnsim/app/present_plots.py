@@ -23,12 +23,39 @@ def _items(window, kind):
             yield from (item for item in scene.items() if isinstance(item, kind))
 
 
+_scale = 1.0  # the text size the axes are drawn at now
+
+
 def scale_axes(window, scale: float) -> None:
     """Axes' text at the window's text size, fixed sizes ``scale`` times theirs."""
-    font = QFont(QApplication.font())
-    for axis in _items(window, pg.AxisItem):
+    global _scale
+    _scale = scale
+    _scale_all(_items(window, pg.AxisItem))
+
+
+def text_scale() -> float:
+    """How much larger than usual the plots' text is now (for titles set in points)."""
+    return _scale
+
+
+def follow_text(plot) -> None:
+    """A plot made, or put back in its layout, after the text size was set:
+    its axes at the text size now (``plot`` a PlotItem or a GraphicsView)."""
+    if isinstance(plot, pg.GraphicsView):
+        scene = plot.scene()
+        axes = [] if scene is None else [item for item in scene.items() if isinstance(item, pg.AxisItem)]
+    else:
+        axes = [entry["item"] for entry in plot.axes.values()]
+    _scale_all(axes)
+
+
+def _scale_all(axes) -> None:
+    scale, font = _scale, QFont(QApplication.font())
+    for axis in axes:
         first = getattr(axis, _FIRST, None)
         if first is None:
+            if scale == 1.0:
+                continue  # as it was made
             first = (axis.style.get("tickFont"), axis.fixedWidth, axis.fixedHeight)
             setattr(axis, _FIRST, first)
         tick_font, width, height = first

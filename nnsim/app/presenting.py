@@ -1,9 +1,13 @@
 """Showing nnsim to a class: a text size, full screen (F11) and a presentation mode.
 
 View ▸ Text Size makes the whole window's text larger or smaller
-(Ctrl+Alt+= and Ctrl+Alt+-, Ctrl+Alt+0 for the normal size) and the canvas
-with it: its zoom changes by as much, so the network's labels keep their
-size beside the panels' text. The size is remembered between runs.
+(Ctrl+Alt+= and Ctrl+Alt+-, Ctrl+Alt+0 for the normal size), the docks'
+titles, the plots' axes and the canvas's labels with it: names, layer
+titles and numbers in the drawing grow (as far as the rows of neurons
+allow, and the step-through's callouts as much); the zoom stays,
+so the network keeps its place. Text that leaves the window short of room
+gives Train and Learn their compact arrangements (``workspaces.COMPACT``).
+The size is remembered between runs.
 Presentation mode (Ctrl+Shift+P) is for a projector at the back of a room:
 the text is half as large again, the canvas zooms by as much as far as the
 whole network still fits, lines are twice as wide on the canvas and in the
@@ -16,8 +20,8 @@ menus out of sight.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QWidget
 
 from nnsim.app import present_plots
 from nnsim.app.canvas import style as S
@@ -106,14 +110,24 @@ class Presenting(QObject):
         if store:
             self.window.show_message(f"Text size {round(size * 100)}%")
 
-    def _apply(self, scale: float, zoom_with_it: bool = True) -> None:
+    def _apply(self, scale: float) -> None:
         ratio, self._scale = scale / self._scale, scale
         app = QApplication.instance()
         font = app.font()
         font.setPointSizeF(self._base * scale)
         app.setFont(font)
+        for dock in self.window.findChildren(QDockWidget):
+            # A dock whose font is the application's draws its title in the
+            # platform's dock title font, which never changes; one with a font
+            # of its own draws the title in that. The style strategy makes it
+            # its own while it looks the same.
+            own = QFont(font)
+            own.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
+            dock.setFont(own)
         if ratio != 1.0:
             for widget in self.window.findChildren(QWidget):
+                if isinstance(widget, QDockWidget):
+                    continue
                 if widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):  # text made larger or bold on purpose
                     own = widget.font()
                     if own.pointSizeF() > 0:
@@ -122,10 +136,12 @@ class Presenting(QObject):
                 elif widget.styleSheet():  # a style sheet's widget keeps its font until polished again
                     widget.setStyleSheet(widget.styleSheet())
         present_plots.scale_axes(self.window, scale)
-        view = self.window.canvas
-        view.text_scale = scale
-        if zoom_with_it and ratio != 1.0:
-            view.set_zoom(view.zoom * ratio)
+        S.set_text_scale(scale)
+        self.window.scene.restyle_labels()
+        # The labels grow in the drawing (above); fitting may magnify half as much
+        # again only while presenting, where the network is drawn larger too.
+        self.window.canvas.text_scale = SCALE if self.presenting else 1.0
+        self.window.workspaces.refit()  # larger text may leave the window short of room
 
     # -- full screen and presentation ------------------------------------------------------
     def _full(self, on: bool) -> None:
@@ -138,10 +154,12 @@ class Presenting(QObject):
         view = self.window.canvas
         if on and self._saved is None:
             self._saved = (view.zoom, self.window.isFullScreen(), self.window.workspaces.current)
-            self._apply(self.text_size * SCALE, zoom_with_it=False)
+            self._apply(self.text_size * SCALE)
             self._lines(LINES)
             self.full_screen.setChecked(True)
             QApplication.processEvents()  # the larger text and the full screen settle the canvas's size
+            self.window.workspaces.refit()
+            QApplication.processEvents()
             # Half as large again, but never larger than the whole network fits.
             wanted = self._saved[0] * SCALE
             view.fit_all()
@@ -149,7 +167,7 @@ class Presenting(QObject):
         elif not on and self._saved is not None:
             zoom, was_full, workspace = self._saved
             self._saved = None
-            self._apply(self.text_size, zoom_with_it=False)
+            self._apply(self.text_size)
             self._lines(1.0)
             self.full_screen.setChecked(was_full)
             if workspace == self.window.workspaces.current:

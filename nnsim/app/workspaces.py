@@ -9,7 +9,10 @@
 * **Learn** — Training on the left (Parts behind it), the lesson on the right,
   the learn tools under the canvas.
 
-Each fits a 1366×768 screen with nothing cut off. One click switches (the
+Each fits a 1366×768 screen with nothing cut off. A window short of room
+for its text (``COMPACT``: QT_SCALE_FACTOR=1.5 on that screen, a large text
+size) arranges Train and Learn in fewer columns, decided when a workspace is
+shown and when the text size changes. One click switches (the
 segmented control at the right of the menu bar, View ▸ Workspace, Ctrl+1/2/3). A workspace
 remembers the arrangement the user gives it, between runs too (one saved
 window state each); Reset Layout forgets them all. A panel the current
@@ -23,9 +26,9 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QMainWindow, QSizePolicy, QToolButton, QWidget
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QFontMetrics, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QHBoxLayout, QMainWindow, QSizePolicy, QToolButton, QWidget
 
 from nnsim.app.layout import Place, clamp, set_corners
 
@@ -53,6 +56,7 @@ class Workspace:
     left: tuple[float, int, int] | None = None  # share of the window's width, bounds in px
     right: tuple[float, int, int] | None = None
     bottom: tuple[float, int, int] | None = None  # share of the window's height
+    split: float | None = None  # two groups in the right column: the upper one's share of its height
 
     def docks(self) -> list[str]:
         return [s.dock for s in self.spots]
@@ -92,6 +96,24 @@ WORKSPACES = (
                       "learn_activations_dock", "learn_compare_dock", "training_gan_dock")),
               left=(0.2, 260, 300), right=(0.26, 330, 400), bottom=(0.46, 300, 420)),
 )
+# A window short of room (less than COMPACT_LINES lines of its text across
+# and down: a large text size, presentation on a laptop, QT_SCALE_FACTOR=1.5
+# on 1366x768, which leaves 910x512 logical pixels) gets
+# these instead: in Train the cost curves go under the data's views on the
+# right, so the canvas keeps the window's height; in Learn the lesson goes
+# behind Training on the left, so the learn tools get the width under the
+# canvas. The same docks as the roomy arrangement, in fewer columns.
+COMPACT_LINES = (80, 44)  # across, down; 1366x768 at the usual text size has 97 and 54
+COMPACT = {
+    "train": Workspace("train", "Train", WORKSPACES[1].tip,
+                       (*LEFT_TRAINING, *_tabs(DATA_VIEWS[0], RIGHT, *DATA_VIEWS[1:]),
+                        *_tabs("training_cost_dock", RIGHT, "training_histograms_dock", "training_gates_dock")),
+                       left=(0.24, 230, 300), right=(0.34, 280, 400), split=0.52),
+    "learn": Workspace("learn", "Learn", WORKSPACES[2].tip,
+                       (*LEFT_TRAINING, Spot("learn_lessons_dock", tab_with="training_dock", front=True),
+                        *WORKSPACES[2].spots[3:]),
+                       left=(0.3, 260, 330), bottom=(0.46, 240, 420)),
+}
 FIRST = "build"  # the workspace of a first start: the calmest
 SHORTCUTS = {"build": "Ctrl+1", "train": "Ctrl+2", "learn": "Ctrl+3"}
 _KEY = "workspaces"
@@ -101,7 +123,7 @@ def layout_version(docks: list[str]) -> int:
     """A number that changes whenever the set of docks or the workspaces do:
     a window state saved by another version is not restored (its docks would
     not all find their places)."""
-    text = "|".join(sorted(docks)) + "|" + repr(WORKSPACES)
+    text = "|".join(sorted(docks)) + "|" + repr(WORKSPACES) + repr(COMPACT)
     return zlib.crc32(text.encode()) & 0x7FFFFFFF
 
 
@@ -119,12 +141,14 @@ class Workspaces(QObject):
         self.settings = settings
         self.by_key = {ws.key: ws for ws in WORKSPACES}
         self.current = FIRST
-        self.states: dict[str, bytes] = {}
+        self.states: dict[str, bytes] = {}  # by workspace, and "train-compact" for its arrangement short of room
+        self.compact = False  # the current workspace is in its arrangement for a window short of room
         self.version = 0
         self._data_views: tuple[set[str], set[str]] | None = None  # (shown, hidden) for the data at hand
         self._applied_views: dict[str, tuple[set[str], set[str]]] = {}  # what each workspace last got
         self.ready = False  # restored: a workspace is shown
         self._sizes_pending: str | None = None
+        self._size_before = None  # the window's size before a workspace's docks were put in place
         self.group = QActionGroup(self)
         self.group.setExclusive(True)
         self.actions: dict[str, QAction] = {}
@@ -176,16 +200,41 @@ class Workspaces(QObject):
         if key == self.current:
             self.actions[key].setChecked(True)
             return
-        self.states[self.current] = self.window.saveState(self.version).data()
+        self.states[self._state_key(self.current)] = self.window.saveState(self.version).data()
         self._show(key)
+        self._store()
+
+    def short_of_room(self) -> bool:
+        """Whether the window has less than COMPACT_LINES lines of its text across and down."""
+        line = QFontMetrics(QApplication.font()).height()
+        across, down = COMPACT_LINES
+        return self.window.width() < across * line and self.window.height() < down * line
+
+    def arrangement(self, key: str) -> Workspace:
+        """Workspace ``key``'s first arrangement, for a window of this size."""
+        return COMPACT.get(key, self.by_key[key]) if self.compact else self.by_key[key]
+
+    def _state_key(self, key: str) -> str:
+        return f"{key}-compact" if self.compact and key in COMPACT else key
+
+    def refit(self) -> None:
+        """After the text size or the window's size changed: a window that
+        became short of room (or roomy again) shows the current workspace in
+        the arrangement for it (as the user last left that one)."""
+        if not self.ready or self.short_of_room() == self.compact or self.current not in COMPACT:
+            self.compact = self.short_of_room()
+            return
+        self.states[self._state_key(self.current)] = self.window.saveState(self.version).data()
+        self._show(self.current)
         self._store()
 
     def _show(self, key: str) -> None:
         self.current = key
+        self.compact = self.short_of_room()
         self.actions[key].setChecked(True)
-        state = self.states.get(key)
+        state = self.states.get(self._state_key(key))
         if state is None or not self.window.restoreState(state, self.version):
-            self.states.pop(key, None)
+            self.states.pop(self._state_key(key), None)
             self.apply_default(key)
         else:
             self._apply_data_views()
@@ -212,7 +261,8 @@ class Workspaces(QObject):
     def apply_default(self, key: str) -> None:
         """Workspace ``key`` as it first comes: its docks in their spots, every
         other dock hidden at its own place (where View ▸ Panels shows it)."""
-        w, ws = self.window, self.by_key[key]
+        w, ws = self.window, self.arrangement(key)
+        size = w.size()
         places = w.dock_places
         names = set(ws.docks())
         for place in places.places:
@@ -237,6 +287,7 @@ class Workspaces(QObject):
             dock = places.dock(spot.dock)
             if spot.front and dock is not None and not dock.isHidden():
                 dock.raise_()
+        self._size_before = size if w.isVisible() else None
         self._sizes_pending = key
         if w.isVisible():
             QTimer.singleShot(0, self.apply_sizes)
@@ -248,13 +299,23 @@ class Workspaces(QObject):
         key, self._sizes_pending = self._sizes_pending, None
         if key is None or key != self.current:
             return
-        w, ws = self.window, self.by_key[key]
+        w, ws = self.window, self.arrangement(key)
+        size, self._size_before = self._size_before, None
+        if size is not None and size.expandedTo(w.size()) != size and not (w.isMaximized() or w.isFullScreen()):
+            # Views for other data, shown while the docks were put back, made the
+            # window grow (past the screen of a small laptop): as large as it was.
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            w.resize(size.boundedTo(w.size()))
         W, H = w.width(), w.height()
-        firsts = {}
+        firsts, groups = {}, {}  # the first dock shown in each area; in each group of tabs
         for spot in ws.spots:
             dock = w.dock_places.dock(spot.dock)
-            if spot.area is not None and dock is not None and not dock.isHidden():
-                firsts.setdefault(spot.area, dock)
+            if spot.area is not None:
+                group = spot.dock
+            if dock is not None and not dock.isHidden():
+                if spot.area is not None:
+                    firsts.setdefault(spot.area, dock)
+                groups.setdefault(group, dock)
         across = [(firsts[a], _share(W, s)) for a, s in ((LEFT, ws.left), (RIGHT, ws.right))
                   if s is not None and a in firsts]
         if across:
@@ -262,6 +323,9 @@ class Workspaces(QObject):
         if ws.bottom is not None and BOTTOM in firsts:
             s = ws.bottom
             w.resizeDocks([firsts[BOTTOM]], [_share(H, s)], Qt.Orientation.Vertical)
+        column = [groups[spot.dock] for spot in ws.spots if spot.area == RIGHT and spot.dock in groups]
+        if ws.split is not None and len(column) == 2:
+            w.resizeDocks(column, [round(H * ws.split), round(H * (1 - ws.split))], Qt.Orientation.Vertical)
         self._after_change()
 
     def _after_change(self) -> None:
@@ -323,12 +387,13 @@ class Workspaces(QObject):
     def save(self) -> None:
         """Remember every workspace's arrangement (the current one as it is now)."""
         if self.current is not None:
-            self.states[self.current] = self.window.saveState(self.version).data()
+            self.states[self._state_key(self.current)] = self.window.saveState(self.version).data()
         self._store()
 
     def reset(self) -> None:
         """Reset Layout: every workspace as it first comes; this one now."""
         self.forget()
+        self.compact = self.short_of_room()
         self.apply_default(self.current)
         self._store()
 
@@ -339,12 +404,12 @@ class Workspaces(QObject):
     def _load(self) -> None:
         s = self.settings
         self.current = str(s.value(f"{_KEY}/current", FIRST))
-        for ws in WORKSPACES:
-            state = s.value(f"{_KEY}/{ws.key}")
+        for key in [ws.key for ws in WORKSPACES] + [f"{key}-compact" for key in COMPACT]:
+            state = s.value(f"{_KEY}/{key}")
             if isinstance(state, QByteArray):
                 state = state.data()
             if isinstance(state, bytes) and state:
-                self.states[ws.key] = state
+                self.states[key] = state
 
     def _store(self) -> None:
         s = self.settings

@@ -81,8 +81,9 @@ class LayerItem(LayerPort, QGraphicsItem):
         self.name, self.kind, self.count = layer.name, layer.kind, count
         self.backdrop.color = S.KIND_STYLE[layer.kind].frame
         self.backdrop.update()
-        fm = QFontMetricsF(S.font(12, True))
-        self._title = fm.elidedText(layer.name, Qt.ElideRight, 150)
+        fm = QFontMetricsF(S.label_font(12, True))
+        self.prepareGeometryChange()  # the title's rect (its text and the text size) is in the bounding rect
+        self._title = fm.elidedText(layer.name, Qt.ElideRight, 150)  # within its column, however large
         self._title_width = fm.horizontalAdvance(self._title) + 8
         self.update()
 
@@ -99,7 +100,8 @@ class LayerItem(LayerPort, QGraphicsItem):
         else:
             x0 = x1 = y0 = y1 = 0.0
         pad = R + S.LAYER_PAD
-        frame = QRectF(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + pad + R + S.LAYER_BOTTOM)
+        bottom = S.LAYER_BOTTOM + 12 * (S.label_scale() - 1)  # the last readout grows with the text
+        frame = QRectF(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + pad + R + bottom)
         if frame != self.frame:
             self.prepareGeometryChange()
             self.frame = frame
@@ -136,7 +138,8 @@ class LayerItem(LayerPort, QGraphicsItem):
 
     def _title_rect(self) -> QRectF:
         c, w = self.frame.center().x(), max(self._title_width, 20.0)
-        return QRectF(c - w / 2, self.frame.top() - S.LAYER_TITLE, w, S.LAYER_TITLE - 2)
+        h = (S.LAYER_TITLE - 2) * S.label_scale()
+        return QRectF(c - w / 2, self.frame.top() - 2 - h, w, h)
 
     # -- geometry ----------------------------------------------------------------------
     def boundingRect(self) -> QRectF:  # noqa: N802
@@ -180,7 +183,7 @@ class LayerItem(LayerPort, QGraphicsItem):
         if lod < DOT_LOD:
             return
         painter.setPen(ks.title)
-        painter.setFont(S.font(12, True))
+        painter.setFont(S.label_font(12, True))
         painter.drawText(self._title_rect(), Qt.AlignHCenter | Qt.AlignBottom, self._title)
         if lod < DETAIL_LOD or drawn_clean(self):  # a picture shows no editing controls
             return

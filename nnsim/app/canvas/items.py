@@ -18,6 +18,7 @@ from nnsim.design.model import Activation, Layer, LayerKind, Neuron
 
 R = S.NEURON_RADIUS
 PORT_CENTER = QPointF(R + 4.5, 0.0)
+VALUE_WIDTH = 42.0  # the box of a neuron's value left of its circle (learn mode), at the usual text size
 DETAIL_LOD = 0.55  # below this zoom, skip text and small decorations
 DOT_LOD = 0.22  # below this zoom, neurons are dots drawn by their layer
 
@@ -115,6 +116,7 @@ class NeuronItem(PortDrag, QGraphicsItem):
         self.outside = ""  # a label drawn beside the circle (too long for it, or covered by a thumbnail)
         self._outside_width = 0.0
         self._pill_width = 0.0  # the pill behind the label over a thumbnail
+        self._text_px = 11  # the label in the circle: larger with the text size, as far as it fits
         self._rect = QRectF()
         self._update_rect()
         if parent is not None:
@@ -131,9 +133,14 @@ class NeuronItem(PortDrag, QGraphicsItem):
             and fm.horizontalAdvance(neuron.label) > 2 * R - 5
         text = default if not neuron.label or self._label_too_long else neuron.label
         self.text = fm.elidedText(text, Qt.ElideRight, 2 * R - 5)
+        bold = layer.kind == LayerKind.INPUT
+        self._text_px = round(11 * S.label_scale())
+        while self._text_px > 11 and QFontMetricsF(S.font(self._text_px, bold)).horizontalAdvance(self.text) > 2 * R - 5:
+            self._text_px -= 1
         self._place_label()
         self._threshold = neuron.threshold
         self._bias = neuron.bias
+        self.readout = None  # measured again: the text size may have changed
         self._set_readout(neuron.bias)
         self._update_rect()
         self.update()
@@ -155,7 +162,7 @@ class NeuronItem(PortDrag, QGraphicsItem):
         if readout == self.readout:
             return
         self.readout = readout
-        self._readout_width = QFontMetricsF(S.font(9)).horizontalAdvance(self.readout)
+        self._readout_width = QFontMetricsF(S.label_font(9)).horizontalAdvance(self.readout)
         self._update_rect()
         self.update()
 
@@ -179,8 +186,8 @@ class NeuronItem(PortDrag, QGraphicsItem):
         neuron's label stays on the circle (on a light pill over a thumbnail)."""
         outside = self.kind != LayerKind.HIDDEN and bool(self.label) and (
             self._label_too_long or self.thumbnail is not None)
-        bold = QFontMetricsF(S.font(11, True))
-        self.outside = bold.elidedText(self.label, Qt.ElideRight, 110) if outside else ""
+        bold = QFontMetricsF(S.label_font(11, True))
+        self.outside = bold.elidedText(self.label, Qt.ElideRight, 110 * S.label_scale()) if outside else ""
         self._outside_width = bold.horizontalAdvance(self.outside) + 2 if outside else 0.0
         pill = self.thumbnail is not None and bool(self.label) and not self.outside  # as paint() decides
         self._pill_width = QFontMetricsF(S.font(10, True)).horizontalAdvance(self.text) + 8 if pill else 0.0
@@ -204,18 +211,19 @@ class NeuronItem(PortDrag, QGraphicsItem):
     def _outside_rect(self, value_shown: bool | None = None) -> QRectF:
         """Where the label beside the circle goes: further out while a value
         box is drawn between them (``value_shown`` None: whenever there is a value)."""
-        w = self._outside_width
+        w, k = self._outside_width, S.label_scale()
         if self.kind == LayerKind.OUTPUT:
-            return QRectF(R + S.LAYER_PAD + 4, -8, w, 16)
+            return QRectF(R + S.LAYER_PAD + 4, -8 * k, w, 16 * k)
         shown = self.value is not None if value_shown is None else value_shown
-        left = -R - S.LAYER_PAD - 4 - w - (48 if shown else 0)
-        return QRectF(left, -8, w, 16)
+        left = -R - S.LAYER_PAD - 4 - w - (6 + VALUE_WIDTH * k if shown else 0)
+        return QRectF(left, -8 * k, w, 16 * k)
 
     def _update_rect(self) -> None:
+        k = S.label_scale()
         half = max(R + 6, self._readout_width / 2 + 2)
-        left = -R - 50 if self.value is not None else -half
+        left = -R - 8 - VALUE_WIDTH * k if self.value is not None else -half
         right = max(PORT_CENTER.x() + S.PORT_RADIUS + 2, half)
-        rect = QRectF(left, -R - 6, right - left, 2 * R + 6 + (15 if self.readout else 6))
+        rect = QRectF(left, -R - 6, right - left, 2 * R + 6 + (3 + 12 * k if self.readout else 6))
         if self.outside:
             rect = rect.united(self._outside_rect().adjusted(-1, -1, 1, 1))
         if rect != self._rect:
@@ -281,13 +289,13 @@ class NeuronItem(PortDrag, QGraphicsItem):
             return
         if self.thumbnail is None:
             painter.setPen(S.TEXT)
-            painter.setFont(S.font(11, bold=self.kind == LayerKind.INPUT))
+            painter.setFont(S.font(self._text_px, bold=self.kind == LayerKind.INPUT))
             painter.drawText(circle, Qt.AlignCenter, self.text)
         elif self.label and not self.outside:
             self._paint_pill(painter, self.text)
         if self.outside:
             painter.setPen(ks.title)
-            painter.setFont(S.font(11, True))
+            painter.setFont(S.label_font(11, True))
             align = Qt.AlignLeft if self.kind == LayerKind.OUTPUT else Qt.AlignRight
             painter.drawText(self._outside_rect(value is not None), align | Qt.AlignVCenter, self.outside)
         if self.kind != LayerKind.INPUT:
@@ -295,12 +303,12 @@ class NeuronItem(PortDrag, QGraphicsItem):
         if self.readout:
             # On the frame's own colour, so connections passing behind do not cross the numbers.
             w = self._readout_width + 4
-            rect = QRectF(-w / 2, R + 1, w, 12)
+            rect = QRectF(-w / 2, R + 1, w, 12 * S.label_scale())
             painter.setPen(Qt.NoPen)
             painter.setBrush(ks.frame)
             painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)
             painter.setPen(S.MUTED)
-            painter.setFont(S.font(9))
+            painter.setFont(S.label_font(9))
             painter.drawText(rect, Qt.AlignHCenter | Qt.AlignTop, self.readout)
         if value is not None:
             self._paint_value(painter)
@@ -332,12 +340,13 @@ class NeuronItem(PortDrag, QGraphicsItem):
 
     def _paint_value(self, painter: QPainter) -> None:
         text = S.format_number(self.value)
-        rect = QRectF(-R - 46, -8, 42, 16)
+        k = S.label_scale()
+        rect = QRectF(-R - 4 - VALUE_WIDTH * k, -8 * k, VALUE_WIDTH * k, 16 * k)
         painter.setPen(QPen(S.value_color(self.value).darker(130), 1.0))
         painter.setBrush(QColor("#ffffff"))
         painter.drawRoundedRect(rect, 4, 4)
         painter.setPen(S.TEXT)
-        painter.setFont(S.font(10, bold=True))
+        painter.setFont(S.label_font(10, bold=True))
         painter.drawText(rect, Qt.AlignCenter, text)
 
     def _paint_port(self, painter: QPainter, ks: S.KindStyle) -> None:

@@ -220,6 +220,11 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
             if members_changed:
                 self.layer_items[lid].refresh_frame()
 
+    def restyle_labels(self) -> None:
+        """Measure and draw every label again (the text size changed)."""
+        self._refresh_layers(list(self.layer_items), members_changed=True)  # frames make room for readouts
+        self.update()
+
     def _refresh_neurons(self, nids) -> None:
         index = self.document.index
         for nid in nids:

@@ -104,6 +104,32 @@ def line_scale() -> float:
     return _line_scale
 
 
+_text_scale = 1.0  # the window's text size (presentation included)
+LABEL_MOST = 1.75  # labels beside and under neurons grow this much at most: more would cover the next row
+
+
+def set_text_scale(scale: float) -> None:
+    """Draw the canvas's labels for text ``scale`` times its usual size, up
+    to ``LABEL_MOST`` times: the rows of neurons keep their spacing, and the
+    step-through's callouts (drawn at screen size) keep clear of each other."""
+    global _text_scale
+    _text_scale = float(scale)
+
+
+def text_scale() -> float:
+    return _text_scale
+
+
+def label_scale() -> float:
+    """How much larger than usual labels in the drawing are now."""
+    return min(_text_scale, LABEL_MOST)
+
+
+def label_font(pixel_size: float, bold: bool = False) -> QFont:
+    """A label's font in the drawing, at the window's text size."""
+    return font(max(1, round(pixel_size * label_scale())), bold)
+
+
 def bucket_pen(bucket: int, wide: bool) -> QPen:
     """The pen of one bucket. ``wide``: widths by magnitude (small designs);
     otherwise every line is one pixel, Qt's fast path, and only the shade

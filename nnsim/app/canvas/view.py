@@ -102,7 +102,7 @@ class CanvasView(QGraphicsView):
         self._space_held = QElapsedTimer()
         self._dragging = False
         self.keys = KeyboardChooser(self)
-        self.text_scale = 1.0  # the window's text size setting: fitting magnifies up to this much more  # Tab chooses neurons, C connects
+        self.text_scale = 1.0  # fitting magnifies up to this much more (presentation mode)  # Tab chooses neurons, C connects
         # A fit asked for before the view has its final size (a design opened at
         # start-up, a workspace switched) waits until its resizes settle.
         self._fit_pending = True

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
 
+from nnsim.app import present_plots
 from nnsim.app.learn.hub import LearnHub
 from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.widgets import DockPanel, button, column, message_box, note, scroll_column, set_box
@@ -93,7 +94,7 @@ class _Tile(pg.PlotWidget):
         if "title_text" not in self.__dict__:
             return  # still being built (pyqtgraph resizes on the way)
         font = QFont(self.font())
-        font.setPointSizeF(TITLE_PT)
+        font.setPointSizeF(TITLE_PT * present_plots.text_scale())
         metrics = QFontMetrics(font)
         room = self.width() - 38  # the title is centred over the plot, right of the axis
         name, formula = ACTIVATION_NAMES[self.kind], FORMULA[self.kind]
@@ -103,9 +104,10 @@ class _Tile(pg.PlotWidget):
             text = f"{name}:<br>{formula}"
         else:  # too narrow even for the formula: the name (the formula is in the tooltip)
             text = f"{name}<br>&nbsp;"
-        if text != self._lines:
-            self._lines = text
-            self.setTitle(text, size=f"{TITLE_PT}pt")
+        size = f"{TITLE_PT * present_plots.text_scale():.3g}pt"  # at the window's text size
+        if (text, size) != self._lines:
+            self._lines = (text, size)
+            self.setTitle(text, size=size)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

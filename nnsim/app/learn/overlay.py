@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene
 
+from nnsim.app.canvas import style as S
 from nnsim.design.model import Design, LayerKind
 
 Z_OVERLAY = 5000.0
@@ -67,7 +68,7 @@ class CalloutItem(QGraphicsItem):
         self.setAcceptHoverEvents(False)
         self.setZValue(Z_OVERLAY + (10 if style == "focus" else 0))
         self.font = QFont()
-        self.font.setPointSizeF(9.5 if style in ("focus", "back") else 8.5)
+        self.font.setPointSizeF((9.5 if style in ("focus", "back") else 8.5) * S.label_scale())
         self.bold = QFont(self.font)
         self.bold.setBold(True)
         self._rect = self._layout()

@@ -15,11 +15,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from nnsim.app import present_plots
 from nnsim.app.flow import FlowLayout
 from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.training.colors import NEGATIVE
 from nnsim.app.training.controller import TrainingController
-from nnsim.app.views.common import LogAxis, in_sight
+from nnsim.app.views.common import LogAxis, RoomyAxis, in_sight
 
 TRAIN_COLOR = (40, 40, 40)
 TEST_COLOR = NEGATIVE
@@ -130,8 +131,9 @@ class CostPlot(QWidget):
         self.graphics.setBackground("w")
         self.pictures = PictureMenu(self.graphics, "Cost")  # right click: copy, save, print
         # Side by side: the dock is usually wide and short.
-        self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
-        self.acc_plot = self.graphics.addPlot(row=0, col=1)
+        self.loss_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left"),
+                                                                       "bottom": RoomyAxis("bottom")})
+        self.acc_plot = self.graphics.addPlot(row=0, col=1, axisItems={"bottom": RoomyAxis("bottom")})
         self.graphics.ci.layout.setColumnStretchFactor(0, 3)
         self.graphics.ci.layout.setColumnStretchFactor(1, 2)
         self.acc_plot.setXLink(self.loss_plot)
@@ -364,6 +366,7 @@ class CostPlot(QWidget):
         if classification and not shown:
             self.graphics.addItem(self.acc_plot, row=0, col=1)
             self.graphics.ci.layout.setColumnStretchFactor(1, 2)
+            present_plots.follow_text(self.acc_plot)  # out of the scene when the text size was set
         elif not classification and shown:
             self.graphics.removeItem(self.acc_plot)
         self.acc_plot.setVisible(classification)

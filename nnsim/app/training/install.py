@@ -79,9 +79,9 @@ class TrainingUI(QObject):
 
     # -- window parts ---------------------------------------------------------------------
     def _dock(self, widget: QWidget, area, title: str, name: str, visible: bool = True,
-              tab_with: str | None = None, size: int | None = None) -> QDockWidget:
+              tab_with: str | None = None, size: int | None = None, scroll: bool = False) -> QDockWidget:
         # The window places it (and remembers where the user put it).
-        dock = self.window.add_dock(widget, area, title, name, visible, tab_with=tab_with, size=size)
+        dock = self.window.add_dock(widget, area, title, name, visible, tab_with=tab_with, size=size, scroll=scroll)
         self.docks[name] = dock
         dock.visibilityChanged.connect(self._dock_visibility)
         return dock
@@ -120,11 +120,11 @@ class TrainingUI(QObject):
         self._dock(self.neurons, Area.RightDockWidgetArea, "Neurons", "training_neurons_dock",
                    tab_with="training_output_dock")
         self._dock(self.confusion, Area.RightDockWidgetArea, "Confusion", "training_confusion_dock", visible=False,
-                   tab_with="training_output_dock")
+                   tab_with="training_output_dock", scroll=True)  # a window short of room scrolls the table
         self._dock(self.sample, Area.RightDockWidgetArea, "Sample", "training_sample_dock", visible=False,
-                   tab_with="training_output_dock")
+                   tab_with="training_output_dock", scroll=True)
         self._dock(self.gan, Area.RightDockWidgetArea, "GAN", "training_gan_dock", visible=False,
-                   tab_with="training_output_dock")
+                   tab_with="training_output_dock", scroll=True)
         cost = self._dock(self.cost, Area.BottomDockWidgetArea, "Cost", "training_cost_dock", size=270)
         self._dock(self.histograms, Area.BottomDockWidgetArea, "Activation histograms", "training_histograms_dock",
                    tab_with="training_cost_dock")

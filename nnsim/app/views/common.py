@@ -55,28 +55,40 @@ class HeavyView(QWidget):
         self.refresh()
 
 
-class LogAxis(pg.AxisItem):
-    """A logarithmic axis labelled at 1, 2 and 5 times a power of ten, or at
-    fewer of them when the axis is short: pyqtgraph labels 1 to 9 in every
-    decade, which pile up on one another in a short plot."""
+class RoomyAxis(pg.AxisItem):
+    """An axis with no more labels than its text leaves room for:
+    pyqtgraph's count grows with the log of the length only, so large text
+    (a text size, presentation mode) in a short or narrow plot piled up."""
 
-    STEPS = ((1, 2, 5), (1, 3), (1,))
-
-    def _room(self) -> float:
-        return 1.6 * QFontMetrics(self.style.get("tickFont") or self.font()).height()  # px between labels
+    def _room(self, span_end: float = 0.0) -> float:
+        """Pixels between labels: a line and a half of text down a vertical
+        axis; across a horizontal one the widest number's width and one more
+        line (``span_end``: the larger end of the range)."""
+        fm = QFontMetrics(self.style.get("tickFont") or self.font())
+        if self.orientation in ("left", "right"):
+            return 1.6 * fm.height()
+        digits = len(f"{abs(span_end):.0f}") + (1 if span_end < 0 else 0)
+        return fm.horizontalAdvance("0" * max(digits, 2)) + fm.height()
 
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 - pyqtgraph's names
-        """On a linear scale too, no more labels than the text's height leaves
-        room for (pyqtgraph's count grows with the log of the length only, so
-        large text in a short plot piled up)."""
         span = maxVal - minVal
         if self.logMode or not (math.isfinite(span) and span > 0) or size <= 0:
             return super().tickSpacing(minVal, maxVal, size)
-        labels = max(2.0, size / self._room())
+        end = maxVal if abs(maxVal) >= abs(minVal) else minVal
+        labels = max(2.0, size / self._room(end))
         raw = span / labels
         power = 10 ** math.floor(math.log10(raw))
         major = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
         return [(major, 0), (major / 2 if str(major / power)[0] == "5" else major / 5, 0)]
+
+
+class LogAxis(RoomyAxis):
+    """A logarithmic axis labelled at 1, 2 and 5 times a power of ten, or at
+    fewer of them when the axis is short: pyqtgraph labels 1 to 9 in every
+    decade, which pile up on one another in a short plot. On a linear scale,
+    as many labels as the text leaves room for."""
+
+    STEPS = ((1, 2, 5), (1, 3), (1,))
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 - pyqtgraph's names
         if not (math.isfinite(minVal) and math.isfinite(maxVal)) or maxVal <= minVal or size <= 0:

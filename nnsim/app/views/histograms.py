@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
+from nnsim.app import present_plots
 from nnsim.app.colors import POSITIVE
 from nnsim.app.picture_menu import PictureMenu
 from nnsim.app.responsive import Settled
@@ -84,6 +85,7 @@ class ActivationHistograms(HeavyView):
             plot.addItem(bars)
             self.plots.append(plot)
             self.bars.append(bars)
+        present_plots.follow_text(self.graphics)
         self.refresh()
 
     @Slot()
@@ -116,9 +118,10 @@ class ActivationHistograms(HeavyView):
                 plot.setXRange(*x, padding=0.02)
             if before.get("top") != top:
                 plot.setYRange(0, top, padding=0)
-            if before.get("title") != title:
-                plot.setTitle(title, size="9pt")
-            shown[k] = {"bad": bad, "x": x, "top": top, "title": title}
+            size = f"{9 * present_plots.text_scale():.3g}pt"  # at the window's text size
+            if before.get("title") != (title, size):
+                plot.setTitle(title, size=size)
+            shown[k] = {"bad": bad, "x": x, "top": top, "title": (title, size)}
         return True
 
 

@@ -70,6 +70,7 @@ def test_scrolling_lays_the_callouts_out_again(learn_window, qtbot):
     mode.show("step_through")
     panel = mode.step_through
     panel.choose_sample(2)
+    qtbot.wait(100)  # the dock has its place and the canvas its size (the workspace's sizes come after a turn)
     backward = [i for i, f in enumerate(panel.walk.frames) if f.phase == BACKWARD_PHASE]
     panel.go(backward[-1])
     assert not _outside(panel, view)

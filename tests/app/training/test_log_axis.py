@@ -26,3 +26,21 @@ def test_labels_have_room(qapp):
     for size in (40, 80, 120, 200, 400, 800):  # never closer than that
         values = [math.log10(v) for v in _labels(axis, 0.01, 10, size)]
         assert min((b - a) * size / 3 for a, b in zip(values, values[1:])) >= line - 1e-9
+
+
+def test_a_horizontal_axis_leaves_its_numbers_room_at_a_large_text_size(qapp):
+    """The epochs under a narrow accuracy plot, in presentation's text: 20, 40,
+    60 and 80 ran into one another ("2040608")."""
+    from PySide6.QtGui import QFont
+
+    from nnsim.app.views.common import RoomyAxis
+
+    axis = RoomyAxis("bottom")
+    font = QFont(axis.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    axis.setTickFont(font)
+    width = QFontMetrics(font).horizontalAdvance("100")
+    for size in (90, 120, 160, 250, 400):  # the plot's width in pixels, epochs 0 to 100
+        major = sorted(axis.tickValues(0.0, 100.0, size)[0][1])
+        assert len(major) >= 2
+        assert min((b - a) * size / 100 for a, b in zip(major, major[1:])) > width, (size, major)

@@ -5,7 +5,9 @@ Starts the window as ``nnsim`` does on a 1366x768 screen, opens the Iris
 example, goes to the workspace named on the command line and waits for the
 layout to settle. Prints, as JSON on the last line, the device pixel ratio,
 the canvas's zoom, the size of its viewport (logical pixels) and how much of
-that viewport the network fills."""
+that viewport the network fills; the window's size and its screen's, whether
+the workspace has its arrangement for a window short of room, the width of
+the step-through's dock and whether its Next button is in view whole."""
 
 from __future__ import annotations
 
@@ -30,7 +32,14 @@ def main(workspace: str) -> None:
         view = window.canvas
         shown = view.mapToScene(view.viewport().rect()).boundingRect()
         content = window.scene.content_rect()
+        step_next = window.learn_mode.step_through.next_button
+        seen_next = step_next.visibleRegion().boundingRect()
         print(json.dumps({
+            "window": [window.width(), window.height()],
+            "screen": [window.screen().availableGeometry().width(), window.screen().availableGeometry().height()],
+            "compact": window.workspaces.compact,
+            "step_next_whole": step_next.isVisible() and seen_next == step_next.rect(),
+            "step_dock_width": window.dock("learn_step_dock").width(),
             "dpr": view.devicePixelRatioF(),
             "zoom": view.zoom,
             "viewport": [view.viewport().width(), view.viewport().height()],

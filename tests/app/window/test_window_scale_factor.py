@@ -46,3 +46,21 @@ def test_the_canvas_is_fitted_at_scale_factor_one_and_a_half(tmp_path, workspace
     # as large in screen pixels (it was 34% of its size at 1.0 in Train, 50% in
     # Learn with the side columns at their widths for a large window).
     assert scaled["zoom"] * scaled["dpr"] > 0.6 * plain["zoom"] * plain["dpr"], (plain, scaled)
+
+
+@pytest.mark.parametrize("workspace", ["train", "learn"])
+def test_train_and_learn_are_usable_at_scale_factor_one_and_a_half(tmp_path, workspace):
+    """At 1.5 a 1366x768 screen is 910x512 logical pixels: the docks crowded
+    the canvas into a strip and cut the step-through's buttons off. There,
+    Train puts the cost curves under the data's views, so the canvas keeps the
+    window's height, and Learn puts the lesson behind Training, so the learn
+    tools get the width; at 1.0 nothing changes."""
+    plain, scaled = _run(tmp_path, "1", workspace), _run(tmp_path, "1.5", workspace)
+    assert not plain["compact"] and scaled["compact"]
+    for run in (plain, scaled):
+        assert run["window"][0] <= run["screen"][0] and run["window"][1] <= run["screen"][1], run
+    if workspace == "train":
+        assert scaled["viewport"][1] > 0.6 * scaled["window"][1], scaled  # the canvas's height
+    else:
+        assert scaled["step_dock_width"] > 0.6 * scaled["window"][0], scaled  # the learn tools' room
+        assert scaled["step_next_whole"] and plain["step_next_whole"], (plain, scaled)
