@@ -118,6 +118,12 @@ class DocumentSync:
             self._keys_now = (compile_key(design), members_key(design))
         return self._keys_now
 
+    def known_keys(self, design: Design, keys: tuple) -> None:
+        """(compile_key, members_key) of the design as it is now, made
+        elsewhere (on the thread that read it)."""
+        self._keys_at = (self.document.revision, id(design))
+        self._keys_now = keys
+
     def structural(self, design: Design) -> bool:
         """Layers, neurons or connections came or went since the session was built."""
         return self._keys(design)[1] != self._members_key
