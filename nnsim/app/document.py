@@ -146,12 +146,13 @@ class Document(QObject):
         self.revision = 0
 
     # -- whole documents ---------------------------------------------------------
-    def replace(self, design: Design, path: Path | None = None) -> None:
-        """Show another design (New, Open, Revert): clears undo history."""
+    def replace(self, design: Design, path: Path | None = None, index: Index | None = None) -> None:
+        """Show another design (New, Open, Revert): clears undo history.
+        ``index``: the design's look-ups, made elsewhere (while it was read)."""
         self.undo_stack.clear()
         self.revision += 1
         self.design = design
-        self.index = Index(design)
+        self.index = index if index is not None and index.design is design else Index(design)
         self.path = Path(path) if path else None
         self.undo_stack.setClean()
         self.reset.emit()

@@ -162,7 +162,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
                     self._add_layer_item(layer.id)
             self._build_blocks()
             self._add_neuron_items([n.id for n in design.neurons])
-            self.table.add_connections((c.source, c.target, c.weight, c.frozen) for c in design.connections)
+            self.table.add_records(design.connections)
         finally:
             self._quiet -= 1
         self._dirty_pairs |= set(self.table.pairs)

@@ -151,3 +151,19 @@ def test_a_large_designs_parameter_map_and_keys_are_made_on_the_reading_thread(m
     assert c.session is not None and answers.errors == []
     # The keys made there tell an edit from a rebuild as the window's own would.
     assert not c.sync.structural(window.document.design)
+
+
+def test_a_large_designs_look_ups_are_made_on_the_reading_thread(make_window, large_file, monkeypatch):
+    from nnsim.design.edits import Index
+
+    window, answers = make_window()
+    built = []
+    real = Index._build
+    monkeypatch.setattr(Index, "_build", lambda self: built.append((self.design, threading.current_thread()))
+                        or real(self))
+    assert window.files.open(large_file)
+    design = window.document.design
+    mine = [thread for d, thread in built if d is design]
+    assert mine and all(thread is not threading.main_thread() for thread in mine)
+    assert window.document.index.neuron(design.neurons[0].id) is design.neurons[0]
+    assert [thread for d, thread in built if d is design] == mine  # the window asked and built nothing
