@@ -6,11 +6,10 @@ more, in which no other thread runs — the window that reads the file on a
 thread stops answering. ``loads_in_pieces`` parses the top-level object
 itself and its arrays in runs of elements, with the decoder ``json.loads``
 uses, a millisecond's worth per call, so other threads get their turns in
-between. The
-result is the one ``json.loads`` gives (the same scanner reads every value);
-for text it cannot take apart this way — anything that is not a well-formed
-object — it returns None and the caller parses the whole text as before,
-which also finds the error and says where it is.
+between. The result is the one ``json.loads`` gives; for text it cannot take
+apart this way — anything that is not a well-formed object — it returns
+None and the caller parses the whole text as before, which also finds the
+error and says where it is.
 """
 
 from __future__ import annotations
