@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox, QWidget
 from nnsim.app.document import Document
 from nnsim.app.picture_menu import ExportImageDialog, ask_printer
 from nnsim.app.pictures import KINDS, PictureOptions, copy_picture, print_picture, write_picture
-from nnsim.app.reading import Cancelled, read_design
+from nnsim.app.reading import Cancelled, read_design, thaw
 from nnsim.app.settings import RecentFiles, data_dir
 from nnsim.data.base import DataError
 from nnsim.data.csv_file import file_text
@@ -596,6 +596,7 @@ class FileManager(QObject):
         if not self.maybe_save():
             return False
         self.autosaver.shutdown()
+        thaw()  # what a large read set aside from the collector: what the window leaves in cycles is freed
         return True
 
     def recover_autosaves(self) -> bool:

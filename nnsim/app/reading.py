@@ -14,7 +14,7 @@ read would set off several of them: the window would stop answering for
 each. So the collector waits while a large file is read, and what the read
 made (the design, which has no reference cycles) is set aside from its
 walks afterwards (``gc.freeze``), so the collections that come later in the
-window do not walk it either.
+window do not walk it either. A closing window gives it back (``thaw``).
 """
 
 from __future__ import annotations
@@ -32,6 +32,12 @@ from nnsim.design.model import Design
 BACKGROUND_BYTES = 1_000_000  # files from this size are read on a thread
 SHOW_AFTER_MS = 250  # the dialog appears only for a read that takes longer
 POLL_MS = 20
+
+
+def thaw() -> None:
+    """Give back to the collector what reads set aside (the window closes:
+    whatever it leaves in reference cycles must be found and freed)."""
+    gc.unfreeze()
 
 
 class Cancelled(Exception):
