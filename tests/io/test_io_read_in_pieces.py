@@ -31,7 +31,8 @@ def parses(monkeypatch) -> list[int]:
     """The length of every text the decoder is given from now on."""
     seen: list[int] = []
     real = json.JSONDecoder.decode
-    monkeypatch.setattr(json.JSONDecoder, "decode", lambda self, s, *a, **k: seen.append(len(s)) or real(self, s, *a, **k))
+    monkeypatch.setattr(json.JSONDecoder, "decode",
+                        lambda self, s, *a, **k: seen.append(len(s)) or real(self, s, *a, **k))
     return seen
 
 

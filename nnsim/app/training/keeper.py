@@ -113,7 +113,8 @@ class SessionKeeper:
         if same_network and self.numbers is not None:
             number_map = self.numbers.renewed(design_now)
         else:
-            number_map = NumberMap(session, design_now, parameter_map if compiled is not None and reused is compiled else None)
+            from_reading = compiled is not None and reused is compiled  # made with that compilation
+            number_map = NumberMap(session, design_now, parameter_map if from_reading else None)
         if reused is not None:
             number_map.write(numbers)  # last: nothing after it can fail and leave the old session changed
         trainer = session.trainer
