@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from nnsim.design import blocks, recipes
-from nnsim.design.edits import Change, Index, Insert, Remove, SetField, apply_ops, inverse_ops, set_fields
+from nnsim.design.edits import Change, Index, Insert, Remove, SetField, SetNumbers, apply_ops, inverse_ops, set_fields
 from nnsim.design.model import Design, LayerKind
 from nnsim.design.recipes import EditError
 
@@ -96,6 +96,15 @@ def _empty_stack(stack: QUndoStack) -> None:
         stack.clear()
 
 
+def _numbers_only(op) -> bool:
+    """The operation sets numbers without changing any array's shape, or the
+    history or training state (a trained run, a Reset, their undo)."""
+    if isinstance(op, SetNumbers):
+        return all(op.old_arrays[k].shape == v.shape for k, v in op.new_arrays.items()) and \
+            op.old_weights.shape == op.new_weights.shape and op.old_biases.shape == op.new_biases.shape
+    return isinstance(op, SetField) and op.target == ("design", None) and op.field in ("history", "training_state")
+
+
 class Document(QObject):
     """A design being edited."""
 
@@ -144,14 +153,19 @@ class Document(QObject):
         # Counts the changes (each replace and each applied command), so views
         # can tell whether what they worked out from the design is still current.
         self.revision = 0
+        # Counts the changes that may change what the design compiles to:
+        # all but new numbers (of the same shapes) and a new history.
+        self.structure_revision = 0
 
     # -- whole documents ---------------------------------------------------------
-    def replace(self, design: Design, path: Path | None = None) -> None:
-        """Show another design (New, Open, Revert): clears undo history."""
+    def replace(self, design: Design, path: Path | None = None, index: Index | None = None) -> None:
+        """Show another design (New, Open, Revert): clears undo history.
+        ``index``: the design's look-ups, made elsewhere (while it was read)."""
         self.undo_stack.clear()
         self.revision += 1
+        self.structure_revision += 1
         self.design = design
-        self.index = Index(design)
+        self.index = index if index is not None and index.design is design else Index(design)
         self.path = Path(path) if path else None
         self.undo_stack.setClean()
         self.reset.emit()
@@ -191,6 +205,8 @@ class Document(QObject):
 
     def _apply(self, ops: list) -> None:
         self.revision += 1
+        if not all(_numbers_only(op) for op in ops):
+            self.structure_revision += 1
         change: Change = apply_ops(self.design, ops, self.index)
         self._emit(change)
 

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox, QWidget
 from nnsim.app.document import Document
 from nnsim.app.picture_menu import ExportImageDialog, ask_printer
 from nnsim.app.pictures import KINDS, PictureOptions, copy_picture, print_picture, write_picture
-from nnsim.app.reading import Cancelled, read_design
+from nnsim.app.reading import Cancelled, read_design, thaw
 from nnsim.app.settings import RecentFiles, data_dir
 from nnsim.data.base import DataError
 from nnsim.data.csv_file import file_text
-from nnsim.design.edits import set_fields
+from nnsim.design.edits import Index, set_fields
 from nnsim.design.model import Design
 from nnsim.design.validate import DesignError
 from nnsim.exchange import ExportError, export
@@ -225,6 +225,7 @@ class FileManager(QObject):
         # compiles the design there): a callable taking the design, or None.
         self.after_read = None
         self._include_state = True  # False while saving without the training state
+        self._index: Index | None = None  # look-ups of the design last read on a thread
 
     # -- questions (tests replace these) ---------------------------------------------
     def ask_unsaved(self) -> str:
@@ -315,13 +316,28 @@ class FileManager(QObject):
         dialog that can cancel); None when it cannot be read or the user
         cancelled."""
         try:
-            return read_design(path, load, self.window, then=self.after_read)
+            return read_design(path, load, self.window, then=self._after_read)
         except FormatError as e:
             self.show_error(f"Could not open {Path(path).name}", one_line(e))
             return None
         except Cancelled:
             self.message.emit(f"Did not open {Path(path).name}: cancelled")
             return None
+
+    def _after_read(self, design: Design) -> None:
+        """On the thread that read a large file: the design's look-ups by id
+        (a pass over every connection), then ``after_read``."""
+        index = Index(design)
+        index.connection((0, 0))  # built on first use
+        design.layer_sizes()
+        self._index = index
+        if self.after_read is not None:
+            self.after_read(design)
+
+    def _replace(self, design: Design, path: Path | None) -> None:
+        """Show the design just read, with its look-ups if they were made on the reading thread."""
+        index, self._index = self._index, None
+        self.document.replace(design, path, index=index)
 
     def maybe_save(self) -> bool:
         """True when it is fine to replace or close the design."""
@@ -359,7 +375,7 @@ class FileManager(QObject):
             return False
         if not self.maybe_save():
             return False
-        self.document.replace(design, Path(path).resolve())
+        self._replace(design, Path(path).resolve())
         self._remember(path)
         self.message.emit(f"Opened {Path(path).name}")
         return True
@@ -370,7 +386,7 @@ class FileManager(QObject):
         if design is None or not self.maybe_save():
             return False
         self.suggested_name = Path(path).name
-        self.document.replace(design, None)
+        self._replace(design, None)
         self.message.emit(f"Opened the example “{design.name}” as an untitled copy")
         return True
 
@@ -381,7 +397,7 @@ class FileManager(QObject):
         if design is None or not self.maybe_save():
             return False
         self.suggested_name = Path(path).stem + ".nnsim"
-        self.document.replace(design, None)
+        self._replace(design, None)
         self._remember(path)
         self.message.emit(f"Opened the ONNX model {Path(path).name} as an untitled design")
         return True
@@ -500,7 +516,7 @@ class FileManager(QObject):
         design = self._load(path)
         if design is None:
             return False
-        self.document.replace(design, path)
+        self._replace(design, path)
         self.message.emit(f"Reverted to the saved {path.name}")
         return True
 
@@ -580,6 +596,7 @@ class FileManager(QObject):
         if not self.maybe_save():
             return False
         self.autosaver.shutdown()
+        thaw()  # what a large read set aside from the collector: what the window leaves in cycles is freed
         return True
 
     def recover_autosaves(self) -> bool:

@@ -6,10 +6,20 @@ window keeps drawing and answering; after a moment a dialog says what is
 being read and offers Cancel. A cancelled read leaves everything as it was
 (the thread finishes on its own and its result is dropped). Small files are
 read at once, as before.
+
+Reading builds about a million small objects. Python's garbage collector
+walks every object it tracks in each full collection, holding the
+interpreter for a quarter of a second or more at this size, and such a
+read would set off several of them: the window would stop answering for
+each. So the collector waits while a large file is read, and what the read
+made (the design, which has no reference cycles) is set aside from its
+walks afterwards (``gc.freeze``), so the collections that come later in the
+window do not walk it either. A closing window gives it back (``thaw``).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from pathlib import Path
@@ -22,6 +32,12 @@ from nnsim.design.model import Design
 BACKGROUND_BYTES = 1_000_000  # files from this size are read on a thread
 SHOW_AFTER_MS = 250  # the dialog appears only for a read that takes longer
 POLL_MS = 20
+
+
+def thaw() -> None:
+    """Give back to the collector what reads set aside (the window closes:
+    whatever it leaves in reference cycles must be found and freed)."""
+    gc.unfreeze()
 
 
 class Cancelled(Exception):
@@ -69,6 +85,8 @@ def read_design(path: str | os.PathLike, load, parent: QWidget | None = None, th
     show.setSingleShot(True)
     show.setInterval(SHOW_AFTER_MS)
     show.timeout.connect(dialog.show)
+    collecting = gc.isenabled()
+    gc.disable()
     thread.start()
     poll.start()
     show.start()
@@ -79,6 +97,10 @@ def read_design(path: str | os.PathLike, load, parent: QWidget | None = None, th
         show.stop()
         dialog.hide()
         dialog.deleteLater()
+        if not thread.is_alive():
+            gc.freeze()  # what the read made, set aside from later collections
+        if collecting:
+            gc.enable()
     if cancelled:
         raise Cancelled
     if "error" in result:

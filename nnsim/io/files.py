@@ -13,9 +13,13 @@ from pathlib import Path
 from nnsim.design.model import Design
 from nnsim.design.validate import DesignError
 from nnsim.io.format import FormatError, design_from_dict, design_to_dict
+from nnsim.io.pieces import loads_in_pieces
 
 # A design file larger than this is refused before it is parsed.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+# A text this long is parsed in pieces (``nnsim.io.pieces``), so a thread
+# reading it lets the others run.
+PIECES_FROM = 1_000_000
 
 # A temporary file left by a save is stale when the process that wrote it has
 # ended, or (where that cannot be told) when it is older than this.
@@ -72,7 +76,10 @@ def loads(text: str, source: str = "<text>") -> Design:
         return constants[-1]
 
     try:
-        data = json.loads(text, parse_constant=constant)
+        data = loads_in_pieces(text, constant) if len(text) >= PIECES_FROM else None
+        if data is None:
+            constants.clear()  # from a try in pieces that gave up
+            data = json.loads(text, parse_constant=constant)
     except json.JSONDecodeError as e:
         if _truncated(text, e):
             raise FormatError(f"{source}: the file ends unexpectedly at line {e.lineno} (is it truncated?)") from None

@@ -11,6 +11,8 @@ A connection key is ``source << 32 | target`` (ids are below 2**31).
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import numpy as np
 
 from nnsim.app.canvas.style import buckets_of
@@ -221,8 +223,28 @@ class ConnectionTable:
         if not items:
             return set()
         table = np.array(items, dtype=np.float64).reshape(len(items), 4)  # ids are exact in float64 (below 2**53)
-        s, t = table[:, 0].astype(np.int64), table[:, 1].astype(np.int64)
-        w, f = table[:, 2].copy(), table[:, 3] != 0
+        return self.add_connection_columns(table[:, 0].astype(np.int64), table[:, 1].astype(np.int64),
+                                           table[:, 2].copy(), table[:, 3] != 0)
+
+    def add_records(self, records: list) -> set[PairKey]:
+        """``add_connections`` of a design's ``Connection`` records, read a
+        field at a time (a list of 180,000 tuples made into one array took
+        most of the time of drawing a large design)."""
+        n = len(records)
+        if not n:
+            return set()
+
+        def column(name, dtype):
+            return np.fromiter(map(attrgetter(name), records), dtype=dtype, count=n)
+
+        return self.add_connection_columns(column("source", np.int64), column("target", np.int64),
+                                           column("weight", np.float64), column("frozen", bool))
+
+    def add_connection_columns(self, s: np.ndarray, t: np.ndarray, w: np.ndarray, f: np.ndarray) -> set[PairKey]:
+        """``add_connections`` of sources, targets, weights and frozen flags
+        given as arrays."""
+        if not len(s):
+            return set()
         ids = np.array(list(self.row_of), dtype=np.int64)
         order = np.argsort(ids)
         ids = ids[order]

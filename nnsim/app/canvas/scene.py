@@ -17,6 +17,8 @@ change only what is drawn.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QImage, QPixmapCache
@@ -162,7 +164,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
                     self._add_layer_item(layer.id)
             self._build_blocks()
             self._add_neuron_items([n.id for n in design.neurons])
-            self.table.add_connections((c.source, c.target, c.weight, c.frozen) for c in design.connections)
+            self.table.add_records(design.connections)
         finally:
             self._quiet -= 1
         self._dirty_pairs |= set(self.table.pairs)
@@ -365,7 +367,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
     def _on_numbers_changed(self) -> None:
         design = self.design
         if self._ensure_order():
-            weights = np.fromiter((c.weight for c in design.connections), np.float64, len(design.connections))
+            weights = np.fromiter(map(attrgetter("weight"), design.connections), np.float64, len(design.connections))
             for key, data in self.table.pairs.items():
                 data.set_values(slice(None), weights[data.design_idx], data.frozen)
                 self._dirty_pairs.add(key)
@@ -391,8 +393,8 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
             return True
         conns = self.design.connections
         keys = encode(
-            np.fromiter((c.source for c in conns), np.int64, len(conns)),
-            np.fromiter((c.target for c in conns), np.int64, len(conns)),
+            np.fromiter(map(attrgetter("source"), conns), np.int64, len(conns)),
+            np.fromiter(map(attrgetter("target"), conns), np.int64, len(conns)),
         )
         return self.table.ensure_design_order(keys)
 

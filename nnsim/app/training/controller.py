@@ -349,9 +349,13 @@ class TrainingController(QObject):
         numbers = self.sync.numbers_for(design, now, carry)
         had_error = bool(keeper.error)
         same = not had_error and self.sync.design is design and self.sync.same_network(design, keeper.session)
+        ready = None if same else prepared.take(design)
+        if ready is not None:
+            self.sync.known_keys(design, ready.keys)
         try:
             keeper.build(design, numbers, carry, self.base_dir(), same_network=same,
-                         compiled=None if same else prepared.take(design))
+                         compiled=None if ready is None else ready.compiled,
+                         parameter_map=None if ready is None else ready.parameter_map)
         except (DesignError, DataError, EditError, ValueError) as e:
             self._cannot_train(design, now, e, keep_progress, carry)
             return

@@ -20,7 +20,7 @@ from nnsim.app.training.snapshot import Heavy, Measure, Snapshot
 from nnsim.design.gan import is_gan
 from nnsim.design.compile import Compiled
 from nnsim.design.model import ArrayValue, Design, HistoryRecord
-from nnsim.design.parameters import is_link_key
+from nnsim.design.parameters import ParameterMap, is_link_key
 from nnsim.session import Session
 
 
@@ -90,7 +90,8 @@ class SessionKeeper:
 
     # -- building -------------------------------------------------------------------------
     def build(self, design: Design, numbers: Numbers, progress: Progress | None, base_dir,
-              same_network: bool = False, compiled: Compiled | None = None) -> None:
+              same_network: bool = False, compiled: Compiled | None = None,
+              parameter_map: ParameterMap | None = None) -> None:
         """A new session of ``design`` starting from ``numbers``, with the
         progress carried (raises DesignError, DataError, EditError or
         ValueError, changing nothing, when the design cannot be trained).
@@ -99,7 +100,8 @@ class SessionKeeper:
         the new numbers written in, not checked and compiled again (an undo
         of training on a large design otherwise compiles 180,000 connections).
         ``compiled``: a compilation of this design made elsewhere (on the
-        thread that read it), used the same way."""
+        thread that read it), used the same way, and ``parameter_map`` the
+        design's map made there too."""
         pending = list(progress.pending) if progress is not None else []
         counters = progress.counters if progress is not None else None
         history = list(design.history) + pending
@@ -111,7 +113,8 @@ class SessionKeeper:
         if same_network and self.numbers is not None:
             number_map = self.numbers.renewed(design_now)
         else:
-            number_map = NumberMap(session, design_now)
+            from_reading = compiled is not None and reused is compiled  # made with that compilation
+            number_map = NumberMap(session, design_now, parameter_map if from_reading else None)
         if reused is not None:
             number_map.write(numbers)  # last: nothing after it can fail and leave the old session changed
         trainer = session.trainer

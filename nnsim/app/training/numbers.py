@@ -43,9 +43,11 @@ class NumberMap:
     """A session's numbers in design order: read from and written into the
     network's named arrays through the design's ``ParameterMap``."""
 
-    def __init__(self, session: Session, design: Design):
+    def __init__(self, session: Session, design: Design, parameter_map: ParameterMap | None = None):
+        """``parameter_map``: the design's map made elsewhere (it depends only
+        on the records there are, not on their numbers)."""
         self.params = session.network.parameters
-        self.map = ParameterMap(design)
+        self.map = ParameterMap(design) if parameter_map is None else parameter_map
         self.keys = self.map.keys
         if self.map.positions(self.params.layout) is None:
             raise ValueError("the compiled network does not hold the design's arrays")

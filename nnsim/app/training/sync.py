@@ -44,7 +44,7 @@ class DocumentSync:
         self.dirty = False  # the session holds numbers or history the Document lacks
         self._compile_key = None
         self._members_key = None
-        self._keys_at = None  # (document revision, design) the keys below were made for
+        self._keys_at = None  # (the Document's structure revision, design) the keys below were made for
         self._keys_now = (None, None)
         self._dataset = None
         self._path = None
@@ -111,12 +111,19 @@ class DocumentSync:
 
     def _keys(self, design: Design) -> tuple:
         """(compile_key, members_key) of the design as it is: made once per
-        change of the Document (each is a pass over every connection)."""
-        stamp = (self.document.revision, id(design))
+        change of the Document's structure (each is a pass over every
+        connection; new numbers or a new history change neither)."""
+        stamp = (self.document.structure_revision, id(design))
         if self._keys_at != stamp:
             self._keys_at = stamp
             self._keys_now = (compile_key(design), members_key(design))
         return self._keys_now
+
+    def known_keys(self, design: Design, keys: tuple) -> None:
+        """(compile_key, members_key) of the design as it is now, made
+        elsewhere (on the thread that read it)."""
+        self._keys_at = (self.document.structure_revision, id(design))
+        self._keys_now = keys
 
     def structural(self, design: Design) -> bool:
         """Layers, neurons or connections came or went since the session was built."""

@@ -33,3 +33,21 @@ def test_a_whole_design_sorted_into_pairs_as_one_at_a_time_would():
         assert data.src.tolist() == [table.row_of[s] for s, _, _, _ in items]
         assert data.dst.tolist() == [table.row_of[t] for _, t, _, _ in items]
     assert table.add_connections([]) == set() and table.add_connections([(0, 1, 0.5, False)]) == set()
+
+
+def test_a_designs_records_read_a_field_at_a_time_make_the_same_table():
+    from nnsim.design.model import Connection
+
+    rng = np.random.default_rng(5)
+    conns = [(int(s), int(t), float(rng.normal()), bool(rng.integers(2))) for s, t in rng.integers(0, 22, (300, 2))]
+    tables = [ConnectionTable(), ConnectionTable()]
+    for table in tables:
+        for nid in range(3, 20):
+            table.add_neuron(nid, nid % 3, float(nid), 0.0)
+    touched = tables[0].add_connections(conns), tables[1].add_records([Connection(*c) for c in conns])
+    assert touched[0] == touched[1] == set(tables[0].pairs) == set(tables[1].pairs)
+    for key, data in tables[0].pairs.items():
+        other = tables[1].pairs[key]
+        for field in ("keys", "weights", "frozen", "src", "dst"):
+            assert getattr(data, field).tolist() == getattr(other, field).tolist()
+    assert tables[1].add_records([]) == set()

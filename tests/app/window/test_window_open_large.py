@@ -107,3 +107,65 @@ def test_a_large_designs_first_session_is_compiled_on_the_reading_thread(make_wi
     fresh = compile_design(load(large_file)).network
     np.testing.assert_array_equal(c.session.network.predict(x), fresh.predict(x))
     assert prepared.take(window.document.design) is None  # used once
+
+
+def test_the_collector_waits_while_a_large_file_is_read_and_leaves_the_design_alone(make_window, large_file,
+                                                                                    monkeypatch):
+    import gc
+
+    window, answers = make_window()
+    collecting = []
+
+    def watched_load(path):
+        collecting.append(gc.isenabled())
+        return load(path)
+
+    monkeypatch.setattr(files_module, "load", watched_load)
+    assert window.files.open(large_file)
+    assert collecting == [False] and gc.isenabled()
+    watched = {id(o) for o in gc.get_objects()}  # the generations the collector walks
+    design = window.document.design
+    assert gc.is_tracked(design.connections[0]) and id(design.connections[0]) not in watched
+    assert id(design.neurons[0]) not in watched and id(design.connections) not in watched
+    window.close()  # what the window leaves in cycles must be found again
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_large_designs_parameter_map_and_keys_are_made_on_the_reading_thread(make_window, large_file, monkeypatch):
+    import nnsim.app.training.numbers as numbers
+    import nnsim.app.training.prepared as prepared
+    import nnsim.app.training.sync as sync
+
+    window, answers = make_window()
+    made = []
+
+    def counted(real):
+        return lambda d: made.append((real.__name__, threading.current_thread())) or real(d)
+
+    for module in (prepared, numbers):
+        monkeypatch.setattr(module, "ParameterMap", counted(module.ParameterMap))
+    for module in (prepared, sync):
+        monkeypatch.setattr(module, "compile_key", counted(module.compile_key))
+    assert window.files.open(large_file)
+    c = window.training.controller
+    assert sorted(name for name, _ in made) == ["ParameterMap", "compile_key"]
+    assert all(thread is not threading.main_thread() for _, thread in made)
+    assert c.session is not None and answers.errors == []
+    # The keys made there tell an edit from a rebuild as the window's own would.
+    assert not c.sync.structural(window.document.design)
+
+
+def test_a_large_designs_look_ups_are_made_on_the_reading_thread(make_window, large_file, monkeypatch):
+    from nnsim.design.edits import Index
+
+    window, answers = make_window()
+    built = []
+    real = Index._build
+    monkeypatch.setattr(Index, "_build", lambda self: built.append((self.design, threading.current_thread()))
+                        or real(self))
+    assert window.files.open(large_file)
+    design = window.document.design
+    mine = [thread for d, thread in built if d is design]
+    assert mine and all(thread is not threading.main_thread() for thread in mine)
+    assert window.document.index.neuron(design.neurons[0].id) is design.neurons[0]
+    assert [thread for d, thread in built if d is design] == mine  # the window asked and built nothing
