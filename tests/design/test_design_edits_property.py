@@ -236,3 +236,25 @@ def test_setting_all_numbers_carries_the_weights_of_links_and_undoes_them():
     assert all(a.arrays == b.arrays for a, b in zip(d.layers, before.layers))
     apply_ops(d, inverse_ops(ops))
     assert d == before
+
+
+def test_growing_the_layer_a_link_feeds_gives_the_link_weights_of_the_new_shape_and_undoes():
+    """As the window does it: a resize, then the links fitted to it. The
+    design compiles after the edit and is the same as before after undo."""
+    from nnsim.design import blocks
+    from nnsim.design.compile import compile_design
+
+    d = nnsim.example("adding-lstm")
+    before = copy.deepcopy(d)
+    link = next(k for k in d.links if k.weights is not None)
+    rng = np.random.default_rng(0)
+    ops = recipes.resize_layer(d, link.target, 3, rng)
+    ops += blocks.fit_after(d, ops, rng)
+    rows = link.weights.shape[0]
+    change = apply_ops(d, ops)
+    (grown,) = [k for k in d.links if (k.source, k.target) == (link.source, link.target)]
+    assert grown.weights.shape == (rows, 3)
+    assert (link.source, link.target) in change.changed["links"]
+    assert compile_design(d).network.n_outputs == 3
+    apply_ops(d, inverse_ops(ops))
+    assert d == before
