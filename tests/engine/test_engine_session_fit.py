@@ -1,0 +1,51 @@
+"""A session's refusals of a loss that does not fit the outputs, word for
+word, and a sequence data set's targets as trained on: padded steps of a
+stream do not count (NaN targets), the other steps count as given."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnsim.data import load_dataset
+from nnsim.data.sequence_tasks import figure_eight
+from nnsim.design.build import layered
+from nnsim.design.compile import compile_design
+from nnsim.design.model import Activation, DatasetSpec, Loss
+from nnsim.design.validate import DesignError
+from nnsim.engine.targets import TargetCoding
+from nnsim.session import coding_for, sequence_data
+
+
+@pytest.mark.parametrize("loss, output, message", [
+    (Loss.BINARY_CROSS_ENTROPY, Activation.TANH,
+     "binary cross-entropy needs sigmoid output neurons: change the loss or the output activation"),
+    (Loss.SOFTMAX_CROSS_ENTROPY, Activation.SIGMOID,
+     "softmax cross-entropy needs a softmax output layer: change the loss or the output activation"),
+])
+def test_a_loss_that_does_not_fit_the_outputs_is_refused_in_these_words(loss, output, message):
+    design = layered([2, 3, 2], output=output)
+    design.training.loss = loss
+    logic = load_dataset(DatasetSpec(source="logic", name="AND"))
+    with pytest.raises(DesignError) as info:
+        coding_for(logic, compile_design(design).network, design)
+    assert str(info.value) == message
+
+
+def test_the_padded_steps_of_a_stream_have_no_target_and_the_others_keep_theirs():
+    ds = figure_eight(train_cycles=1, test_cycles=1, chunk=5)  # 16 points in rows of 5: the last row padded
+    assert ds.mask_train is not None and not ds.mask_train.all()
+    data = sequence_data(ds, TargetCoding("regression", 2))
+    counted = ds.mask_train
+    assert np.isnan(data.y_train[~counted]).all()
+    np.testing.assert_array_equal(data.y_train[counted], ds.y_train[counted])
+    assert np.isnan(data.y_test[~ds.mask_test]).all() and np.isfinite(data.y_test[ds.mask_test]).all()
+    assert np.array_equal(data.x_train, ds.x_train) and data.coding.n_outputs == 2
+
+
+def test_a_stream_in_one_row_counts_every_step():
+    ds = figure_eight(train_cycles=2, test_cycles=1, chunk=None)
+    assert ds.mask_train is None
+    data = sequence_data(ds, TargetCoding("regression", 2))
+    np.testing.assert_array_equal(data.y_train, ds.y_train)
+    np.testing.assert_array_equal(data.y_test, ds.y_test)
