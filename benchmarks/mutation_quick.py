@@ -6,7 +6,7 @@ again. A mutant a fast test kills is recorded as killed in mutants/, as
 ``mutmut run`` would; the others stay "not run" for
 ``RESUME=1 benchmarks/mutation.sh FILE``, which runs every test on them.
 
-    python benchmarks/mutation_quick.py [--limit 0.5] [--survivors] FILE ...
+    python benchmarks/mutation_quick.py [--limit 0.5] [--survivors] [--functions x__train,xǁ_Progressǁ] FILE ...
 
 Needs a ``benchmarks/mutation.sh`` run first (for mutants/ and its test
 timings). ``--survivors`` runs the survivors again too (after adding tests:
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _arguments(argv: list[str]):
-    limit, survivors, files, extra = 0.5, False, [], []
+    limit, survivors, files, extra, only = 0.5, False, [], [], []
     it = iter(argv)
     target = files
     for arg in it:
@@ -35,11 +35,20 @@ def _arguments(argv: list[str]):
             limit = float(next(it))
         elif arg == "--survivors":
             survivors = True
+        elif arg == "--functions":
+            only = next(it).split(",")
         elif arg == "--tests":
             target = extra
         else:
             target.append(arg)
-    return limit, survivors, files, extra
+    return limit, survivors, files, extra, only
+
+
+def _of_function(name: str, function: str) -> bool:
+    """Whether mutant ``name`` is of ``function`` (mutmut's mangled name, e.g.
+    ``x__train``, ``xǁSessionǁtrain``; ``xǁSessionǁ`` for every method)."""
+    mangled = name.rsplit(".", 1)[-1].split("__mutmut_")[0]
+    return mangled == function or (function.endswith("ǁ") and mangled.startswith(function))
 
 
 def _run(name: str, tests: list[str], seconds: float) -> int | None:
@@ -67,13 +76,14 @@ def _run(name: str, tests: list[str], seconds: float) -> int | None:
 
 
 def main(argv: list[str]) -> int:
-    limit, survivors, files, extra = _arguments(argv)
+    limit, survivors, files, extra, only = _arguments(argv)
+    os.environ["MUTANT_UNDER_TEST"] = ""  # no mutant; and tests/conftest.py then lets pytest.main return
     os.chdir(ROOT / "mutants")
     sys.path.insert(0, str(ROOT / "mutants"))
     stats = json.loads(Path("mutmut-stats.json").read_text())
     tests_of, duration = stats["tests_by_mangled_function_name"], stats["duration_by_test"]
     import numpy  # noqa: F401 - imported once, before the forks
-    import pytest  # noqa: F401
+    import pytest
 
     import nnsim  # noqa: F401
 
@@ -83,6 +93,8 @@ def main(argv: list[str]) -> int:
         meta = json.loads(meta_path.read_text())
         codes = meta["exit_code_by_key"]
         names = [n for n, c in codes.items() if c is None or (survivors and c in (0, 33))]
+        if only:
+            names = [n for n in names if any(_of_function(n, f) for f in only)]
         plan = {}
         for name in names:
             fast = sorted(t for t in tests_of.get(name.split("__mutmut_")[0], ()) if duration.get(t, 99) <= limit)
@@ -91,6 +103,16 @@ def main(argv: list[str]) -> int:
         every = sorted({t for tests in plan.values() for t in tests})
         if not every:
             continue
+        # Import the test modules once, here: each fork then finds them imported.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        saved = os.dup(1), os.dup(2)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        try:
+            pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", *every])
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
         clean = _run("", every, 600)
         if clean != 0:
             print(f"{file}: the fast tests fail without a mutant (exit {clean}); nothing recorded")

@@ -41,6 +41,7 @@ def test_the_padded_steps_of_a_stream_have_no_target_and_the_others_keep_theirs(
     np.testing.assert_array_equal(data.y_train[counted], ds.y_train[counted])
     assert np.isnan(data.y_test[~ds.mask_test]).all() and np.isfinite(data.y_test[ds.mask_test]).all()
     assert np.array_equal(data.x_train, ds.x_train) and data.coding.n_outputs == 2
+    assert data.stream  # the rows are chunks of one stream: trained in order, the state carried along
 
 
 def test_a_stream_in_one_row_counts_every_step():
