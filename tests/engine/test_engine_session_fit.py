@@ -50,3 +50,26 @@ def test_a_stream_in_one_row_counts_every_step():
     data = sequence_data(ds, TargetCoding("regression", 2))
     np.testing.assert_array_equal(data.y_train, ds.y_train)
     np.testing.assert_array_equal(data.y_test, ds.y_test)
+
+
+def test_a_saved_memory_is_not_taken_by_a_layer_resized_since():
+    """The same arrays by name, of other shapes (a neuron added after
+    training): the optimizer's memory is left and training goes on afresh."""
+    import nnsim
+    from nnsim.design import recipes
+    from nnsim.design.edits import apply_ops
+    from nnsim.design.model import Optimizer
+    from nnsim.session import Session, restorable
+
+    d = nnsim.example("xor-mlp")
+    d.training.optimizer = Optimizer.ADAM
+    nnsim.train(d, epochs=2, seed=0)
+    hidden = next(layer for layer in d.layers if layer.kind.value == "hidden")
+    before = compile_design(d).network.layout
+    assert restorable(d, compile_design(d).network) is not None
+    apply_ops(d, recipes.resize_layer(d, hidden.id, len(d.neurons_of(hidden.id)) + 1, np.random.default_rng(0)))
+    net = compile_design(d).network
+    assert set(net.layout.names) == set(before.names) and net.layout.shapes != before.shapes
+    assert restorable(d, net) is None
+    summary = Session(d).train(1)
+    assert summary.epochs == 1 and np.isfinite(summary.train_loss)
