@@ -1,0 +1,33 @@
+"""A save killed just before its rename, in a forked copy of this process
+(so the code under test is the code this process runs): the temporary it
+leaves is named for the file and the process, and the next save clears it."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from nnsim.design.build import layered
+from nnsim.io import files, load, save
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks a copy of the process that dies half-way")
+def test_a_killed_save_leaves_a_temporary_named_for_it_which_the_next_save_clears(tmp_path):
+    target = tmp_path / "net.nnsim"
+    pid = os.fork()
+    if pid == 0:  # the child: dies where the rename would be
+        try:
+            files.os.replace = lambda a, b: os._exit(9)
+            files.save(layered([2, 1]), target)
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 9
+    (left,) = [p.name for p in tmp_path.iterdir()]
+    assert re.fullmatch(rf"\.net\.nnsim\.{pid}\.[a-z0-9_]{{8}}\.tmp", left)
+    assert (tmp_path / left).read_text(encoding="utf-8") == files.dumps(layered([2, 1]))
+    save(layered([2, 2, 1]), target)
+    assert [p.name for p in tmp_path.iterdir()] == ["net.nnsim"]
+    assert len(load(target).layers) == 3
