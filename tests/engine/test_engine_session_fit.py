@@ -73,3 +73,29 @@ def test_a_saved_memory_is_not_taken_by_a_layer_resized_since():
     assert restorable(d, net) is None
     summary = Session(d).train(1)
     assert summary.epochs == 1 and np.isfinite(summary.train_loss)
+
+
+def test_a_gan_setting_changed_in_code_out_of_its_range_is_refused():
+    import nnsim
+    from nnsim.session import Session
+
+    d = nnsim.example("gan-line")
+    d.gan.real_label = 2.0
+    with pytest.raises(DesignError) as info:
+        Session(d)
+    assert str(info.value) == ("gan.real_label: 2 is outside (0.5, 1] (the target for real samples: 1, "
+                               "or a little less to smooth)")
+
+
+def test_a_session_trains_on_the_data_set_it_is_given():
+    """The window hands its own copy of the data to the session; the design's
+    data set is not loaded again."""
+    from nnsim.data import Dataset
+    from nnsim.session import Session
+
+    d = layered([2, 3, 1], output=Activation.SIGMOID)
+    x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.5, 0.5]])
+    given = Dataset("five", "classification", x[:4], np.array([0, 1, 1, 1]), x[4:], np.array([1]),
+                    target_names=["no", "yes"])
+    s = Session(d, dataset=given)
+    assert np.array_equal(s.data.x_train, x[:4]) and np.array_equal(s.data.labels_test, [1])
