@@ -99,3 +99,37 @@ def test_a_session_trains_on_the_data_set_it_is_given():
                     target_names=["no", "yes"])
     s = Session(d, dataset=given)
     assert np.array_equal(s.data.x_train, x[:4]) and np.array_equal(s.data.labels_test, [1])
+
+
+@pytest.mark.parametrize("example", ["xor-mlp", "gan-line"])
+def test_a_session_in_single_precision_trains_in_single_precision(example):
+    import nnsim
+    from nnsim.session import Session
+
+    s = Session(nnsim.example(example), dtype=np.float32)
+    assert s.network.dtype == np.float32
+
+
+def test_a_session_trains_the_compilation_it_is_given():
+    """The window compiles once and writes the numbers it shows into that
+    compilation; the session trains those very numbers."""
+    import nnsim
+    from nnsim.session import Session
+
+    d = nnsim.example("xor-mlp")
+    compiled = compile_design(d)
+    s = Session(d, compiled=compiled)
+    assert s.network is compiled.network
+
+
+def test_a_design_with_a_loop_refuses_separate_samples_naming_the_data_set():
+    from nnsim.design import build
+    from nnsim.session import Session
+
+    d = layered([2, 3, 1], output=Activation.SIGMOID)
+    hidden = d.layers[1].id
+    build.connect_all(d, hidden, hidden, delay=1)
+    with pytest.raises(DesignError) as info:
+        Session(d)
+    assert str(info.value) == ("the design has a loop or a recurrent layer, which reads sequences; the data set "
+                               "'XOR' holds separate samples: choose sequence data")
