@@ -31,3 +31,12 @@ def test_a_killed_save_leaves_a_temporary_named_for_it_which_the_next_save_clear
     save(layered([2, 2, 1]), target)
     assert [p.name for p in tmp_path.iterdir()] == ["net.nnsim"]
     assert len(load(target).layers) == 3
+
+
+def test_a_new_file_gets_the_permissions_the_umask_leaves(tmp_path):
+    old = os.umask(0o022)
+    try:
+        save(layered([2, 1]), tmp_path / "new.nnsim")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.nnsim").stat().st_mode & 0o777 == 0o644
