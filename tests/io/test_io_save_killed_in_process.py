@@ -40,3 +40,16 @@ def test_a_new_file_gets_the_permissions_the_umask_leaves(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "new.nnsim").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_temporary_a_day_old_goes_even_if_its_process_runs_and_a_link_never_goes(tmp_path):
+    day_old = tmp_path / f".net.nnsim.{os.getppid()}.abcd1234.tmp"  # a running process's, 24.5 hours old
+    old_file = tmp_path / "kept.txt"
+    link = tmp_path / ".net.nnsim.linklink.tmp"
+    for p in (day_old, old_file):
+        p.write_text("half a design")
+        t = os.path.getmtime(p) - 24.5 * files.STALE_SECONDS
+        os.utime(p, (t, t))
+    link.symlink_to(old_file)
+    save(layered([2, 1]), tmp_path / "net.nnsim")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".net.nnsim.linklink.tmp", "kept.txt", "net.nnsim"]
