@@ -53,3 +53,17 @@ def test_a_temporary_a_day_old_goes_even_if_its_process_runs_and_a_link_never_go
     link.symlink_to(old_file)
     save(layered([2, 1]), tmp_path / "net.nnsim")
     assert sorted(p.name for p in tmp_path.iterdir()) == [".net.nnsim.linklink.tmp", "kept.txt", "net.nnsim"]
+
+
+def test_a_save_keeps_the_optimizer_s_memory_unless_told_not_to(tmp_path):
+    import nnsim
+    from nnsim.design.model import Optimizer
+
+    d = nnsim.example("xor-mlp")
+    d.training.optimizer = Optimizer.ADAM
+    nnsim.train(d, epochs=2, seed=0)
+    assert d.training_state is not None
+    save(d, tmp_path / "kept.nnsim")
+    save(d, tmp_path / "afresh.nnsim", include_state=False)
+    assert load(tmp_path / "kept.nnsim").training_state == d.training_state
+    assert load(tmp_path / "afresh.nnsim").training_state is None
