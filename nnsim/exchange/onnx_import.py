@@ -401,8 +401,8 @@ def load_onnx(path) -> Design:
     try:
         model = onnx.load(str(path))
     except OSError as e:
-        raise ExportError(f"{path}: cannot be read ({e.strerror or e})") from None
+        raise ExportError(f"cannot be read ({e.strerror or e})") from None  # nnsim.io.load names the file
     except Exception as e:  # a file that is not a model: onnx's parser says DecodeError
-        raise ExportError(f"{path.name}: not an ONNX model ({type(e).__name__})") from None
+        raise ExportError(f"not an ONNX model ({type(e).__name__})") from None
     design = from_onnx(model, path.stem)
     return design

@@ -65,6 +65,16 @@ def check_index(design, index) -> None:
 @settings(max_examples=25, deadline=None)
 @given(data=st.data(), start=st.sampled_from(["xor-mlp", "toy", None]))
 def test_an_edit_reports_what_it_touched_and_its_undo_the_same(data, start):
+    edit_and_check_reports(data, start)
+
+
+@settings(max_examples=15, deadline=None)
+@given(data=st.data(), start=st.sampled_from(["adding-lstm", "shapes-cnn"]))
+def test_an_edit_of_a_design_with_links_reports_the_links_it_touched(data, start):
+    edit_and_check_reports(data, start)
+
+
+def edit_and_check_reports(data, start) -> None:
     with patch.dict(layer_types.TYPES, {"toy": TOY}):
         design = start_design(start)
         index = Index(design)

@@ -19,6 +19,7 @@ from nnsim.design.build import layered
 from nnsim.design.edits import Index, SetNumbers, all_numbers, apply_ops, inverse_ops
 from nnsim.design.layer_types import LayerType, Option, options_of
 from nnsim.design.model import Activation, ArrayValue, Design, Layer, LayerKind
+from nnsim.design.parameters import link_key
 from nnsim.design.recipes import EditError
 
 KINDS = [LayerKind.INPUT, LayerKind.HIDDEN, LayerKind.OUTPUT]
@@ -107,6 +108,9 @@ def random_ops(d: Design, index: Index, data) -> list:
                 for name, a in layer.arrays.items():
                     if data.draw(st.booleans(), label=f"change {name}"):
                         arrays[(layer.id, name)] = rng.normal(size=a.shape)
+            for link in d.links:  # the weights between layers drawn as blocks
+                if link.weights is not None and data.draw(st.booleans(), label="change a link"):
+                    arrays[link_key(link.source, link.target)] = rng.normal(size=link.weights.shape)
         return recipes.set_numbers(d, rng.normal(size=len(conns)), rng.normal(size=len(neurons)), arrays)
     return []
 
@@ -114,6 +118,19 @@ def random_ops(d: Design, index: Index, data) -> list:
 @settings(max_examples=80, deadline=None)
 @given(data=st.data(), start=st.sampled_from(["xor-mlp", "circle", "iris", "toy", None]))
 def test_random_edits_apply_undo_and_redo_exactly(data, start):
+    edit_undo_and_redo(data, start)
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data(), start=st.sampled_from(["adding-lstm", "shapes-cnn"]))
+def test_random_edits_of_layers_drawn_as_blocks_and_their_links_undo_and_redo_exactly(data, start):
+    """Designs whose layers are joined by links (an LSTM's, a CNN's): the
+    links' weights are among the numbers set, and removing or pasting a
+    block takes its links along."""
+    edit_undo_and_redo(data, start)
+
+
+def edit_undo_and_redo(data, start) -> None:
     with patch.dict(layer_types.TYPES, {"toy": TOY}):
         design = start_design(start)
         index = Index(design)
@@ -131,7 +148,7 @@ def test_random_edits_apply_undo_and_redo_exactly(data, start):
             after = copy.deepcopy(design)
             apply_ops(design, inverse_ops(ops), index)  # each edit undoes and redoes on its own
             assert design == before
-            apply_ops(design, ops, index)
+            apply_ops(design, inverse_ops(inverse_ops(ops)), index)  # the undo of the undo is the edit
             assert design == after
             done.append(ops)
         final = copy.deepcopy(design)
@@ -199,3 +216,45 @@ def test_resizing_a_layer_without_neurons_is_refused_and_changes_nothing():
         with pytest.raises(EditError, match="takes its size from its settings"):
             recipes.resize_layer(d, toy.id, 2, np.random.default_rng(0))
         assert d == before
+
+
+def test_setting_all_numbers_carries_the_weights_of_links_and_undoes_them():
+    """After training a design with an LSTM, the weights on the link out of
+    it are stored, reported as changed numbers, and undone; the other
+    link (with no weights of its own) and the layers' arrays are left."""
+    d = nnsim.example("adding-lstm")
+    before = copy.deepcopy(d)
+    link = next(k for k in d.links if k.weights is not None)
+    new = np.arange(link.weights.values.size, dtype=np.float64).reshape(link.weights.shape)
+    ops = recipes.set_numbers(d, np.zeros(len(d.connections)), np.zeros(len(d.neurons)),
+                              {link_key(link.source, link.target): new})
+    change = apply_ops(d, ops)
+    assert change.numbers and not change.structural
+    np.testing.assert_array_equal(all_numbers(d).arrays[link_key(link.source, link.target)], new)
+    assert [k.weights for k in d.links if k is not link] == [k.weights for k in before.links
+                                                                if (k.source, k.target) != (link.source, link.target)]
+    assert all(a.arrays == b.arrays for a, b in zip(d.layers, before.layers))
+    apply_ops(d, inverse_ops(ops))
+    assert d == before
+
+
+def test_growing_the_layer_a_link_feeds_gives_the_link_weights_of_the_new_shape_and_undoes():
+    """As the window does it: a resize, then the links fitted to it. The
+    design compiles after the edit and is the same as before after undo."""
+    from nnsim.design import blocks
+    from nnsim.design.compile import compile_design
+
+    d = nnsim.example("adding-lstm")
+    before = copy.deepcopy(d)
+    link = next(k for k in d.links if k.weights is not None)
+    rng = np.random.default_rng(0)
+    ops = recipes.resize_layer(d, link.target, 3, rng)
+    ops += blocks.fit_after(d, ops, rng)
+    rows = link.weights.shape[0]
+    change = apply_ops(d, ops)
+    (grown,) = [k for k in d.links if (k.source, k.target) == (link.source, link.target)]
+    assert grown.weights.shape == (rows, 3)
+    assert (link.source, link.target) in change.changed["links"]
+    assert compile_design(d).network.n_outputs == 3
+    apply_ops(d, inverse_ops(ops))
+    assert d == before
