@@ -1,8 +1,8 @@
 """How the canvas looks: colours, sizes, pens, activation glyphs.
 
 All colours are opaque: a translucent pen costs about 12x more to draw
-(docs in /work/shared/qt-notes.md), so the weight colours are pre-blended with
-the canvas background instead of drawn with alpha.
+(docs/qt-lessons.md, "Drawing many connections"), so the weight colours are
+pre-blended with the canvas background instead of drawn with alpha.
 """
 
 from __future__ import annotations
