@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
+from nnsim.app.canvas import style as S
 from nnsim.design.gan import GROUP_TITLES
 
 MARGIN = 18.0  # px around the layers' frames
@@ -26,9 +27,6 @@ class GroupFrame(QGraphicsItem):
         self.color = COLORS.get(group, QColor(120, 120, 120))
         self.setZValue(self.Z)
         self.setAcceptedMouseButtons(Qt.NoButton)
-        self.font = QFont()
-        self.font.setPointSizeF(11.0)
-        self.font.setBold(True)
         self.rect = QRectF()
         self.lit = False  # at work in a step-through: drawn bold, tinted
 
@@ -41,6 +39,19 @@ class GroupFrame(QGraphicsItem):
         if rect != self.rect:
             self.prepareGeometryChange()
             self.rect = QRectF(rect)
+
+    @property
+    def font(self) -> QFont:
+        """The title's font, at the window's text size (as the layers' labels)."""
+        font = QFont()
+        font.setPointSizeF(11.0 * S.label_scale())
+        font.setBold(True)
+        return font
+
+    def restyle(self) -> None:
+        """The text size changed: the title's height is in the bounding rect."""
+        self.prepareGeometryChange()
+        self.update()
 
     def title_height(self) -> float:
         return QFontMetricsF(self.font).height()
@@ -67,6 +78,10 @@ class GroupFrames:
     def __init__(self, scene):
         self.scene = scene
         self.items: dict[str, GroupFrame] = {}
+
+    def restyle(self) -> None:
+        for item in self.items.values():
+            item.restyle()
 
     def highlight(self, group: str | None) -> None:
         """Light up one group's frame (None: none), e.g. the player at work."""

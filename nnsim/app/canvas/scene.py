@@ -225,6 +225,7 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
     def restyle_labels(self) -> None:
         """Measure and draw every label again (the text size changed)."""
         self._refresh_layers(list(self.layer_items), members_changed=True)  # frames make room for readouts
+        self.group_frames.restyle()
         self.update()
 
     def _refresh_neurons(self, nids) -> None:

@@ -112,6 +112,22 @@ def test_the_canvas_labels_grow_with_the_text_size(shown):
         S.set_text_scale(1.0)
 
 
+def test_a_gans_group_titles_grow_with_the_text_size(shown):
+    window = shown
+    window.files.open(example_path("gan-ring"))
+    try:
+        frames = window.scene.group_frames.items.values()
+        usual = [f.title_height() for f in frames]
+        tops = [f.sceneBoundingRect().top() for f in frames]
+        window.presenting.set_text_size(1.5)
+        assert [f.title_height() for f in frames] == pytest.approx([1.5 * h for h in usual], rel=0.15)
+        assert all(f.sceneBoundingRect().top() < top - 5 for f, top in zip(frames, tops))  # room for the title
+        window.presenting.set_text_size(1.0)
+        assert [f.title_height() for f in frames] == pytest.approx(usual)
+    finally:
+        S.set_text_scale(1.0)
+
+
 def test_the_step_through_callouts_grow_with_the_text_size(shown, qtbot):
     window = shown
     try:
