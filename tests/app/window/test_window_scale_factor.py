@@ -24,20 +24,35 @@ SCREEN = {"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height"
                        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
 
 
-def _run(tmp_path: Path, scale: str, workspace: str) -> dict:
-    screen = tmp_path / "screen.json"
+def _run(folder: Path, scale: str, workspace: str) -> dict:
+    screen = folder / "screen.json"
     screen.write_text(json.dumps(SCREEN))
     env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", QT_SCALE_FACTOR=scale,
-               NNSIM_CONFIG_DIR=str(tmp_path / f"config{scale}"), NNSIM_DATA_DIR=str(tmp_path / f"data{scale}"))
+               NNSIM_CONFIG_DIR=str(folder / f"config{scale}"), NNSIM_DATA_DIR=str(folder / f"data{scale}"))
     proc = subprocess.run([sys.executable, str(SCRIPT), workspace], env=env, capture_output=True, text=True,
                           timeout=TIMEOUT)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """A run per scale and workspace, each a fresh window in its own process,
+    made once and read by every test of this module."""
+    made: dict[tuple[str, str], dict] = {}
+
+    def run(workspace: str) -> tuple[dict, dict]:
+        for scale in ("1", "1.5"):
+            if (scale, workspace) not in made:
+                made[scale, workspace] = _run(tmp_path_factory.mktemp(f"{workspace}{scale}"), scale, workspace)
+        return made["1", workspace], made["1.5", workspace]
+
+    return run
+
+
 @pytest.mark.parametrize("workspace", ["build", "train", "learn"])
-def test_the_canvas_is_fitted_at_scale_factor_one_and_a_half(tmp_path, workspace):
-    plain, scaled = _run(tmp_path, "1", workspace), _run(tmp_path, "1.5", workspace)
+def test_the_canvas_is_fitted_at_scale_factor_one_and_a_half(runs, workspace):
+    plain, scaled = runs(workspace)
     assert plain["dpr"] == 1.0 and scaled["dpr"] == 1.5
     for run in (plain, scaled):  # all of the network in view, as large as fits
         assert run["contained"] and run["fills"] > 0.75, run
@@ -49,13 +64,13 @@ def test_the_canvas_is_fitted_at_scale_factor_one_and_a_half(tmp_path, workspace
 
 
 @pytest.mark.parametrize("workspace", ["train", "learn"])
-def test_train_and_learn_are_usable_at_scale_factor_one_and_a_half(tmp_path, workspace):
+def test_train_and_learn_are_usable_at_scale_factor_one_and_a_half(runs, workspace):
     """At 1.5 a 1366x768 screen is 910x512 logical pixels: the docks crowded
     the canvas into a strip and cut the step-through's buttons off. There,
     Train puts the cost curves under the data's views, so the canvas keeps the
     window's height, and Learn puts the lesson behind Training, so the learn
     tools get the width; at 1.0 nothing changes."""
-    plain, scaled = _run(tmp_path, "1", workspace), _run(tmp_path, "1.5", workspace)
+    plain, scaled = runs(workspace)
     assert not plain["compact"] and scaled["compact"]
     for run in (plain, scaled):
         assert run["window"][0] <= run["screen"][0] and run["window"][1] <= run["screen"][1], run
