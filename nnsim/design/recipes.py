@@ -283,6 +283,18 @@ def set_neuron(design: Design, neuron_id: int, index: Index | None = None, **val
     return set_fields(("neuron", neuron_id), n, **values)
 
 
+def refuse_if_invalid(design: Design, ops: list) -> None:
+    """Refuse ``ops`` (``EditError``, the design's own message) when the
+    design they would make breaks its rules; tried on a copy, so ``design``
+    is left as it is."""
+    trial = copy.deepcopy(design)
+    apply_ops(trial, ops)
+    try:
+        check_design(trial)
+    except DesignError as e:
+        raise EditError(str(e)) from None
+
+
 def set_layer(design: Design, layer_id: int, index: Index | None = None, **values) -> list:
     """Change a layer's name, default activation or kind. Setting the layer's
     activation also clears its neurons' own choices, so the whole layer follows."""
@@ -294,12 +306,7 @@ def set_layer(design: Design, layer_id: int, index: Index | None = None, **value
             if n.activation is not None:
                 ops.append(SetField(("neuron", n.id), "activation", n.activation, None))
     if "kind" in values and ops:
-        trial = copy.deepcopy(design)
-        apply_ops(trial, ops)
-        try:
-            check_design(trial)
-        except DesignError as e:
-            raise EditError(str(e)) from None
+        refuse_if_invalid(design, ops)
     return ops
 
 
@@ -408,12 +415,7 @@ def paste(design: Design, frag: dict, dx: float, dy: float, blocks_out: list | N
     if new_links:
         ops.append(insert_at_end(design, "links", new_links))
     if blocks:  # the copies must keep the design's rules (one link into a block...)
-        trial = copy.deepcopy(design)
-        apply_ops(trial, ops)
-        try:
-            check_design(trial)
-        except DesignError as e:
-            raise EditError(str(e)) from None
+        refuse_if_invalid(design, ops)
     if blocks_out is not None:
         blocks_out += [layer_map[b.id] for b in blocks]
     return [n.id for n in new_neurons], ops
