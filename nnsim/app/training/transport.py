@@ -128,9 +128,9 @@ class Transport(QObject):
             return False
         old, self.pace = self.pace, pace
         self.worker.pace = pace
-        if self.playing and old.paced != pace.paced:
-            # Paced -> full speed: the worker may be waiting for its next
-            # frame; full speed -> paced: its first paced frame needs no wait.
+        if self.playing and old.paced and not pace.paced:
+            # The worker may be waiting for its next frame. (Full speed ->
+            # paced needs nothing: the worker's first paced frame never waits.)
             self.worker.grant_frame()
         return True
 

@@ -154,12 +154,14 @@ class TrainingWorker(QObject):
         done = 0
         target_epoch = trainer.epoch + job.count if job.mode == EPOCHS else None
         reason, message = DONE, ""
+        was_paced = False
         while True:
             pace = self.pace if job.mode == PLAY else None
             paced = pace is not None and pace.paced
-            if paced and not self._await_frame():
+            if paced and not self._await_frame(first=not was_paced):
                 reason = STOPPED
                 break
+            was_paced = paced
             problem = self._follow_settings(session)
             if problem:
                 reason, message = FAILED, problem
@@ -245,9 +247,16 @@ class TrainingWorker(QObject):
         self._rate.add(trainer.step_count, t1)
         return ran
 
-    def _await_frame(self) -> bool:
+    def _await_frame(self, first: bool = False) -> bool:
         """At a paced speed: wait until the window has taken the last frame
-        (``grant_frame``). False when asked to stop meanwhile."""
+        (``grant_frame``). False when asked to stop meanwhile.
+
+        The ``first`` paced frame (of a job, or after full speed) waits for
+        nothing, and spends any grant given before it: one given while the
+        worker ran flat out would otherwise let a second frame through before
+        the window drew the first, and the window would skip one."""
+        if first:
+            self._frame_go.set()
         while not self._frame_go.wait(0.05):
             if self._stop.is_set():
                 return False
