@@ -44,21 +44,45 @@ class Example:
     design: Design
 
 
+# Each example file read once per process while it stays the same (its size
+# and modification time): the welcome page and the Examples menu both list
+# them, in every window. The designs here are only drawn, never edited (a
+# click opens the file afresh).
+_READ: dict[Path, tuple[tuple[int, int], Example | None]] = {}
+
+
 def shipped_examples() -> list[Example]:
     """The examples that load, sorted by file name."""
-    found = []
     try:
         paths = sorted(examples_dir().glob("*.nnsim"))
     except FileNotFoundError:
-        return found
+        return []
+    found = []
     for path in paths:
-        try:
-            design = load(path)
-        except FormatError:
-            continue
-        summary = design.description.strip().split("\n")[0] if design.description.strip() else ""
-        found.append(Example(path, design.name or path.stem, summary, design))
+        example = _example(path)
+        if example is not None:
+            found.append(example)
     return found
+
+
+def _example(path: Path) -> Example | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    stamp = (st.st_mtime_ns, st.st_size)
+    seen = _READ.get(path)
+    if seen is not None and seen[0] == stamp:
+        return seen[1]
+    try:
+        design = load(path)
+    except FormatError:
+        example = None
+    else:
+        summary = design.description.strip().split("\n")[0] if design.description.strip() else ""
+        example = Example(path, design.name or path.stem, summary, design)
+    _READ[path] = (stamp, example)
+    return example
 
 
 def thumbnail(design: Design, size: QSize = THUMB, ratio: float = 1.0) -> QPixmap:
