@@ -8,11 +8,12 @@ the ``LearnHub``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu
+from PySide6.QtWidgets import QDockWidget, QMenu, QScrollArea, QWidget
 
 from nnsim.app.host import Host
 
@@ -60,12 +61,36 @@ def _bring_beside_step(window, mode, dock: QDockWidget) -> None:
     window.bring_dock(dock)
 
 
+# Tools made the first time they are wanted (their dock shown, a lesson step's
+# presets, or asked for by name) rather than with the window: most learners
+# open few of them, and together they were a third of a window's start.
+LAZY = ("perceptron", "landscape", "activations", "compare", "rnn_lstm")
+
+# A lesson step's presets and the tool they are for (a tool made for a step
+# takes it at once: it was not yet listening when the step began).
+PRESETS = {"compare": "compare", "landscape": "landscape"}
+
+
+class Panels(dict):
+    """Tool name -> panel; a lazy tool's panel is made on first use
+    (``panels[name]``); ``name in panels`` says whether it was made."""
+
+    def __init__(self, makers: dict[str, Callable[[], DockPanel]] | None = None):
+        super().__init__()
+        self.makers = dict(makers or {})
+
+    def __missing__(self, name: str) -> DockPanel:
+        make = self.makers.pop(name)  # KeyError: no such tool
+        panel = self[name] = make()
+        return panel
+
+
 @dataclass
 class LearnMode:
     """What ``install_learn_mode`` made, for the window (and tests) to reach."""
 
     hub: LearnHub
-    panels: dict[str, DockPanel] = field(default_factory=dict)
+    panels: Panels = field(default_factory=Panels)
     docks: dict[str, QDockWidget] = field(default_factory=dict)
     actions: dict[str, QAction] = field(default_factory=dict)
     menu: QMenu | None = None
@@ -122,16 +147,16 @@ def install_learn_mode(window: Host, training: TrainingController | None = None,
     hub = LearnHub(window.document, window.canvas_scene(), window, parent=window)
     window.selection_changed.connect(hub._scene_selection)
     mode = LearnMode(hub)
-    mode.panels = {
-        "lessons": LessonsPanel(hub, lessons=lessons, settings=window.settings),
-        "step_through": StepThroughPanel(hub),
-        "perceptron": PerceptronPanel(hub),
-        "landscape": LandscapePanel(hub),
-        "activations": ActivationsPanel(hub),
-        "compare": ComparePanel(hub),
-        "time_steps": TimeStepsPanel(hub),
-        "rnn_lstm": RnnLstmPanel(hub),
-    }
+    classes = {"lessons": lambda: LessonsPanel(hub, lessons=lessons, settings=window.settings),
+               "step_through": StepThroughPanel, "perceptron": PerceptronPanel, "landscape": LandscapePanel,
+               "activations": ActivationsPanel, "compare": ComparePanel, "time_steps": TimeStepsPanel,
+               "rnn_lstm": RnnLstmPanel}
+    makers = {name: (lambda n=name: _made(mode, n, classes[n](hub))) for name in LAZY}
+    mode.panels = Panels(makers)
+    for name in TOOLS:
+        if name not in LAZY:
+            mode.panels[name] = classes[name](hub) if name != "lessons" else classes[name]()
+    hub.step_started.connect(lambda step: _make_for_step(mode, step))
     mode.menu = window.add_menu("&Learn")
     # Tools under the canvas join the plots there (the cost curves) as tabs; the
     # lessons share a tab with the inspector (tabs only in the default layout:
@@ -139,18 +164,23 @@ def install_learn_mode(window: Host, training: TrainingController | None = None,
     partners = {Area.BottomDockWidgetArea: "training_cost_dock" if window.dock("training_cost_dock") else None,
                 Area.RightDockWidgetArea: "inspector_dock"}
     for name, (text, title, object_name, area, keys) in TOOLS.items():
-        panel = mode.panels[name]
-        dock = window.add_dock(panel, area, title, object_name, visible=False, tab_with=partners.get(area),
+        if name in LAZY:  # an empty page until the panel is made
+            content = QWidget()
+            content.setObjectName(object_name.removesuffix("_dock"))
+        else:
+            content = mode.panels[name]
+        dock = window.add_dock(content, area, title, object_name, visible=False, tab_with=partners.get(area),
                                scroll=True)
         mode.docks[name] = dock
-        dock.visibilityChanged.connect(panel.set_in_view)  # a tab behind another is out of view, not hidden
+        # A tab behind another is out of view, not hidden; a lazy tool is made when its dock comes into view.
+        dock.visibilityChanged.connect(lambda visible, n=name: _in_view(mode, n, visible))
         if area == Area.BottomDockWidgetArea and partners[area] is None:
             partners[area] = object_name
         # The window's workspaces know where it belongs (a plain window gives it room).
         if name in JOIN_STEP_TABS:
-            hub.register_tool(name, lambda d=dock: _bring_beside_step(window, mode, d))
+            hub.register_tool(name, lambda d=dock, n=name: (mode.panels[n], _bring_beside_step(window, mode, d)))
         else:
-            hub.register_tool(name, lambda d=dock: window.bring_dock(d))
+            hub.register_tool(name, lambda d=dock, n=name: (mode.panels[n], window.bring_dock(d)))
         action = QAction(text, window)
         action.setObjectName(f"learn_{name}_action")
         if keys:
@@ -163,6 +193,30 @@ def install_learn_mode(window: Host, training: TrainingController | None = None,
     mode.connect_training(training)
     window.learn_mode = mode
     return mode
+
+
+def _made(mode: LearnMode, name: str, panel: DockPanel) -> DockPanel:
+    """A lazy tool's panel was made: it takes the place of its dock's empty page."""
+    dock = mode.docks.get(name)
+    if dock is not None:
+        scroll = dock.widget()
+        if isinstance(scroll, QScrollArea):
+            scroll.setWidget(panel)  # the empty page is deleted
+        else:
+            dock.setWidget(panel)
+        panel.set_in_view(dock.isVisible() and not dock.visibleRegion().isEmpty())
+    return panel
+
+
+def _in_view(mode: LearnMode, name: str, visible: bool) -> None:
+    if visible or name in mode.panels:
+        mode.panels[name].set_in_view(visible)
+
+
+def _make_for_step(mode: LearnMode, step) -> None:
+    for preset, name in PRESETS.items():
+        if getattr(step, preset, None) and name not in mode.panels:
+            mode.panels[name].apply_step(step)
 
 
 __all__ = ["LearnHub", "LearnMode", "install_learn_mode"]

@@ -152,13 +152,13 @@ class LandscapePanel(DockPanel):
         self.pick_y.clicked.connect(lambda: self._use_picked(self.y_box))
         self.document.changed.connect(self._design_changed)
         self.document.reset.connect(self._design_reset)
-        hub.step_started.connect(self._apply_step)
+        hub.step_started.connect(self.apply_step)
         hub.selection_changed.connect(self._canvas_selection)
         self._stale = False  # the design changed while hidden: list its numbers again when shown
         self._canvas_selection([], [], [])
         self._design_reset()
 
-    def _apply_step(self, step) -> None:
+    def apply_step(self, step) -> None:
         if step.landscape:
             self.choose(*step.landscape)
 
