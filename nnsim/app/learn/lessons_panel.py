@@ -17,9 +17,31 @@ from nnsim.app.learn.overlay import escape
 from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, heading, message_box, set_box
 from nnsim.app.responsive import ElidedButton
 from nnsim.lessons import Lesson, LessonError, LessonRun, StepStatus, load_lessons
+from nnsim.lessons.model import lessons_dir
 
 SETTINGS_KEY = "learn/completed_lessons"
 TICK, OPEN = "✔", "○"
+
+
+# The shipped lessons read once per process while their files stay the same
+# (every window lists them): (file stamps, lessons or the error).
+_SHIPPED: list = [None, None]
+
+
+def shipped_lessons() -> list[Lesson]:
+    """The shipped lessons (``load_lessons()``), read again only when a file
+    was added, removed or changed. Raises LessonError as it does."""
+    folder = lessons_dir()
+    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.toml")))
+    if _SHIPPED[0] != stamps:
+        try:
+            _SHIPPED[1] = load_lessons(folder)
+        except LessonError as e:
+            _SHIPPED[1] = e
+        _SHIPPED[0] = stamps
+    if isinstance(_SHIPPED[1], LessonError):
+        raise _SHIPPED[1]
+    return _SHIPPED[1]
 
 
 class LessonsPanel(DockPanel):
@@ -36,7 +58,7 @@ class LessonsPanel(DockPanel):
         self.error = ""
         if lessons is None:
             try:
-                lessons = load_lessons()
+                lessons = shipped_lessons()
             except LessonError as e:
                 lessons, self.error = [], str(e)
         self.lessons = lessons
