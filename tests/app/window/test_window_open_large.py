@@ -169,3 +169,25 @@ def test_a_large_designs_look_ups_are_made_on_the_reading_thread(make_window, la
     assert mine and all(thread is not threading.main_thread() for thread in mine)
     assert window.document.index.neuron(design.neurons[0].id) is design.neurons[0]
     assert [thread for d, thread in built if d is design] == mine  # the window asked and built nothing
+
+
+def test_a_large_designs_connection_table_is_made_on_the_reading_thread(make_window, large_file, monkeypatch):
+    from nnsim.app.canvas.connections import ConnectionTable
+
+    window, answers = make_window()
+    made = []
+    real = ConnectionTable.add_connection_columns
+    monkeypatch.setattr(ConnectionTable, "add_connection_columns",
+                        lambda self, *a: made.append(threading.current_thread()) or real(self, *a))
+    assert window.files.open(large_file)
+    design, table = window.document.design, window.scene.table
+    assert made and all(thread is not threading.main_thread() for thread in made)
+    # The table the canvas draws from holds the design as its own would.
+    assert table.total == len(design.connections) and table.order_valid
+    for n in design.neurons:
+        assert tuple(table.pos[table.row_of[n.id]]) == (n.x, n.y)
+    c = design.connections[0]
+    key, i = table.find(c.source, c.target)
+    assert table.pairs[key].weights[i] == c.weight
+    # Hover and live numbers go through it: the connection is found where it is drawn.
+    assert len(window.scene.bundle_items) == len(table.pairs)
