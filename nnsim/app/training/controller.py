@@ -33,7 +33,7 @@ from nnsim.app.training.numbers import Keys, NumberMap, Numbers
 from nnsim.app.training.pace import Pace, pace_by_key
 from nnsim.app.training.probes import Probe
 from nnsim.app.training.snapshot import Heavy, Measure, Snapshot
-from nnsim.app.training.sync import NUMBERS, REPLACED, SETTINGS, DocumentSync
+from nnsim.app.training.sync import NUMBERS, REPLACED, SETTINGS, UNCHANGED, DocumentSync
 from nnsim.app.training.transport import EPOCHS, PLAY, REFRESH, STEPS, Transport
 from nnsim.app.training.worker import BUDGET, DONE, FAILED, STOPPED, Outcome
 from nnsim.data import DataError
@@ -284,13 +284,15 @@ class TrainingController(QObject):
             return
         design = self.document.design
         what, now = self.sync.classify(design, self.error)
+        if what == UNCHANGED:
+            return
         if what == REPLACED:  # New, Open, Revert
             self.transport.playing = False
             self.keeper.carry = None
             self.keeper.initial = None
             self.divergences = []
             self.design_replaced.emit()
-            self._rebuild(keep_progress=False, history_changed=True)
+            self._rebuild(keep_progress=False, history_changed=True, now=now)
             return
         if what == SETTINGS:
             # Training settings: the trainer reads them live. A different
