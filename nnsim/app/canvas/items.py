@@ -147,6 +147,11 @@ class NeuronItem(PortDrag, QGraphicsItem):
         self._update_rect()
         self.update()
 
+    def set_numbers(self, bias: float, threshold: float) -> None:
+        """The design's bias and threshold changed (nothing else did)."""
+        self._threshold, self._bias = threshold, bias
+        self._set_readout(bias)
+
     def show_bias(self, bias: float | None) -> None:
         """Show this bias in the readout instead of the design's (live
         training); None goes back to the design's."""

@@ -388,7 +388,10 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
         else:  # out of step: read everything again
             self._on_reset()
             return
-        self._refresh_neurons(list(self.neuron_items))
+        for n in design.neurons:  # their readouts (their texts and sizes stay: a pass over 900 neurons took 0.08 s)
+            item = self.neuron_items.get(n.id)
+            if item is not None:
+                item.set_numbers(n.bias, n.threshold)
         self._after_edit()
 
     def _after_edit(self) -> None:
