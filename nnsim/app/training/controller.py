@@ -242,7 +242,9 @@ class TrainingController(QObject):
         self.run_started.emit()
         self.sync.push(text, ops)
         self.divergences = []
-        self.keeper.initial = (Keys.of(self.document.design), numbers.copy())
+        design = self.document.design
+        same = self.keeper.numbers is not None and not self.sync.structural(design)  # the session's keys are these
+        self.keeper.initial = (self.keeper.numbers.keys if same else Keys.of(design), numbers.copy())
         self._rebuild(keep_progress=False, history_changed=True)
 
     # -- the document --------------------------------------------------------------------
