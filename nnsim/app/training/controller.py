@@ -359,7 +359,7 @@ class TrainingController(QObject):
         try:
             keeper.build(design, numbers, carry, self.base_dir(), same_network=same,
                          compiled=None if ready is None else ready.compiled,
-                         parameter_map=None if ready is None else ready.parameter_map)
+                         parameter_map=None if ready is None else ready.parameter_map, own=numbers is now)
         except (DesignError, DataError, EditError, ValueError) as e:
             self._cannot_train(design, now, e, keep_progress, carry)
             return

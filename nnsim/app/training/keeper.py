@@ -43,9 +43,11 @@ class Progress:
     dirty: bool
 
 
-def trainee(design: Design, numbers: Numbers, history: list[HistoryRecord]) -> Design:
+def trainee(design: Design, numbers: Numbers, history: list[HistoryRecord], own: bool = False) -> Design:
     """The design with these numbers and this history, sharing its training
-    settings (the trainer reads them live) and touching nothing of it."""
+    settings (the trainer reads them live) and touching nothing of it.
+    ``own``: the numbers were just read from the design (its connections and
+    neurons are shared without comparing each)."""
     arrays: dict[int, dict] = {}
     links: dict[tuple[int, int], ArrayValue] = {}
     for key, values in numbers.arrays.items():
@@ -59,8 +61,8 @@ def trainee(design: Design, numbers: Numbers, history: list[HistoryRecord]) -> D
                else k for k in design.links],
         layers=[dataclasses.replace(layer, arrays={**layer.arrays, **arrays[layer.id]}) if layer.id in arrays
                 else layer for layer in design.layers],
-        connections=_with(design.connections, "weight", numbers.weights),
-        neurons=_with(design.neurons, "bias", numbers.biases),
+        connections=list(design.connections) if own else _with(design.connections, "weight", numbers.weights),
+        neurons=list(design.neurons) if own else _with(design.neurons, "bias", numbers.biases),
         history=history,
     )
 
@@ -100,7 +102,7 @@ class SessionKeeper:
     # -- building -------------------------------------------------------------------------
     def build(self, design: Design, numbers: Numbers, progress: Progress | None, base_dir,
               same_network: bool = False, compiled: Compiled | None = None,
-              parameter_map: ParameterMap | None = None) -> None:
+              parameter_map: ParameterMap | None = None, own: bool = False) -> None:
         """A new session of ``design`` starting from ``numbers``, with the
         progress carried (raises DesignError, DataError, EditError or
         ValueError, changing nothing, when the design cannot be trained).
@@ -110,11 +112,12 @@ class SessionKeeper:
         of training on a large design otherwise compiles 180,000 connections).
         ``compiled``: a compilation of this design made elsewhere (on the
         thread that read it), used the same way, and ``parameter_map`` the
-        design's map made there too."""
+        design's map made there too. ``own``: ``numbers`` were just read
+        from ``design``."""
         pending = list(progress.pending) if progress is not None else []
         counters = progress.counters if progress is not None else None
         history = list(design.history) + pending
-        design_now = trainee(design, numbers, history)
+        design_now = trainee(design, numbers, history, own)
         same_network = same_network and self.session is not None and not is_gan(design_now)  # a GAN compiles anew
         reused = self.session.compiled if same_network else compiled
         session = Session(design_now, base_dir=base_dir, compiled=reused)
