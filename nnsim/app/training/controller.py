@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from nnsim.app.document import Document
 from nnsim.app.training import prepared
@@ -44,6 +44,13 @@ from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.engine.program import DIVERGED, REACHED_TARGET, STALLED
 from nnsim.session import Session
+
+
+# A design replaced by one with this many connections or more gets its session
+# a moment later (``_rebuild_later``), after the window has drawn it.
+LATER_CONNECTIONS = 20_000
+LATER_MS = 1  # a timer, not a queued call: the window's own timers and paints go first
+PREPARING = "Preparing training for this design…"
 
 
 class TrainingController(QObject):
@@ -71,6 +78,7 @@ class TrainingController(QObject):
         self.divergences: list[tuple[int, int]] = []  # (step, epoch) where training diverged
         self.selected_neuron = -1
         self._rng = np.random.default_rng()
+        self._later: tuple | None = None  # (design, revision) whose session comes a moment later
 
         self.scheduler = FrameScheduler(self)  # when the views redraw
         self.transport.job_started.connect(self.scheduler.job_started)
@@ -285,6 +293,8 @@ class TrainingController(QObject):
         if self.sync.pushing:
             return
         design = self.document.design
+        if self._later == (design, self.document.revision):
+            return  # its session is on its way (a new path after the new design, say)
         what, now = self.sync.classify(design, self.error)
         if what == UNCHANGED:
             return
@@ -294,7 +304,10 @@ class TrainingController(QObject):
             self.keeper.initial = None
             self.divergences = []
             self.design_replaced.emit()
-            self._rebuild(keep_progress=False, history_changed=True, now=now)
+            if len(design.connections) >= LATER_CONNECTIONS:
+                self._rebuild_later(design, now)
+            else:
+                self._rebuild(keep_progress=False, history_changed=True, now=now)
             return
         if what == SETTINGS:
             # Training settings: the trainer reads them live. A different
@@ -337,10 +350,39 @@ class TrainingController(QObject):
         self.state_changed.emit()
 
     # -- building the session ------------------------------------------------------------------
+    def _rebuild_later(self, design: Design, now: Numbers) -> None:
+        """Another large design: the old session goes now, the new one is
+        built a moment later, once the window has drawn the design and
+        answered (drawing it and building its session one after the other
+        held the window for the sum of both). Meanwhile the views say so."""
+        self.transport.stop()
+        self.keeper.drop("", another_design=True, history=design.history)
+        self.transport.attach(None, None, self.keeper.session_id)
+        self.message, self.message_kind = PREPARING, "info"
+        self.session_changed.emit()
+        self.history_reset.emit()
+        self.state_changed.emit()
+        self._later = (design, self.document.revision)
+        QTimer.singleShot(LATER_MS, self, lambda: self._build_later(design, now))
+
+    def _build_later(self, design: Design, now: Numbers) -> None:
+        if self._later != (design, self.document.revision) or self.document.design is not design:
+            return  # the design changed meanwhile, and that change built its session
+        self._later = None
+        if self.message == PREPARING:
+            self.message, self.message_kind = "", ""
+        self._rebuild(keep_progress=False, history_changed=True, now=now)
+
+    @property
+    def preparing(self) -> bool:
+        """A session is on its way (``_rebuild_later``)."""
+        return self._later is not None
+
     def _rebuild(self, keep_progress: bool, history_changed: bool, now: Numbers | None = None) -> None:
         """Build the session from the Document's design. With
         ``keep_progress`` the trained numbers (and unsynced history) carry
         over to what the user did not change."""
+        self._later = None  # a session on its way is superseded
         self.transport.stop()
         design = self.document.design
         now = all_numbers(design) if now is None else now

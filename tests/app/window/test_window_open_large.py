@@ -191,3 +191,63 @@ def test_a_large_designs_connection_table_is_made_on_the_reading_thread(make_win
     assert table.pairs[key].weights[i] == c.weight
     # Hover and live numbers go through it: the connection is found where it is drawn.
     assert len(window.scene.bundle_items) == len(table.pairs)
+
+
+class _Paints(__import__("PySide6.QtCore", fromlist=["QObject"]).QObject):
+    """Counts the paint events of a widget."""
+
+    def __init__(self, widget):
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_a_large_designs_session_is_built_after_the_window_drew_it(make_window, large_file, monkeypatch, qtbot):
+    import nnsim.app.training.controller as controller_module
+    from nnsim.resources import example_path
+
+    window, answers = make_window(example_path("circle"))
+    window.show()
+    qtbot.waitExposed(window)
+    c = window.training.controller
+    assert c.session is not None
+    monkeypatch.setattr(controller_module, "LATER_CONNECTIONS", 1)  # XOR counts as large
+    paints = _Paints(window.canvas.viewport())
+    seen = []
+    c.session_changed.connect(lambda: seen.append((c.session, paints.count)))
+    assert window.files.open(large_file)
+    design = window.document.design
+    # The old session is gone at once; the canvas shows the new design; the views say what comes.
+    assert c.session is None and c.preparing and c.message == controller_module.PREPARING
+    assert len(window.scene.neuron_items) == len(design.neurons)
+    assert len(seen) == 1 and seen[0][0] is None
+    qtbot.waitUntil(lambda: c.session is not None, timeout=5000)
+    assert len(seen) == 2 and seen[1][0] is c.session
+    assert seen[1][1] > seen[0][1]  # built after the canvas drew the new design
+    assert not c.preparing and c.message == "" and answers.errors == []
+    assert [(k.source, k.target) for k in c.session.design.connections] == [
+        (k.source, k.target) for k in design.connections]
+
+
+def test_an_edit_before_a_large_designs_session_comes_is_in_it(make_window, large_file, monkeypatch, qtbot):
+    import nnsim.app.training.controller as controller_module
+
+    monkeypatch.setattr(controller_module, "LATER_CONNECTIONS", 1)
+    window, answers = make_window()
+    c = window.training.controller
+    built = []
+    c.session_changed.connect(lambda: built.append(c.session) if c.session is not None else None)
+    assert window.files.open(large_file)
+    rate = window.document.design.training.learning_rate * 2
+    window.document.set_training(learning_rate=rate)  # before its session was built
+    qtbot.waitUntil(lambda: c.session is not None, timeout=5000)
+    qtbot.wait(20)
+    assert len(built) == 1 and c.session.design.training.learning_rate == rate
+    assert c.message == "" and not c.preparing
