@@ -359,10 +359,10 @@ class TrainingController(QObject):
         self.keeper.drop("", another_design=True, history=design.history)
         self.transport.attach(None, None, self.keeper.session_id)
         self.message, self.message_kind = PREPARING, "info"
+        self._later = (design, self.document.revision)
         self.session_changed.emit()
         self.history_reset.emit()
         self.state_changed.emit()
-        self._later = (design, self.document.revision)
         QTimer.singleShot(LATER_MS, self, lambda: self._build_later(design, now))
 
     def _build_later(self, design: Design, now: Numbers) -> None:

@@ -213,9 +213,13 @@ def test_a_large_designs_session_is_built_after_the_window_drew_it(make_window, 
     import nnsim.app.training.controller as controller_module
     from nnsim.resources import example_path
 
+    from nnsim.app.views.common import in_sight
+
     window, answers = make_window(example_path("circle"))
     window.show()
     qtbot.waitExposed(window)
+    window.workspaces.switch("train")
+    qtbot.waitUntil(lambda: in_sight(window.training.output), timeout=5000)
     c = window.training.controller
     assert c.session is not None
     monkeypatch.setattr(controller_module, "LATER_CONNECTIONS", 1)  # XOR counts as large
@@ -226,6 +230,7 @@ def test_a_large_designs_session_is_built_after_the_window_drew_it(make_window, 
     design = window.document.design
     # The old session is gone at once; the canvas shows the new design; the views say what comes.
     assert c.session is None and c.preparing and c.message == controller_module.PREPARING
+    assert window.training.output.note.text() == c.message  # the Output panel, in sight, says so too
     assert len(window.scene.neuron_items) == len(design.neurons)
     assert len(seen) == 1 and seen[0][0] is None
     qtbot.waitUntil(lambda: c.session is not None, timeout=5000)
