@@ -6,7 +6,8 @@ Builds two designs and saves them: layers [2, 333, 333, 333, 1] keeping
 unless QT_QPA_PLATFORM says otherwise, every panel as it starts) it measures:
 
   open        File → Open of the saved file until the design is drawn, the
-              whole window has painted and its event loop has turned again
+              whole window has painted, its event loop has turned again and
+              the design's training session is ready
   reset       the training panel's Reset (new weights, a new run)
   undo, redo  of a training run (one epoch, synced into the history)
   data        switching the data set (Playground circle ⇄ XOR)
@@ -84,8 +85,10 @@ class Heartbeat:
         self.gap = 0.0
 
 
-def measure(app, window, beat, action) -> tuple[float, float]:
-    """(done, freeze) in ms for ``action()`` run from the event loop."""
+def measure(app, window, beat, action, until=None) -> tuple[float, float]:
+    """(done, freeze) in ms for ``action()`` run from the event loop;
+    ``until()``: what must hold besides (a session ready to train: a large
+    design's is built a moment after it is drawn)."""
     out = {}
 
     def run():
@@ -99,6 +102,13 @@ def measure(app, window, beat, action) -> tuple[float, float]:
     QTimer.singleShot(0, run)
     while "end" not in out:
         app.processEvents()
+    if until is not None and not until():
+        while not until():
+            app.processEvents()
+        QTimer.singleShot(0, lambda: out.__setitem__("end", time.perf_counter()))
+        end = out["end"]
+        while out["end"] == end:
+            app.processEvents()
     beat._tick()
     return 1000 * (out["end"] - out["start"]), 1000 * beat.gap
 
@@ -116,9 +126,9 @@ def one_round(app, path: Path) -> dict[str, tuple[float, float]]:
     window.show()
     settle(app, 0.3)
     beat = Heartbeat()
-    got = {"open": measure(app, window, beat, lambda: window.files.open(path))}
-    settle(app)
     c = window.training.controller
+    got = {"open": measure(app, window, beat, lambda: window.files.open(path), until=lambda: c.session is not None)}
+    settle(app)
     got["reset"] = measure(app, window, beat, c.reset_weights)
     settle(app)
     c.step_epoch()

@@ -222,8 +222,9 @@ class FileManager(QObject):
         # The file name Save As proposes for an untitled design.
         self.suggested_name = "untitled.nnsim"
         # Work on the reading thread after a large file is read (live training
-        # compiles the design there): a callable taking the design, or None.
-        self.after_read = None
+        # compiles the design there, the canvas makes its table): callables
+        # taking the design.
+        self.after_read: list = []
         self._include_state = True  # False while saving without the training state
         self._index: Index | None = None  # look-ups of the design last read on a thread
 
@@ -331,8 +332,8 @@ class FileManager(QObject):
         index.connection((0, 0))  # built on first use
         design.layer_sizes()
         self._index = index
-        if self.after_read is not None:
-            self.after_read(design)
+        for work in self.after_read:
+            work(design)
 
     def _replace(self, design: Design, path: Path | None) -> None:
         """Show the design just read, with its look-ups if they were made on the reading thread."""

@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
 
         self.autosaver = Autosaver(self.document, parent=self)
         self.files = FileManager(self.document, self, RecentFiles(self.settings), self.autosaver)
+        self.files.after_read.append(self.scene.prepare)  # a large file's connection table, made as it is read
 
         self.setDockNestingEnabled(True)
         set_corners(self)

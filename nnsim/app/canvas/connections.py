@@ -151,6 +151,31 @@ def nearest_segment(seg: np.ndarray, x: float, y: float, tolerance: float) -> tu
     return int(idx[best]), float(dist[best])
 
 
+def record_columns(records: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sources, targets, weights and frozen flags of ``Connection`` records, as arrays."""
+    n = len(records)
+
+    def column(name, dtype):
+        return np.fromiter(map(attrgetter(name), records), dtype=dtype, count=n)
+
+    return column("source", np.int64), column("target", np.int64), column("weight", np.float64), column("frozen", bool)
+
+
+def table_of(design) -> ConnectionTable:
+    """The table of a whole design drawn as neurons: every neuron (in design
+    order) and every connection, mapped to design order. No Qt: a large
+    design's is made on the thread that read it (the canvas takes it when it
+    draws that design)."""
+    table = ConnectionTable()
+    for n in design.neurons:
+        table.add_neuron(n.id, n.layer, n.x, n.y)
+    if design.connections:
+        s, t, w, f = record_columns(design.connections)
+        table.add_connection_columns(s, t, w, f)
+        table.ensure_design_order(encode(s, t))
+    return table
+
+
 class ConnectionTable:
     """Every neuron's position (one row each) and the connections by layer pair."""
 
@@ -230,15 +255,9 @@ class ConnectionTable:
         """``add_connections`` of a design's ``Connection`` records, read a
         field at a time (a list of 180,000 tuples made into one array took
         most of the time of drawing a large design)."""
-        n = len(records)
-        if not n:
+        if not records:
             return set()
-
-        def column(name, dtype):
-            return np.fromiter(map(attrgetter(name), records), dtype=dtype, count=n)
-
-        return self.add_connection_columns(column("source", np.int64), column("target", np.int64),
-                                           column("weight", np.float64), column("frozen", bool))
+        return self.add_connection_columns(*record_columns(records))
 
     def add_connection_columns(self, s: np.ndarray, t: np.ndarray, w: np.ndarray, f: np.ndarray) -> set[PairKey]:
         """``add_connections`` of sources, targets, weights and frozen flags

@@ -14,7 +14,9 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas import style as S
-from nnsim.app.canvas.items import DETAIL_LOD, DOT_LOD, R, LayerPort, NeuronItem, _inside, _shows_selected, drawn_clean
+from nnsim.app.canvas.items import (
+    DETAIL_LOD, DOT_LOD, POSITION_CHANGED, R, LayerPort, NeuronItem, _inside, _shows_selected, drawn_clean,
+)
 from nnsim.design.model import Layer, LayerKind
 
 
@@ -155,11 +157,13 @@ class LayerItem(LayerPort, QGraphicsItem):
         return path
 
     def itemChange(self, change, value):  # noqa: N802
-        if change == QGraphicsItem.ItemPositionHasChanged:
+        # Called for every neuron added (about ten times each): see ``NeuronItem.itemChange``.
+        if change is POSITION_CHANGED:
             self.backdrop.setPos(self.pos())
-            if self.scene() is not None:
-                self.scene().item_moved(self)
-        return super().itemChange(change, value)
+            scene = self.scene()
+            if scene is not None:
+                scene.item_moved(self)
+        return value
 
     # -- painting ----------------------------------------------------------------------
     def paint(self, painter: QPainter, option, widget=None) -> None:

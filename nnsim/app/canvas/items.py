@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas import style as S
@@ -21,6 +21,8 @@ PORT_CENTER = QPointF(R + 4.5, 0.0)
 VALUE_WIDTH = 42.0  # the box of a neuron's value left of its circle (learn mode), at the usual text size
 DETAIL_LOD = 0.55  # below this zoom, skip text and small decorations
 DOT_LOD = 0.22  # below this zoom, neurons are dots drawn by their layer
+POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+SELECTED_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
 
 
 def _shows_selected(item: QGraphicsItem) -> bool:
@@ -126,7 +128,7 @@ class NeuronItem(PortDrag, QGraphicsItem):
     def set_data(self, neuron: Neuron, layer: Layer, activation: Activation, index: int) -> None:
         self.kind = layer.kind
         self.activation = activation
-        fm = QFontMetricsF(S.font(11))
+        fm = S.metrics(11)
         default = f"x{index + 1}" if layer.kind == LayerKind.INPUT else S.ACTIVATION_SYMBOL[activation]
         self.label = neuron.label
         self._label_too_long = bool(neuron.label) and layer.kind != LayerKind.HIDDEN \
@@ -135,7 +137,7 @@ class NeuronItem(PortDrag, QGraphicsItem):
         self.text = fm.elidedText(text, Qt.ElideRight, 2 * R - 5)
         bold = layer.kind == LayerKind.INPUT
         self._text_px = round(11 * S.label_scale())
-        while self._text_px > 11 and QFontMetricsF(S.font(self._text_px, bold)).horizontalAdvance(self.text) > 2 * R - 5:
+        while self._text_px > 11 and S.metrics(self._text_px, bold).horizontalAdvance(self.text) > 2 * R - 5:
             self._text_px -= 1
         self._place_label()
         self._threshold = neuron.threshold
@@ -144,6 +146,11 @@ class NeuronItem(PortDrag, QGraphicsItem):
         self._set_readout(neuron.bias)
         self._update_rect()
         self.update()
+
+    def set_numbers(self, bias: float, threshold: float) -> None:
+        """The design's bias and threshold changed (nothing else did)."""
+        self._threshold, self._bias = threshold, bias
+        self._set_readout(bias)
 
     def show_bias(self, bias: float | None) -> None:
         """Show this bias in the readout instead of the design's (live
@@ -162,7 +169,7 @@ class NeuronItem(PortDrag, QGraphicsItem):
         if readout == self.readout:
             return
         self.readout = readout
-        self._readout_width = QFontMetricsF(S.label_font(9)).horizontalAdvance(self.readout)
+        self._readout_width = S.label_metrics(9).horizontalAdvance(self.readout)
         self._update_rect()
         self.update()
 
@@ -186,11 +193,11 @@ class NeuronItem(PortDrag, QGraphicsItem):
         neuron's label stays on the circle (on a light pill over a thumbnail)."""
         outside = self.kind != LayerKind.HIDDEN and bool(self.label) and (
             self._label_too_long or self.thumbnail is not None)
-        bold = QFontMetricsF(S.label_font(11, True))
+        bold = S.label_metrics(11, True)
         self.outside = bold.elidedText(self.label, Qt.ElideRight, 110 * S.label_scale()) if outside else ""
         self._outside_width = bold.horizontalAdvance(self.outside) + 2 if outside else 0.0
         pill = self.thumbnail is not None and bool(self.label) and not self.outside  # as paint() decides
-        self._pill_width = QFontMetricsF(S.font(10, True)).horizontalAdvance(self.text) + 8 if pill else 0.0
+        self._pill_width = S.metrics(10, True).horizontalAdvance(self.text) + 8 if pill else 0.0
         self._update_rect()
 
     @property
@@ -244,11 +251,15 @@ class NeuronItem(PortDrag, QGraphicsItem):
         return path
 
     def itemChange(self, change, value):  # noqa: N802
-        if change == QGraphicsItem.ItemPositionHasChanged and self.scene() is not None:
-            self.scene().item_moved(self)
-        elif change == QGraphicsItem.ItemSelectedHasChanged and self.flags() & QGraphicsItem.ItemHasNoContents:
+        # Called about ten times for each item made (flags, parent, scene, position):
+        # compared with constants, and ``value`` given back as the base class does.
+        if change is POSITION_CHANGED:
+            scene = self.scene()
+            if scene is not None:
+                scene.item_moved(self)
+        elif change is SELECTED_CHANGED and self.flags() & QGraphicsItem.ItemHasNoContents:
             self.parentItem().update()  # the layer draws this neuron as a dot
-        return super().itemChange(change, value)
+        return value
 
     # -- painting --------------------------------------------------------------------
     def paint(self, painter: QPainter, option, widget=None) -> None:

@@ -15,6 +15,7 @@ pairs are read again after a structural edit, the geometry after any move.
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -22,6 +23,8 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPainte
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas import style as S
+
+DELAY = attrgetter("delay")
 
 LOOP = QColor("#7048e8")  # the recurrent connections' colour (violet: neither weight sign)
 LOOP_Z = -7.0  # above the bundles and their overlays, below the neurons
@@ -181,7 +184,7 @@ class LoopArcs:
         self._dirty = False
         design = self.scene.design
         delayed: dict[PairKey, list[tuple[int, int]]] = {}
-        if any(c.delay for c in design.connections):
+        if any(map(DELAY, design.connections)):  # a pass in C over every connection, at every draw of the design
             layer_of = {n.id: n.layer for n in design.neurons}
             for c in design.connections:
                 if c.delay:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from nnsim.app.document import Document
 from nnsim.app.training import prepared
@@ -33,7 +33,7 @@ from nnsim.app.training.numbers import Keys, NumberMap, Numbers
 from nnsim.app.training.pace import Pace, pace_by_key
 from nnsim.app.training.probes import Probe
 from nnsim.app.training.snapshot import Heavy, Measure, Snapshot
-from nnsim.app.training.sync import NUMBERS, REPLACED, SETTINGS, DocumentSync
+from nnsim.app.training.sync import NUMBERS, REPLACED, SETTINGS, UNCHANGED, DocumentSync
 from nnsim.app.training.transport import EPOCHS, PLAY, REFRESH, STEPS, Transport
 from nnsim.app.training.worker import BUDGET, DONE, FAILED, STOPPED, Outcome
 from nnsim.data import DataError
@@ -44,6 +44,13 @@ from nnsim.design.recipes import EditError
 from nnsim.design.validate import DesignError
 from nnsim.engine.program import DIVERGED, REACHED_TARGET, STALLED
 from nnsim.session import Session
+
+
+# A design replaced by one with this many connections or more gets its session
+# a moment later (``_rebuild_later``), after the window has drawn it.
+LATER_CONNECTIONS = 20_000
+LATER_MS = 1  # a timer, not a queued call: the window's own timers and paints go first
+PREPARING = "Preparing training for this design…"
 
 
 class TrainingController(QObject):
@@ -71,6 +78,7 @@ class TrainingController(QObject):
         self.divergences: list[tuple[int, int]] = []  # (step, epoch) where training diverged
         self.selected_neuron = -1
         self._rng = np.random.default_rng()
+        self._later: tuple | None = None  # (design, revision) whose session comes a moment later
 
         self.scheduler = FrameScheduler(self)  # when the views redraw
         self.transport.job_started.connect(self.scheduler.job_started)
@@ -242,7 +250,9 @@ class TrainingController(QObject):
         self.run_started.emit()
         self.sync.push(text, ops)
         self.divergences = []
-        self.keeper.initial = (Keys.of(self.document.design), numbers.copy())
+        design = self.document.design
+        same = self.keeper.numbers is not None and not self.sync.structural(design)  # the session's keys are these
+        self.keeper.initial = (self.keeper.numbers.keys if same else Keys.of(design), numbers.copy())
         self._rebuild(keep_progress=False, history_changed=True)
 
     # -- the document --------------------------------------------------------------------
@@ -283,14 +293,21 @@ class TrainingController(QObject):
         if self.sync.pushing:
             return
         design = self.document.design
+        if self._later == (design, self.document.revision):
+            return  # its session is on its way (a new path after the new design, say)
         what, now = self.sync.classify(design, self.error)
+        if what == UNCHANGED:
+            return
         if what == REPLACED:  # New, Open, Revert
             self.transport.playing = False
             self.keeper.carry = None
             self.keeper.initial = None
             self.divergences = []
             self.design_replaced.emit()
-            self._rebuild(keep_progress=False, history_changed=True)
+            if len(design.connections) >= LATER_CONNECTIONS:
+                self._rebuild_later(design, now)
+            else:
+                self._rebuild(keep_progress=False, history_changed=True, now=now)
             return
         if what == SETTINGS:
             # Training settings: the trainer reads them live. A different
@@ -333,10 +350,39 @@ class TrainingController(QObject):
         self.state_changed.emit()
 
     # -- building the session ------------------------------------------------------------------
+    def _rebuild_later(self, design: Design, now: Numbers) -> None:
+        """Another large design: the old session goes now, the new one is
+        built a moment later, once the window has drawn the design and
+        answered (drawing it and building its session one after the other
+        held the window for the sum of both). Meanwhile the views say so."""
+        self.transport.stop()
+        self.keeper.drop("", another_design=True, history=design.history)
+        self.transport.attach(None, None, self.keeper.session_id)
+        self.message, self.message_kind = PREPARING, "info"
+        self._later = (design, self.document.revision)
+        self.session_changed.emit()
+        self.history_reset.emit()
+        self.state_changed.emit()
+        QTimer.singleShot(LATER_MS, self, lambda: self._build_later(design, now))
+
+    def _build_later(self, design: Design, now: Numbers) -> None:
+        if self._later != (design, self.document.revision) or self.document.design is not design:
+            return  # the design changed meanwhile, and that change built its session
+        self._later = None
+        if self.message == PREPARING:
+            self.message, self.message_kind = "", ""
+        self._rebuild(keep_progress=False, history_changed=True, now=now)
+
+    @property
+    def preparing(self) -> bool:
+        """A session is on its way (``_rebuild_later``)."""
+        return self._later is not None
+
     def _rebuild(self, keep_progress: bool, history_changed: bool, now: Numbers | None = None) -> None:
         """Build the session from the Document's design. With
         ``keep_progress`` the trained numbers (and unsynced history) carry
         over to what the user did not change."""
+        self._later = None  # a session on its way is superseded
         self.transport.stop()
         design = self.document.design
         now = all_numbers(design) if now is None else now
@@ -355,7 +401,7 @@ class TrainingController(QObject):
         try:
             keeper.build(design, numbers, carry, self.base_dir(), same_network=same,
                          compiled=None if ready is None else ready.compiled,
-                         parameter_map=None if ready is None else ready.parameter_map)
+                         parameter_map=None if ready is None else ready.parameter_map, own=numbers is now)
         except (DesignError, DataError, EditError, ValueError) as e:
             self._cannot_train(design, now, e, keep_progress, carry)
             return

@@ -189,7 +189,7 @@ class TrainingUI(QObject):
         unsaved-changes question knows about it)."""
         files = self.window.files
         if files is not None:
-            files.after_read = prepared.prepare  # a large file's design is compiled on the reading thread
+            files.after_read.append(prepared.prepare)  # a large file's design is compiled on the reading thread
             files.about_to_save.connect(self._before_save)
             files.about_to_close.connect(self._before_close)
 

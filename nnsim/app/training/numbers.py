@@ -43,23 +43,27 @@ class NumberMap:
     """A session's numbers in design order: read from and written into the
     network's named arrays through the design's ``ParameterMap``."""
 
-    def __init__(self, session: Session, design: Design, parameter_map: ParameterMap | None = None):
+    def __init__(self, session: Session, design: Design, parameter_map: ParameterMap | None = None,
+                 numbers: Numbers | None = None):
         """``parameter_map``: the design's map made elsewhere (it depends only
-        on the records there are, not on their numbers)."""
+        on the records there are, not on their numbers); ``numbers``: the
+        design's numbers, when the caller has them (reading them is a pass
+        over every connection)."""
         self.params = session.network.parameters
         self.map = ParameterMap(design) if parameter_map is None else parameter_map
         self.keys = self.map.keys
         if self.map.positions(self.params.layout) is None:
             raise ValueError("the compiled network does not hold the design's arrays")
         # Numbers the network has no place for (input neurons' biases) stay as the design has them.
-        self._fixed = all_numbers(design)
+        self._fixed = all_numbers(design) if numbers is None else numbers.copy()
 
-    def renewed(self, design: Design) -> NumberMap:
+    def renewed(self, numbers: Numbers) -> NumberMap:
         """This map for another design of the same structure on the same
-        network (the caller knows they compile alike): nothing is mapped again."""
+        network (the caller knows they compile alike), whose numbers are
+        ``numbers``: nothing is mapped again."""
         twin = object.__new__(NumberMap)
         twin.params, twin.map, twin.keys = self.params, self.map, self.keys
-        twin._fixed = all_numbers(design)
+        twin._fixed = numbers.copy()
         return twin
 
     def read(self) -> Numbers:

@@ -25,18 +25,42 @@ class HeavyView(QWidget):
     while out of sight (hidden, or behind another dock's tab), so coming into
     sight forgets ``_heavy`` and refreshes (``showEvent``, and
     ``came_into_sight``, called by its dock). While it is out of sight the
-    worker does not measure its ``PARTS`` for it."""
+    worker does not measure its ``PARTS`` for it, and a new session is not
+    loaded either (``load``: on a large design a view's plots cost a tenth
+    of a second to make, at every open, reset and undo): it is loaded when
+    the view comes into sight."""
 
     _heavy = None  # the snapshot drawn last
+    _stale = False  # a session came while out of sight: ``_load`` it before drawing
     PARTS: frozenset[str] | None = None  # the parts of a heavy snapshot it draws (None: every part)
 
     def follow(self, controller, load, every_frame: bool = False) -> None:
-        """Call ``load`` for the controller's session now and for each new one,
-        and have the controller give ``refresh`` its turns (``every_frame``:
-        a map that follows every frame of paced training)."""
-        controller.session_changed.connect(load)
-        controller.add_heavy_view(self.refresh, every_frame, self.PARTS, self.in_sight)
+        """Call ``load`` for the controller's session now and for each new one
+        (one that comes while the view is out of sight, when it comes into
+        sight), and have the controller give ``refresh`` its turns
+        (``every_frame``: a map that follows every frame of paced training)."""
+        self._load = load
+        controller.session_changed.connect(self._session_changed)
+        controller.add_heavy_view(self._turn, every_frame, self.PARTS, self.in_sight)
         load()
+
+    def _session_changed(self) -> None:
+        self._stale = True
+        if self.in_sight():
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Load the session that came while the view was out of sight."""
+        if self._stale:
+            self._stale = False
+            self._load()
+
+    def _turn(self) -> bool:
+        if self._stale:
+            if not self.in_sight():
+                return False
+            self._catch_up()
+        return self.refresh()
 
     def refresh(self) -> bool:
         raise NotImplementedError
@@ -46,11 +70,13 @@ class HeavyView(QWidget):
 
     def came_into_sight(self) -> None:
         """Its dock's tab was chosen: draw what there is now."""
+        self._catch_up()
         self._heavy = None
         self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
+        self._catch_up()
         self._heavy = None
         self.refresh()
 

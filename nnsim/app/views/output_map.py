@@ -104,7 +104,7 @@ class OutputMap(HeavyView):
         probe = c.probe
         self._heavy = None
         if probe is None:
-            self.note.setText(c.error or "No data set.")
+            self.note.setText(c.error or (c.message if c.preparing else "No data set."))
             self.stack.setCurrentWidget(self.note)
             self.legend.setText("")
             self.scale.hide()

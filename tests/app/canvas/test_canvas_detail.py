@@ -231,3 +231,24 @@ def test_fit_shows_a_network_of_wide_layers_at_a_usable_size(qtbot):
     view.fit_all()
     assert view.zoom > 0.25  # one column of 150 neurons fitted at 0.07: a sliver
     assert not any(item.flags() & QGraphicsItem.ItemHasNoContents for item in scene.neuron_items.values())
+
+
+def test_dense_bundles_make_paths_of_the_lines_they_draw_only(qtbot, monkeypatch):
+    import copy
+
+    import nnsim.app.canvas.bundles as bundles
+
+    doc, scene, view = open_view(qtbot, big_design())
+    view.fit_all()
+    view.viewport().repaint()
+    made = []
+    real = bundles._pairs_path
+    monkeypatch.setattr(bundles, "_pairs_path", lambda seg: made.append(len(seg)) or real(seg))
+    doc.replace(copy.deepcopy(doc.design))  # drawn again (open, reset and undo of training do this too)
+    view.viewport().repaint()
+    shown, total = scene.shown_connections(view.zoom)
+    assert shown < total and 0 < sum(made) <= shown
+    made.clear()
+    view.zoom_reset()  # nearer: more lines, their paths made as they are drawn
+    view.viewport().repaint()
+    assert 0 < sum(made) <= scene.shown_connections(view.zoom)[0]

@@ -24,3 +24,14 @@ def test_unchanged_records_are_shared_and_changed_ones_copied():
     assert t.connections[3].weight == d.connections[3].weight + 1.0  # the Document's record is untouched
     assert t.neurons[-1].bias == 0.5 and d.neurons[-1].bias != 0.5 and t.neurons[0] is d.neurons[0]
     assert [c.weight for c in t.connections] == numbers.weights.tolist()
+
+
+def test_the_designs_own_numbers_share_every_record_in_lists_of_its_own():
+    d = layered([2, 5, 1])
+    initialize(d, np.random.default_rng(0))
+    t = trainee(d, all_numbers(d), [], own=True)
+    assert all(a is b for a, b in zip(t.connections, d.connections)) and len(t.connections) == len(d.connections)
+    assert all(a is b for a, b in zip(t.neurons, d.neurons))
+    assert t.connections is not d.connections and t.neurons is not d.neurons  # edits of the design's lists stay there
+    d.connections.pop()
+    assert len(t.connections) == len(d.connections) + 1

@@ -9,6 +9,16 @@ from nnsim.resources import example_path
 WAIT = 15_000
 
 
+def _bring_into_sight(window, qtbot, *views):
+    """Show the docks of these views (a view out of sight loads a new session
+    only when it comes into sight) and wait until they can be seen."""
+    for view in views:
+        dock = window.training.docks[next(k for k, d in window.training.docks.items() if d.isAncestorOf(view))]
+        dock.show()
+        dock.raise_()
+    qtbot.waitUntil(lambda: all(in_sight(v) for v in views), timeout=WAIT)
+
+
 def _train_a_little(window, qtbot):
     c = window.training.controller
     qtbot.waitUntil(lambda: c.session is not None, timeout=WAIT)
@@ -24,6 +34,7 @@ def test_new_design_clears_the_training_views(make_window, qtbot):
     qtbot.waitExposed(window)
     ui = window.training
     _train_a_little(window, qtbot)
+    _bring_into_sight(window, qtbot, ui.output, ui.histograms)
     assert ui.output.stack.currentWidget() is ui.output.plot_widget
     assert ui.histograms.plots
     answers.unsaved = "discard"
@@ -120,12 +131,14 @@ def test_what_a_design_lacks_is_said_until_it_is_added(make_window, qtbot):
 
     palette = window.palette
     palette.size_box.setValue(2)  # XOR's two features
+    _bring_into_sight(window, qtbot, ui.neurons)
     add(palette.layer_parts["input"])
     assert c.message == "The design has no output neurons"
     assert bar.currentMessage() == c.message
     # The views say what is wrong now, not what was wrong before.
-    assert ui.output.stack.currentWidget() is ui.output.note and ui.output.note.text() == c.message
     assert ui.neurons.mosaic.note == c.message
+    _bring_into_sight(window, qtbot, ui.output)  # a view out of sight says it when it comes into sight
+    assert ui.output.stack.currentWidget() is ui.output.note and ui.output.note.text() == c.message
     add(palette.neuron_parts["output"])
     assert c.session is not None and c.message == ""
     assert "no output neurons" not in bar.currentMessage()

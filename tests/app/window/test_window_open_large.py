@@ -169,3 +169,90 @@ def test_a_large_designs_look_ups_are_made_on_the_reading_thread(make_window, la
     assert mine and all(thread is not threading.main_thread() for thread in mine)
     assert window.document.index.neuron(design.neurons[0].id) is design.neurons[0]
     assert [thread for d, thread in built if d is design] == mine  # the window asked and built nothing
+
+
+def test_a_large_designs_connection_table_is_made_on_the_reading_thread(make_window, large_file, monkeypatch):
+    from nnsim.app.canvas.connections import ConnectionTable
+
+    window, answers = make_window()
+    made = []
+    real = ConnectionTable.add_connection_columns
+    monkeypatch.setattr(ConnectionTable, "add_connection_columns",
+                        lambda self, *a: made.append(threading.current_thread()) or real(self, *a))
+    assert window.files.open(large_file)
+    design, table = window.document.design, window.scene.table
+    assert made and all(thread is not threading.main_thread() for thread in made)
+    # The table the canvas draws from holds the design as its own would.
+    assert table.total == len(design.connections) and table.order_valid
+    for n in design.neurons:
+        assert tuple(table.pos[table.row_of[n.id]]) == (n.x, n.y)
+    c = design.connections[0]
+    key, i = table.find(c.source, c.target)
+    assert table.pairs[key].weights[i] == c.weight
+    # Hover and live numbers go through it: the connection is found where it is drawn.
+    assert len(window.scene.bundle_items) == len(table.pairs)
+
+
+class _Paints(__import__("PySide6.QtCore", fromlist=["QObject"]).QObject):
+    """Counts the paint events of a widget."""
+
+    def __init__(self, widget):
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_a_large_designs_session_is_built_after_the_window_drew_it(make_window, large_file, monkeypatch, qtbot):
+    import nnsim.app.training.controller as controller_module
+    from nnsim.resources import example_path
+
+    from nnsim.app.views.common import in_sight
+
+    window, answers = make_window(example_path("circle"))
+    window.show()
+    qtbot.waitExposed(window)
+    window.workspaces.switch("train")
+    qtbot.waitUntil(lambda: in_sight(window.training.output), timeout=5000)
+    c = window.training.controller
+    assert c.session is not None
+    monkeypatch.setattr(controller_module, "LATER_CONNECTIONS", 1)  # XOR counts as large
+    paints = _Paints(window.canvas.viewport())
+    seen = []
+    c.session_changed.connect(lambda: seen.append((c.session, paints.count)))
+    assert window.files.open(large_file)
+    design = window.document.design
+    # The old session is gone at once; the canvas shows the new design; the views say what comes.
+    assert c.session is None and c.preparing and c.message == controller_module.PREPARING
+    assert window.training.output.note.text() == c.message  # the Output panel, in sight, says so too
+    assert len(window.scene.neuron_items) == len(design.neurons)
+    assert len(seen) == 1 and seen[0][0] is None
+    qtbot.waitUntil(lambda: c.session is not None, timeout=5000)
+    assert len(seen) == 2 and seen[1][0] is c.session
+    assert seen[1][1] > seen[0][1]  # built after the canvas drew the new design
+    assert not c.preparing and c.message == "" and answers.errors == []
+    assert [(k.source, k.target) for k in c.session.design.connections] == [
+        (k.source, k.target) for k in design.connections]
+
+
+def test_an_edit_before_a_large_designs_session_comes_is_in_it(make_window, large_file, monkeypatch, qtbot):
+    import nnsim.app.training.controller as controller_module
+
+    monkeypatch.setattr(controller_module, "LATER_CONNECTIONS", 1)
+    window, answers = make_window()
+    c = window.training.controller
+    built = []
+    c.session_changed.connect(lambda: built.append(c.session) if c.session is not None else None)
+    assert window.files.open(large_file)
+    rate = window.document.design.training.learning_rate * 2
+    window.document.set_training(learning_rate=rate)  # before its session was built
+    qtbot.waitUntil(lambda: c.session is not None, timeout=5000)
+    qtbot.wait(20)
+    assert len(built) == 1 and c.session.design.training.learning_rate == rate
+    assert c.message == "" and not c.preparing

@@ -232,13 +232,17 @@ def test_the_docks_titles_grow_with_the_text_size(shown):
 def test_plots_made_after_the_text_size_was_set_take_it(shown, make_window, qtbot):
     """A window started at a larger text size with no design has no accuracy
     plot; opening a classification brings it; the histograms are made for
-    each design."""
+    each design (when they come into sight)."""
     shown.presenting.set_text_size(2.0)  # remembered for the next start
     try:
         size = QApplication.font().pointSizeF()
         window, _ = make_window()
         window.files.open(example_path("iris"))
         cost, histograms = window.training.cost, window.training.histograms
+        window.show()
+        dock = window.training.docks["training_histograms_dock"]
+        dock.show()
+        dock.raise_()
         qtbot.waitUntil(lambda: cost.acc_plot in cost.graphics.ci.items and bool(histograms.plots), timeout=3000)
         axes = [cost.acc_plot.getAxis("bottom"), cost.acc_plot.getAxis("left")]
         axes += [plot.getAxis("bottom") for plot in histograms.plots]
