@@ -1,0 +1,72 @@
+"""At a larger text size in a 1366x768 window no panel scrolls sideways:
+the Inspector asks for the width of the page it shows (not of its widest
+page), its fields go under their labels when the column is narrow, and the
+side columns widen as far as their panels need; back at the usual size the
+columns are as wide as before."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QFormLayout, QScrollArea
+
+from nnsim.app.canvas import style as S
+from nnsim.resources import example_path
+
+
+@pytest.fixture
+def shown(make_window, qtbot):
+    window, _ = make_window(example_path("shapes-cnn"))
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.presenting.set_text_size(1.0, store=False)
+    QApplication.instance().setFont(QApplication.font())
+    S.set_text_scale(1.0)
+
+
+def _fits(window, name: str) -> bool:
+    """Whether dock ``name``'s panel fits its width: no sideways scrolling."""
+    area = window.dock(name).findChild(QScrollArea)
+    return (area.widget().minimumSizeHint().width() <= area.viewport().width()
+            and not area.horizontalScrollBar().isVisible())
+
+
+def _settle(qtbot) -> None:
+    for _ in range(5):
+        QApplication.processEvents()
+    qtbot.wait(50)
+
+
+@pytest.mark.parametrize("size", [1.5, 2.5])
+def test_builds_side_columns_fit_their_panels_at_a_larger_text_size(shown, qtbot, size):
+    window = shown
+    window.workspaces.switch("build")
+    _settle(qtbot)
+    usual = {name: window.dock(name).width() for name in ("palette_dock", "inspector_dock")}
+    window.presenting.set_text_size(size)
+    conv = next(layer.id for layer in window.document.design.layers if layer.type == "conv")
+    for selection in ({}, {"layers": [conv]}):  # the design's page, then a convolution's (the widest)
+        window.scene.select(**selection)
+        qtbot.waitUntil(lambda: _fits(window, "palette_dock") and _fits(window, "inspector_dock"), timeout=3000)
+    inspector = window.inspector
+    assert inspector.stack.minimumSizeHint().width() == inspector.stack.currentWidget().minimumSizeHint().width()
+    canvas = window.canvas.viewport().width()
+    assert canvas > 0.3 * window.width()  # the network keeps room
+    window.presenting.set_text_size(1.0)
+    _settle(qtbot)
+    qtbot.waitUntil(lambda: {name: window.dock(name).width() for name in usual} == usual, timeout=3000)
+
+
+def test_the_inspectors_fields_go_under_their_labels_in_a_narrow_column(shown, qtbot):
+    window = shown
+    window.workspaces.switch("build")
+    _settle(qtbot)
+    form = window.inspector.design_page.layout()
+    assert form.rowWrapPolicy() == QFormLayout.RowWrapPolicy.DontWrapRows  # the usual size: beside
+    window.presenting.set_text_size(2.5)
+    qtbot.waitUntil(lambda: form.rowWrapPolicy() == QFormLayout.RowWrapPolicy.WrapAllRows, timeout=3000)
+    name = window.inspector.design_name
+    qtbot.waitUntil(lambda: name.width() > 10 * name.fontMetrics().averageCharWidth(), timeout=3000)  # room to read it
+    window.presenting.set_text_size(1.0)
+    qtbot.waitUntil(lambda: form.rowWrapPolicy() == QFormLayout.RowWrapPolicy.DontWrapRows, timeout=3000)
