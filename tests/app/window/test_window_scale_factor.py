@@ -79,3 +79,5 @@ def test_train_and_learn_are_usable_at_scale_factor_one_and_a_half(runs, workspa
     else:
         assert scaled["step_dock_width"] > 0.6 * scaled["window"][0], scaled  # the learn tools' room
         assert scaled["step_next_whole"] and plain["step_next_whole"], (plain, scaled)
+        # Its input and wanted-output boxes fold into fewer columns: nothing scrolls sideways.
+        assert not scaled["step_sideways"] and not plain["step_sideways"], (plain, scaled)
