@@ -11,9 +11,10 @@ before. At the usual text size nothing here changes a width. A panel whose
 content changes (the Inspector showing a convolution's page) fits again
 once its layout has settled.
 
-Panels in a scroll area (``nnsim.app.layout.scrolling``) report how wide
-their content must be through its minimum size hint; the column's width is
-that plus the dock's margins and a vertical scroll bar.
+A panel reports how wide it must be through its minimum size hint; one in
+a scroll area (``nnsim.app.layout.scrolling``), through its content's: the
+column's width is then that plus the dock's margins and a vertical scroll
+bar.
 """
 
 from __future__ import annotations
@@ -29,18 +30,21 @@ MOST = 0.36  # of the window's width, each side column at most
 
 
 def needed_width(dock: QDockWidget) -> int:
-    """The narrowest width at which ``dock``'s panel shows without scrolling sideways."""
-    inner = dock.widget()
-    if inner is None:
-        return dock.minimumSizeHint().width()
-    area = inner if isinstance(inner, QScrollArea) else inner.findChild(QScrollArea)
-    if area is None or area.widget() is None or not area.widgetResizable():
-        return max(dock.minimumSizeHint().width(), inner.minimumSizeHint().width())
-    bar = area.verticalScrollBar()
-    extra = dock.width() - area.viewport().width()  # the dock's margins and frame, the scroll bar if shown
-    if not bar.isVisible():
-        extra += bar.sizeHint().width()  # larger text may make it taller than its dock
-    return area.widget().minimumSizeHint().width() + extra
+    """The narrowest width at which ``dock``'s panel shows without scrolling
+    sideways: its own minimum, and for each scroll area in it that is shown,
+    the dock's width plus what the area's content lacks."""
+    need = dock.minimumSizeHint().width()
+    if not dock.isVisible():
+        return need
+    for area in dock.findChildren(QScrollArea):
+        if not area.isVisible() or area.widget() is None or not area.widgetResizable():
+            continue
+        bar = area.verticalScrollBar()
+        lack = area.widget().minimumSizeHint().width() - area.viewport().width()
+        if not bar.isVisible():
+            lack += bar.sizeHint().width()  # larger text may make it taller than its dock
+        need = max(need, dock.width() + lack)
+    return need
 
 
 class ColumnWidths(QObject):

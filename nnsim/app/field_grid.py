@@ -1,12 +1,14 @@
 """Pairs of a name and a field in as many columns as the width holds.
 
 The step-through's input boxes (three to a row) and wanted outputs (all in
-one row) were wider than a dock under the canvas with QT_SCALE_FACTOR=1.5 or
-larger text, and the panel scrolled sideways. A ``FieldGrid`` puts its pairs
+one row), and the training panel's buttons, were wider than their docks with
+QT_SCALE_FACTOR=1.5 or larger text, and the panel scrolled sideways. A ``FieldGrid`` puts its pairs
 in rows of up to ``most`` columns, fewer when its width holds fewer.
 
 Following ``nnsim.app.responsive``: the grid's minimum width is that of one
-column whatever the arrangement, so changing the number of columns changes
+column whatever the arrangement (or, with ``whole_up_to``, that of a full
+row while it is no wider than that: a row of buttons folds only for large
+text), so changing the number of columns changes
 only its height and cannot feed back into its width; the number is decided
 once resizes have settled, never inside Qt's layout pass.
 """
@@ -18,11 +20,15 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 
 class FieldGrid(QWidget):
-    """Name and field pairs (``set_pairs``) in rows of up to ``most`` columns."""
+    """Name and field pairs (``set_pairs``) in rows of up to ``most`` columns;
+    ``fill``: the fields share the row's width equally (a row of buttons),
+    rather than standing at their own widths beside their names."""
 
-    def __init__(self, most: int = 3, parent: QWidget | None = None):
+    def __init__(self, most: int = 3, parent: QWidget | None = None, fill: bool = False, whole_up_to: int = 0):
         super().__init__(parent)
         self.most = max(1, most)
+        self.fill = fill
+        self.whole_up_to = whole_up_to  # px: a full row no wider than this is the minimum (it never folds)
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.pairs: list[tuple[QLabel | None, QWidget]] = []
@@ -71,8 +77,9 @@ class FieldGrid(QWidget):
                 self.grid.addWidget(label, row, 2 * col)
             self.grid.addWidget(field, row, 2 * col + 1)
         for c in range(2 * self.most + 1):
-            self.grid.setColumnStretch(c, 0)
-        self.grid.setColumnStretch(2 * self.columns, 1)  # the fields stay beside their names
+            self.grid.setColumnStretch(c, 1 if self.fill and c % 2 and c < 2 * self.columns else 0)
+        if not self.fill:
+            self.grid.setColumnStretch(2 * self.columns, 1)  # the fields stay beside their names
         self.updateGeometry()
 
     def reflow(self) -> None:
@@ -95,8 +102,10 @@ class FieldGrid(QWidget):
         return self._width(min(self.most, max(len(self.pairs), 1)))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """One column's width whatever the arrangement; the height of this one."""
-        return QSize(self._width(1), self.grid.minimumSize().height())
+        """One column's width whatever the arrangement (a full row's while it
+        is no wider than ``whole_up_to``); the height of this arrangement."""
+        widest = self.widest()
+        return QSize(widest if widest <= self.whole_up_to else self._width(1), self.grid.minimumSize().height())
 
 
 __all__ = ["FieldGrid"]

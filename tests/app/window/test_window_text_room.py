@@ -7,7 +7,8 @@ columns are as wide as before."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication, QFormLayout, QScrollArea
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QFormLayout, QScrollArea
 
 from nnsim.app.canvas import style as S
 from nnsim.resources import example_path
@@ -70,3 +71,43 @@ def test_the_inspectors_fields_go_under_their_labels_in_a_narrow_column(shown, q
     qtbot.waitUntil(lambda: name.width() > 10 * name.fontMetrics().averageCharWidth(), timeout=3000)  # room to read it
     window.presenting.set_text_size(1.0)
     qtbot.waitUntil(lambda: form.rowWrapPolicy() == QFormLayout.RowWrapPolicy.DontWrapRows, timeout=3000)
+
+
+def _sideways(window) -> list[str]:
+    """The scroll areas in view in the side columns that scroll sideways
+    (a dock behind another's tab is not in view)."""
+    sides = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+    found = []
+    for dock in window.findChildren(QDockWidget):
+        if dock.isVisible() and window.dockWidgetArea(dock) in sides:
+            for area in dock.findChildren(QScrollArea):
+                if not area.visibleRegion().isEmpty() and area.horizontalScrollBar().isVisible():
+                    found.append(dock.objectName())
+    return found
+
+
+def test_train_at_two_and_a_half_times_the_text_keeps_every_control_in_view(shown, qtbot):
+    """The training buttons fold into two rows rather than widening the
+    column past a third of the window, the speed's name has room for its
+    text, the cost curves' legend wraps, and nothing scrolls sideways."""
+    window = shown
+    window.files.open(example_path("iris"))
+    window.workspaces.switch("train")
+    _settle(qtbot)
+    panel = window.training.panel
+
+    def rows() -> int:
+        return len({button.geometry().top() for button in panel.buttons.values()})
+
+    assert rows() == 1  # one row at the usual size
+    window.presenting.set_text_size(2.5)
+    qtbot.waitUntil(lambda: rows() > 1 and not _sideways(window), timeout=3000)
+    _settle(qtbot)
+    assert not _sideways(window)
+    for button in panel.buttons.values():
+        assert button.visibleRegion().boundingRect() == button.rect(), button.objectName()  # whole, in view
+    name = panel.speed.name
+    assert name.width() >= name.fontMetrics().horizontalAdvance(name.text())
+    assert window.dock("training_dock").width() < 0.4 * window.width()
+    window.presenting.set_text_size(1.0)
+    qtbot.waitUntil(lambda: rows() == 1, timeout=3000)
