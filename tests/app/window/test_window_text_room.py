@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QFormLayout, QScrollArea
 
 from nnsim.app.canvas import style as S
+from nnsim.app.views.gan_room import PLANE_LEAST
 from nnsim.resources import example_path
 
 
@@ -111,3 +112,39 @@ def test_train_at_two_and_a_half_times_the_text_keeps_every_control_in_view(show
     assert window.dock("training_dock").width() < 0.4 * window.width()
     window.presenting.set_text_size(1.0)
     qtbot.waitUntil(lambda: rows() == 1, timeout=3000)
+
+
+def _in_view(widget, area: QScrollArea) -> bool:
+    """Whether ``widget`` lies whole inside the part of ``area`` in view."""
+    top_left = widget.mapTo(area.viewport(), widget.rect().topLeft())
+    return area.viewport().rect().contains(widget.rect().translated(top_left))
+
+
+def test_in_compact_train_the_gan_plane_is_in_view_without_scrolling(shown, qtbot):
+    """Text twice as large gives Train its compact arrangement, where the GAN
+    dock is short: the plane comes right under the buttons and takes the
+    height the dock shows; with room again the settings are above it."""
+    window = shown
+    window.files.open(example_path("gan-ring"))
+    window.workspaces.switch("train")
+    dock = window.training.docks["training_gan_dock"]
+    dock.raise_()
+    view = window.training.gan
+    area = dock.findChild(QScrollArea)
+    _settle(qtbot)
+    assert _in_view(view.plot_widget, area)  # at the usual size, the plane in view too
+    lay = view.layout()
+    assert lay.indexOf(view.settings_row) < lay.indexOf(view.stack)
+    window.presenting.set_text_size(2.0)
+    qtbot.waitUntil(lambda: window.workspaces.compact, timeout=3000)
+    dock.raise_()
+    qtbot.waitUntil(lambda: lay.indexOf(view.settings_row) > lay.indexOf(view.stack), timeout=3000)
+    # Under the buttons, as tall as the dock shows (at least its usual minimum).
+    plane = view.plot_widget
+    qtbot.waitUntil(lambda: _in_view(plane, area)
+                    and plane.mapTo(area.viewport(), plane.rect().bottomLeft()).y() > area.viewport().height() - 40,
+                    timeout=3000)
+    assert view.plot_widget.height() >= PLANE_LEAST
+    assert area.verticalScrollBar().value() == 0
+    window.presenting.set_text_size(1.0)
+    qtbot.waitUntil(lambda: lay.indexOf(view.settings_row) < lay.indexOf(view.stack), timeout=3000)
