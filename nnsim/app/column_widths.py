@@ -2,12 +2,15 @@
 
 Larger text makes a panel's words and fields wider, and a column of the
 usual width would scroll sideways (a palette of "Hidden layer of 4" at 250%
-is twice as wide as the column). So when the text is larger than usual, each
+is twice as wide as the column; with QT_SCALE_FACTOR=1.5 on 1366x768 the
+columns take their share of a window of 910 logical pixels, too narrow for
+the palette). So when the text is larger than usual, or the window short of
+room for its text (``Workspaces.short_of_room``), each
 side column (the left and right dock areas) widens to the narrowest width
 its panels fit in whole, at most ``MOST`` of the window each, so the canvas
 keeps room. A column is never made narrower than the user left it, and when
 the text gets smaller again a widened column goes back to the width it had
-before. At the usual text size nothing here changes a width. A panel whose
+before. At the usual text size in a roomy window nothing here changes a width. A panel whose
 content changes (the Inspector showing a convolution's page) fits again
 once its layout has settled.
 
@@ -50,10 +53,11 @@ def needed_width(dock: QDockWidget) -> int:
 class ColumnWidths(QObject):
     """Widens the window's side columns for larger text (``fit_later``)."""
 
-    def __init__(self, window: QMainWindow, key=lambda: ""):
+    def __init__(self, window: QMainWindow, key=lambda: "", short=lambda: False):
         super().__init__(window)
         self.window = window
         self.key = key  # which arrangement the columns belong to (the workspace)
+        self.short = short  # whether the window is short of room for its text (a large scale factor)
         self.before: dict[tuple[str, Area], int] = {}  # a widened column's width before it was widened
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -73,9 +77,13 @@ class ColumnWidths(QObject):
             area.widget().installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LayoutRequest and S.text_scale() > 1.0 and not self.timer.isActive():
+        if event.type() == QEvent.Type.LayoutRequest and self.active() and not self.timer.isActive():
             self.timer.start()
         return False
+
+    def active(self) -> bool:
+        """Whether columns may widen now: larger text, or a window short of room for its text."""
+        return S.text_scale() > 1.0 or self.short()
 
     def column(self, area: Area) -> list[QDockWidget]:
         w = self.window
@@ -86,7 +94,7 @@ class ColumnWidths(QObject):
         w = self.window
         if not w.isVisible():
             return
-        larger = S.text_scale() > 1.0
+        larger = self.active()
         most = round(w.width() * MOST)
         docks, widths = [], []
         for area in SIDES:

@@ -150,8 +150,8 @@ class Workspaces(QObject):
         self.ready = False  # restored: a workspace is shown
         self._sizes_pending: str | None = None
         self._size_before = None  # the window's size before a workspace's docks were put in place
-        # Side columns wide enough for their panels when the text is larger than usual.
-        self.columns = ColumnWidths(window, key=lambda: self._state_key(self.current))
+        # Side columns wide enough for their panels with larger text (or in a window short of room).
+        self.columns = ColumnWidths(window, key=lambda: self._state_key(self.current), short=lambda: self.compact)
         self.group = QActionGroup(self)
         self.group.setExclusive(True)
         self.actions: dict[str, QAction] = {}

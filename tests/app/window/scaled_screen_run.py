@@ -8,7 +8,8 @@ the canvas's zoom, the size of its viewport (logical pixels) and how much of
 that viewport the network fills; the window's size and its screen's, whether
 the workspace has its arrangement for a window short of room, the width of
 the step-through's dock, whether its Next button is in view whole and
-whether its panel scrolls sideways."""
+whether its panel scrolls sideways, and the docks in view whose panels
+scroll sideways."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import json
 import sys
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea
 
 from nnsim.app.main import create_main_window
 from nnsim.resources import example_path
@@ -45,6 +46,9 @@ def main(workspace: str) -> None:
             "step_dock_width": window.dock("learn_step_dock").width(),
             "step_sideways": step_area.horizontalScrollBar().isVisible()
             or step.minimumSizeHint().width() > step_area.viewport().width(),
+            "sideways": sorted({dock.objectName() for dock in window.findChildren(QDockWidget)
+                                for area in dock.findChildren(QScrollArea)
+                                if not area.visibleRegion().isEmpty() and area.horizontalScrollBar().isVisible()}),
             "dpr": view.devicePixelRatioF(),
             "zoom": view.zoom,
             "viewport": [view.viewport().width(), view.viewport().height()],
