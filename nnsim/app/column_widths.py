@@ -102,7 +102,9 @@ class ColumnWidths(QObject):
             if not column:
                 continue
             key = (self.key(), area)
-            now = max(d.width() for d in column)
+            # A dock behind another's tab keeps the width it last had: measure those in view.
+            column.sort(key=lambda d: d.visibleRegion().isEmpty())
+            now = column[0].width()
             base = self.before.get(key, now)
             need = max(needed_width(d) for d in column) if larger else 0
             target = max(base, min(need, most))

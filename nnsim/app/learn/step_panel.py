@@ -10,7 +10,7 @@ undoable edit) and shows the loss of the sample before and after.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -54,14 +54,30 @@ PHASE_NAMES = {FORWARD: "Forward pass", LOSS: "The loss", BACKWARD_PHASE: "Backw
 PHASE_COLOURS = {FORWARD: "#b07d00", LOSS: "#5e35b1", BACKWARD_PHASE: "#c2185b", UPDATE: "#2e7d32"}
 
 
+class _Spin(QDoubleSpinBox):
+    """A number box 70 to 120 px wide, wider with larger text (room for "-0.000")."""
+
+    def __init__(self):
+        super().__init__()
+        self._hold_width()
+
+    def _hold_width(self) -> None:
+        chars = self.fontMetrics().averageCharWidth()
+        self.setMinimumWidth(max(70, 10 * chars))
+        self.setMaximumWidth(max(120, 17 * chars))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._hold_width()
+
+
 def _spin() -> QDoubleSpinBox:
-    s = QDoubleSpinBox()
+    s = _Spin()
     s.setRange(-1e4, 1e4)
     s.setDecimals(3)
     s.setSingleStep(0.1)
     s.setKeyboardTracking(False)
-    s.setMinimumWidth(70)
-    s.setMaximumWidth(120)
     return s
 
 
