@@ -6,7 +6,9 @@ titles, the plots' axes and the canvas's labels with it: names, layer
 titles and numbers in the drawing grow (as far as the rows of neurons
 allow, and the step-through's callouts as much); the zoom stays,
 so the network keeps its place. Text that leaves the window short of room
-gives Train and Learn their compact arrangements (``workspaces.COMPACT``).
+gives Train and Learn their compact arrangements (``workspaces.COMPACT``);
+larger text widens the side columns as far as their panels need
+(``column_widths``).
 The size is remembered between runs.
 Presentation mode (Ctrl+Shift+P) is for a projector at the back of a room:
 the text is half as large again, the canvas zooms by as much as far as the
@@ -142,6 +144,7 @@ class Presenting(QObject):
         # again only while presenting, where the network is drawn larger too.
         self.window.canvas.text_scale = SCALE if self.presenting else 1.0
         self.window.workspaces.refit()  # larger text may leave the window short of room
+        self.window.workspaces.columns.fit_later()  # and the side columns' panels need more width
 
     # -- full screen and presentation ------------------------------------------------------
     def _full(self, on: bool) -> None:

@@ -26,11 +26,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QFormLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStackedWidget,
     QStyle,
     QStyleOptionButton,
     QToolButton,
@@ -242,4 +245,74 @@ def hold_width(button: QAbstractButton, texts: Iterable[str]) -> None:
     _HeldWidth(button, list(texts))
 
 
-__all__ = ["ElidedButton", "HYSTERESIS", "Settled", "StatusLine", "WidthSwitch", "choose_wide", "hold_width"]
+class PageStack(QStackedWidget):
+    """A stack of pages that asks for the room of the page shown, not of its
+    widest page: a page hidden behind must not make the panel scroll
+    sideways (Qt's stack asks for the largest of all)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+
+class FormWrap(QObject):
+    """Puts the fields of some forms under their labels while ``widget`` is
+    too narrow for a label and ``chars`` characters of field beside it (large
+    text in a side column), and beside them again when it is wide enough:
+    a name squeezed to three letters beside its label helps nobody. Decided
+    after resizes and font changes settle, with ``choose_wide``'s hysteresis
+    (a vertical scroll bar coming or going cannot flip it back)."""
+
+    def __init__(self, widget: QWidget, chars: int = 14):
+        super().__init__(widget)
+        self.widget = widget
+        self.chars = chars
+        self.forms: list[QFormLayout] = []
+        self.beside = True
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(0)
+        self.timer.timeout.connect(self.decide)
+        widget.installEventFilter(self)
+
+    def add(self, form: QFormLayout) -> None:
+        self.forms.append(form)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows if self.beside
+                              else QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.timer.start()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if obj is self.widget and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
+            self.timer.start()
+        return False
+
+    def threshold(self) -> int:
+        """The width from which fields stand beside their labels."""
+        labels = [0]
+        for form in self.forms:
+            for row in range(form.rowCount()):
+                item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                if item is not None and item.widget() is not None and not item.widget().isHidden():
+                    labels.append(item.widget().sizeHint().width())
+        spacing = max([f.horizontalSpacing() for f in self.forms] + [6])
+        return max(labels) + spacing + self.chars * QFontMetrics(self.widget.font()).averageCharWidth()
+
+    def decide(self) -> None:
+        beside = choose_wide(self.widget.width(), self.beside, self.threshold())
+        if beside != self.beside:
+            self.beside = beside
+            for form in self.forms:
+                form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows if beside
+                                      else QFormLayout.RowWrapPolicy.WrapAllRows)
+
+
+__all__ = ["ElidedButton", "FormWrap", "HYSTERESIS", "PageStack", "Settled", "StatusLine", "WidthSwitch", "choose_wide",
+           "hold_width"]

@@ -30,6 +30,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, S
 from PySide6.QtGui import QAction, QActionGroup, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QHBoxLayout, QMainWindow, QSizePolicy, QToolButton, QWidget
 
+from nnsim.app.column_widths import ColumnWidths
 from nnsim.app.layout import Place, clamp, set_corners
 
 Area = Qt.DockWidgetArea
@@ -149,6 +150,8 @@ class Workspaces(QObject):
         self.ready = False  # restored: a workspace is shown
         self._sizes_pending: str | None = None
         self._size_before = None  # the window's size before a workspace's docks were put in place
+        # Side columns wide enough for their panels with larger text (or in a window short of room).
+        self.columns = ColumnWidths(window, key=lambda: self._state_key(self.current), short=lambda: self.compact)
         self.group = QActionGroup(self)
         self.group.setExclusive(True)
         self.actions: dict[str, QAction] = {}
@@ -239,6 +242,7 @@ class Workspaces(QObject):
         else:
             self._apply_data_views()
             self._after_change()
+            self.columns.fit_later()
         self.switched.emit(key)
 
     def workspace_of(self, dock: QDockWidget) -> str | None:
@@ -326,6 +330,9 @@ class Workspaces(QObject):
         column = [groups[spot.dock] for spot in ws.spots if spot.area == RIGHT and spot.dock in groups]
         if ws.split is not None and len(column) == 2:
             w.resizeDocks(column, [round(H * ws.split), round(H * (1 - ws.split))], Qt.Orientation.Vertical)
+        self.columns.before.pop((self._state_key(key), LEFT), None)  # the shares are the columns' widths now
+        self.columns.before.pop((self._state_key(key), RIGHT), None)
+        self.columns.fit_later()
         self._after_change()
 
     def _after_change(self) -> None:
@@ -379,6 +386,8 @@ class Workspaces(QObject):
             self.forget()
         else:
             self._load()
+        for place in self.window.dock_places.places:
+            self.columns.watch(place.dock)
         key = self.current if self.current in self.by_key else FIRST
         self.current = None  # nothing shown yet
         self.ready = True

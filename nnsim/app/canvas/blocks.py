@@ -3,7 +3,11 @@ pooling, a flatten; any type whose ``drawn`` is "block").
 
 A ``BlockItem`` shows the layer's name and type, its options in one line, its
 output shape, and, when its settings do not fit what it receives, the reason
-in red. A connect port on its right starts a link. While training, a block of
+in red. Its texts follow the window's text size (``S.label_scale``) and the
+block grows down with them, keeping its width (blocks stand side by side):
+a name and type that no longer fit on one line take two, and options too
+long for a line wrap instead of being cut short (at the usual size they keep
+to one line, shortened with …). A connect port on its right starts a link. While training, a block of
 feature maps shows them as small images for the chosen sample, and a
 convolution its kernels (``set_maps``, ``set_kernels``). Like every canvas
 item it only draws what the scene tells it and reports gestures to the scene.
@@ -103,9 +107,10 @@ class BlockItem(LayerPort, QGraphicsItem):
         self.field: tuple[int, int, int, int] | None = None  # an image's pixels a hovered map value looks at
         self._focus_pixel: tuple[int, int] | None = None
         self._problem_lines: list[str] = []
+        self._option_lines: list[str] = []
         self._hover_port = False
         self._rect = QRectF()
-        self._layout()
+        self.restyle()
 
     # -- data ----------------------------------------------------------------------------
     def set_data(self, layer: Layer, shape, problem: str | None) -> None:
@@ -118,8 +123,30 @@ class BlockItem(LayerPort, QGraphicsItem):
             self.options += f", {S.ACTIVATION_SYMBOL[self.activation]}"
         self.shape_line = shape_text(shape)
         self.problem = problem or ""
-        fm = QFontMetricsF(S.font(9))
-        self._problem_lines = _wrap(self.problem, fm, WIDTH - 2 * PAD) if self.problem else []
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Measure the texts again at the window's text size and grow to fit them."""
+        k = S.label_scale()
+        self._k = k
+        self._name_font, self._title_font = S.label_font(11, True), S.label_font(9)
+        self._text_font, self._small_font = S.label_font(10), S.label_font(8)
+        width = WIDTH - 2 * PAD
+        name_w = QFontMetricsF(self._name_font).horizontalAdvance(self.name)
+        title_w = QFontMetricsF(self._title_font).horizontalAdvance(self.title)
+        # At the usual size the name takes the header's left half, shortened if it must;
+        # larger text puts the type under the name once the two no longer fit side by side.
+        self._title_w = title_w
+        self._two_row_header = k > 1 and name_w + PAD + title_w > width
+        self._header = HEADER * k + (LINE * k if self._two_row_header else 0)
+        self._line = LINE * k
+        fm = QFontMetricsF(self._text_font)
+        if k > 1:  # wrapped rather than cut short
+            self._option_lines = _wrap(self.options, fm, width, most=3) or [""]
+        else:
+            self._option_lines = [fm.elidedText(self.options, Qt.ElideRight, width)]
+        fm = QFontMetricsF(S.label_font(9))
+        self._problem_lines = _wrap(self.problem, fm, width) if self.problem else []
         self._layout()
         self.update()
 
@@ -140,11 +167,20 @@ class BlockItem(LayerPort, QGraphicsItem):
         per_row = int((WIDTH - 2 * PAD + TILE_GAP) // (TILE + TILE_GAP))
         return (min(count, MAX_TILES) + per_row - 1) // per_row
 
+    def _texts_height(self) -> float:
+        """The header, options, output shape and problem: where the pictures start."""
+        return (self._header + self._line * (len(self._option_lines) + 1) + 6
+                + self._line * len(self._problem_lines) * 0.8)
+
+    def _caption_height(self) -> float:
+        """The line above a row of pictures ("feature maps", "kernels")."""
+        return 14 * self._k
+
     def body_height(self) -> float:
-        h = HEADER + 2 * LINE + 6 + LINE * len(self._problem_lines) * 0.8
+        h = self._texts_height()
         for images in (self.maps, self.kernels):
             if images:
-                h += 14 + self._tile_rows(len(images)) * (TILE + TILE_GAP)
+                h += self._caption_height() + self._tile_rows(len(images)) * (TILE + TILE_GAP)
         return h + 4
 
     def _layout(self) -> None:
@@ -169,12 +205,12 @@ class BlockItem(LayerPort, QGraphicsItem):
 
     def tile_rects(self, which: str) -> list[QRectF]:
         """Where each map ('maps') or kernel ('kernels') thumbnail is drawn."""
-        y = self._rect.top() + HEADER + 2 * LINE + 6 + LINE * len(self._problem_lines) * 0.8
+        y = self._rect.top() + self._texts_height()
         per_row = int((WIDTH - 2 * PAD + TILE_GAP) // (TILE + TILE_GAP))
         for name, images in (("maps", self.maps), ("kernels", self.kernels)):
             if not images:
                 continue
-            y += 14
+            y += self._caption_height()
             rects = [QRectF(self._rect.left() + PAD + (i % per_row) * (TILE + TILE_GAP),
                             y + (i // per_row) * (TILE + TILE_GAP), TILE, TILE)
                      for i in range(min(len(images), MAX_TILES))]
@@ -201,7 +237,7 @@ class BlockItem(LayerPort, QGraphicsItem):
 
     def _focus_rect(self) -> QRectF:
         """Below the block: the focused map large, with its kernel beside it."""
-        return QRectF(self._rect.left(), self._rect.bottom() + 8, WIDTH, BIG + 22)
+        return QRectF(self._rect.left(), self._rect.bottom() + 8, WIDTH, BIG + 8 + 14 * self._k)
 
     def _big_rect(self) -> QRectF:
         f = self._focus_rect()
@@ -236,7 +272,7 @@ class BlockItem(LayerPort, QGraphicsItem):
         painter.setPen(border)
         painter.setBrush(ks.frame)
         painter.drawRoundedRect(self._rect, 8, 8)
-        header = QRectF(self._rect.left(), self._rect.top(), WIDTH, HEADER)
+        header = QRectF(self._rect.left(), self._rect.top(), WIDTH, self._header)
         painter.setPen(Qt.NoPen)
         painter.setBrush(ks.fill)
         clip = QPainterPath()
@@ -246,46 +282,70 @@ class BlockItem(LayerPort, QGraphicsItem):
         painter.drawRect(header)
         painter.restore()
         if lod >= BODY_LOD * 0.7:
+            name_rect, title_rect = self.caption_rects()
             painter.setPen(ks.title)
-            painter.setFont(S.font(11, True))
-            fm = QFontMetricsF(S.font(11, True))
-            painter.drawText(header.adjusted(PAD, 0, -PAD, 0), Qt.AlignLeft | Qt.AlignVCenter,
-                             fm.elidedText(self.name, Qt.ElideRight, WIDTH / 2 - PAD))
-            painter.setFont(S.font(9))
+            painter.setFont(self._name_font)
+            fm = QFontMetricsF(self._name_font)
+            painter.drawText(name_rect, Qt.AlignLeft | Qt.AlignVCenter,
+                             fm.elidedText(self.name, Qt.ElideRight, name_rect.width()))
+            painter.setFont(self._title_font)
             painter.setPen(S.MUTED)
-            painter.drawText(header.adjusted(WIDTH / 2, 0, -PAD, 0), Qt.AlignRight | Qt.AlignVCenter, self.title)
+            painter.drawText(title_rect, Qt.AlignRight | Qt.AlignVCenter,
+                             QFontMetricsF(self._title_font).elidedText(self.title, Qt.ElideRight, title_rect.width()))
         if lod >= BODY_LOD:
             self.paint_body(painter)
         if self.has_port and not drawn_clean(self):
             self._paint_port(painter, ks)
 
+    def caption_rects(self) -> tuple[QRectF, QRectF]:
+        """Where the name and the type are written in the header (item coordinates)."""
+        top, left = self._rect.top(), self._rect.left()
+        if self._two_row_header:
+            row = self._header - self._line
+            return (QRectF(left + PAD, top, WIDTH - 2 * PAD, row),
+                    QRectF(left + PAD, top + row, WIDTH - 2 * PAD, self._line))
+        if self._k > 1:  # the name takes what the type leaves
+            name_w = WIDTH - 3 * PAD - self._title_w
+            return (QRectF(left + PAD, top, name_w, self._header),
+                    QRectF(left + 2 * PAD + name_w, top, self._title_w, self._header))
+        return (QRectF(left + PAD, top, WIDTH / 2 - PAD, self._header),
+                QRectF(left + WIDTH / 2, top, WIDTH / 2 - PAD, self._header))
+
+    def text_rects(self) -> list[QRectF]:
+        """Where each line under the header is written: the options, the
+        output shape, then the problem's lines (item coordinates)."""
+        y = self._rect.top() + self._header + 3
+        left, width, line = self._rect.left() + PAD, WIDTH - 2 * PAD, self._line
+        rects = [QRectF(left, y + i * line, width, line) for i in range(len(self._option_lines) + 1)]
+        y += len(rects) * line + 2
+        return rects + [QRectF(left, y + i * line * 0.8, width, line * 0.8) for i in range(len(self._problem_lines))]
+
     def paint_body(self, painter: QPainter) -> None:
         """Options, output shape, the problem, and the thumbnails."""
         painter.setRenderHint(QPainter.SmoothPixmapTransform, False)  # pixels stay square
-        y = self._rect.top() + HEADER + 3
-        text = QRectF(self._rect.left() + PAD, y, WIDTH - 2 * PAD, LINE)
-        fm = QFontMetricsF(S.font(10))
-        painter.setFont(S.font(10))
+        rects = self.text_rects()
+        painter.setFont(self._text_font)
         painter.setPen(S.TEXT)
-        painter.drawText(text, Qt.AlignLeft | Qt.AlignVCenter, fm.elidedText(self.options, Qt.ElideRight,
-                                                                            text.width()))
+        count = len(self._option_lines)
+        for rect, line in zip(rects, self._option_lines):
+            painter.drawText(rect, Qt.AlignLeft | Qt.AlignVCenter, line)
         painter.setPen(S.MUTED)
-        painter.drawText(text.translated(0, LINE), Qt.AlignLeft | Qt.AlignVCenter, self.shape_line)
+        painter.drawText(rects[count], Qt.AlignLeft | Qt.AlignVCenter, self.shape_line)
         if self._problem_lines:
             painter.setPen(S.REFUSED)
-            painter.setFont(S.font(9))
-            for i, line in enumerate(self._problem_lines):
-                painter.drawText(QRectF(text.left(), y + 2 * LINE + 2 + i * LINE * 0.8, text.width(), LINE * 0.8),
-                                 Qt.AlignLeft | Qt.AlignVCenter, line)
+            painter.setFont(S.label_font(9))
+            for rect, line in zip(rects[count + 1:], self._problem_lines):
+                painter.drawText(rect, Qt.AlignLeft | Qt.AlignVCenter, line)
         for which, images, label in (("maps", self.maps, "feature maps"), ("kernels", self.kernels, "kernels")):
             rects = self.tile_rects(which)
             if not rects:
                 continue
             painter.setPen(S.MUTED)
-            painter.setFont(S.font(8))
+            painter.setFont(self._small_font)
             extra = f"  (+{len(images) - len(rects)})" if len(images) > len(rects) else ""
-            painter.drawText(QRectF(rects[0].left(), rects[0].top() - 13, WIDTH, 12), Qt.AlignLeft | Qt.AlignVCenter,
-                             label + extra)
+            caption = self._caption_height()
+            painter.drawText(QRectF(rects[0].left(), rects[0].top() - caption + 1, WIDTH - 2 * PAD, caption - 2),
+                             Qt.AlignLeft | Qt.AlignVCenter, label + extra)
             painter.setPen(QPen(S.HOVER, 0.8))
             painter.setBrush(Qt.NoBrush)  # the frames must not cover the pictures
             for i, (rect, image) in enumerate(zip(rects, images)):
@@ -310,9 +370,9 @@ class BlockItem(LayerPort, QGraphicsItem):
         image = self.maps[i]
         painter.drawImage(big, image)
         painter.setPen(S.TEXT)
-        painter.setFont(S.font(9))
+        painter.setFont(S.label_font(9))
         label = "input" if self.type_name == "image" else f"map {i + 1}"
-        painter.drawText(QRectF(big.left(), big.bottom() + 2, BIG, 14), Qt.AlignCenter, label)
+        painter.drawText(QRectF(big.left(), big.bottom() + 2, BIG, 14 * self._k), Qt.AlignCenter, label)
         sx, sy = BIG / max(image.width(), 1), BIG / max(image.height(), 1)
         if self._focus_pixel is not None:
             r, c = self._focus_pixel
@@ -334,7 +394,7 @@ class BlockItem(LayerPort, QGraphicsItem):
             painter.setPen(QPen(S.HOVER, 1.0))
             painter.drawRect(k)
             painter.setPen(S.TEXT)
-            painter.drawText(QRectF(k.left() - 6, k.bottom() + 2, BIG_KERNEL + 12, 14), Qt.AlignCenter,
+            painter.drawText(QRectF(k.left() - 6, k.bottom() + 2, BIG_KERNEL + 12, 14 * self._k), Qt.AlignCenter,
                              f"kernel {self.focus_map + 1}")
 
     def _paint_port(self, painter: QPainter, ks: S.KindStyle) -> None:

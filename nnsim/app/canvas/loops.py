@@ -4,9 +4,10 @@ A connection with a delay of one time step carries a value to the next step:
 a layer onto itself (Elman) or a later layer back to an earlier one (Jordan).
 Drawn as straight lines those would run inside a column or backwards over the
 network, so each (source layer, target layer) pair of delayed connections is
-one arc above the layers instead, labelled with its delay; the pair's
-straight bundle is hidden when all its connections are delayed. Clicking an
-arc selects its connections (Delete removes them, undoably).
+one arc above the layers instead, labelled with its delay (at the window's
+text size); the pair's straight bundle is hidden when all its connections are
+delayed. Clicking an arc selects its connections (Delete removes them,
+undoably).
 
 ``LoopArcs`` (``scene.loops``) keeps the arcs in step with the design: the
 pairs are read again after a structural edit, the geometry after any move.
@@ -19,7 +20,17 @@ from operator import attrgetter
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.canvas import style as S
@@ -33,6 +44,13 @@ SPREAD = 18.0  # arcs of the same layer climb this much higher, one after anothe
 ARROW = 9.0
 
 PairKey = tuple[int, int]
+
+
+def label_font() -> QFont:
+    """The loop labels' font: 8 points at the usual text size, larger with it."""
+    font = QFont()
+    font.setPointSizeF(8.0 * S.label_scale())
+    return font
 
 
 class LoopArcItem(QGraphicsItem):
@@ -52,20 +70,23 @@ class LoopArcItem(QGraphicsItem):
         self._shape = QPainterPath()
         self._arrow = QPolygonF()
         self._label_at = QPointF()
+        self._label_box = QRectF()
         self._rect = QRectF()
 
     # -- geometry -------------------------------------------------------------------
     def set_geometry(self, source: QRectF, target: QRectF, level: int) -> None:
         """Arc from the top of ``source``'s frame to the top of ``target``'s."""
-        top = min(source.top(), target.top()) - S.LAYER_TITLE - RISE - SPREAD * level
+        k = S.label_scale()
+        title = S.LAYER_TITLE * k  # the layers' titles grow with the text
+        top = min(source.top(), target.top()) - title - (RISE + SPREAD * level) * k
         if self.key[0] == self.key[1]:
             w = source.width()
-            start = QPointF(source.right() - min(12.0, w / 4), source.top() - S.LAYER_TITLE)
-            end = QPointF(source.left() + min(12.0, w / 4), source.top() - S.LAYER_TITLE)
+            start = QPointF(source.right() - min(12.0, w / 4), source.top() - title)
+            end = QPointF(source.left() + min(12.0, w / 4), source.top() - title)
             reach = max(w * 0.6, 30.0)
         else:
-            start = QPointF(source.center().x(), source.top() - S.LAYER_TITLE)
-            end = QPointF(target.center().x() + 10.0, target.top() - S.LAYER_TITLE)
+            start = QPointF(source.center().x(), source.top() - title)
+            end = QPointF(target.center().x() + 10.0, target.top() - title)
             reach = 0.0
         path = QPainterPath(start)
         path.cubicTo(QPointF(start.x() + reach, top), QPointF(end.x() - reach, top), end)
@@ -82,7 +103,9 @@ class LoopArcItem(QGraphicsItem):
         side = QPointF(-math.sin(a) * ARROW * 0.5, -math.cos(a) * ARROW * 0.5)
         self._arrow = QPolygonF([tip, tip + back + side, tip + back - side])
         self._label_at = path.pointAtPercent(0.5)
+        self._label_box = self.label_box()
         self._rect = path.boundingRect().united(self._arrow.boundingRect()).adjusted(-40, -22, 40, 8)
+        self._rect = self._rect.united(self._label_box.adjusted(-2, -2, 2, 2))  # a larger label reaches further
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802
@@ -97,6 +120,12 @@ class LoopArcItem(QGraphicsItem):
     # -- text -------------------------------------------------------------------------
     def label(self) -> str:
         return "t−1" if self.count == 1 else f"t−1 · {self.count}"
+
+    def label_box(self) -> QRectF:
+        """The rounded box of the label on the arc, sized for its text."""
+        fm = QFontMetricsF(label_font())
+        w, h = fm.horizontalAdvance(self.label()) + 8 * S.label_scale(), fm.height() + 3
+        return QRectF(self._label_at.x() - w / 2, self._label_at.y() - h / 2, w, h)
 
     def describe(self) -> str:
         s, t = self.names
@@ -119,13 +148,9 @@ class LoopArcItem(QGraphicsItem):
         painter.setPen(Qt.NoPen)
         painter.setBrush(QBrush(color))
         painter.drawPolygon(self._arrow)
-        font = QFont(painter.font())
-        font.setPointSizeF(8.0)
-        painter.setFont(font)
+        painter.setFont(label_font())
         text = self.label()
-        fm = painter.fontMetrics()
-        w = fm.horizontalAdvance(text) + 8
-        box = QRectF(self._label_at.x() - w / 2, self._label_at.y() - 8, w, 16)
+        box = self._label_box
         painter.setBrush(QBrush(S.BACKGROUND))
         painter.setPen(QPen(color, 1.0))
         painter.drawRoundedRect(box, 7, 7)

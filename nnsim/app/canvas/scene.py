@@ -238,6 +238,10 @@ class CanvasScene(PointerMixin, SelectionMixin, HooksMixin, BlocksMixin, QGraphi
     def restyle_labels(self) -> None:
         """Measure and draw every label again (the text size changed)."""
         self._refresh_layers(list(self.layer_items), members_changed=True)  # frames make room for readouts
+        for item in self.block_items.values():
+            item.restyle()  # a block grows down with its texts
+        self._refresh_links()
+        self.loops.refresh()
         self.group_frames.restyle()
         self.update()
 

@@ -10,14 +10,13 @@ undoable edit) and shows the loss of the sample before and after.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QSlider,
@@ -40,6 +39,7 @@ from nnsim.app.learn.walkthrough import (
     build_walkthrough,
 )
 from nnsim.app.learn.widgets import DockPanel, TEXT_SIZE, button, message_box, scroll_column, set_box
+from nnsim.app.field_grid import FieldGrid
 from nnsim.app.responsive import WidthSwitch
 from nnsim.design.layer_types import RECURRENT_TYPES
 from nnsim.design.model import LayerKind
@@ -54,14 +54,30 @@ PHASE_NAMES = {FORWARD: "Forward pass", LOSS: "The loss", BACKWARD_PHASE: "Backw
 PHASE_COLOURS = {FORWARD: "#b07d00", LOSS: "#5e35b1", BACKWARD_PHASE: "#c2185b", UPDATE: "#2e7d32"}
 
 
+class _Spin(QDoubleSpinBox):
+    """A number box 70 to 120 px wide, wider with larger text (room for "-0.000")."""
+
+    def __init__(self):
+        super().__init__()
+        self._hold_width()
+
+    def _hold_width(self) -> None:
+        chars = self.fontMetrics().averageCharWidth()
+        self.setMinimumWidth(max(70, 10 * chars))
+        self.setMaximumWidth(max(120, 17 * chars))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._hold_width()
+
+
 def _spin() -> QDoubleSpinBox:
-    s = QDoubleSpinBox()
+    s = _Spin()
     s.setRange(-1e4, 1e4)
     s.setDecimals(3)
     s.setSingleStep(0.1)
     s.setKeyboardTracking(False)
-    s.setMinimumWidth(70)
-    s.setMaximumWidth(120)
     return s
 
 
@@ -94,18 +110,12 @@ class StepThroughPanel(DockPanel):
         self.sample_box = QComboBox()
         self.sample_box.setObjectName("sample_box")
         self.sample_box.setMinimumContentsLength(18)
-        self.inputs_grid = QGridLayout()
-        self.inputs_grid.setContentsMargins(0, 0, 0, 0)
-        self.inputs_grid.setColumnStretch(6, 1)  # the boxes stay beside their names
-        self.inputs_widget = QWidget()
-        self.inputs_widget.setLayout(self.inputs_grid)
+        # Three boxes to a row, fewer when the dock is narrow (a large scale or text).
+        self.inputs_widget = FieldGrid(3)
         self.want_check = QCheckBox("Wanted output:")
         self.want_check.setObjectName("want_check")
         self.want_check.setChecked(True)
-        self.targets_row = QHBoxLayout()
-        self.targets_row.setContentsMargins(0, 0, 0, 0)
-        targets_widget = QWidget()
-        targets_widget.setLayout(self.targets_row)
+        self.targets_widget = targets_widget = FieldGrid()
         self.input_spins: list[QDoubleSpinBox] = []
         self.target_spins: list[QDoubleSpinBox] = []
 
@@ -204,13 +214,18 @@ class StepThroughPanel(DockPanel):
         """The width from which the two columns stand side by side: WIDE, or
         more when they need more to stand beside each other (they turn narrow
         again only below this less the hysteresis, and never below their need)."""
-        c, t = self.controls.minimumSizeHint(), self.story.minimumSizeHint()
-        need = c.width() + self.body.spacing() + t.width() + self._margins().width()
-        return max(WIDE, need + self.switch.margin)
+        need = self._controls_width() + self.body.spacing() + self.story.minimumSizeHint().width()
+        return max(WIDE, need + self._margins().width() + self.switch.margin)
+
+    def _controls_width(self) -> int:
+        """The controls' width with their boxes in full rows (three inputs to a
+        row): they fold into fewer columns only in a narrow, stacked dock."""
+        full = max(g.widest() - g.minimumSizeHint().width() for g in (self.inputs_widget, self.targets_widget))
+        return self.controls.minimumSizeHint().width() + max(full, 0)
 
     def _arrange(self, wide: bool) -> None:
         self.body.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
-        self.controls.setMaximumWidth(440 if wide else 16777215)
+        self.controls.setMaximumWidth(max(440, self._controls_width()) if wide else 16777215)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """As narrow as the stacked arrangement in both arrangements, so a
@@ -311,13 +326,8 @@ class StepThroughPanel(DockPanel):
         names_out = [names(i) for i in outs]
         if ins != self._input_ids or names_in != [s.property("name") for s in self.input_spins]:
             old = [s.value() for s in self.input_spins]
-            for s in self.input_spins:
-                s.setParent(None)
-            while self.inputs_grid.count():
-                item = self.inputs_grid.takeAt(0)
-                if item.widget() is not None:
-                    item.widget().setParent(None)
             self.input_spins = []
+            pairs = []
             for k, name in enumerate(names_in):
                 spin = _spin()
                 spin.setProperty("name", name)
@@ -325,18 +335,14 @@ class StepThroughPanel(DockPanel):
                 if k < len(old):
                     spin.setValue(old[k])
                 spin.valueChanged.connect(self._inputs_edited)
-                row, col = divmod(k, 3)
-                self.inputs_grid.addWidget(QLabel(name.strip("“”")), row, 2 * col)
-                self.inputs_grid.addWidget(spin, row, 2 * col + 1)
+                pairs.append((QLabel(name.strip("“”")), spin))
                 self.input_spins.append(spin)
+            self.inputs_widget.set_pairs(pairs)
             self._input_ids = ins
         if outs != self._output_ids:
             old = [s.value() for s in self.target_spins]
-            while self.targets_row.count():
-                item = self.targets_row.takeAt(0)
-                if item.widget() is not None:
-                    item.widget().setParent(None)
             self.target_spins = []
+            pairs = []
             for k, name in enumerate(names_out):
                 spin = _spin()
                 spin.setObjectName(f"target_spin_{k}")
@@ -344,11 +350,9 @@ class StepThroughPanel(DockPanel):
                 if k < len(old):
                     spin.setValue(old[k])
                 spin.valueChanged.connect(self._inputs_edited)
-                if len(names_out) > 1:
-                    self.targets_row.addWidget(QLabel(name.strip("“”")))
-                self.targets_row.addWidget(spin)
+                pairs.append((QLabel(name.strip("“”")) if len(names_out) > 1 else None, spin))
                 self.target_spins.append(spin)
-            self.targets_row.addStretch(1)
+            self.targets_widget.set_pairs(pairs, most=len(pairs))  # in one row when it holds them
             self._output_ids = outs
         self.switch.timer.start()  # the fields' room may call for the other arrangement
 

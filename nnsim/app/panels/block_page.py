@@ -71,7 +71,9 @@ class BlockPage(QWidget):
         for option in TYPES[type_name].options:
             widget = self._field(option)
             self.fields[option.name] = widget
-            self.form.insertRow(row, "" if option.kind is bool else option.label, widget)
+            label = QLabel("" if option.kind is bool else option.label)
+            label.setWordWrap(True)  # a long label takes two lines in a narrow column
+            self.form.insertRow(row, label, widget)
             row += 1
         self.type_name = type_name
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from nnsim.app.document import Document
 from nnsim.app.panels.block_page import BlockPage
 from nnsim.app.panels.fields import ActivationBox, NumberField
+from nnsim.app.responsive import FormWrap, PageStack
 from nnsim.design.layer_types import TYPES
 from nnsim.design.model import Activation, LayerKind
 from nnsim.design.recipes import MAX_LAYER_SIZE, EditError
@@ -88,14 +89,17 @@ class Inspector(QWidget):
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # names and labels are the user's text
         self.subtitle = _note()
 
-        self.stack = QStackedWidget()
+        self.stack = PageStack()  # as wide as the page shown asks, so the panel fits its dock
         self.design_page = self._design_page()
         self.neuron_page = self._neuron_page()
         self.layer_page = self._layer_page()
         self.connection_page = self._connection_page()
         self.multi_page = self._multi_page()
+        # With large text in a narrow column the fields go under their labels.
+        self.form_wrap = FormWrap(self.stack)
         for page in (self.design_page, self.neuron_page, self.layer_page, self.connection_page, self.multi_page):
             self.stack.addWidget(page)
+            self.form_wrap.add(page.layout())
         self.type_pages: dict[type, QWidget] = {}  # one page of each class in LAYER_PAGES, made when first needed
 
         body = QWidget()
@@ -191,7 +195,9 @@ class Inspector(QWidget):
         form = _form(page)
         self.weight = NumberField()
         self.weight.edited.connect(lambda v: self._set_connection(weight=v))
-        self.frozen = QCheckBox("Frozen (training leaves it alone)")
+        self.frozen = QCheckBox("Frozen")  # the rest as a tooltip: the page stays narrow
+        self.frozen.setToolTip("Frozen: training leaves it alone")
+        self.frozen.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)  # as wide as its words
         self.frozen.clicked.connect(lambda checked: self._set_connection(frozen=bool(checked)))
         form.addRow("Weight", self.weight)
         form.addRow("", self.frozen)
@@ -201,6 +207,7 @@ class Inspector(QWidget):
         page = QWidget()
         form = _form(page)
         self.multi_neuron_title = QLabel("<b>All selected neurons</b>")
+        self.multi_neuron_title.setWordWrap(True)
         self.multi_bias = NumberField()
         self.multi_bias.setKeyboardTracking(False)  # one undo step per committed value
         self.multi_bias.edited.connect(lambda v: self._set_neurons(bias=v))
@@ -208,6 +215,7 @@ class Inspector(QWidget):
         self.multi_activation.activated.connect(
             lambda _: self._set_neurons(activation=self.multi_activation.activation()))
         self.multi_conn_title = QLabel("<b>All selected connections</b>")
+        self.multi_conn_title.setWordWrap(True)
         self.multi_weight = NumberField()
         self.multi_weight.setKeyboardTracking(False)
         self.multi_weight.edited.connect(lambda v: self._set_connections(weight=v))
@@ -260,6 +268,8 @@ class Inspector(QWidget):
             page = self.type_pages[cls] = cls(self.document)
             page.message.connect(self.message)
             self.stack.addWidget(page)
+            if isinstance(page.layout(), QFormLayout):
+                self.form_wrap.add(page.layout())
         return page
 
     # -- design -> widgets ---------------------------------------------------------------

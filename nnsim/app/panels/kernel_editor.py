@@ -56,6 +56,9 @@ class KernelEditor(QWidget):
         self.preset.addItem("Preset…")
         self.preset.addItems(list(PRESETS))
         self.preset.setToolTip("Set this kernel to a classic image filter (every input channel)")
+        # As narrow as a few letters when room is short (large text), not as wide as its longest preset.
+        self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset.setMinimumContentsLength(7)
         self.preset.activated.connect(self._preset_chosen)
         top.addWidget(self.preset, 1)
         column.addLayout(top)

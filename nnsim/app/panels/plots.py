@@ -117,13 +117,13 @@ class CostPlot(QWidget):
         self.clear_button.setToolTip("Remove the faded curves of earlier runs")
         self.clear_button.clicked.connect(self.clear_old_runs)
         self.clear_button.setEnabled(False)
-        legend = QLabel(
-            f"<span style='color:{_hex(TRAIN_COLOR)}; font-weight:bold'>━━</span> training &nbsp; "
-            f"<span style='color:{_hex(TEST_COLOR)}; font-weight:bold'>━━</span> test &nbsp; "
-            f"<span style='color:{_hex(TRAIN_FADED)}; font-weight:bold'>━━</span> earlier runs"
-        )
-        legend.setTextFormat(Qt.TextFormat.RichText)
-        for widget in (legend, self.x_axis, self.log_scale, self.clear_button):
+        # One label per curve, so that large text wraps the legend rather than widening the dock.
+        legend = []
+        for color, name in ((TRAIN_COLOR, "training"), (TEST_COLOR, "test"), (TRAIN_FADED, "earlier runs")):
+            entry = QLabel(f"<span style='color:{_hex(color)}; font-weight:bold'>━━</span> {name}")
+            entry.setTextFormat(Qt.TextFormat.RichText)
+            legend.append(entry)
+        for widget in (*legend, self.x_axis, self.log_scale, self.clear_button):
             bar.addWidget(widget)
         lay.addLayout(bar)
 

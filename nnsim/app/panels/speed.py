@@ -8,7 +8,7 @@ entries do the same (``SpeedMenu``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QProxyStyle, QSizePolicy, QSlider, QStyle, QWidget
 
@@ -49,9 +49,7 @@ class SpeedControl(QWidget):
         caption.setBuddy(self.slider)
         self.name = QLabel()
         self.name.setObjectName("speed_name")
-        # Room for the longest name, so the row never moves as the speed changes.
-        metrics = self.name.fontMetrics()
-        self.name.setMinimumWidth(max(metrics.horizontalAdvance(p.name) for p in PACES) + 4)
+        self._hold_name_width()
         self.name.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         row.addWidget(caption)
         row.addWidget(self.slider, 1)
@@ -59,6 +57,17 @@ class SpeedControl(QWidget):
         self.slider.valueChanged.connect(self._moved)
         controller.pace_changed.connect(self.refresh)
         self.refresh()
+
+    def _hold_name_width(self) -> None:
+        """Room for the longest name, so the row never moves as the speed changes."""
+        metrics = self.name.fontMetrics()
+        self.name.setMinimumWidth(max(metrics.horizontalAdvance(p.name) for p in PACES) + 4)
+        self.slider.setMinimumWidth(2 * metrics.height())  # a slider to take hold of, also with large text
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # a larger text size: the names' room grows with it
+            self._hold_name_width()
 
     def _moved(self, index: int) -> None:
         self.controller.set_pace(PACES[index].key)

@@ -345,6 +345,8 @@ class DataChooser(QWidget):
                 ("train_ratio", QLabel("Training data"), self.ratio, self.ratio_label),
                 ("points", self.count_name, self.count, None))
         self.rows: dict[str, list[QWidget]] = {}
+        for _, label, *_ in rows:  # the names wrap rather than widen a narrow dock (large text)
+            label.setWordWrap(True)
         for r, (field_name, *widgets) in enumerate(rows):
             for c, w in enumerate(widgets):
                 if w is not None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnsim.app.field_grid import FieldGrid
 from nnsim.app.panels.speed import SpeedControl
 from nnsim.app.panels.training_data import DataChooser
 from nnsim.app.responsive import StatusLine, hold_width
@@ -121,8 +122,9 @@ class TrainingPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
 
-        # Transport, always visible.
-        row = QHBoxLayout()
+        # Transport, always visible: one row, or two where text too large for a
+        # column of the usual width (320 px at most) would widen it.
+        self.button_grid = FieldGrid(5, fill=True, whole_up_to=320)
         self.buttons = {}
         for name, action in (
             ("play", self.actions.play),
@@ -140,8 +142,8 @@ class TrainingPanel(QWidget):
             b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             hold_width(b, ["Play", "Pause"] if name == "play" else [action.iconText()])
             self.buttons[name] = b
-            row.addWidget(b, 1)
-        outer.addLayout(row)
+        self.button_grid.set_pairs([(None, b) for b in self.buttons.values()])
+        outer.addWidget(self.button_grid)
         self.play_button = self.buttons["play"]
         self.speed = SpeedControl(controller)
         outer.addWidget(self.speed)

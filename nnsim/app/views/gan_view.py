@@ -39,6 +39,7 @@ from nnsim.app.training.controller import TrainingController
 from nnsim.app.training.gan_probe import COLLAPSE, GanProbe
 from nnsim.app.training.snapshot import GAN
 from nnsim.app.views.common import HeavyView
+from nnsim.app.views.gan_room import PLANE_LEAST, LowLayoutWidget, LowPlot, ShortDock
 from nnsim.app.views.gan_round import SlowRound
 from nnsim.data.distributions import NAMES as DISTRIBUTIONS
 from nnsim.data.distributions import TITLES
@@ -63,7 +64,7 @@ def verdict_lut() -> np.ndarray:
     return np.where(t < 0.5, low, high).astype(np.uint8)
 
 
-class DrawingPlot(pg.PlotWidget):
+class DrawingPlot(LowPlot):
     """The plane, which in drawing mode turns a mouse stroke into points."""
 
     stroke_finished = Signal(list)  # [(x, y), ...] in plane units
@@ -163,9 +164,9 @@ class GanView(HeavyView):
         self.plot.setYRange(0, 1, padding=0.02)
         self.plot.setLabel("bottom", "x1")
         self.plot.setLabel("left", "x2")
-        self.plot_widget.setMinimumHeight(110)
+        self.plot_widget.setMinimumHeight(PLANE_LEAST)
         pl.addWidget(self.plot_widget, 2)
-        self.losses = pg.PlotWidget(background="w")
+        self.losses = LowPlot(background="w")
         self.losses.setMinimumHeight(70)
         lp = self.losses.getPlotItem()
         lp.setMenuEnabled(False)
@@ -178,7 +179,7 @@ class GanView(HeavyView):
         pl.addWidget(self.losses, 1)
         self.pictures = [PictureMenu(self.plot_widget, "GAN plane"), PictureMenu(self.losses, "GAN losses")]
         self.stack.addWidget(plane)
-        self.images_view = pg.GraphicsLayoutWidget()
+        self.images_view = LowLayoutWidget()
         self.images_view.setBackground("w")
         self.pictures.append(PictureMenu(self.images_view, "GAN samples"))
         self.stack.addWidget(self.images_view)
@@ -217,6 +218,11 @@ class GanView(HeavyView):
         controller.updated.connect(self._update_losses)
         controller.history_reset.connect(self._update_losses)
         self.follow(controller, self.load_data, every_frame=True)
+        self.room = ShortDock(self)  # in a short dock the plane comes first
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.room.watch()
 
     # -- the session ------------------------------------------------------------------------
     @property

@@ -83,3 +83,28 @@ def test_an_elided_button_is_not_sized_by_its_text(qtbot):
     b.set_full_text("Next ▶")
     assert b.text() == "Next ▶"
     assert (b.sizeHint(), b.minimumSizeHint()) == hints
+
+
+def test_the_input_boxes_fold_into_fewer_columns_in_a_narrow_dock(tool, qtbot):
+    """Iris's four inputs and three wanted outputs: three to a row where the
+    dock holds them, fewer where it does not; the panel's minimum width is
+    that of one column, so a narrow dock (a large scale factor or text size)
+    never scrolls sideways."""
+    t = tool("iris")
+    panel = StepThroughPanel(t.hub)
+    scroll = t.show(scrolling(panel))
+    inputs, targets = panel.inputs_widget, panel.targets_widget
+    scroll.resize(1000, 500)
+    qtbot.waitUntil(lambda: inputs.columns == 3 and targets.columns == 3, timeout=2000)
+    three = panel.minimumSizeHint().width()
+    narrow = three + scroll.verticalScrollBar().sizeHint().width() + 10  # the narrowest width without scrolling
+    assert narrow < inputs.widest()  # too narrow for three boxes in a row
+    scroll.resize(narrow, 700)
+    qtbot.waitUntil(lambda: inputs.columns < 3 and targets.columns < 3, timeout=2000)
+    assert panel.minimumSizeHint().width() == three  # one column's width in any arrangement
+    qtbot.waitUntil(lambda: not scroll.horizontalScrollBar().isVisible(), timeout=2000)
+    assert panel.minimumSizeHint().width() <= scroll.viewport().width()
+    row_of = {inputs.grid.getItemPosition(inputs.grid.indexOf(s))[0] for s in panel.input_spins}
+    assert len(row_of) >= 2  # the boxes in more rows
+    scroll.resize(1000, 500)
+    qtbot.waitUntil(lambda: inputs.columns == 3 and targets.columns == 3, timeout=2000)

@@ -7,7 +7,9 @@ layout to settle. Prints, as JSON on the last line, the device pixel ratio,
 the canvas's zoom, the size of its viewport (logical pixels) and how much of
 that viewport the network fills; the window's size and its screen's, whether
 the workspace has its arrangement for a window short of room, the width of
-the step-through's dock and whether its Next button is in view whole."""
+the step-through's dock, whether its Next button is in view whole and
+whether its panel scrolls sideways, and the docks in view whose panels
+scroll sideways."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import json
 import sys
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea
 
 from nnsim.app.main import create_main_window
 from nnsim.resources import example_path
@@ -32,7 +34,9 @@ def main(workspace: str) -> None:
         view = window.canvas
         shown = view.mapToScene(view.viewport().rect()).boundingRect()
         content = window.scene.content_rect()
-        step_next = window.learn_mode.step_through.next_button
+        step = window.learn_mode.step_through
+        step_next = step.next_button
+        step_area = window.dock("learn_step_dock").findChild(QScrollArea)
         seen_next = step_next.visibleRegion().boundingRect()
         print(json.dumps({
             "window": [window.width(), window.height()],
@@ -40,6 +44,11 @@ def main(workspace: str) -> None:
             "compact": window.workspaces.compact,
             "step_next_whole": step_next.isVisible() and seen_next == step_next.rect(),
             "step_dock_width": window.dock("learn_step_dock").width(),
+            "step_sideways": step_area.horizontalScrollBar().isVisible()
+            or step.minimumSizeHint().width() > step_area.viewport().width(),
+            "sideways": sorted({dock.objectName() for dock in window.findChildren(QDockWidget)
+                                for area in dock.findChildren(QScrollArea)
+                                if not area.visibleRegion().isEmpty() and area.horizontalScrollBar().isVisible()}),
             "dpr": view.devicePixelRatioF(),
             "zoom": view.zoom,
             "viewport": [view.viewport().width(), view.viewport().height()],

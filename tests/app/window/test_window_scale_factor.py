@@ -61,6 +61,8 @@ def test_the_canvas_is_fitted_at_scale_factor_one_and_a_half(runs, workspace):
     # as large in screen pixels (it was 34% of its size at 1.0 in Train, 50% in
     # Learn with the side columns at their widths for a large window).
     assert scaled["zoom"] * scaled["dpr"] > 0.6 * plain["zoom"] * plain["dpr"], (plain, scaled)
+    # The side columns take the width their panels need: none scrolls sideways.
+    assert scaled["sideways"] == [] and plain["sideways"] == [], (plain, scaled)
 
 
 @pytest.mark.parametrize("workspace", ["train", "learn"])
@@ -79,3 +81,5 @@ def test_train_and_learn_are_usable_at_scale_factor_one_and_a_half(runs, workspa
     else:
         assert scaled["step_dock_width"] > 0.6 * scaled["window"][0], scaled  # the learn tools' room
         assert scaled["step_next_whole"] and plain["step_next_whole"], (plain, scaled)
+        # Its input and wanted-output boxes fold into fewer columns: nothing scrolls sideways.
+        assert not scaled["step_sideways"] and not plain["step_sideways"], (plain, scaled)
