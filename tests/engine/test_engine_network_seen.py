@@ -1,0 +1,57 @@
+"""A network as its user reads it: a network built by hand (not compiled)
+takes its input and output columns in the order of its nodes, and a
+network in single precision keeps, computes and returns single precision."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import nnsim
+from nnsim.design.compile import compile_design
+from nnsim.engine.activations import LayerActivation
+from nnsim.engine.network import INPUT, OUTPUT, Block, Network, Node
+from nnsim.engine.ops.dense import Dense
+from nnsim.engine.vocab import Activation, Loss
+
+
+def _linear(sources: list[int], sizes: list[int], size: int, key: str) -> Dense:
+    act = LayerActivation([Activation.LINEAR] * size, np.zeros(size))
+    return Dense(sizes, size, act, [f"layer:{s}->{key}/weight" for s in sources], f"{key}/bias")
+
+
+def _two_by_two() -> Network:
+    """Inputs a (2 numbers), b (3) and c (1); output p reads a, output q
+    (2 numbers) reads b and c."""
+    nodes = [Node(0, "layer:0", INPUT, 2), Node(1, "layer:1", INPUT, 3), Node(2, "layer:2", INPUT, 1)]
+    nodes.append(Node(3, "layer:3", OUTPUT, 1, op=_linear([0], [2], 1, "layer:3"), sources=[0],
+                      inputs=[Block(0, 3, "layer:0->layer:3/weight")]))
+    nodes.append(Node(4, "layer:4", OUTPUT, 2, op=_linear([1, 2], [3, 1], 2, "layer:4"), sources=[1, 2],
+                      inputs=[Block(1, 4, "layer:1->layer:4/weight"), Block(2, 4, "layer:2->layer:4/weight")]))
+    net = Network(nodes, Loss.MSE)
+    net.parameters.flat[...] = np.random.default_rng(0).normal(size=net.parameters.flat.size)
+    return net
+
+
+def test_a_network_built_by_hand_reads_and_writes_its_columns_in_node_order():
+    net = _two_by_two()
+    assert [n.columns for n in net.input_layers] == [slice(0, 2), slice(2, 5), slice(5, 6)]
+    assert [n.columns for n in net.output_layers] == [slice(0, 1), slice(1, 3)]
+    X = np.random.default_rng(1).normal(size=(4, 6))
+    p = net.parameters
+    q = X[:, 2:5] @ p["layer:1->layer:4/weight"] + X[:, 5:] @ p["layer:2->layer:4/weight"] + p["layer:4/bias"]
+    want = np.hstack([X[:, :2] @ p["layer:0->layer:3/weight"] + p["layer:3/bias"], q])
+    assert np.allclose(net.predict(X), want)
+    Y = np.random.default_rng(2).normal(size=(4, 3))
+    assert np.isclose(net.loss_of(net.forward(X), Y), 0.5 * np.sum((want - Y) ** 2) / 4)  # ½ Σ (a − y)², mean
+
+
+def test_a_single_precision_network_keeps_computes_and_returns_single_precision():
+    compiled = compile_design(nnsim.example("xor-mlp"), dtype=np.float32)
+    net = compiled.network
+    assert net.parameters.flat.dtype == np.float32
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    out = net.predict(X)
+    assert out.dtype == np.float32
+    g = net.loss_and_grads(X, np.array([[0.0], [1.0], [1.0], [0.0]]))
+    assert g.params.flat.dtype == np.float32
+    assert np.allclose(out, compile_design(nnsim.example("xor-mlp")).network.predict(X), atol=1e-5)
