@@ -55,3 +55,20 @@ def test_a_single_precision_network_keeps_computes_and_returns_single_precision(
     g = net.loss_and_grads(X, np.array([[0.0], [1.0], [1.0], [0.0]]))
     assert g.params.flat.dtype == np.float32
     assert np.allclose(out, compile_design(nnsim.example("xor-mlp")).network.predict(X), atol=1e-5)
+
+
+def test_a_sequence_walked_step_by_step_keeps_every_weighted_sum_when_asked():
+    """The learn mode's walk through time shows each neuron's weighted sum z
+    at every step (``keep_z``), hidden ones included."""
+    net = compile_design(nnsim.example("sine-rnn")).network
+    assert net.recurrent
+    X = np.random.default_rng(0).normal(size=(2, 4, net.n_inputs))
+    hidden = [n for n in net.layers if n.kind == "hidden" and n.act is not None]
+    assert hidden
+    kept = net.forward(X, keep_z=True)
+    for t in range(4):
+        for n in hidden:
+            z = kept.z[t][n.index]
+            assert z is not None and np.allclose(n.act(z), kept.a[t][n.index])
+    plain = net.forward(X)
+    assert all(plain.z[t][n.index] is None for t in range(4) for n in hidden)  # not kept unless asked
