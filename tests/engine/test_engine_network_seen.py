@@ -72,3 +72,65 @@ def test_a_sequence_walked_step_by_step_keeps_every_weighted_sum_when_asked():
             assert z is not None and np.allclose(n.act(z), kept.a[t][n.index])
     plain = net.forward(X)
     assert all(plain.z[t][n.index] is None for t in range(4) for n in hidden)  # not kept unless asked
+
+
+def _loss_by_differences(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central differences of ``f()`` in every entry of ``x`` (changed in place and put back)."""
+    out = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        keep = x[i]
+        x[i] = keep + h
+        up = f()
+        x[i] = keep - h
+        down = f()
+        x[i] = keep
+        out[i] = (up - down) / (2 * h)
+    return out
+
+
+def test_a_loss_from_outside_reaches_each_output_layer_by_its_own_columns():
+    """A two-player program's loss comes in as its gradient at the outputs:
+    with two output layers each takes its own columns of it (here
+    L = Σ G·out, so every gradient is checked against differences of L)."""
+    net = _two_by_two()
+    X = np.random.default_rng(3).normal(size=(4, 6))
+    G = np.random.default_rng(4).normal(size=(4, 3))
+
+    def loss():
+        return float(np.sum(G * net.predict(X)))
+
+    grads = net.backward(net.forward(X), None, out_grad=G, mask_frozen=False)
+    numeric = _loss_by_differences(loss, net.parameters.flat)
+    assert np.allclose(grads.params.flat, numeric, atol=1e-6)
+    by_delta = net.backward(net.forward(X), None, out_delta=G, mask_frozen=False)  # linear outputs: ∂L/∂z = ∂L/∂a
+    assert np.allclose(by_delta.params.flat, numeric, atol=1e-6)
+
+
+def _sine_rnn_with_a_frozen_connection():
+    d = nnsim.example("sine-rnn")
+    looped = next(c for c in d.connections if c.delay)
+    looped.frozen = True
+    return d, looped
+
+
+def test_a_sequence_gives_its_inputs_gradients_and_frozen_connections_none():
+    d, frozen = _sine_rnn_with_a_frozen_connection()
+    compiled = compile_design(d)
+    net = compiled.network
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(2, 3, net.n_inputs))
+    Y = rng.normal(size=(2, 3, net.n_outputs))
+    k = d.connections.index(frozen)
+    blk = net.blocks[compiled.conn_block[k]]
+    where = (compiled.conn_row[k], compiled.conn_col[k])
+    grads = net.backward(net.forward(X), Y, need_input_delta=True)
+    assert grads.params[blk.name][where] == 0.0  # frozen: nothing to apply
+    true = net.backward(net.forward(X), Y, mask_frozen=False)
+    assert true.params[blk.name][where] != 0.0  # ... though it has a gradient
+
+    def loss():
+        return net.loss_of(net.forward(X), Y)
+
+    numeric = _loss_by_differences(loss, X)
+    for node in net.input_layers:
+        assert np.allclose(grads.delta[node.index], numeric[:, :, node.columns], atol=1e-6)
