@@ -134,3 +134,32 @@ def test_a_sequence_gives_its_inputs_gradients_and_frozen_connections_none():
     numeric = _loss_by_differences(loss, X)
     for node in net.input_layers:
         assert np.allclose(grads.delta[node.index], numeric[:, :, node.columns], atol=1e-6)
+
+
+def test_the_inputs_gradients_asked_for_leave_the_layers_after_them_their_own():
+    """A second input layer drawn after a hidden one comes after it in the
+    network's order: asking for the inputs' gradients (as the two-player
+    program does) still gives every layer's gradient, against differences."""
+    from nnsim.design.build import add_layer, connect_all, initialize
+    from nnsim.design.model import Activation, Design, LayerKind
+    from nnsim.engine.gradcheck import numerical_gradients
+
+    d = Design()
+    a = add_layer(d, LayerKind.INPUT, 2, Activation.LINEAR)
+    h = add_layer(d, LayerKind.HIDDEN, 3, Activation.TANH)
+    b = add_layer(d, LayerKind.INPUT, 2, Activation.LINEAR)
+    o = add_layer(d, LayerKind.OUTPUT, 1, Activation.TANH)
+    connect_all(d, a.id, h.id)
+    connect_all(d, h.id, o.id)
+    connect_all(d, b.id, o.id)
+    initialize(d, np.random.default_rng(0))
+    net = compile_design(d).network
+    assert [n.kind for n in net.layers] == ["input", "hidden", "input", "output"]
+    rng = np.random.default_rng(1)
+    X, Y = rng.normal(size=(3, 4)), rng.uniform(-0.5, 0.5, size=(3, 1))
+    grads = net.backward(net.forward(X), Y, need_input_delta=True)
+    for mine, numeric in zip(grads.as_list(), numerical_gradients(net, X, Y)):
+        assert np.allclose(mine, numeric, atol=1e-7)
+    by_differences = _loss_by_differences(lambda: net.loss_of(net.forward(X), Y), X)
+    for node in net.input_layers:
+        assert np.allclose(grads.delta[node.index], by_differences[:, node.columns], atol=1e-6)
