@@ -163,3 +163,19 @@ def test_the_inputs_gradients_asked_for_leave_the_layers_after_them_their_own():
     by_differences = _loss_by_differences(lambda: net.loss_of(net.forward(X), Y), X)
     for node in net.input_layers:
         assert np.allclose(grads.delta[node.index], by_differences[:, node.columns], atol=1e-6)
+
+
+def test_a_training_step_on_a_chunk_of_time_continues_from_the_state_given():
+    """Truncated backpropagation through time: each chunk of a sequence
+    starts from the outputs the chunk before it left, not from zero."""
+    net = compile_design(nnsim.example("sine-rnn")).network
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(2, 4, net.n_inputs))
+    Y = rng.normal(size=(2, 4, net.n_outputs))
+    grads = net.parameters.like()
+    net.train_grads(X[:, :2], Y[:, :2], grads)
+    after_first = net.last_state
+    assert after_first is not None
+    loss = net.train_grads(X[:, 2:], Y[:, 2:], grads, state=after_first)
+    assert loss == net.loss_of(net.forward(X[:, 2:], state=after_first), Y[:, 2:])
+    assert loss != net.loss_of(net.forward(X[:, 2:]), Y[:, 2:])  # from zero it would differ
