@@ -125,6 +125,7 @@ def test_a_sequence_gives_its_inputs_gradients_and_frozen_connections_none():
     where = (compiled.conn_row[k], compiled.conn_col[k])
     grads = net.backward(net.forward(X), Y, need_input_delta=True)
     assert grads.params[blk.name][where] == 0.0  # frozen: nothing to apply
+    assert grads.dW[compiled.conn_block[k]] is grads.params[blk.name]  # as the learn mode reads them, by block
     true = net.backward(net.forward(X), Y, mask_frozen=False)
     assert true.params[blk.name][where] != 0.0  # ... though it has a gradient
 
@@ -179,3 +180,14 @@ def test_a_training_step_on_a_chunk_of_time_continues_from_the_state_given():
     loss = net.train_grads(X[:, 2:], Y[:, 2:], grads, state=after_first)
     assert loss == net.loss_of(net.forward(X[:, 2:], state=after_first), Y[:, 2:])
     assert loss != net.loss_of(net.forward(X[:, 2:]), Y[:, 2:])  # from zero it would differ
+
+
+def test_a_sequence_s_neuron_outputs_are_every_step_of_every_sequence():
+    """What the activity plots show of a layer: its outputs at every step."""
+    net = compile_design(nnsim.example("sine-rnn")).network
+    X = np.random.default_rng(7).normal(size=(2, 3, net.n_inputs))
+    trace = net.forward(X)
+    node = next(n for n in net.layers if n.kind == "hidden")
+    shown = net.node_outputs(trace, node.index)
+    assert shown.shape == (6, node.size)
+    assert np.array_equal(shown, np.concatenate([trace.a[t][node.index] for t in range(3)]))
