@@ -191,3 +191,16 @@ def test_a_sequence_s_neuron_outputs_are_every_step_of_every_sequence():
     shown = net.node_outputs(trace, node.index)
     assert shown.shape == (6, node.size)
     assert np.array_equal(shown, np.concatenate([trace.a[t][node.index] for t in range(3)]))
+
+
+def test_the_masks_of_what_trains_mark_a_frozen_connection_and_nothing_else():
+    d, frozen = _sine_rnn_with_a_frozen_connection()
+    compiled = compile_design(d)
+    net = compiled.network
+    k = d.connections.index(frozen)
+    blk = net.blocks[compiled.conn_block[k]]
+    masks = dict(zip(net.layout.names, net.grad_masks()))
+    assert len(masks) == len(net.params)
+    mask = masks[blk.name]
+    assert mask[compiled.conn_row[k], compiled.conn_col[k]] == 0 and mask.sum() == mask.size - 1
+    assert all(m is None for name, m in masks.items() if name != blk.name)  # everything else trains
