@@ -128,13 +128,16 @@ class _Runner:
             codes = meta["exit_code_by_key"]
             killed = kept = 0
             for k, (name, tests) in enumerate(plan.items(), 1):
-                seconds = 20 + 20 * sum(self.duration.get(t, 1.0) for t in tests)
-                if run(name, tests, seconds) == 1:  # a test failed: killed
+                # Three times the tests' measured time and 10 s: a mutant that
+                # loops forever (a `while` turned round) costs no more.
+                seconds = 10 + 3 * sum(self.duration.get(t, 1.0) for t in tests)
+                code = run(name, tests, seconds)
+                if code == 1:  # a test failed: killed
                     codes[name] = 1
                     killed += 1
                 else:
                     kept += 1
-                    self.say(f"  not killed: {name}")
+                    self.say(f"  {'timed out' if code is None else 'not killed'}: {name}")
                 if k % 10 == 0 or k == len(plan):
                     meta_path.write_text(json.dumps(meta))
                     self.say(f"{meta_path}: {k}/{len(plan)} run, {killed} killed, {kept} left for a full run")
