@@ -84,3 +84,16 @@ def test_an_lstm_starts_with_its_forget_bias(forget_bias):
     bias = r.arrays["bias"].values
     assert sorted(bias.tolist()).count(forget_bias) == 3  # the forget gate's three cells
     assert sum(1 for b in bias.tolist() if b != 0.0) == (3 if forget_bias else 0)
+
+
+def test_a_layer_added_in_the_editor_without_an_activation_gets_tanh_and_an_input_linear():
+    from nnsim.design import recipes
+    from nnsim.design.edits import apply_ops
+
+    d = Design()
+    for kind, want in ((LayerKind.INPUT, Activation.LINEAR), (LayerKind.HIDDEN, Activation.TANH),
+                       (LayerKind.OUTPUT, Activation.TANH)):
+        lid, ops = recipes.add_layer(d, kind, 2, 0.0, 0.0)
+        apply_ops(d, ops)
+        assert d.layer(lid).activation == want, kind
+    assert [layer.name for layer in d.layers] == ["input", "hidden 1", "output"]
