@@ -97,3 +97,22 @@ def test_a_layer_added_in_the_editor_without_an_activation_gets_tanh_and_an_inpu
         apply_ops(d, ops)
         assert d.layer(lid).activation == want, kind
     assert [layer.name for layer in d.layers] == ["input", "hidden 1", "output"]
+
+
+def test_blocks_are_named_placed_and_activated_as_the_canvas_shows_them():
+    d = layered([2, 1])
+    image = add_block(d, "image", LayerKind.INPUT, activation=Activation.TANH)
+    conv = add_block(d, "conv")
+    pool = add_block(d, "maxpool", activation=Activation.SIGMOID, x=999.0)
+    assert [image.name, conv.name, pool.name] == ["input 2", "conv", "maxpool"]
+    assert [image.activation, conv.activation, pool.activation] == [Activation.LINEAR, Activation.RELU,
+                                                                     Activation.SIGMOID]
+    assert [image.x, conv.x, pool.x] == [2 * COLUMN_SPACING, 3 * COLUMN_SPACING, 999.0]
+
+
+def test_connect_all_starts_every_new_connection_at_zero_unless_told():
+    d = Design()
+    a, b = add_layer(d, LayerKind.INPUT, 2), add_layer(d, LayerKind.OUTPUT, 2)
+    assert [c.weight for c in connect_all(d, a.id, b.id)] == [0.0] * 4
+    d.connections.clear()
+    assert [c.weight for c in connect_all(d, a.id, b.id, weight=0.5)] == [0.5] * 4
