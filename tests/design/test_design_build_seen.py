@@ -116,3 +116,24 @@ def test_connect_all_starts_every_new_connection_at_zero_unless_told():
     assert [c.weight for c in connect_all(d, a.id, b.id)] == [0.0] * 4
     d.connections.clear()
     assert [c.weight for c in connect_all(d, a.id, b.id, weight=0.5)] == [0.5] * 4
+
+
+def test_a_layered_design_is_untitled_until_named():
+    assert layered([2, 1]).name == "Untitled"
+    assert layered([2, 1], name="mine").name == "mine"
+
+
+def test_initialize_follows_the_scheme_asked_for_over_the_design_s_own():
+    """Playground's uniform scheme draws in ±0.5 with biases 0.1; He draws
+    from a normal whose spread grows as the fan-in shrinks, biases 0."""
+    d = layered([2, 40, 1])
+    d.training.init = Init.HE
+    initialize(d, np.random.default_rng(0), Init.UNIFORM)
+    weights = np.array([c.weight for c in d.connections])
+    assert np.abs(weights).max() <= 0.5 and np.abs(weights).max() > 0.45
+    assert {n.bias for n in d.neurons if d.layer(n.layer).name != "input"} == {0.1}
+    d.training.init = Init.UNIFORM
+    initialize(d, np.random.default_rng(0), Init.HE)
+    first = np.array([c.weight for c in d.connections[:80]])  # fan-in 2: spread 1
+    assert np.abs(first).max() > 1.5
+    assert {n.bias for n in d.neurons} == {0.0}
