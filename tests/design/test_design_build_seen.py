@@ -137,3 +137,25 @@ def test_initialize_follows_the_scheme_asked_for_over_the_design_s_own():
     first = np.array([c.weight for c in d.connections[:80]])  # fan-in 2: spread 1
     assert np.abs(first).max() > 1.5
     assert {n.bias for n in d.neurons} == {0.0}
+
+
+def test_a_convolutional_design_s_arrays_follow_the_scheme_asked_for_and_the_preview_leaves_it_alone():
+    """``initial_numbers`` (Reset on a large design) gives what ``initialize``
+    would, leaving the design as it is; both follow the scheme asked for
+    (uniform: ±0.5, biases 0.1) over the design's own (He)."""
+    import nnsim
+    from nnsim.design.build import initial_numbers
+
+    d = nnsim.example("shapes-cnn")
+    assert d.training.init == Init.HE
+    conv = next(layer for layer in d.layers if layer.type == "conv")
+    link_before = np.array(d.links[-1].weights.values)
+    kernel_before = np.array(conv.arrays["kernel"].values)
+    _, b, arrays = initial_numbers(d, np.random.default_rng(0), Init.UNIFORM)
+    assert np.array_equal(d.links[-1].weights.values, link_before)  # the design is left alone
+    assert np.array_equal(conv.arrays["kernel"].values, kernel_before)
+    assert np.abs(arrays[(conv.id, "kernel")]).max() <= 0.5 and np.all(arrays[(conv.id, "bias")] == 0.1)
+    assert np.all(b[[d.layer(n.layer).kind != LayerKind.INPUT for n in d.neurons]] == 0.1)
+    initialize(d, np.random.default_rng(0), Init.UNIFORM)
+    assert np.array_equal(conv.arrays["kernel"].values, arrays[(conv.id, "kernel")])  # the same draws
+    assert np.abs(d.links[-1].weights.values).max() <= 0.5 and np.all(conv.arrays["bias"].values == 0.1)
