@@ -159,3 +159,35 @@ def test_a_convolutional_design_s_arrays_follow_the_scheme_asked_for_and_the_pre
     initialize(d, np.random.default_rng(0), Init.UNIFORM)
     assert np.array_equal(conv.arrays["kernel"].values, arrays[(conv.id, "kernel")])  # the same draws
     assert np.abs(d.links[-1].weights.values).max() <= 0.5 and np.all(conv.arrays["bias"].values == 0.1)
+
+
+@pytest.mark.parametrize("init", [Init.HE, Init.XAVIER])
+def test_a_convolution_s_kernels_start_with_the_spread_of_their_fan_in_and_fan_out(init):
+    """He: normal with variance 2 / (channels·k²); Xavier (Glorot): uniform
+    within √(6 / (channels·k² + filters·k²)); biases 0. Links into dense
+    layers are drawn anew, frozen ones kept."""
+    from nnsim.design.build import add_block, link
+
+    d = Design()
+    image = add_block(d, "image", LayerKind.INPUT, height=8, width=8, channels=3)
+    conv = add_block(d, "conv", filters=40, kernel=3)
+    flat = add_block(d, "flatten")
+    out = add_layer(d, LayerKind.OUTPUT, 2)
+    other = add_layer(d, LayerKind.OUTPUT, 2)
+    link(d, image.id, conv.id)
+    link(d, conv.id, flat.id)
+    drawn, kept = link(d, flat.id, out.id), link(d, flat.id, other.id)
+    initialize(d, np.random.default_rng(1), Init.UNIFORM)
+    kept.frozen = True
+    before_drawn, before_kept = np.array(drawn.weights.values), np.array(kept.weights.values)
+    initialize(d, np.random.default_rng(2), init)
+    kernel = np.asarray(conv.arrays["kernel"].values)
+    assert kernel.shape == (40, 3, 3, 3) and np.all(np.asarray(conv.arrays["bias"].values) == 0.0)
+    fan_in, fan_out = 3 * 9, 40 * 9
+    if init == Init.HE:
+        assert kernel.std() == pytest.approx(np.sqrt(2 / fan_in), rel=0.1)
+    else:
+        bound = np.sqrt(6 / (fan_in + fan_out))
+        assert np.abs(kernel).max() <= bound and np.abs(kernel).max() > 0.95 * bound
+    assert not np.array_equal(drawn.weights.values, before_drawn)
+    assert np.array_equal(kept.weights.values, before_kept)
