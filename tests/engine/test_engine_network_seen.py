@@ -102,7 +102,8 @@ def test_a_loss_from_outside_reaches_each_output_layer_by_its_own_columns():
     grads = net.backward(net.forward(X), None, out_grad=G, mask_frozen=False)
     numeric = _loss_by_differences(loss, net.parameters.flat)
     assert np.allclose(grads.params.flat, numeric, atol=1e-6)
-    by_delta = net.backward(net.forward(X), None, out_delta=G, mask_frozen=False)  # linear outputs: ∂L/∂z = ∂L/∂a
+    # Linear outputs: ∂L/∂z = ∂L/∂a.
+    by_delta = net.backward(net.forward(X), None, out_delta=G, mask_frozen=False)
     assert np.allclose(by_delta.params.flat, numeric, atol=1e-6)
 
 
