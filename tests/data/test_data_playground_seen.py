@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from nnsim.data.playground import PLAYGROUND_NAMES, generate
+from nnsim.data.playground import PLAYGROUND_NAMES, generate, multigauss_target
 
 
 def test_xor_fills_the_four_quadrants_keeping_clear_of_the_axes():
@@ -79,3 +79,66 @@ def test_gaussians_spread_as_the_noise_says():
 def test_without_a_generator_a_fresh_one_is_used(name):
     x, y = generate(name, 9)
     assert x.shape == (9, 2) and len(y) == 9 and np.all(np.isfinite(x))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"name": "xor", "n": 2.5}, "the number of points must be a whole number, not 2.5"),
+    ({"name": "xor", "n": "100"}, "the number of points must be a whole number, not '100'"),
+    ({"name": "xor", "noise": "abc"}, "noise 'abc' is not a number"),
+    ({"name": "moons"}, "unknown Playground data set 'moons' (choose from circle, xor, gauss, spiral, plane, "
+                        "multigauss)"),
+])
+def test_a_wrong_setting_is_refused_saying_what_it_is(kwargs, message):
+    from nnsim.data import DataError
+
+    with pytest.raises(DataError) as refused:
+        generate(rng=np.random.default_rng(0), **kwargs)
+    assert str(refused.value) == message
+
+
+def test_the_circle_is_spread_evenly_all_the_way_round():
+    x, _ = generate("circle", 4000, rng=np.random.default_rng(5))
+    octants = np.floor((np.arctan2(x[:, 1], x[:, 0]) + math.pi) / (math.pi / 4)).astype(int) % 8
+    counts = np.bincount(octants, minlength=8)
+    assert counts.min() > 400 and counts.max() < 600  # 500 each, give or take the draw
+
+
+def test_noise_flips_circle_labels_all_the_way_round():
+    """Each point is jittered on its own: the points labelled across the
+    boundary, either way, lie all round it (their mean direction is near
+    none), not on the side one shared shift would push them to."""
+    x, y = generate("circle", 4000, 0.5, np.random.default_rng(6))
+    r = np.hypot(x[:, 0], x[:, 1])
+    for flipped in ((r < 2.5) & (y == 0), (r >= 2.5) & (y == 1)):
+        angle = np.arctan2(x[flipped, 1], x[flipped, 0])
+        assert flipped.sum() > 100
+        assert np.hypot(np.cos(angle).mean(), np.sin(angle).mean()) < 0.25  # 1 would be all one way
+
+
+def test_multigauss_noise_scatters_the_targets_of_neighbouring_points():
+    """Without noise the targets change slowly across the plane (at most half
+    the distance moved); noise jitters each point on its own, so points side
+    by side get far different targets."""
+    x, y = generate("multigauss", 1200, 0.5, np.random.default_rng(7))
+    first = x[:500]
+    near = np.hypot(*(first[:, None, :] - first[None, :, :]).transpose(2, 0, 1)) < 0.3
+    jump = np.abs(y[:500, 0][:, None] - y[:500, 0][None, :])
+    assert (near & (jump > 0.5)).sum() > 20
+    clean = multigauss_target(first)[:, 0]
+    assert np.all(np.abs(clean[:, None] - clean[None, :])[near] <= 0.15 + 1e-12)
+
+
+@pytest.mark.parametrize("name, target", [
+    ("plane", lambda p: p.sum(axis=1, keepdims=True) / 10.0),
+    ("multigauss", multigauss_target),
+])
+def test_regression_noise_is_playground_s_draw_by_draw(name, target):
+    """As Playground makes them: points uniform in [-6, 6]², and each target
+    taken at its point jittered by U(-6, 6)·noise per coordinate, from the
+    same generator in that order."""
+    x, y = generate(name, 300, 0.3, np.random.default_rng(8))
+    again = np.random.default_rng(8)
+    points = again.uniform(-6.0, 6.0, (300, 2))
+    jitter = again.uniform(-6.0, 6.0, (300, 2)) * 0.3
+    assert np.array_equal(x, points)
+    assert np.allclose(y, target(points + jitter), atol=1e-12)

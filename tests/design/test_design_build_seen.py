@@ -84,3 +84,110 @@ def test_an_lstm_starts_with_its_forget_bias(forget_bias):
     bias = r.arrays["bias"].values
     assert sorted(bias.tolist()).count(forget_bias) == 3  # the forget gate's three cells
     assert sum(1 for b in bias.tolist() if b != 0.0) == (3 if forget_bias else 0)
+
+
+def test_a_layer_added_in_the_editor_without_an_activation_gets_tanh_and_an_input_linear():
+    from nnsim.design import recipes
+    from nnsim.design.edits import apply_ops
+
+    d = Design()
+    for kind, want in ((LayerKind.INPUT, Activation.LINEAR), (LayerKind.HIDDEN, Activation.TANH),
+                       (LayerKind.OUTPUT, Activation.TANH)):
+        lid, ops = recipes.add_layer(d, kind, 2, 0.0, 0.0)
+        apply_ops(d, ops)
+        assert d.layer(lid).activation == want, kind
+    assert [layer.name for layer in d.layers] == ["input", "hidden 1", "output"]
+
+
+def test_blocks_are_named_placed_and_activated_as_the_canvas_shows_them():
+    d = layered([2, 1])
+    image = add_block(d, "image", LayerKind.INPUT, activation=Activation.TANH)
+    conv = add_block(d, "conv")
+    pool = add_block(d, "maxpool", activation=Activation.SIGMOID, x=999.0)
+    assert [image.name, conv.name, pool.name] == ["input 2", "conv", "maxpool"]
+    assert [image.activation, conv.activation, pool.activation] == [Activation.LINEAR, Activation.RELU,
+                                                                     Activation.SIGMOID]
+    assert [image.x, conv.x, pool.x] == [2 * COLUMN_SPACING, 3 * COLUMN_SPACING, 999.0]
+
+
+def test_connect_all_starts_every_new_connection_at_zero_unless_told():
+    d = Design()
+    a, b = add_layer(d, LayerKind.INPUT, 2), add_layer(d, LayerKind.OUTPUT, 2)
+    assert [c.weight for c in connect_all(d, a.id, b.id)] == [0.0] * 4
+    d.connections.clear()
+    assert [c.weight for c in connect_all(d, a.id, b.id, weight=0.5)] == [0.5] * 4
+
+
+def test_a_layered_design_is_untitled_until_named():
+    assert layered([2, 1]).name == "Untitled"
+    assert layered([2, 1], name="mine").name == "mine"
+
+
+def test_initialize_follows_the_scheme_asked_for_over_the_design_s_own():
+    """Playground's uniform scheme draws in ±0.5 with biases 0.1; He draws
+    from a normal whose spread grows as the fan-in shrinks, biases 0."""
+    d = layered([2, 40, 1])
+    d.training.init = Init.HE
+    initialize(d, np.random.default_rng(0), Init.UNIFORM)
+    weights = np.array([c.weight for c in d.connections])
+    assert np.abs(weights).max() <= 0.5 and np.abs(weights).max() > 0.45
+    assert {n.bias for n in d.neurons if d.layer(n.layer).name != "input"} == {0.1}
+    d.training.init = Init.UNIFORM
+    initialize(d, np.random.default_rng(0), Init.HE)
+    first = np.array([c.weight for c in d.connections[:80]])  # fan-in 2: spread 1
+    assert np.abs(first).max() > 1.5
+    assert {n.bias for n in d.neurons} == {0.0}
+
+
+def test_a_convolutional_design_s_arrays_follow_the_scheme_asked_for_and_the_preview_leaves_it_alone():
+    """``initial_numbers`` (Reset on a large design) gives what ``initialize``
+    would, leaving the design as it is; both follow the scheme asked for
+    (uniform: ±0.5, biases 0.1) over the design's own (He)."""
+    import nnsim
+    from nnsim.design.build import initial_numbers
+
+    d = nnsim.example("shapes-cnn")
+    assert d.training.init == Init.HE
+    conv = next(layer for layer in d.layers if layer.type == "conv")
+    link_before = np.array(d.links[-1].weights.values)
+    kernel_before = np.array(conv.arrays["kernel"].values)
+    _, b, arrays = initial_numbers(d, np.random.default_rng(0), Init.UNIFORM)
+    assert np.array_equal(d.links[-1].weights.values, link_before)  # the design is left alone
+    assert np.array_equal(conv.arrays["kernel"].values, kernel_before)
+    assert np.abs(arrays[(conv.id, "kernel")]).max() <= 0.5 and np.all(arrays[(conv.id, "bias")] == 0.1)
+    assert np.all(b[[d.layer(n.layer).kind != LayerKind.INPUT for n in d.neurons]] == 0.1)
+    initialize(d, np.random.default_rng(0), Init.UNIFORM)
+    assert np.array_equal(conv.arrays["kernel"].values, arrays[(conv.id, "kernel")])  # the same draws
+    assert np.abs(d.links[-1].weights.values).max() <= 0.5 and np.all(conv.arrays["bias"].values == 0.1)
+
+
+@pytest.mark.parametrize("init", [Init.HE, Init.XAVIER])
+def test_a_convolution_s_kernels_start_with_the_spread_of_their_fan_in_and_fan_out(init):
+    """He: normal with variance 2 / (channels·k²); Xavier (Glorot): uniform
+    within √(6 / (channels·k² + filters·k²)); biases 0. Links into dense
+    layers are drawn anew, frozen ones kept."""
+    from nnsim.design.build import add_block, link
+
+    d = Design()
+    image = add_block(d, "image", LayerKind.INPUT, height=8, width=8, channels=3)
+    conv = add_block(d, "conv", filters=40, kernel=3)
+    flat = add_block(d, "flatten")
+    out = add_layer(d, LayerKind.OUTPUT, 2)
+    other = add_layer(d, LayerKind.OUTPUT, 2)
+    link(d, image.id, conv.id)
+    link(d, conv.id, flat.id)
+    drawn, kept = link(d, flat.id, out.id), link(d, flat.id, other.id)
+    initialize(d, np.random.default_rng(1), Init.UNIFORM)
+    kept.frozen = True
+    before_drawn, before_kept = np.array(drawn.weights.values), np.array(kept.weights.values)
+    initialize(d, np.random.default_rng(2), init)
+    kernel = np.asarray(conv.arrays["kernel"].values)
+    assert kernel.shape == (40, 3, 3, 3) and np.all(np.asarray(conv.arrays["bias"].values) == 0.0)
+    fan_in, fan_out = 3 * 9, 40 * 9
+    if init == Init.HE:
+        assert kernel.std() == pytest.approx(np.sqrt(2 / fan_in), rel=0.1)
+    else:
+        bound = np.sqrt(6 / (fan_in + fan_out))
+        assert np.abs(kernel).max() <= bound and np.abs(kernel).max() > 0.95 * bound
+    assert not np.array_equal(drawn.weights.values, before_drawn)
+    assert np.array_equal(kept.weights.values, before_kept)
