@@ -191,3 +191,52 @@ def test_a_convolution_s_kernels_start_with_the_spread_of_their_fan_in_and_fan_o
         assert np.abs(kernel).max() <= bound and np.abs(kernel).max() > 0.95 * bound
     assert not np.array_equal(drawn.weights.values, before_drawn)
     assert np.array_equal(kept.weights.values, before_kept)
+
+
+def test_every_recurrent_block_of_a_stack_gets_its_starting_numbers():
+    """Two LSTMs one on the other, then a GRU: each block listed after the
+    first is started too (its arrays fit its own input), not left empty."""
+    d = Design()
+    i = add_layer(d, LayerKind.INPUT, 2)
+    first = add_block(d, "lstm", cells=3)
+    second = add_block(d, "lstm", cells=4)
+    third = add_block(d, "gru", cells=2)
+    o = add_layer(d, LayerKind.OUTPUT, 1)
+    for a, b in ((i, first), (first, second), (second, third), (third, o)):
+        link(d, a.id, b.id)
+    initialize(d, np.random.default_rng(0))
+    # An LSTM's weights: (inputs + cells) rows, four gates of the cells; a GRU's three.
+    assert first.arrays["weight"].values.shape == (2 + 3, 4 * 3)
+    assert second.arrays["weight"].values.shape == (3 + 4, 4 * 4)
+    assert third.arrays["weight"].values.shape == (4 + 2, 3 * 2)
+    for block in (first, second, third):
+        assert np.any(block.arrays["weight"].values != 0.0)
+
+
+def test_a_link_into_a_dense_layer_without_neurons_gets_no_weights_until_it_has_some():
+    d = Design()
+    image = add_block(d, "image", LayerKind.INPUT)
+    conv = add_block(d, "conv")
+    empty = add_layer(d, LayerKind.OUTPUT, 0)  # every neuron removed in the editor
+    link(d, image.id, conv.id)
+    into_empty = link(d, conv.id, empty.id)
+    initialize(d, np.random.default_rng(0))
+    assert into_empty.weights is None  # not an array with no columns
+    out = add_layer(d, LayerKind.OUTPUT, 2)
+    into_out = link(d, conv.id, out.id)
+    initialize(d, np.random.default_rng(0))
+    n_in = into_out.weights.values.shape[0]
+    assert into_out.weights.values.shape == (n_in, 2) and n_in > 0 and into_empty.weights is None
+
+
+def test_a_link_from_a_block_of_unknown_size_gets_no_weights_until_its_input_is_linked():
+    d = Design()
+    image = add_block(d, "image", LayerKind.INPUT)
+    conv = add_block(d, "conv")  # its input not linked yet: its size is unknown
+    out = add_layer(d, LayerKind.OUTPUT, 2)
+    onward = link(d, conv.id, out.id)
+    initialize(d, np.random.default_rng(0))
+    assert onward.weights is None and conv.arrays == {}
+    link(d, image.id, conv.id)
+    initialize(d, np.random.default_rng(0))
+    assert onward.weights.values.shape[1] == 2 and onward.weights.values.shape[0] > 0
