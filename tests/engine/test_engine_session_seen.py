@@ -154,3 +154,41 @@ def test_a_gan_trains_on_every_real_sample_and_reports_no_test_numbers():
     assert summary.steps == -(-600 // d.training.batch_size)
     assert (summary.test_loss, summary.train_accuracy, summary.test_accuracy) == (None, None, None)
     assert d.history[-1].test_loss is None
+
+
+def test_a_regression_session_has_no_classes_and_a_classification_one_its_labels():
+    """Class labels go with classification only: the confusion matrix and
+    the perceptron's plot read them, and a regression's targets are not
+    classes (the perceptron would sort the points by their float values)."""
+    d = layered([2, 3, 1], output=Activation.LINEAR)
+    data = Session(d, dataset=regression(2, 1)).data
+    assert data.labels_train is None and data.labels_test is None
+    xor = Session(nnsim.example("xor-mlp"))
+    assert np.array_equal(xor.data.labels_train, xor.dataset.y_train)
+    assert np.array_equal(xor.data.labels_test, xor.dataset.y_test)
+
+
+def test_the_summary_says_how_long_the_run_took():
+    import time
+
+    d = nnsim.example("xor-mlp")
+    before = time.perf_counter()
+    summary = Session(d, seed=1).train(3)
+    took = time.perf_counter() - before
+    assert 0.0 < summary.seconds <= took
+
+
+def test_a_single_precision_session_continues_the_saved_memory_in_single_precision():
+    d = nnsim.example("xor-mlp")
+    d.training.optimizer = Optimizer.ADAM
+    s = Session(d, seed=1)
+    s.train(2)
+    s.write_back()
+    assert d.training_state is not None
+    again = Session(d, dtype=np.float32)
+    adam = again.trainer.optimizer
+    assert adam.m.dtype == np.float32 and adam.v.dtype == np.float32  # the memory it continues from
+    assert np.allclose(adam.m, s.trainer.optimizer.m, atol=1e-6)
+    again.train(1)
+    assert again.network.dtype == np.float32
+    assert all(p.dtype == np.float32 for p in (again.trainer.optimizer.m, again.trainer.optimizer.v))
