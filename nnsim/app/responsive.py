@@ -51,6 +51,18 @@ def choose_wide(width: int, wide_now: bool, threshold: int, margin: int = HYSTER
     return width >= (threshold - margin if wide_now else threshold)
 
 
+
+def _watch(owner: QObject, widget: QWidget, decide: Callable[[], None]) -> QTimer:
+    """``owner`` filters ``widget``'s events; the single-shot timer it gets
+    back calls ``decide`` once the event loop is free (after a run of resizes
+    or font changes has settled)."""
+    timer = QTimer(owner)
+    timer.setSingleShot(True)
+    timer.setInterval(0)
+    timer.timeout.connect(decide)
+    widget.installEventFilter(owner)
+    return timer
+
 class WidthSwitch(QObject):
     """Watches ``widget``'s width and emits ``switched(wide)`` when the
     arrangement should change, once its resizes have settled.
@@ -66,11 +78,7 @@ class WidthSwitch(QObject):
         self.threshold = threshold
         self.margin = margin
         self.wide = False
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(0)
-        self.timer.timeout.connect(self.decide)
-        widget.installEventFilter(self)
+        self.timer = _watch(self, widget, self.decide)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         if obj is self.widget and event.type() == QEvent.Type.Resize:
@@ -93,11 +101,7 @@ class Settled(QObject):
     def __init__(self, widget: QWidget, callback: Callable[[], None]):
         super().__init__(widget)
         self.widget = widget
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(0)
-        self.timer.timeout.connect(callback)
-        widget.installEventFilter(self)
+        self.timer = _watch(self, widget, callback)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         if obj is self.widget and event.type() == QEvent.Type.Resize:
@@ -277,11 +281,7 @@ class FormWrap(QObject):
         self.chars = chars
         self.forms: list[QFormLayout] = []
         self.beside = True
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(0)
-        self.timer.timeout.connect(self.decide)
-        widget.installEventFilter(self)
+        self.timer = _watch(self, widget, self.decide)
 
     def add(self, form: QFormLayout) -> None:
         self.forms.append(form)

@@ -32,7 +32,8 @@ def shipped_lessons() -> list[Lesson]:
     """The shipped lessons (``load_lessons()``), read again only when a file
     was added, removed or changed. Raises LessonError as it does."""
     folder = lessons_dir()
-    stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.toml")))
+    stamps = tuple((p.name, st.st_mtime_ns, st.st_size)
+                   for p, st in ((p, p.stat()) for p in sorted(folder.glob("*.toml"))))
     if _SHIPPED[0] != stamps:
         try:
             _SHIPPED[1] = load_lessons(folder)
