@@ -186,7 +186,7 @@ def test_frozen_connections_keep_their_weights_in_either_player():
     players = compile_gan(design).players
     prog = program_for(players, design)
     before = {n: players.network(g).parameters.as_dict() for g in (GENERATOR, DISCRIMINATOR) for n in [g]}
-    prog.train_steps(5)
+    assert prog.train_steps(5) == 5 and prog.status == "ready"  # trained, not stopped and restored
     from nnsim.design.gan import compile_gan as again
 
     for group, comp in ((GENERATOR, None), (DISCRIMINATOR, None)):
@@ -196,6 +196,7 @@ def test_frozen_connections_keep_their_weights_in_either_player():
         frozen = mask == 0
         b = np.concatenate([v.ravel() for v in before[group].values()])
         assert np.array_equal(net.parameters.flat[frozen], b[frozen])
+        assert (net.parameters.flat[~frozen] != b[~frozen]).any()  # the rest learned
     assert again  # compiled from the same design
 
 

@@ -112,6 +112,7 @@ def test_after_a_mid_epoch_divergence_resume_trains_whole_epochs_again():
     assert trainer.status == DIVERGED
     design.training.learning_rate = 0.01
     trainer.resume()
+    assert (trainer.status, trainer.message) == (READY, "")  # the status line no longer says it diverged
     assert trainer.train_epochs(2) == 2
     assert trainer.status == READY
     assert (trainer.epoch, trainer.step_count) == (2, 1 + 2 * trainer.steps_per_epoch)

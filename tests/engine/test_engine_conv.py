@@ -339,8 +339,9 @@ def test_receptive_field_through_convolution_and_pooling():
 
 
 def test_image_layers_take_one_activation_and_no_softmax():
-    with pytest.raises(ValueError, match="softmax"):
+    with pytest.raises(ValueError) as refused:
         Conv2D((1, 4, 4), 2, 3, Activation.SOFTMAX, "k", "b")
+    assert str(refused.value) == "softmax cannot be the activation of an image layer (it needs a flat layer)"
     with pytest.raises(ValueError, match="one activation"):
         Conv2D((1, 4, 4), 2, 3, LayerActivation([Activation.RELU, Activation.TANH], np.zeros(2)), "k", "b")
     op = Conv2D((1, 4, 4), 2, 3, LayerActivation([Activation.STEP] * 8, np.full(8, 0.5)), "k", "b")

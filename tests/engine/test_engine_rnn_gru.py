@@ -56,3 +56,17 @@ def test_starting_arrays():
         assert np.abs(arrays["w"]).max() <= 1 / 3 and np.abs(arrays["w"]).max() > 0.3
         assert all(np.all(arrays[k] == 0) for k in arrays if k != "w")
         assert np.abs(op.init_arrays(np.random.default_rng(0), scale=0.01)["w"]).max() <= 0.01
+
+
+def test_a_simple_rnn_in_single_precision_runs_in_single_precision():
+    """A single-precision network's recurrent layer: the same outputs as in
+    double precision, to single precision's rounding, and kept single."""
+    rng = np.random.default_rng(2)
+    W, b = rng.normal(size=(7, 4)) * 0.5, rng.normal(size=4) * 0.5
+    x, h = rng.normal(size=(2, 6, 3)), rng.normal(size=(2, 4))
+    double, single = SimpleRNN(3, 4, "w", "b"), SimpleRNN(3, 4, "w", "b")
+    double.bind(Parameters.of({"w": W, "b": b}))
+    single.bind(Parameters.of({"w": W, "b": b}, dtype=np.float32))
+    p64, p32 = double.run(x, (h,)), single.run(x.astype(np.float32), (h.astype(np.float32),))
+    assert p32.h.dtype == np.float32
+    assert np.allclose(p32.h, p64.h, rtol=0, atol=1e-5)

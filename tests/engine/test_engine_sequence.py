@@ -54,6 +54,9 @@ def test_bptt_with_the_target_at_the_last_step_only_and_softmax():
     X = rng.normal(size=(4, 6, 2))
     Y = np.eye(3)[rng.integers(0, 3, size=4)]
     g = check_grads(net, X, Y)
+    # the loss the cost curve plots: the cross-entropy of the last step's outputs
+    last = net.predict(X)[:, -1]
+    assert np.isclose(net.loss_of(net.forward(X), Y), -np.mean(np.log(last[Y == 1])), rtol=1e-12)
     # the gradient reached the first step through the loop, fading on the way
     hidden = net.layers[1].index
     assert g.through_time[0, hidden] > 0 and g.through_time[-1, hidden] > 0
@@ -214,3 +217,17 @@ def test_gradient_clipping_limits_every_entry():
     trainer = Trainer(net, d.training, _sequence_data(net, n=4), np.random.default_rng(0))
     trainer.train_steps(1)
     assert np.abs(net.parameters.flat - before).max() <= 1e-3 + 1e-15
+
+
+def test_a_recurrent_block_s_loss_with_one_target_per_sequence_is_that_of_the_last_step():
+    """The loss the cost curve plots for a sequence classifier built of a
+    recurrent block: the cross-entropy of the outputs at each sequence's
+    last step, as training computes it with the gradients."""
+    import nnsim
+
+    net = compile_design(nnsim.example("temporal-order-rnn")).network
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(3, 5, net.n_inputs))
+    Y = np.eye(net.n_outputs)[[0, 2, 3]]
+    last = net.predict(X)[:, -1]
+    assert np.isclose(net.loss_and_grads(X, Y).loss, -np.mean(np.log(last[Y == 1])), rtol=1e-12)

@@ -81,6 +81,20 @@ def test_linear_and_step_neurons_never_count_as_saturated():
     assert saturated_share(net, np.array([[1.0], [2.0]])) == 0.0
 
 
+def test_linear_neurons_count_among_those_that_could_be_and_step_neurons_do_not():
+    """The share the stall message quotes: a linear neuron is one that is
+    never saturated (it counts in the whole), a step neuron's output is
+    always 0 or 1 and is left out of the count altogether."""
+    X = np.array([[1.0], [2.0]])
+    net = compile_design(layered([1, 2, 1], Activation.RELU, Activation.LINEAR)).network
+    net.blocks[0].W[...] = -1.0  # both ReLUs at 0 for positive inputs
+    assert saturated_share(net, X) == pytest.approx(2 / 3)
+    net = compile_design(layered([1, 2, 1], Activation.STEP, Activation.SIGMOID)).network
+    net.blocks[0].W[...] = 1.0  # both step neurons fire
+    net.blocks[1].W[...] = 100.0  # the sigmoid at 1; the step neurons not counted
+    assert saturated_share(net, X) == 1.0
+
+
 def test_a_plateau_without_saturation_is_not_a_stall():
     """The loss flat for many epochs, the neurons not saturated: a tiny
     learning rate is slow, not stuck."""
