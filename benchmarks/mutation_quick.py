@@ -10,6 +10,17 @@ killed") and stay "not run" for ``RESUME=1 benchmarks/mutation.sh FILE``,
 which runs every test on them.
 
     python benchmarks/mutation_quick.py [--limit 0.5] [--survivors] [--functions x__train,xǁ_Progressǁ] FILE ...
+    python benchmarks/mutation_quick.py --sample 100 [--seed 1] FILE ...
+
+``--sample N`` estimates the score of files too large to run whole: it draws
+N of their mutants not run yet, uniformly at random (the same draw for the
+same seed, files and results), and gives each every test that reaches it
+(``--limit`` 2 s by default: all but the slowest dozen tests); a mutant none
+of them kills is recorded as survived, one no test reaches as "no tests".
+The draw and the pool it came from are kept in ``mutants/samples.json``
+(drawing again from the same files adds to that sample; ``--sample 0``
+finishes a draw that was interrupted), from which
+``mutation_scores.py --packages`` estimates each package's score.
 
 Needs a ``benchmarks/mutation.sh`` run first (for mutants/ and its test
 timings; it can be stopped once it says "Running clean tests"). ``--survivors``
@@ -31,12 +42,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _arguments(argv: list[str]):
-    limit, survivors, files, extra, only = 0.5, False, [], [], []
+    limit, survivors, files, extra, only = None, False, [], [], []
+    sample, seed = None, 1
     it = iter(argv)
     target = files
     for arg in it:
         if arg == "--limit":
             limit = float(next(it))
+        elif arg == "--sample":
+            sample = int(next(it))
+        elif arg == "--seed":
+            seed = int(next(it))
         elif arg == "--survivors":
             survivors = True
         elif arg == "--functions":
@@ -45,7 +61,31 @@ def _arguments(argv: list[str]):
             target = extra
         else:
             target.append(arg)
-    return limit, survivors, files, extra, only
+    if limit is None:
+        limit = 2.0 if sample is not None else 0.5
+    return limit, survivors, files, extra, only, sample, seed
+
+
+SAMPLES = Path("samples.json")  # in mutants/
+
+
+def _draw(files: list[str], metas: dict, count: int, seed: int) -> set[str]:
+    """``count`` more mutants of ``files`` drawn at random from those not
+    run when the files were first sampled (kept in samples.json with that
+    pool), so that the drawn mutants stay a uniform sample of the pool."""
+    import random
+
+    record = json.loads(SAMPLES.read_text()) if SAMPLES.exists() else {}
+    key = " ".join(sorted(files))
+    entry = record.get(key)
+    if entry is None:
+        pool = sorted(n for meta in metas.values() for n, c in meta["exit_code_by_key"].items() if c is None)
+        entry = record[key] = {"pool": pool, "drawn": []}
+    left = sorted(set(entry["pool"]) - set(entry["drawn"]))
+    new = random.Random(f"{seed} {len(entry['drawn'])}").sample(left, min(count, len(left)))
+    entry["drawn"] += sorted(new)
+    SAMPLES.write_text(json.dumps(record))
+    return set(entry["drawn"])  # with those drawn before and not run yet (an interrupted run)
 
 
 def _of_function(name: str, function: str) -> bool:
@@ -61,8 +101,9 @@ class _Runner:
     so nothing is imported or collected again) running its tests until one
     fails."""
 
-    def __init__(self, plans: dict, duration: dict, out: int):
+    def __init__(self, plans: dict, duration: dict, out: int, sample: bool):
         self.plans, self.duration = plans, duration  # {meta path: (meta, {mutant: tests})}
+        self.sample = sample  # every test under the limit runs: a mutant they pass survived
         self.out = out  # where progress goes (pytest captures sys.stdout)
         self.failed = False
 
@@ -118,34 +159,47 @@ class _Runner:
             finally:
                 os.close(read)
 
+        every = sorted({t for _, plan in self.plans.values() for tests in plan.values() for t in tests})
+        clean = run("", every, 1200)
+        if clean != 0:
+            self.say(f"the tests fail without a mutant (exit {clean}); nothing recorded")
+            self.failed = True
+            return True
         for meta_path, (meta, plan) in self.plans.items():
-            every = sorted({t for tests in plan.values() for t in tests})
-            clean = run("", every, 600)
-            if clean != 0:
-                self.say(f"{meta_path}: the fast tests fail without a mutant (exit {clean}); nothing recorded")
-                self.failed = True
+            if not plan:
+                meta_path.write_text(json.dumps(meta))  # mutants no test reaches
                 continue
             codes = meta["exit_code_by_key"]
             killed = kept = 0
             for k, (name, tests) in enumerate(plan.items(), 1):
                 # Three times the tests' measured time and 10 s: a mutant that
                 # loops forever (a `while` turned round) costs no more.
-                seconds = 10 + 3 * sum(self.duration.get(t, 1.0) for t in tests)
+                # (Five times when sampling: a timeout then counts as killed.)
+                seconds = 10 + (5 if self.sample else 3) * sum(self.duration.get(t, 1.0) for t in tests)
                 code = run(name, tests, seconds)
                 if code == 1:  # a test failed: killed
                     codes[name] = 1
                     killed += 1
+                elif self.sample and code == 0:  # every test that reaches it passed
+                    codes[name] = 0
+                    kept += 1
+                    self.say(f"  survived: {name}")
+                elif self.sample and code is None:  # as mutmut counts a timeout
+                    codes[name] = 36
+                    killed += 1
+                    self.say(f"  timed out (counted killed; check it loops): {name}")
                 else:
                     kept += 1
                     self.say(f"  {'timed out' if code is None else 'not killed'}: {name}")
                 if k % 10 == 0 or k == len(plan):
                     meta_path.write_text(json.dumps(meta))
-                    self.say(f"{meta_path}: {k}/{len(plan)} run, {killed} killed, {kept} left for a full run")
+                    left = "survived" if self.sample else "left for a full run"
+                    self.say(f"{meta_path}: {k}/{len(plan)} run, {killed} killed, {kept} {left}")
         return True
 
 
 def main(argv: list[str]) -> int:
-    limit, survivors, files, extra, only = _arguments(argv)
+    limit, survivors, files, extra, only, sample, seed = _arguments(argv)
     os.environ["MUTANT_UNDER_TEST"] = ""  # no mutant; and tests/conftest.py then lets pytest.main return
     os.chdir(ROOT / "mutants")
     sys.path.insert(0, str(ROOT / "mutants"))
@@ -157,26 +211,33 @@ def main(argv: list[str]) -> int:
 
     assert Path(nnsim.__file__).is_relative_to(ROOT / "mutants"), nnsim.__file__
     plans = {}
-    for file in files:
-        meta_path = Path(file + ".meta")
-        meta = json.loads(meta_path.read_text())
+    metas = {Path(file + ".meta"): json.loads(Path(file + ".meta").read_text()) for file in files}
+    drawn = _draw(files, metas, sample, seed) if sample is not None else set()
+    for meta_path, meta in metas.items():
         codes = meta["exit_code_by_key"]
         names = [n for n, c in codes.items() if c is None or (survivors and c in (0, 33))]
+        if sample is not None:
+            names = [n for n in names if n in drawn]
         if only:
             names = [n for n in names if any(_of_function(n, f) for f in only)]
         plan = {}
         for name in names:
-            fast = sorted(t for t in tests_of.get(name.split("__mutmut_")[0], ()) if duration.get(t, 99) <= limit)
+            reaching = tests_of.get(name.split("__mutmut_")[0], ())
+            fast = sorted(t for t in reaching if duration.get(t, 99) <= limit)
             if fast or extra:
                 plan[name] = fast + extra
-        if plan:
+            elif sample is not None and not reaching:
+                codes[name] = 33  # no test reaches it
+        if plan or sample is not None:
             plans[meta_path] = (meta, plan)
     every = sorted({t for _, plan in plans.values() for tests in plan.values() for t in tests})
     if not every:
+        for meta_path, (meta, _) in plans.items():
+            meta_path.write_text(json.dumps(meta))
         return 0
     devnull = os.open(os.devnull, os.O_WRONLY)
     saved = os.dup(1), os.dup(2)
-    runner = _Runner(plans, duration, saved[0])
+    runner = _Runner(plans, duration, saved[0], sample is not None)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     try:
