@@ -1,0 +1,108 @@
+"""Edits as the canvas shows their result: a refused block setting names
+the layer it breaks and leaves the design as it was; connecting a pair
+already connected is refused; a layer's new activation is every neuron's;
+new connections start at the scale their neurons' fans give; each player
+of a GAN keeps its own links."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import nnsim
+from nnsim.design.blocks import set_block
+from nnsim.design.build import layered
+from nnsim.design.compile import compile_design
+from nnsim.design.edits import apply_ops
+from nnsim.design.gan import group_design
+from nnsim.design.model import Activation, Init, Link
+from nnsim.design.parameters import ParameterMap, all_numbers
+from nnsim.design.recipes import EditError, connect, set_layer
+from nnsim.engine.adversarial import DISCRIMINATOR, GENERATOR
+from nnsim.engine.init import initial_weights
+from nnsim.io.format import design_to_dict
+
+
+def test_a_block_setting_that_breaks_the_layer_after_it_is_refused_and_changes_nothing():
+    design = nnsim.example("digits-cnn")
+    conv = next(layer for layer in design.layers if layer.type == "conv")
+    before = json.dumps(design_to_dict(design))
+    with pytest.raises(EditError) as refused:
+        set_block(design, conv.id, np.random.default_rng(0), stride=8)
+    assert str(refused.value) == "'conv': 'max pool' after it: pool 2 does not fit a 1-pixel-high input with padding 0"
+    assert json.dumps(design_to_dict(design)) == before
+
+
+def test_connecting_a_pair_already_connected_is_refused():
+    design = nnsim.example("xor-mlp")
+    c = design.connections[0]
+    with pytest.raises(EditError) as refused:
+        connect(design, [(c.source, c.target)], np.random.default_rng(0))
+    assert str(refused.value).endswith("is already connected")
+    assert connect(design, [(c.source, c.target)], np.random.default_rng(0), skip_existing=True) == []
+
+
+def test_a_layer_s_new_activation_replaces_its_neurons_own():
+    design = layered([2, 3, 1])
+    hidden = design.layers[1]
+    first = design.neurons_of(hidden.id)[0]
+    first.activation = Activation.RELU
+    apply_ops(design, set_layer(design, hidden.id, activation=Activation.SIGMOID))
+    assert hidden.activation == Activation.SIGMOID
+    assert [n.activation for n in design.neurons_of(hidden.id)] == [None] * 3
+
+
+@pytest.mark.parametrize("init", [Init.XAVIER, Init.HE])
+def test_a_new_connection_starts_at_the_scale_of_its_neurons_fans(init):
+    """A connection drawn into a neuron that already has two inputs starts
+    as one of three: the scheme reads the fans with the existing ones."""
+    design = layered([3, 1])
+    design.training.init = init
+    gone = design.connections.pop()
+    ops = connect(design, [(gone.source, gone.target)], np.random.default_rng(4))
+    apply_ops(design, ops)
+    expected = initial_weights(init, np.array([3.0]), np.array([1.0]), np.random.default_rng(4))
+    assert design.connections[-1].weight == pytest.approx(float(expected[0]), rel=1e-12)
+
+
+def test_each_player_of_a_gan_keeps_the_links_within_its_group():
+    design = nnsim.example("gan-line")
+    own = {group: [layer.id for layer in design.layers if layer.group == group] for group in (GENERATOR, DISCRIMINATOR)}
+    links = [Link(own[GENERATOR][0], own[GENERATOR][1]), Link(own[DISCRIMINATOR][0], own[DISCRIMINATOR][1])]
+    design.links = links
+    assert group_design(design, GENERATOR).links == [links[0]]
+    assert group_design(design, DISCRIMINATOR).links == [links[1]]
+
+
+def test_the_numbers_read_from_a_network_hold_its_trained_biases():
+    """What the canvas's bias readouts and a saved design read after
+    training: every dense neuron's bias from the network's bias arrays."""
+    design = nnsim.example("xor-mlp")
+    params = compile_design(design).network.parameters
+    pmap = ParameterMap(design)
+    for name in params:
+        if name.endswith("/bias"):
+            params[name][...] = np.arange(params[name].size) + 10.0 * len(name)
+    numbers = pmap.read(params, all_numbers(design))
+    for k, n in enumerate(design.neurons):
+        where = pmap.bias(n.id)
+        if design.layer(n.layer).kind == "input":
+            assert where is None
+        else:
+            name, (col,) = where
+            assert numbers.biases[k] == params[name][col]
+    assert sorted({pmap.bias(n.id)[0] for n in design.neurons if pmap.bias(n.id)}) == sorted(
+        name for name in params if name.endswith("/bias"))
+
+
+def test_a_larger_kernel_gets_new_starting_kernels_of_its_size_and_the_bias_is_kept():
+    design = nnsim.example("digits-cnn")
+    conv = next(layer for layer in design.layers if layer.type == "conv")
+    bias = np.array(conv.arrays["bias"].values)
+    apply_ops(design, set_block(design, conv.id, np.random.default_rng(0), kernel=5))
+    kernels = np.array(conv.arrays["kernel"].values)
+    assert kernels.shape == (8, 1, 5, 5) and np.isfinite(kernels).all() and kernels.std() > 0
+    assert np.array_equal(np.array(conv.arrays["bias"].values), bias)
+    compile_design(design)  # the design computes with them
