@@ -394,7 +394,7 @@ def paste(design: Design, frag: dict, dx: float, dy: float, blocks_out: list | N
                                     options=dict(lay.options), arrays=dict(lay.arrays), group=lay.group,
                                     x=lay.x + dx, y=lay.y + dy))
             continue
-        new_layers.append(Layer(layer_map[lay.id], name, lay.kind, lay.activation))
+        new_layers.append(Layer(layer_map[lay.id], name, lay.kind, lay.activation, group=lay.group))
     new_neurons = [
         Neuron(neuron_map[n.id], layer_map[n.layer], n.label, n.bias, n.activation, n.threshold, n.x + dx, n.y + dy)
         for n in neurons

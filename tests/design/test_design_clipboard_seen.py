@@ -60,3 +60,14 @@ def test_a_connection_s_weight_set_from_the_inspector_is_undone_exactly():
     assert (c.weight, c.frozen) == (old, False)
     with pytest.raises(EditError, match="there is no connection"):
         set_connection(design, (c.target, c.source), weight=1.0)
+
+
+def test_a_layer_pasted_in_a_gan_joins_the_group_it_was_copied_from():
+    from nnsim.design.gan import gan_problem
+
+    design = nnsim.example("gan-line")
+    hidden = next(layer for layer in design.layers if layer.kind == "hidden" and layer.group == "generator")
+    new_ids, ops = paste(design, fragment(design, [n.id for n in design.neurons_of(hidden.id)]), 50.0, 50.0)
+    apply_ops(design, ops)
+    assert design.layer(design.neuron(new_ids[0]).layer).group == "generator"
+    assert gan_problem(design) is None  # still a GAN that trains
