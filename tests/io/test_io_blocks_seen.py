@@ -1,0 +1,32 @@
+"""Blocks as a saved file keeps them: a block's place on the canvas comes
+back where it was, and a whole number written with a decimal point (as
+other tools write JSON) is read as the whole number it is."""
+
+from __future__ import annotations
+
+import json
+
+import nnsim
+from nnsim.io.format import design_from_dict, design_to_dict
+
+
+def _conv(data: dict) -> dict:
+    return next(layer for layer in data["layers"] if layer.get("type") == "conv")
+
+
+def test_a_block_comes_back_where_it_was_placed():
+    design = nnsim.example("digits-cnn")
+    conv = next(layer for layer in design.layers if layer.type == "conv")
+    conv.x, conv.y = 212.5, -40.25
+    again = design_from_dict(json.loads(json.dumps(design_to_dict(design))))
+    back = next(layer for layer in again.layers if layer.type == "conv")
+    assert (back.x, back.y) == (212.5, -40.25)
+
+
+def test_a_whole_number_option_written_as_a_decimal_is_read_as_a_whole_number():
+    data = design_to_dict(nnsim.example("digits-cnn"))
+    _conv(data)["options"]["kernel"] = 3.0
+    design = design_from_dict(data)
+    kernel = next(layer for layer in design.layers if layer.type == "conv").options["kernel"]
+    assert kernel == 3 and type(kernel) is int
+    assert json.dumps(_conv(design_to_dict(design))["options"]["kernel"]) == "3"  # saved as it was meant
