@@ -1,6 +1,7 @@
-"""Blocks as a saved file keeps them: a block's place on the canvas comes
-back where it was, and a whole number written with a decimal point (as
-other tools write JSON) is read as the whole number it is."""
+"""What a saved file keeps: a block's place on the canvas comes back where
+it was, a whole number written with a decimal point (as other tools write
+JSON) is read as the whole number it is, and a time series' windows keep
+where their targets are."""
 
 from __future__ import annotations
 
@@ -30,3 +31,11 @@ def test_a_whole_number_option_written_as_a_decimal_is_read_as_a_whole_number():
     kernel = next(layer for layer in design.layers if layer.type == "conv").options["kernel"]
     assert kernel == 3 and type(kernel) is int
     assert json.dumps(_conv(design_to_dict(design))["options"]["kernel"]) == "3"  # saved as it was meant
+
+
+def test_a_time_series_keeps_its_windows_and_where_its_targets_are():
+    design = nnsim.example("sine-rnn")
+    ds = design.dataset
+    ds.window, ds.horizon, ds.inputs, ds.targets_at = 12, 2, ["a", "b"], "last_step"
+    again = design_from_dict(json.loads(json.dumps(design_to_dict(design)))).dataset
+    assert (again.window, again.horizon, again.inputs, again.targets_at) == (12, 2, ["a", "b"], "last_step")
