@@ -1,13 +1,16 @@
 """What a saved file keeps: a block's place on the canvas comes back where
 it was, a whole number written with a decimal point (as other tools write
-JSON) is read as the whole number it is, and a time series' windows keep
-where their targets are."""
+JSON) is read as the whole number it is, a time series' windows keep
+where their targets are; and what a refusal says of a wrong history."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+
 import nnsim
+from nnsim.io import FormatError
 from nnsim.io.format import design_from_dict, design_to_dict
 
 
@@ -39,3 +42,11 @@ def test_a_time_series_keeps_its_windows_and_where_its_targets_are():
     ds.window, ds.horizon, ds.inputs, ds.targets_at = 12, 2, ["a", "b"], "last_step"
     again = design_from_dict(json.loads(json.dumps(design_to_dict(design)))).dataset
     assert (again.window, again.horizon, again.inputs, again.targets_at) == (12, 2, ["a", "b"], "last_step")
+
+
+def test_a_history_record_s_losses_that_are_not_an_object_are_refused_by_what_they_are():
+    data = design_to_dict(nnsim.example("xor-mlp"))
+    data["history"] = [{"epoch": 1, "step": 5, "train_loss": 0.5, "losses": [1, 2]}]
+    with pytest.raises(FormatError) as refused:
+        design_from_dict(data)
+    assert str(refused.value) == "history[0].losses: expected an object, found a list"
