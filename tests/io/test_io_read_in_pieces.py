@@ -50,6 +50,9 @@ def test_pieces_give_what_json_gives_for_awkward_arrays():
         assert loads_in_pieces(text, str) == json.loads(text, parse_constant=str)
 
     same('{"a": [], "b": [ ], "c": {"d": [1]}, "e": "x"}')
+    same("{}")
+    same(" { } ")
+    same('{"a":123,"b":[4,5],"c":{"d":[1]},"e":"x"}')  # written without spaces, as other tools do
     same('{"a": [' + ", ".join('{"x": {"y": [%d, {"z": "},"}]}, "s": "]}, {"}' % i for i in range(20_000)) + "]}")
     same('{"a": [' + ", ".join("[%d, [%d]]" % (i, i) for i in range(20_000)) + "]}")
     same('{"a": [' + ", ".join('{"v": NaN}' for _ in range(20_000)) + "], \"a\": 1}")  # the last of two wins
