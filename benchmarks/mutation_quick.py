@@ -175,7 +175,10 @@ class _Runner:
                 # Three times the tests' measured time and 10 s: a mutant that
                 # loops forever (a `while` turned round) costs no more.
                 # (Five times when sampling: a timeout then counts as killed.)
-                seconds = 10 + (5 if self.sample else 3) * sum(self.duration.get(t, 1.0) for t in tests)
+                # A test mutmut has not timed (given with --tests) counts 1 s
+                # for each test it holds.
+                seconds = 10 + (5 if self.sample else 3) * sum(
+                    self.duration.get(t, len(items.get(t, [None]))) for t in tests)
                 code = run(name, tests, seconds)
                 if code == 1:  # a test failed: killed
                     codes[name] = 1

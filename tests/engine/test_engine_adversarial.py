@@ -273,3 +273,18 @@ def test_a_player_with_zero_steps_sits_out_its_rounds():
     g0 = players.generator.copy_params()
     prog.train_steps(3)
     assert np.array_equal(players.generator.copy_params(), g0) and prog.updates[DISCRIMINATOR] == 6
+
+
+def test_stepping_one_player_alone_counts_each_update_as_a_step_and_moves_only_that_player():
+    """The window's "step the discriminator" / "step the generator"."""
+    design, players = players_for()
+    prog = program_for(players, design)
+    g0, d0 = players.generator.copy_params(), players.discriminator.copy_params()
+    assert prog.train_player(DISCRIMINATOR, 3) == 3 and prog.step_count == 3
+    assert np.array_equal(players.generator.copy_params(), g0)
+    assert not np.array_equal(players.discriminator.copy_params(), d0)
+    d1 = players.discriminator.copy_params()
+    assert prog.train_player(GENERATOR, 2) == 2 and prog.step_count == 5
+    assert np.array_equal(players.discriminator.copy_params(), d1)
+    assert not np.array_equal(players.generator.copy_params(), g0)
+    assert prog.last_loss == prog.last_losses[DISCRIMINATOR]
