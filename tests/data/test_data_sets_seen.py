@@ -71,3 +71,15 @@ def test_reber_strings_are_named_split_and_seeded_as_asked():
 def test_a_figure_eight_s_inputs_are_named_x_and_y():
     data = make_task("figure_eight", train_cycles=2, test_cycles=1)
     assert data.feature_names == ["x", "y"] and data.target_names == ["next x", "next y"]
+
+
+def test_a_csv_file_s_text_is_kept_as_written(tmp_path):
+    from nnsim.data.csv_file import file_text
+
+    (tmp_path / "d.csv").write_text("x,y\n1,2\n")
+    assert file_text(tmp_path / "d.csv") == "x,y\n1,2\n"
+
+
+def test_the_adding_and_copy_tasks_are_named_and_refuse_by_the_setting():
+    assert refusal(lambda: make_task("adding", n_train=0)) == "n_train must be a whole number of at least 1, not 0"
+    assert make_task("copy", n_train=2, n_test=1).name == "Copy task"
