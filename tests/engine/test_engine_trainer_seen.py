@@ -1,0 +1,82 @@
+"""The mini-batch trainer as its callers see it: a state given back to
+``restore`` (whole, in part, or at the edges of an epoch) continues training
+exactly where it would have gone on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnsim.design.build import layered
+from nnsim.design.compile import compile_design
+from nnsim.design.model import Activation, Optimizer, TrainingSettings
+from nnsim.engine.targets import REGRESSION, TargetCoding
+from nnsim.engine.trainer import Trainer, TrainingData
+
+
+def regression_data(n=12, seed=0) -> TrainingData:
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, size=(n, 2))
+    y = 0.7 * x[:, :1] - 0.4 * x[:, 1:] + 0.1
+    return TrainingData(x, y, x[:3], y[:3], None, None, TargetCoding(REGRESSION, 1))
+
+
+def linear_trainer(seed=0, **settings) -> Trainer:
+    """A 2 → 1 linear network with the same starting weights every time."""
+    d = layered([2, 1], output=Activation.LINEAR)
+    for k, c in enumerate(d.connections):
+        c.weight = 0.3 - 0.2 * k
+    d.training = TrainingSettings(**{"learning_rate": 0.1, "batch_size": 4, **settings})
+    return Trainer(compile_design(d).network, d.training, regression_data(), np.random.default_rng(seed))
+
+
+def weights(t: Trainer) -> np.ndarray:
+    return t.net.parameters.flat.copy()
+
+
+@pytest.mark.parametrize("optimizer", [Optimizer.SGD, Optimizer.ADAM])
+def test_a_state_without_the_place_in_the_epoch_or_the_memory_starts_the_epoch_with_a_fresh_optimizer(optimizer):
+    """Only the epoch and step given (and the optimizer's kind): training goes
+    on from the epoch's first sample, the optimizer as if new."""
+    given = linear_trainer(optimizer=optimizer)
+    given.restore({"epoch": 2, "step": 9, "optimizer": optimizer.value})
+    fresh = linear_trainer(optimizer=optimizer)
+    fresh.continue_from(2, 9)
+    assert given.train_steps(2) == fresh.train_steps(2) == 2
+    assert np.array_equal(weights(given), weights(fresh))
+    assert (given.epoch, given.step_count) == (fresh.epoch, fresh.step_count) == (2, 11)
+    assert given.state()["position"] == fresh.state()["position"] == 8
+    assert given.state()["t"] == fresh.state()["t"]
+
+
+@pytest.mark.parametrize("steps_before", [1, 5])
+def test_training_saved_after_a_few_samples_and_restored_equals_training_in_one_go(steps_before):
+    """Batches of one sample: a state taken after the first sample (or five)
+    continues at the next sample, not at the epoch's start."""
+    whole = linear_trainer(batch_size=1, optimizer=Optimizer.MOMENTUM)
+    whole.train_steps(steps_before + 4)
+    first = linear_trainer(batch_size=1, optimizer=Optimizer.MOMENTUM)
+    first.train_steps(steps_before)
+    state = first.state()
+    assert state["position"] == steps_before
+    second = linear_trainer(batch_size=1, optimizer=Optimizer.MOMENTUM)
+    second.net.parameters.flat[...] = first.net.parameters.flat
+    second.restore(state)
+    assert second.train_steps(4) == 4
+    assert np.array_equal(weights(second), weights(whole))
+    assert second.state()["position"] == whole.state()["position"] == steps_before + 4
+
+
+def test_a_state_at_the_end_of_the_data_starts_the_epoch_afresh():
+    """A place in the epoch at (or past) the number of samples, as a file saved
+    before the data set shrank holds: the epoch starts again from its first
+    batch, every step trains on a whole batch."""
+    at_end = linear_trainer()
+    at_end.restore({"epoch": 1, "step": 3, "position": 12, "optimizer": "sgd", "t": 0, "arrays": {}})
+    at_start = linear_trainer()
+    at_start.restore({"epoch": 1, "step": 3, "position": 0, "optimizer": "sgd", "t": 0, "arrays": {}})
+    assert at_end.steps_left_in_epoch() == at_start.steps_left_in_epoch() == 3
+    assert at_end.train_steps(2) == at_start.train_steps(2) == 2
+    assert np.array_equal(weights(at_end), weights(at_start))
+    assert at_end.status == at_start.status == "ready"
+    assert at_end.state()["position"] == 8
