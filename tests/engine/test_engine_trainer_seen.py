@@ -11,7 +11,7 @@ from nnsim.design.build import layered
 from nnsim.design.compile import compile_design
 from nnsim.design.model import Activation, Optimizer, TrainingSettings
 from nnsim.engine.targets import REGRESSION, TargetCoding
-from nnsim.engine.trainer import Trainer, TrainingData
+from nnsim.engine.trainer import AT_LIMIT, Trainer, TrainingData
 
 
 def regression_data(n=12, seed=0) -> TrainingData:
@@ -80,3 +80,50 @@ def test_a_state_at_the_end_of_the_data_starts_the_epoch_afresh():
     assert np.array_equal(weights(at_end), weights(at_start))
     assert at_end.status == at_start.status == "ready"
     assert at_end.state()["position"] == 8
+
+
+def test_a_state_given_back_before_any_training_is_the_state_taken_again():
+    """A design opened with its optimizer's memory and saved again without
+    training keeps the memory (a new trainer's state is one too)."""
+    new = linear_trainer(optimizer=Optimizer.ADAM).state()
+    assert (new["epoch"], new["step"], new["position"], new["optimizer"], new["t"]) == (0, 0, 0, "adam", 0)
+    trained = linear_trainer(optimizer=Optimizer.ADAM)
+    trained.train_steps(6)
+    state = trained.state()
+    assert state["position"] == 0 and state["epoch"] == 2
+    again = linear_trainer(optimizer=Optimizer.ADAM)
+    again.restore(state)
+    kept = again.state()
+    assert {k: v for k, v in kept.items() if k != "arrays"} == {k: v for k, v in state.items() if k != "arrays"}
+    assert kept["arrays"].keys() == state["arrays"].keys() == {"m", "v"}
+    for moment in state["arrays"]:
+        assert np.array_equal(kept["arrays"][moment], state["arrays"][moment])
+
+
+def test_steps_run_by_default_record_each_finished_epoch_in_the_history():
+    t = linear_trainer()
+    assert t.steps_per_epoch == 3
+    assert t.train_steps(4) == 4
+    assert [(r.epoch, r.step) for r in t.history] == [(1, 3)]
+
+
+def test_the_last_loss_is_the_loss_of_the_batch_just_trained():
+    """One batch holds every sample: the loss of the step is the training
+    loss before it."""
+    t = linear_trainer(batch_size=12)
+    before = t.evaluate().train_loss
+    t.train_steps(1)
+    assert t.last_loss == pytest.approx(before, rel=1e-12)
+    assert t.history[-1].train_loss < before
+
+
+def test_steps_stopped_at_the_history_s_limit_count_those_that_ran():
+    from nnsim.design.settings import MAX_STEPS
+
+    t = linear_trainer()
+    t.continue_from(5, MAX_STEPS - 2)
+    assert t.train_steps(5) == 2
+    assert t.status == AT_LIMIT
+    assert t.message.startswith(f"stopped at step {MAX_STEPS:,}, the most a design's history can count")
+    assert t.step_count == MAX_STEPS
+    assert t.train_steps(1) == 0
