@@ -127,3 +127,39 @@ def test_steps_stopped_at_the_history_s_limit_count_those_that_ran():
     assert t.message.startswith(f"stopped at step {MAX_STEPS:,}, the most a design's history can count")
     assert t.step_count == MAX_STEPS
     assert t.train_steps(1) == 0
+
+
+def test_a_state_after_divergence_starts_the_epoch_again_from_its_first_sample():
+    """Divergence part-way through an epoch puts back the weights of the
+    epoch's start: the state then says the epoch starts again."""
+    t = linear_trainer(learning_rate=1e200)
+    t.train_steps(3)
+    assert t.status == "diverged"
+    state = t.state()
+    assert (state["epoch"], state["position"]) == (0, 0)
+
+
+def test_plain_gradient_descent_saves_no_step_count():
+    assert linear_trainer().state()["t"] == 0
+    assert linear_trainer(optimizer=Optimizer.MOMENTUM).state()["t"] == 0
+
+
+def test_gradient_clipping_bounds_each_step_and_keeps_its_direction():
+    """Plain descent: clipped at 0.05 every weight moves by at most rate ×
+    0.05, the way it moves unclipped; a clip no gradient reaches changes
+    nothing."""
+    start = weights(linear_trainer())
+    free = linear_trainer()
+    free.train_steps(1)
+    free_step = weights(free) - start
+    assert np.abs(free_step).max() > 0.1 * 0.05 * 1.5  # the clip below binds
+    clipped = linear_trainer(gradient_clip=0.05)
+    clipped.train_steps(1)
+    clipped_step = weights(clipped) - start
+    assert np.abs(clipped_step).max() == pytest.approx(0.1 * 0.05)
+    assert np.all(np.abs(clipped_step) <= 0.1 * 0.05 + 1e-15)
+    assert np.array_equal(np.sign(clipped_step), np.sign(free_step))
+    loose = linear_trainer(gradient_clip=1e6)
+    loose.train_steps(4)
+    free.train_steps(3)
+    assert np.array_equal(weights(loose), weights(free))
