@@ -1,0 +1,171 @@
+"""The nnsim command as a user reads it: the summary line by line, the
+one-line refusals word for word, colour and grey images read as the image
+input asks, and the arguments that open the window."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import nnsim
+from nnsim import cli
+from nnsim.design.build import initialize, layered
+from nnsim.design.model import Activation, DatasetSpec
+from nnsim.io import load, save
+from nnsim.resources import example_path
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _saved(tmp_path, d, name="design.nnsim"):
+    path = tmp_path / name
+    save(d, path)
+    return path
+
+
+# -- the summary ---------------------------------------------------------------------
+
+
+def test_the_summary_of_a_classification_without_test_data_has_no_test_column(tmp_path, capsys):
+    d = layered([2, 3, 1], Activation.TANH, Activation.TANH)
+    d.name = "circle all"
+    d.dataset = DatasetSpec(source="playground", name="circle", task="classification", train_ratio=1.0, points=40)
+    d.training.batch_size = 10
+    initialize(d, np.random.default_rng(0))
+    code, out, err = run(capsys, "train", str(_saved(tmp_path, d)), "--epochs", "2")
+    assert code == cli.EXIT_OK and err == ""
+    lines = out.splitlines()
+    assert len(lines) == 3, out
+    assert re.fullmatch(r"circle all: 2 epochs, 8 steps in \d+\.\d\d s", lines[0]), lines[0]
+    assert re.fullmatch(r"  loss      train \d\.\d+   \(no test data\)", lines[1]), lines[1]
+    assert re.fullmatch(r"  accuracy  train \d{1,3}\.\d%", lines[2]), lines[2]
+
+
+def test_the_summary_of_a_classification_with_test_data_has_both_columns(tmp_path, capsys):
+    d = layered([2, 3, 1], Activation.TANH, Activation.TANH)
+    d.name = "circle split"
+    d.dataset = DatasetSpec(source="playground", name="circle", task="classification", train_ratio=0.5, points=40)
+    d.training.batch_size = 10
+    initialize(d, np.random.default_rng(0))
+    out_path = tmp_path / "trained.nnsim"
+    code, out, err = run(capsys, "train", str(_saved(tmp_path, d)), "--epochs", "1", "--save", str(out_path))
+    assert code == cli.EXIT_OK and err == ""
+    lines = out.splitlines()
+    assert len(lines) == 4, out
+    assert re.fullmatch(r"circle split: 1 epochs, 2 steps in \d+\.\d\d s", lines[0]), lines[0]
+    assert re.fullmatch(r"  loss      train \d\.\d+   test \d\.\d+", lines[1]), lines[1]
+    assert re.fullmatch(r"  accuracy  train \d{1,3}\.\d%   test \d{1,3}\.\d%", lines[2]), lines[2]
+    assert lines[3] == f"  saved to {out_path}"
+
+
+# -- predicting ----------------------------------------------------------------------
+
+
+def test_input_values_given_with_a_sequence_file_are_refused(tmp_path, capsys):
+    steps = tmp_path / "steps.csv"
+    steps.write_text("x\n1\n0\n", encoding="utf-8")
+    code, out, err = run(capsys, "predict", "temporal-xor-rnn", "1", "--sequence", str(steps))
+    assert (code, out) == (cli.EXIT_BAD_INPUT, "")
+    assert err == "--sequence reads the inputs from its file: give no input values and no --trace with it\n"
+
+
+def _png(path, pixels: np.ndarray) -> None:
+    """A PNG of ``pixels`` in [0, 1]: (H, W) grey or (H, W, 3) colour."""
+    from PySide6.QtGui import QImage
+
+    data = np.ascontiguousarray(np.round(pixels * 255).astype(np.uint8))
+    h, w = data.shape[:2]
+    if data.ndim == 2:
+        image = QImage(data.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+    else:
+        image = QImage(data.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    assert image.save(str(path))
+
+
+def _image_design(tmp_path, channels: int):
+    d = load(example_path("digits-cnn"))
+    next(layer for layer in d.layers if layer.type == "image").options["channels"] = channels
+    initialize(d, np.random.default_rng(0))
+    return d, _saved(tmp_path, d, f"cnn{channels}.nnsim")
+
+
+def test_a_colour_image_is_read_in_grey_by_a_grey_input(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    colour = rng.uniform(0, 1, size=(8, 8, 3))
+    _png(tmp_path / "colour.png", colour)
+    code, out, err = run(capsys, "predict", "digits-cnn", str(tmp_path / "colour.png"))
+    assert code == cli.EXIT_OK, err
+    grey = (np.round(colour * 255) @ np.array([299, 587, 114]) / 1000 / 255)
+    want = nnsim.predict(nnsim.example("digits-cnn"), grey.ravel())
+    assert np.allclose([float(v) for v in out.split()], want, atol=1e-5)
+
+
+def test_a_grey_image_is_read_in_three_colours_by_a_colour_input(tmp_path, capsys):
+    d, path = _image_design(tmp_path, 3)
+    grey = np.random.default_rng(2).uniform(0, 1, size=(8, 8))
+    _png(tmp_path / "grey.png", grey)
+    code, out, err = run(capsys, "predict", str(path), str(tmp_path / "grey.png"))
+    assert code == cli.EXIT_OK, err
+    values = np.round(grey * 255) / 255
+    want = nnsim.predict(d, np.concatenate([values.ravel()] * 3))
+    assert np.allclose([float(v) for v in out.split()], want, atol=1e-5)
+
+
+def test_an_image_for_an_input_of_two_channels_is_refused_by_name(tmp_path, capsys):
+    _, path = _image_design(tmp_path, 2)
+    _png(tmp_path / "grey.png", np.zeros((8, 8)))
+    code, out, err = run(capsys, "predict", str(path), str(tmp_path / "grey.png"))
+    assert (code, out) == (cli.EXIT_BAD_INPUT, "")
+    assert err == f"'{tmp_path / 'grey.png'}': the image input has 2 channels; images are read as 1 or 3\n"
+
+
+def test_an_image_for_a_design_without_an_image_input_is_refused_by_name(tmp_path, capsys):
+    _png(tmp_path / "grey.png", np.zeros((8, 8)))
+    code, out, err = run(capsys, "predict", "xor-mlp", str(tmp_path / "grey.png"))
+    assert (code, out) == (cli.EXIT_BAD_INPUT, "")
+    assert err == f"'{tmp_path / 'grey.png'}': the design has no image input; give the input values as numbers\n"
+
+
+# -- opening the window --------------------------------------------------------------
+
+
+@pytest.fixture
+def window(monkeypatch):
+    """The window's start replaced by a record of what it was asked to open."""
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    import nnsim.app.main
+
+    opened = []
+    monkeypatch.setattr(nnsim.app.main, "run_app",
+                        lambda path=None, reset_layout=False: opened.append((path, reset_layout)) or 0)
+    return opened
+
+
+def test_reset_layout_opens_the_design_with_the_layout_reset(window, capsys):
+    assert cli.main(["--reset-layout", "xor-mlp"]) == cli.EXIT_OK
+    assert window == [(str(example_path("xor-mlp")), True)]
+    assert cli.main([]) == cli.EXIT_OK
+    assert window[-1] == (None, False)
+
+
+def test_two_designs_to_open_are_refused(window, capsys):
+    code, out, err = run(capsys, "xor-mlp", "xor-mlp")
+    assert (code, out) == (cli.EXIT_BAD_INPUT, "")
+    assert err == "nnsim: give one design to open, not 2\n"
+    assert window == []
+
+
+def test_a_build_without_the_window_says_so(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setitem(sys.modules, "nnsim.app.main", None)  # the import fails
+    code, out, err = run(capsys)
+    assert (code, err) == (cli.EXIT_OK, "")
+    assert out == "nnsim: the desktop editor is not part of this build yet; use 'nnsim train' or 'nnsim predict'\n"
