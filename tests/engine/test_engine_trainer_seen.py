@@ -163,3 +163,64 @@ def test_gradient_clipping_bounds_each_step_and_keeps_its_direction():
     loose.train_steps(4)
     free.train_steps(3)
     assert np.array_equal(weights(loose), weights(free))
+
+
+# -- streams ---------------------------------------------------------------------------
+
+
+def stream_trainer(batch_size, rows=6, T=5, bptt_steps=0):
+    from test_engine_sequence import elman
+    from test_engine_streams import stream_data
+
+    d = elman(hidden=3)
+    d.training.batch_size, d.training.bptt_steps = batch_size, bptt_steps
+    return Trainer(compile_design(d).network, d.training, stream_data(rows=rows, T=T), np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("rows, T", [(6, 5), (2, 3)])
+def test_a_stream_shorter_than_the_batch_is_read_in_one_lane_per_step(rows, T):
+    """30 steps (or 6) and a batch of 50: as many lanes as steps, one step
+    each, one training step per epoch."""
+    from test_engine_streams import recorder
+
+    t = stream_trainer(50, rows=rows, T=T)
+    assert t.steps_per_epoch == 1
+    seen = recorder(t.net)
+    assert t.train_steps(1) == 1
+    x = seen[0][0]
+    assert x.shape == (rows * T, 1, 2)
+    np.testing.assert_array_equal(x[:, 0, 0], np.arange(rows * T))
+    assert [(r.epoch, r.step) for r in t.history] == [(1, 1)]
+
+
+def test_stream_steps_run_by_default_record_each_finished_epoch():
+    t = stream_trainer(2, bptt_steps=4)  # two lanes of 15 steps: 4 chunks
+    assert t.train_steps(5) == 5
+    assert [(r.epoch, r.step) for r in t.history] == [(1, 4)]
+    assert t.steps_left_in_epoch() == 3
+
+
+def test_stream_steps_stopped_at_the_history_s_limit_count_those_that_ran():
+    from nnsim.design.settings import MAX_STEPS
+
+    t = stream_trainer(2, bptt_steps=4)
+    t.continue_from(5, MAX_STEPS - 2)
+    assert t.train_steps(5) == 2
+    assert t.status == AT_LIMIT and t.step_count == MAX_STEPS
+
+
+def test_a_stream_s_state_after_whole_epochs_is_the_epoch_s_start():
+    t = stream_trainer(2, bptt_steps=4)
+    t.train_epochs(1)
+    state = t.state()
+    assert state is not None
+    assert (state["epoch"], state["step"], state["position"]) == (1, 4, 0)
+
+
+def test_a_stream_that_diverges_part_way_counts_the_steps_that_ran_and_starts_the_epoch_again():
+    t = stream_trainer(2, bptt_steps=4)
+    t.settings.learning_rate = 1e200
+    ran = t.train_steps(4)
+    assert t.status == "diverged"
+    assert ran == 1 and t.message.startswith("training diverged at step 2 (epoch 1): ")
+    assert t.steps_left_in_epoch() == t.steps_per_epoch == 4
