@@ -224,3 +224,38 @@ def test_a_stream_that_diverges_part_way_counts_the_steps_that_ran_and_starts_th
     assert t.status == "diverged"
     assert ran == 1 and t.message.startswith("training diverged at step 2 (epoch 1): ")
     assert t.steps_left_in_epoch() == t.steps_per_epoch == 4
+
+
+# -- sequences cut into chunks ---------------------------------------------------------
+
+
+def sequence_trainer(batch_size=4, n=8, T=6, bptt_steps=2, learning_rate=0.05):
+    from test_engine_sequence import elman
+
+    d = elman(hidden=3)
+    d.training.batch_size, d.training.bptt_steps, d.training.learning_rate = batch_size, bptt_steps, learning_rate
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-1, 1, size=(n, T, 2))
+    y = np.cumsum(x[:, :, :1], axis=1) / T
+    data = TrainingData(x, y, x[:0], y[:0], None, None, TargetCoding(REGRESSION, 1))
+    return Trainer(compile_design(d).network, d.training, data, np.random.default_rng(0))
+
+
+def test_the_steps_left_in_an_epoch_of_sequences_count_the_chunks_still_to_run():
+    """Two batches of sequences of 6 steps, cut in chunks of 2: 6 steps an
+    epoch, one fewer after each."""
+    t = sequence_trainer()
+    assert t.steps_per_epoch == t.steps_left_in_epoch() == 6
+    left = []
+    for _ in range(7):
+        t.train_steps(1)
+        left.append(t.steps_left_in_epoch())
+    assert left == [5, 4, 3, 2, 1, 6, 5]
+    assert t.state() is None  # in the middle of a batch: not kept
+
+
+def test_sequences_that_diverge_part_way_through_a_batch_start_the_epoch_again():
+    t = sequence_trainer(learning_rate=1e200)
+    ran = t.train_steps(6)
+    assert t.status == "diverged" and ran == 1
+    assert t.steps_left_in_epoch() == t.steps_per_epoch == 6
