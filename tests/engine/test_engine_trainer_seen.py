@@ -14,20 +14,20 @@ from nnsim.engine.targets import REGRESSION, TargetCoding
 from nnsim.engine.trainer import AT_LIMIT, Trainer, TrainingData
 
 
-def regression_data(n=12, seed=0) -> TrainingData:
+def regression_data(n=12, seed=0, scale=1.0) -> TrainingData:
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1, 1, size=(n, 2))
-    y = 0.7 * x[:, :1] - 0.4 * x[:, 1:] + 0.1
+    y = scale * (0.7 * x[:, :1] - 0.4 * x[:, 1:] + 0.1)
     return TrainingData(x, y, x[:3], y[:3], None, None, TargetCoding(REGRESSION, 1))
 
 
-def linear_trainer(seed=0, **settings) -> Trainer:
+def linear_trainer(seed=0, data=None, **settings) -> Trainer:
     """A 2 → 1 linear network with the same starting weights every time."""
     d = layered([2, 1], output=Activation.LINEAR)
     for k, c in enumerate(d.connections):
         c.weight = 0.3 - 0.2 * k
     d.training = TrainingSettings(**{"learning_rate": 0.1, "batch_size": 4, **settings})
-    return Trainer(compile_design(d).network, d.training, regression_data(), np.random.default_rng(seed))
+    return Trainer(compile_design(d).network, d.training, data or regression_data(), np.random.default_rng(seed))
 
 
 def weights(t: Trainer) -> np.ndarray:
@@ -259,3 +259,16 @@ def test_sequences_that_diverge_part_way_through_a_batch_start_the_epoch_again()
     ran = t.train_steps(6)
     assert t.status == "diverged" and ran == 1
     assert t.steps_left_in_epoch() == t.steps_per_epoch == 6
+
+
+def test_a_weight_made_infinite_by_an_epoch_s_last_step_is_named_at_that_step():
+    """One batch an epoch; its step's loss is finite but the step throws the
+    weights to infinity: divergence at step 1 of epoch 1, the starting
+    weights put back."""
+    t = linear_trainer(batch_size=12, learning_rate=1e308, data=regression_data(scale=1000.0))
+    start = weights(t)
+    assert t.train_steps(3) == 1
+    assert t.status == "diverged" and (t.epoch, t.step_count) == (1, 1)
+    assert t.message == ("training diverged at step 1 (epoch 1): a weight became infinite or not a number; "
+                         "the weights were restored to those after epoch 0. Try a smaller learning rate than 1e+308.")
+    assert np.array_equal(weights(t), start)
