@@ -272,3 +272,48 @@ def test_a_weight_made_infinite_by_an_epoch_s_last_step_is_named_at_that_step():
     assert t.message == ("training diverged at step 1 (epoch 1): a weight became infinite or not a number; "
                          "the weights were restored to those after epoch 0. Try a smaller learning rate than 1e+308.")
     assert np.array_equal(weights(t), start)
+
+
+# -- where training stops --------------------------------------------------------------
+
+
+def test_a_saturated_network_that_gets_every_sample_right_is_not_stuck():
+    """A tanh neuron with a huge weight: every output pinned at ±1, the loss
+    flat for far more than the stall window, but every sample right: it
+    trains on to its budget (and the same pinned neuron getting one sample
+    wrong stalls)."""
+    from nnsim.engine.stall import STALL_EPOCHS
+    from nnsim.engine.targets import CLASSIFICATION
+
+    def trainer(labels):
+        d = layered([1, 1], output=Activation.TANH)
+        d.connections[0].weight = 1e3
+        d.training = TrainingSettings(learning_rate=0.01, batch_size=4)
+        x = np.array([[-1.0], [-0.5], [0.5], [1.0]])
+        coding = TargetCoding(CLASSIFICATION, 1, -1.0, 1.0)
+        data = TrainingData(x, coding.encode(labels), x[:0], coding.encode(labels[:0]), labels, labels[:0], coding)
+        return Trainer(compile_design(d).network, d.training, data, np.random.default_rng(0))
+
+    right = trainer(np.array([0, 0, 1, 1]))
+    assert right.train_epochs(STALL_EPOCHS + 5) == STALL_EPOCHS + 5
+    assert right.status == "ready" and right.history[-1].train_accuracy == 1.0
+    wrong = trainer(np.array([0, 1, 1, 1]))
+    wrong.train_epochs(STALL_EPOCHS + 5)
+    assert wrong.status == "stalled" and wrong.epoch == STALL_EPOCHS + 1
+
+
+def test_a_loss_exactly_at_the_target_reaches_it():
+    first = linear_trainer(batch_size=12)
+    first.train_epochs(2)
+    target = first.history[1].train_loss
+    again = linear_trainer(batch_size=12, target_loss=target)
+    assert again.train_epochs(5) == 2
+    assert again.status == "reached_target"
+    assert again.message == f"reached the target loss {target:g} at epoch 2"
+
+
+def test_a_training_loss_that_overflows_is_named_at_the_epoch_s_end():
+    t = linear_trainer(batch_size=12, learning_rate=1e308)
+    t.train_steps(1)
+    assert t.status == "diverged"
+    assert t.message.startswith("training diverged at step 1 (epoch 1): the training loss became inf; ")
