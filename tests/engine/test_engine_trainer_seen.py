@@ -300,6 +300,42 @@ def test_a_saturated_network_that_gets_every_sample_right_is_not_stuck():
     wrong = trainer(np.array([0, 1, 1, 1]))
     wrong.train_epochs(STALL_EPOCHS + 5)
     assert wrong.status == "stalled" and wrong.epoch == STALL_EPOCHS + 1
+    assert wrong.message.startswith(f"training is stuck at epoch {STALL_EPOCHS + 1}: the loss has not improved for "
+                                    f"{STALL_EPOCHS} epochs (best ")
+    assert "and 100% of the neurons' outputs are saturated" in wrong.message
+
+
+def test_nine_saturated_outputs_in_ten_are_enough_to_be_stuck():
+    """The stall test's edge: exactly 90% of the outputs pinned (a sample at
+    0 is not) with the loss flat and a sample wrong is a stall."""
+    from nnsim.engine.stall import STALL_EPOCHS, saturated_share
+    from nnsim.engine.targets import CLASSIFICATION
+
+    d = layered([1, 1], output=Activation.TANH)
+    d.connections[0].weight = 1e3
+    d.training = TrainingSettings(learning_rate=1e-9, batch_size=10)
+    x = np.array([[-1.0], [-0.9], [-0.8], [-0.7], [-0.6], [0.0], [0.6], [0.7], [0.8], [0.9]])
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
+    coding = TargetCoding(CLASSIFICATION, 1, -1.0, 1.0)
+    data = TrainingData(x, coding.encode(labels), x[:0], coding.encode(labels[:0]), labels, labels[:0], coding)
+    t = Trainer(compile_design(d).network, d.training, data, np.random.default_rng(0))
+    assert saturated_share(t.net, x) == 0.9
+    t.train_epochs(STALL_EPOCHS + 5)
+    assert t.status == "stalled" and t.epoch == STALL_EPOCHS + 1
+    assert "and 90% of the neurons' outputs are saturated" in t.message
+
+
+def test_measuring_weights_that_overflow_warns_of_nothing():
+    """The loss of weights too large to compute is infinite, quietly (the
+    command and the window report it; NumPy's warnings would only add noise)."""
+    import warnings
+
+    t = linear_trainer()
+    t.net.parameters.flat[...] = 1e308
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rec = t.evaluate()
+    assert rec.train_loss == np.inf and rec.test_loss == np.inf
 
 
 def test_a_loss_exactly_at_the_target_reaches_it():
