@@ -169,3 +169,41 @@ def test_a_build_without_the_window_says_so(monkeypatch, capsys):
     code, out, err = run(capsys)
     assert (code, err) == (cli.EXIT_OK, "")
     assert out == "nnsim: the desktop editor is not part of this build yet; use 'nnsim train' or 'nnsim predict'\n"
+
+
+# -- training ------------------------------------------------------------------------
+
+
+def test_a_design_name_too_long_for_the_system_is_refused_in_one_line(capsys):
+    from nnsim.text import path_text
+
+    name = "n" * 5000 + ".nnsim"
+    code, out, err = run(capsys, "train", name)
+    assert (code, out) == (cli.EXIT_BAD_INPUT, "")
+    assert err == f"{path_text(name)}: cannot be opened (File name too long)\n"
+
+
+def test_reinit_draws_the_starting_weights_from_the_seed(tmp_path, capsys):
+    """--reinit --seed 5 twice: the same new weights, those seed 5 draws."""
+    saved = []
+    for k in range(2):
+        out = tmp_path / f"new{k}.nnsim"
+        code, _, err = run(capsys, "train", "xor-mlp", "--reinit", "--seed", "5", "--epochs", "0", "--save", str(out))
+        assert code == cli.EXIT_OK, err
+        saved.append([c.weight for c in load(out).connections])
+    expected = load(example_path("xor-mlp"))
+    initialize(expected, np.random.default_rng(5))
+    assert saved[0] == saved[1] == [c.weight for c in expected.connections]
+    assert saved[0] != [c.weight for c in load(example_path("xor-mlp")).connections]
+
+
+def test_the_progress_bar_fills_over_the_design_s_own_epochs(tmp_path, capsys, monkeypatch):
+    d = load(example_path("xor-mlp"))
+    d.training.epochs = 3
+    path = _saved(tmp_path, d)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    code, _, err = run(capsys, "train", str(path))
+    assert code == cli.EXIT_OK
+    frames = [f.rstrip("\n") for f in err.split("\r")[1:]]
+    assert [re.match(r"\[(#*)(\.*)\] epoch (\d+)  loss \S+   $", f).groups() for f in frames] == [
+        ("#" * 10, "." * 20, "1"), ("#" * 20, "." * 10, "2"), ("#" * 30, "", "3")]
