@@ -207,3 +207,44 @@ def test_the_progress_bar_fills_over_the_design_s_own_epochs(tmp_path, capsys, m
     frames = [f.rstrip("\n") for f in err.split("\r")[1:]]
     assert [re.match(r"\[(#*)(\.*)\] epoch (\d+)  loss \S+   $", f).groups() for f in frames] == [
         ("#" * 10, "." * 20, "1"), ("#" * 20, "." * 10, "2"), ("#" * 30, "", "3")]
+
+
+def test_a_completed_run_in_json_says_nothing_on_stderr(capsys):
+    code, out, err = run(capsys, "train", "xor-mlp", "--epochs", "2", "--json")
+    assert (code, err) == (cli.EXIT_OK, "")
+    assert '"status": "completed"' in out
+
+
+# -- saving after training -----------------------------------------------------------
+
+
+def test_a_result_that_cannot_be_saved_anywhere_is_said_lost(tmp_path, capsys, monkeypatch):
+    import nnsim.io
+
+    def refusing(design, path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(nnsim.io, "save", refusing)
+    out = tmp_path / "out.nnsim"
+    code, printed, err = run(capsys, "train", "xor-mlp", "--epochs", "1", "--save", str(out))
+    assert code == cli.EXIT_BAD_INPUT
+    assert err == f"nnsim: cannot save to {out} (Permission denied), nor anywhere else: the trained design is lost\n"
+    assert "saved to" not in printed and printed.startswith("A hidden layer solves XOR: 1 epochs")
+
+
+@pytest.mark.parametrize("length", [200, 201])
+def test_where_a_kept_result_went_is_shown_whole_up_to_200_characters(tmp_path, capsys, length):
+    name = "xor-trained.nnsim"
+    folder = tmp_path / ("d" * (length - len(str(tmp_path)) - len(name) - 2))
+    folder.mkdir()
+    design = folder / "xor.nnsim"
+    save(load(example_path("xor-mlp")), design)
+    kept = folder / name
+    assert len(str(kept)) == length
+    out = tmp_path / "out.nnsim"
+    out.symlink_to(tmp_path / "gone" / "out.nnsim")  # looks fine until written
+    code, _, err = run(capsys, "train", str(design), "--epochs", "1", "--save", str(out))
+    assert code == cli.EXIT_BAD_INPUT
+    shown = str(kept) if length == 200 else f"{str(kept)[:66]}…{str(kept)[-133:]} (201 characters)"
+    assert err.startswith(f"nnsim: cannot save to {out} (")
+    assert err.endswith(f"); the trained design was saved to {shown}\n")
