@@ -248,3 +248,15 @@ def test_where_a_kept_result_went_is_shown_whole_up_to_200_characters(tmp_path, 
     shown = str(kept) if length == 200 else f"{str(kept)[:66]}…{str(kept)[-133:]} (201 characters)"
     assert err.startswith(f"nnsim: cannot save to {out} (")
     assert err.endswith(f"); the trained design was saved to {shown}\n")
+
+
+def test_a_run_that_diverges_in_its_first_epoch_shows_an_empty_bar_without_a_loss(tmp_path, capsys, monkeypatch):
+    d = layered([2, 1], output=Activation.LINEAR)
+    d.dataset = DatasetSpec(source="playground", name="plane", task="regression", points=40)
+    for c in d.connections:
+        c.weight = 1e300  # the first batch's loss overflows
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    code, out, err = run(capsys, "train", str(_saved(tmp_path, d)), "--epochs", "3")
+    assert code == cli.EXIT_DIVERGED
+    assert "training diverged at step 1 (epoch 1)" in out
+    assert err == "\r[" + "." * 30 + "] epoch 0   \n"
