@@ -260,3 +260,37 @@ def test_a_run_that_diverges_in_its_first_epoch_shows_an_empty_bar_without_a_los
     assert code == cli.EXIT_DIVERGED
     assert "training diverged at step 1 (epoch 1)" in out
     assert err == "\r[" + "." * 30 + "] epoch 0   \n"
+
+
+def test_values_for_a_design_that_reads_sequences_are_refused_with_what_to_give(capsys):
+    code, out, err = run(capsys, "predict", "temporal-xor-rnn", "1", "0")
+    assert (code, out) == (cli.EXIT_BAD_INPUT, "")
+    assert err == ("temporal-xor-rnn: the design reads sequences (it has a loop or a recurrent layer): "
+                   "give them as a CSV file of time steps with --sequence FILE\n")
+
+
+@pytest.mark.parametrize("name", ["digit.jpg", "DIGIT.JPG", "digit.jpeg", "Digit.JPEG", "DIGIT.PNG"])
+def test_jpeg_and_png_files_are_read_as_images_whatever_the_case_of_their_extension(tmp_path, capsys, name):
+    from PySide6.QtGui import QImage
+
+    from nnsim.data.images import digits_images
+
+    pixels = digits_images()[0][0, 0]
+    grey = np.ascontiguousarray(np.round(np.kron(pixels, np.ones((4, 4))) * 255).astype(np.uint8))
+    image = QImage(grey.data, 32, 32, 32, QImage.Format.Format_Grayscale8).copy()
+    assert image.save(str(tmp_path / name), "PNG" if name.lower().endswith(".png") else "JPG", 100)
+    code, out, err = run(capsys, "predict", "digits-cnn", str(tmp_path / name))
+    assert code == cli.EXIT_OK, err
+    want = nnsim.predict(nnsim.example("digits-cnn"), pixels)
+    assert np.allclose([float(v) for v in out.split()], want, atol=0.05)
+
+
+def test_outputs_that_overflow_are_each_named_with_where_the_overflow_starts(tmp_path, capsys):
+    d = layered([2, 1, 2], Activation.LINEAR, Activation.LINEAR)
+    d.connections[0].weight, d.connections[1].weight = 1e308, 1e308  # 2e308 + 2e308 overflows
+    d.connections[2].weight, d.connections[3].weight = 1.0, -1.0
+    path = _saved(tmp_path, d, "two.nnsim")
+    code, out, err = run(capsys, "predict", str(path), "2", "2")
+    assert (code, out) == (cli.EXIT_NOT_FINITE, "")
+    assert err == (f"nnsim: {path}: the outputs are not finite numbers (inf, -inf): the weighted sum of hidden 1 "
+                   "neuron 1 overflows to inf; the weights, biases or inputs are too large\n")
