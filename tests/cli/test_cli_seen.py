@@ -294,3 +294,62 @@ def test_outputs_that_overflow_are_each_named_with_where_the_overflow_starts(tmp
     assert (code, out) == (cli.EXIT_NOT_FINITE, "")
     assert err == (f"nnsim: {path}: the outputs are not finite numbers (inf, -inf): the weighted sum of hidden 1 "
                    "neuron 1 overflows to inf; the weights, biases or inputs are too large\n")
+
+
+# -- predicting along a sequence -----------------------------------------------------
+
+
+def _csv(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_sequence_s_outputs_are_printed_step_by_step(tmp_path, capsys):
+    from nnsim.design.compile import compile_design
+    from nnsim.explain import fmt
+
+    steps = _csv(tmp_path / "bits.csv", "x\n1\n0\n1\n1\n")
+    code, out, err = run(capsys, "predict", "temporal-xor-rnn", "--sequence", str(steps))
+    assert (code, err) == (cli.EXIT_OK, "")
+    outputs = compile_design(nnsim.example("temporal-xor-rnn")).network.predict(np.array([[[1.0], [0], [1], [1]]]))[0]
+    assert out.splitlines() == [f"{t} " + " ".join(fmt(v, 6) for v in row) for t, row in enumerate(outputs, start=1)]
+    assert len(out.splitlines()) == 4
+
+
+@pytest.mark.parametrize("design, text, words", [
+    ("temporal-xor-rnn", "a,b\n1,0\n", "two.csv: 2 columns but the design has 1 input"),
+    ("adding-lstm", "a\n1\n", "two.csv: 1 column but the design has 2 inputs"),
+])
+def test_a_sequence_file_with_the_wrong_columns_is_refused_by_count(tmp_path, capsys, design, text, words):
+    code, out, err = run(capsys, "predict", design, "--sequence", str(_csv(tmp_path / "two.csv", text)))
+    assert (code, out) == (cli.EXIT_BAD_INPUT, "")
+    assert err == words + ": one column per input, one row per step\n"
+
+
+def test_a_sequence_for_a_design_without_a_loop_is_refused_with_what_to_give(tmp_path, capsys):
+    code, out, err = run(capsys, "predict", "xor-mlp", "--sequence", str(_csv(tmp_path / "s.csv", "a,b\n1,0\n")))
+    assert (code, out) == (cli.EXIT_BAD_INPUT, "")
+    assert err == ("xor-mlp: the design has no loop and no recurrent layer, so it reads separate samples, "
+                   "not sequences: give the input values instead of --sequence\n")
+
+
+def test_a_sequence_whose_outputs_overflow_names_the_line_and_the_step(tmp_path, capsys):
+    from nnsim.design.build import add_layer, connect_all
+    from nnsim.design.model import Design, LayerKind
+
+    d = Design()
+    i = add_layer(d, LayerKind.INPUT, 1)
+    h = add_layer(d, LayerKind.HIDDEN, 1, Activation.LINEAR)
+    o = add_layer(d, LayerKind.OUTPUT, 1, Activation.LINEAR)
+    connect_all(d, i.id, h.id)
+    connect_all(d, h.id, h.id, delay=1)
+    connect_all(d, h.id, o.id)
+    for c in d.connections:
+        c.weight = 1.0
+    d.connections[0].weight = 1e308  # the second step adds 1e308 to the first's 1e308
+    path = _saved(tmp_path, d, "loop.nnsim")
+    steps = _csv(tmp_path / "big.csv", "x\n1\n\n1\n1\n")
+    code, out, err = run(capsys, "predict", str(path), "--sequence", str(steps))
+    assert (code, out) == (cli.EXIT_NOT_FINITE, "")
+    assert err == ("nnsim: big.csv, line 4: the outputs at step 2 are not finite numbers; "
+                   "the weights, biases or inputs are too large\n")
