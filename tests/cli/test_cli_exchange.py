@@ -90,3 +90,17 @@ def test_import_refuses_a_file_that_is_not_onnx_and_a_missing_folder(tmp_path, c
     code, printed, err = run(capsys, "import", tmp_path / "missing.onnx", tmp_path / "z.nnsim")
     assert (code, printed) == (cli.EXIT_BAD_INPUT, "")
     assert err.startswith(f"{tmp_path / 'missing.onnx'}: no such file, and no example of that name (examples: ")
+
+
+def test_import_says_why_the_design_could_not_be_written(tmp_path, capsys, monkeypatch):
+    import nnsim.io
+
+    model = tmp_path / "xor.onnx"
+    run(capsys, "export", "xor-mlp", "--to", "onnx", model)
+
+    def refusing(design, path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(nnsim.io, "save", refusing)
+    out = tmp_path / "xor.nnsim"
+    assert run(capsys, "import", model, out) == (cli.EXIT_BAD_INPUT, "", f"cannot write {out} (Permission denied)\n")
