@@ -353,3 +353,16 @@ def test_a_sequence_whose_outputs_overflow_names_the_line_and_the_step(tmp_path,
     assert (code, out) == (cli.EXIT_NOT_FINITE, "")
     assert err == ("nnsim: big.csv, line 4: the outputs at step 2 are not finite numbers; "
                    "the weights, biases or inputs are too large\n")
+
+
+def test_after_a_double_dash_every_argument_is_a_design_to_open(window, tmp_path, capsys):
+    """``--`` ends the options, as in other commands: a design whose name
+    starts with a dash can be opened."""
+    odd = tmp_path / "-odd.nnsim"
+    save(layered([2, 1]), odd)
+    assert cli.main(["--", "xor-mlp"]) == cli.EXIT_OK
+    assert cli.main(["--reset-layout", "--", str(odd)]) == cli.EXIT_OK
+    assert window == [(str(example_path("xor-mlp")), False), (str(odd), True)]
+    assert cli.main(["--"]) == cli.EXIT_OK and window[-1] == (None, False)
+    code, out, err = run(capsys, "xor-mlp", "--", "circle")
+    assert (code, out, err) == (cli.EXIT_BAD_INPUT, "", "nnsim: give one design to open, not 2\n")
