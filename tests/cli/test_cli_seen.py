@@ -304,16 +304,21 @@ def _csv(path, text):
     return path
 
 
-def test_a_sequence_s_outputs_are_printed_step_by_step(tmp_path, capsys):
+@pytest.mark.parametrize("design, text, inputs", [
+    ("temporal-xor-rnn", "x\n1\n0\n1\n1\n", [[1.0], [0], [1], [1]]),
+    ("reber-rnn", "a,b,c,d,e,f,g\n1,0,0,0,0,0,0\n0,1,0,0,0,0,0\n", [[1.0, 0, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0, 0]]),
+])
+def test_a_sequence_s_outputs_are_printed_step_by_step(tmp_path, capsys, design, text, inputs):
+    """One line per step: its number, then each output."""
     from nnsim.design.compile import compile_design
     from nnsim.explain import fmt
 
-    steps = _csv(tmp_path / "bits.csv", "x\n1\n0\n1\n1\n")
-    code, out, err = run(capsys, "predict", "temporal-xor-rnn", "--sequence", str(steps))
+    steps = _csv(tmp_path / "steps.csv", text)
+    code, out, err = run(capsys, "predict", design, "--sequence", str(steps))
     assert (code, err) == (cli.EXIT_OK, "")
-    outputs = compile_design(nnsim.example("temporal-xor-rnn")).network.predict(np.array([[[1.0], [0], [1], [1]]]))[0]
+    outputs = compile_design(nnsim.example(design)).network.predict(np.array([inputs]))[0]
     assert out.splitlines() == [f"{t} " + " ".join(fmt(v, 6) for v in row) for t, row in enumerate(outputs, start=1)]
-    assert len(out.splitlines()) == 4
+    assert len(out.splitlines()) == len(inputs) and len(out.splitlines()[0].split()) == 1 + outputs.shape[1]
 
 
 @pytest.mark.parametrize("design, text, words", [
