@@ -385,16 +385,19 @@ RESET_LAYOUT = "--reset-layout"
 
 
 def _open_app(argv: list[str]) -> int:
-    reset_layout = RESET_LAYOUT in argv
-    argv = [a for a in argv if a != RESET_LAYOUT]
-    if any(a.startswith("-") and a not in ("--",) for a in argv):
-        _parser().parse_args(argv)  # --version, --help, or an error
+    cut = argv.index("--") if "--" in argv else len(argv)  # after "--", only names (even "-x.nnsim")
+    options, names = argv[:cut], argv[cut + 1:]
+    reset_layout = RESET_LAYOUT in options
+    options = [a for a in options if a != RESET_LAYOUT]
+    if any(a.startswith("-") for a in options):
+        _parser().parse_args(options)  # --version, --help, or an error
         return EXIT_OK
-    if len(argv) > 1:
-        raise BadInput(f"nnsim: give one design to open, not {len(argv)}")
+    names = options + names
+    if len(names) > 1:
+        raise BadInput(f"nnsim: give one design to open, not {len(names)}")
     path = None
-    if argv:
-        path = _design_path(argv[0])
+    if names:
+        path = _design_path(names[0])
     from nnsim.display import display_problem
 
     problem = display_problem()  # before Qt starts: without a display it aborts the process
