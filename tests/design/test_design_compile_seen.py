@@ -2,7 +2,8 @@
 into a dense layer with drawn connections keeps what it learned and shows
 each connection's own weight and gradient, a frozen link keeps its weights
 through training while the rest learns, and an image layer keeps its shape
-in what is exported from the network."""
+in what is exported from the network, and the third of three input or
+output layers takes its own columns of the data."""
 
 from __future__ import annotations
 
@@ -81,3 +82,22 @@ def test_a_link_that_is_not_frozen_learns_and_is_written_back():
 def test_an_image_input_keeps_its_channels_and_size_in_the_pytorch_export():
     text, _, _ = module_source(nnsim.example("digits-cnn"), "weights.pt", None)
     assert "image = x[..., 0:64].reshape(-1, 1, 8, 8)  # image: input" in text
+
+
+def test_three_input_and_three_output_layers_each_take_their_own_columns_of_the_data():
+    """Input layers read the data's columns, output layers the targets', in
+    design order: the third of each starts after the first two."""
+    d = Design()
+    ins = [add_layer(d, LayerKind.INPUT, n, Activation.LINEAR) for n in (1, 2, 3)]
+    outs = [add_layer(d, LayerKind.OUTPUT, n, Activation.LINEAR) for n in (2, 1, 2)]
+    for k, (i, o) in enumerate(zip(ins, outs)):
+        for c in connect_all(d, i.id, o.id):
+            c.weight = 10.0 ** k
+    x = np.arange(1.0, 7.0)  # columns 1 | 2 3 | 4 5 6
+    net = compile_design(d).network
+    assert np.array_equal(net.predict(x[None])[0], [1.0, 1.0, 50.0, 1500.0, 1500.0])
+    y = np.array([1.0, 1.0, 50.0, 1500.0, 1500.0])
+    y[4] += 2.0  # the fifth target off by 2: the third output layer's second neuron alone is wrong
+    loss, grads = nnsim.gradients(d, x[None], y[None])
+    assert grads[f"layer:{outs[2].id}/bias"].tolist() == [0.0, -2.0]
+    assert not np.any(grads[f"layer:{outs[0].id}/bias"]) and not np.any(grads[f"layer:{outs[1].id}/bias"])
