@@ -1,7 +1,7 @@
 """What compiling a design gives that a user sees: a design mixing a link
 into a dense layer with drawn connections keeps what it learned and shows
 each connection's own weight and gradient, a frozen link keeps its weights
-through training while the rest learns, and an image layer keeps its shape
+through training while the rest learns, an image layer keeps its shape
 in what is exported from the network, and the third of three input or
 output layers takes its own columns of the data."""
 
