@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import nnsim
-from nnsim.design.compile import compile_design
 from nnsim.design.build import add_block, add_layer, connect_all, initialize, link
+from nnsim.design.compile import compile_design
 from nnsim.design.model import Activation, DatasetSpec, Design, LayerKind
 from nnsim.exchange.torch_export import module_source
 from nnsim.session import Session
