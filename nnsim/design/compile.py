@@ -199,7 +199,19 @@ def compile_design(design: Design, dtype=np.float64) -> Compiled:
 
     net = Network(nodes, design.training.loss, dtype=dtype)
     net.parameters.assign(values)
+    conn_block, link_block = _network_order(net, blocks, conn_block, link_block)
     return Compiled(net, layer_index, neuron_pos, conn_block, row, col, link_block)
+
+
+def _network_order(net: Network, blocks: list[Block], conn_block: np.ndarray,
+                   link_block: list[int | None]) -> tuple[np.ndarray, list[int | None]]:
+    """Block indices in ``blocks`` (the connections' blocks, then the links')
+    made indices in ``net.blocks``, which the network orders by source,
+    target and delay: a link out of an earlier layer than some connections
+    comes before their block there."""
+    place = {blk.name: k for k, blk in enumerate(net.blocks)}
+    moved = np.array([place[blk.name] for blk in blocks], dtype=np.intp)
+    return moved[conn_block], [None if b is None else int(moved[b]) for b in link_block]
 
 
 @dataclass
