@@ -116,7 +116,8 @@ def value_from_z(loss: Loss, z: np.ndarray, y: np.ndarray) -> float:
             # max(z, 0) − y·z is then exactly max(z, 0) or max(−z, 0).
             total = float(np.sum(np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))))
     if not math.isfinite(total):  # take each term's limit
-        total = float(per_sample_from_z(loss, z, y).sum())
+        with np.errstate(over="ignore"):  # finite terms whose sum passes the largest float: inf
+            total = float(per_sample_from_z(loss, z, y).sum())
     return total / z.shape[0]
 
 
