@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import nnsim
-from nnsim.design.build import add_block, add_layer, initialize, link
+from nnsim.design.build import add_block, add_layer, connect_all, initialize, link
 from nnsim.design.compile import compile_design
 from nnsim.design.model import Activation, Design, LayerKind, Loss, TrainingSettings
 from nnsim.design.validate import DesignError, check_trainable
@@ -117,3 +117,31 @@ def test_a_learned_initial_state_is_an_array_that_training_moves(kind):
     assert again.layer(layer.id).options["initial_state"] == "learned"
     assert np.array_equal(again.layer(layer.id).arrays["initial"].values, learned)
     np.testing.assert_array_equal(nnsim.predict(again, np.zeros((4, 1))), nnsim.predict(d, np.zeros((4, 1))))
+
+
+def test_a_dense_layer_after_a_recurrent_block_learns_through_time_and_a_step_without_targets_adds_nothing():
+    """input → LSTM → a tanh layer → softmax, no sequence having a target at
+    step 1: the loss is the mean over the targets there are, and every
+    gradient agrees with finite differences."""
+    d = Design(training=TrainingSettings(loss=Loss.SOFTMAX_CROSS_ENTROPY))
+    i = add_layer(d, LayerKind.INPUT, 2)
+    r = add_block(d, "lstm", cells=3, name="lstm")
+    h = add_layer(d, LayerKind.HIDDEN, 4, Activation.TANH)
+    o = add_layer(d, LayerKind.OUTPUT, 2, Activation.SOFTMAX)
+    for a, b in ((i, r), (r, h)):
+        link(d, a.id, b.id)
+    connect_all(d, h.id, o.id)
+    initialize(d, np.random.default_rng(3))
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(3, 5, 2))
+    labels = rng.integers(0, 2, size=(3, 5))
+    y = np.eye(2)[labels]
+    y[:, 1] = np.nan
+    loss, grads = nnsim.gradients(d, x, y)
+    p = nnsim.predict(d, x)
+    have = np.ones((3, 5), bool)
+    have[:, 1] = False
+    assert loss == pytest.approx(-np.mean(np.log(p[have, labels[have]])), rel=1e-12)
+    net = compile_design(d).network
+    for name in grads:
+        np.testing.assert_allclose(grads[name], numeric(net, x, y, name), rtol=1e-5, atol=1e-8, err_msg=name)

@@ -74,6 +74,10 @@ def test_steps_without_a_target_add_nothing():
     out = net.outputs(net.forward(X))
     have = ~np.isnan(Y[..., 0])
     assert g.loss == pytest.approx(0.5 * np.sum((out[have] - Y[have]) ** 2) / have.sum(), rel=1e-12)
+    Y[:, 2] = np.nan  # a step where no sequence has a target
+    have = ~np.isnan(Y[..., 0])
+    g = check_grads(net, X, Y)
+    assert g.loss == pytest.approx(0.5 * np.sum((out[have] - Y[have]) ** 2) / have.sum(), rel=1e-12)
 
 
 def test_a_loop_gives_memory_and_a_feed_forward_net_reads_each_step_alone():
