@@ -106,3 +106,12 @@ def test_a_larger_kernel_gets_new_starting_kernels_of_its_size_and_the_bias_is_k
     assert kernels.shape == (8, 1, 5, 5) and np.isfinite(kernels).all() and kernels.std() > 0
     assert np.array_equal(np.array(conv.arrays["bias"].values), bias)
     compile_design(design)  # the design computes with them
+
+
+def test_a_kernel_too_large_without_padding_is_refused_with_the_way_out():
+    design = nnsim.example("digits-cnn")
+    conv = next(layer for layer in design.layers if layer.type == "conv")
+    with pytest.raises(EditError) as refused:
+        set_block(design, conv.id, np.random.default_rng(0), padding="valid", kernel=9)
+    assert str(refused.value) == (
+        "'conv': kernel 9 does not fit a 8-pixel-high input with padding 0 (padding \"same\" would keep the size)")

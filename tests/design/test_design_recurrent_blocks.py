@@ -145,3 +145,15 @@ def test_a_dense_layer_after_a_recurrent_block_learns_through_time_and_a_step_wi
     net = compile_design(d).network
     for name in grads:
         np.testing.assert_allclose(grads[name], numeric(net, x, y, name), rtol=1e-5, atol=1e-8, err_msg=name)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru", "rnn"])
+def test_a_recurrent_block_in_single_precision_computes_in_single_precision(kind):
+    d = seq_design(kind)
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(3, 5, 2))
+    y = np.eye(2)[rng.integers(0, 2, size=(3, 5))]
+    double, single = compile_design(d).network, compile_design(d, dtype=np.float32).network
+    g64, g32 = double.loss_and_grads(x, y), single.loss_and_grads(x, y)
+    assert single.predict(x).dtype == np.float32 and g32.params.flat.dtype == np.float32
+    np.testing.assert_allclose(g32.params.flat, g64.params.flat, rtol=1e-3, atol=1e-5)
