@@ -13,15 +13,17 @@ import pytest
 
 import nnsim
 from nnsim.design.blocks import set_block
-from nnsim.design.build import layered
+from nnsim.design.build import add_block as add_block_to
+from nnsim.design.build import layered, link
 from nnsim.design.compile import compile_design
 from nnsim.design.edits import apply_ops
-from nnsim.design.gan import group_design
+from nnsim.design.gan import gan_problem, group_design
 from nnsim.design.model import Activation, Init, Link
 from nnsim.design.parameters import ParameterMap, all_numbers
-from nnsim.design.recipes import EditError, connect, set_layer
+from nnsim.design.recipes import EditError, add_neuron, connect, set_layer, set_neuron
 from nnsim.engine.adversarial import DISCRIMINATOR, GENERATOR
 from nnsim.engine.init import initial_weights
+from nnsim.design.shapes import layer_shapes
 from nnsim.io.format import design_to_dict
 
 
@@ -56,14 +58,15 @@ def test_a_layer_s_new_activation_replaces_its_neurons_own():
 
 @pytest.mark.parametrize("init", [Init.XAVIER, Init.HE])
 def test_a_new_connection_starts_at_the_scale_of_its_neurons_fans(init):
-    """A connection drawn into a neuron that already has two inputs starts
-    as one of three: the scheme reads the fans with the existing ones."""
-    design = layered([3, 1])
+    """A connection drawn into a neuron that already has two inputs, from one
+    that already has an output, starts as one of three in and one of two
+    out: the scheme reads the fans with the existing ones."""
+    design = layered([3, 2])
     design.training.init = init
-    gone = design.connections.pop()
+    gone = design.connections.pop()  # its source keeps one other output, its target two inputs
     ops = connect(design, [(gone.source, gone.target)], np.random.default_rng(4))
     apply_ops(design, ops)
-    expected = initial_weights(init, np.array([3.0]), np.array([1.0]), np.random.default_rng(4))
+    expected = initial_weights(init, np.array([3.0]), np.array([2.0]), np.random.default_rng(4))
     assert design.connections[-1].weight == pytest.approx(float(expected[0]), rel=1e-12)
 
 
@@ -115,3 +118,48 @@ def test_a_kernel_too_large_without_padding_is_refused_with_the_way_out():
         set_block(design, conv.id, np.random.default_rng(0), padding="valid", kernel=9)
     assert str(refused.value) == (
         "'conv': kernel 9 does not fit a 8-pixel-high input with padding 0 (padding \"same\" would keep the size)")
+
+
+def test_a_block_s_name_and_activation_are_set_like_its_options():
+    design = nnsim.example("digits-cnn")
+    conv = next(layer for layer in design.layers if layer.type == "conv")
+    apply_ops(design, set_block(design, conv.id, np.random.default_rng(0), name="edges", activation=Activation.TANH))
+    assert (conv.name, conv.activation) == ("edges", Activation.TANH)
+
+
+def test_a_neuron_added_to_a_fully_connected_layer_is_connected_like_its_siblings():
+    design = nnsim.example("xor-mlp")
+    hidden = design.layers[1]
+    new_id, ops = add_neuron(design, hidden.id, 0.0, 0.0, np.random.default_rng(0))
+    apply_ops(design, ops)
+    assert len([c for c in design.connections if c.target == new_id]) == 2  # from both inputs
+    assert len([c for c in design.connections if c.source == new_id]) == 1  # to the output
+    new_input, ops = add_neuron(design, design.layers[0].id, 0.0, 0.0, np.random.default_rng(0))
+    apply_ops(design, ops)
+    assert design.neuron(new_input).bias == 0.0  # an input has no bias to speak of
+
+
+def test_one_neuron_cannot_be_made_softmax_alone():
+    design = nnsim.example("xor-mlp")
+    hidden = design.layers[1]
+    with pytest.raises(EditError) as refused:
+        set_neuron(design, design.neurons_of(hidden.id)[0].id, activation=Activation.SOFTMAX)
+    assert str(refused.value) == "layer 'hidden 1': softmax must be the activation of all its neurons"
+
+
+def test_a_gan_s_players_stay_apart_and_are_named_after_the_design():
+    design = nnsim.example("gan-line")
+    assert group_design(design, GENERATOR).name == "GAN: a line (generator)"
+    generator = [layer for layer in design.layers if layer.group == GENERATOR]
+    discriminator = [layer for layer in design.layers if layer.group == DISCRIMINATOR]
+    design.links.append(Link(generator[-1].id, discriminator[0].id))
+    assert gan_problem(design) == "a link joins the generator to the discriminator: the two networks must stay apart"
+
+
+def test_a_recurrent_block_after_an_image_asks_for_a_flatten():
+    design = nnsim.example("digits-cnn")
+    image = design.layers[0]
+    lstm = add_block_to(design, "lstm", cells=2)
+    link(design, image.id, lstm.id)
+    assert layer_shapes(design).problems[lstm.id] == (
+        "it reads a column of values at each time step, not an image: put a flatten before it")
