@@ -83,3 +83,63 @@ def test_a_csv_file_s_text_is_kept_as_written(tmp_path):
 def test_the_adding_and_copy_tasks_are_named_and_refuse_by_the_setting():
     assert refusal(lambda: make_task("adding", n_train=0)) == "n_train must be a whole number of at least 1, not 0"
     assert make_task("copy", n_train=2, n_test=1).name == "Copy task"
+
+
+def test_the_built_in_tasks_are_named_as_the_data_panel_shows_them():
+    assert make_task("char_text").name == "Character text"
+    assert make_task("embedded_reber", n_train=3, n_test=2).name == "Embedded Reber grammar"
+    assert make_task("temporal_order", n_train=3, n_test=2).name == "Temporal order"
+    adding = make_task("adding", length=4)
+    assert adding.feature_names == ["value", "marker"] and (len(adding.x_train), len(adding.x_test)) == (2000, 500)
+
+
+def test_the_tasks_refuse_by_the_setting_and_take_the_least_they_allow():
+    assert refusal(lambda: reber.continual_embedded_reber(train_strings=0, test_strings=5)) == (
+        "train_strings must be a whole number of at least 1, not 0")
+    assert refusal(lambda: make_task("temporal_xor", train_bits=1)) == (
+        "train_bits must be a whole number of at least 2, not 1")
+    assert len(make_task("temporal_xor", test_bits=2).x_test) > 0
+    assert np.array_equal(make_task("sine").x_train, make_task("sine", seed=0).x_train)  # the default seed is 0
+
+
+def test_a_data_set_s_description_names_it_rounds_its_shares_and_says_where_the_csv_is_kept():
+    from nnsim.data import describe
+
+    assert describe(DatasetSpec(source="distribution", name=" Ring ")) == "Points: Ring, 12,000 samples"
+    assert "noise 12.3%" in describe(DatasetSpec(source="playground", name="circle", noise=0.12345))
+    kept = describe(DatasetSpec(source="csv", path="d.csv", targets=["y"], csv_text="x,y\n1,2\n"))
+    assert "d.csv (kept in the design) -> " in kept
+
+
+def test_a_header_column_without_a_name_is_counted_from_one(tmp_path):
+    (tmp_path / "h.csv").write_text("x,,y\n1,2,3\n4,5,6\n")
+    assert refusal(lambda: load_csv(tmp_path / "h.csv", ["y"])) == "h.csv, line 1: column 2 of the header has no name"
+
+
+def test_a_preview_of_a_file_that_is_not_text_names_the_file(tmp_path):
+    (tmp_path / "bad.csv").write_bytes(b"x,y\n\xff\xfe,1\n")
+    assert refusal(lambda: layout(tmp_path / "bad.csv")).startswith("bad.csv")
+
+
+def test_a_normalised_time_series_has_training_inputs_of_mean_zero(tmp_path):
+    rows = "\n".join(f"{t},{3 * t + 10}" for t in range(40))
+    data = load_csv_series(tmp_path / "s.csv", ["a"], ["b"], 5, normalize=True, text="a,b\n" + rows + "\n")
+    first = data.x_train[:, 0, 0]  # each window's first row
+    assert abs(first.mean()) < 0.5 and first.std() > 0.1  # scaled, no longer 0 … 39
+
+
+def test_an_image_folder_too_large_says_how_large(tmp_path):
+    from nnsim.data.image_folder import load_image_folder
+
+    for k in range(23):
+        folder = tmp_path / ("cats" if k % 2 else "dogs")
+        folder.mkdir(exist_ok=True)
+        (folder / f"{k}.png").write_bytes(b"")  # never read: the size is known first
+    message = refusal(lambda: load_image_folder(tmp_path, lambda p: np.zeros((2, 2)), (3, 1000, 1000)))
+    assert message == "23 images of 3 × 1000 × 1000 need 0.5 GB; use fewer images or a smaller input"
+
+
+def test_a_time_series_header_column_without_a_name_is_counted_from_one(tmp_path):
+    text = "a,,b\n1,2,3\n4,5,6\n"
+    assert refusal(lambda: load_csv_series(tmp_path / "s.csv", ["a"], ["b"], 1, text=text)) == (
+        "s.csv, line 1: column 2 of the header has no name")
