@@ -50,3 +50,39 @@ def test_a_history_record_s_losses_that_are_not_an_object_are_refused_by_what_th
     with pytest.raises(FormatError) as refused:
         design_from_dict(data)
     assert str(refused.value) == "history[0].losses: expected an object, found a list"
+
+
+def _loads_refusal(data) -> str:
+    from nnsim.io import loads
+
+    with pytest.raises(FormatError) as refused:
+        loads(data if isinstance(data, str) else json.dumps(data))
+    return str(refused.value)
+
+
+def test_a_block_s_arrays_and_activation_are_refused_by_their_place():
+    base = design_to_dict(nnsim.example("digits-cnn"))
+    at = base["layers"].index(_conv(base))
+    data = json.loads(json.dumps(base))
+    del _conv(data)["arrays"]["kernel"]["shape"]
+    assert _loads_refusal(data) == f"<text>: layers[{at}].arrays.kernel.shape: missing field"
+    data = json.loads(json.dumps(base))
+    _conv(data)["arrays"]["kernel"]["values"][3] = "HUGE"
+    text = json.dumps(data).replace('"HUGE"', "1e999")  # JSON reads it as infinity
+    assert _loads_refusal(text) == f"<text>: layers[{at}].arrays.kernel.values[3]: inf is not a finite number"
+    data = json.loads(json.dumps(base))
+    _conv(data)["activation"] = "bogus"
+    assert _loads_refusal(data) == (f"<text>: layers[{at}].activation: unknown activation 'bogus' (known: step, sign, "
+                                    "linear, sigmoid, tanh, relu, leaky_relu, softmax)")
+    data["layers"] = 5
+    assert _loads_refusal(data) == "<text>: layers: expected a list, found a number"
+
+
+def test_a_saved_training_state_without_its_place_in_the_epoch_starts_the_epoch():
+    from nnsim.io import dumps, loads
+
+    design = nnsim.example("xor-mlp")
+    nnsim.train(design, epochs=1, seed=0)
+    data = json.loads(dumps(design))
+    del data["training_state"]["position"]
+    assert loads(json.dumps(data)).training_state.position == 0
