@@ -104,3 +104,9 @@ def test_the_gradient_through_time_fades_in_the_plain_rnn_and_reaches_back_in_th
     t = nnsim.gradient_through_time(d, bits, y)
     (hidden,) = t.shares
     assert t.loss_step == 7 and t.shares[hidden].shape == (8,) and np.all(np.diff(t.shares[hidden]) < 0)
+
+
+def test_text_sampled_with_the_defaults_is_200_characters_at_temperature_1_from_seed_0():
+    d = nnsim.example("char-rnn")
+    text = nnsim.sample_text(d)
+    assert text == nnsim.sample_text(d, 200, temperature=1.0, prime="", seed=0)

@@ -70,3 +70,40 @@ def test_the_data_names_a_design_of_one_input_and_one_output_layer_only():
     for layer in inputs:
         connect_all(two, layer.id, out.id)
     assert label_ops(two, ["a", "b"], "classification", ["no", "yes"], set()) == []
+
+
+def test_a_link_removed_can_be_drawn_again_and_a_block_moved():
+    from nnsim.design.blocks import move_layers
+
+    design = nnsim.example("digits-cnn")
+    ids = _ids(design)
+    apply_ops(design, unlink(design, [(ids["conv"], ids["maxpool"])]))
+    apply_ops(design, link_layers(design, ids["conv"], ids["maxpool"], np.random.default_rng(0)))
+    assert (ids["conv"], ids["maxpool"]) in [(k.source, k.target) for k in design.links]
+    apply_ops(design, move_layers(design, {ids["conv"]: (12.5, -3.0)}))
+    conv = design.layer(ids["conv"])
+    assert (conv.x, conv.y) == (12.5, -3.0)
+
+
+def test_the_data_names_every_input_neuron():
+    from nnsim.design.build import layered
+
+    design = layered([3, 2, 1])
+    apply_ops(design, label_ops(design, ["a", "b", "c"], "regression", ["y"], set()))
+    assert [n.label for n in design.neurons_of(design.layers[0].id)] == ["a", "b", "c"]
+    assert design.neurons_of(design.layers[-1].id)[0].label == "y"
+
+
+def test_numbers_are_equal_only_when_every_array_and_value_is():
+    from nnsim.design.parameters import all_numbers
+
+    design = nnsim.example("digits-cnn")
+    a, b = all_numbers(design), all_numbers(design)
+    assert a.equals(b)
+    key = next(iter(b.arrays))
+    changed = b.copy()
+    changed.arrays[key] = changed.arrays[key] + 1.0
+    assert not a.equals(changed)
+    fewer = b.copy()
+    del fewer.arrays[key]
+    assert not a.equals(fewer) and not fewer.equals(a)
