@@ -279,6 +279,8 @@ def test_the_kernel_gradient_is_the_sum_of_patch_times_delta():
 ])
 def test_convolution_output_shapes(in_shape, filters, kernel, stride, padding, out):
     assert conv2d_output_shape(in_shape, filters, kernel, stride, padding) == (out, "")
+    if (stride, padding) == (1, "valid"):  # the defaults, as CNN Explainer's layers use them
+        assert conv2d_output_shape(in_shape, filters, kernel) == (out, "")
 
 
 def test_same_padding_puts_an_even_kernels_extra_pixel_at_the_end():

@@ -70,3 +70,28 @@ def test_a_simple_rnn_in_single_precision_runs_in_single_precision():
     p64, p32 = double.run(x, (h,)), single.run(x.astype(np.float32), (h.astype(np.float32),))
     assert p32.h.dtype == np.float32
     assert np.allclose(p32.h, p64.h, rtol=0, atol=1e-5)
+
+
+def test_a_recurrent_layer_s_backward_runs_forward_again_on_inputs_it_did_not_see_last():
+    """Gradients asked for other inputs than the last forward pass's (as
+    the step-through does when it shows one sample after a batch) are those
+    of these inputs."""
+    rng = np.random.default_rng(3)
+    op = SimpleRNN(3, 4, "w", "b")
+    op.bind(Parameters.of({"w": rng.normal(size=(7, 4)), "b": rng.normal(size=4)}))
+    x1, x2 = rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 5, 3))
+    d = rng.normal(size=(2, 5, 4))
+
+    def grads_after(first):
+        op.reset_state()
+        op.last = None
+        op.forward([first], 2)
+        out = Parameters.of({"w": np.zeros((7, 4)), "b": np.zeros(4)})
+        dx, params = op.backward(d, [x2], out, [True])
+        return dx[0], {k: np.array(v) for k, v in params.items()}
+
+    dx_fresh, p_fresh = grads_after(x2)
+    dx_other, p_other = grads_after(x1)
+    assert np.allclose(dx_other, dx_fresh, rtol=0, atol=1e-12)
+    assert p_other.keys() == p_fresh.keys()
+    assert all(np.allclose(p_other[k], p_fresh[k], rtol=0, atol=1e-12) for k in p_fresh)
