@@ -18,7 +18,7 @@ from nnsim.design.build import layered, link
 from nnsim.design.compile import compile_design
 from nnsim.design.edits import apply_ops
 from nnsim.design.gan import gan_problem, group_design
-from nnsim.design.model import Activation, Init, Link
+from nnsim.design.model import Activation, Init, LayerKind, Link
 from nnsim.design.parameters import ParameterMap, all_numbers
 from nnsim.design.recipes import EditError, add_neuron, connect, set_layer, set_neuron
 from nnsim.engine.adversarial import DISCRIMINATOR, GENERATOR
@@ -163,3 +163,24 @@ def test_a_recurrent_block_after_an_image_asks_for_a_flatten():
     link(design, image.id, lstm.id)
     assert layer_shapes(design).problems[lstm.id] == (
         "it reads a column of values at each time step, not an image: put a flatten before it")
+
+
+def test_a_neuron_lands_where_it_was_dropped_and_a_layer_of_one_is_allowed():
+    from nnsim.design.recipes import add_layer as add_layer_at
+
+    design = nnsim.example("xor-mlp")
+    new_id, ops = add_neuron(design, design.layers[1].id, 123.0, 45.0, np.random.default_rng(0))
+    apply_ops(design, ops)
+    assert (design.neuron(new_id).x, design.neuron(new_id).y) == (123.0, 45.0)
+    layer_id, ops = add_layer_at(design, LayerKind.HIDDEN, 1, 300.0, 0.0)
+    apply_ops(design, ops)
+    assert len(design.neurons_of(layer_id)) == 1
+
+
+def test_a_new_layer_moves_right_only_past_neurons_in_its_rows():
+    from nnsim.design.placement import COLUMN_SPACING, ROW_SPACING, free_column
+
+    below = [(0.0, -10 * ROW_SPACING)]  # far below a layer of two centred at y = 10 rows
+    assert free_column(below, 0.0, 10 * ROW_SPACING, 2) == (0.0, 10 * ROW_SPACING)
+    beside = [(0.0, 10 * ROW_SPACING)]
+    assert free_column(beside, 0.0, 10 * ROW_SPACING, 2) == (COLUMN_SPACING, 10 * ROW_SPACING)
