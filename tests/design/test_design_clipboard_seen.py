@@ -71,3 +71,11 @@ def test_a_layer_pasted_in_a_gan_joins_the_group_it_was_copied_from():
     apply_ops(design, ops)
     assert design.layer(design.neuron(new_ids[0]).layer).group == "generator"
     assert gan_problem(design) is None  # still a GAN that trains
+
+
+def test_copying_a_flatten_block_with_the_whole_layer_it_feeds_copies_their_link():
+    design = nnsim.example("digits-cnn")
+    flatten = next(layer for layer in design.layers if layer.type == "flatten")
+    output = design.layers[-1]
+    frag = fragment(design, [n.id for n in design.neurons_of(output.id)], [flatten.id])
+    assert [(k.source, k.target) for k in frag["links"]] == [(flatten.id, output.id)]

@@ -184,3 +184,23 @@ def test_a_new_layer_moves_right_only_past_neurons_in_its_rows():
     assert free_column(below, 0.0, 10 * ROW_SPACING, 2) == (0.0, 10 * ROW_SPACING)
     beside = [(0.0, 10 * ROW_SPACING)]
     assert free_column(beside, 0.0, 10 * ROW_SPACING, 2) == (COLUMN_SPACING, 10 * ROW_SPACING)
+
+
+def test_a_gan_player_s_learning_rate_outside_its_range_stops_training_before_it_starts():
+    from nnsim.session import Session
+
+    design = nnsim.example("gan-line")
+    design.gan.generator.learning_rate = 0.0
+    with pytest.raises(ValueError) as refused:
+        Session(design)
+    assert str(refused.value) == "gan.generator.learning_rate: 0 must be greater than 0"
+
+
+def test_a_data_file_name_with_a_nul_character_is_refused_by_its_field():
+    from nnsim.io import FormatError, loads
+
+    data = design_to_dict(nnsim.example("iris"))
+    data["dataset"]["source"], data["dataset"]["path"] = "csv", "a\\u0000b.csv"
+    with pytest.raises(FormatError) as refused:
+        loads(json.dumps(data).replace("\\\\u0000", "\\u0000"))
+    assert str(refused.value) == "<text>: dataset.path: contains a NUL character, which no file name can"
