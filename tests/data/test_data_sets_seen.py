@@ -118,7 +118,8 @@ def test_a_header_column_without_a_name_is_counted_from_one(tmp_path):
 
 def test_a_preview_of_a_file_that_is_not_text_names_the_file(tmp_path):
     (tmp_path / "bad.csv").write_bytes(b"x,y\n\xff\xfe,1\n")
-    assert refusal(lambda: layout(tmp_path / "bad.csv")).startswith("bad.csv")
+    assert refusal(lambda: layout(tmp_path / "bad.csv")) == (
+        "bad.csv, line 2: not UTF-8 text (byte 0xff); save the file as UTF-8")
 
 
 def test_a_normalised_time_series_has_training_inputs_of_mean_zero(tmp_path):
@@ -143,3 +144,18 @@ def test_a_time_series_header_column_without_a_name_is_counted_from_one(tmp_path
     text = "a,,b\n1,2,3\n4,5,6\n"
     assert refusal(lambda: load_csv_series(tmp_path / "s.csv", ["a"], ["b"], 1, text=text)) == (
         "s.csv, line 1: column 2 of the header has no name")
+
+
+def test_a_constant_column_keeps_a_deviation_of_one_when_scaled():
+    from nnsim.data.base import standardize
+
+    train, test, bad = standardize(np.array([[5.0], [5.0]]), np.array([[7.0]]))
+    assert train.tolist() == [[0.0], [0.0]] and test.tolist() == [[2.0]] and bad is None
+
+
+def test_a_csv_without_a_file_says_so_and_tasks_refuse_and_default_by_name():
+    from nnsim.data import describe
+
+    assert describe(DatasetSpec(source="csv", path="", targets=["y"])) == "CSV (no file chosen) -> y"
+    assert refusal(lambda: make_task("char_text", chunk=0)) == "chunk must be a whole number of at least 1, not 0"
+    assert len(reber.embedded_reber(n_train=1).x_test) == 200
