@@ -159,3 +159,10 @@ def test_a_csv_without_a_file_says_so_and_tasks_refuse_and_default_by_name():
     assert describe(DatasetSpec(source="csv", path="", targets=["y"])) == "CSV (no file chosen) -> y"
     assert refusal(lambda: make_task("char_text", chunk=0)) == "chunk must be a whole number of at least 1, not 0"
     assert len(reber.embedded_reber(n_train=1).x_test) == 200
+
+
+def test_more_tasks_as_the_data_panel_shows_them():
+    assert make_task("temporal_order", n_train=2, n_test=1).description == (
+        "classify the order of two keys X/Y among distractors")
+    assert reber.continual_embedded_reber(train_strings=2, test_strings=1).name == "Continual embedded Reber"
+    assert refusal(lambda: make_task("sine", length=0)) == "length must be a whole number of at least 1, not 0"
