@@ -166,3 +166,12 @@ def test_more_tasks_as_the_data_panel_shows_them():
         "classify the order of two keys X/Y among distractors")
     assert reber.continual_embedded_reber(train_strings=2, test_strings=1).name == "Continual embedded Reber"
     assert refusal(lambda: make_task("sine", length=0)) == "length must be a whole number of at least 1, not 0"
+
+
+def test_a_time_series_takes_its_columns_by_name_or_by_number_alike():
+    from nnsim.data.windows import window_dataset
+
+    values = np.arange(60, dtype=float).reshape(30, 2)
+    by_name = window_dataset(values, ["a", "b"], ["a"], ["b"], 4)
+    by_number = window_dataset(values, ["a", "b"], [0], [1], 4)
+    assert np.array_equal(by_name.x_train, by_number.x_train) and np.array_equal(by_name.y_train, by_number.y_train)
