@@ -175,3 +175,12 @@ def test_a_time_series_takes_its_columns_by_name_or_by_number_alike():
     by_name = window_dataset(values, ["a", "b"], ["a"], ["b"], 4)
     by_number = window_dataset(values, ["a", "b"], [0], [1], 4)
     assert np.array_equal(by_name.x_train, by_number.x_train) and np.array_equal(by_name.y_train, by_number.y_train)
+
+
+def test_a_time_series_describes_its_windows_and_the_copy_task_its_counts(tmp_path):
+    rows = "\n".join(f"{t},{2 * t}" for t in range(30))
+    data = load_csv_series(tmp_path / "s.csv", ["a"], ["b"], 4, text="a,b\n" + rows + "\n")
+    assert data.description == "s.csv: windows of 4 rows, a -> b"
+    ahead = load_csv_series(tmp_path / "s.csv", ["a"], ["b"], 4, horizon=1, text="a,b\n" + rows + "\n")
+    assert ahead.description == "s.csv: windows of 4 rows, a -> b, 1 row ahead"
+    assert len(make_task("copy", n_train=1, delay=1, copy_length=1).x_test) == 500
