@@ -86,3 +86,17 @@ def test_a_saved_training_state_without_its_place_in_the_epoch_starts_the_epoch(
     data = json.loads(dumps(design))
     del data["training_state"]["position"]
     assert loads(json.dumps(data)).training_state.position == 0
+
+
+def test_a_required_setting_left_empty_a_history_without_extra_losses_and_an_old_file_without_layers():
+    from nnsim.io import dumps, loads
+
+    data = design_to_dict(nnsim.example("xor-mlp"))
+    data["training"]["learning_rate"] = None
+    assert _loads_refusal(data) == "<text>: training.learning_rate: expected a number, found null"
+    trained = nnsim.example("xor-mlp")
+    nnsim.train(trained, epochs=1, seed=0)
+    record = json.loads(dumps(trained))["history"][0]
+    assert "losses" not in record  # written only for a GAN's two players
+    assert loads(dumps(trained)).history == trained.history
+    assert _loads_refusal({"format_version": 1, "neurons": [], "connections": []}) == "<text>: layers: missing field"
