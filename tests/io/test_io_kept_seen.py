@@ -100,3 +100,20 @@ def test_a_required_setting_left_empty_a_history_without_extra_losses_and_an_old
     assert "losses" not in record  # written only for a GAN's two players
     assert loads(dumps(trained)).history == trained.history
     assert _loads_refusal({"format_version": 1, "neurons": [], "connections": []}) == "<text>: layers: missing field"
+
+
+def test_an_unknown_loss_or_optimizer_is_refused_with_the_known_ones():
+    from nnsim.design.model import Optimizer
+    from nnsim.io import dumps
+
+    data = design_to_dict(nnsim.example("xor-mlp"))
+    data["training"]["loss"] = "bogus"
+    assert _loads_refusal(data) == (
+        "<text>: training.loss: unknown loss 'bogus' (known: mse, binary_cross_entropy, softmax_cross_entropy)")
+    design = nnsim.example("xor-mlp")
+    design.training.optimizer = Optimizer.ADAM
+    nnsim.train(design, epochs=1, seed=0)
+    data = json.loads(dumps(design))
+    data["training_state"]["optimizer"] = "rmsprop"
+    assert _loads_refusal(data) == (
+        "<text>: training_state.optimizer: unknown optimizer 'rmsprop' (known: sgd, momentum, adam, adagrad)")
