@@ -242,6 +242,9 @@ def main(argv=None):
         save_weights(model, args.out)
         print(f"wrote {args.out}")
     if world > 1:
+        # Every process reaches the end before any leaves: a process leaving
+        # while another still writes could abort in gloo's threads at exit.
+        dist.barrier()
         dist.destroy_process_group()
 
 
