@@ -29,15 +29,22 @@ def _saved(tmp_path, d, name="design.nnsim"):
     return path
 
 
+def _circle(name: str, train_ratio: float):
+    """A small classifier of Playground's circle, 40 points in batches of 10."""
+    d = layered([2, 3, 1], Activation.TANH, Activation.TANH)
+    d.name = name
+    d.dataset = DatasetSpec(source="playground", name="circle", task="classification", train_ratio=train_ratio,
+                            points=40)
+    d.training.batch_size = 10
+    initialize(d, np.random.default_rng(0))
+    return d
+
+
 # -- the summary ---------------------------------------------------------------------
 
 
 def test_the_summary_of_a_classification_without_test_data_has_no_test_column(tmp_path, capsys):
-    d = layered([2, 3, 1], Activation.TANH, Activation.TANH)
-    d.name = "circle all"
-    d.dataset = DatasetSpec(source="playground", name="circle", task="classification", train_ratio=1.0, points=40)
-    d.training.batch_size = 10
-    initialize(d, np.random.default_rng(0))
+    d = _circle("circle all", 1.0)
     code, out, err = run(capsys, "train", str(_saved(tmp_path, d)), "--epochs", "2")
     assert code == cli.EXIT_OK and err == ""
     lines = out.splitlines()
@@ -48,11 +55,7 @@ def test_the_summary_of_a_classification_without_test_data_has_no_test_column(tm
 
 
 def test_the_summary_of_a_classification_with_test_data_has_both_columns(tmp_path, capsys):
-    d = layered([2, 3, 1], Activation.TANH, Activation.TANH)
-    d.name = "circle split"
-    d.dataset = DatasetSpec(source="playground", name="circle", task="classification", train_ratio=0.5, points=40)
-    d.training.batch_size = 10
-    initialize(d, np.random.default_rng(0))
+    d = _circle("circle split", 0.5)
     out_path = tmp_path / "trained.nnsim"
     code, out, err = run(capsys, "train", str(_saved(tmp_path, d)), "--epochs", "1", "--save", str(out_path))
     assert code == cli.EXIT_OK and err == ""
