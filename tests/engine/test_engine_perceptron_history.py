@@ -150,3 +150,17 @@ def test_step_and_sign_neurons_may_share_an_output_layer_and_nothing_else_may():
         Session(design)
     with pytest.raises(ValueError, match=r"^the perceptron rule needs step or sign output neurons$"):
         PerceptronTrainer(compile_design(design).network, design.training, None)  # refused before any data
+
+
+def test_weights_back_to_where_they_started_name_epoch_0():
+    # XOR from these weights: the first epoch's four updates cancel out, so its
+    # weights are the starting ones, which the message calls epoch 0
+    design = nnsim.example("perceptron-xor")
+    design.history = []
+    design.connections[0].weight, design.connections[1].weight = -0.1, 0.0
+    design.neurons[-1].bias = 0.05
+    start = [c.weight for c in design.connections] + [design.neurons[-1].bias]
+    summary = nnsim.train(design, epochs=50)
+    assert summary.message.startswith("the weights after epoch 1 are the same as after epoch 0: ")
+    assert np.allclose([c.weight for c in design.connections] + [design.neurons[-1].bias], start)
+    assert [r.epoch for r in design.history] == [1]
