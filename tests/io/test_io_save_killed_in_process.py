@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 
 import pytest
 
@@ -67,3 +68,23 @@ def test_a_save_keeps_the_optimizer_s_memory_unless_told_not_to(tmp_path):
     save(d, tmp_path / "afresh.nnsim", include_state=False)
     assert load(tmp_path / "kept.nnsim").training_state == d.training_state
     assert load(tmp_path / "afresh.nnsim").training_state is None
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file permissions from the umask")
+def test_without_proc_a_new_file_still_follows_the_umask_and_leaves_it_as_it_was(tmp_path, monkeypatch):
+    real_open = open
+
+    def no_proc(path, *args, **kwargs):
+        if str(path).startswith("/proc/"):
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(files, "open", no_proc, raising=False)
+    old = os.umask(0o027)
+    try:
+        save(layered([2, 1]), tmp_path / "a.nnsim")
+        now = os.umask(0o027)
+    finally:
+        os.umask(old)
+    assert now == 0o027
+    assert stat.S_IMODE((tmp_path / "a.nnsim").stat().st_mode) == 0o640

@@ -78,3 +78,34 @@ def test_only_stale_left_overs_of_this_file_are_removed(tmp_path):
     for p in kept:
         assert p.is_symlink() or p.exists(), p.name
     assert load(target)
+
+
+@pytest.mark.skipif(not POSIX, reason="tells running processes by their id")
+def test_a_running_save_s_temporary_is_kept_for_a_day(tmp_path):
+    hours = tmp_path / f".net.nnsim.{os.getppid()}.abcd1234.tmp"  # a long save still under way
+    days = tmp_path / f".net.nnsim.{os.getppid()}.efgh5678.tmp"  # a process alive but the file two days old
+    for p in (hours, days):
+        p.write_text("half a design")
+    aged(hours, 2 * files.STALE_SECONDS)
+    aged(days, 48 * files.STALE_SECONDS)
+    save(layered([2, 1]), tmp_path / "net.nnsim")
+    assert hours.exists() and not days.exists()
+
+
+@pytest.mark.skipif(not POSIX, reason="tells ended processes by their id")
+def test_a_left_over_that_cannot_be_removed_does_not_stop_the_others(tmp_path, monkeypatch):
+    pid = dead_pid()
+    left = [tmp_path / f".net.nnsim.{pid}.{name}.tmp" for name in ("aaaaaaaa", "bbbbbbbb", "cccccccc")]
+    for p in left:
+        p.write_text("half a design")
+    unlink, refused = os.unlink, []
+
+    def unlink_but_the_first(path, *args, **kwargs):
+        if not refused and os.path.basename(path).endswith(".tmp"):
+            refused.append(os.path.basename(path))
+            raise PermissionError(13, "Permission denied", path)
+        return unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", unlink_but_the_first)
+    save(layered([2, 1]), tmp_path / "net.nnsim")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["net.nnsim", *refused])
