@@ -82,12 +82,32 @@ class _LeastLayout(QVBoxLayout):
 
 class _FillingScroll(QScrollArea):
     """A scroll area as narrow as its panel lets it be (a dock holding it
-    keeps the width the panel alone would give it), as short as a scroll area."""
+    keeps the width the panel alone would give it), and a scroll bar wider
+    while it scrolls in sight, so the panel never scrolls sideways for want
+    of the bar's width; as short as a scroll area. Its dock calls
+    ``updateGeometry`` when its tab is chosen or left."""
+
+    def __init__(self):
+        super().__init__()
+        self.verticalScrollBar().installEventFilter(self)
+
+    def setWidget(self, widget: QWidget) -> None:  # noqa: N802 - Qt's name
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if (obj is self.verticalScrollBar() and kind in (QEvent.Type.Show, QEvent.Type.Hide)) \
+                or (obj is self.widget() and kind == QEvent.Type.LayoutRequest):
+            self.updateGeometry()  # the dock asks again how narrow it may be (larger text: a wider panel)
+        return super().eventFilter(obj, event)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         hint = super().minimumSizeHint()
         if self.widget() is not None:
-            hint.setWidth(max(hint.width(), self.widget().minimumSizeHint().width()))
+            bar = self.verticalScrollBar()  # a dock behind a tab, parked out of sight, may be any size
+            extra = bar.sizeHint().width() if bar.isVisibleTo(self) and not self.visibleRegion().isEmpty() else 0
+            hint.setWidth(max(hint.width(), self.widget().minimumSizeHint().width() + extra))
         return hint
 
 

@@ -92,6 +92,8 @@ class TrainingUI(QObject):
         dock = self.window.add_dock(content, area, title, name, visible, tab_with=tab_with, size=size, scroll=scroll)
         self.docks[name] = dock
         dock.visibilityChanged.connect(self._dock_visibility)
+        if content is not widget:  # in sight or not, it may need a scroll bar's width more
+            dock.visibilityChanged.connect(lambda _shown, area=content: area.updateGeometry())
         return dock
 
     @Slot(bool)

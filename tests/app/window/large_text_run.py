@@ -7,14 +7,15 @@ the Train workspace; once the window's size has held still, prints as JSON on
 the last line the window's frame height, the screen's available height, the
 docks in view with their heights and their least heights, and the views in
 view that are shorter than their least height for their width (their text
-or plots cut off, with no scroll bar to reach the rest)."""
+or plots cut off, with no scroll bar to reach the rest), the docks in view
+that scroll sideways, and whether the cost curves are in view whole."""
 
 from __future__ import annotations
 
 import json
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, QRect, QTimer
 from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QWidget
 
 from nnsim.app.main import create_main_window
@@ -42,6 +43,17 @@ def squeezed(window) -> list[str]:
     return out
 
 
+def _shown_whole(widget: QWidget) -> bool:
+    """Whether all of ``widget`` is in view (not scrolled partly out of its dock's scroll area)."""
+    area = widget.parentWidget()
+    while area is not None and not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    if area is None or not widget.isVisible():
+        return widget.isVisible()
+    seen = area.viewport()
+    return seen.rect().contains(QRect(widget.mapTo(seen, QPoint(0, 0)), widget.size()))
+
+
 def main(example: str, size: float) -> None:
     app = QApplication.instance() or QApplication([])
     window = create_main_window(None)
@@ -62,6 +74,10 @@ def main(example: str, size: float) -> None:
             "docks": {d.objectName(): [d.height(), d.minimumSizeHint().height()]
                       for d in window.findChildren(QDockWidget) if d.isVisible() and not d.visibleRegion().isEmpty()},
             "squeezed": squeezed(window),
+            "sideways": sorted({dock.objectName() for dock in window.findChildren(QDockWidget)
+                                for area in dock.findChildren(QScrollArea)
+                                if not area.visibleRegion().isEmpty() and area.horizontalScrollBar().isVisible()}),
+            "cost_curves_shown": _shown_whole(window.training.cost.graphics),
         }))
         window.document.undo_stack.setClean()
         app.quit()

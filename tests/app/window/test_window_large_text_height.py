@@ -4,7 +4,8 @@ holds two groups of views (the data's views above, the cost curves under
 them); each view asked for its least height, so the column asked for more
 than the screen's height and the window grew past it (to 904-941 pixels).
 Now a view that is taller than its dock scrolls there, whole (nothing
-squeezed), and takes the whole dock when there is room.
+squeezed, nothing scrolling sideways), and takes the whole dock when there is
+room; in a short dock the cost curves come before their settings.
 
 Each run is a child process: Qt reads the offscreen screen's size once."""
 
@@ -42,3 +43,6 @@ def test_train_at_the_largest_text_size_keeps_the_window_on_the_screen(tmp_path,
     assert run["workspace"] == "train" and run["available"] == 768, run
     assert run["frame"] <= run["available"], run
     assert run["squeezed"] == [], run  # a view shorter than its dock scrolls; its text is not cut off
+    assert run["sideways"] == [], run  # a dock keeps the width its view needs, a scroll bar's too
+    # The cost curves come first in their short dock, their settings a scroll away.
+    assert run["cost_curves_shown"], run
