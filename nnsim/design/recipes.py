@@ -404,7 +404,7 @@ def paste(design: Design, frag: dict, dx: float, dy: float, blocks_out: list | N
         for n in neurons
     ]
     new_conns = [
-        Connection(neuron_map[c.source], neuron_map[c.target], c.weight, c.frozen)
+        Connection(neuron_map[c.source], neuron_map[c.target], c.weight, c.frozen, c.delay)
         for c in frag["connections"]
         if c.source in neuron_map and c.target in neuron_map
     ]

@@ -1,7 +1,8 @@
-"""A neuron added to a layer joined recurrently (onto itself, or back from a
-later layer) is joined as its siblings are, with their delay: the design
-stays valid, and the new neuron feeds itself too, so the layer stays fully
-connected onto itself."""
+"""Recurrent connections keep their delay through the editor's edits: a
+neuron added to a layer joined recurrently (onto itself, or back from a
+later layer) is joined as its siblings are, with their delay, and feeds
+itself too, so the layer stays fully connected onto itself; pasted copies
+of recurrent connections stay recurrent. The design stays valid."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from nnsim.design.build import layered
 from nnsim.design.edits import apply_ops, inverse_ops
-from nnsim.design.recipes import add_neuron, connect_layers, resize_layer
+from nnsim.design.recipes import add_neuron, connect_layers, fragment, paste, resize_layer
 from nnsim.design.validate import check_design
 
 
@@ -44,3 +45,13 @@ def test_a_recurrent_layer_grown_stays_valid_and_fully_joined_onto_itself():
     assert onto_itself == {(s, t) for s in hidden for t in hidden}
     assert sum(c.delay == 0 for c in design.connections) == 2 * 4 + 4
     assert sum(c.delay == 1 and c.source == 8 for c in design.connections) == 4
+
+
+def test_pasted_recurrent_connections_keep_their_delay():
+    design = recurrent()
+    ids, ops = paste(design, fragment(design, [5, 6, 8]), 0.0, 200.0)
+    apply_ops(design, ops)
+    check_design(design)
+    assert [(c.source, c.target, c.delay) for c in design.connections[12:]] == [
+        (ids[0], ids[2], 0), (ids[1], ids[2], 0), (ids[0], ids[0], 1), (ids[0], ids[1], 1), (ids[1], ids[0], 1),
+        (ids[1], ids[1], 1), (ids[2], ids[0], 1), (ids[2], ids[1], 1)]
