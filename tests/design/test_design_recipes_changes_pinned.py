@@ -14,7 +14,7 @@ import pytest
 import nnsim
 from nnsim.design.build import layered, link
 from nnsim.design.edits import SetField, apply_ops, inverse_ops
-from nnsim.design.model import Activation, ArrayValue, Layer, LayerKind, Link, Neuron
+from nnsim.design.model import Activation, ArrayValue, Connection, Design, Layer, LayerKind, Link, Neuron
 from nnsim.design.parameters import link_key
 from nnsim.design.recipes import (
     EditError,
@@ -383,3 +383,64 @@ def test_tidying_a_wrapped_layer_moves_the_next_column_past_its_width():
     apply_ops(design, arrange(design))
     assert design.neurons[-1].x == 160.0 + 60.0
     assert {n.x for n in design.neurons[:30]} == {0.0, 60.0}
+
+
+def test_a_fragment_written_before_blocks_pastes_its_neurons():
+    design = small()
+    frag = fragment(design, [5, 9])
+    old = {"layers": frag["layers"], "neurons": frag["neurons"], "connections": frag["connections"]}
+    ids, ops = paste(design, old, 0.0, 0.0)
+    applied(design, ops)
+    assert ids == [12, 13] and [(c.source, c.target) for c in design.connections[9:]] == [(12, 13)]
+
+
+def test_pasted_blocks_keep_their_options_arrays_group_and_the_frozen_link_between_them():
+    design = nnsim.example("digits-cnn")
+    for layer in design.layers:
+        layer.group = "net"
+    design.links[1].frozen = True
+    frag = fragment(design, [], [2, 3])
+    made = []
+    ids, ops = paste(design, frag, 0.0, -10.0, blocks_out=made)
+    assert ids == [] and made == [16, 17]
+    applied(design, ops)
+    for original, new_id in zip(design.layers[1:3], made):
+        new = design.layer(new_id)
+        assert (new.name, new.kind, new.activation, new.type, new.options, new.group, new.x, new.y) == (
+            original.name + " copy", original.kind, original.activation, original.type, original.options, "net",
+            original.x, original.y - 10.0)
+        assert new.arrays == original.arrays and new.options is not original.options
+    assert [dataclasses.astuple(k) for k in design.links[4:]] == [(16, 17, None, True)]
+
+
+def test_a_pasted_link_to_a_layer_not_pasted_is_left_out():
+    design = nnsim.example("digits-cnn")
+    frag = fragment(design, [], [2, 3])
+    frag["links"] += [Link(1, 2), Link(3, 4)]
+    made = []
+    _, ops = paste(design, frag, 0.0, 0.0, blocks_out=made)
+    applied(design, ops)
+    assert [(k.source, k.target) for k in design.links[4:]] == [(made[0], made[1])]
+
+
+def test_a_paste_that_would_pass_the_matrix_budget_is_refused():
+    """Two layers of 3,000 neurons joined (9,000,000 entries), and two of 720 joined (518,400): a copy
+    of the small pair (518,400 more) passes the budget, unjoined copies fit."""
+    design = Design()
+    design.layers = [Layer(1, "a", LayerKind.INPUT), Layer(2, "b", LayerKind.OUTPUT),
+                     Layer(3, "c", LayerKind.INPUT), Layer(4, "d", LayerKind.OUTPUT)]
+    sizes = {1: 3_000, 2: 3_000, 3: 720, 4: 720}
+    layer_of = [lid for lid, size in sizes.items() for _ in range(size)]
+    design.neurons = [Neuron(10 + i, lid) for i, lid in enumerate(layer_of)]
+    first = {lid: design.neurons_of(lid)[0].id for lid in sizes}
+    design.connections = [Connection(first[1], first[2]), Connection(first[3], first[4])]
+    frag = fragment(design, [n.id for n in design.neurons if n.layer in (3, 4)])
+    with pytest.raises(EditError) as refused:
+        paste(design, frag, 0.0, 500.0)
+    assert str(refused.value) == (
+        "the joined layers need weight matrices of 10,036,800 entries in all, more than nnsim's budget of "
+        "10,000,000 (each pair of joined layers costs size × size, however few connections join them; the "
+        "largest: a → b, 3,000 × 3,000): join smaller layers or split the big ones")
+    frag["connections"] = []
+    ids, _ = paste(design, frag, 0.0, 500.0)
+    assert len(ids) == 1_440
