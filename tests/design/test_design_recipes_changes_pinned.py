@@ -144,6 +144,12 @@ def test_a_layer_s_kind_that_keeps_the_rules_is_set_and_the_same_kind_is_no_step
     assert set_layer(small(), 1, kind=LayerKind.INPUT) == []
 
 
+def test_a_layer_of_a_design_broken_already_can_still_be_renamed():
+    design = small()
+    design.neuron(9).layer = 99
+    assert set_layer(design, 4, name="h") == [SetField(("layer", 4), "name", "hidden 1", "h")]
+
+
 def test_refusing_an_invalid_result_leaves_the_design_and_lets_a_valid_one_pass():
     design = small()
     before = seen(design)
@@ -170,17 +176,16 @@ def test_a_connection_s_weight_and_freezing_are_set_and_a_missing_one_is_named()
 # -- all numbers ----------------------------------------------------------------------------------------
 def test_all_weights_and_biases_are_set_at_once_and_undone():
     design = small()
-    weights = [float(i) / 4 for i in range(9)]
-    biases = [1, 2, 3, 4, 5, 6]  # ints stored as floats
-    (op,) = set_numbers(design, weights, biases)
+    (op,) = set_numbers(design, list(range(9)), [1, 2, 3, 4, 5, 6])  # ints stored as floats
     applied(design, [op])
-    assert [c.weight for c in design.connections] == weights
+    assert [c.weight for c in design.connections] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
     assert [n.bias for n in design.neurons] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
-    assert all(isinstance(n.bias, float) for n in design.neurons)
-    weights[0] = 99.0  # the step keeps its own copy
-    apply_ops(design, inverse_ops([op]))
+    assert all(isinstance(x, float) for x in [*(c.weight for c in design.connections), *(n.bias for n in design.neurons)])
+    weights, biases = np.arange(9.0) / 4, np.arange(6.0)
+    (op,) = set_numbers(design, weights, biases)
+    weights[0] = biases[0] = 99.0  # the step keeps its own copies
     apply_ops(design, [op])
-    assert design.connections[0].weight == 0.0
+    assert (design.connections[0].weight, design.neurons[0].bias) == (0.0, 0.0)
 
 
 @pytest.mark.parametrize("weights, biases, message", [
@@ -239,6 +244,8 @@ def test_a_fragment_holds_the_chosen_neurons_their_layers_and_the_connections_am
     assert frag["blocks"] == [] and frag["links"] == []
     frag["neurons"][0].label = "changed"
     frag["layers"][0].name = "changed"
+    frag["layers"][0].options["x"] = 1
+    assert design.layer(4).options == {}
     frag["connections"][0].weight = 0.0
     assert (design.neuron(5).label, design.layer(4).name, design.connections[6].weight) == ("a", "hidden 1", 6.5)
 
@@ -350,12 +357,30 @@ def test_tidying_puts_outputs_last_and_side_by_side_layers_of_one_depth():
     assert [(n.x, n.y) for n in design.neurons] == [(0.0, 0.0), (160.0, 0.0), (320.0, 0.0), (480.0, 0.0)]
 
 
-def test_tidying_a_design_of_only_outputs_keeps_them_in_the_first_column():
-    design = layered([2, 1])
-    design.layers[0].kind = LayerKind.OUTPUT
+def tidied(kinds, joined=()):
+    """Layers of one neuron each (layer 2i+1, neuron 2i+2) of these kinds, in this order, the
+    given layer pairs joined: each neuron's x after tidying."""
+    design = Design(layers=[Layer(2 * i + 1, str(i), kind) for i, kind in enumerate(kinds)],
+                    neurons=[Neuron(2 * i + 2, 2 * i + 1, x=999.0) for i in range(len(kinds))],
+                    connections=[Connection(s + 1, t + 1) for s, t in joined])
+    apply_ops(design, arrange(design))
+    return [n.x for n in design.neurons]
+
+
+def test_tidying_puts_an_unfed_output_after_the_inputs_or_beside_the_first_layers_without_inputs():
+    input_, hidden, output = LayerKind.INPUT, LayerKind.HIDDEN, LayerKind.OUTPUT
+    assert tidied([output, input_]) == [160.0, 0.0]
+    assert tidied([output, hidden]) == [0.0, 160.0]
+    assert tidied([output, output]) == [0.0, 160.0]
+    assert tidied([input_, output, hidden], joined=[(1, 5)]) == [0.0, 160.0, 320.0]
+
+
+def test_tidying_gives_an_emptied_layer_of_neurons_a_column_of_its_own():
+    design = layered([1, 1])
+    design.layers.insert(1, Layer(9, "empty", LayerKind.HIDDEN))
     design.connections = []
     apply_ops(design, arrange(design))
-    assert [(n.x, n.y) for n in design.neurons] == [(0.0, -30.0), (0.0, 30.0), (160.0, 0.0)]
+    assert [n.x for n in design.neurons] == [0.0, 320.0]
 
 
 def test_tidying_gives_blocks_a_wider_column_and_half_more_after_neurons():
@@ -373,9 +398,13 @@ def test_tidying_gives_blocks_a_wider_column_and_half_more_after_neurons():
     design.neurons.append(Neuron(22, 21))
     link(design, 1, 20)
     link(design, 20, 21)
+    design.layers.append(Layer(30, "beside", LayerKind.HIDDEN))  # a layer of neurons in the block's column
+    design.neurons.append(Neuron(31, 30))
+    design.connections.append(Connection(2, 31))
     apply_ops(design, arrange(design))
     assert (design.layer(20).x, design.layer(20).y) == (205.0, 0.0)
-    assert [(n.x, n.y) for n in design.neurons] == [(0.0, -30.0), (0.0, 30.0), (455.0, 0.0), (615.0, 0.0)]
+    assert [(n.x, n.y) for n in design.neurons] == [(0.0, -30.0), (0.0, 30.0), (615.0, 0.0), (775.0, 0.0),
+                                                    (455.0, 0.0)]
 
 
 def test_tidying_a_wrapped_layer_moves_the_next_column_past_its_width():

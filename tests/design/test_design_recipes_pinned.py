@@ -13,7 +13,7 @@ import pytest
 import nnsim
 from nnsim.design.build import layered
 from nnsim.design.edits import apply_ops, inverse_ops
-from nnsim.design.model import Activation, Connection, Init, Layer, LayerKind, Neuron
+from nnsim.design.model import Activation, Design, Init, Layer, LayerKind, Neuron
 from nnsim.design.recipes import (
     EditError,
     add_layer,
@@ -262,12 +262,24 @@ def test_an_existing_pair_after_a_new_pair_between_the_same_layers_is_still_refu
     assert str(refused.value) == "input neuron 1 → hidden 1 neuron 1 is already connected"
 
 
-def test_a_self_connection_after_an_accepted_pair_in_the_layer_is_still_checked():
+def test_two_neurons_of_one_layer_joined_in_the_same_step_are_refused():
     design = two_hidden()
-    with pytest.raises(EditError):
-        connect(design, [(8, 9), (8, 8)], np.random.default_rng(0))
-    with pytest.raises(EditError):
-        connect(design, [(8, 9), (9, 9)], np.random.default_rng(0))
+    with pytest.raises(EditError) as refused:
+        connect(design, [(8, 9)], np.random.default_rng(0))
+    assert str(refused.value) == ("connection hidden 2 neuron 1 → hidden 2 neuron 2 joins two neurons of layer "
+                                  "'hidden 2' in the same time step (a recurrent connection, with a delay, can)")
+
+
+@pytest.mark.parametrize("pairs, message", [
+    ([(5, 8), (11, 8)], "connection output neuron 1 → hidden 2 neuron 1 starts at an output neuron, which feeds "
+                        "nothing in the same time step (a recurrent connection, with a delay, can)"),
+    ([(5, 8), (5, 2)], "connection hidden 1 neuron 1 → input neuron 1 ends at an input neuron, which only reads "
+                       "the data"),
+])
+def test_a_pair_is_checked_on_its_own_layers_after_another_into_or_out_of_one_of_them(pairs, message):
+    with pytest.raises(EditError) as refused:
+        connect(two_hidden(), pairs, np.random.default_rng(0))
+    assert str(refused.value) == message
 
 
 def test_skipping_existing_pairs_adds_only_the_new_ones():
@@ -381,6 +393,8 @@ def test_a_shrunk_layer_loses_its_last_neurons_and_the_same_size_changes_nothing
     assert [n.id for n in design.neurons] == [2, 3, 5, 9]
     assert [(c.source, c.target) for c in design.connections] == [(2, 5), (3, 5), (5, 9)]
     assert resize_layer(small(), 4, 3, np.random.default_rng(0)) == []
+    design = Design(layers=[Layer(1, "big", LayerKind.INPUT)], neurons=[Neuron(2 + i, 1) for i in range(10_000)])
+    assert resize_layer(design, 1, 10_000, np.random.default_rng(0)) == []  # the largest size is allowed
 
 
 @pytest.mark.parametrize("size", [0, 10_001])
