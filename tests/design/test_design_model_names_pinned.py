@@ -141,7 +141,9 @@ def test_look_ups_follow_every_change_to_the_lists():
     assert [n.id for n in design.neurons_of(1)] == [3] and design.next_id() == 7
     design.neurons += [Neuron(20, 4)]
     assert design.neuron(20).layer == 4
-    design.neurons *= 1
+    design.neurons *= 2
+    assert design.layer_sizes() == {1: 2, 4: 6}
+    del design.neurons[4:]
     assert design.layer_sizes() == {1: 1, 4: 3}
     design.layers.append(Layer(30, "more", LayerKind.HIDDEN))
     assert design.layer(30).name == "more" and design.layer_sizes() == {1: 1, 4: 3, 30: 0}
@@ -163,6 +165,19 @@ def test_look_ups_follow_a_changed_id_or_layer_and_a_replaced_list():
     design.neurons = [Neuron(2, 40)]
     assert [n.id for n in design.neurons_of(40)] == [2] and design.next_id() == 41
     assert type(design.neurons) is not list and design.neurons == [Neuron(2, 40)]
+
+
+def test_a_list_replaced_by_one_of_the_same_length_is_looked_up_afresh():
+    design = Design(layers=[Layer(1, "a", LayerKind.INPUT)], neurons=[Neuron(2, 1)])
+    assert design.next_id() == 3
+    design.neurons = [Neuron(7, 1)]
+    assert design.next_id() == 8 and design.neuron(7).layer == 1
+
+
+def test_a_layer_s_neurons_are_a_copy_the_caller_may_change():
+    design = layered([2, 1])
+    design.neurons_of(1).append(Neuron(99, 1))
+    assert [n.id for n in design.neurons_of(1)] == [2, 3]
 
 
 def test_failed_look_ups_name_what_is_missing():
@@ -223,4 +238,5 @@ def test_a_copy_stands_alone_and_has_its_own_look_ups():
     shallow.neurons = [Neuron(9, 1)]
     assert [n.id for n in design.neurons_of(1)] == [2, 3] and [n.id for n in shallow.neurons_of(1)] == [9]
     assert "_index" not in design.__getstate__()
+    assert copy.deepcopy(Design()).next_id() == 1 and copy.copy(Design()).layers == []
     assert pickle.loads(pickle.dumps(design)).neuron(5).layer == 4
