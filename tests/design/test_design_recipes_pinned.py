@@ -164,6 +164,13 @@ def test_a_neuron_added_to_a_partly_connected_layer_gets_no_connection():
     assert [(c.source, c.target) for c in design.connections[8:]] == [(nid, 9)]
 
 
+def test_a_neuron_added_to_a_layer_of_one_is_not_fed_by_the_layer_of_one_it_feeds():
+    design = layered([2, 1, 1])  # input 1 (2, 3), hidden 4 (5), output 6 (7)
+    nid, ops = add_neuron(design, 4, 160.0, 60.0, np.random.default_rng(0))
+    applied(design, ops)
+    assert [(c.source, c.target) for c in design.connections[3:]] == [(2, nid), (3, nid), (nid, 7)]
+
+
 def test_a_neuron_added_to_a_layer_fully_connected_both_ways_around_it():
     design = small()
     nid, ops = add_neuron(design, 8, 320.0, 60.0, np.random.default_rng(0))
