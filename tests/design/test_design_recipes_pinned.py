@@ -310,7 +310,7 @@ def test_connecting_layers_adds_only_the_missing_pairs():
     design.connections = design.connections[1:]  # 2 → 5 gone
     ops = connect_layers(design, 1, 4, np.random.default_rng(0))
     applied(design, ops)
-    assert [(c.source, c.target) for c in design.connections] == [(2, 6), (3, 5), (3, 6), (2, 5)]
+    assert [(c.source, c.target, c.delay) for c in design.connections] == [(2, 6, 0), (3, 5, 0), (3, 6, 0), (2, 5, 0)]
 
 
 def test_connecting_layers_fully_connected_already_is_refused_by_their_names():
