@@ -109,18 +109,19 @@ def add_layer(
     return layer.id, [insert_at_end(design, "layers", [layer]), insert_at_end(design, "neurons", neurons)]
 
 
-def _full_partners(design: Design, layer_id: int, index: Index) -> tuple[list[int], list[int]]:
-    """Layers fully connected into this layer (sources) and from it (targets)."""
+def _full_partners(design: Design, layer_id: int, index: Index) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Layers fully connected into this layer (sources) and from it
+    (targets), each with the delay of those connections: (layer id, delay)."""
     members = {lay.id: [n.id for n in design.neurons_of(lay.id)] for lay in design.layers}
     mine = members[layer_id]
     layer_of = {n.id: n.layer for n in design.neurons}
-    counts: dict[tuple[int, int], int] = {}
+    counts: dict[tuple[int, int, int], int] = {}
     for c in design.connections:
-        key = (layer_of[c.source], layer_of[c.target])
-        if layer_id in key:
+        key = (layer_of[c.source], layer_of[c.target], c.delay)
+        if layer_id in key[:2]:
             counts[key] = counts.get(key, 0) + 1
-    sources = [s for (s, t), k in counts.items() if t == layer_id and k == len(members[s]) * len(mine)]
-    targets = [t for (s, t), k in counts.items() if s == layer_id and k == len(members[t]) * len(mine)]
+    sources = [(s, d) for (s, t, d), k in counts.items() if t == layer_id and k == len(members[s]) * len(mine)]
+    targets = [(t, d) for (s, t, d), k in counts.items() if s == layer_id and k == len(members[t]) * len(mine)]
     return sources, targets
 
 
@@ -145,13 +146,16 @@ def _add_neuron(design: Design, layer_id: int, x: float, y: float, rng: np.rando
     neuron = Neuron(nid, layer_id, bias=0.0 if layer.kind == LayerKind.INPUT else bias, x=float(x), y=float(y))
     ops: list = [insert_at_end(design, "neurons", [neuron])]
     sources, targets = _full_partners(design, layer_id, index)
-    pairs = [(n.id, nid) for s in sources for n in design.neurons_of(s)]
-    pairs += [(nid, n.id) for t in targets for n in design.neurons_of(t)]
+    # connected as its siblings are, with their delay; a layer joined to itself joins the new neuron to itself too
+    pairs = [(n.id, nid, d) for s, d in sources for n in design.neurons_of(s)]
+    pairs += [(nid, n.id, d) for t, d in targets for n in design.neurons_of(t)]
+    pairs += [(nid, nid, d) for s, d in sources if s == layer_id]
     if pairs:
         trial = copy.copy(design)
         trial.neurons = design.neurons + [neuron]
-        weights = new_weights(trial, rng, pairs)
-        ops.append(insert_at_end(design, "connections", [Connection(s, t, w) for (s, t), w in zip(pairs, weights)]))
+        weights = new_weights(trial, rng, [(s, t) for s, t, _ in pairs])
+        ops.append(insert_at_end(design, "connections",
+                                 [Connection(s, t, w, delay=d) for (s, t, d), w in zip(pairs, weights)]))
     return nid, ops
 
 
@@ -400,7 +404,7 @@ def paste(design: Design, frag: dict, dx: float, dy: float, blocks_out: list | N
         for n in neurons
     ]
     new_conns = [
-        Connection(neuron_map[c.source], neuron_map[c.target], c.weight, c.frozen)
+        Connection(neuron_map[c.source], neuron_map[c.target], c.weight, c.frozen, c.delay)
         for c in frag["connections"]
         if c.source in neuron_map and c.target in neuron_map
     ]
