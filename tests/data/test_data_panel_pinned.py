@@ -119,9 +119,15 @@ def test_iris_digits_shapes_and_distributions_take_the_spec_s_seed_share_and_set
     same(points, distributions.load_distribution("drawn", 30, np.random.default_rng(3), drawn))
 
 
-def test_a_csv_path_is_read_beside_the_design_or_from_the_text_kept_in_it(tmp_path):
+def test_a_csv_path_is_read_beside_the_design_or_from_the_text_kept_in_it(tmp_path, monkeypatch):
     (tmp_path / "d.csv").write_text("x,y\n1,0\n2,1\n3,0\n4,1\n")
     spec = DatasetSpec(source="csv", path="d.csv", targets=["y"], train_ratio=1.0)
+    assert refusal(lambda: load_dataset(DatasetSpec(source="csv", path=None))) == "no CSV file chosen for the data set"
+    monkeypatch.chdir(tmp_path)
+    assert load_dataset(spec).n_features == 1  # no design folder: the current one
+    monkeypatch.chdir("/")
+    assert load_dataset(DatasetSpec(source="csv", path=str(tmp_path / "d.csv"), targets=["y"]),
+                        base_dir=tmp_path / "elsewhere").n_features == 1
     beside = load_dataset(spec, base_dir=tmp_path)
     assert sorted(beside.x_train[:, 0].tolist()) == [1, 2, 3, 4] and beside.target_names == ["0", "1"]
     kept = DatasetSpec(source="csv", path="gone.csv", targets=["y"], train_ratio=1.0, csv_text="x,y\n5,2\n6,2.5\n",
