@@ -9,6 +9,7 @@ import pytest
 
 from nnsim.data import DataError, describe, distributions, load_dataset, playground
 from nnsim.data.base import split
+from nnsim.data.csv_file import load_csv
 from nnsim.data.images import load_digits, load_shapes
 from nnsim.data.iris import load_iris
 from nnsim.data.sequences import make_task
@@ -136,12 +137,21 @@ def test_a_csv_path_is_read_beside_the_design_or_from_the_text_kept_in_it(tmp_pa
     assert sorted(data.x_train[:, 0].tolist()) == [-1.0, 1.0]  # normalised
     assert sorted(data.y_train[:, 0].tolist()) == [-1.0, 1.0]  # targets scaled
     assert sorted(data.raw_targets(data.y_train)[:, 0].tolist()) == [2.0, 2.5]
+    rows = "x,y\n" + "".join(f"{k},{k % 3}\n" for k in range(20))
+    seeded = load_dataset(DatasetSpec(source="csv", path="r.csv", targets=["y"], seed=3, csv_text=rows))
+    want = load_csv(tmp_path / "r.csv", ["y"], train_ratio=0.5, rng=np.random.default_rng(3), text=rows)
+    assert np.array_equal(seeded.x_train, want.x_train) and np.array_equal(seeded.y_test, want.y_test)
     series = DatasetSpec(source="csv", path="s.csv", targets=["b"], inputs=["a"], window=2, horizon=1,
                          targets_at="last_step", train_ratio=0.6,
                          csv_text="a,b\n" + "".join(f"{t},{10 * t}\n" for t in range(6)))
     windows = load_dataset(series, base_dir=tmp_path)
     assert windows.x_train[0, :, 0].tolist() == [0, 1] and windows.description == (
         "s.csv: windows of 2 rows, a -> b, 1 row ahead, target at the last step")
+    series.normalize = True
+    scaled = load_dataset(series, base_dir=tmp_path)
+    # by the 4 training rows 0 … 3: mean 1.5, deviation √1.25
+    assert scaled.x_train[0, :, 0] == pytest.approx([-1.5 / 1.25 ** 0.5, -0.5 / 1.25 ** 0.5])
+    assert scaled.x_train[0, :, 0].tolist() != windows.x_train[0, :, 0].tolist()
 
 
 def test_a_sequence_task_takes_the_spec_s_seed_and_points_as_its_training_size():
