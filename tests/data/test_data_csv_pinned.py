@@ -54,6 +54,8 @@ def test_a_semicolon_file_reads_decimal_commas_in_values_and_labels(tmp_path):
     rows = sorted(zip(data.x_train.tolist(), data.y_train.tolist()))
     assert rows == [([1.5, -22.5], 0), ([2.0, 3.0], 1)] and data.target_names == ["0.5", "1"]
     assert layout(path) == ("semicolon", "comma", ["x", "y", "c"], [["1,5", "-2,25e1", "0,5"], ["2", "3", "1"]])
+    quoted = write(tmp_path, 'x,c\n1,"1,5"\n2,2\n', "q.csv")  # a comma file has no decimal commas
+    assert load_csv(quoted, ["c"], rng=np.random.default_rng(0)).target_names == ["1,5", "2"]
     texts = write(tmp_path, "x;c\n1,5;a,b\n2;a,b\n", "t.csv")
     assert load_csv(texts, ["c"], rng=np.random.default_rng(0)).target_names == ["a,b"]
 

@@ -160,3 +160,17 @@ def test_a_folder_and_its_settings_are_refused_word_for_word(tmp_path, monkeypat
     shaped = lambda p: np.zeros((1, 1, 6)) if p.name == "c.png" else np.zeros((2, 2))  # noqa: E731
     assert refusal(lambda: load_image_folder(root, shaped, (1, 2, 2))) == (
         f"image 'dog{os.sep}c.png': pixels of shape (1, 1, 6) are not an image")
+
+
+def test_a_folder_that_cannot_be_listed_is_named_with_the_reason(tmp_path, monkeypatch):
+    root = make(tmp_path / "r", {"a": ["x.png"], "b": ["y.png"]})
+    listing = type(root).iterdir
+
+    def failing(path):
+        if path.name == fail:
+            raise OSError("no entry")
+        return listing(path)
+
+    monkeypatch.setattr(type(root), "iterdir", failing)
+    for fail in ("r", "b"):
+        assert refusal(lambda: scan_image_folder(root)) == f"the folder '{fail}' cannot be listed: no entry"
