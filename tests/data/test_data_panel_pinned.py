@@ -50,6 +50,7 @@ DESCRIPTIONS = [
      "Shapes (40 images of 10×10 pixels, 5 kinds), noise 0%, 50% training"),
     (DatasetSpec(source="csv", path="some/folder/d.csv", targets=["a", "b"]), "CSV d.csv -> a, b"),
     (DatasetSpec(source="csv", path="d.csv"), "CSV d.csv -> (no target chosen)"),
+    (DatasetSpec(source="csv", path=None, targets=["y"]), "CSV (no file chosen) -> y"),
     (DatasetSpec(source="csv", path="  ", targets=["y"], csv_text="x,y\n1,2\n"),
      "CSV (no file chosen) (kept in the design) -> y"),
     (DatasetSpec(source="csv", path="s.csv", targets=["y"], window=8),
