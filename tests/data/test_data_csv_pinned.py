@@ -77,8 +77,9 @@ def test_regression_targets_come_in_the_order_asked_and_scale_by_the_training_ro
 
 
 def test_the_plotted_plane_has_a_tenth_of_each_span_as_margin(tmp_path):
-    data = load_csv(write(tmp_path, "a,b,y\n-2,7,0\n8,7,1\n3,7,0\n"), ["y"], train_ratio=0.5,
+    data = load_csv(write(tmp_path, "a,b,y\n-2,7,0\n8,7,1\n"), ["y"], train_ratio=0.5,
                     rng=np.random.default_rng(0))
+    assert (len(data.x_train), len(data.x_test)) == (1, 1)  # the plane covers the test rows too
     assert data.input_range == (pytest.approx((-3.0, 9.0)), (6.0, 8.0))  # a constant column: 1 either side
     three = load_csv(write(tmp_path, "a,b,c,y\n1,2,3,0\n4,5,6,1\n", "3.csv"), ["y"], rng=np.random.default_rng(0))
     assert three.input_range is None
@@ -156,6 +157,8 @@ def test_a_preview_names_the_separator_and_decimal_mark_and_shows_the_first_rows
     assert layout(path, rows=2) == ("tab", "comma", ["a", "b"], [["1,5", "2"], ["3", "4"]])
     assert layout(write(tmp_path, "a,b\n1,2\n", "c.csv")) == ("comma", "point", ["a", "b"], [["1", "2"]])
     assert layout(write(tmp_path, "a;b\n1.5;2\n", "p.csv")) == ("semicolon", "point", ["a", "b"], [["1.5", "2"]])
+    quoted = write(tmp_path, 'a,b\n"1,5",2\n' + "3,4\n" * 6, "q.csv")
+    assert layout(quoted) == ("comma", "point", ["a", "b"], [["1,5", "2"]] + [["3", "4"]] * 4)  # five rows shown
 
 
 def test_a_file_s_text_is_kept_without_its_byte_order_mark_and_refused_when_not_utf8(tmp_path):
