@@ -125,9 +125,15 @@ def test_a_file_s_settings_and_columns_are_refused_word_for_word(tmp_path):
          "t.csv, line 2, column 'y': 'b' is not a number"),
         (lambda: load_csv(write(tmp_path, "x;y\n1;2,5,1\n", "s.csv"), ["y"], task="regression"),
          "s.csv, line 2, column 'y': '2,5,1' is not a number"),
+        (lambda: load_csv(tmp_path / "k.csv", ["c"], text='x,c\n1,"a\nb"\n\n# note\n2,\n'),
+         "k.csv, line 6, column 'c': missing label (the field is empty)"),  # lines counted past a quoted break
+        (lambda: load_csv(tmp_path / "k.csv", ["y"], text='x,y\n1,2\n3,"a"b\n'),
+         "k.csv, line 3: not valid CSV (',' expected after '\"')"),
     ]
     for call, message in cases:
         assert refusal(call) == message
+    kept = load_csv(tmp_path / "k.csv", ["y"], text="\ufeffx,y\r1,0\r2,1\r", rng=np.random.default_rng(0))
+    assert (kept.feature_names, kept.target_names, len(kept.x_train) + len(kept.x_test)) == (["x"], ["0", "1"], 2)
     assert load_csv(path, ["y"]).n_features == 1  # a fresh generator
 
 
