@@ -87,6 +87,18 @@ def _finite(v) -> float:
     return v
 
 
+def _text(v) -> str:
+    if not isinstance(v, str):
+        raise ValueError("not text")
+    return v
+
+
+def _delay(v) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise ValueError("not a delay")
+    return v
+
+
 def _design_fragment(data) -> dict:
     """A fragment written as a design, read as strictly as a file."""
     d = design_from_dict(data)
@@ -105,7 +117,8 @@ def fragment_from_json(text: str) -> dict | None:
         if "design" in data:
             return _design_fragment(data["design"])
         layers = [
-            Layer(int(x["id"]), str(x["name"]), LayerKind(x["kind"]), Activation(x["activation"]))
+            Layer(int(x["id"]), str(x["name"]), LayerKind(x["kind"]), Activation(x["activation"]),
+                  group=_text(x.get("group", "")))
             for x in data["layers"]
         ]
         neurons = [
@@ -117,7 +130,8 @@ def fragment_from_json(text: str) -> dict | None:
             for x in data["neurons"]
         ]
         conns = [
-            Connection(int(x["source"]), int(x["target"]), _finite(x["weight"]), bool(x.get("frozen", False)))
+            Connection(int(x["source"]), int(x["target"]), _finite(x["weight"]), bool(x.get("frozen", False)),
+                       _delay(x.get("delay", 0)))
             for x in data["connections"]
         ]
     except (ValueError, KeyError, TypeError, AttributeError):

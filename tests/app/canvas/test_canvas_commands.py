@@ -4,6 +4,7 @@ hooks the training views use."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
@@ -253,3 +254,19 @@ def test_dragging_in_a_big_design_keeps_bundles_consistent(qtbot):
     assert not any(b.dragging for b in scene.bundle_items.values())
     assert scene.drag_overlay.is_empty()
     assert_mirrors(scene, doc.design)
+
+
+@pytest.mark.parametrize("example", ["temporal-xor-rnn", "gan-ring"])
+def test_a_fragment_keeps_its_loops_and_its_groups_through_the_clipboard(example):
+    d = nnsim.example(example)
+    frag = recipes.fragment(d, [n.id for n in d.neurons])
+    assert any(c.delay for c in frag["connections"]) or {lay.group for lay in frag["layers"]} != {""}
+    assert fragment_from_json(fragment_to_json(frag)) == frag
+
+
+def test_a_fragment_with_a_delay_or_group_that_is_not_one_is_not_pasted():
+    d = nnsim.example("temporal-xor-rnn")
+    text = fragment_to_json(recipes.fragment(d, [n.id for n in d.neurons]))
+    assert fragment_from_json(text.replace('"delay": 1', '"delay": -1', 1)) is None
+    assert fragment_from_json(text.replace('"delay": 1', '"delay": 1.5', 1)) is None
+    assert fragment_from_json(text.replace('"group": ""', '"group": 3', 1)) is None

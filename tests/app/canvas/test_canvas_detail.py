@@ -252,3 +252,18 @@ def test_dense_bundles_make_paths_of_the_lines_they_draw_only(qtbot, monkeypatch
     view.zoom_reset()  # nearer: more lines, their paths made as they are drawn
     view.viewport().repaint()
     assert 0 < sum(made) <= scene.shown_connections(view.zoom)[0]
+
+
+def test_copying_a_recurrent_layer_with_the_keyboard_keeps_its_loops(qtbot):
+    import nnsim
+    from nnsim.design.validate import check_design
+
+    design = nnsim.example("temporal-xor-rnn")
+    doc, scene, view = open_view(qtbot, design)
+    loops = sum(c.delay for c in doc.design.connections)
+    QTest.keyClick(view, Qt.Key_A, Qt.ControlModifier)
+    QTest.keyClick(view, Qt.Key_C, Qt.ControlModifier)
+    QTest.keyClick(view, Qt.Key_V, Qt.ControlModifier)
+    assert sum(c.delay for c in doc.design.connections) == 2 * loops
+    check_design(doc.design)  # a valid design: the pasted loops still wait a step
+    assert_mirrors(scene, doc.design)
