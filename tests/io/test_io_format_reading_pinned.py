@@ -464,3 +464,37 @@ def test_drawn_points_are_read_as_pairs_of_floats():
 ])
 def test_wrong_drawn_points_are_refused_by_their_place(points, message):
     assert says(read_drawn, points, "w") == message
+
+
+# -- smaller edges ---------------------------------------------------------------------------
+def test_a_top_level_that_is_not_an_object_is_named_so():
+    assert refusal([1]) == "the top level: expected an object, found a list"
+    assert refusal("design") == "the top level: expected an object, found text"
+
+
+def test_a_wrong_name_is_shown_in_quotes_as_written():
+    data = base()
+    data["neurons"][0]["activation"] = "it's"
+    known = ", ".join(a.value for a in Activation)
+    assert refusal(data) == f"neurons[0].activation: unknown activation 'it's' (known: {known})"
+
+
+def test_a_csv_source_without_text_writes_none():
+    data = base()
+    data["dataset"].update(source="csv", path="t.csv", csv_text="")
+    assert "csv_text" not in design_to_dict(design_from_dict(data))["dataset"]
+
+
+def test_csv_text_up_to_the_limit_in_characters_and_in_bytes(monkeypatch):
+    from nnsim.io.format import _csv_text
+
+    monkeypatch.setattr(fmt, "MAX_CSV_TEXT_BYTES", 10)
+    assert _csv_text("a" * 10, "w") == "a" * 10
+    assert _csv_text("é" * 5, "w") == "é" * 5  # 10 bytes
+    too_long = "w: more than 10 bytes of CSV text (the most a CSV file can be)"
+    assert says(_csv_text, "a" * 11, "w") == too_long
+    assert says(_csv_text, "é" * 5 + "a", "w") == too_long  # 6 characters, 11 bytes
+    assert says(_csv_text, "ab\0", "w") == "w: CSV text cannot hold a NUL character"
+    assert says(_csv_text, 5, "w") == "w: expected text, found a number"
+    monkeypatch.setattr(fmt, "MAX_CSV_TEXT_BYTES", 1234)
+    assert says(_csv_text, "a" * 1235, "w") == "w: more than 1,234 bytes of CSV text (the most a CSV file can be)"
