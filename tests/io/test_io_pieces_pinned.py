@@ -87,9 +87,17 @@ def design_dict() -> dict:
     return design_to_dict(d)
 
 
-@pytest.mark.parametrize("indent", [1, None])
-def test_a_large_file_is_read_in_runs_of_about_a_piece(design_dict, monkeypatch, indent):
-    text = json.dumps(design_dict, indent=indent)
+SHAPES = {
+    "indented": lambda d: json.dumps(d, indent=1),  # as nnsim writes it
+    "one line": lambda d: json.dumps(d),
+    "without spaces": lambda d: json.dumps(d, separators=(",", ":")),
+    "a line per field": lambda d: "{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in d.items()) + "\n}",
+}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_a_large_file_is_read_in_runs_of_about_a_piece(design_dict, monkeypatch, shape):
+    text = SHAPES[shape](design_dict)
     assert len(text) > 10 * PIECE
     expected = json.loads(text)
     decoded, scanned = _counting(monkeypatch)
@@ -108,3 +116,13 @@ def test_a_run_that_would_cut_a_string_is_read_element_by_element(monkeypatch):
     decoded, scanned = _counting(monkeypatch)
     assert loads_in_pieces(text, str) == json.loads(text)
     assert len(scanned) > 1000  # every run tried is not valid JSON: no element is lost or read twice
+
+
+def test_elements_holding_objects_are_cut_where_an_element_ends(monkeypatch):
+    data = {"name": "x", "a": [{"w": {"v": i}, "n": [{"k": i}]} for i in range(12_000)], "b": 1}
+    text = json.dumps(data, indent=1)
+    assert len(text) > 10 * PIECE
+    decoded, scanned = _counting(monkeypatch)
+    assert loads_in_pieces(text, str) == data
+    assert max(decoded) < 2 * PIECE + 1000
+    assert len(scanned) < 12_000 // 20
