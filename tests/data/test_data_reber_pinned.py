@@ -240,6 +240,7 @@ def test_the_legal_share_counts_the_best_guess_at_each_counted_step():
     assert legal_share(out, legal, np.zeros((1, 4), dtype=bool)) == 1.0  # nothing counted
     assert legal_share(out, np.zeros((1, 4, 7), dtype=bool)) == 1.0
     assert legal_share(out.tolist(), legal.astype(int).tolist()) == pytest.approx(2 / 3)
+    assert legal_share(out, 3.0 * legal) == pytest.approx(2 / 3)  # any number but 0 is legal
     with pytest.raises(DataError) as e:
         legal_share(np.zeros((1, 3, 7)), legal)
     assert str(e.value) == "outputs of shape (1, 3, 7) do not match the legal table's (1, 4, 7)"
