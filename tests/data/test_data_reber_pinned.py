@@ -241,6 +241,7 @@ def test_the_legal_share_counts_the_best_guess_at_each_counted_step():
     assert legal_share(out, np.zeros((1, 4, 7), dtype=bool)) == 1.0
     assert legal_share(out.tolist(), legal.astype(int).tolist()) == pytest.approx(2 / 3)
     assert legal_share(out, 3.0 * legal) == pytest.approx(2 / 3)  # any number but 0 is legal
+    assert legal_share(out, legal, [[1, 1, 0, 0]]) == 0.5 and legal_share(out, legal, [[0, 0, 2, 1]]) == 0.5
     with pytest.raises(DataError) as e:
         legal_share(np.zeros((1, 3, 7)), legal)
     assert str(e.value) == "outputs of shape (1, 3, 7) do not match the legal table's (1, 4, 7)"
@@ -266,7 +267,9 @@ def test_the_remembered_share_counts_only_the_steps_whose_one_legal_symbol_is_t_
     assert remembered_share(out, legal, np.array([[False, True, True], [True, False, True]])) == 0.0
     assert remembered_share(out, legal, np.array([[False, True, True], [False, False, True]])) == 1.0
     assert remembered_share(out, legal[:, 2:]) == 1.0 and remembered_share(out[:, 2:], legal[:, 2:]) == 1.0
-    assert remembered_share(out.tolist(), legal.tolist()) == pytest.approx(2 / 3)
+    assert remembered_share(out.tolist(), legal.astype(int).tolist()) == pytest.approx(2 / 3)
+    assert remembered_share(out, 3.0 * legal) == pytest.approx(2 / 3)
+    assert remembered_share(out, legal, [[1, 1, 1], [1, 0, 1]]) == 0.5
 
 
 def test_decode_skips_zero_rows_anywhere():
