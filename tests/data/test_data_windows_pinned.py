@@ -218,3 +218,20 @@ def test_a_csv_series_refusals_name_the_file(tmp_path, inputs, targets, options,
     with pytest.raises(DataError) as e:
         load_csv_series(path, inputs, targets, **({"length": 2} | options))
     assert str(e.value) == words
+
+
+def test_a_path_without_a_name_is_named_whole():
+    d = load_csv_series("/", ["t"], ["a"], 2, text="t,a\n1,5\n2,6\n3,7\n4,8\n5,9\n")
+    assert d.name == "/" and d.description == "/: windows of 2 rows, t -> a"
+
+
+def test_standardising_leaves_the_columns_not_used_alone(tmp_path):
+    """A column neither input nor target may hold numbers too large to
+    standardise (their sum overflows): it is not read."""
+    path = tmp_path / "big.csv"
+    path.write_text("t,big,v\n" + "".join(f"{r},1.5e308,{2 * r}\n" for r in range(10)))
+    d = load_csv_series(path, ["t"], ["v"], 2, normalize=True, train_ratio=0.5)
+    t = np.arange(10.0)
+    scaled = (t - t[:5].mean()) / t[:5].std()
+    np.testing.assert_allclose(d.x_train[:, :, 0], [scaled[k : k + 2] for k in range(4)], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(d.y_train[:, :, 0], [scaled[k : k + 2] for k in range(4)], rtol=0, atol=1e-12)
