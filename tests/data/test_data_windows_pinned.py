@@ -235,3 +235,13 @@ def test_standardising_leaves_the_columns_not_used_alone(tmp_path):
     scaled = (t - t[:5].mean()) / t[:5].std()
     np.testing.assert_allclose(d.x_train[:, :, 0], [scaled[k : k + 2] for k in range(4)], rtol=0, atol=1e-12)
     np.testing.assert_allclose(d.y_train[:, :, 0], [scaled[k : k + 2] for k in range(4)], rtol=0, atol=1e-12)
+
+
+def test_a_table_given_as_lists_with_a_missing_value_is_refused_at_its_place():
+    table = [[float(r), 2.0 * r] for r in range(6)]
+    d = window_dataset(table, ["t", "v"], ["t"], ["v"], length=2, train_ratio=0.5)
+    assert d.x_train.dtype == np.float64 and d.x_train[:, :, 0].tolist() == [[0, 1], [1, 2]]
+    table[4][1] = None
+    with pytest.raises(DataError) as e:
+        window_dataset(table, ["t", "v"], ["t"], ["v"], length=2)
+    assert str(e.value) == "row 5, column 'v': nan is not a finite number"
