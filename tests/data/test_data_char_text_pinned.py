@@ -123,6 +123,7 @@ def test_temperature_0_takes_the_first_most_likely_and_draws_nothing():
     ([], 1.0, "probabilities must be a non-empty row of finite numbers >= 0, not all 0"),
     ([[0.5, 0.5]], 1.0, "probabilities must be a non-empty row of finite numbers >= 0, not all 0"),
     ([0.5, np.inf], 1.0, "probabilities must be a non-empty row of finite numbers >= 0, not all 0"),
+    ([0.5, None], 1.0, "probabilities must be a non-empty row of finite numbers >= 0, not all 0"),
     ([0.5, -0.1], 1.0, "probabilities must be a non-empty row of finite numbers >= 0, not all 0"),
     ([0.0, 0.0], 1.0, "probabilities must be a non-empty row of finite numbers >= 0, not all 0"),
     ([0.5, 0.5], -0.5, "temperature -0.5 must be a finite number >= 0"),
