@@ -207,3 +207,43 @@ def test_a_sequence_trace_stacks_each_nodes_values_over_the_steps():
     st = trace.stacked(out, "z")
     assert st.shape == (3, 4, 1)
     np.testing.assert_allclose(sigmoid(st), trace.stacked(out), rtol=1e-14)
+
+
+def test_the_refusals_word_for_word():
+    lstm, gru = layer("lstm"), layer("gru")
+    lstm.bind(Parameters.of(random_arrays(lstm)))
+    gru.bind(Parameters.of(random_arrays(gru)))
+
+    def says(call, text):
+        with pytest.raises(ValueError) as refused:
+            call()
+        assert str(refused.value) == text
+
+    says(lambda: lstm.run(np.zeros((2, 5))), "sequences of shape (batch, T, 3) are needed, not (2, 5)")
+    says(lambda: gru.run(np.zeros((2, 5, 4))), "sequences of shape (batch, T, 3) are needed, not (2, 5, 4)")
+    says(lambda: lstm.run(np.zeros((2, 5, 3)), (np.zeros((2, H)),)), "the state is 2 arrays (h, c)")
+    says(lambda: gru.run(np.zeros((2, 5, 3)), (np.zeros((2, H)), np.zeros((2, H)))), "the state is 1 arrays (h)")
+    says(lambda: lstm.run(np.zeros((2, 5, 3)), (np.zeros((2, H)), np.zeros((1, H)))),
+         "state c must have shape (2, 2), not (1, 2)")
+    says(lambda: gru.run(np.zeros((3, 1, 3)), (np.zeros((3, 3)),)), "state h must have shape (3, 2), not (3, 3)")
+    p = gru.run(np.zeros((3, 4, 3)))
+    says(lambda: gru.backprop(p, np.zeros((3, 4, 3))), "the output gradient must have shape (3, 4, 2), not (3, 4, 3)")
+    says(lambda: gru.backprop(p, np.zeros((3, 4, 2)), truncate=0), "truncation needs at least one step")
+    says(lambda: SimpleRNN(3, 0, "w", "b"), "a recurrent layer needs at least one cell and no negative input size")
+    says(lambda: SimpleRNN(-1, 2, "w", "b"), "a recurrent layer needs at least one cell and no negative input size")
+    says(lambda: LSTM(3, 2, "w", "b", forget_gate=False).to_torch({}), "this lstm layer has no PyTorch counterpart")
+    assert SimpleRNN(0, 1, "w", "b").parameter_specs() == [("w", (1, 1)), ("b", (1,))]
+
+
+def test_a_reset_layer_starts_again_from_zeros():
+    op = layer("rnn")
+    op.bind(Parameters.of(random_arrays(op)))
+    x = np.random.default_rng(1).normal(size=(2, 3, N_IN))
+    _, first = op.forward([x], 2)
+    op.state = op.final_state  # carried on, as the trainer does between chunks
+    _, carried = op.forward([x], 2)
+    assert not np.allclose(carried, first)
+    op.reset_state()
+    assert op.state is None
+    _, again = op.forward([x], 2)
+    np.testing.assert_array_equal(again, first)
