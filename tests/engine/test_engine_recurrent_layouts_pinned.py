@@ -247,3 +247,69 @@ def test_a_reset_layer_starts_again_from_zeros():
     assert op.state is None
     _, again = op.forward([x], 2)
     np.testing.assert_array_equal(again, first)
+
+
+def _central(f, a, eps=1e-6):
+    out = np.zeros(a.shape)
+    for idx in np.ndindex(a.shape):
+        old = a[idx]
+        a[idx] = old + eps
+        up = f()
+        a[idx] = old - eps
+        down = f()
+        a[idx] = old
+        out[idx] = (up - down) / (2 * eps)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "lstm-no-forget", "gru"])
+@pytest.mark.parametrize("n, T, n_in, size", [(1, 1, 1, 3), (3, 3, 5, 2), (1, 4, 2, 1)])
+def test_gradients_on_irregular_shapes_against_finite_differences(kind, n, T, n_in, size):
+    """One sample or three, one step or several, more inputs than cells or
+    fewer, one cell: every parameter, the input and the starting state."""
+    if kind == "rnn":
+        op = SimpleRNN(n_in, size, "w", "b")
+    elif kind == "gru":
+        op = GRU(n_in, size, "w", "b", "bn")
+    else:
+        op = LSTM(n_in, size, "w", "b", forget_gate=kind == "lstm")
+    rng = np.random.default_rng(n * 10 + T)
+    params = Parameters.of({name: rng.normal(0, 0.8, shape) for name, shape in op.parameter_specs()})
+    op.bind(params)
+    x = rng.normal(size=(n, T, n_in))
+    start = tuple(rng.normal(size=(n, size)) for _ in op.state_names)
+    G = rng.normal(size=(n, T, size))
+    D = tuple(rng.normal(size=(n, size)) for _ in op.state_names)
+
+    def loss():
+        p = op.run(x, start)
+        return float((p.h * G).sum() + sum((s * d).sum() for s, d in zip(p.state, D)))
+
+    g = op.backprop(op.run(x, start), G, d_state=D)
+    for name, _ in op.parameter_specs():
+        np.testing.assert_allclose(g.params[name], _central(loss, params[name]), rtol=1e-6, atol=1e-8, err_msg=name)
+    np.testing.assert_allclose(g.dx, _central(loss, x), rtol=1e-6, atol=1e-8)
+    for got, s in zip(g.d_state, start):
+        np.testing.assert_allclose(got, _central(loss, s), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_single_precision_follows_double(kind):
+    ops = {}
+    arrays = random_arrays(layer(kind), seed=5)
+    for dtype in (np.float32, np.float64):
+        op = layer(kind)
+        op.bind(Parameters.of(arrays, dtype=dtype))
+        ops[dtype] = op
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(3, 5, N_IN))
+    G = rng.normal(size=(3, 5, H))
+    p32, p64 = ops[np.float32].run(x.astype(np.float32)), ops[np.float64].run(x)
+    assert p32.h.dtype == np.float32 and all(s.dtype == np.float32 for s in p32.state)
+    np.testing.assert_allclose(p32.h, p64.h, rtol=1e-5, atol=1e-6)
+    g32, g64 = ops[np.float32].backprop(p32, G), ops[np.float64].backprop(p64, G)
+    assert g32.dx.dtype == np.float32
+    for name in arrays:
+        assert g32.params[name].dtype == np.float32
+        np.testing.assert_allclose(g32.params[name], g64.params[name], rtol=1e-4, atol=1e-5, err_msg=name)
+    np.testing.assert_allclose(g32.dx, g64.dx, rtol=1e-4, atol=1e-5)
