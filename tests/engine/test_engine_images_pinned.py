@@ -166,6 +166,8 @@ POOLS = [  # (in shape, pool, stride)
     ((1, 6, 5), (3, 2), (1, 2)),  # overlapping rows
     ((2, 7, 6), (2, 2), (3, 4)),  # gaps between windows
     ((3, 4, 4), (2, 2), (1, 1)),
+    ((1, 4, 6), (2, 3), (2, 3)),  # tiling exactly
+    ((2, 3, 3), (3, 3), None),  # one window, the whole map
 ]
 
 
@@ -210,11 +212,21 @@ def test_max_pooling_by_loops(in_shape, pool, stride, batch):
     assert op.backward(d, [x], None, [False]) == ([None], {})
 
 
+def test_a_window_holding_not_a_number_gives_not_a_number():
+    for op in (MaxPool2D((1, 4, 4), 2), MaxPool2D((1, 4, 4), 2, 1), AvgPool2D((1, 4, 4), 2)):
+        x = np.zeros((1, 1, 4, 4))
+        x[0, 0, 1, 0] = np.nan
+        x[0, 0, 3, 3] = 1.0
+        _, out = op.forward([x], 1)
+        assert np.isnan(out[0, 0, 0, 0]) and not np.isnan(out[0, 0, -1, -1]) and out[0, 0, -1, -1] > 0
+
+
 @pytest.mark.parametrize("in_shape, pool, stride", POOLS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_average_pooling_by_loops(in_shape, pool, stride, dtype):
     op = AvgPool2D(in_shape, pool, stride)
     step = pool if stride is None else stride
+    assert op.backward(np.zeros((3, *op.out_shape)), [np.zeros((3, *in_shape))], None, [False]) == ([None], {})
     rng = np.random.default_rng(2)
     x4 = rng.normal(size=(3, *in_shape)).astype(dtype)
     _, out = op.forward([x4.reshape(3, -1)], 3)
