@@ -253,3 +253,32 @@ def test_flatten_reads_channel_by_channel_row_by_row():
     assert op.backward(out, [x], None, [False])[0] == [None]
     with pytest.raises(ValueError, match="an image needs channels × height × width"):
         Flatten((2, 3))
+
+
+def test_an_image_layers_one_activation_and_threshold():
+    from nnsim.engine.activations import LayerActivation
+    from nnsim.engine.ops.conv import single_activation
+
+    def says(act, text):
+        with pytest.raises(ValueError) as refused:
+            single_activation(act)
+        assert str(refused.value) == text
+
+    says(LayerActivation([Activation.RELU, Activation.TANH], np.zeros(2)),
+         "an image layer takes one activation for all its maps")
+    says(LayerActivation([Activation.STEP] * 3, np.array([0.5, 0.5, 0.25])),
+         "an image layer takes one threshold for all its maps")
+    says("softmax", "softmax cannot be the activation of an image layer (it needs a flat layer)")
+    act = single_activation("relu")
+    assert act.kinds == [Activation.RELU] and act.thr.tolist() == [0.0] and act.uniform
+    thr = np.full(4, 0.5)
+    act = single_activation(LayerActivation([Activation.STEP] * 4, thr))
+    assert act.kinds == [Activation.STEP] and act.thr.tolist() == [0.5]
+    thr[0] = 9.0
+    assert act.thr.tolist() == [0.5]  # its own copy
+    # the threshold is where a step layer's maps fire
+    op = Conv2D((1, 2, 2), 1, 1, LayerActivation([Activation.STEP] * 4, np.full(4, 0.5)), "k", "b")
+    store = bound(op)
+    store.flat[...] = [1.0, 0.0]  # kernel 1, bias 0: each pixel as it is
+    _, out = op.forward([np.array([[0.2, 0.6, 0.5, 1.0]])], 1)
+    assert out.reshape(-1).tolist() == [0.0, 1.0, 0.0, 1.0]
