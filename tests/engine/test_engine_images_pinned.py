@@ -62,6 +62,10 @@ def test_a_convolution_is_its_sums_over_each_patch(in_shape, filters, kernel, st
     op = Conv2D(in_shape, filters, kernel, Activation.TANH, "k", "b", stride=stride, padding=padding)
     bound(op, seed=batch)
     plan = op.plan
+    assert op.padding == padding and op.filters == filters and op.in_shapes == [in_shape]
+    assert op.out_shape == plan.out_shape and op.type == "conv2d"
+    assert op.parameter_specs() == [("k", (filters, in_shape[0], *plan.kernel)), ("b", (filters,))]
+    assert op.regularized() == ["k"]
     x4 = np.random.default_rng(7).normal(size=(batch, *in_shape))
     z, a = op.forward([x4.reshape(batch, -1)], batch, keep=True)
     expected = conv_by_loops(x4, op.K, op.b, plan)
