@@ -159,6 +159,10 @@ def test_a_single_precision_convolution_stays_single_and_agrees_with_double():
     s64.flat[...] = s32.flat
     _, a64 = op64.forward([x.astype(np.float64)], 3)
     np.testing.assert_allclose(a32, a64, rtol=1e-5, atol=1e-5)
+    # a step-through's numbers of one position stay in single precision too
+    patch = op.patch(x, 2, 1, 1)
+    assert patch.dtype == np.float32 and op.products(x, 2, 0, 1, 1).dtype == np.float32
+    assert np.array_equal(patch, op64.patch(x.astype(np.float64), 2, 1, 1))
     (dx64,), g64 = op64.backward(np.ones_like(a64), [x.astype(np.float64)], None, [True])
     np.testing.assert_allclose(dx32, dx64, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(g32["k"], g64["k"], rtol=1e-5, atol=1e-4)
