@@ -133,3 +133,55 @@ def test_only_two_players_train_adversarially():
     assert AdversarialProgram.problem(net) == "adversarial training needs two networks, a generator and a discriminator"
     _, players = players_for()
     assert AdversarialProgram.problem(players) is None
+
+
+def test_one_step_by_default_and_a_round_that_goes_bad_counts_none():
+    design, players = players_for()
+    design.training.learning_rate = 0.5
+    prog = program_for(players, design)
+    assert prog.train_player(GENERATOR) == 1 and prog.step_count == 1
+    assert prog.train_steps(2) == 2 and prog.step_count == 3
+    prog.params_edited()
+    players.discriminator.parameters.flat[0] = np.nan
+    assert prog.train_steps(3) == 0 and prog.step_count == 3
+    assert prog.steps_per_epoch == 2 and prog.epoch == 1  # the fourth round is the second epoch's second
+    assert prog.message == ("training diverged at step 4 (epoch 2): the discriminator's loss became nan; the weights "
+                            "were restored to those after epoch 1. Try a smaller learning rate than 0.5.")
+
+
+def test_a_changed_generator_optimizer_holds_the_generators_numbers():
+    design, players = players_for(generator=PlayerSettings(Optimizer.SGD, 0.1, 1))
+    prog = program_for(players, design)
+    design.gan.generator.optimizer = Optimizer.ADAGRAD
+    prog.apply_settings()
+    assert prog.optimizer_of(GENERATOR).g2.shape == (players.generator.layout.size,)
+    assert players.generator.layout.size != players.discriminator.layout.size
+
+
+def test_continued_from_the_first_round_of_an_epoch_and_from_a_state_without_a_position():
+    settings = dict(discriminator=PlayerSettings(Optimizer.MOMENTUM, 0.05, 1),
+                    generator=PlayerSettings(Optimizer.MOMENTUM, 0.1, 1))
+    pool = np.random.default_rng(9).random((70, 2))
+    runs = []
+    for stop, drop in ((1, False), (5, True)):  # one round in; an epoch's end, where the position is 0
+        design, players = players_for(**settings)
+        design.training.batch_size = 16
+        one = program_for(players, design, pool=pool)
+        one.train_steps(stop + 2)
+        expected = players.copy_params()
+        design, players = players_for(**settings)
+        design.training.batch_size = 16
+        first = program_for(players, design, pool=pool)
+        first.train_steps(stop)
+        state = first.state()
+        assert state["position"] == (stop % 5)
+        if drop:
+            del state["position"]
+        design2, players2 = players_for(**settings)
+        design2.training.batch_size = 16
+        players2.set_params(players.copy_params())
+        again = program_for(players2, design2, pool=pool)
+        again.restore(state)
+        again.train_steps(2)
+        runs.append(np.array_equal(players2.copy_params(), expected))
+    assert runs == [True, True]
