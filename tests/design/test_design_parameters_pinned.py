@@ -187,3 +187,100 @@ def test_numbers_are_equal_only_with_the_same_keys_shapes_and_values():
     assert not a.equals(Numbers(a.weights, np.array([0.25]), a.arrays))
     assert not a.equals(Numbers(np.array([1.0, 2.5]), a.biases, a.arrays))
     assert not a.equals(Numbers(np.array([[1.0, 2.0]]), a.biases, a.arrays))
+
+
+def _digits():
+    design = nnsim.example("digits-cnn")
+    by_id = {layer.id: layer for layer in design.layers}
+    return design, by_id
+
+
+def test_the_keys_and_numbers_of_layer_arrays_and_link_weights():
+    design, by_id = _digits()
+    weighted = [k for k in design.links if k.weights is not None]
+    assert weighted and len(weighted) < len(design.links)  # links into blocks carry no weights
+    expected = [(layer.id, name) for layer in design.layers for name in layer.arrays] \
+        + [("link", k.source, k.target) for k in weighted]
+    assert len(expected) > len(weighted)
+    assert Keys.of(design).arrays == expected
+    numbers = all_numbers(design)
+    assert list(numbers.arrays) == expected
+    for layer in design.layers:
+        for name, a in layer.arrays.items():
+            assert np.array_equal(numbers.arrays[(layer.id, name)], a.values)
+    for k in weighted:
+        assert np.array_equal(numbers.arrays[("link", k.source, k.target)], k.weights.values)
+        numbers.arrays[("link", k.source, k.target)][...] = 9.0  # a copy, free to change
+        assert not np.all(k.weights.values == 9.0)
+    pmap = ParameterMap(design)
+    assert [key for key, _ in pmap.arrays] == expected
+    assert [name for _, name in pmap.arrays][-len(weighted):] == [weight_name(k.source, k.target) for k in weighted]
+
+
+def test_layer_arrays_and_link_weights_written_into_the_network():
+    design, _ = _digits()
+    params = compile_design(design).network.parameters
+    pmap = ParameterMap(design)
+    numbers = all_numbers(design)
+    for key in numbers.arrays:
+        numbers.arrays[key] = numbers.arrays[key] * 2.0 + 1.0
+    pmap.write(params, numbers)
+    for layer in design.layers:
+        for name, a in layer.arrays.items():
+            assert np.array_equal(params[array_name(layer.id, name)], a.values * 2.0 + 1.0)
+    for k in design.links:
+        if k.weights is not None:
+            assert np.array_equal(params[weight_name(k.source, k.target)], k.weights.values * 2.0 + 1.0)
+    assert pmap.read(params, numbers).equals(numbers)
+
+
+def test_whole_numbers_in_a_design_are_read_as_floats():
+    design = layered([2, 1])
+    for i, c in enumerate(design.connections):
+        c.weight = i + 1
+    for i, n in enumerate(design.neurons):
+        n.bias = -i
+    numbers = all_numbers(design)
+    assert numbers.weights.dtype == np.float64 and numbers.biases.dtype == np.float64
+    params = compile_design(design).network.parameters
+    pmap = ParameterMap(design)
+    params.flat[:] = np.arange(len(params.flat)) + 0.5
+    fallback = [7] * len(design.neurons)  # whole numbers: the biases read are not rounded to them
+    biases = pmap.biases(params, fallback)
+    assert biases.dtype == np.float64 and biases[-1] % 1 == 0.5 and biases[0] == 7.0
+    read = pmap.read(params, Numbers(np.zeros(2, dtype=int), np.array(fallback)))
+    assert read.biases.dtype == np.float64 and read.biases[-1] % 1 == 0.5
+
+
+def test_a_single_precision_network_is_read_in_double():
+    design, _ = _digits()
+    params = compile_design(design, np.float32).network.parameters
+    assert params.flat.dtype == np.float32
+    read = ParameterMap(design).read(params, all_numbers(design))
+    assert read.weights.dtype == np.float64 and read.biases.dtype == np.float64
+    assert all(a.dtype == np.float64 for a in read.arrays.values())
+    for layer in design.layers:
+        for name, a in layer.arrays.items():
+            assert np.array_equal(read.arrays[(layer.id, name)], a.values.astype(np.float32))
+
+
+class _Layout:
+    def __init__(self, shapes, slices):
+        self.shapes, self.slices = shapes, slices
+
+
+class _Params:
+    def __init__(self, layout, flat):
+        self.layout, self.flat = layout, flat
+
+
+def test_a_design_of_inputs_only_has_no_numbers_in_a_network():
+    design = layered([3])
+    pmap = ParameterMap(design)
+    assert pmap.names == [] and all(pmap.bias(n.id) is None for n in design.neurons)
+    params = _Params(_Layout({}, {}), np.zeros(0))
+    assert pmap.weights(params).shape == (0,)
+    assert np.array_equal(pmap.biases(params, [1.5, 2.5, 3.5]), [1.5, 2.5, 3.5])
+    read = pmap.read(params, Numbers(np.zeros(0), np.array([1.0, 2.0, 3.0])))
+    assert np.array_equal(read.biases, [1.0, 2.0, 3.0]) and read.arrays == {}
+    pmap.write(params, read)
