@@ -212,3 +212,24 @@ def test_a_label_typed_by_the_user_stays_and_one_from_the_data_before_goes():
     apply_ops(design, label_ops(design, ["a", "b", "c"], "regression", ["y"], {"old"}))
     assert [first.label, second.label, third.label] == ["mine", "b", "c"]
     connect_all(design, design.layers[0].id, design.layers[1].id)
+
+
+def test_a_setting_that_breaks_the_block_or_a_layer_after_it_is_refused_naming_them():
+    design, image, conv = _image_conv(channels=1)
+    conv.name = "edges"
+    pool = build_block(design, "maxpool", name="squeeze", pool=4)
+    link(design, conv.id, pool.id)
+    apply_ops(design, fit(design, np.random.default_rng(0)))
+    rng = np.random.default_rng(0)
+    assert _refused(set_block, design, conv.id, rng, kernel=7, padding="valid") == (
+        "'edges': kernel 7 does not fit a 5-pixel-high input with padding 0 (padding \"same\" would keep the size)")
+    assert _refused(set_block, design, conv.id, rng, stride=3) == (
+        "'edges': 'squeeze' after it: pool 4 does not fit a 2-pixel-high input with padding 0")
+    assert _refused(set_block, design, conv.id, rng, activation=Activation.SOFTMAX) == (
+        "layer 'edges': softmax normalises a column of neurons, not a map of pixels: choose another activation")
+    ops = set_block(design, conv.id, rng, name="renamed")
+    assert ops == [SetField(("layer", conv.id), "name", "edges", "renamed")]
+    # a problem already there before the change is not the change's fault
+    lone = build_block(design, "conv", name="lone")
+    assert set_block(design, lone.id, rng, filters=2) == [
+        SetField(("layer", lone.id), "options", dict(lone.options), {**lone.options, "filters": 2})]
