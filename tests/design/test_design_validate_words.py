@@ -325,3 +325,30 @@ def test_the_budget_counts_delayed_pairs_in_the_design_and_in_the_editor():
     d.connections.append(Connection(first(b), first(b), delay=1))
     assert _refused(d) == words
     assert connection_problem(d, d.neurons_of(b.id)[1].id, first(b), delay=1) is None  # the loop is drawn already
+
+
+def _ring(n, long_name=False):
+    """in → h1 → … → hn → out, with hn → h1 closing a cycle."""
+    d = Design()
+    layers = [add_layer(d, LayerKind.INPUT, 1, name="in")]
+    layers += [add_layer(d, LayerKind.HIDDEN, 1, name=f"h{i}", labels=[f"n{i}"]) for i in range(1, n + 1)]
+    layers.append(add_layer(d, LayerKind.OUTPUT, 1, name="out"))
+    if long_name:
+        layers[2].name = "a" * 31
+    for s, t in zip(layers, layers[1:]):
+        connect_all(d, s.id, t.id)
+    _add(d, f"n{n}", "n1")
+    return d
+
+
+def test_a_cycle_of_eight_names_is_named_whole_and_a_longer_one_by_its_ends():
+    assert _refused(_ring(7)) == (
+        "connection “n7” → “n1” closes a cycle (h1 → h2 → h3 → h4 → h5 → h6 → h7 → h1) within one time step; "
+        "a loop needs a delayed (recurrent) connection")
+    assert _refused(_ring(8, long_name=True)) == (
+        f"connection “n8” → “n1” closes a cycle (h1 → {'a' * 29}… → h3 → … 3 more … → h7 → h8 → h1) within one "
+        "time step; a loop needs a delayed (recurrent) connection")
+    d = _ring(3)
+    d.layers[2].name = "b" * 30  # kept whole up to 30 characters
+    assert _refused(d) == (f"connection “n3” → “n1” closes a cycle (h1 → {'b' * 30} → h3 → h1) within one time step; "
+                           "a loop needs a delayed (recurrent) connection")
