@@ -9,19 +9,25 @@ from nnsim.design.model import Design
 from nnsim.design.shapes import layer_shapes
 
 
-def _step(layer, in_shape) -> tuple[int, int, int] | None:
-    """(window, stride, padding before) of a convolution or pooling layer."""
+def _step(layer, in_shape) -> tuple[int, int, int, int] | None:
+    """(window, stride, padding before the rows, padding before the columns)
+    of a convolution or pooling layer: "same" padding is worked out for each
+    axis from its own size, as the convolution pads it."""
     o = options_of(layer)
+    if len(in_shape) != 3:  # fed by a column of values, not an image
+        return None
     if layer.type == "conv":
         k, s = o["kernel"], o["stride"]
-        if o["padding"] == "same":
-            out = -(-in_shape[1] // s)
-            pad = max((out - 1) * s + k - in_shape[1], 0) // 2
-        else:
-            pad = 0
-        return k, s, pad
+        pads = []
+        for size in in_shape[1:]:
+            if o["padding"] == "same":
+                out = -(-size // s)
+                pads.append(max((out - 1) * s + k - size, 0) // 2)
+            else:
+                pads.append(0)
+        return k, s, pads[0], pads[1]
     if layer.type in ("maxpool", "avgpool"):
-        return o["pool"], o["stride"] or o["pool"], 0
+        return o["pool"], o["stride"] or o["pool"], 0, 0
     return None
 
 
@@ -46,9 +52,9 @@ def receptive_field(design: Design, layer_id: int, row: int, col: int) -> tuple[
         step = _step(layer, shapes.of[feeding[0]])
         if step is None:
             return None
-        k, s, p = step
-        top, bottom = top * s - p, bottom * s - p + k - 1
-        left, right = left * s - p, right * s - p + k - 1
+        k, s, p_rows, p_cols = step
+        top, bottom = top * s - p_rows, bottom * s - p_rows + k - 1
+        left, right = left * s - p_cols, right * s - p_cols + k - 1
         lid = feeding[0]
 
 
