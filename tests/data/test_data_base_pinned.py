@@ -86,3 +86,12 @@ def test_the_split_shuffles_with_the_generator_and_trains_on_the_rounded_share()
 
 def test_a_data_error_is_one_line():
     assert str(DataError("a\nb")) == "a\\nb" and str(DataError()) == ""
+
+
+def test_units_worked_out_for_values_near_the_largest_float_print_no_warning(recwarn):
+    # the sums overflow: no NumPy warning reaches the learner's console (the suite makes one an error)
+    huge = np.array([[1.7e308], [1.7e308], [-1e308]])
+    mean, spread = scaling_of(huge)
+    assert np.isinf(mean[0]) and np.isinf(spread[0])
+    assert unscale(np.array([[1e300]]), (np.array([1e308]), np.array([1e10]))).tolist() == [[np.inf]]
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
