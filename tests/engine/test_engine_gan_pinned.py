@@ -185,3 +185,23 @@ def test_continued_from_the_first_round_of_an_epoch_and_from_a_state_without_a_p
         again.train_steps(2)
         runs.append(np.array_equal(players2.copy_params(), expected))
     assert runs == [True, True]
+
+
+def test_a_gan_s_steps_record_the_epoch_they_finish_unless_told_not_to():
+    # as every training program: train_steps(n) evaluates at an epoch's end by default
+    for evaluate, records in ((None, 1), (True, 1), (False, 0)):
+        design, players = players_for()
+        program = program_for(players, design)
+        n = program.steps_left_in_epoch()
+        done = program.train_steps(n) if evaluate is None else program.train_steps(n, evaluate)
+        assert (done, program.epoch, len(program.history)) == (n, 1, records)
+
+
+@pytest.mark.parametrize("noise", ["uniform", "gaussian"])
+def test_noise_is_drawn_at_the_precision_asked_for(noise):
+    from nnsim.engine.adversarial import Noise, sample_noise
+
+    for dtype in (np.float32, np.float64):
+        z = sample_noise(Noise(noise), 4, 3, np.random.default_rng(0), dtype)
+        assert z.dtype == dtype and z.shape == (4, 3)
+        assert np.all((z >= 0) & (z <= 1))
