@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 
 from nnsim.engine.ops.shapes import (
@@ -148,3 +149,15 @@ def test_the_receptive_field_is_every_pixel_read_through_the_chain(chain):
             rows = sorted({p[0] for p in pixels})
             cols = sorted({p[1] for p in pixels})
             assert receptive_field(plans, r, c) == ((rows[0], rows[-1] + 1), (cols[0], cols[-1] + 1)), (r, c)
+
+
+@pytest.mark.parametrize("example", ["xor-mlp", "digits-cnn", "reber-lstm", "temporal-order-lstm"])
+def test_every_operation_s_shape_is_one_sample_of_what_it_gives(example):
+    import nnsim
+    from nnsim.design.compile import compile_design
+
+    net = compile_design(nnsim.example(example)).network
+    ops = [node for node in net.layers if node.op is not None]
+    assert ops
+    for node in ops:
+        assert isinstance(node.op.out_shape, tuple) and int(np.prod(node.op.out_shape)) == node.size
