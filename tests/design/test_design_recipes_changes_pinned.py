@@ -10,10 +10,11 @@ import dataclasses
 
 import numpy as np
 import pytest
+from test_design_recipes_pinned import applied, seen, small
 
 import nnsim
 from nnsim.design.build import layered, link
-from nnsim.design.edits import SetField, apply_ops, inverse_ops
+from nnsim.design.edits import SetField, apply_ops
 from nnsim.design.model import Activation, ArrayValue, Connection, Design, Layer, LayerKind, Link, Neuron
 from nnsim.design.parameters import link_key
 from nnsim.design.recipes import (
@@ -28,36 +29,6 @@ from nnsim.design.recipes import (
     set_neuron,
     set_numbers,
 )
-
-
-def seen(design):
-    return (
-        [dataclasses.astuple(layer) for layer in design.layers],
-        [dataclasses.astuple(n) for n in design.neurons],
-        [dataclasses.astuple(c) for c in design.connections],
-        [dataclasses.astuple(k) for k in design.links],
-    )
-
-
-def applied(design, ops):
-    before = seen(design)
-    apply_ops(design, ops)
-    after = seen(design)
-    apply_ops(design, inverse_ops(ops))
-    assert seen(design) == before
-    apply_ops(design, ops)
-    assert seen(design) == after
-    return design
-
-
-def small():
-    """input 1 (neurons 2, 3), hidden 1 id 4 (5, 6, 7), output 8 (9)."""
-    design = layered([2, 3, 1])
-    for i, n in enumerate(design.neurons):
-        n.bias = 0.0 if n.layer == 1 else 0.25 * (i + 1)
-    for i, c in enumerate(design.connections):
-        c.weight = 0.5 + i
-    return design
 
 
 # -- moving -------------------------------------------------------------------------------
