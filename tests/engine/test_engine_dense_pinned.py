@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_engine_conv import numeric
 
 from nnsim.engine.activations import LayerActivation
 from nnsim.engine.ops.dense import Dense
@@ -97,30 +98,14 @@ def test_gradients_against_finite_differences_with_undrawn_connections(in_sizes)
     eps = 1e-6
     for name in grads:
         arr = store[name]
-        num = np.zeros(arr.shape)
-        for idx in np.ndindex(arr.shape):
-            old = arr[idx]
-            arr[idx] = old + eps
-            up = loss()
-            arr[idx] = old - eps
-            down = loss()
-            arr[idx] = old
-            num[idx] = (up - down) / (2 * eps)
+        num = numeric(loss, arr, eps)
         k = int(name[1:]) if name != "b" else None
         if k is not None and masks[k] is not None:
             num *= masks[k]  # an undrawn connection gets no gradient
             assert not grads[name][masks[k] == 0].any()
         np.testing.assert_allclose(grads[name], num, rtol=1e-6, atol=1e-9, err_msg=name)
     for k, x in enumerate(xs[:-1]):
-        num = np.zeros(x.shape)
-        for idx in np.ndindex(x.shape):
-            old = x[idx]
-            x[idx] = old + eps
-            up = loss()
-            x[idx] = old - eps
-            down = loss()
-            x[idx] = old
-            num[idx] = (up - down) / (2 * eps)
+        num = numeric(loss, x, eps)
         assert dxs[k].shape == x.shape
         np.testing.assert_allclose(dxs[k], num, rtol=1e-6, atol=1e-9)
     # written into given arrays, then cleared

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_engine_conv import numeric
 
 from nnsim.engine.ops.conv import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from nnsim.engine.ops.shapes import conv2d_plan
@@ -124,25 +125,9 @@ def test_a_convolutions_gradients_against_finite_differences(in_shape, filters, 
     eps = 1e-6
     for name in ("k", "b"):
         arr = store[name]
-        num = np.zeros(arr.shape)
-        for idx in np.ndindex(arr.shape):
-            old = arr[idx]
-            arr[idx] = old + eps
-            up = loss()
-            arr[idx] = old - eps
-            down = loss()
-            arr[idx] = old
-            num[idx] = (up - down) / (2 * eps)
+        num = numeric(loss, arr, eps)
         np.testing.assert_allclose(grads[name], num, rtol=1e-6, atol=1e-8, err_msg=name)
-    num = np.zeros(x.shape)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + eps
-        up = loss()
-        x[idx] = old - eps
-        down = loss()
-        x[idx] = old
-        num[idx] = (up - down) / (2 * eps)
+    num = numeric(loss, x, eps)
     np.testing.assert_allclose(dx, num, rtol=1e-6, atol=1e-8)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_engine_conv import numeric
 
 from nnsim.engine.ops.gru import GRU
 from nnsim.engine.ops.lstm import LSTM
@@ -249,19 +250,6 @@ def test_a_reset_layer_starts_again_from_zeros():
     np.testing.assert_array_equal(again, first)
 
 
-def _central(f, a, eps=1e-6):
-    out = np.zeros(a.shape)
-    for idx in np.ndindex(a.shape):
-        old = a[idx]
-        a[idx] = old + eps
-        up = f()
-        a[idx] = old - eps
-        down = f()
-        a[idx] = old
-        out[idx] = (up - down) / (2 * eps)
-    return out
-
-
 @pytest.mark.parametrize("kind", ["rnn", "lstm", "lstm-no-forget", "gru"])
 @pytest.mark.parametrize("n, T, n_in, size", [(1, 1, 1, 3), (3, 3, 5, 2), (1, 4, 2, 1)])
 def test_gradients_on_irregular_shapes_against_finite_differences(kind, n, T, n_in, size):
@@ -287,10 +275,10 @@ def test_gradients_on_irregular_shapes_against_finite_differences(kind, n, T, n_
 
     g = op.backprop(op.run(x, start), G, d_state=D)
     for name, _ in op.parameter_specs():
-        np.testing.assert_allclose(g.params[name], _central(loss, params[name]), rtol=1e-6, atol=1e-8, err_msg=name)
-    np.testing.assert_allclose(g.dx, _central(loss, x), rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(g.params[name], numeric(loss, params[name]), rtol=1e-6, atol=1e-8, err_msg=name)
+    np.testing.assert_allclose(g.dx, numeric(loss, x), rtol=1e-6, atol=1e-8)
     for got, s in zip(g.d_state, start):
-        np.testing.assert_allclose(got, _central(loss, s), rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(got, numeric(loss, s), rtol=1e-6, atol=1e-8)
 
 
 @pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
