@@ -16,7 +16,6 @@ import json
 import sys
 
 from PySide6.QtCore import QPoint, QRect, QTimer
-from held_still import report_when_still
 from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QWidget
 
 from nnsim.app.main import create_main_window
@@ -83,8 +82,18 @@ def main(example: str, size: float) -> None:
         window.document.undo_stack.setClean()
         app.quit()
 
-    # Report once the window's height has held still, at least a second in.
-    report_when_still(lambda: (window.frameGeometry().height(), window.workspaces.current), report, 20, 300)
+    # Report once the window's height has held still for half a second, at
+    # least a second in (a loaded machine takes longer).
+    seen: list = []
+
+    def settle() -> None:
+        seen.append((window.frameGeometry().height(), window.workspaces.current))
+        if len(seen) >= 20 and len(set(seen[-10:])) == 1 or len(seen) >= 300:
+            report()
+        else:
+            QTimer.singleShot(50, settle)
+
+    QTimer.singleShot(50, settle)
     app.exec()
 
 

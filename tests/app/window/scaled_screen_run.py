@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import sys
 
-from held_still import report_when_still
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea
 
@@ -59,10 +58,19 @@ def main(workspace: str) -> None:
         window.document.undo_stack.setClean()
         app.quit()
 
-    # Report once the layout has settled: the viewport's size and the zoom
-    # held still, at least 1.5 s in.
-    view = window.canvas
-    report_when_still(lambda: (view.viewport().width(), view.viewport().height(), view.zoom), report, 30, 400)
+    # Report once the layout has settled: the viewport's size and the zoom the
+    # same for half a second, at least 1.5 s in (a loaded machine takes longer).
+    seen: list = []
+
+    def settle() -> None:
+        view = window.canvas
+        seen.append((view.viewport().width(), view.viewport().height(), view.zoom))
+        if len(seen) >= 30 and len(set(seen[-10:])) == 1 or len(seen) >= 400:
+            report()
+        else:
+            QTimer.singleShot(50, settle)
+
+    QTimer.singleShot(50, settle)
     app.exec()
 
 
