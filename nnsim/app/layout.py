@@ -11,8 +11,6 @@ under the canvas (``set_corners``).
 
 Panels whose content may be taller or wider than their dock come in a scroll
 area (``scrolling``), so no panel makes the window bigger than the screen.
-A view of plots (``filling``) takes the whole of its dock, as without a
-scroll area, and scrolls only in a dock shorter than its least height.
 Dock tab bars never shorten a panel's name: with more tabs than room they
 scroll (``tidy_tab_bars``).
 """
@@ -22,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QTabBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QTabBar, QWidget
 
 Area = Qt.DockWidgetArea
 Corner = Qt.Corner
@@ -46,84 +44,6 @@ def scrolling(widget: QWidget) -> QScrollArea:
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-    return scroll
-
-
-class _LeastLayout(QVBoxLayout):
-    """Holds one panel; its least height is the panel's at the scroll area's
-    width, and it tells the scroll area nothing of heights for widths.
-
-    A resizable scroll area sizes a panel whose layout has heights for widths
-    (wrapped text, a flow of buttons) by the heights its parts ask for, not
-    their least: pyqtgraph's plots ask for 480 pixels whatever they need, so
-    the cost curves (least 308 pixels at 250% text) were 709 high, taller
-    than their dock at every text size. Here the panel gets the viewport's
-    size, or its least height for the viewport's width (wrapped text whole)
-    when the viewport is shorter; a least height never depends on the
-    height the panel has, so no resize feeds back."""
-
-    def __init__(self, holder: QWidget, scroll: QScrollArea):
-        super().__init__(holder)
-        self.setContentsMargins(0, 0, 0, 0)
-        self.scroll = scroll
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
-        return False
-
-    def minimumSize(self) -> QSize:  # noqa: N802 - Qt's name
-        least = super().minimumSize()
-        item = self.itemAt(0)
-        inner = item.widget().layout() if item is not None and item.widget() is not None else None
-        if inner is not None and inner.hasHeightForWidth():
-            width = max(self.scroll.viewport().width(), least.width())
-            least.setHeight(max(least.height(), inner.totalMinimumHeightForWidth(width)))
-        return least
-
-
-class _FillingScroll(QScrollArea):
-    """A scroll area as narrow as its panel lets it be (a dock holding it
-    keeps the width the panel alone would give it), and a scroll bar wider
-    while it scrolls in sight, so the panel never scrolls sideways for want
-    of the bar's width; as short as a scroll area. Its dock calls
-    ``updateGeometry`` when its tab is chosen or left."""
-
-    def __init__(self):
-        super().__init__()
-        self.verticalScrollBar().installEventFilter(self)
-
-    def setWidget(self, widget: QWidget) -> None:  # noqa: N802 - Qt's name
-        super().setWidget(widget)
-        widget.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
-        kind = event.type()
-        if (obj is self.verticalScrollBar() and kind in (QEvent.Type.Show, QEvent.Type.Hide)) \
-                or (obj is self.widget() and kind == QEvent.Type.LayoutRequest):
-            self.updateGeometry()  # the dock asks again how narrow it may be (larger text: a wider panel)
-        return super().eventFilter(obj, event)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        hint = super().minimumSizeHint()
-        if self.widget() is not None:
-            bar = self.verticalScrollBar()  # a dock behind a tab, parked out of sight, may be any size
-            extra = bar.sizeHint().width() if bar.isVisibleTo(self) and not self.visibleRegion().isEmpty() else 0
-            hint.setWidth(max(hint.width(), self.widget().minimumSizeHint().width() + extra))
-        return hint
-
-
-def filling(widget: QWidget) -> QScrollArea:
-    """``widget`` (a view of plots) in a frameless scroll area that gives it
-    the whole viewport, as a dock without a scroll area would; the dock can be
-    shorter than the view's least height (a large text size on a small
-    screen), and scrolls then. Its least width stays the view's."""
-    scroll = _FillingScroll()
-    scroll.setObjectName(f"{widget.objectName() or 'panel'}_scroll")
-    holder = QWidget()
-    holder.setObjectName(f"{widget.objectName() or 'panel'}_holder")
-    _LeastLayout(holder, scroll).addWidget(widget)
-    scroll.setWidget(holder)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
     return scroll
 
 
@@ -245,5 +165,5 @@ def clamp(v: float, lo: int, hi: int) -> int:
     return int(max(lo, min(hi, v)))
 
 
-__all__ = ["DockPlaces", "Place", "clamp", "default_geometry", "filling", "hide_stray_tab_bars", "scrolling",
-           "set_corners", "SweepAfterLayout", "tidy_tab_bars"]
+__all__ = ["DockPlaces", "Place", "clamp", "default_geometry", "hide_stray_tab_bars", "scrolling", "set_corners",
+           "SweepAfterLayout", "tidy_tab_bars"]

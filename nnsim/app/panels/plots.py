@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLa
 from nnsim.app import present_plots
 from nnsim.app.flow import FlowLayout
 from nnsim.app.picture_menu import PictureMenu
-from nnsim.app.plot_first import PlotFirst
 from nnsim.app.training.colors import NEGATIVE
 from nnsim.app.training.controller import TrainingController
 from nnsim.app.views.common import LogAxis, RoomyAxis, in_sight
@@ -103,8 +102,7 @@ class CostPlot(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
 
-        self.controls = QWidget()  # the legend and settings; under the curves in a short dock
-        bar = FlowLayout(self.controls)  # wraps in a narrow dock
+        bar = FlowLayout()  # wraps in a narrow dock
         self.x_axis = QComboBox()
         self.x_axis.setObjectName("x_axis")
         self.x_axis.addItem("per epoch", "epoch")
@@ -127,7 +125,7 @@ class CostPlot(QWidget):
             legend.append(entry)
         for widget in (*legend, self.x_axis, self.log_scale, self.clear_button):
             bar.addWidget(widget)
-        lay.addWidget(self.controls)
+        lay.addLayout(bar)
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
@@ -171,7 +169,6 @@ class CostPlot(QWidget):
             c.setZValue(10)
         self.markers: list = []
         lay.addWidget(self.graphics, 1)
-        self.room = PlotFirst(self, self.controls, self.graphics)
         self._keep_plot_height()
         self.readout = QLabel(" ")
         self.readout.setObjectName("readout")

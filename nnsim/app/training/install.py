@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from nnsim.app.host import Host
-from nnsim.app.layout import filling
 
 from nnsim.app.panels.plots import CostPlot
 from nnsim.app.panels.speed import SpeedMenu
@@ -80,20 +79,11 @@ class TrainingUI(QObject):
 
     # -- window parts ---------------------------------------------------------------------
     def _dock(self, widget: QWidget, area, title: str, name: str, visible: bool = True,
-              tab_with: str | None = None, size: int | None = None, scroll: bool = False,
-              fill: bool = True) -> QDockWidget:
-        """A dock for a view: in a scroll area that resizes the view to its
-        least size (``scroll``), or (``fill``) in one that gives it the whole
-        dock and scrolls only in a dock shorter than the view's least height:
-        two groups of views in one column at a large text size on a small
-        screen made the window taller than the screen."""
+              tab_with: str | None = None, size: int | None = None, scroll: bool = False) -> QDockWidget:
         # The window places it (and remembers where the user put it).
-        content = filling(widget) if fill and not scroll else widget
-        dock = self.window.add_dock(content, area, title, name, visible, tab_with=tab_with, size=size, scroll=scroll)
+        dock = self.window.add_dock(widget, area, title, name, visible, tab_with=tab_with, size=size, scroll=scroll)
         self.docks[name] = dock
         dock.visibilityChanged.connect(self._dock_visibility)
-        if content is not widget:  # in sight or not, it may need a scroll bar's width more
-            dock.visibilityChanged.connect(lambda _shown, area=content: area.updateGeometry())
         return dock
 
     @Slot(bool)
@@ -125,7 +115,7 @@ class TrainingUI(QObject):
         """Training on the left; what the network does with the data on the
         right (the output map and the neuron maps for two inputs, the confusion
         matrix and single samples for more); the plots under the canvas."""
-        self._dock(self.panel, Area.LeftDockWidgetArea, "Training", "training_dock", size=340, fill=False)
+        self._dock(self.panel, Area.LeftDockWidgetArea, "Training", "training_dock", size=340)
         output = self._dock(self.output, Area.RightDockWidgetArea, "Output", "training_output_dock", size=400)
         self._dock(self.neurons, Area.RightDockWidgetArea, "Neurons", "training_neurons_dock",
                    tab_with="training_output_dock")

@@ -6,11 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
-from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QVBoxLayout
 
 from nnsim.app.flow import FlowLayout
 from nnsim.app.picture_menu import PictureMenu
-from nnsim.app.plot_first import PlotFirst
 from nnsim.app.training.colors import (
     BACKGROUND_LUT,
     TEST_EDGE,
@@ -48,8 +47,7 @@ class OutputMap(HeavyView):
         self.controller = controller
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        self.controls = QWidget()  # under the map in a short dock
-        bar = FlowLayout(self.controls)  # wraps in a narrow dock
+        bar = FlowLayout()  # wraps in a narrow dock
         self.show_test = QCheckBox("Show test data")
         self.show_test.setObjectName("show_test")
         self.show_test.toggled.connect(self._toggle_test)
@@ -60,7 +58,7 @@ class OutputMap(HeavyView):
         bar.addWidget(self.show_test)
         bar.addWidget(self.discretize)
         bar.addStretch(1)
-        lay.addWidget(self.controls)
+        lay.addLayout(bar)
 
         self.stack = QStackedWidget()
         self.plot_widget, self.plot, self.image = map_plot()
@@ -82,7 +80,6 @@ class OutputMap(HeavyView):
         self.note.setMargin(16)
         self.stack.addWidget(self.note)
         lay.addWidget(self.stack, 1)
-        self.room = PlotFirst(self, self.controls, self.stack)
         self.scale = ColorScale()  # what a regression map's colours mean
         self.scale.hide()
         lay.addWidget(self.scale)
